@@ -1,0 +1,33 @@
+/**
+ * Misuse and bad-input errors. Every error carries a stable `code` so callers
+ * (and the CLI's exit-code mapping) never parse messages. Findings are *not*
+ * errors: invariants return them as data.
+ */
+export type ErrorCode =
+  | 'E_FILE_NOT_FOUND'
+  | 'E_NOT_ONNX'
+  | 'E_CORRUPT_MODEL'
+  | 'E_UNSAFE_EXTERNAL_DATA'
+  | 'E_EXTERNAL_DATA'
+  | 'E_UNSUPPORTED_DTYPE'
+  | 'E_BAD_ARGUMENT'
+  | 'E_BAD_PLAN'
+  | 'E_UNKNOWN_TENSOR'
+  | 'E_PRUNE_BLOCKED'
+  | 'E_RUNTIME'
+  | 'E_BAD_DATA'
+  | 'E_OUTPUT_EXISTS'
+  | 'E_INFEASIBLE';
+
+export class PruneguardError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PruneguardError';
+    this.code = code;
+  }
+}
+
+export function isPruneguardError(e: unknown): e is PruneguardError {
+  return e instanceof PruneguardError;
+}

@@ -1,0 +1,72 @@
+/**
+ * Who produces and who consumes each value, and a topological order. Built on
+ * demand from the node list; rebuild after mutating the graph.
+ */
+import { PruneguardError } from '../errors.js';
+import type { Graph, Node } from './types.js';
+
+export interface Use {
+  node: Node;
+  /** Input slot of the consumer. */
+  slot: number;
+}
+
+export interface GraphIndex {
+  producer: Map<string, Node>;
+  consumers: Map<string, Use[]>;
+  graphInputs: Set<string>;
+  graphOutputs: Set<string>;
+}
+
+export function indexGraph(graph: Graph): GraphIndex {
+  const producer = new Map<string, Node>();
+  const consumers = new Map<string, Use[]>();
+  for (const node of graph.nodes) {
+    for (const out of node.outputs) if (out) producer.set(out, node);
+    node.inputs.forEach((name, slot) => {
+      if (!name) return;
+      let uses = consumers.get(name);
+      if (!uses) consumers.set(name, (uses = []));
+      uses.push({ node, slot });
+    });
+  }
+  return {
+    producer,
+    consumers,
+    graphInputs: new Set(graph.inputs.map((i) => i.name)),
+    graphOutputs: new Set(graph.outputs.map((o) => o.name)),
+  };
+}
+
+/** Nodes in an order where every producer precedes its consumers (stable for already-sorted graphs). */
+export function topologicalOrder(graph: Graph): Node[] {
+  const index = indexGraph(graph);
+  const waitingOn = new Map<Node, Set<Node>>();
+  const dependents = new Map<Node, Set<Node>>();
+  for (const node of graph.nodes) {
+    const deps = new Set<Node>();
+    for (const name of node.inputs) {
+      const p = name ? index.producer.get(name) : undefined;
+      if (p && p !== node) deps.add(p);
+    }
+    waitingOn.set(node, deps);
+    for (const p of deps) {
+      if (!dependents.has(p)) dependents.set(p, new Set());
+      dependents.get(p)!.add(node);
+    }
+  }
+  const order: Node[] = graph.nodes.filter((n) => waitingOn.get(n)!.size === 0);
+  for (let i = 0; i < order.length; i++) {
+    for (const d of dependents.get(order[i]) ?? []) {
+      const deps = waitingOn.get(d)!;
+      deps.delete(order[i]);
+      if (deps.size === 0) order.push(d);
+    }
+  }
+  if (order.length !== graph.nodes.length) {
+    const placed = new Set(order);
+    const stuck = graph.nodes.filter((n) => !placed.has(n)).map((n) => n.name || n.opType);
+    throw new PruneguardError('E_CORRUPT_MODEL', `graph has a cycle through: ${stuck.slice(0, 5).join(', ')}`);
+  }
+  return order;
+}

@@ -1,0 +1,84 @@
+/** Writes the graph IR back to ONNX bytes, keeping everything the harness did not change. */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { onnx } from 'onnx-proto';
+import type { Graph, Model, ValueInfo } from '../ir/types.js';
+import { dtypeToOnnx } from './dtype.js';
+import { encodeTensor } from './tensor-codec.js';
+
+export function modelToProto(model: Model): onnx.ModelProto {
+  return onnx.ModelProto.create({
+    irVersion: model.irVersion,
+    opsetImport: model.opsetImports.map((o) => ({ domain: o.domain, version: o.version })),
+    producerName: model.producerName,
+    producerVersion: model.producerVersion,
+    domain: model.domain,
+    modelVersion: model.modelVersion,
+    docString: model.docString,
+    metadataProps: model.metadata.map((m) => ({ key: m.key, value: m.value })),
+    graph: graphToProto(model.graph),
+    ...(model.extra.functions ? { functions: model.extra.functions } : {}),
+    ...(model.extra.trainingInfo ? { trainingInfo: model.extra.trainingInfo } : {}),
+  });
+}
+
+export function saveModel(model: Model): Uint8Array {
+  return onnx.ModelProto.encode(modelToProto(model)).finish();
+}
+
+/** Writes atomically: a temporary file beside the target, then a rename. */
+export function saveModelFile(model: Model, path: string): void {
+  writeFileAtomic(path, saveModel(model));
+}
+
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function graphToProto(g: Graph): onnx.IGraphProto {
+  return {
+    name: g.name,
+    node: g.nodes.map((n) => ({
+      name: n.name,
+      opType: n.opType,
+      ...(n.domain ? { domain: n.domain } : {}),
+      input: n.inputs,
+      output: n.outputs,
+      attribute: n.attributes,
+      ...(n.docString ? { docString: n.docString } : {}),
+    })),
+    initializer: [...g.initializers].map(([name, t]) => encodeTensor(t, name)),
+    input: g.inputs.map(valueInfoToProto),
+    output: g.outputs.map(valueInfoToProto),
+    valueInfo: g.valueInfo.map(valueInfoToProto),
+    ...(g.docString ? { docString: g.docString } : {}),
+    ...(g.extra.sparseInitializer ? { sparseInitializer: g.extra.sparseInitializer } : {}),
+    ...(g.extra.quantizationAnnotation ? { quantizationAnnotation: g.extra.quantizationAnnotation } : {}),
+  };
+}
+
+export function valueInfoToProto(v: ValueInfo): onnx.IValueInfoProto {
+  const proto: onnx.IValueInfoProto = { name: v.name };
+  if (v.docString) proto.docString = v.docString;
+  if (v.rawType) {
+    proto.type = v.rawType;
+  } else if (v.dtype) {
+    proto.type = {
+      tensorType: {
+        elemType: dtypeToOnnx(v.dtype),
+        ...(v.shape
+          ? { shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})) } }
+          : {}),
+      },
+    };
+  }
+  return proto;
+}

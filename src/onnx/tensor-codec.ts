@@ -1,0 +1,85 @@
+/**
+ * TensorProto <-> IR Tensor. Reads raw_data and every typed field ONNX defines
+ * for the supported dtypes; always writes raw_data (little-endian), which keeps
+ * values bit-identical and is what exporters write.
+ */
+import { onnx } from 'onnx-proto';
+import { PruneguardError } from '../errors.js';
+import { allocate, numel } from '../ir/tensor.js';
+import type { Tensor, TensorData } from '../ir/types.js';
+import { byteSize, dtypeFromOnnx, dtypeToOnnx } from './dtype.js';
+import { toBig, toNum, type LongLike } from './long.js';
+
+/** Loads `external_data` bytes for a tensor; supplied by the model loader. */
+export type ExternalDataReader = (entries: { key: string; value: string }[], tensorName: string) => Uint8Array;
+
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
+export function decodeTensor(proto: onnx.ITensorProto, readExternal?: ExternalDataReader): Tensor {
+  const name = proto.name ?? '';
+  const dtype = dtypeFromOnnx(proto.dataType ?? 0);
+  const dims = (proto.dims ?? []).map((d) => toNum(d as LongLike));
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' has invalid dims [${dims.join(',')}]`);
+  }
+  const count = numel(dims);
+  if (count > MAX_ELEMENTS) {
+    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' claims ${count} elements (dims [${dims.join(',')}]), more than this tool can hold`);
+  }
+  if (proto.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    if (!readExternal) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${name}' uses external data but the model was loaded from bytes without a base folder`);
+    const entries = (proto.externalData ?? []).map((e) => ({ key: e.key ?? '', value: e.value ?? '' }));
+    return fromRaw(name, dtype, dims, readExternal(entries, name));
+  }
+  if (proto.rawData && proto.rawData.length > 0) return fromRaw(name, dtype, dims, proto.rawData);
+  return fromTyped(name, proto, dtype, dims, count);
+}
+
+function fromRaw(name: string, dtype: Tensor['dtype'], dims: number[], raw: Uint8Array): Tensor {
+  const count = numel(dims);
+  const size = byteSize(dtype);
+  if (size === 0) throw new PruneguardError('E_CORRUPT_MODEL', `string tensor '${name}' cannot use raw_data`);
+  if (raw.length !== count * size) {
+    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${count * size} bytes of data, has ${raw.length}`);
+  }
+  // Copy into an aligned buffer: raw_data may start at any offset of the file.
+  const bytes = new Uint8Array(raw.length);
+  bytes.set(raw);
+  const data = allocate(dtype, 0).constructor as new (b: ArrayBuffer) => TensorData;
+  return { dtype, dims, data: new data(bytes.buffer) };
+}
+
+function fromTyped(name: string, proto: onnx.ITensorProto, dtype: Tensor['dtype'], dims: number[], count: number): Tensor {
+  const data = allocate(dtype, count);
+  const fail = (field: string, len: number) =>
+    new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${count} values, ${field} has ${len}`);
+  const fill = (src: readonly unknown[] | null | undefined, field: string, conv: (v: unknown) => number | bigint | string) => {
+    const values = src ?? [];
+    if (values.length !== count) throw fail(field, values.length);
+    const out = data as unknown as { [i: number]: unknown };
+    for (let i = 0; i < count; i++) out[i] = conv(values[i]);
+  };
+  switch (dtype) {
+    case 'float32': fill(proto.floatData, 'float_data', Number); break;
+    case 'float64': fill(proto.doubleData, 'double_data', Number); break;
+    case 'int64': fill(proto.int64Data, 'int64_data', (v) => toBig(v as LongLike)); break;
+    case 'uint64': fill(proto.uint64Data, 'uint64_data', (v) => toBig(v as LongLike)); break;
+    case 'uint32': fill(proto.uint64Data, 'uint64_data', (v) => toNum(v as LongLike)); break;
+    case 'string': fill(proto.stringData, 'string_data', (v) => new TextDecoder().decode(v as Uint8Array)); break;
+    // int32_data carries every narrower integer type, bool, and the bits of float16/bfloat16.
+    default: fill(proto.int32Data, 'int32_data', Number);
+  }
+  return { dtype, dims, data };
+}
+
+export function encodeTensor(t: Tensor, name?: string): onnx.ITensorProto {
+  const proto: onnx.ITensorProto = { dims: [...t.dims], dataType: dtypeToOnnx(t.dtype) };
+  if (name !== undefined) proto.name = name;
+  if (t.dtype === 'string') {
+    proto.stringData = (t.data as string[]).map((s) => new TextEncoder().encode(s));
+    return proto;
+  }
+  const view = t.data as Exclude<TensorData, string[]>;
+  proto.rawData = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return proto;
+}
