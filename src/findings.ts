@@ -1,0 +1,24 @@
+/**
+ * Findings are data: what an invariant or gate found, tagged with the failure
+ * mode it belongs to. Invariants return them; they never throw them.
+ */
+export const FAILURE_MODES = [
+  'accuracy-cliff',
+  'hardware-headroom',
+  'slice-regression',
+  'shape-mismatch',
+  'nm-nonconformance',
+  'quantization-compounding',
+] as const;
+
+export type FailureMode = (typeof FAILURE_MODES)[number];
+
+export interface Finding {
+  invariant: string;
+  failureMode: FailureMode;
+  message: string;
+  expected?: unknown;
+  received?: unknown;
+  /** Node, tensor, group or slice the finding is about. */
+  where?: string;
+}
