@@ -2,7 +2,7 @@
  * Typed access to ONNX attributes. Nodes keep AttributeProtos as loaded, so an
  * attribute the harness never touches is saved byte-for-byte as it came.
  */
-import { onnx } from 'onnx-proto';
+import { onnx } from '../onnx/proto.js';
 import type { Node, Tensor } from './types.js';
 import { decodeTensor, encodeTensor } from '../onnx/tensor-codec.js';
 

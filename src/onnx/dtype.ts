@@ -1,5 +1,5 @@
 /** ONNX TensorProto.DataType <-> IR DType. */
-import { onnx } from 'onnx-proto';
+import { onnx } from './proto.js';
 import { PruneguardError } from '../errors.js';
 import type { DType } from '../ir/types.js';
 

@@ -1,7 +1,7 @@
 /** Reads an ONNX ModelProto (file or bytes) into the graph IR. */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { onnx } from 'onnx-proto';
+import { onnx } from './proto.js';
 import { PruneguardError, isPruneguardError } from '../errors.js';
 import type { Dim, Graph, Model, Node, Tensor, ValueInfo } from '../ir/types.js';
 import { tryDtypeFromOnnx } from './dtype.js';

@@ -1,7 +1,7 @@
 /** Writes the graph IR back to ONNX bytes, keeping everything the harness did not change. */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { onnx } from 'onnx-proto';
+import { onnx } from './proto.js';
 import type { Graph, Model, ValueInfo } from '../ir/types.js';
 import { dtypeToOnnx } from './dtype.js';
 import { encodeTensor } from './tensor-codec.js';

@@ -3,7 +3,7 @@
  * for the supported dtypes; always writes raw_data (little-endian), which keeps
  * values bit-identical and is what exporters write.
  */
-import { onnx } from 'onnx-proto';
+import { onnx } from './proto.js';
 import { PruneguardError } from '../errors.js';
 import { allocate, numel } from '../ir/tensor.js';
 import type { Tensor, TensorData } from '../ir/types.js';
