@@ -1,0 +1,30 @@
+/** What every structural invariant looks at: a dense model, its pruned version, and how it was pruned. */
+import type { Model } from '../ir/types.js';
+
+export interface PruneCase {
+  dense: Model;
+  pruned: Model;
+  /** The plan that produced `pruned` (src/prune/plan.ts); structural invariants do not need it. */
+  plan?: unknown;
+  /**
+   * Concrete input shapes at which to execute both models. When absent, they are
+   * derived from the dense inputs: symbolic dims take each of `dimValues` in turn.
+   */
+  sizes?: Record<string, number[]>[];
+  /** Integer inputs are token ids below this bound (default 10). */
+  vocab?: number;
+}
+
+/** Input sizes for executing a model: every symbolic or unknown dim set to each value in turn. */
+export function deriveSizes(model: Model, dimValues: readonly number[] = [1, 3]): Record<string, number[]>[] {
+  const initializers = model.graph.initializers;
+  const inputs = model.graph.inputs.filter((i) => !initializers.has(i.name));
+  return dimValues.map((v, k) =>
+    Object.fromEntries(
+      inputs.map((i) => [
+        i.name,
+        (i.shape ?? []).map((d, axis) => (typeof d === 'number' ? d : axis === 0 ? v : v + 2 + k)),
+      ]),
+    ),
+  );
+}

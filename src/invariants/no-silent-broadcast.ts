@@ -1,0 +1,70 @@
+/**
+ * no-silent-broadcast: every elementwise op broadcasts in the pruned graph
+ * exactly as it did in the dense graph. Dense graphs broadcast on purpose
+ * (biases, attention masks, squeeze-excitation gates): only a stretch that
+ * pruning introduced is a finding, named with the node, both shapes and the
+ * pruned producer whose output shape changed.
+ */
+import type { Finding } from '../findings.js';
+import { indexGraph } from '../ir/graph-index.js';
+import type { Dim, Model } from '../ir/types.js';
+import { inferShapes } from '../shape/infer.js';
+import type { BroadcastSignature, ShapeResult } from '../shape/types.js';
+import type { PruneCase } from './case.js';
+
+const invariant = 'no-silent-broadcast';
+const failureMode = 'shape-mismatch';
+
+export function noSilentBroadcast(c: PruneCase, shapes?: { dense: ShapeResult; pruned: ShapeResult }): Finding[] {
+  const dense = shapes?.dense ?? inferShapes(c.dense);
+  const pruned = shapes?.pruned ?? inferShapes(c.pruned);
+  const denseByNode = new Map(dense.broadcasts.map((b) => [b.node, b]));
+  const findings: Finding[] = [];
+  for (const b of pruned.broadcasts) {
+    const before = denseByNode.get(b.node);
+    const known = new Set((before?.axes ?? []).map((a) => `${a.input}:${a.axis}:${a.kind}`));
+    const added = b.axes.filter((a) => !known.has(`${a.input}:${a.axis}:${a.kind}`));
+    if (added.length === 0) continue;
+    const stretched = b.inputs[added[0].input];
+    findings.push({
+      invariant,
+      failureMode,
+      where: b.node,
+      message:
+        `${b.op} '${b.node}' now broadcasts ${stretched.name} ${fmt(stretched.shape)} on axis ${added.map((a) => a.axis).join(',')} ` +
+        `(inputs ${b.inputs.map((i) => fmt(i.shape)).join(' and ')}; dense: ${before ? before.inputs.map((i) => fmt(i.shape)).join(' and ') : 'no broadcast'}); ` +
+        `pruned producer: ${prunedProducer(c.pruned, stretched.name, dense, pruned) ?? 'unknown'}`,
+      expected: before ? signature(before) : 'no broadcast',
+      received: signature(b),
+    });
+  }
+  return findings;
+}
+
+/** The nearest node upstream of `value` whose output shape differs from the dense graph's. */
+function prunedProducer(model: Model, value: string, dense: ShapeResult, pruned: ShapeResult): string | undefined {
+  const index = indexGraph(model.graph);
+  const queue = [value];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const v = queue.shift()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    const node = index.producer.get(v);
+    if (!node) continue;
+    if (fmt(dense.values.get(v)?.shape) !== fmt(pruned.values.get(v)?.shape)) {
+      const upstreamChanged = node.inputs.some((i) => i && index.producer.has(i) && fmt(dense.values.get(i)?.shape) !== fmt(pruned.values.get(i)?.shape));
+      if (!upstreamChanged) return `${node.opType} '${node.name}'`;
+    }
+    queue.push(...node.inputs.filter(Boolean));
+  }
+  return undefined;
+}
+
+function signature(b: BroadcastSignature) {
+  return { inputs: b.inputs.map((i) => ({ name: i.name, shape: i.shape })), axes: b.axes };
+}
+
+function fmt(shape: Dim[] | undefined): string {
+  return shape ? `[${shape.map((d) => d ?? '?').join(',')}]` : '[?]';
+}
