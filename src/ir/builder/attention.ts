@@ -1,0 +1,101 @@
+/**
+ * Multi-head (and grouped-query) self-attention on [B, T, E] in the layouts
+ * exporters produce: separate q/k/v projections, nn.MultiheadAttention's fused
+ * in_proj (one MatMul to E + 2·kvE, then Slice ×3), or one MatMul then Split.
+ */
+import type { BuilderCore, Value } from './core.js';
+import { concrete, fail, fmtShape, positiveInt, requireRank } from './dims.js';
+import { binary } from './elementwise.js';
+import { linear, matmul } from './linear.js';
+import { softmax } from './activation.js';
+import { reshape } from './reshape.js';
+import { expand, slice, split, tile, transpose, unsqueeze } from './shape-ops.js';
+
+export interface AttentionOptions {
+  heads: number;
+  /** Embedding size E; must equal the last dim of the input. */
+  embed: number;
+  /** Key/value heads (default: heads). Fewer than heads = grouped-query attention. */
+  kvHeads?: number;
+  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split';
+  /** Add a constant additive causal mask [T, T] (needs a concrete T). */
+  causalMask?: boolean;
+  /** Additive mask broadcast onto the scores [B, H, T, T] (e.g. [B, 1, 1, T]). */
+  mask?: Value;
+  /** Reshape targets from Shape/Gather/Unsqueeze/Concat instead of constants (default false). */
+  dynamicReshape?: boolean;
+  /** Scale scores by Div(sqrt(hd)) (default) or Mul(1/sqrt(hd)). */
+  scale?: 'div' | 'mul';
+  /** How K/V heads are repeated for GQA (default 'expand'). */
+  repeatKv?: 'expand' | 'tile';
+  /** Projection biases (default true). */
+  bias?: boolean;
+  name?: string;
+}
+
+export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value {
+  const name = b.nodeName('attn', o.name);
+  const what = `attention ${name}`;
+  requireRank(`${what}: input ${x.name} (expected [B, T, E])`, x.shape, 3);
+  const e = concrete(`${what}: embed dim of ${x.name}`, x.shape, 2);
+  const heads = positiveInt(`${what}: heads`, o.heads);
+  const kvHeads = positiveInt(`${what}: kvHeads`, o.kvHeads ?? heads);
+  if (o.embed !== e) fail(`${what}: embed ${o.embed} does not match last dim of ${x.name}${fmtShape(x.shape)}`);
+  if (e % heads !== 0) fail(`${what}: heads ${heads} must divide embed ${e}`);
+  if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
+  const hd = e / heads;
+  const kvE = kvHeads * hd;
+  const T = x.shape[1];
+  if (o.causalMask && typeof T !== 'number') fail(`${what}: causalMask needs a concrete sequence length, got ${String(T)} in ${fmtShape(x.shape)}`);
+  const dyn = { dynamic: o.dynamicReshape ?? false };
+  const bias = o.bias ?? true;
+
+  return b.scoped(name, () => {
+    let q: Value, k: Value, v: Value;
+    if ((o.projection ?? 'separate') === 'separate') {
+      q = linear(b, x, e, { name: 'q_proj', bias });
+      k = linear(b, x, kvE, { name: 'k_proj', bias });
+      v = linear(b, x, kvE, { name: 'v_proj', bias });
+    } else {
+      const qkv = linear(b, x, e + 2 * kvE, { name: 'in_proj', bias });
+      if (o.projection === 'fused-qkv-split') {
+        [q, k, v] = split(b, qkv, { axis: -1, sizes: [e, kvE, kvE], name: 'split_qkv' });
+      } else {
+        q = slice(b, qkv, { starts: [0], ends: [e], axes: [-1], name: 'slice_q' });
+        k = slice(b, qkv, { starts: [e], ends: [e + kvE], axes: [-1], name: 'slice_k' });
+        v = slice(b, qkv, { starts: [e + kvE], ends: [e + 2 * kvE], axes: [-1], name: 'slice_v' });
+      }
+    }
+    const heads4 = (t: Value, h: number, tag: string) =>
+      transpose(b, reshape(b, t, [{ axis: 0 }, { axis: 1 }, h, hd], { ...dyn, name: `reshape_${tag}` }), [0, 2, 1, 3], { name: `transpose_${tag}` });
+    const qh = heads4(q, heads, 'q'); // [B, H, T, hd]
+    let kh = heads4(k, kvHeads, 'k'); // [B, kvH, T, hd]
+    let vh = heads4(v, kvHeads, 'v');
+    if (kvHeads !== heads) {
+      const rep = heads / kvHeads;
+      const repeat = (t: Value, tag: string) => {
+        const u = unsqueeze(b, t, [2], { name: `unsqueeze_${tag}` });
+        const r = o.repeatKv === 'tile' ? tile(b, u, [1, 1, rep, 1, 1], { name: `tile_${tag}` }) : expand(b, u, [1, 1, rep, 1, 1], { name: `expand_${tag}` });
+        return reshape(b, r, [{ axis: 0 }, heads, { axis: 3 }, hd], { ...dyn, name: `repeat_${tag}` });
+      };
+      kh = repeat(kh, 'k');
+      vh = repeat(vh, 'v');
+    }
+    const kt = transpose(b, kh, [0, 1, 3, 2], { name: 'transpose_kt' }); // [B, H, hd, T]
+    let scores = matmul(b, qh, kt, { name: 'matmul_qk' });
+    scores = o.scale === 'mul'
+      ? binary(b, 'Mul', scores, 1 / Math.sqrt(hd), { name: 'scale' })
+      : binary(b, 'Div', scores, Math.sqrt(hd), { name: 'scale' });
+    if (o.causalMask) {
+      const t = T as number;
+      const values = Array.from({ length: t * t }, (_, i) => (i % t > Math.floor(i / t) ? -1e4 : 0));
+      scores = binary(b, 'Add', scores, { shape: [t, t], values, suffix: 'causal_mask' }, { name: 'causal_add' });
+    }
+    if (o.mask) scores = binary(b, 'Add', scores, o.mask, { name: 'mask_add' });
+    const probs = softmax(b, scores, { axis: -1, name: 'softmax' });
+    const ctx = matmul(b, probs, vh, { name: 'matmul_av' }); // [B, H, T, hd]
+    const merged = transpose(b, ctx, [0, 2, 1, 3], { name: 'transpose_out' });
+    const flat = reshape(b, merged, [{ axis: 0 }, { axis: 1 }, e], { ...dyn, name: 'reshape_out' });
+    return linear(b, flat, e, { name: 'out_proj', bias });
+  });
+}

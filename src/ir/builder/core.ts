@@ -1,0 +1,250 @@
+/**
+ * Builder core: value handles, readable unique naming, seeded weights, constants
+ * (as initializers or as `Constant` nodes, the way exporters write them) and
+ * `build()`. Op families live in their own files and only use this surface.
+ */
+import { onnx } from 'onnx-proto';
+import { encodeTensor } from '../../onnx/tensor-codec.js';
+import { fromNumbers } from '../tensor.js';
+import type { Dim, DType, Model, Node, Tensor, ValueInfo } from '../types.js';
+import { fail, type Shape } from './dims.js';
+import { Rng } from './rng.js';
+
+/** A value in the graph under construction: its name, dtype and the shape the builder tracked. */
+export interface Value {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: Shape;
+}
+
+export interface BuilderOptions {
+  /** Graph name (default 'pruneguard'). */
+  name?: string;
+  /** Default-domain opset (default 17). */
+  opset?: number;
+  /** Weight PRNG seed (default 0). */
+  seed?: number;
+  /** Where constants (weights, shapes, axes) go: initializers (default) or `Constant` nodes as exporters write them. */
+  constants?: 'initializer' | 'constant-node';
+  /** Emit graph.valueInfo for every intermediate value with the tracked shape (default false). */
+  valueInfo?: boolean;
+}
+
+/** How to fill a weight: PyTorch-like fan-in uniform, fixed, a range, or explicit values. */
+export type Init =
+  | { fanIn: number }
+  | { uniform: [number, number] }
+  | { fill: number }
+  | { values: readonly number[] };
+
+/** Attribute values: integer → INT, integer[] → INTS, {f} → FLOAT, {fs} → FLOATS, string → STRING, {t} → TENSOR. */
+export type AttrValue = number | readonly number[] | string | { f: number } | { fs: readonly number[] } | { t: Tensor };
+export const f = (v: number): { f: number } => ({ f: v });
+
+const AT = onnx.AttributeProto.AttributeType;
+
+function toAttr(name: string, v: AttrValue): onnx.IAttributeProto {
+  if (typeof v === 'number') return { name, type: AT.INT, i: v };
+  if (typeof v === 'string') return { name, type: AT.STRING, s: new TextEncoder().encode(v) };
+  if (Array.isArray(v)) return { name, type: AT.INTS, ints: [...(v as number[])] };
+  if ('f' in v) return { name, type: AT.FLOAT, f: v.f };
+  if ('fs' in v) return { name, type: AT.FLOATS, floats: [...v.fs] };
+  return { name, type: AT.TENSOR, t: encodeTensor((v as { t: Tensor }).t) };
+}
+
+/** ir_version that onnxruntime expects with each default-domain opset. */
+export function irVersionFor(opset: number): number {
+  if (opset <= 8) return 3;
+  if (opset <= 11) return opset - 5;
+  if (opset <= 14) return 7;
+  if (opset <= 18) return 8;
+  if (opset <= 20) return 9;
+  return 10;
+}
+
+export class BuilderCore {
+  readonly opset: number;
+  readonly rng: Rng;
+  protected readonly options: BuilderOptions;
+  private readonly nodes: Node[] = [];
+  private readonly initializers = new Map<string, Tensor>();
+  private readonly inputs: ValueInfo[] = [];
+  private readonly outputs: ValueInfo[] = [];
+  private readonly values = new Map<string, Value>();
+  private readonly nodeNames = new Set<string>();
+  private readonly counters = new Map<string, number>();
+  private scope = '';
+
+  constructor(options: BuilderOptions = {}) {
+    this.options = options;
+    this.opset = options.opset ?? 17;
+    if (!Number.isInteger(this.opset) || this.opset < 11 || this.opset > 22) fail(`opset must be an integer in 11..22, got ${this.opset}`);
+    this.rng = new Rng(options.seed ?? 0);
+  }
+
+  /** Declares a graph input. Dims: numbers or symbols like 'batch'. */
+  input(name: string, dtype: DType, shape: readonly (number | string)[]): Value {
+    this.claimValue(name);
+    const v: Value = { name, dtype, shape: [...shape] };
+    this.values.set(name, v);
+    this.inputs.push({ name, dtype, shape: [...shape] });
+    return v;
+  }
+
+  /** Marks a value as a graph output (renamed to `name` if given). */
+  output(v: Value, name?: string): Value {
+    let out = v;
+    if (name !== undefined && name !== v.name) out = this.node('Identity', [v], { name, outputs: [{ dtype: v.dtype, shape: v.shape }] })[0];
+    if (this.outputs.some((o) => o.name === out.name)) fail(`output '${out.name}' is already a graph output`);
+    this.outputs.push({ name: out.name, dtype: out.dtype, shape: [...out.shape] });
+    return out;
+  }
+
+  /** Every value the builder knows, with its tracked shape (usable by printGraph). */
+  shapes(): Map<string, Value> {
+    return new Map(this.values);
+  }
+
+  build(): Model {
+    if (this.outputs.length === 0) fail('build(): the graph has no outputs; call output(value) first');
+    const declared = new Set([...this.inputs, ...this.outputs].map((v) => v.name));
+    const valueInfo = this.options.valueInfo
+      ? [...this.values.values()].filter((v) => !declared.has(v.name) && !this.initializers.has(v.name)).map((v) => ({ name: v.name, dtype: v.dtype, shape: [...v.shape] }))
+      : [];
+    return {
+      graph: {
+        name: this.options.name ?? 'pruneguard',
+        nodes: this.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] })),
+        inputs: this.inputs.map((v) => ({ ...v, shape: [...v.shape!] })),
+        outputs: this.outputs.map((v) => ({ ...v, shape: [...v.shape!] })),
+        initializers: new Map(this.initializers),
+        valueInfo,
+        extra: {},
+      },
+      irVersion: irVersionFor(this.opset),
+      opsetImports: [{ domain: '', version: this.opset }],
+      producerName: 'pruneguard-builder',
+      producerVersion: '0.1.0',
+      domain: '',
+      modelVersion: 1,
+      docString: '',
+      metadata: [],
+      extra: {},
+    };
+  }
+
+  // ---- low-level surface used by the op files ----
+
+  /** Runs `fn` with new node names prefixed by `owner.` (owner is a full node name, e.g. `attn1` → `attn1.q_proj`). */
+  scoped<T>(owner: string, fn: () => T): T {
+    const saved = this.scope;
+    this.scope = owner;
+    try {
+      return fn();
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  /** A unique readable node name: `explicit` or `${kind}${n}`, prefixed by the current scope. */
+  nodeName(kind: string, explicit?: string): string {
+    const scope = this.scope;
+    let base = explicit;
+    if (base === undefined) {
+      const key = `${scope}/${kind}`;
+      do {
+        const n = (this.counters.get(key) ?? 0) + 1;
+        this.counters.set(key, n);
+        base = /\d$/.test(kind) ? `${kind}_${n}` : `${kind}${n}`;
+      } while (this.taken(scope ? `${scope}.${base}` : base));
+    }
+    const full = scope ? `${scope}.${base}` : base;
+    if (this.taken(full)) fail(`name '${full}' is already used in this graph`);
+    return full;
+  }
+
+  /**
+   * Adds a node. The name is used as is (get one from nodeName()); single outputs
+   * are named after the node, several outputs `${name}.0`, `${name}.1`...
+   */
+  node(
+    opType: string,
+    inputs: readonly (Value | string)[],
+    spec: { name: string; outputs: { dtype: DType; shape: Shape }[]; attrs?: Record<string, AttrValue | undefined>; domain?: string },
+  ): Value[] {
+    const { name, outputs } = spec;
+    const outNames = outputs.length === 1 ? [name] : outputs.map((_, i) => `${name}.${i}`);
+    this.nodeNames.add(name);
+    const attributes = Object.entries(spec.attrs ?? {})
+      .filter((e): e is [string, AttrValue] => e[1] !== undefined)
+      .map(([k, v]) => toAttr(k, v));
+    this.nodes.push({ name, opType, domain: spec.domain ?? '', inputs: inputs.map((i) => (typeof i === 'string' ? i : i.name)), outputs: outNames, attributes });
+    return outputs.map((o, i) => {
+      this.claimValue(outNames[i]);
+      const v: Value = { name: outNames[i], dtype: o.dtype, shape: [...o.shape] };
+      this.values.set(v.name, v);
+      return v;
+    });
+  }
+
+  /** Shorthand for a single-output node named by nodeName(kind, name). */
+  op(opType: string, kind: string, inputs: readonly (Value | string)[], dtype: DType, shape: Shape, attrs?: Record<string, AttrValue | undefined>, name?: string): Value {
+    return this.node(opType, inputs, { name: this.nodeName(kind, name), outputs: [{ dtype, shape }], attrs })[0];
+  }
+
+  /** A constant tensor named `name` (exact), stored per the `constants` option. */
+  constant(name: string, t: Tensor): Value {
+    if (this.options.constants === 'constant-node') {
+      const full = this.nodeName('', name);
+      return this.node('Constant', [], { name: full, outputs: [{ dtype: t.dtype, shape: t.dims }], attrs: { value: { t } } })[0];
+    }
+    const full = this.nodeName('', name);
+    this.claimValue(full);
+    this.initializers.set(full, t);
+    const v: Value = { name: full, dtype: t.dtype, shape: [...t.dims] };
+    this.values.set(full, v);
+    return v;
+  }
+
+  /** A seeded weight named `${owner}.${suffix}` (owner is a full node name). */
+  weight(owner: string, suffix: string, dims: readonly number[], init: Init, dtype: DType = 'float32'): Value {
+    const count = dims.reduce((a, d) => a * d, 1);
+    let values: number[];
+    if ('values' in init) {
+      if (init.values.length !== count) fail(`${owner}.${suffix}: expected ${count} values for dims [${dims.join(',')}], got ${init.values.length}`);
+      values = [...init.values];
+    } else if ('fill' in init) {
+      values = new Array<number>(count).fill(init.fill);
+    } else {
+      const [lo, hi] = 'uniform' in init ? init.uniform : [-1 / Math.sqrt(init.fanIn), 1 / Math.sqrt(init.fanIn)];
+      values = Array.from({ length: count }, () => this.rng.uniform(lo, hi));
+    }
+    return this.constantAbs(`${owner}.${suffix}`, fromNumbers(dtype, dims, values));
+  }
+
+  /** int64 1-D constant (shapes, axes, starts...) named `${owner}.${suffix}`. */
+  ints(owner: string, suffix: string, values: readonly number[]): Value {
+    return this.constantAbs(`${owner}.${suffix}`, fromNumbers('int64', [values.length], values));
+  }
+
+  /** Scalar constant of `dtype` named `${owner}.${suffix}`. */
+  scalar(owner: string, suffix: string, value: number, dtype: DType = 'float32'): Value {
+    return this.constantAbs(`${owner}.${suffix}`, fromNumbers(dtype, [], [value]));
+  }
+
+  /** Like constant() but `name` is already absolute (not prefixed by the scope). */
+  private constantAbs(name: string, t: Tensor): Value {
+    return this.scoped('', () => this.constant(name, t));
+  }
+
+  private taken(name: string): boolean {
+    return this.nodeNames.has(name) || this.values.has(name);
+  }
+
+  private claimValue(name: string): void {
+    if (!name) fail('value names must be non-empty');
+    if (this.values.has(name)) fail(`value '${name}' already exists in this graph`);
+  }
+}
+
+export type { Dim };
