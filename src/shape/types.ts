@@ -25,9 +25,20 @@ export interface BroadcastAxis {
 export interface BroadcastSignature {
   node: string;
   op: string;
+  /**
+   * 'multidirectional': every input may stretch (Add, Where, Equal...);
+   * 'unidirectional': only inputs after the first stretch to the first's shape (PRelu slope, Gemm C).
+   */
+  mode: 'multidirectional' | 'unidirectional';
   inputs: { name: string; shape: Dim[] }[];
   output: Dim[];
   axes: BroadcastAxis[];
+  /**
+   * Axes that cannot be classified statically, e.g. symbolic "batch" against "seq"
+   * (output dim unknown) or "seq" against 8 (stretched only if seq is 1 at run time).
+   * Not a stretch and not a problem; kept so a signature diff can mention it.
+   */
+  notes?: string[];
 }
 
 /** A problem met while inferring: data, never thrown. */
@@ -50,4 +61,15 @@ export interface ShapeResult {
 export interface InferOptions {
   /** Fix graph input shapes (concrete dims replace symbolic ones). */
   inputShapes?: Record<string, readonly number[]>;
+}
+
+/**
+ * The contents of a small integer-like tensor whose entries may be symbolic: the
+ * "shape vector" that Shape/Gather/Concat subgraphs compute (e.g. [batch, "seq", 4, -1]).
+ * Concrete ones are also published as tensors in `ShapeResult.constants`.
+ */
+export interface SymbolicValue {
+  dtype: DType;
+  dims: number[];
+  values: Dim[];
 }

@@ -1,0 +1,153 @@
+/**
+ * Static shape inference over the graph IR: one pass in topological order, each
+ * node handled by its op's rule (see registry.ts). Unknown ops and unknown inputs
+ * give unknown outputs with a reason; problems are collected as data.
+ *
+ * @example
+ * const { values, problems } = inferShapes(model, { inputShapes: { input: [1, 3, 32, 32] } });
+ */
+import { PruneguardError } from '../errors.js';
+import { topologicalOrder } from '../ir/graph-index.js';
+import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
+import type { OpContext } from './context.js';
+import { normalizeDim } from './dims.js';
+import { OP_RULES } from './registry.js';
+import type { BroadcastSignature, InferOptions, ShapeProblem, ShapeResult, SymbolicValue, ValueType } from './types.js';
+import { isConcrete, tensorOfValue, valueOfTensor } from './values.js';
+
+class State implements OpContext {
+  node!: Node;
+  label = '';
+  readonly values = new Map<string, ValueType>();
+  readonly constants = new Map<string, Tensor>();
+  readonly symbolic = new Map<string, SymbolicValue>();
+  readonly broadcasts: BroadcastSignature[] = [];
+  readonly problems: ShapeProblem[] = [];
+  constructor(readonly opset: number) {}
+
+  has(i: number): boolean {
+    const n = this.node.inputs[i];
+    return n !== undefined && n !== '';
+  }
+  type(i: number): ValueType | undefined {
+    return this.has(i) ? this.values.get(this.node.inputs[i]) : undefined;
+  }
+  shape(i: number): Dim[] | undefined {
+    return this.type(i)?.shape;
+  }
+  dtype(i: number): DType | undefined {
+    return this.type(i)?.dtype;
+  }
+  value(i: number): SymbolicValue | undefined {
+    if (!this.has(i)) return undefined;
+    const name = this.node.inputs[i];
+    const v = this.symbolic.get(name);
+    if (v) return v;
+    const t = this.constants.get(name);
+    return t ? valueOfTensor(t) : undefined;
+  }
+  ints(i: number): number[] | undefined {
+    const v = this.value(i);
+    return v && isConcrete(v) ? (v.values as number[]) : undefined;
+  }
+  tensor(i: number): Tensor | undefined {
+    return this.has(i) ? this.constants.get(this.node.inputs[i]) : undefined;
+  }
+  problem(rule: string, message: string): void {
+    const inputShapes = this.node.inputs.map((n) => (n ? this.values.get(n)?.shape : undefined));
+    this.problems.push({ node: this.label, op: this.node.opType, rule, message, inputShapes });
+  }
+  broadcast(sig: Omit<BroadcastSignature, 'node' | 'op'>): void {
+    this.broadcasts.push({ node: this.label, op: this.node.opType, ...sig });
+  }
+  setTensor(i: number, t: Tensor): void {
+    const name = this.node.outputs[i];
+    if (!name) return;
+    this.constants.set(name, t);
+    const v = valueOfTensor(t);
+    if (v) this.symbolic.set(name, v);
+  }
+  setValue(i: number, value: SymbolicValue): void {
+    const name = this.node.outputs[i];
+    if (!name) return;
+    const values = value.values.map(normalizeDim);
+    const v = { ...value, values };
+    this.symbolic.set(name, v);
+    const t = tensorOfValue(v);
+    if (t) this.constants.set(name, t);
+  }
+}
+
+export function inferShapes(model: Model, options: InferOptions = {}): ShapeResult {
+  const graph = model.graph;
+  const st = new State(defaultOpset(model));
+  seedInputs(graph, st, options);
+  for (const node of executionOrder(graph)) runNode(st, node);
+  return { values: st.values, broadcasts: st.broadcasts, problems: st.problems, constants: st.constants };
+}
+
+function seedInputs(graph: Graph, st: State, options: InferOptions): void {
+  const fixed = options.inputShapes ?? {};
+  const inputNames = new Set(graph.inputs.map((i) => i.name));
+  for (const name of Object.keys(fixed)) {
+    if (!inputNames.has(name)) {
+      throw new PruneguardError('E_BAD_ARGUMENT', `inputShapes names "${name}", which is not a graph input (inputs: ${[...inputNames].join(', ')})`);
+    }
+  }
+  for (const [name, t] of graph.initializers) {
+    if (inputNames.has(name)) continue;
+    st.values.set(name, { dtype: t.dtype, shape: [...t.dims] });
+    st.constants.set(name, t);
+  }
+  for (const input of graph.inputs) {
+    let shape = input.shape ? input.shape.map(normalizeDim) : undefined;
+    const f = fixed[input.name];
+    if (f) {
+      if (shape && shape.length !== f.length) {
+        throw new PruneguardError('E_BAD_ARGUMENT', `inputShapes.${input.name} has rank ${f.length}, the model declares rank ${shape.length}`);
+      }
+      shape = [...f];
+    }
+    const init = graph.initializers.get(input.name);
+    if (!shape && init) shape = [...init.dims];
+    const type: ValueType = { dtype: input.dtype ?? init?.dtype };
+    if (shape) type.shape = shape;
+    else type.unknownReason = `graph input ${input.name} has no declared shape`;
+    st.values.set(input.name, type);
+  }
+}
+
+/** Graph order when it is already topological (the usual case), else a sorted copy. */
+function executionOrder(graph: Graph): Node[] {
+  const produced = new Set<string>();
+  const all = new Set<string>();
+  for (const n of graph.nodes) for (const o of n.outputs) all.add(o);
+  for (const n of graph.nodes) {
+    for (const i of n.inputs) if (i && all.has(i) && !produced.has(i)) return topologicalOrder(graph);
+    for (const o of n.outputs) produced.add(o);
+  }
+  return graph.nodes;
+}
+
+function runNode(st: State, node: Node): void {
+  st.node = node;
+  st.label = node.name || node.outputs[0] || node.opType;
+  let out: ValueType[];
+  const rule = node.domain === '' || node.domain === 'ai.onnx' ? (OP_RULES as Record<string, (c: OpContext) => ValueType[]>)[node.opType] : undefined;
+  if (!rule) {
+    const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
+    out = node.outputs.map(() => ({ unknownReason: `unknown op ${op}` }));
+  } else {
+    try {
+      out = rule(st);
+    } catch (e) {
+      // A rule bug must not stop inference of the rest of the graph.
+      out = node.outputs.map(() => ({ unknownReason: `shape rule for ${node.opType} failed: ${(e as Error).message}` }));
+    }
+  }
+  for (let i = 0; i < node.outputs.length; i++) {
+    const name = node.outputs[i];
+    if (!name) continue;
+    st.values.set(name, out[i] ?? { unknownReason: `${node.opType} rule gave no type for output ${i}` });
+  }
+}
