@@ -9,8 +9,17 @@ import { PruneguardError } from '../errors.js';
 import type { ExternalDataReader } from './tensor-codec.js';
 
 export function externalDataReader(baseDir: string): ExternalDataReader {
-  const base = realpathSync(baseDir);
+  // Resolved on first use: most models have no external data, and a bad folder must be a PruneguardError.
+  let resolved: string | undefined;
+  const baseOf = (tensorName: string) => {
+    try {
+      return (resolved ??= realpathSync(baseDir));
+    } catch (e) {
+      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': cannot resolve the model folder '${baseDir}' (${(e as Error).message})`);
+    }
+  };
   return (entries, tensorName) => {
+    const base = baseOf(tensorName);
     const get = (k: string) => entries.find((e) => e.key === k)?.value;
     const location = get('location');
     if (!location) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}' has external data without a location`);

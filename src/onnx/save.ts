@@ -9,12 +9,13 @@ import { encodeTensor } from './tensor-codec.js';
 export function modelToProto(model: Model): onnx.ModelProto {
   return onnx.ModelProto.create({
     irVersion: model.irVersion,
-    opsetImport: model.opsetImports.map((o) => ({ domain: o.domain, version: o.version })),
-    producerName: model.producerName,
-    producerVersion: model.producerVersion,
-    domain: model.domain,
-    modelVersion: model.modelVersion,
-    docString: model.docString,
+    opsetImport: model.opsetImports.map((o) => (o.domain ? { domain: o.domain, version: o.version } : { version: o.version })),
+    // Empty fields stay absent (as exporters leave them) so a round trip does not grow the proto.
+    ...(model.producerName ? { producerName: model.producerName } : {}),
+    ...(model.producerVersion ? { producerVersion: model.producerVersion } : {}),
+    ...(model.domain ? { domain: model.domain } : {}),
+    ...(model.modelVersion ? { modelVersion: model.modelVersion } : {}),
+    ...(model.docString ? { docString: model.docString } : {}),
     metadataProps: model.metadata.map((m) => ({ key: m.key, value: m.value })),
     graph: graphToProto(model.graph),
     ...(model.extra.functions ? { functions: model.extra.functions } : {}),

@@ -50,26 +50,30 @@ function fromRaw(name: string, dtype: Tensor['dtype'], dims: number[], raw: Uint
 }
 
 function fromTyped(name: string, proto: onnx.ITensorProto, dtype: Tensor['dtype'], dims: number[], count: number): Tensor {
-  const data = allocate(dtype, count);
-  const fail = (field: string, len: number) =>
-    new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${count} values, ${field} has ${len}`);
-  const fill = (src: readonly unknown[] | null | undefined, field: string, conv: (v: unknown) => number | bigint | string) => {
-    const values = src ?? [];
-    if (values.length !== count) throw fail(field, values.length);
-    const out = data as unknown as { [i: number]: unknown };
-    for (let i = 0; i < count; i++) out[i] = conv(values[i]);
-  };
-  switch (dtype) {
-    case 'float32': fill(proto.floatData, 'float_data', Number); break;
-    case 'float64': fill(proto.doubleData, 'double_data', Number); break;
-    case 'int64': fill(proto.int64Data, 'int64_data', (v) => toBig(v as LongLike)); break;
-    case 'uint64': fill(proto.uint64Data, 'uint64_data', (v) => toBig(v as LongLike)); break;
-    case 'uint32': fill(proto.uint64Data, 'uint64_data', (v) => toNum(v as LongLike)); break;
-    case 'string': fill(proto.stringData, 'string_data', (v) => new TextDecoder().decode(v as Uint8Array)); break;
-    // int32_data carries every narrower integer type, bool, and the bits of float16/bfloat16.
-    default: fill(proto.int32Data, 'int32_data', Number);
+  const [field, values, conv] = typedField(proto, dtype);
+  // Check the length before allocating: a corrupt file may claim 2^31 elements and carry none.
+  if (values.length !== count) {
+    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${count} values, ${field} has ${values.length}`);
   }
+  const data = allocate(dtype, count);
+  const out = data as unknown as { [i: number]: unknown };
+  for (let i = 0; i < count; i++) out[i] = conv(values[i]);
   return { dtype, dims, data };
+}
+
+type Conv = (v: unknown) => number | bigint | string;
+
+function typedField(proto: onnx.ITensorProto, dtype: Tensor['dtype']): [string, readonly unknown[], Conv] {
+  switch (dtype) {
+    case 'float32': return ['float_data', proto.floatData ?? [], Number];
+    case 'float64': return ['double_data', proto.doubleData ?? [], Number];
+    case 'int64': return ['int64_data', proto.int64Data ?? [], (v) => toBig(v as LongLike)];
+    case 'uint64': return ['uint64_data', proto.uint64Data ?? [], (v) => toBig(v as LongLike)];
+    case 'uint32': return ['uint64_data', proto.uint64Data ?? [], (v) => toNum(v as LongLike)];
+    case 'string': return ['string_data', proto.stringData ?? [], (v) => new TextDecoder().decode(v as Uint8Array)];
+    // int32_data carries every narrower integer type, bool, and the bits of float16/bfloat16.
+    default: return ['int32_data', proto.int32Data ?? [], Number];
+  }
 }
 
 export function encodeTensor(t: Tensor, name?: string): onnx.ITensorProto {

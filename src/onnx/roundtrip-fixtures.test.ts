@@ -1,0 +1,32 @@
+/** Every fixture survives load → save with identical protos and bit-identical onnxruntime outputs. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { randomInputs } from '../runtime/random-inputs.js';
+import { run } from '../runtime/run.js';
+import { createSession } from '../runtime/session.js';
+import { loadModel } from './load.js';
+import { onnx } from './proto.js';
+import { saveModel } from './save.js';
+
+const dir = join(import.meta.dirname, '../../fixtures/models');
+const manifestPath = join(dir, 'manifest.json');
+interface Entry { file: string; sizes: Record<string, number[]>[]; vocab?: number }
+const entries: Entry[] = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')).models : [];
+const asObject = (bytes: Uint8Array) => onnx.ModelProto.toObject(onnx.ModelProto.decode(bytes), { longs: String, bytes: String });
+
+describe.skipIf(entries.length === 0)('fixture round trip', () => {
+  it.each(entries.map((e) => [e.file, e] as const))('%s: same proto, bit-identical outputs', async (file, entry) => {
+    const bytes = readFileSync(join(dir, file));
+    const model = loadModel(bytes, { source: file });
+    const saved = saveModel(model);
+    expect(asObject(saved)).toEqual(asObject(bytes));
+    const feeds = randomInputs(model, entry.sizes[entry.sizes.length - 1], { seed: 17, vocab: entry.vocab });
+    const before = await run(await createSession(bytes), feeds);
+    const after = await run(await createSession(saved), feeds);
+    for (const name of Object.keys(before)) {
+      const b = before[name].data as Float32Array, a = after[name].data as Float32Array;
+      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))).toBe(true);
+    }
+  });
+});
