@@ -70,9 +70,16 @@ const split: OpRule = (ctx) => {
   return ctx.node.outputs.map((_, i) => typed(x.map((v, a) => (a === axis ? sizes![i] ?? null : v)), dtype));
 };
 
-/** One axis of a Slice with constant start/end/step. */
-function sliceDim(d: Dim, start: number, end: number, step: number): Dim {
+/** One axis of a Slice with known start/end/step (start/end possibly symbolic). */
+function sliceDim(d: Dim, start: Dim, end: Dim, step: number): Dim {
   const BIG = 2 ** 31;
+  if (typeof start !== 'number' || typeof end !== 'number') {
+    // Symbolic bounds (e.g. [key_len - q_len : key_len] of a causal-mask buffer): the length is
+    // end - start assuming no clamping, kept only as a symbol; a bare number here could be wrong.
+    if (step !== 1 || start === null || end === null || (typeof start === 'number' && start < 0) || (typeof end === 'number' && end < 0)) return null;
+    const len = typeof end === 'number' && end >= BIG - 1 ? subDims(d, start) : subDims(end, start);
+    return typeof len === 'string' ? len : null;
+  }
   if (typeof d !== 'number') {
     if (d === null || step !== 1 || start < 0) return null;
     if (end >= BIG - 1) return start === 0 ? d : subDims(d, start);
@@ -89,8 +96,8 @@ const slice: OpRule = (ctx) => {
   const x = ctx.shape(0);
   if (!x) return [unknown(missingReason(ctx, 0), dtype)];
   const legacy = ctx.opset < 10;
-  const starts = legacy ? attrInts(ctx.node, 'starts') : ctx.ints(1);
-  const ends = legacy ? attrInts(ctx.node, 'ends') : ctx.ints(2);
+  const starts: Dim[] | undefined = legacy ? attrInts(ctx.node, 'starts') : ctx.value(1)?.values;
+  const ends: Dim[] | undefined = legacy ? attrInts(ctx.node, 'ends') : ctx.value(2)?.values;
   const axes = legacy ? attrInts(ctx.node, 'axes') : ctx.has(3) ? ctx.ints(3) : undefined;
   const steps = legacy ? undefined : ctx.has(4) ? ctx.ints(4) : undefined;
   if (!starts || !ends || (!legacy && ctx.has(3) && !axes) || (ctx.has(4) && !steps)) {
@@ -99,7 +106,7 @@ const slice: OpRule = (ctx) => {
   }
   const out = [...x];
   const ax = axes ?? starts.map((_, i) => i);
-  const norm: { axis: number; start: number; end: number; step: number }[] = [];
+  const norm: { axis: number; start: Dim; end: Dim; step: number }[] = [];
   for (let k = 0; k < ax.length; k++) {
     const a = normAxis(ax[k], x.length);
     const step = steps?.[k] ?? 1;
@@ -113,6 +120,7 @@ const slice: OpRule = (ctx) => {
   const v = ctx.value(0);
   if (v && v.dims.length === 1 && norm.length === 1 && typeof out[0] === 'number') {
     const { start, end, step } = norm[0];
+    if (typeof start !== 'number' || typeof end !== 'number') return [typed(out, dtype)];
     const n = v.values.length;
     const values: Dim[] = [];
     let i = start < 0 ? start + n : start;
