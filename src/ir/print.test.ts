@@ -15,8 +15,7 @@ describe('printGraph', () => {
         '  input x: float32[1,3,8,8]',
         '  conv1 = Conv(x[1,3,8,8], conv1.weight[8,3,3,3]) -> [1,8,8,8] {pads:1,1,1,1}',
         '  relu1 = Relu(conv1[1,8,8,8]) -> [1,8,8,8]',
-        '  reshape1 = Reshape(relu1[1,8,8,8], reshape1.shape=(0,-1)) -> [1,512]',
-        '  y = Identity(reshape1[1,512]) -> [1,512]',
+        '  y = Reshape(relu1[1,8,8,8], reshape1.shape=(0,-1)) -> [1,512]  # reshape1',
         '  output y: float32[1,512]',
       ].join('\n'),
     );

@@ -74,6 +74,8 @@ export class BuilderCore {
   private readonly nodeNames = new Set<string>();
   private readonly counters = new Map<string, number>();
   private scope = '';
+  /** Renamed outputs: old value name → new name. */
+  private readonly aliases = new Map<string, string>();
 
   constructor(options: BuilderOptions = {}) {
     this.options = options;
@@ -91,13 +93,45 @@ export class BuilderCore {
     return v;
   }
 
-  /** Marks a value as a graph output (renamed to `name` if given). */
+  /**
+   * Marks a value as a graph output. With `name`, the producing node's output is
+   * renamed (as exporters name outputs); graph inputs, constants and values that
+   * are already outputs get an Identity instead. Old handles stay usable.
+   */
   output(v: Value, name?: string): Value {
-    let out = v;
-    if (name !== undefined && name !== v.name) out = this.node('Identity', [v], { name, outputs: [{ dtype: v.dtype, shape: v.shape }] })[0];
+    const current = this.resolve(v.name);
+    let out: Value = { ...v, name: current };
+    if (name !== undefined && name !== current) {
+      const producer = this.nodes.find((n) => n.outputs.includes(current));
+      const isOutput = this.outputs.some((o) => o.name === current);
+      if (!producer || producer.opType === 'Constant' || isOutput) {
+        out = this.node('Identity', [out], { name: this.nodeName('identity'), outputs: [{ dtype: v.dtype, shape: v.shape }] })[0];
+      }
+      this.rename(out.name, name);
+      out = { ...out, name };
+    }
     if (this.outputs.some((o) => o.name === out.name)) fail(`output '${out.name}' is already a graph output`);
     this.outputs.push({ name: out.name, dtype: out.dtype, shape: [...out.shape] });
     return out;
+  }
+
+  /** Renames a node-produced value everywhere (past and future uses). */
+  private rename(from: string, to: string): void {
+    if (this.values.has(to)) fail(`output name '${to}' is already a value in this graph`);
+    for (const n of this.nodes) {
+      n.inputs = n.inputs.map((i) => (i === from ? to : i));
+      n.outputs = n.outputs.map((o) => (o === from ? to : o));
+    }
+    const v = this.values.get(from)!;
+    this.values.delete(from);
+    this.values.set(to, { ...v, name: to });
+    this.aliases.set(from, to);
+  }
+
+  private resolve(name: string): string {
+    let n = name;
+    while (this.aliases.has(n)) n = this.aliases.get(n)!;
+    return n;
   }
 
   /** Every value the builder knows, with its tracked shape (usable by printGraph). */
@@ -146,7 +180,7 @@ export class BuilderCore {
     }
   }
 
-  /** A unique readable node name: `explicit` or `${kind}${n}`, prefixed by the current scope. */
+  /** A unique readable node name: `explicit` or numbered after `kind`, prefixed by the current scope. */
   nodeName(kind: string, explicit?: string): string {
     const scope = this.scope;
     let base = explicit;
@@ -155,7 +189,9 @@ export class BuilderCore {
       do {
         const n = (this.counters.get(key) ?? 0) + 1;
         this.counters.set(key, n);
-        base = /\d$/.test(kind) ? `${kind}_${n}` : `${kind}${n}`;
+        // Top level: conv1, conv2 ...; inside a block, as PyTorch names them: attn1.matmul, attn1.matmul_1 ...
+        if (scope) base = n === 1 ? kind : `${kind}_${n - 1}`;
+        else base = /\d$/.test(kind) ? `${kind}_${n}` : `${kind}${n}`;
       } while (this.taken(scope ? `${scope}.${base}` : base));
     }
     const full = scope ? `${scope}.${base}` : base;
@@ -178,7 +214,7 @@ export class BuilderCore {
     const attributes = Object.entries(spec.attrs ?? {})
       .filter((e): e is [string, AttrValue] => e[1] !== undefined)
       .map(([k, v]) => toAttr(k, v));
-    this.nodes.push({ name, opType, domain: spec.domain ?? '', inputs: inputs.map((i) => (typeof i === 'string' ? i : i.name)), outputs: outNames, attributes });
+    this.nodes.push({ name, opType, domain: spec.domain ?? '', inputs: inputs.map((i) => this.resolve(typeof i === 'string' ? i : i.name)), outputs: outNames, attributes });
     return outputs.map((o, i) => {
       this.claimValue(outNames[i]);
       const v: Value = { name: outNames[i], dtype: o.dtype, shape: [...o.shape] };

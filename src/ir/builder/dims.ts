@@ -65,7 +65,10 @@ export function windowDim(d: Dim, kernel: number, stride: number, padSum: number
   return (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
 }
 
-/** Product of dims: a number if all concrete, a 'a*b' symbol if exactly expressible, else null. */
+/**
+ * Product of dims: a number if all concrete, else a monomial written as src/shape
+ * writes it (coefficient first, symbols sorted: '8*batch*seq'); null if unknown.
+ */
 export function productDim(dims: Shape): Dim {
   let n = 1;
   const syms: string[] = [];
@@ -74,8 +77,13 @@ export function productDim(dims: Shape): Dim {
     if (typeof d === 'number') n *= d;
     else syms.push(d);
   }
+  return monomial(n, syms);
+}
+
+export function monomial(n: number, syms: readonly string[]): Dim {
   if (syms.length === 0) return n;
-  return n === 1 ? syms.join('*') : [String(n), ...syms].join('*');
+  const sorted = [...syms].sort();
+  return n === 1 ? sorted.join('*') : [String(n), ...sorted].join('*');
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {

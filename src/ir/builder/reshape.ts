@@ -6,7 +6,7 @@
  */
 import type { Dim } from '../types.js';
 import type { BuilderCore, Value } from './core.js';
-import { fail, fmtShape } from './dims.js';
+import { fail, fmtShape, monomial } from './dims.js';
 import { concat, gather, shapeOf, unsqueeze } from './shape-ops.js';
 
 export type ReshapeDim = number | { axis: number; of?: Value };
@@ -45,8 +45,7 @@ function inferDim(what: string, all: readonly Dim[], known: readonly Dim[]): Dim
     return null;
   }
   const n = num.n / den.n;
-  if (syms.length === 0) return n;
-  return n === 1 ? syms.join('*') : [String(n), ...syms].join('*');
+  return monomial(n, syms);
 }
 
 export function reshape(b: BuilderCore, x: Value, dims: readonly ReshapeDim[], o: ReshapeOptions = {}): Value {
