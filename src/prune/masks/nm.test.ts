@@ -103,3 +103,22 @@ describe('onnxruntime runs N:M-masked models', () => {
     });
   }
 });
+
+describe('applyNm (property)', () => {
+  it('keeps, in every group, the N largest |w| (lower index on ties) and zeroes the rest', async () => {
+    const fc = await import('fast-check');
+    const arb = fc.record({ groups: fc.integer({ min: 1, max: 4 }), n: fc.integer({ min: 0, max: 4 }), cols: fc.integer({ min: 1, max: 3 }) })
+      .chain(({ groups, n, cols }) => fc.record({ n: fc.constant(n), cols: fc.constant(cols), k: fc.constant(groups * 4), values: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: groups * 4 * cols, maxLength: groups * 4 * cols }) }));
+    fc.assert(fc.property(arb, ({ n, cols, k, values }) => {
+      const m = model([node('MatMul', ['x', 'w'], ['y'])], [1, k], [1, cols], { w: fromNumbers('float32', [k, cols], values) });
+      const got = toNumbers(w(applyNm(m, [{ tensor: 'w', n, m: 4 }]).model));
+      for (let c = 0; c < cols; c++) {
+        for (let g = 0; g < k; g += 4) {
+          const idx = [0, 1, 2, 3].map((r) => (g + r) * cols + c);
+          const keep = new Set([...idx].sort((p, q) => Math.abs(values[q]) - Math.abs(values[p]) || p - q).slice(0, n));
+          for (const i of idx) expect(got[i]).toBe(keep.has(i) ? values[i] : 0);
+        }
+      }
+    }), { numRuns: 200, seed: 11 });
+  });
+});

@@ -93,3 +93,23 @@ describe('applyUnstructured', () => {
     await session.release();
   });
 });
+
+describe('applyUnstructured (property)', () => {
+  it('zeroes exactly the round(s*n) first elements of a stable sort by |w|, across tensors', async () => {
+    const fc = await import('fast-check');
+    // Small integer values force many ties, where position must decide.
+    const tensorArb = fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 24 });
+    fc.assert(fc.property(tensorArb, tensorArb, fc.double({ min: 0, max: 1, noNaN: true }), (a, b, s) => {
+      const m = model(
+        [node('MatMul', ['x', 'wa'], ['h']), node('MatMul', ['x', 'wb'], ['y'])],
+        [1, 1], [1, b.length], { wa: fromNumbers('float32', [1, a.length], a), wb: fromNumbers('float32', [1, b.length], b) },
+      );
+      const flat = [...a, ...b];
+      const k = Math.round(s * flat.length);
+      const expected = new Set(flat.map((v, i) => [Math.abs(v), i] as const).sort((p, q) => p[0] - q[0] || p[1] - q[1]).slice(0, k).map(([, i]) => i));
+      const { model: out } = applyUnstructured(m, [{ global: true, sparsity: s, tensors: ['wa', 'wb'] }]);
+      const got = [...toNumbers(w(out, 'wa')), ...toNumbers(w(out, 'wb'))];
+      got.forEach((v, i) => expect(v).toBe(expected.has(i) ? 0 : flat[i]));
+    }), { numRuns: 200, seed: 7 });
+  });
+});

@@ -58,15 +58,7 @@ export function applyUnstructured(model: Model, specs: readonly UnstructuredSpec
     const mags = weights.map((w) => magnitudes(w.value, w.name));
     const total = mags.reduce((a, m) => a + m.length, 0);
     const k = Math.round(spec.sparsity * total);
-    // Candidates in (tensor, index) order; a stable sort by magnitude keeps that order on ties.
-    const owner = new Uint32Array(total);
-    const offset = new Uint32Array(total);
-    const key = new Float64Array(total);
-    let c = 0;
-    mags.forEach((m, t) => { for (let i = 0; i < m.length; i++, c++) { owner[c] = t; offset[c] = i; key[c] = m[i]; } });
-    const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => key[a] - key[b] || a - b);
-    const zero = mags.map((m) => new Uint8Array(m.length));
-    for (let r = 0; r < k; r++) zero[owner[order[r]]][offset[order[r]]] = 1;
+    const zero = smallestK(mags, k);
     weights.forEach((w, t) => {
       const masked = withZeros(w.value, zero[t]);
       setConstant(out.graph, w.source, masked);
@@ -76,4 +68,29 @@ export function applyUnstructured(model: Model, specs: readonly UnstructuredSpec
     });
   }
   return { model: out, report };
+}
+
+/**
+ * Flags the k smallest magnitudes across `mags`; ties at the threshold go to
+ * the earliest positions (tensor order, then index). Equivalent to a stable
+ * sort by magnitude, but the only sort is a native Float64Array sort, so a
+ * global mask over tens of millions of weights stays fast.
+ */
+function smallestK(mags: readonly Float64Array[], k: number): Uint8Array[] {
+  const zero = mags.map((m) => new Uint8Array(m.length));
+  if (k === 0) return zero;
+  const all = new Float64Array(mags.reduce((a, m) => a + m.length, 0));
+  let c = 0;
+  for (const m of mags) { all.set(m, c); c += m.length; }
+  const threshold = all.sort()[k - 1];
+  let below = 0;
+  for (const m of mags) for (let i = 0; i < m.length; i++) if (m[i] < threshold) below++;
+  let ties = k - below;
+  mags.forEach((m, t) => {
+    for (let i = 0; i < m.length; i++) {
+      if (m[i] < threshold) zero[t][i] = 1;
+      else if (m[i] === threshold && ties > 0) { zero[t][i] = 1; ties--; }
+    }
+  });
+  return zero;
 }
