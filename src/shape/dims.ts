@@ -12,6 +12,11 @@ type Poly = Map<string, number>;
 const OPERATOR = /[+\-*()]/;
 const TERM = /^(-?\d+)?\*?(.*)$/;
 
+/** A number or a plain symbol (no arithmetic inside). */
+function isAtom(d: number | string): boolean {
+  return typeof d === 'number' || !OPERATOR.test(d);
+}
+
 function parse(d: number | string): Poly | undefined {
   if (typeof d === 'number') return new Map([['', d]]);
   if (!OPERATOR.test(d)) return new Map([[d, 1]]);
@@ -140,6 +145,7 @@ export function sameDim(a: Dim, b: Dim): boolean {
   if (a === null || b === null) return false;
   if (a === b) return true;
   if (typeof a === 'number' && typeof b === 'number') return false;
+  if (isAtom(a) && isAtom(b)) return false;
   const x = parse(a);
   const y = parse(b);
   return !!x && !!y && equalPoly(x, y);
@@ -149,6 +155,8 @@ export function sameDim(a: Dim, b: Dim): boolean {
 export function differentDims(a: Dim, b: Dim): boolean {
   if (a === null || b === null) return false;
   if (typeof a === 'number' && typeof b === 'number') return a !== b;
+  // Two plain symbols (or a symbol and a number) may be equal at run time.
+  if (isAtom(a) && isAtom(b)) return false;
   const d = subDims(a, b);
   return typeof d === 'number' && d !== 0;
 }

@@ -47,5 +47,13 @@ describe.skipIf(entries.length === 0)('static shapes agree with onnxruntime on f
         expect(mismatches).toEqual([]);
       });
     }
+    it(`${entry.file} symbolically (no inputShapes): every rank known, no problems`, () => {
+      const model = loadModelFile(join(DIR, entry.file));
+      const r = inferShapes(model);
+      const unknownRank = model.graph.nodes.flatMap((n) => n.outputs).filter((o) => o && !r.values.get(o)?.shape);
+      expect(unknownRank).toEqual([]);
+      expect(r.problems).toEqual([]);
+      for (const o of model.graph.outputs) expect(r.values.get(o.name)?.shape).toEqual(o.shape);
+    });
   }
 });
