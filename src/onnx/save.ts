@@ -24,7 +24,10 @@ export function modelToProto(model: Model): onnx.ModelProto {
 }
 
 export function saveModel(model: Model): Uint8Array {
-  return onnx.ModelProto.encode(modelToProto(model)).finish();
+  const bytes = onnx.ModelProto.encode(modelToProto(model)).finish();
+  // Under Node protobufjs returns a Buffer, whose slice() is a view, not a copy: callers
+  // that copy-then-edit would damage the original. Hand out a plain Uint8Array view.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Writes atomically: a temporary file beside the target, then a rename. */
