@@ -29,3 +29,12 @@ describe('printGraph', () => {
     expect(text).toContain('gemm1 = Gemm(x[batch,4], gemm1.weight[2,4], gemm1.bias[2]) -> [batch,2] {transB:1}');
   });
 });
+
+describe('printGraph with Constant nodes', () => {
+  it('shows small Constant values inline like initializers', () => {
+    const b = new GraphBuilder({ constants: 'constant-node' });
+    const x = b.input('x', 'float32', [2, 6]);
+    b.output(b.reshape(x, [3, 4]), 'y');
+    expect(printGraph(b.build())).toContain('y = Reshape(x[2,6], reshape1.shape=(3,4)) -> [3,4]  # reshape1');
+  });
+});

@@ -9,6 +9,7 @@
 import { onnx } from 'onnx-proto';
 import { toNum, type LongLike } from '../onnx/long.js';
 import { tryDtypeFromOnnx } from '../onnx/dtype.js';
+import { constantNodeValue } from './constants.js';
 import { toNumbers } from './tensor.js';
 import type { Dim, Model, Tensor } from './types.js';
 
@@ -74,9 +75,11 @@ export function printGraph(model: Model, shapes?: ReadonlyMap<string, { shape?: 
   for (const v of [...g.inputs, ...g.valueInfo, ...g.outputs]) declared.set(v.name, v.shape);
   const shapeOf = (name: string): readonly Dim[] | undefined =>
     shapes?.get(name)?.shape ?? declared.get(name) ?? g.initializers.get(name)?.dims;
+  const constNodes = new Map<string, Tensor | undefined>();
+  for (const n of g.nodes) if (n.opType === 'Constant' && !n.domain) constNodes.set(n.outputs[0], constantNodeValue(n));
   const operand = (name: string): string => {
     if (!name) return '_';
-    const init = g.initializers.get(name);
+    const init = g.initializers.get(name) ?? constNodes.get(name);
     if (init && init.dtype !== 'float32' && init.data.length <= 8) return `${name}=${fmtTensor(init)}`;
     if (init && init.data.length === 1) return `${name}=${fmtTensor(init)}`;
     return `${name}${fmtDims(shapeOf(name))}`;

@@ -3,12 +3,13 @@
  * (as initializers or as `Constant` nodes, the way exporters write them) and
  * `build()`. Op families live in their own files and only use this surface.
  */
-import { onnx } from 'onnx-proto';
-import { encodeTensor } from '../../onnx/tensor-codec.js';
 import { fromNumbers } from '../tensor.js';
 import type { Dim, DType, Model, Node, Tensor, ValueInfo } from '../types.js';
 import { fail, type Shape } from './dims.js';
 import { Rng } from './rng.js';
+import { irVersionFor, toAttr, type AttrValue } from './encode.js';
+
+export { f, irVersionFor, type AttrValue } from './encode.js';
 
 /** A value in the graph under construction: its name, dtype and the shape the builder tracked. */
 export interface Value {
@@ -36,31 +37,6 @@ export type Init =
   | { uniform: [number, number] }
   | { fill: number }
   | { values: readonly number[] };
-
-/** Attribute values: integer → INT, integer[] → INTS, {f} → FLOAT, {fs} → FLOATS, string → STRING, {t} → TENSOR. */
-export type AttrValue = number | readonly number[] | string | { f: number } | { fs: readonly number[] } | { t: Tensor };
-export const f = (v: number): { f: number } => ({ f: v });
-
-const AT = onnx.AttributeProto.AttributeType;
-
-function toAttr(name: string, v: AttrValue): onnx.IAttributeProto {
-  if (typeof v === 'number') return { name, type: AT.INT, i: v };
-  if (typeof v === 'string') return { name, type: AT.STRING, s: new TextEncoder().encode(v) };
-  if (Array.isArray(v)) return { name, type: AT.INTS, ints: [...(v as number[])] };
-  if ('f' in v) return { name, type: AT.FLOAT, f: v.f };
-  if ('fs' in v) return { name, type: AT.FLOATS, floats: [...v.fs] };
-  return { name, type: AT.TENSOR, t: encodeTensor((v as { t: Tensor }).t) };
-}
-
-/** ir_version that onnxruntime expects with each default-domain opset. */
-export function irVersionFor(opset: number): number {
-  if (opset <= 8) return 3;
-  if (opset <= 11) return opset - 5;
-  if (opset <= 14) return 7;
-  if (opset <= 18) return 8;
-  if (opset <= 20) return 9;
-  return 10;
-}
 
 export class BuilderCore {
   readonly opset: number;
@@ -255,22 +231,22 @@ export class BuilderCore {
       const [lo, hi] = 'uniform' in init ? init.uniform : [-1 / Math.sqrt(init.fanIn), 1 / Math.sqrt(init.fanIn)];
       values = Array.from({ length: count }, () => this.rng.uniform(lo, hi));
     }
-    return this.constantAbs(`${owner}.${suffix}`, fromNumbers(dtype, dims, values));
+    return this.ownedConstant(owner, suffix, fromNumbers(dtype, dims, values));
   }
 
   /** int64 1-D constant (shapes, axes, starts...) named `${owner}.${suffix}`. */
   ints(owner: string, suffix: string, values: readonly number[]): Value {
-    return this.constantAbs(`${owner}.${suffix}`, fromNumbers('int64', [values.length], values));
+    return this.ownedConstant(owner, suffix, fromNumbers('int64', [values.length], values));
   }
 
   /** Scalar constant of `dtype` named `${owner}.${suffix}`. */
   scalar(owner: string, suffix: string, value: number, dtype: DType = 'float32'): Value {
-    return this.constantAbs(`${owner}.${suffix}`, fromNumbers(dtype, [], [value]));
+    return this.ownedConstant(owner, suffix, fromNumbers(dtype, [], [value]));
   }
 
-  /** Like constant() but `name` is already absolute (not prefixed by the scope). */
-  private constantAbs(name: string, t: Tensor): Value {
-    return this.scoped('', () => this.constant(name, t));
+  /** A constant named `${owner}.${suffix}` (owner is a full node name, so the scope is not prefixed again). */
+  ownedConstant(owner: string, suffix: string, t: Tensor): Value {
+    return this.scoped('', () => this.constant(`${owner}.${suffix}`, t));
   }
 
   private taken(name: string): boolean {

@@ -106,7 +106,7 @@ export function shapeOf(b: BuilderCore, x: Value, o: Named = {}): Value {
 export function gather(b: BuilderCore, x: Value, index: number, o: Named & { axis?: number } = {}): Value {
   const name = b.nodeName('gather', o.name);
   const a = normAxis(o.axis ?? 0, x.shape.length, `gather ${name} on ${x.name}`);
-  const idx = b.constant(`${name}.index`, fromNumbers('int64', [], [index]));
+  const idx = b.ownedConstant(name, 'index', fromNumbers('int64', [], [index]));
   const shape = x.shape.filter((_, i) => i !== a);
   return b.node('Gather', [x, idx], { name, outputs: [{ dtype: x.dtype, shape }], attrs: { axis: a } })[0];
 }
