@@ -1,5 +1,5 @@
 /** Constants and value-producing ops: Constant, ConstantOfShape, Range, Cast, EyeLike, OneHot, NonZero. */
-import { attrInt, attrTensor } from '../../ir/attrs.js';
+import { attrInt } from '../../ir/attrs.js';
 import type { Dim, DType } from '../../ir/types.js';
 import { tryDtypeFromOnnx } from '../../onnx/dtype.js';
 import { constantNodeTensor } from '../constant-cache.js';
@@ -17,7 +17,7 @@ const constant: OpRule = (ctx) => {
 };
 
 const constantOfShape: OpRule = (ctx) => {
-  const fill = attrTensor(ctx.node, 'value');
+  const fill = constantNodeTensor(ctx.node); // the cached decode of the 'value' attribute
   const dtype: DType = fill?.dtype ?? 'float32';
   const v = ctx.value(0);
   const s = ctx.shape(0);
