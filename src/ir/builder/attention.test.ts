@@ -1,4 +1,6 @@
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { saveModel } from '../../onnx/save.js';
 import { GraphBuilder, type AttentionOptions } from './index.js';
 import { runModel } from './test-support.js';
 
@@ -22,6 +24,30 @@ describe('attention', () => {
       expect(r.actual.y).toEqual([2, 5, 8]);
     });
   }
+
+  it('causal mask sliced from a maxSeq buffer keeps the sequence symbolic', async () => {
+    const b = new GraphBuilder({ seed: 3 });
+    const x = b.input('x', 'float32', ['batch', 'seq', 8]);
+    b.output(b.attention(x, { heads: 2, embed: 8, causalMask: true, maxSeq: 16 }), 'y');
+    const model = b.build();
+    expect(b.shapes().get('attn1.mask_slice')?.shape).toEqual(['seq', 'seq']);
+    for (const seq of [1, 5]) {
+      const r = await runModel(model, { batch: 2, seq });
+      expect(r.actual).toEqual(r.expected);
+    }
+  });
+
+  it('causal mask makes position 0 independent of later tokens', async () => {
+    const b = new GraphBuilder({ seed: 3 });
+    const x = b.input('x', 'float32', [1, 3, 4]);
+    b.output(b.attention(x, { heads: 2, embed: 4, causalMask: true }), 'y');
+    const session = await ort.InferenceSession.create(saveModel(b.build()));
+    const run = async (data: number[]) => (await session.run({ x: new ort.Tensor('float32', Float32Array.from(data), [1, 3, 4]) })).y.data as Float32Array;
+    const a = await run([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const c = await run([1, 2, 3, 4, -5, 0, 7, 1, 9, 9, 9, 9]);
+    for (let i = 0; i < 4; i++) expect(c[i]).toBeCloseTo(a[i], 5);
+    expect(c[4]).not.toBeCloseTo(a[4], 3);
+  });
 
   it('causal and explicit masks at a concrete length', async () => {
     const b = new GraphBuilder({ seed: 3 });

@@ -8,6 +8,7 @@ import { concrete, fail, fmtShape, positiveInt, requireRank } from './dims.js';
 import { binary } from './elementwise.js';
 import { linear, matmul } from './linear.js';
 import { softmax } from './activation.js';
+import { causalMask } from './causal-mask.js';
 import { reshape } from './reshape.js';
 import { expand, slice, split, tile, transpose, unsqueeze } from './shape-ops.js';
 
@@ -18,8 +19,10 @@ export interface AttentionOptions {
   /** Key/value heads (default: heads). Fewer than heads = grouped-query attention. */
   kvHeads?: number;
   projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split';
-  /** Add a constant additive causal mask [T, T] (needs a concrete T). */
+  /** Add an additive causal mask [T, T]: a constant for a concrete T, else sliced from a [maxSeq, maxSeq] buffer. */
   causalMask?: boolean;
+  /** Size of the causal mask buffer (needed when the sequence length is symbolic). */
+  maxSeq?: number;
   /** Additive mask broadcast onto the scores [B, H, T, T] (e.g. [B, 1, 1, T]). */
   mask?: Value;
   /** Reshape targets from Shape/Gather/Unsqueeze/Concat instead of constants (default false). */
@@ -45,8 +48,6 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
   if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
   const hd = e / heads;
   const kvE = kvHeads * hd;
-  const T = x.shape[1];
-  if (o.causalMask && typeof T !== 'number') fail(`${what}: causalMask needs a concrete sequence length, got ${String(T)} in ${fmtShape(x.shape)}`);
   const dyn = { dynamic: o.dynamicReshape ?? false };
   const bias = o.bias ?? true;
 
@@ -86,11 +87,7 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
     scores = o.scale === 'mul'
       ? binary(b, 'Mul', scores, 1 / Math.sqrt(hd), { name: 'scale' })
       : binary(b, 'Div', scores, Math.sqrt(hd), { name: 'scale' });
-    if (o.causalMask) {
-      const t = T as number;
-      const values = Array.from({ length: t * t }, (_, i) => (i % t > Math.floor(i / t) ? -1e4 : 0));
-      scores = binary(b, 'Add', scores, { shape: [t, t], values, suffix: 'causal_mask' }, { name: 'causal_add' });
-    }
+    if (o.causalMask) scores = binary(b, 'Add', scores, causalMask(b, name, x, o.maxSeq), { name: 'causal_add' });
     if (o.mask) scores = binary(b, 'Add', scores, o.mask, { name: 'mask_add' });
     const probs = softmax(b, scores, { axis: -1, name: 'softmax' });
     const ctx = matmul(b, probs, vh, { name: 'matmul_av' }); // [B, H, T, hd]
