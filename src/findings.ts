@@ -21,4 +21,11 @@ export interface Finding {
   received?: unknown;
   /** Node, tensor, group or slice the finding is about. */
   where?: string;
+  /** 'warning' findings are reported but do not fail a check (default 'error'). */
+  severity?: 'error' | 'warning';
+}
+
+/** Findings that fail a check (everything but warnings). */
+export function failing<F extends Finding>(findings: readonly F[]): F[] {
+  return findings.filter((f) => f.severity !== 'warning');
 }

@@ -1,0 +1,77 @@
+/**
+ * Random transformer stacks on a float input [batch, seq, E]: separate, fused
+ * in_proj and fused QKV+Split projections, grouped-query attention, pre- and
+ * post-norm, FFN, and masks that broadcast on purpose.
+ */
+import fc from 'fast-check';
+import { GraphBuilder } from '../ir/builder/index.js';
+import type { Model } from '../ir/types.js';
+
+export interface AttentionLayer {
+  projection: 'separate' | 'fused-in-proj' | 'fused-qkv-split';
+  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even). */
+  gqa: boolean;
+  norm: 'pre' | 'post';
+  normKind: 'layer' | 'layer-decomposed' | 'rms';
+  ffnHidden: number;
+  dynamicReshape: boolean;
+}
+
+export interface AttentionRecipe {
+  family: 'attention';
+  opset: number;
+  heads: number;
+  headSize: number;
+  layers: AttentionLayer[];
+  /** 'padding': an additive [batch, 1, 1, seq] key mask input, broadcast over heads and queries. */
+  mask: 'none' | 'padding' | 'causal';
+  seq: number | 'seq';
+  classes: number;
+  seed: number;
+}
+
+const layer: fc.Arbitrary<AttentionLayer> = fc.record({
+  // Simplest first: fast-check shrinks towards the first choice.
+  projection: fc.constantFrom<AttentionLayer['projection']>('fused-qkv-split', 'fused-in-proj', 'separate'),
+  gqa: fc.boolean(),
+  norm: fc.constantFrom<'pre' | 'post'>('pre', 'post'),
+  normKind: fc.constantFrom<AttentionLayer['normKind']>('layer', 'rms', 'layer-decomposed'),
+  ffnHidden: fc.integer({ min: 2, max: 12 }),
+  dynamicReshape: fc.boolean(),
+});
+
+export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<AttentionRecipe> {
+  return fc
+    .record({
+      family: fc.constant('attention' as const),
+      opset: fc.constantFrom(17, 14, 18),
+      heads: fc.integer({ min: 1, max: 4 }),
+      headSize: fc.integer({ min: 1, max: 4 }),
+      layers: fc.array(layer, { minLength: 1, maxLength: c.maxLayers ?? 2 }),
+      mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
+      seq: fc.constantFrom<number | 'seq'>('seq', 5),
+      classes: fc.integer({ min: 2, max: 3 }),
+      seed: fc.nat({ max: 1000 }),
+    })
+    // A causal mask is a constant [T, T]: it needs a concrete sequence length.
+    .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r));
+}
+
+
+export function buildAttention(r: AttentionRecipe): Model {
+  const b = new GraphBuilder({ name: 'attention', opset: r.opset, seed: r.seed });
+  const heads = r.heads;
+  const embed = heads * r.headSize;
+  let x = b.input('x', 'float32', ['batch', r.seq, embed]);
+  const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
+  for (const l of r.layers) {
+    const kv = l.gqa && heads % 2 === 0 ? heads / 2 : heads;
+    x = b.transformerBlock(x, {
+      heads, kvHeads: kv, projection: l.projection, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden,
+      dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}),
+    });
+  }
+  const pooled = b.reduceMean(x, { axes: [1], keepdims: false });
+  b.output(b.gemm(pooled, r.classes, { name: 'classifier' }), 'logits');
+  return b.build();
+}

@@ -1,0 +1,33 @@
+/** Any generated graph: a recipe of one of the families, and the model it builds. */
+import fc from 'fast-check';
+import type { Model } from '../ir/types.js';
+import { attentionRecipe, buildAttention, type AttentionRecipe } from './attention.js';
+import { buildNormalization, normalizationRecipe, type NormalizationRecipe } from './normalization.js';
+import { buildResidual, residualRecipe, type ResidualRecipe } from './residual.js';
+
+export type GraphRecipe = ResidualRecipe | AttentionRecipe | NormalizationRecipe;
+
+export function buildGraph(r: GraphRecipe): Model {
+  switch (r.family) {
+    case 'residual': return buildResidual(r);
+    case 'attention': return buildAttention(r);
+    case 'normalization': return buildNormalization(r);
+  }
+}
+
+export type Family = GraphRecipe['family'];
+
+/** Recipes of the chosen families (default: all three). */
+export function graphRecipe(families: readonly Family[] = ['residual', 'attention', 'normalization']): fc.Arbitrary<GraphRecipe> {
+  const table: Record<Family, fc.Arbitrary<GraphRecipe>> = {
+    residual: residualRecipe(),
+    attention: attentionRecipe(),
+    normalization: normalizationRecipe(),
+  };
+  return fc.oneof(...families.map((f) => table[f]));
+}
+
+/** Graphs (recipe and model together, so a counterexample shows both). */
+export function graphArbitrary(families?: readonly Family[]): fc.Arbitrary<{ recipe: GraphRecipe; model: Model }> {
+  return graphRecipe(families).map((recipe) => ({ recipe, model: buildGraph(recipe) }));
+}

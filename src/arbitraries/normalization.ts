@@ -1,0 +1,69 @@
+/**
+ * Random normalization graphs: conv stacks with BatchNorm, GroupNorm and
+ * InstanceNorm, and token stacks with LayerNorm (op and decomposed) and RMSNorm
+ * as exporters write it (Pow/ReduceMean/Add/Sqrt/Div/Mul).
+ */
+import fc from 'fast-check';
+import { GraphBuilder } from '../ir/builder/index.js';
+import type { Model } from '../ir/types.js';
+
+export type ChannelNorm = 'batch' | 'group' | 'instance';
+export type FeatureNorm = 'layer' | 'layer-decomposed' | 'rms';
+
+export interface NormalizationRecipe {
+  family: 'normalization';
+  opset: number;
+  layout: 'conv' | 'tokens';
+  widths: number[];
+  norms: (ChannelNorm | FeatureNorm)[];
+  classes: number;
+  seed: number;
+}
+
+export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<NormalizationRecipe> {
+  const n = c.maxLayers ?? 4;
+  return fc.oneof(
+    fc.record({
+      family: fc.constant('normalization' as const),
+      opset: fc.constantFrom(18, 17, 13),
+      layout: fc.constant('conv' as const),
+      widths: fc.array(fc.integer({ min: 1, max: 4 }).map((k) => 2 * k), { minLength: 1, maxLength: n }),
+      norms: fc.array(fc.constantFrom<ChannelNorm>('instance', 'batch', 'group'), { minLength: n, maxLength: n }),
+      classes: fc.integer({ min: 2, max: 3 }),
+      seed: fc.nat({ max: 1000 }),
+    }),
+    fc.record({
+      family: fc.constant('normalization' as const),
+      opset: fc.constantFrom(17, 14),
+      layout: fc.constant('tokens' as const),
+      widths: fc.array(fc.integer({ min: 2, max: 8 }), { minLength: 1, maxLength: n }),
+      norms: fc.array(fc.constantFrom<FeatureNorm>('layer', 'rms', 'layer-decomposed'), { minLength: n, maxLength: n }),
+      classes: fc.integer({ min: 2, max: 3 }),
+      seed: fc.nat({ max: 1000 }),
+    }),
+  );
+}
+
+export function buildNormalization(r: NormalizationRecipe): Model {
+  const b = new GraphBuilder({ name: 'normalization', opset: r.opset, seed: r.seed });
+  if (r.layout === 'conv') {
+    let x = b.input('x', 'float32', ['batch', 2, 4, 4]);
+    r.widths.forEach((w, i) => {
+      x = b.conv(x, w, { kernel: 3, pad: 1 });
+      const kind = r.norms[i % r.norms.length] as ChannelNorm;
+      x = kind === 'batch' ? b.batchNorm(x) : kind === 'instance' ? b.instanceNorm(x) : b.groupNorm(x, { groups: 2 });
+      x = b.relu(x);
+    });
+    b.output(b.gemm(b.flatten(b.globalAveragePool(x)), r.classes, { name: 'fc' }), 'logits');
+  } else {
+    let x = b.input('x', 'float32', ['batch', 'seq', 4]);
+    r.widths.forEach((w, i) => {
+      x = b.linear(x, w);
+      const kind = r.norms[i % r.norms.length] as FeatureNorm;
+      x = kind === 'layer' ? b.layerNorm(x) : kind === 'rms' ? b.rmsNorm(x) : b.layerNormDecomposed(x);
+      x = b.gelu(x);
+    });
+    b.output(b.gemm(b.reduceMean(x, { axes: [1], keepdims: false }), r.classes, { name: 'fc' }), 'logits');
+  }
+  return b.build();
+}

@@ -1,0 +1,136 @@
+/**
+ * Random residual CNNs. The arbitrary generates a *recipe* (plain data: a list
+ * of block specs) and `buildResidual` maps it to a valid model, so fast-check
+ * shrinks the recipe (fewer blocks, fewer channels) and every shrink is still
+ * a valid graph.
+ */
+import fc from 'fast-check';
+import { GraphBuilder } from '../ir/builder/index.js';
+import type { Value } from '../ir/builder/core.js';
+import type { Model } from '../ir/types.js';
+
+export type NormKind = 'batch' | 'group' | 'instance' | 'none';
+export type Activation = 'relu' | 'relu6' | 'hardSwish' | 'none';
+
+export type ResidualBlock =
+  | { kind: 'conv'; out: number; kernel: 1 | 3; stride: 1 | 2; norm: NormKind; act: Activation }
+  | { kind: 'residual'; skip: 'identity' | 'projection'; width: number; out: number; stride: 1 | 2; bottleneck: boolean; norm: NormKind; act: Activation }
+  | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind }
+  | { kind: 'grouped'; groups: 2; perGroup: number }
+  | { kind: 'concat'; branches: number[] }
+  | { kind: 'se'; squeeze: number };
+
+export interface ResidualRecipe {
+  family: 'residual';
+  opset: number;
+  inChannels: number;
+  size: number;
+  stem: { out: number; norm: NormKind };
+  blocks: ResidualBlock[];
+  head: 'gap-gemm' | 'flatten-gemm';
+  classes: number;
+  constants: 'initializer' | 'constant-node';
+  seed: number;
+}
+
+const width = fc.integer({ min: 1, max: 8 });
+// Choices are listed simplest first: fast-check shrinks towards the first, and a shrink must never grow the graph.
+const norm = fc.constantFrom<NormKind>('none', 'instance', 'batch', 'group');
+const act = fc.constantFrom<Activation>('none', 'relu', 'relu6', 'hardSwish');
+
+const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('residual' as const), skip: fc.constantFrom<'identity' | 'projection'>('identity', 'projection'), width, out: width, stride: fc.constantFrom<1 | 2>(1, 2), bottleneck: fc.boolean(), norm, act }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('conv' as const), out: width, kernel: fc.constantFrom<1 | 3>(1, 3), stride: fc.constantFrom<1 | 2>(1, 2), norm, act }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('inverted' as const), expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('grouped' as const), groups: fc.constant(2 as const), perGroup: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('concat' as const), branches: fc.array(width, { minLength: 2, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('se' as const), squeeze: fc.integer({ min: 1, max: 4 }) }) },
+);
+
+export interface ResidualConstraints {
+  maxBlocks?: number;
+  opsets?: number[];
+}
+
+/** Residual CNN recipes: identity/projection skips, bottlenecks, strides, depthwise, grouped, concat, SE gates, flatten→gemm heads. */
+export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<ResidualRecipe> {
+  return fc.record({
+    family: fc.constant('residual' as const),
+    opset: fc.constantFrom(...(c.opsets ?? [18, 17, 13])),
+    inChannels: fc.integer({ min: 1, max: 3 }),
+    size: fc.constantFrom(4, 6, 8),
+    stem: fc.record({ out: fc.integer({ min: 2, max: 8 }), norm }),
+    blocks: fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
+    head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
+    classes: fc.integer({ min: 2, max: 4 }),
+    constants: fc.constantFrom<'initializer' | 'constant-node'>('initializer', 'constant-node'),
+    seed: fc.nat({ max: 1000 }),
+  });
+}
+
+export function buildResidual(r: ResidualRecipe): Model {
+  const b = new GraphBuilder({ name: 'residual', opset: r.opset, seed: r.seed, constants: r.constants });
+  let x = b.input('x', 'float32', ['batch', r.inChannels, r.size, r.size]);
+  x = normAct(b, b.conv(x, r.stem.out, { kernel: 3, pad: 1, name: 'stem' }), r.stem.norm, 'relu');
+  r.blocks.forEach((blk, i) => {
+    x = b.scoped(`b${i + 1}`, () => addBlock(b, x, blk));
+  });
+  const pooled = r.head === 'gap-gemm' ? b.globalAveragePool(x) : x;
+  b.output(b.gemm(b.flatten(pooled), r.classes, { name: 'fc' }), 'logits');
+  return b.build();
+}
+
+function channels(x: Value): number {
+  return x.shape[1] as number;
+}
+
+function spatial(x: Value): number {
+  return x.shape[2] as number;
+}
+
+function normAct(b: GraphBuilder, x: Value, n: NormKind, a: Activation): Value {
+  const c = channels(x);
+  if (n === 'batch') x = b.batchNorm(x);
+  else if (n === 'instance') x = b.instanceNorm(x);
+  else if (n === 'group') x = b.groupNorm(x, { groups: c % 2 === 0 ? 2 : 1 });
+  if (a === 'relu') return b.relu(x);
+  if (a === 'relu6') return b.relu6(x);
+  if (a === 'hardSwish') return b.hardSwish(x);
+  return x;
+}
+
+function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
+  // A stride-2 op on a 1-pixel map is still valid, but keep maps >= 2 so pooling heads stay meaningful.
+  const stride = (s: 1 | 2) => (s === 2 && spatial(x) >= 4 ? 2 : 1);
+  switch (blk.kind) {
+    case 'conv':
+      return normAct(b, b.conv(x, blk.out, { kernel: blk.kernel, pad: blk.kernel === 3 ? 1 : 0, stride: stride(blk.stride) }), blk.norm, blk.act);
+    case 'residual': {
+      const s = stride(blk.stride);
+      let y = normAct(b, b.conv(x, blk.width, { kernel: blk.bottleneck ? 1 : 3, pad: blk.bottleneck ? 0 : 1, stride: s }), blk.norm, blk.act);
+      if (blk.bottleneck) y = normAct(b, b.conv(y, blk.width, { kernel: 3, pad: 1 }), blk.norm, blk.act);
+      // An identity skip needs stride 1; the block then keeps the input's width.
+      const identity = blk.skip === 'identity' && s === 1;
+      const out = identity ? channels(x) : blk.out;
+      y = normAct(b, b.conv(y, out, { kernel: 1 }), blk.norm, 'none');
+      const skip = identity ? x : normAct(b, b.conv(x, out, { kernel: 1, stride: s }), blk.norm, 'none');
+      return b.relu(b.add(y, skip));
+    }
+    case 'inverted': {
+      const c = channels(x);
+      const hidden = c * blk.expand;
+      let y = blk.expand > 1 ? normAct(b, b.conv(x, hidden, { kernel: 1 }), blk.norm, 'relu6') : x;
+      y = normAct(b, b.conv(y, hidden, { kernel: 3, pad: 1, group: hidden }), blk.norm, 'relu6');
+      y = normAct(b, b.conv(y, c, { kernel: 1 }), blk.norm, 'none');
+      return b.add(y, x);
+    }
+    case 'grouped': {
+      const input = b.conv(x, blk.groups * blk.perGroup, { kernel: 1 });
+      return b.relu(b.conv(input, blk.groups * blk.perGroup, { kernel: 3, pad: 1, group: blk.groups }));
+    }
+    case 'concat':
+      return b.concat(blk.branches.map((w, i) => b.relu(b.conv(x, w, { kernel: i % 2 ? 3 : 1, pad: i % 2 ? 1 : 0 }))), 1);
+    case 'se':
+      return b.squeezeExcitation(x, { squeeze: Math.min(blk.squeeze, channels(x)) });
+  }
+}
