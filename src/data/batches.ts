@@ -44,12 +44,14 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>, seqLen?: numbe
   if (seqLen !== undefined) dims[1] = seqLen;
   const keep = numel(dims.slice(1));
   const data = allocate(t.dtype, indices.length * keep);
-  const src = t.data as unknown as { subarray(a: number, b: number): ArrayLike<number> } & { slice(a: number, b: number): unknown[] };
-  const dst = data as unknown as { set(a: ArrayLike<number>, o: number): void } & unknown[];
-  for (let r = 0; r < indices.length; r++) {
-    const from = indices[r] * rowSize;
-    if (Array.isArray(data)) for (let k = 0; k < keep; k++) (data as string[])[r * keep + k] = (t.data as string[])[from + k];
-    else dst.set(src.subarray(from, from + keep), r * keep);
+  if (Array.isArray(data)) {
+    const src = t.data as string[];
+    for (let r = 0; r < indices.length; r++) for (let k = 0; k < keep; k++) data[r * keep + k] = src[indices[r] * rowSize + k];
+  } else {
+    // Same constructor on both sides (allocate mirrors the dtype), so set() copies element-wise.
+    const src = t.data as Float32Array;
+    const dst = data as Float32Array;
+    for (let r = 0; r < indices.length; r++) dst.set(src.subarray(indices[r] * rowSize, indices[r] * rowSize + keep), r * keep);
   }
   return { dtype: t.dtype, dims, data };
 }

@@ -123,3 +123,41 @@ describe('evaluation data validation', () => {
     expect(() => evalSetFromJson({ input: {} }, 'small.json')).toThrow('unknown key(s) input');
   });
 });
+
+describe('length grouping (property)', () => {
+  it('any lengths and batch size give the answers of evaluating each example alone', async () => {
+    const fc = await import('fast-check');
+    const { createSession, releaseSession } = await import('../runtime/index.js');
+    const { saveModel } = await import('../onnx/save.js');
+    const m = embeddingModel();
+    const session = await createSession(m);
+    const cache = new Map<string, number[]>();
+    const alone = async (row: number[]): Promise<number[]> => {
+      const key = row.join(',');
+      if (!cache.has(key)) cache.set(key, Array.from((await evaluate(session, { source: 'one', count: 1, inputs: { tokens: fromNumbers('int64', [1, row.length], row) }, slices: {}, lengths: {} })).outputs));
+      return cache.get(key)!;
+    };
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 9 }),
+          fc.integer({ min: 1, max: 4 }),
+          async (rows, batchSize) => {
+            const padded = rows.flatMap((r) => [...r, ...new Array(5 - r.length).fill(0)]);
+            const set = evalSetFromArrays(new Map([
+              ['tokens', fromNumbers('int64', [rows.length, 5], padded)],
+              ['tokens_lengths', fromNumbers('int32', [rows.length], rows.map((r) => r.length))],
+            ]), 'prop.npz');
+            const r = await evaluate(session, set, { batchSize, model: m });
+            for (let i = 0; i < rows.length; i++) expect(Array.from(r.outputs.subarray(i * 4, i * 4 + 4))).toEqual(await alone(rows[i]));
+          },
+        ),
+        { numRuns: 40, seed: 42 },
+      );
+      // Bytes are accepted too (validated after decoding).
+      expect((await evaluate(saveModel(m), tokenSet())).count).toBe(7);
+    } finally {
+      await releaseSession(session);
+    }
+  });
+});

@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   outputName?: string;
   /** Session settings when `target` is a model (default: 1 thread). */
   session?: SessionOptions;
+  /** The model behind a ready-made `Session`, so the data is validated against its inputs. */
+  model?: Model;
 }
 
 export interface EvalResult {
@@ -100,7 +102,7 @@ class Collector {
 export async function evaluate(target: EvalTarget, data: EvalData, options: EvaluateOptions = {}): Promise<EvalResult> {
   const batchSize = options.batchSize ?? 64;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new PruneguardError('E_BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
-  const model = isSession(target) ? undefined : target instanceof Uint8Array ? loadModel(target) : target;
+  const model = options.model ?? (isSession(target) ? undefined : target instanceof Uint8Array ? loadModel(target) : target);
   const session = isSession(target) ? target : await createSession(target, options.session);
   try {
     const outputName = options.outputName ?? session.outputNames[0];
