@@ -37,6 +37,20 @@ describe('activations', () => {
     xs.forEach((v, i) => expect(Math.abs(ys[i] - tanhGelu(v))).toBeLessThan(1e-3));
   });
 
+  it('gelu forms agree: Erf, tanh approximation, and the opset-20 Gelu op', async () => {
+    const run = async (opset: number, o: Parameters<GraphBuilder['gelu']>[1]) => {
+      const b = new GraphBuilder({ opset });
+      b.output(b.gelu(b.input('x', 'float32', [3, 4]), o), 'y');
+      const r = await runModel(b.build());
+      expect(r.actual).toEqual(r.expected);
+      return r.outputs.y.data as Float32Array;
+    };
+    const exact = await run(17, {});
+    const forms = [await run(17, { approximate: 'tanh' }), await run(20, { form: 'op' }), await run(20, { form: 'op', approximate: 'tanh' })];
+    for (const got of forms) exact.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThan(1e-3));
+    expect(() => new GraphBuilder({ opset: 17 }).gelu(new GraphBuilder().input('x', 'float32', [1]), { form: 'op' })).toThrow(/opset >= 20/);
+  });
+
   it('relu6 is Clip(0, 6) with readable names', () => {
     const b = new GraphBuilder();
     b.output(b.relu6(b.input('x', 'float32', [2])));

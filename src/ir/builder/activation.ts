@@ -43,15 +43,39 @@ export function hardSwish(b: BuilderCore, x: Value, o: Named = {}): Value {
   });
 }
 
-/** GELU in the Erf form PyTorch exports: x * 0.5 * (1 + erf(x / sqrt(2))). */
-export function gelu(b: BuilderCore, x: Value, o: Named = {}): Value {
+export interface GeluOptions extends Named {
+  /** 'none' (default, exact Erf form) or 'tanh' (PyTorch approximate='tanh'). */
+  approximate?: 'none' | 'tanh';
+  /** 'decomposed' (default, as PyTorch exports) or 'op' (the Gelu op, opset >= 20). */
+  form?: 'decomposed' | 'op';
+}
+
+/**
+ * GELU. Decomposed exact form: x * 0.5 * (1 + erf(x / sqrt(2))) as Div/Erf/Add/Mul/Mul;
+ * tanh form: 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
+ */
+export function gelu(b: BuilderCore, x: Value, o: GeluOptions = {}): Value {
+  const approximate = o.approximate ?? 'none';
+  if (o.form === 'op') {
+    if (b.opset < 20) fail(`gelu on ${x.name}: the Gelu op needs opset >= 20, the builder is at opset ${b.opset}`);
+    return unary(b, 'Gelu', 'gelu', x, o, { approximate });
+  }
   const name = b.nodeName('gelu', o.name);
+  const { dtype, shape } = x;
+  const k = (suffix: string, v: number) => b.scalar(name, suffix, v, dtype);
   return b.scoped(name, () => {
-    const div = b.op('Div', 'div', [x, b.scalar(name, 'sqrt2', Math.SQRT2, x.dtype)], x.dtype, x.shape);
-    const erf = b.op('Erf', 'erf', [div], x.dtype, x.shape);
-    const add = b.op('Add', 'add', [erf, b.scalar(name, 'one', 1, x.dtype)], x.dtype, x.shape);
-    const mul = b.op('Mul', 'mul', [x, add], x.dtype, x.shape);
-    return b.op('Mul', 'mul', [mul, b.scalar(name, 'half', 0.5, x.dtype)], x.dtype, x.shape);
+    if (approximate === 'tanh') {
+      const cube = b.op('Pow', 'pow', [x, k('three', 3)], dtype, shape);
+      const inner = b.op('Add', 'add', [x, b.op('Mul', 'mul', [cube, k('coef', 0.044715)], dtype, shape)], dtype, shape);
+      const th = b.op('Tanh', 'tanh', [b.op('Mul', 'mul', [inner, k('sqrt_2_over_pi', Math.sqrt(2 / Math.PI))], dtype, shape)], dtype, shape);
+      const onePlus = b.op('Add', 'add', [th, k('one', 1)], dtype, shape);
+      return b.op('Mul', 'mul', [b.op('Mul', 'mul', [x, k('half', 0.5)], dtype, shape), onePlus], dtype, shape);
+    }
+    const div = b.op('Div', 'div', [x, k('sqrt2', Math.SQRT2)], dtype, shape);
+    const erf = b.op('Erf', 'erf', [div], dtype, shape);
+    const add = b.op('Add', 'add', [erf, k('one', 1)], dtype, shape);
+    const mul = b.op('Mul', 'mul', [x, add], dtype, shape);
+    return b.op('Mul', 'mul', [mul, k('half', 0.5)], dtype, shape);
   });
 }
 

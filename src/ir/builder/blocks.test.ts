@@ -14,6 +14,22 @@ describe('blocks', () => {
     expect(r.actual).toEqual(r.expected);
   });
 
+  it('resBlock adds a projection shortcut when stride or channels change; convBnAct pads to keep size', async () => {
+    const b = new GraphBuilder({ seed: 2 });
+    const x = b.input('x', 'float32', ['batch', 4, 6, 6]);
+    const stem = b.convBnAct(x, 4, { kernel: 3 });
+    const r1 = b.resBlock(stem, 4);
+    const r2 = b.resBlock(r1, 8, { stride: 2 });
+    b.output(r2, 'y');
+    const names = b.build().graph.nodes.map((n) => n.name);
+    expect(names.filter((n) => n.includes('downsample'))).toEqual(['res2.downsample_conv', 'res2.downsample_bn']);
+    expect(names).toContain('res1.add');
+    expect(r2.shape).toEqual(['batch', 8, 3, 3]);
+    const r = await runModel(b.build(), { batch: 2 });
+    expect(r.actual).toEqual(r.expected);
+    expect(() => b.resBlock(r2, 16, { projection: 'never' })).toThrow(/identity shortcut impossible: 8 → 16 channels, stride 1/);
+  });
+
   const cases: [number, TransformerBlockOptions][] = [
     [17, { heads: 2, norm: 'pre' }],
     [17, { heads: 4, kvHeads: 2, norm: 'post', normKind: 'rms', projection: 'fused-qkv-split', dynamicReshape: true }],

@@ -13,6 +13,7 @@ import type { DType } from '../types.js';
 import * as act from './activation.js';
 import { attention, type AttentionOptions } from './attention.js';
 import { squeezeExcitation, transformerBlock, type SeOptions, type TransformerBlockOptions } from './blocks.js';
+import { convBnAct, resBlock, type ConvBnActOptions, type ResBlockOptions } from './cnn-blocks.js';
 import { conv, convTranspose, type ConvOptions, type ConvTransposeOptions } from './conv.js';
 import { BuilderCore, type Value } from './core.js';
 import { binary, constantValue, type ConstSpec, type Operand } from './elementwise.js';
@@ -51,7 +52,7 @@ export class GraphBuilder extends BuilderCore {
   hardSigmoid(x: Value, o?: Named & { alpha?: number; beta?: number }): Value { return act.hardSigmoid(this, x, o); }
   hardSwish(x: Value, o?: Named): Value { return act.hardSwish(this, x, o); }
   tanh(x: Value, o?: Named): Value { return act.tanh(this, x, o); }
-  gelu(x: Value, o?: Named): Value { return act.gelu(this, x, o); }
+  gelu(x: Value, o?: act.GeluOptions): Value { return act.gelu(this, x, o); }
   softmax(x: Value, o?: Named & { axis?: number }): Value { return act.softmax(this, x, o); }
 
   // elementwise (broadcasting; the right operand may be a value, a scalar or a constant spec)
@@ -86,6 +87,8 @@ export class GraphBuilder extends BuilderCore {
   tile(x: Value, repeats: number[], o?: Named): Value { return so.tile(this, x, repeats, o); }
 
   // blocks
+  convBnAct(x: Value, out: number, o?: ConvBnActOptions): Value { return convBnAct(this, x, out, o); }
+  resBlock(x: Value, out: number, o?: ResBlockOptions): Value { return resBlock(this, x, out, o); }
   squeezeExcitation(x: Value, o?: SeOptions): Value { return squeezeExcitation(this, x, o); }
   attention(x: Value, o: AttentionOptions): Value { return attention(this, x, o); }
   transformerBlock(x: Value, o: TransformerBlockOptions): Value { return transformerBlock(this, x, o); }

@@ -11,3 +11,4 @@ export type { ReduceOptions } from './reduce.js';
 export type { ReshapeDim, ReshapeOptions } from './reshape.js';
 export type { AttentionOptions } from './attention.js';
 export type { SeOptions, TransformerBlockOptions } from './blocks.js';
+export type { ConvBnActOptions, ResBlockOptions } from './cnn-blocks.js';
