@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { embeddingModel, mlpModel } from '../runtime/tiny-models.test-helpers.js';
 import { judgeLatency, latencyGate } from './latency-gate.js';
 import type { LatencyMeasurement } from './latency.js';
-import { measureLatency } from './latency.js';
+import { feedsFromEvalSet, measureLatency } from './latency.js';
+import { fromNumbers } from '../ir/tensor.js';
 import { sampleStats } from './latency-stats.js';
 
 function measured(batchSize: number, ratio: number, lo: number, hi: number): LatencyMeasurement {
@@ -58,5 +59,9 @@ describe('latency measurement (structure only, never timing thresholds)', () => 
     const r = await measureLatency(embeddingModel(), embeddingModel(), { rounds: 2, warmup: 0, dims: { seq: 5 }, order: 'alternate', batchSizes: [2] });
     expect(r.measurements[0].batchSize).toBe(2);
     await expect(measureLatency(mlpModel(), mlpModel(), { rounds: 0 })).rejects.toThrow('rounds must be a positive integer');
+    const feeds = feedsFromEvalSet({ count: 2, inputs: { tokens: fromNumbers('int64', [2, 3], [1, 2, 3, 4, 5, 6]) } });
+    expect(feeds(3).tokens).toMatchObject({ dims: [3, 3] });
+    const fromData = await measureLatency(embeddingModel(), embeddingModel(), { rounds: 2, warmup: 0, feeds, batchSizes: [3] });
+    expect(fromData.measurements[0].dense.samples).toHaveLength(2);
   });
 });

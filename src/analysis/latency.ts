@@ -9,6 +9,8 @@ import { PruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
 import { loadModel } from '../onnx/load.js';
 import { createSession, randomInputs, releaseSession, toOrt, type Feeds, type Session } from '../runtime/index.js';
+import { gatherRows } from '../data/batches.js';
+import type { EvalSet } from '../data/eval-set.js';
 import { feedInputs } from '../data/validate.js';
 import { ratioOfMediansCI, sampleStats, seededRandom, type RatioInterval, type SampleStats } from './latency-stats.js';
 
@@ -74,6 +76,17 @@ function defaultFeeds(model: Model, options: LatencyOptions): (b: number) => Fee
       });
     }
     return randomInputs(model, sizes, { seed: options.seed ?? 1 });
+  };
+}
+
+/**
+ * Feeds cut from real evaluation data: examples 0..b-1 (cycling when b exceeds
+ * the set), padded to the set's full length, so latency sees production-like inputs.
+ */
+export function feedsFromEvalSet(set: Pick<EvalSet, 'count' | 'inputs'>): (batchSize: number) => Feeds {
+  return (b) => {
+    const indices = Int32Array.from({ length: b }, (_, i) => i % set.count);
+    return Object.fromEntries(Object.entries(set.inputs).map(([name, t]) => [name, gatherRows(t, indices)]));
   };
 }
 

@@ -70,6 +70,10 @@ describe('evaluate', () => {
     expect(Array.from(streamed.predictions)).toEqual(Array.from(whole.predictions));
     expect(Array.from(streamed.labels!)).toEqual([0, 1, 2, 0, 1]);
     expect(Array.from(streamed.slices.s)).toEqual([1, 0, 1, 0, 0]);
+    async function* wrong(): AsyncIterable<StreamBatch> {
+      yield { feeds: { x: fromNumbers('float64', [1, 4], [1, 2, 3, 4]) } };
+    }
+    await expect(evaluate(m, wrong())).rejects.toThrow("stream batch 0: evaluation data does not match the model:\n  - input 'x' has dtype float64, the model expects float32");
   });
 
   it('refuses labels outside the model classes', async () => {

@@ -10,7 +10,7 @@ import { loadModel } from '../onnx/load.js';
 import { createSession, releaseSession, run, type Feeds, type Session, type SessionOptions } from '../runtime/index.js';
 import { gatherRows, planBatches } from './batches.js';
 import type { EvalSet } from './eval-set.js';
-import { bindEvalSet } from './validate.js';
+import { bindEvalSet, checkEvalSet, feedInputs, formatIssues } from './validate.js';
 
 /** One batch of a user's stream. */
 export interface StreamBatch {
@@ -120,7 +120,7 @@ export async function evaluate(target: EvalTarget, data: EvalData, options: Eval
       }
       result = { count: set.count, labels: set.labels, slices: set.slices, lengths: set.lengths };
     } else {
-      result = await consumeStream(data, session, outputName, collector);
+      result = await consumeStream(data, session, outputName, collector, model);
     }
     const { outputs, width, exampleDims } = collector.finish(result.count);
     if (result.labels && width > 1) {
@@ -133,7 +133,7 @@ export async function evaluate(target: EvalTarget, data: EvalData, options: Eval
   }
 }
 
-async function consumeStream(data: AsyncIterable<StreamBatch> | Iterable<StreamBatch>, session: Session, outputName: string, collector: Collector) {
+async function consumeStream(data: AsyncIterable<StreamBatch> | Iterable<StreamBatch>, session: Session, outputName: string, collector: Collector, model?: Model) {
   const labels: number[] = [];
   const slices: Record<string, number[]> = {};
   let count = 0;
@@ -144,6 +144,10 @@ async function consumeStream(data: AsyncIterable<StreamBatch> | Iterable<StreamB
     if (n === undefined) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: feeds have no batch axis`);
     if (labelled !== undefined && labelled !== (batch.labels !== undefined)) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: labels must be given for every batch or none`);
     labelled = batch.labels !== undefined;
+    if (model) {
+      const issues = checkEvalSet({ source: `stream batch ${collector.chunks.length}`, count: n, inputs: batch.feeds, slices: {}, lengths: {} }, feedInputs(model));
+      if (issues.length) throw new PruneguardError('E_BAD_DATA', formatIssues(`stream batch ${collector.chunks.length}`, issues));
+    }
     if (batch.labels && batch.labels.length !== n) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: ${batch.labels.length} labels for ${n} examples`);
     for (const [name, m] of Object.entries(batch.slices ?? {})) {
       if (m.length !== n) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: slice '${name}' has ${m.length} entries for ${n} examples`);
