@@ -6,6 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { feedsFromEvalSet } from '../analysis/latency.js';
+import { latencyGate } from '../analysis/latency-gate.js';
 import { compareSlices } from '../analysis/slices-gate.js';
 import { fromNumbers } from '../ir/tensor.js';
 import type { Model } from '../ir/types.js';
@@ -69,6 +71,15 @@ describe('fixture models on their evaluation data', () => {
       expect(r.verdicts.find((v) => v.slice === 'all')!.pass).toBe(!expectFail(exp.dense.accuracy, m.accuracy));
       expect(r.verdicts.find((v) => v.slice === 'rare')!.pass).toBe(!expectFail(exp.dense.rare_recall, m.rare_recall));
     }
+  });
+
+  it.skipIf(!has('models/digits_cnn_op17.onnx', 'data/digits_eval.npz'))('digits CNN: a masked (not removed) model is not faster at production batch size (structure only)', async () => {
+    const model = loadModelFile(root + 'models/digits_cnn_op17.onnx');
+    const set = await loadEvalSet(root + 'data/digits_eval.npz', { inputNames: ['input'] });
+    const r = await latencyGate({ dense: model, pruned: maskChannels(loadModelFile(root + 'models/digits_cnn_op17.onnx'), 'conv2', 0.5), feeds: feedsFromEvalSet(set), productionBatchSizes: [1], claimedSpeedup: 2, claimedAtBatch: 64, requiredSpeedup: 1.5, warmup: 3, rounds: 15 });
+    console.log('digits latency, dense vs conv2 masked 50% (intra-op 1 thread):\n' + r.measurements.map((m) => `  batch ${m.batchSize}: ${m.dense.median.toFixed(3)} ms vs ${m.pruned.median.toFixed(3)} ms, speedup ${m.speedup.ratio.toFixed(2)}× [${m.speedup.lo.toFixed(2)}, ${m.speedup.hi.toFixed(2)}]`).join('\n') + `\n  findings: ${r.findings.map((f) => f.message).join('; ') || 'none'}`);
+    expect(r.measurements.map((m) => m.batchSize)).toEqual([1, 64]);
+    expect(r.verdicts[0].batchSize).toBe(1);
   });
 
   it.skipIf(!has('models/longrange_transformer_op17.onnx', 'data/longrange_eval.npz', 'data/longrange_expectations.json'))('long-range transformer: each example at its own length; accuracy per slice matches PyTorch', async () => {
