@@ -25,3 +25,17 @@ describe('conv family', () => {
     expect(r.expected.up).toEqual([2, 4, 8, 8]);
   });
 });
+
+describe('pooling ceil mode', () => {
+  // onnxruntime's runtime drops a last window that would start in the end padding
+  // (PyTorch's rule); ONNX static shape inference does not, and warns. We track the runtime.
+  it('drops a last window that starts past the input', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', [1, 1, 4, 5]);
+    const y = b.maxPool(x, { kernel: 1, stride: 2, ceilMode: true });
+    expect(y.shape).toEqual([1, 1, 2, 3]);
+    b.output(y, 'y');
+    const r = await runModel(b.build());
+    expect(r.actual).toEqual(r.expected);
+  });
+});

@@ -51,7 +51,7 @@ export function conv(b: BuilderCore, x: Value, out: number, o: ConvOptions = {})
   [...k, ...s, ...d].forEach((v) => positiveInt(`conv ${name}: kernel/stride/dilation`, v));
   const spatial: Dim[] = x.shape.slice(2).map((dim, i) => {
     try {
-      return windowDim(dim, k[i], s[i], p[i] + p[i + n], d[i]);
+      return windowDim(dim, k[i], s[i], [p[i], p[i + n]], d[i]);
     } catch (e) {
       return fail(`conv ${name}: input ${x.name}${fmtShape(x.shape)} spatial axis ${i}: ${(e as Error).message}`);
     }

@@ -56,13 +56,20 @@ export function broadcastShapes(what: string, a: Shape, b: Shape): Dim[] {
   return out;
 }
 
-/** Output size of a sliding window (Conv/Pool); symbolic input stays symbolic only when size-preserving. */
-export function windowDim(d: Dim, kernel: number, stride: number, padSum: number, dilation: number, ceil = false): Dim {
+/**
+ * Output size of a sliding window (Conv/Pool); a symbolic input stays symbolic only
+ * when size-preserving. In ceil mode the last window must start inside the input or
+ * its begin padding (PyTorch's rule, which onnxruntime follows).
+ */
+export function windowDim(d: Dim, kernel: number, stride: number, pads: [number, number], dilation: number, ceil = false): Dim {
   const eff = dilation * (kernel - 1) + 1;
+  const padSum = pads[0] + pads[1];
   if (typeof d !== 'number') return stride === 1 && padSum === eff - 1 ? d : null;
   const span = d + padSum - eff;
   if (span < 0) fail(`window of effective size ${eff} does not fit input dim ${d} with total padding ${padSum}`);
-  return (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  let out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  if (ceil && (out - 1) * stride >= d + pads[0]) out -= 1;
+  return out;
 }
 
 /**

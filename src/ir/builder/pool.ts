@@ -21,7 +21,7 @@ function pool(b: BuilderCore, opType: 'MaxPool' | 'AveragePool', kind: string, x
   const p = pads(`${opType} ${name}: pad`, o.pad, n);
   const spatial = x.shape.slice(2).map((d, i) => {
     try {
-      return windowDim(d, k[i], s[i], p[i] + p[i + n], 1, o.ceilMode);
+      return windowDim(d, k[i], s[i], [p[i], p[i + n]], 1, o.ceilMode);
     } catch (e) {
       return fail(`${opType} ${name}: input ${x.name}${fmtShape(x.shape)}: ${(e as Error).message}`);
     }
