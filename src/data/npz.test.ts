@@ -129,3 +129,31 @@ describe('npz', () => {
     expect(out.trim()).toBe("[('flag', '|b1', [True, False]), ('n', '<i8', [-5]), ('x', '<f4', [[1.0, 2.0], [3.0, 4.0]])]");
   });
 });
+
+describe('damaged archives (property)', () => {
+  it('any truncation or byte corruption gives E_BAD_DATA or a correct read, never a crash', async () => {
+    const fc = await import('fast-check');
+    const originals = ['dtypes_compressed.npz', 'dtypes_stored.npz'].map((f) => new Uint8Array(readFileSync(file(f))));
+    const clean = readNpz(originals[0]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1 }),
+        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (which, edits, cut) => {
+          const bytes = originals[which].slice();
+          for (const e of edits) bytes[e.at % bytes.length] = e.value;
+          const damaged = cut === undefined ? bytes : bytes.subarray(0, cut % bytes.length);
+          try {
+            const arrays = readNpz(damaged, 'fuzz.npz');
+            // Accepted: then it must read as the original (edits that hit padding or were no-ops).
+            for (const [k, t] of arrays) if (clean.has(k)) expect(t.dims).toEqual(clean.get(k)!.dims);
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'E_BAD_DATA') throw err;
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+});
