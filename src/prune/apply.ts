@@ -1,0 +1,108 @@
+/**
+ * Structural removal: given groups and the channels to remove from each, slices
+ * every stored member along its axis (once per storage, whatever alias reached
+ * it), lets each touched op rewrite its attributes and shape constants, updates
+ * declared shapes, and drops what became dead. Works on the analysis' own copy.
+ */
+import { constantSource, constantValue, setConstant } from '../ir/constants.js';
+import { PruneguardError } from '../errors.js';
+import type { Model, Node, Tensor } from '../ir/types.js';
+import type { Group, GroupAnalysis } from './groups.js';
+import { freshName, removeDead } from './prepare.js';
+import { ruleFor } from './rules/table.js';
+import type { AxisChange, RewriteContext } from './rules/types.js';
+import { rewriteShapeEntry } from './shape-entry.js';
+import { keptIndices, takeAlong } from './slice.js';
+import { nodeLabel, ruleContext, type Space } from './spaces.js';
+
+export interface Removal {
+  group: Group;
+  /** Channel indices of the group, ascending, unique. */
+  remove: readonly number[];
+}
+
+export type Changes = Map<string, Map<number, AxisChange>>;
+
+/** Removed positions per space, from the groups' channel elements. */
+export function removedBySpace(analysis: GroupAnalysis, removals: readonly Removal[]): Map<Space, Set<number>> {
+  const out = new Map<Space, Set<number>>();
+  for (const { group, remove } of removals) {
+    for (const c of remove) {
+      for (const e of group.elements[c]) {
+        const s = analysis.prop.spaceOf(e);
+        let set = out.get(s);
+        if (!set) out.set(s, (set = new Set()));
+        set.add(e - s.base);
+      }
+    }
+  }
+  return out;
+}
+
+export function applyRemovals(analysis: GroupAnalysis, removals: readonly Removal[]): { model: Model; changes: Changes } {
+  const model = analysis.model;
+  const graph = model.graph;
+  const { index, shapes } = analysis.prop;
+  const changes: Changes = new Map();
+  const storage = new Map<string, { src: NonNullable<ReturnType<typeof constantSource>>; axes: Map<number, Int32Array>; name: string }>();
+  for (const [s, removed] of removedBySpace(analysis, removals)) {
+    const keep = keptIndices(s.n, removed);
+    if (keep.length === 0) throw new PruneguardError('E_BAD_PLAN', `the plan removes every channel of ${s.value} axis ${s.axis}`);
+    let m = changes.get(s.value);
+    if (!m) changes.set(s.value, (m = new Map()));
+    m.set(s.axis, { before: s.n, keep });
+    if (!s.stored) continue;
+    const src = constantSource(graph, s.value, index)!;
+    const key = src.kind === 'initializer' ? `i:${src.name}` : `c:${src.node.outputs[0]}`;
+    let entry = storage.get(key);
+    if (!entry) storage.set(key, (entry = { src, axes: new Map(), name: s.value }));
+    const prev = entry.axes.get(s.axis);
+    if (prev && (prev.length !== keep.length || prev.some((v, i) => v !== keep[i]))) {
+      throw new PruneguardError('E_PRUNE_BLOCKED', `${s.value} is shared and would be sliced differently along axis ${s.axis}`);
+    }
+    entry.axes.set(s.axis, keep);
+  }
+  // Read every stored value before writing any (a Constant node's value changes when set).
+  const sliced: { src: NonNullable<ReturnType<typeof constantSource>>; value: Tensor }[] = [];
+  for (const { src, axes, name } of storage.values()) {
+    let t = constantValue(graph, name, index)!;
+    for (const [axis, keep] of axes) t = takeAlong(t, axis, keep);
+    sliced.push({ src, value: t });
+  }
+  for (const { src, value } of sliced) setConstant(graph, src, value);
+
+  const touched = new Set<Node>();
+  for (const value of changes.keys()) {
+    const p = index.producer.get(value);
+    if (p) touched.add(p);
+    for (const u of index.consumers.get(value) ?? []) touched.add(u.node);
+  }
+  const stored = (src: NonNullable<ReturnType<typeof constantSource>>) => (src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index));
+  for (const node of graph.nodes.filter((n) => touched.has(n))) {
+    const rule = ruleFor(node.opType, node.domain);
+    if (!rule?.rewrite) continue;
+    const base = ruleContext(model, index, shapes, node);
+    const names = (n: string) => graph.initializers.has(n) || index.producer.has(n);
+    const ctx: RewriteContext = {
+      ...base,
+      changes: (io, slot) => changes.get(io === 'in' ? node.inputs[slot] : node.outputs[slot]) ?? new Map(),
+      addConstant: (hint, value) => {
+        const name = freshName(names, hint);
+        graph.initializers.set(name, value);
+        return name;
+      },
+      setInput: (slot, value) => {
+        node.inputs[slot] = ctx.addConstant(`${node.inputs[slot] || nodeLabel(node)}__pruned`, value);
+      },
+      setShapeEntry: (slot, pos, value) => rewriteShapeEntry({ graph, shape: (n) => shapes.values.get(n)?.shape, stored }, node, slot, pos, value),
+    };
+    rule.rewrite(ctx);
+  }
+  for (const vi of [...graph.valueInfo]) {
+    const m = changes.get(vi.name);
+    if (!m || !vi.shape) continue;
+    for (const [axis, c] of m) if (typeof vi.shape[axis] === 'number') vi.shape[axis] = c.keep.length;
+  }
+  removeDead(model);
+  return { model, changes };
+}

@@ -1,0 +1,142 @@
+/**
+ * Dependency groups from propagated channels. Every connected set of channel
+ * elements is one removable channel; channels touching the same set of spaces
+ * form one group (a Conv's 64 output channels, their BatchNorm, the residual
+ * partners and every consumer's input slice). Channel c of a group is its c-th
+ * channel ordered by index in the group's first space.
+ */
+import { constantSource } from '../ir/constants.js';
+import type { Model } from '../ir/types.js';
+import { copyModel, unshareConstants } from './prepare.js';
+import { propagate, type Propagation, type Space } from './spaces.js';
+
+/** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
+export interface GroupMember {
+  tensor: string;
+  axis: number;
+  /** A node that reads or writes it. */
+  node: string;
+  /** How group channels map to positions: "identity", "offset 16", "block 49", "indices". */
+  map: string;
+  /** Channels enter a weight here (Conv weight[:, c], MatMul rows): the mask oracle zeroes these. */
+  entry: boolean;
+  indices: number[][];
+}
+
+export interface Group {
+  id: string;
+  kind: 'channels' | 'heads';
+  channels: number;
+  members: GroupMember[];
+  /** Activations carrying the channels: [value, axis]. */
+  values: [string, number][];
+  /** Why the group cannot be pruned (first reasons), if it cannot. */
+  blocked?: string;
+  /** Removing channels equals masking them at their entries (see mask.ts). */
+  maskExact: boolean;
+  inexact: string[];
+  headSize?: number;
+  /** Internal: element ids of each channel. */
+  elements: Int32Array[];
+}
+
+export interface AttentionUnit {
+  id: string;
+  heads: number;
+  headSize: number;
+  members: GroupMember[];
+  blocked?: string;
+}
+
+export interface GroupAnalysis {
+  /** The prepared copy the groups refer to (shared exporter constants un-shared). */
+  model: Model;
+  groups: Group[];
+  attention: AttentionUnit[];
+  prop: Propagation;
+}
+
+function describe(indices: number[][]): string {
+  const w = indices[0]?.length ?? 0;
+  if (w === 0 || indices.some((ix) => ix.length !== w)) return 'indices';
+  const off = indices[0][0];
+  const contiguous = indices.every((ix, c) => ix.every((v, r) => v === off + c * w + r));
+  if (!contiguous) return 'indices';
+  if (w > 1) return off === 0 ? `block ${w}` : `block ${w} offset ${off}`;
+  return off === 0 ? 'identity' : `offset ${off}`;
+}
+
+const MAX_REASONS = 3;
+
+/** Analyses a model (never mutated) into channel groups and attention units. */
+export function analyzeGroups(input: Model): GroupAnalysis {
+  const model = copyModel(input);
+  unshareConstants(model);
+  const prop = propagate(model);
+  const { uf, spaces } = prop;
+  const comps = new Map<number, number[]>();
+  for (const s of spaces) {
+    for (let i = 0; i < s.n; i++) {
+      const r = uf.find(s.base + i);
+      let list = comps.get(r);
+      if (!list) comps.set(r, (list = []));
+      list.push(s.base + i);
+    }
+  }
+  const bySig = new Map<string, { spaces: Space[]; comps: number[][] }>();
+  for (const elements of comps.values()) {
+    const ids = [...new Set(elements.map((e) => prop.spaceOf(e).id))].sort((a, b) => a - b);
+    const sig = ids.join(',');
+    let g = bySig.get(sig);
+    if (!g) bySig.set(sig, (g = { spaces: ids.map((id) => spaces[id]), comps: [] }));
+    g.comps.push(elements);
+  }
+  const groups: Group[] = [];
+  const ids = new Set<string>();
+  for (const { spaces: ss, comps: cs } of bySig.values()) {
+    const storedSpaces = ss.filter((s) => s.stored);
+    if (storedSpaces.length === 0) continue;
+    const root = ss[0];
+    const first = (els: number[]) => Math.min(...els.filter((e) => prop.spaceOf(e) === root));
+    cs.sort((a, b) => first(a) - first(b));
+    const perSpace = (s: Space) => cs.map((els) => els.filter((e) => prop.spaceOf(e) === s).map((e) => e - s.base).sort((a, b) => a - b));
+    const members = storedSpaces.map((s): GroupMember => {
+      const indices = perSpace(s);
+      return { tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices };
+    });
+    let id = `${storedSpaces[0].value}#${storedSpaces[0].axis}`;
+    if (ids.has(id)) id = `${id}@${members[0].indices[0]?.[0] ?? 0}`;
+    ids.add(id);
+    const blocked = [...new Set(ss.flatMap((s) => s.blocked))];
+    const inexact = [...new Set(ss.flatMap((s) => s.inexact))];
+    const heads = ss.some((s) => s.attention) ? ss.find((s) => s.headSize)?.headSize : undefined;
+    groups.push({
+      id,
+      kind: heads ? 'heads' : 'channels',
+      channels: cs.length,
+      members,
+      values: ss.filter((s) => !s.stored).map((s) => [s.value, s.axis]),
+      ...(blocked.length ? { blocked: blocked.slice(0, MAX_REASONS).join('; ') + (blocked.length > MAX_REASONS ? `; and ${blocked.length - MAX_REASONS} more` : '') } : {}),
+      maskExact: inexact.length === 0,
+      inexact,
+      ...(heads ? { headSize: heads } : {}),
+      elements: cs.map((els) => Int32Array.from(els)),
+    });
+  }
+  const attention = groups.filter((g) => g.kind === 'heads').map((g): AttentionUnit => ({
+    id: g.id, heads: g.channels, headSize: g.headSize!, members: g.members, ...(g.blocked ? { blocked: g.blocked } : {}),
+  }));
+  return { model, groups, attention, prop };
+}
+
+/** Groups that a name refers to: a group id, or any tensor (weight or activation) among its members. */
+export function findGroups(analysis: GroupAnalysis, name: string): Group[] {
+  const byId = analysis.groups.find((g) => g.id === name);
+  if (byId) return [byId];
+  return analysis.groups.filter((g) => g.members.some((m) => m.tensor === name) || g.values.some(([v]) => v === name));
+}
+
+/** True when `name` is stored in the analysed model (initializer or Constant node). */
+export function isStoredName(analysis: GroupAnalysis, name: string): boolean {
+  return constantSource(analysis.model.graph, name, analysis.prop.index) !== undefined;
+}

@@ -1,0 +1,93 @@
+/**
+ * Resolves a validated plan against a model's groups: names → groups, ratios →
+ * channel indices by importance, guards applied. Problems (unknown names,
+ * out-of-range indices, removing everything, NaN weights) are collected as issues.
+ */
+import { constantValue } from '../ir/constants.js';
+import type { Removal } from './apply.js';
+import { findGroups, type Group, type GroupAnalysis } from './groups.js';
+import { channelScores, lowest } from './importance.js';
+import type { Criterion, Guards, Plan, PlanIssue } from './plan.js';
+
+export interface ResolvedPlan {
+  removals: Removal[];
+  issues: PlanIssue[];
+}
+
+/** How many channels to keep of `c` after removing `ratio`, under the guards. */
+export function keepCount(c: number, ratio: number, guards: Guards = {}): number {
+  let keep = c - Math.floor(ratio * c + 1e-9);
+  const floor = Math.max(guards.minChannels ?? 1, guards.allowSingleChannel ? 1 : 2);
+  keep = Math.max(keep, Math.min(floor, c));
+  const round = guards.roundTo ?? 1;
+  if (round > 1) keep = Math.min(c, Math.ceil(keep / round) * round);
+  return keep;
+}
+
+function lookup(analysis: GroupAnalysis, name: string, path: string, issues: PlanIssue[], heads: boolean): Group | undefined {
+  const found = findGroups(analysis, name).filter((g) => !heads || g.kind === 'heads');
+  if (found.length === 0) {
+    const known = (heads ? analysis.attention.map((a) => a.id) : analysis.groups.filter((g) => !g.blocked).map((g) => g.id)).slice(0, 5);
+    issues.push({ path, message: `unknown ${heads ? 'attention unit' : 'group'} or tensor "${name}"`, expected: `one of ${known.join(', ')}${known.length === 5 ? ', ...' : ''}`, received: name });
+    return undefined;
+  }
+  if (found.length > 1) {
+    issues.push({ path, message: `"${name}" belongs to ${found.length} groups; name one by id`, expected: found.map((g) => g.id).join(' | '), received: name });
+    return undefined;
+  }
+  const g = found[0];
+  if (g.blocked) {
+    issues.push({ path, message: `group ${g.id} cannot be pruned: ${g.blocked}` });
+    return undefined;
+  }
+  return g;
+}
+
+export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
+  const issues: PlanIssue[] = [];
+  const removals: Removal[] = [];
+  const seen = new Map<Group, string>();
+  const guards = plan.guards ?? {};
+  const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
+  const floor = Math.max(guards.minChannels ?? 1, guards.allowSingleChannel ? 1 : 2);
+
+  const add = (g: Group, path: string, spec: { indices?: number[]; ratio?: number; criterion?: Criterion; seed?: number }, what: string) => {
+    if (seen.has(g)) return issues.push({ path, message: `${what} ${g.id} is already pruned by ${seen.get(g)}` });
+    seen.set(g, path);
+    let remove: number[];
+    if (spec.indices) {
+      const bad = spec.indices.filter((i) => i >= g.channels);
+      if (bad.length) return issues.push({ path: `${path}.indices`, message: `${what} ${g.id} has ${g.channels} ${what === 'attention unit' ? 'heads' : 'channels'}`, expected: `indices < ${g.channels}`, received: bad });
+      if (spec.indices.length >= g.channels) return issues.push({ path, message: `removes every ${what === 'attention unit' ? 'head' : 'channel'} of ${g.id}`, expected: `fewer than ${g.channels}`, received: spec.indices.length });
+      const kept = g.channels - spec.indices.length;
+      if (what === 'group' && kept < Math.min(floor, g.channels)) return issues.push({ path, message: `keeps ${kept} channel(s) of ${g.id}; guards require at least ${floor}` });
+      remove = [...spec.indices].sort((a, b) => a - b);
+    } else {
+      const keep = what === 'group' ? keepCount(g.channels, spec.ratio!, guards) : Math.max(1, g.channels - Math.floor(spec.ratio! * g.channels + 1e-9));
+      try {
+        remove = lowest(channelScores(g, spec.criterion ?? 'l1', read, spec.seed ?? 0), g.channels - keep);
+      } catch (e) {
+        return issues.push({ path, message: (e as Error).message });
+      }
+    }
+    if (remove.length > 0) removals.push({ group: g, remove });
+  };
+
+  (plan.channels ?? []).forEach((spec, i) => {
+    const g = lookup(analysis, spec.group, `channels[${i}].group`, issues, false);
+    if (g) add(g, `channels[${i}]`, 'indices' in spec ? { indices: spec.indices } : spec, 'group');
+  });
+  (plan.heads ?? []).forEach((spec, i) => {
+    const g = lookup(analysis, spec.attention, `heads[${i}].attention`, issues, true);
+    if (g) add(g, `heads[${i}]`, 'remove' in spec ? { indices: spec.remove } : spec, 'attention unit');
+  });
+  return { removals, issues };
+}
+
+/** The plan `--ratio R` means: every prunable channel group (not heads) by R with L1 importance. */
+export function ratioPlan(analysis: GroupAnalysis, ratio: number): Plan {
+  return {
+    version: 1,
+    channels: analysis.groups.filter((g) => !g.blocked && g.kind === 'channels' && g.channels >= 2).map((g) => ({ group: g.id, ratio, criterion: 'l1' as const })),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * `prune(model, plan)`: the structured pruner's entry. Order: structured channel
+ * and head removal, then unstructured magnitude masks, then N:M masks (so masks
+ * are computed on the final shapes). A weight that was N:M-conformant before and
+ * is sliced along its reduction axis gets its pattern re-applied, never shipped
+ * broken. The input model is never mutated.
+ */
+import { PruneguardError } from '../errors.js';
+import { constantValue } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
+import type { Model } from '../ir/types.js';
+import { applyRemovals } from './apply.js';
+import { analyzeGroups } from './groups.js';
+import { applyNm, applyUnstructured, nmViolations, reductionAxis, type NmReport, type UnstructuredReport } from './masks/index.js';
+import { countParams } from './params.js';
+import type { Plan } from './plan.js';
+import { throwIssues } from './plan.js';
+import { validatePlanShape } from './plan-schema.js';
+import { resolvePlan } from './plan-resolve.js';
+
+export interface RemovedChannels {
+  id: string;
+  removed: number[];
+  before: number;
+  after: number;
+  maskExact: boolean;
+}
+
+export interface PruneReport {
+  groups: RemovedChannels[];
+  heads: RemovedChannels[];
+  unstructured: UnstructuredReport[];
+  nm: NmReport[];
+  /** Weights whose pre-existing 2:4 pattern was broken by slicing and re-applied. */
+  nmReapplied: string[];
+  paramsBefore: number;
+  paramsAfter: number;
+}
+
+export interface PruneOptions {
+  /** Name used in plan error messages. */
+  source?: string;
+}
+
+/** Weights already 2:4 sparse along their reduction axis (before pruning). */
+function conformingNm(model: Model, names: Iterable<string>): string[] {
+  const index = indexGraph(model.graph);
+  const out: string[] = [];
+  for (const name of names) {
+    const t = constantValue(model.graph, name, index);
+    if (!t || t.dtype !== 'float32') continue;
+    let axis: number;
+    try { axis = reductionAxis(model, name, index).axis; } catch { continue; }
+    if (t.dims[axis] % 4 !== 0 || t.data.length < 4) continue;
+    let zeros = 0;
+    for (const v of t.data as Float32Array) if (v === 0) zeros++;
+    if (zeros * 2 >= t.data.length && nmViolations(t, name, 2, 4, axis).length === 0) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * @example
+ * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
+ */
+export function prune(model: Model, planInput: Plan | unknown, options: PruneOptions = {}): { model: Model; report: PruneReport } {
+  const plan = validatePlanShape(planInput, options.source);
+  const analysis = analyzeGroups(model);
+  const { removals, issues } = resolvePlan(analysis, plan);
+  throwIssues(issues, options.source);
+  const paramsBefore = countParams(model);
+  const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
+  const wasNm = removals.length ? conformingNm(analysis.model, sliced) : [];
+  let out = removals.length ? applyRemovals(analysis, removals).model : analysis.model;
+
+  const nmReapplied: string[] = [];
+  const broken = wasNm.filter((name) => {
+    const t = constantValue(out.graph, name);
+    if (!t) return false;
+    const axis = reductionAxis(out, name).axis;
+    if (t.dims[axis] % 4 !== 0) throw new PruneguardError('E_PRUNE_BLOCKED', `${name} was 2:4 sparse; after pruning its reduction axis has ${t.dims[axis]} entries, not a multiple of 4 (use guards.roundTo: 4)`);
+    return nmViolations(t, name, 2, 4, axis).length > 0;
+  });
+  if (broken.length) {
+    out = applyNm(out, broken.map((tensor) => ({ tensor, n: 2, m: 4 }))).model;
+    nmReapplied.push(...broken);
+  }
+  let unstructured: UnstructuredReport[] = [];
+  if (plan.unstructured?.length) ({ model: out, report: unstructured } = applyUnstructured(out, plan.unstructured));
+  let nm: NmReport[] = [];
+  if (plan.nm?.length) ({ model: out, report: nm } = applyNm(out, plan.nm));
+
+  const entry = (r: (typeof removals)[number]): RemovedChannels => ({
+    id: r.group.id, removed: [...r.remove], before: r.group.channels, after: r.group.channels - r.remove.length, maskExact: r.group.maskExact,
+  });
+  return {
+    model: out,
+    report: {
+      groups: removals.filter((r) => r.group.kind === 'channels').map(entry),
+      heads: removals.filter((r) => r.group.kind === 'heads').map(entry),
+      unstructured, nm, nmReapplied,
+      paramsBefore, paramsAfter: countParams(out),
+    },
+  };
+}

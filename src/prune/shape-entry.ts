@@ -1,0 +1,118 @@
+/**
+ * Where one entry of a shape vector (a Reshape target, an Expand shape) comes
+ * from: a literal stored in a constant (rewritable in place), a runtime size read
+ * with Shape → Gather (adapts by itself), or something we cannot follow.
+ * Exporters build these vectors with Concat(Unsqueeze(Gather(Shape(x), i)), const...).
+ */
+import { constantSource, resolveAlias, type ConstantSource } from '../ir/constants.js';
+import { attrInt } from '../ir/attrs.js';
+import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
+import { cloneTensor, getElement, setElement } from '../ir/tensor.js';
+import type { Dim, Graph, Node, Tensor } from '../ir/types.js';
+import { freshName } from './prepare.js';
+
+export type ShapeEntry =
+  | { kind: 'literal'; value: number; src: ConstantSource; element: number }
+  | { kind: 'dynamic'; from: { value: string; axis: number } }
+  | { kind: 'unknown'; reason: string };
+
+export interface ShapeLookup {
+  graph: Graph;
+  index: GraphIndex;
+  shape(name: string): Dim[] | undefined;
+  stored(src: ConstantSource): Tensor | undefined;
+}
+
+export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, depth = 0): ShapeEntry {
+  if (depth > 16) return { kind: 'unknown', reason: 'shape vector built too deep' };
+  const src = constantSource(look.graph, name, look.index);
+  if (src) {
+    const t = look.stored(src);
+    if (!t || pos >= t.data.length) return { kind: 'unknown', reason: `constant ${name} has no entry ${pos}` };
+    return { kind: 'literal', value: getElement(t, pos), src, element: pos };
+  }
+  const node = look.index.producer.get(resolveAlias(name, look.index));
+  if (!node) return { kind: 'unknown', reason: `${name} is not a constant` };
+  switch (node.opType) {
+    case 'Concat': {
+      let at = pos;
+      for (const input of node.inputs) {
+        const len = look.shape(input)?.[0] ?? (look.shape(input)?.length === 0 ? 1 : undefined);
+        if (typeof len !== 'number') return { kind: 'unknown', reason: `length of ${input} in the shape Concat is unknown` };
+        if (at < len) return traceShapeEntry(look, input, at, depth + 1);
+        at -= len;
+      }
+      return { kind: 'unknown', reason: `shape Concat has no entry ${pos}` };
+    }
+    case 'Unsqueeze':
+    case 'Cast':
+    case 'Squeeze':
+    case 'Identity':
+      return traceShapeEntry(look, node.inputs[0], pos, depth + 1);
+    case 'Gather': {
+      const data = look.index.producer.get(resolveAlias(node.inputs[0], look.index));
+      const idxSrc = constantSource(look.graph, node.inputs[1], look.index);
+      const idx = idxSrc ? look.stored(idxSrc) : undefined;
+      if (data?.opType === 'Shape' && idx && attrInt(node, 'axis', 0) === 0) {
+        const i = getElement(idx, idx.dims.length === 0 ? 0 : pos);
+        const rank = look.shape(data.inputs[0])?.length ?? 0;
+        const start = attrInt(data, 'start', 0);
+        return { kind: 'dynamic', from: { value: data.inputs[0], axis: (i < 0 ? i + rank : i) + (start < 0 ? start + rank : start) } };
+      }
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
+    }
+    default:
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
+  }
+}
+
+/**
+ * Writes `value` at entry `pos` of the shape vector read by `node.inputs[slot]`.
+ * Nothing shared is edited in place: the literal becomes a fresh initializer, and
+ * every node on the way (Concat, Unsqueeze...) that another consumer also reads
+ * is cloned for this path first. Returns false when the entry is not a literal.
+ */
+export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, slot: number, pos: number, value: number): boolean {
+  const graph = look.graph;
+  let consumer = node, at = slot, entry = pos;
+  for (let depth = 0; depth < 16; depth++) {
+    const index = indexGraph(graph);
+    const name = consumer.inputs[at];
+    const src = constantSource(graph, name, index);
+    if (src) {
+      const t = look.stored(src);
+      if (!t || entry >= t.data.length) return false;
+      const copy = cloneTensor(t);
+      setElement(copy, entry, value);
+      const fresh = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${name}__pruned`);
+      graph.initializers.set(fresh, copy);
+      consumer.inputs[at] = fresh;
+      return true;
+    }
+    let producer = index.producer.get(name);
+    if (!producer) return false;
+    if ((index.consumers.get(name)?.length ?? 0) > 1) {
+      // Un-share this step of the shape computation for our consumer only.
+      const out = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${name}__pruned`);
+      const clone: Node = { ...producer, name: producer.name ? `${producer.name}__pruned` : '', inputs: [...producer.inputs], outputs: producer.outputs.map((o) => (o === name ? out : '')), attributes: [...producer.attributes] };
+      graph.nodes.splice(graph.nodes.indexOf(producer) + 1, 0, clone);
+      consumer.inputs[at] = out;
+      producer = clone;
+    }
+    if (producer.opType === 'Concat') {
+      let k = 0;
+      for (; k < producer.inputs.length; k++) {
+        const s = look.shape(producer.inputs[k]);
+        const len = s?.length === 0 ? 1 : s?.[0];
+        if (typeof len !== 'number') return false;
+        if (entry < len) break;
+        entry -= len;
+      }
+      if (k === producer.inputs.length) return false;
+      consumer = producer; at = k;
+    } else if (producer.opType === 'Unsqueeze' || producer.opType === 'Cast' || producer.opType === 'Squeeze' || producer.opType === 'Identity') {
+      consumer = producer; at = 0;
+    } else return false;
+  }
+  return false;
+}

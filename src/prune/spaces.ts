@@ -1,0 +1,194 @@
+/**
+ * Propagation of channels through the graph. A *space* is one axis of one value
+ * (activation or stored constant) that carries channels; its elements are the
+ * channel indices along that axis. Starting from the output channels of every
+ * weight-bearing op, each op's rule says which other (value, axis) of the node
+ * meets these channels and how the indices map; matching elements are united.
+ * A connected set of elements is one removable channel; blocks, inexact reasons,
+ * mask entries and head splits are recorded on the spaces they come from.
+ */
+import { constantSource, constantValue } from '../ir/constants.js';
+import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
+import { toNumbers } from '../ir/tensor.js';
+import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../ir/types.js';
+import { inferShapes } from '../shape/infer.js';
+import type { ShapeResult } from '../shape/types.js';
+import { forEachPair } from './index-map.js';
+import { ruleFor } from './rules/table.js';
+import type { Port, RuleContext } from './rules/types.js';
+import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
+import { UnionFind } from './union-find.js';
+
+export interface Space {
+  id: number;
+  value: string;
+  axis: number;
+  n: number;
+  /** First element id in the union-find. */
+  base: number;
+  /** Stored constant (initializer or Constant node, maybe through Identity): sliced when pruned. */
+  stored: boolean;
+  blocked: string[];
+  inexact: string[];
+  /** Channels enter a weight here: the mask oracle zeroes these slices. */
+  entry: boolean;
+  /** Nodes through which the space was reached (for reports). */
+  nodes: Set<string>;
+  headSize?: number;
+  attention?: boolean;
+}
+
+export interface Propagation {
+  model: Model;
+  index: GraphIndex;
+  shapes: ShapeResult;
+  spaces: Space[];
+  uf: UnionFind;
+  /** Element id → its space. */
+  spaceOf(element: number): Space;
+}
+
+const key = (value: string, axis: number) => `${value}\u0000${axis}`;
+
+export function nodeLabel(node: Node): string {
+  return node.name || node.outputs[0] || node.opType;
+}
+
+export function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
+  const graph = model.graph;
+  const lookup: ShapeLookup = {
+    graph, index,
+    shape: (n) => shapes.values.get(n)?.shape,
+    stored: (src) => (src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index)),
+  };
+  const constant = (slot: number): Tensor | undefined => {
+    const name = node.inputs[slot];
+    if (!name) return undefined;
+    return shapes.constants.get(name) ?? constantValue(graph, name, index);
+  };
+  return {
+    node,
+    opset: defaultOpset(model),
+    shape: (io, slot) => {
+      const name = io === 'in' ? node.inputs[slot] : node.outputs[slot];
+      return name ? shapes.values.get(name)?.shape : undefined;
+    },
+    constant,
+    ints: (slot) => {
+      const t = constant(slot);
+      return t && t.dtype !== 'string' ? (toNumbers(t) as Dim[]) : undefined;
+    },
+    isStored: (slot) => !!node.inputs[slot] && constantSource(graph, node.inputs[slot], index) !== undefined,
+    has: (slot) => !!node.inputs[slot],
+    shapeEntry: (slot, pos) => traceShapeEntry(lookup, node.inputs[slot], pos),
+  };
+}
+
+/** Seeds: output-channel ports of every op with a stored weight. */
+function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: string; axis: number }[] {
+  const out: { value: string; axis: number }[] = [];
+  for (const node of model.graph.nodes) {
+    if (node.domain !== '') continue;
+    const stored = (slot: number) => !!node.inputs[slot] && constantSource(model.graph, node.inputs[slot], index) !== undefined;
+    const rank = shapes.values.get(node.outputs[0])?.shape?.length;
+    if ((node.opType === 'Conv' || node.opType === 'ConvTranspose') && stored(1)) out.push({ value: node.outputs[0], axis: 1 });
+    else if (node.opType === 'Gemm' && stored(1)) out.push({ value: node.outputs[0], axis: 1 });
+    else if (node.opType === 'MatMul' && stored(1) && rank !== undefined && rank >= 2) out.push({ value: node.outputs[0], axis: rank - 1 });
+  }
+  return out;
+}
+
+export function propagate(model: Model): Propagation {
+  const graph = model.graph;
+  const index = indexGraph(graph);
+  const shapes = inferShapes(model);
+  const uf = new UnionFind();
+  const spaces: Space[] = [];
+  const byKey = new Map<string, Space>();
+  const owner: Space[] = [];
+  const queue: Space[] = [];
+  const visited = new Set<string>();
+  const contexts = new Map<Node, RuleContext>();
+  const nodeIds = new Map<Node, number>(graph.nodes.map((n, i) => [n, i]));
+
+  const space = (value: string, axis: number): Space | string => {
+    const k = key(value, axis);
+    const found = byKey.get(k);
+    if (found) return found;
+    const dim = shapes.values.get(value)?.shape?.[axis];
+    if (typeof dim !== 'number') return `size of ${value} axis ${axis} is not static (${dim ?? 'unknown'})`;
+    const s: Space = {
+      id: spaces.length, value, axis, n: dim, base: uf.add(dim),
+      stored: constantSource(graph, value, index) !== undefined,
+      blocked: [], inexact: [], entry: false, nodes: new Set(),
+    };
+    for (let i = 0; i < dim; i++) owner[s.base + i] = s;
+    spaces.push(s);
+    byKey.set(k, s);
+    queue.push(s);
+    return s;
+  };
+
+  for (const seed of seeds(model, index, shapes)) space(seed.value, seed.axis);
+
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    if (index.graphOutputs.has(s.value)) s.blocked.push(`graph output ${s.value} keeps its shape`);
+    if (index.graphInputs.has(s.value)) s.blocked.push(`graph input ${s.value} keeps its shape`);
+    const touches: { node: Node; port: Port }[] = [];
+    const producer = index.producer.get(s.value);
+    if (producer) touches.push({ node: producer, port: { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis } });
+    for (const use of index.consumers.get(s.value) ?? []) touches.push({ node: use.node, port: { io: 'in', slot: use.slot, axis: s.axis } });
+    for (const { node, port } of touches) {
+      const vk = `${s.id}|${nodeIds.get(node)}|${port.io}${port.slot}`;
+      if (visited.has(vk)) continue;
+      visited.add(vk);
+      const label = `${node.opType} ${nodeLabel(node)}`;
+      s.nodes.add(nodeLabel(node));
+      const rule = ruleFor(node.opType, node.domain);
+      if (!rule) {
+        s.blocked.push(`${label}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
+        continue;
+      }
+      let ctx = contexts.get(node);
+      if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
+      let res;
+      try {
+        res = rule.links(ctx, port);
+      } catch (e) {
+        res = { blocked: `rule failed: ${(e as Error).message}` };
+      }
+      if ('blocked' in res) {
+        s.blocked.push(`${label}: ${res.blocked}`);
+        continue;
+      }
+      if (res.inexact) s.inexact.push(`${label}: ${res.inexact}`);
+      if (res.attention) s.attention = true;
+      const portSpace = (p: Port): Space | string | undefined => {
+        const name = p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot];
+        return name ? space(name, p.axis) : undefined;
+      };
+      for (const link of res.links) {
+        const t = portSpace(link);
+        if (t === undefined) continue;
+        if (typeof t === 'string') { s.blocked.push(`${label}: ${t}`); continue; }
+        t.nodes.add(nodeLabel(node));
+        if (link.headSize) t.headSize = link.headSize;
+        forEachPair(link.map, s.n, t.n, (i, j) => uf.union(s.base + i, t.base + j));
+      }
+      for (const tie of res.ties ?? []) {
+        const t = portSpace(tie);
+        if (!t || typeof t === 'string') continue;
+        for (let i = 0; i < t.n; i++) {
+          const j = tie.kind === 'blocks' ? Math.floor(i / tie.size) * tie.size : i % tie.size;
+          uf.union(t.base + i, t.base + j);
+        }
+      }
+      for (const e of res.entries ?? []) {
+        const t = portSpace(e);
+        if (t && typeof t !== 'string') t.entry = true;
+      }
+    }
+  }
+  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e] };
+}

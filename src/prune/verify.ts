@@ -1,0 +1,48 @@
+/**
+ * `verify(dense, pruned, plan, inputs)`: runs the pruned model and the mask
+ * oracle of the dense model (see mask.ts) through onnxruntime on the same feeds
+ * and reports the largest deviation. Groups that are not mask-exact are reported
+ * as such (their deviation is expected, not a bug).
+ */
+import type { Model } from '../ir/types.js';
+import { compareOutputs, createSession, releaseSession, run, type Feeds, type Tolerance } from '../runtime/index.js';
+import { mask } from './mask.js';
+import type { Plan } from './plan.js';
+
+export interface VerifyResult {
+  /** max |pruned - masked| over all outputs and all feeds. */
+  maxDeviation: number;
+  pass: boolean;
+  /** Output shapes differ from the masked (dense) model's. */
+  shapeMismatch?: string;
+  inexact: { group: string; reasons: string[] }[];
+  /** True when every pruned group is mask-exact, so `pass` is meaningful as an equivalence. */
+  exact: boolean;
+}
+
+/** Structured part of a plan: masks change values on both sides differently, so they are left out. */
+export function structuredOnly(plan: Plan): Plan {
+  return { ...(plan.version ? { version: plan.version } : {}), channels: plan.channels ?? [], heads: plan.heads ?? [], ...(plan.guards ? { guards: plan.guards } : {}) };
+}
+
+export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Feeds | Feeds[], tol: Tolerance = { atol: 1e-4, rtol: 1e-3 }): Promise<VerifyResult> {
+  const masked = mask(dense, structuredOnly(plan));
+  const a = await createSession(pruned, { source: 'pruned model' });
+  const b = await createSession(masked.model, { source: 'masked dense model' });
+  let maxDeviation = 0, pass = true;
+  let shapeMismatch: string | undefined;
+  try {
+    for (const f of Array.isArray(feeds) ? feeds : [feeds]) {
+      const cmp = compareOutputs(await run(a, f), await run(b, f), tol);
+      for (const [name, c] of Object.entries(cmp.outputs)) {
+        if (c.reason) shapeMismatch ??= `${name}: ${c.reason}`;
+        else maxDeviation = Math.max(maxDeviation, c.maxAbs);
+      }
+      pass &&= cmp.pass;
+    }
+  } finally {
+    await releaseSession(a);
+    await releaseSession(b);
+  }
+  return { maxDeviation, pass, ...(shapeMismatch ? { shapeMismatch } : {}), inexact: masked.inexact, exact: masked.inexact.length === 0 };
+}
