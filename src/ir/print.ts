@@ -35,7 +35,9 @@ export function fmtDims(shape: readonly Dim[] | undefined): string {
 }
 
 function num(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  if (Number.isInteger(v)) return String(v);
+  const r = Number(v.toPrecision(4));
+  return Math.abs(r) < 1e-3 ? r.toExponential() : String(r);
 }
 
 function fmtTensor(t: Tensor): string {
