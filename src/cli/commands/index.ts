@@ -1,0 +1,5 @@
+/** The command table: one line per command, one file per command. */
+import type { Command } from '../command.js';
+import { inspect } from './inspect.js';
+
+export const COMMANDS: readonly Command[] = [inspect];

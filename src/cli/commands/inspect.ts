@@ -1,0 +1,66 @@
+/** `pruneguard inspect MODEL.onnx`: what is in a model, and the inferred shape of every value. */
+import { PruneguardError } from '../../errors.js';
+import { loadModelFile } from '../../onnx/load.js';
+import { EXIT, type Command } from '../command.js';
+import { formatShape, summarize, type ModelSummary } from '../model-summary.js';
+import { parseShapeArgs } from '../shape-arg.js';
+
+export const inspect: Command = {
+  name: 'inspect',
+  summary: 'op inventory, parameters, inputs/outputs and inferred shapes of a model',
+  help: `Usage: pruneguard inspect MODEL.onnx [--shape NAME=D0,D1,...]... [--json]
+
+Loads an ONNX model and prints its op inventory, parameter count, inputs and
+outputs, and the statically inferred dtype and shape of every value, with the
+broadcasts of elementwise ops and any shape problems found.
+
+Options:
+  --shape NAME=D0,D1,...  fix the dims of input NAME (repeatable), e.g. --shape input=1,3,32,32
+  --json                  print JSON: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, ...}
+  -h, --help              show this help
+
+Exit codes: 0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 internal error.`,
+  options: {
+    shape: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) {
+      throw new PruneguardError('E_BAD_ARGUMENT', `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see pruneguard inspect --help)`);
+    }
+    const path = positionals[0];
+    const model = loadModelFile(path);
+    const shapes = parseShapeArgs((values.shape as string[] | undefined) ?? [], model, path);
+    const summary = summarize(model, path, shapes);
+    io.out(values.json ? JSON.stringify(summary, null, 2) : render(summary));
+    return EXIT.ok;
+  },
+};
+
+function render(s: ModelSummary): string {
+  const lines: string[] = [];
+  const opset = s.opsets.map((o) => `${o.domain} ${o.version}`).join(', ');
+  lines.push(`${s.model}: ir ${s.irVersion}, opset ${opset}${s.producer ? `, producer ${s.producer}` : ''}`);
+  const io = (label: string, list: ModelSummary['inputs']) =>
+    list.forEach((v, i) => lines.push(`${i === 0 ? label : ''.padEnd(label.length)}${v.name}  ${v.dtype ?? '?'} ${formatShape(v.shape)}`));
+  io('inputs:     ', s.inputs);
+  io('outputs:    ', s.outputs);
+  lines.push(`parameters: ${s.parameters.toLocaleString('en-US')} in ${s.parameterTensors} tensors`);
+  lines.push(`nodes:      ${s.nodes} (${Object.entries(s.ops).map(([op, n]) => `${op} ×${n}`).join(', ')})`);
+  // Weights are listed in --json only: here they would bury the activations.
+  const entries = Object.entries(s.values).filter(([, v]) => !v.constant);
+  const w = Math.min(48, Math.max(4, ...entries.map(([n]) => n.length)));
+  lines.push('', `values (${entries.length}; ${Object.keys(s.values).length - entries.length} initializers in --json):`);
+  for (const [name, v] of entries) {
+    lines.push(`  ${name.padEnd(w)}  ${(v.dtype ?? '?').padEnd(7)}  ${formatShape(v.shape)}${v.unknownReason ? `  (${v.unknownReason})` : ''}`);
+  }
+  lines.push('', `broadcasts (${s.broadcasts.length}):`);
+  for (const b of s.broadcasts) {
+    const ins = b.inputs.map((i) => `${i.name}${formatShape(i.shape)}`).join(' ⊙ ');
+    const axes = b.axes.map((a) => `input ${a.input} axis ${a.axis} ${a.kind}`).join('; ');
+    lines.push(`  ${b.node} (${b.op}): ${ins} → ${formatShape(b.output)}  [${axes}]`);
+  }
+  lines.push('', `problems (${s.problems.length}):`);
+  for (const p of s.problems) lines.push(`  ${p.node} (${p.op}) ${p.rule}: ${p.message}`);
+  return lines.join('\n');
+}
