@@ -17,7 +17,7 @@ import { convBnAct, resBlock, type ConvBnActOptions, type ResBlockOptions } from
 import { conv, convTranspose, type ConvOptions, type ConvTransposeOptions } from './conv.js';
 import { BuilderCore, type Value } from './core.js';
 import { binary, constantValue, type ConstSpec, type Operand } from './elementwise.js';
-import { ffn, gemm, linear, matmul, type FfnOptions, type LinearOptions } from './linear.js';
+import { embedding, ffn, gemm, linear, matmul, type FfnOptions, type LinearOptions } from './linear.js';
 import { batchNorm, instanceNorm, layerNorm, type LayerNormOptions, type NormOptions } from './norm.js';
 import { groupNorm, layerNormDecomposed, rmsNorm, type GroupNormOptions } from './norm-decomposed.js';
 import { averagePool, globalAveragePool, maxPool, type PoolOptions } from './pool.js';
@@ -69,6 +69,7 @@ export class GraphBuilder extends BuilderCore {
   matmul(x: Value, y: Value | { out: number }, o?: Named): Value { return matmul(this, x, y, o); }
   linear(x: Value, out: number, o?: LinearOptions): Value { return linear(this, x, out, o); }
   ffn(x: Value, o: FfnOptions): Value { return ffn(this, x, o); }
+  embedding(ids: Value, vocab: number, dim: number, o?: Named): Value { return embedding(this, ids, vocab, dim, o); }
 
   // reductions and layout
   reduceMean(x: Value, o: ReduceOptions): Value { return reduce(this, 'ReduceMean', x, o); }

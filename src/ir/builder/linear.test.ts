@@ -26,6 +26,17 @@ describe('linear family', () => {
     expect(r.expected.mm_vv).toEqual([2, 3, 3]);
   });
 
+  it('embedding feeds a transformer block from int64 token ids', async () => {
+    const b = new GraphBuilder({ seed: 8 });
+    const ids = b.input('ids', 'int64', ['batch', 'seq']);
+    const h = b.embedding(ids, 6, 8);
+    expect(h.shape).toEqual(['batch', 'seq', 8]);
+    b.output(b.transformerBlock(h, { heads: 2 }), 'y');
+    const r = await runModel(b.build(), { batch: 2, seq: 3 });
+    expect(r.actual).toEqual(r.expected);
+    expect(() => b.embedding(h, 6, 8)).toThrow(/ids embed1 must be int64 or int32, got float32/);
+  });
+
   it('refuses mismatched inner dims and wrong ranks', () => {
     const b = new GraphBuilder();
     const a = b.input('a', 'float32', [2, 3]);
