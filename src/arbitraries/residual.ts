@@ -14,7 +14,7 @@ export type Activation = 'relu' | 'relu6' | 'hardSwish' | 'none';
 
 export type ResidualBlock =
   | { kind: 'conv'; out: number; kernel: 1 | 3; stride: 1 | 2; norm: NormKind; act: Activation }
-  | { kind: 'residual'; skip: 'identity' | 'projection'; width: number; out: number; stride: 1 | 2; bottleneck: boolean; norm: NormKind; act: Activation }
+  | { kind: 'residual'; skip: 'identity' | 'projection'; width: number; out: number; stride: 1 | 2; depth: 1 | 2 | 3; norm: NormKind; act: Activation }
   | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind }
   | { kind: 'grouped'; groups: 2; perGroup: number }
   | { kind: 'concat'; branches: number[] }
@@ -25,7 +25,7 @@ export interface ResidualRecipe {
   opset: number;
   inChannels: number;
   size: number;
-  stem: { out: number; norm: NormKind };
+  stem: { out: number; norm: NormKind; act: Activation };
   blocks: ResidualBlock[];
   head: 'gap-gemm' | 'flatten-gemm';
   classes: number;
@@ -39,7 +39,7 @@ const norm = fc.constantFrom<NormKind>('none', 'instance', 'batch', 'group');
 const act = fc.constantFrom<Activation>('none', 'relu', 'relu6', 'hardSwish');
 
 const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('residual' as const), skip: fc.constantFrom<'identity' | 'projection'>('identity', 'projection'), width, out: width, stride: fc.constantFrom<1 | 2>(1, 2), bottleneck: fc.boolean(), norm, act }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('residual' as const), skip: fc.constantFrom<'identity' | 'projection'>('identity', 'projection'), width, out: width, stride: fc.constantFrom<1 | 2>(1, 2), depth: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm, act }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('conv' as const), out: width, kernel: fc.constantFrom<1 | 3>(1, 3), stride: fc.constantFrom<1 | 2>(1, 2), norm, act }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('inverted' as const), expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('grouped' as const), groups: fc.constant(2 as const), perGroup: fc.integer({ min: 1, max: 4 }) }) },
@@ -59,7 +59,7 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
     opset: fc.constantFrom(...(c.opsets ?? [18, 17, 13])),
     inChannels: fc.integer({ min: 1, max: 3 }),
     size: fc.constantFrom(4, 6, 8),
-    stem: fc.record({ out: fc.integer({ min: 2, max: 8 }), norm }),
+    stem: fc.record({ out: fc.integer({ min: 2, max: 8 }), norm, act }),
     blocks: fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
     head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
     classes: fc.integer({ min: 2, max: 4 }),
@@ -71,7 +71,7 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
 export function buildResidual(r: ResidualRecipe): Model {
   const b = new GraphBuilder({ name: 'residual', opset: r.opset, seed: r.seed, constants: r.constants });
   let x = b.input('x', 'float32', ['batch', r.inChannels, r.size, r.size]);
-  x = normAct(b, b.conv(x, r.stem.out, { kernel: 3, pad: 1, name: 'stem' }), r.stem.norm, 'relu');
+  x = normAct(b, b.conv(x, r.stem.out, { kernel: 3, pad: 1, name: 'stem' }), r.stem.norm, r.stem.act);
   r.blocks.forEach((blk, i) => {
     x = b.scoped(`b${i + 1}`, () => addBlock(b, x, blk));
   });
@@ -106,15 +106,18 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
     case 'conv':
       return normAct(b, b.conv(x, blk.out, { kernel: blk.kernel, pad: blk.kernel === 3 ? 1 : 0, stride: stride(blk.stride) }), blk.norm, blk.act);
     case 'residual': {
+      // depth 1: one 3x3 conv; 2: two (a ResNet basic block); 3: 1x1-3x3-1x1 (a bottleneck).
       const s = stride(blk.stride);
-      let y = normAct(b, b.conv(x, blk.width, { kernel: blk.bottleneck ? 1 : 3, pad: blk.bottleneck ? 0 : 1, stride: s }), blk.norm, blk.act);
-      if (blk.bottleneck) y = normAct(b, b.conv(y, blk.width, { kernel: 3, pad: 1 }), blk.norm, blk.act);
-      // An identity skip needs stride 1; the block then keeps the input's width.
       const identity = blk.skip === 'identity' && s === 1;
       const out = identity ? channels(x) : blk.out;
-      y = normAct(b, b.conv(y, out, { kernel: 1 }), blk.norm, 'none');
-      const skip = identity ? x : normAct(b, b.conv(x, out, { kernel: 1, stride: s }), blk.norm, 'none');
-      return b.relu(b.add(y, skip));
+      const kernels = blk.depth === 3 ? [1, 3, 1] : blk.depth === 2 ? [3, 3] : [3];
+      let y = x;
+      kernels.forEach((k, i) => {
+        const last = i === kernels.length - 1;
+        y = normAct(b, b.conv(y, last ? out : blk.width, { kernel: k, pad: k === 3 ? 1 : 0, stride: i === 0 ? s : 1 }), blk.norm, last ? 'none' : blk.act);
+      });
+      const skip = identity ? x : normAct(b, b.conv(x, out, { kernel: 1, stride: s, name: 'proj' }), blk.norm, 'none');
+      return normAct(b, b.add(y, skip), 'none', blk.act);
     }
     case 'inverted': {
       const c = channels(x);

@@ -1,0 +1,97 @@
+/**
+ * Pruning plans bound to a generated graph. The arbitrary generates a plan
+ * *relative* to whatever graph it meets: groups and tensors are picked by an
+ * index modulo what exists, amounts are fractions. A shrunk graph therefore
+ * never invalidates its plan; `bindPlan` turns it into a concrete Plan.
+ */
+import fc from 'fast-check';
+import { constantValue } from '../ir/constants.js';
+import type { Model } from '../ir/types.js';
+import { analyzeGroups, type GroupAnalysis } from '../prune/groups.js';
+import { prunableWeights, reductionAxis } from '../prune/masks/index.js';
+import type { Criterion, Plan } from '../prune/plan.js';
+
+export interface RelativePlan {
+  channels: { pick: number; ratio: number; criterion: Criterion }[];
+  heads: { pick: number; share: number }[];
+  unstructured: { pick: number; sparsity: number }[];
+  nm: { pick: number }[];
+}
+
+export interface PlanConstraints {
+  /** Which parts a plan may have (default: all). */
+  parts?: readonly ('channels' | 'heads' | 'unstructured' | 'nm')[];
+  maxRatio?: number;
+}
+
+export function relativePlan(c: PlanConstraints = {}): fc.Arbitrary<RelativePlan> {
+  const parts = new Set(c.parts ?? ['channels', 'heads', 'unstructured', 'nm']);
+  const maybe = <T>(part: string, arb: fc.Arbitrary<T>, max: number) => (parts.has(part as never) ? fc.array(arb, { maxLength: max }) : fc.constant([] as T[]));
+  return fc.record({
+    channels: parts.has('channels')
+      ? fc.array(
+          fc.record({
+            pick: fc.nat({ max: 64 }),
+            ratio: fc.double({ min: 0.1, max: c.maxRatio ?? 0.8, noNaN: true }),
+            criterion: fc.constantFrom<Criterion>('l1', 'l2', 'random'),
+          }),
+          { minLength: 1, maxLength: 3 },
+        )
+      : fc.constant([]),
+    heads: maybe('heads', fc.record({ pick: fc.nat({ max: 64 }), share: fc.double({ min: 0, max: 0.99, noNaN: true }) }), 2),
+    unstructured: maybe('unstructured', fc.record({ pick: fc.nat({ max: 64 }), sparsity: fc.double({ min: 0.1, max: 0.95, noNaN: true }) }), 2),
+    nm: maybe('nm', fc.record({ pick: fc.nat({ max: 64 }) }), 2),
+  });
+}
+
+/** Channel groups a plan may prune: not blocked, at least 3 channels (2 must survive the guards). */
+export function prunableGroups(analysis: GroupAnalysis) {
+  return analysis.groups.filter((g) => !g.blocked && g.kind === 'channels' && g.channels >= 3);
+}
+
+/** Turns a relative plan into a concrete one for `model` (parts with nothing to pick are dropped). */
+export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysis = analyzeGroups(model)): Plan {
+  const plan: Plan = { version: 1 };
+  const groups = prunableGroups(analysis);
+  const chosen = new Map<string, { ratio: number; criterion: Criterion }>();
+  for (const c of rel.channels) if (groups.length) chosen.set(groups[c.pick % groups.length].id, c);
+  if (chosen.size) plan.channels = [...chosen].map(([group, c]) => ({ group, ratio: round(c.ratio), criterion: c.criterion, ...(c.criterion === 'random' ? { seed: 1 } : {}) }));
+
+  const units = analysis.attention.filter((a) => !a.blocked && a.heads >= 2);
+  const heads = new Map<string, number[]>();
+  for (const h of rel.heads) {
+    if (!units.length) break;
+    const u = units[h.pick % units.length];
+    const count = Math.min(u.heads - 1, Math.max(1, Math.floor(h.share * u.heads)));
+    heads.set(u.id, Array.from({ length: count }, (_, i) => (h.pick + i) % u.heads).sort((a, b) => a - b));
+  }
+  if (heads.size) plan.heads = [...heads].map(([attention, remove]) => ({ attention, remove }));
+
+  // Masks go on weights that structured removal leaves whole, so the mask oracle (masks on the
+  // dense weights) and the pruner (masks on the sliced weights) select the same elements.
+  const touched = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => m.tensor) ?? []));
+  const weights = prunableWeights(model).filter((w) => safeAxis(model, w) !== undefined && !touched.has(w));
+  const unstructured = new Map<string, number>();
+  for (const u of rel.unstructured) if (weights.length) unstructured.set(weights[u.pick % weights.length], round(u.sparsity));
+  if (unstructured.size) plan.unstructured = [...unstructured].map(([tensor, sparsity]) => ({ tensor, sparsity }));
+
+  const nmCandidates = weights.filter((w) => !unstructured.has(w) && (safeAxis(model, w)?.length ?? 1) % 4 === 0 && (safeAxis(model, w)?.length ?? 0) >= 4);
+  const nm = new Set<string>();
+  for (const n of rel.nm) if (nmCandidates.length) nm.add(nmCandidates[n.pick % nmCandidates.length]);
+  if (nm.size) plan.nm = [...nm].map((tensor) => ({ tensor, n: 2, m: 4 }));
+  return plan;
+}
+
+function safeAxis(model: Model, tensor: string): { axis: number; length: number } | undefined {
+  try {
+    const r = reductionAxis(model, tensor);
+    const dims = constantValue(model.graph, tensor)?.dims;
+    return dims ? { axis: r.axis, length: dims[r.axis] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

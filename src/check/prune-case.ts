@@ -1,0 +1,35 @@
+/**
+ * A generated pruning case: a graph recipe and a relative plan, materialised
+ * into a dense model, a concrete plan, and the pruned model a pruner made.
+ */
+import fc from 'fast-check';
+import { buildGraph, graphRecipe, type Family, type GraphRecipe } from '../arbitraries/graph.js';
+import { bindPlan, relativePlan, type PlanConstraints, type RelativePlan } from '../arbitraries/plan.js';
+import type { Model } from '../ir/types.js';
+import { analyzeGroups } from '../prune/groups.js';
+import type { Plan } from '../prune/plan.js';
+
+export interface CaseRecipe {
+  graph: GraphRecipe;
+  plan: RelativePlan;
+}
+
+export interface MaterialCase {
+  recipe: CaseRecipe;
+  dense: Model;
+  plan: Plan;
+}
+
+export function caseRecipe(families?: readonly Family[], plan?: PlanConstraints): fc.Arbitrary<CaseRecipe> {
+  return fc.record({ graph: graphRecipe(families), plan: relativePlan(plan) });
+}
+
+export function materialize(recipe: CaseRecipe): MaterialCase {
+  const dense = buildGraph(recipe.graph);
+  return { recipe, dense, plan: bindPlan(dense, recipe.plan, analyzeGroups(dense)) };
+}
+
+/** Plans that prune nothing make a case trivial. */
+export function isTrivialPlan(plan: Plan): boolean {
+  return !plan.channels?.length && !plan.heads?.length && !plan.unstructured?.length && !plan.nm?.length;
+}

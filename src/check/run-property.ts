@@ -1,0 +1,81 @@
+/**
+ * Runs a pruning property: for generated graphs and plans, a pruner's result
+ * passes the given check. Failures come back as data (seed, path, the shrunk
+ * counterexample and its findings); `formatCounterexample` prints them.
+ */
+import fc from 'fast-check';
+import { isPruneguardError } from '../errors.js';
+import { failing, type Finding } from '../findings.js';
+import type { Family } from '../arbitraries/graph.js';
+import type { PlanConstraints } from '../arbitraries/plan.js';
+import type { Model } from '../ir/types.js';
+import type { Plan } from '../prune/plan.js';
+import type { Counterexample } from './counterexample.js';
+import { caseRecipe, isTrivialPlan, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
+
+export type Pruner = (dense: Model, plan: Plan) => Model;
+export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan }) => Promise<Finding[]> | Finding[];
+
+export interface PropertyRun {
+  name: string;
+  pruner: Pruner;
+  check: CaseCheck;
+  families?: readonly Family[];
+  plans?: PlanConstraints;
+  runs: number;
+  seed: number;
+  path?: string;
+  /** Builds the replay command for a seed and path. */
+  replay: (seed: number, path: string) => string;
+}
+
+export interface PropertyOutcome {
+  name: string;
+  seed: number;
+  /** Cases executed (up to and including the first failure). */
+  cases: number;
+  /** Cases skipped because the pruner refused the plan or the plan was empty. */
+  skipped: number;
+  counterexample?: Counterexample;
+}
+
+/** Findings for one case; a pruner that refuses the plan (bad plan, blocked group) yields undefined. */
+export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck): Promise<Finding[] | undefined> {
+  if (isTrivialPlan(m.plan)) return undefined;
+  let pruned: Model;
+  try {
+    pruned = pruner(m.dense, m.plan);
+  } catch (e) {
+    if (isPruneguardError(e) && (e.code === 'E_BAD_PLAN' || e.code === 'E_PRUNE_BLOCKED')) return undefined;
+    throw e;
+  }
+  return failing(await check({ dense: m.dense, pruned, plan: m.plan }));
+}
+
+export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {
+  let skipped = 0;
+  const property = fc.asyncProperty(caseRecipe(p.families, p.plans), async (recipe: CaseRecipe) => {
+    const findings = await evaluateCase(materialize(recipe), p.pruner, p.check);
+    if (!findings) {
+      skipped++;
+      fc.pre(false);
+    }
+    return findings!.length === 0;
+  });
+  const details = await fc.check(property, { numRuns: p.runs, seed: p.seed, ...(p.path ? { path: p.path } : {}), maxSkipsPerRun: 10 });
+  const outcome: PropertyOutcome = { name: p.name, seed: p.seed, cases: details.numRuns, skipped };
+  if (details.failed && details.counterexample && details.counterexamplePath !== null) {
+    const m = materialize(details.counterexample[0]);
+    let findings: Finding[];
+    try {
+      findings = (await evaluateCase(m, p.pruner, p.check)) ?? [];
+    } catch (e) {
+      findings = [{ invariant: 'pruner', failureMode: 'shape-mismatch', message: `the pruner crashed: ${(e as Error).message}` }];
+    }
+    if (details.errorInstance && findings.length === 0) {
+      findings = [{ invariant: 'harness', failureMode: 'shape-mismatch', message: `the property threw: ${String((details.errorInstance as Error).message ?? details.errorInstance)}` }];
+    }
+    outcome.counterexample = { property: p.name, seed: details.seed, path: details.counterexamplePath, case: m, findings, replay: p.replay(details.seed, details.counterexamplePath) };
+  }
+  return outcome;
+}

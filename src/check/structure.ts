@@ -1,0 +1,46 @@
+/**
+ * All structural invariants on one pruned model, as users call them from their
+ * own suites:
+ *   expect(await checkStructure({ dense, pruned, plan })).toSatisfyInvariants();
+ * Static invariants always run; executed ones (onnxruntime) unless `execute: false`.
+ */
+import type { Finding } from '../findings.js';
+import { noSilentBroadcast } from '../invariants/no-silent-broadcast.js';
+import { maskEquivalence } from '../invariants/mask-equivalence.js';
+import { nmConformance } from '../invariants/nm-conformance.js';
+import { executedShapeConsistency, staticShapeConsistency } from '../invariants/shape-consistency.js';
+import type { PruneCase } from '../invariants/case.js';
+import type { Plan } from '../prune/plan.js';
+import { inferShapes } from '../shape/infer.js';
+
+export interface StructureOptions {
+  /** Run the model through onnxruntime (shape-consistency at run time, mask-equivalence). Default true. */
+  execute?: boolean;
+  /** Only these invariants (default: all). */
+  only?: readonly string[];
+}
+
+export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence'] as const;
+
+export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Promise<Finding[]> {
+  const findings = checkStructureStatic(c, o);
+  if (o.execute === false) return findings;
+  const want = (id: string) => !o.only || o.only.includes(id);
+  // A graph that fails statically is still executed: onnxruntime's verdict is the ground truth.
+  if (want('shape-consistency')) findings.push(...(await executedShapeConsistency(c)));
+  if (want('mask-equivalence') && c.plan && !findings.some((f) => f.invariant === 'shape-consistency' && /cannot load|fails/.test(f.message))) {
+    findings.push(...(await maskEquivalence({ ...c, plan: c.plan as Plan })));
+  }
+  return findings;
+}
+
+/** The invariants that need no execution. */
+export function checkStructureStatic(c: PruneCase, o: Pick<StructureOptions, 'only'> = {}): Finding[] {
+  const want = (id: string) => !o.only || o.only.includes(id);
+  const shapes = { dense: inferShapes(c.dense), pruned: inferShapes(c.pruned) };
+  const findings: Finding[] = [];
+  if (want('shape-consistency')) findings.push(...staticShapeConsistency(c, shapes));
+  if (want('no-silent-broadcast')) findings.push(...noSilentBroadcast(c, shapes));
+  if (want('nm-conformance') && (c.plan as Plan | undefined)?.nm?.length) findings.push(...nmConformance({ dense: c.dense, pruned: c.pruned, plan: c.plan as Plan }));
+  return findings;
+}
