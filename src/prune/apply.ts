@@ -8,7 +8,8 @@ import { constantSource, constantValue, setConstant } from '../ir/constants.js';
 import { PruneguardError } from '../errors.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import type { Group, GroupAnalysis } from './groups.js';
-import { freshName, removeDead } from './prepare.js';
+import { freshName, removeDead, reshare } from './prepare.js';
+import { freezeShapeEntries } from './freeze.js';
 import { ruleFor } from './rules/table.js';
 import type { AxisChange, RewriteContext } from './rules/types.js';
 import { rewriteShapeEntry } from './shape-entry.js';
@@ -98,6 +99,8 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
     };
     rule.rewrite(ctx);
   }
+  freezeShapeEntries(model, index, changes, { graph, shape: (n) => shapes.values.get(n)?.shape, stored }, (n) => shapes.values.get(n)?.shape);
+  reshare(model, analysis.copies);
   for (const vi of [...graph.valueInfo]) {
     const m = changes.get(vi.name);
     if (!m || !vi.shape) continue;

@@ -7,7 +7,7 @@
  */
 import { constantSource } from '../ir/constants.js';
 import type { Model } from '../ir/types.js';
-import { copyModel, unshareConstants } from './prepare.js';
+import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
 import { propagate, type Propagation, type Space } from './spaces.js';
 
 /** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
@@ -54,6 +54,8 @@ export interface GroupAnalysis {
   groups: Group[];
   attention: AttentionUnit[];
   prop: Propagation;
+  /** Copies made by un-sharing (re-shared after pruning when left unchanged). */
+  copies: CopyRecord[];
 }
 
 function describe(indices: number[][]): string {
@@ -71,7 +73,7 @@ const MAX_REASONS = 3;
 /** Analyses a model (never mutated) into channel groups and attention units. */
 export function analyzeGroups(input: Model): GroupAnalysis {
   const model = copyModel(input);
-  unshareConstants(model);
+  const copies = unshareConstants(model);
   const prop = propagate(model);
   const { uf, spaces } = prop;
   const comps = new Map<number, number[]>();
@@ -126,7 +128,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
   const attention = groups.filter((g) => g.kind === 'heads').map((g): AttentionUnit => ({
     id: g.id, heads: g.channels, headSize: g.headSize!, members: g.members, ...(g.blocked ? { blocked: g.blocked } : {}),
   }));
-  return { model, groups, attention, prop };
+  return { model, groups, attention, prop, copies };
 }
 
 /** Groups that a name refers to: a group id, or any tensor (weight or activation) among its members. */

@@ -6,8 +6,8 @@
  * PyTorch's exporter de-duplicates value-equal parameters (fresh LayerNorm
  * weights, zero biases, shape vectors) into one initializer, aliased through
  * Identity. Pruning one layer must not slice another layer's copy, so every such
- * use gets its own copy. Weights read by Conv/Gemm/MatMul/Gather are kept shared:
- * those are real ties (tied embeddings) and are pruned consistently for all.
+ * parameter-like use gets its own copy. Weights stay shared: those are real ties
+ * (tied embeddings) and are pruned consistently for all.
  */
 import { aliasesOf, constantSource } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
@@ -32,10 +32,25 @@ export function copyModel(model: Model): Model {
   };
 }
 
-const WEIGHT_SLOTS: Record<string, number[]> = { Conv: [1], ConvTranspose: [1], Gemm: [0, 1], MatMul: [0, 1], Gather: [0] };
+/**
+ * Uses where a constant is a small per-layer parameter (bias, scale, norm
+ * parameter, shape vector, bound): copying it per use is free and exact. Anything
+ * else (weights of Conv/Gemm/MatMul, Gather tables, Transpose of a tied embedding)
+ * stays shared and is pruned consistently for every user.
+ */
+const PARAM_OPS = new Set([
+  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'PRelu', 'Where', 'Max', 'Min', 'Clip',
+  'BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'GroupNormalization',
+  'Reshape', 'Expand', 'Tile', 'Slice', 'Split', 'Concat', 'Unsqueeze', 'Squeeze', 'Pad', 'Resize', 'Range',
+  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'QuantizeLinear', 'DequantizeLinear', 'ConstantOfShape',
+]);
 
-function isWeightUse(node: Node, slot: number): boolean {
-  return WEIGHT_SLOTS[node.opType]?.includes(slot) ?? false;
+function isParamUse(node: Node, slot: number): boolean {
+  if (node.domain !== '') return false;
+  if (node.opType === 'Conv' || node.opType === 'ConvTranspose') return slot === 2; // bias
+  if (node.opType === 'Gemm') return slot === 2;
+  if (node.opType === 'Gather') return slot === 1; // indices
+  return PARAM_OPS.has(node.opType);
 }
 
 /** Unique name in the graph for a new value. */
@@ -44,13 +59,22 @@ export function freshName(taken: (n: string) => boolean, hint: string): string {
   for (let k = 1; ; k++) if (!taken(`${hint}__${k}`)) return `${hint}__${k}`;
 }
 
-/** Gives each non-weight use of a shared constant its own copy. Mutates `model` (call on a copy). */
-export function unshareConstants(model: Model): number {
+/** One copy made by un-sharing: what it copied and how to tell whether either side changed since. */
+export interface CopyRecord {
+  copy: string;
+  root: string;
+  value: Tensor;
+  /** Identity of the root's storage at copy time (initializer tensor or Constant node attributes). */
+  rootStorage: unknown;
+}
+
+/** Gives each parameter-like use of a shared constant its own copy. Mutates `model` (call on a copy). */
+export function unshareConstants(model: Model): CopyRecord[] {
   const g = model.graph;
   const index = indexGraph(g);
   const names = new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
   const roots = [...g.initializers.keys(), ...g.nodes.filter((n) => n.opType === 'Constant' && n.domain === '').map((n) => n.outputs[0])];
-  let copies = 0;
+  const copies: CopyRecord[] = [];
   for (const root of roots) {
     if (!constantSource(g, root, index)) continue;
     const uses: { node: Node; slot: number }[] = [];
@@ -59,9 +83,11 @@ export function unshareConstants(model: Model): number {
     }
     const users = new Set(uses.map((u) => u.node));
     if (users.size < 2) continue;
-    const value: Tensor | undefined = g.initializers.get(root) ?? constantNodeValue(index.producer.get(root)!);
+    const producer = index.producer.get(root);
+    const value: Tensor | undefined = g.initializers.get(root) ?? (producer && constantNodeValue(producer));
+    const rootStorage = g.initializers.get(root) ?? producer?.attributes;
     if (!value || value.dims.length === 0) continue; // scalars never carry channels
-    const shareable = uses.filter((u) => isWeightUse(u.node, u.slot));
+    const shareable = uses.filter((u) => !isParamUse(u.node, u.slot));
     const keepShared = shareable.length > 0 ? new Set(shareable.map((u) => u.node)) : new Set([uses[0].node]);
     for (const u of uses) {
       if (keepShared.has(u.node)) continue;
@@ -69,10 +95,24 @@ export function unshareConstants(model: Model): number {
       names.add(copy);
       g.initializers.set(copy, value);
       u.node.inputs[u.slot] = copy;
-      copies++;
+      copies.push({ copy, root, value, rootStorage });
     }
   }
   return copies;
+}
+
+/** Points uses of copies back at their root when neither was sliced (keeps the model as small as it was). */
+export function reshare(model: Model, copies: readonly CopyRecord[]): void {
+  const g = model.graph;
+  const index = indexGraph(g);
+  const renamed = new Map<string, string>();
+  for (const c of copies) {
+    const rootNow = g.initializers.get(c.root) ?? index.producer.get(c.root)?.attributes;
+    if (g.initializers.get(c.copy) === c.value && rootNow === c.rootStorage) renamed.set(c.copy, c.root);
+  }
+  if (renamed.size === 0) return;
+  for (const n of g.nodes) n.inputs = n.inputs.map((i) => renamed.get(i) ?? i);
+  for (const copy of renamed.keys()) g.initializers.delete(copy);
 }
 
 /** Drops nodes whose outputs nobody reads (not graph outputs) and unused initializers. */

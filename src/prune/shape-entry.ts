@@ -7,14 +7,17 @@
 import { constantSource, resolveAlias, type ConstantSource } from '../ir/constants.js';
 import { attrInt } from '../ir/attrs.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
-import { cloneTensor, getElement, setElement } from '../ir/tensor.js';
+import { cloneTensor, fromNumbers, getElement, setElement } from '../ir/tensor.js';
 import type { Dim, Graph, Node, Tensor } from '../ir/types.js';
 import { freshName } from './prepare.js';
 
 export type ShapeEntry =
   | { kind: 'literal'; value: number; src: ConstantSource; element: number }
-  | { kind: 'dynamic'; from: { value: string; axis: number } }
-  | { kind: 'unknown'; reason: string };
+  /** A runtime size times a stored literal (`Mul(Gather(Shape(x), 1), 4)` = batch × heads). */
+  | { kind: 'scaled'; factor: number }
+  /** `piece`: the entry is a whole 1-element Concat input, which can be replaced by a literal. */
+  | { kind: 'dynamic'; from: { value: string; axis: number }; piece?: boolean }
+  | { kind: 'unknown'; reason: string; piece?: boolean };
 
 export interface ShapeLookup {
   graph: Graph;
@@ -39,7 +42,10 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
       for (const input of node.inputs) {
         const len = look.shape(input)?.[0] ?? (look.shape(input)?.length === 0 ? 1 : undefined);
         if (typeof len !== 'number') return { kind: 'unknown', reason: `length of ${input} in the shape Concat is unknown` };
-        if (at < len) return traceShapeEntry(look, input, at, depth + 1);
+        if (at < len) {
+          const r = traceShapeEntry(look, input, at, depth + 1);
+          return len === 1 && (r.kind === 'dynamic' || r.kind === 'unknown') ? { ...r, piece: true } : r;
+        }
         at -= len;
       }
       return { kind: 'unknown', reason: `shape Concat has no entry ${pos}` };
@@ -61,6 +67,12 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
       }
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
     }
+    case 'Mul': {
+      const lit = [0, 1].map((k) => traceShapeEntry(look, node.inputs[k], 0, depth + 1));
+      const k = lit.findIndex((r) => r.kind === 'literal');
+      if (k >= 0 && lit[1 - k].kind !== 'literal') return { kind: 'scaled', factor: (lit[k] as { value: number }).value };
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} is a product of non-literals` };
+    }
     default:
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
   }
@@ -72,8 +84,12 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
  * every node on the way (Concat, Unsqueeze...) that another consumer also reads
  * is cloned for this path first. Returns false when the entry is not a literal.
  */
-export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, slot: number, pos: number, value: number): boolean {
+export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, slot: number, pos: number, value: number, opts: { onlyComputed?: boolean } = {}): boolean {
   const graph = look.graph;
+  if (opts.onlyComputed) {
+    const e = traceShapeEntry({ ...look, index: indexGraph(graph) }, node.inputs[slot], pos);
+    if (e.kind === 'literal') return true;
+  }
   let consumer = node, at = slot, entry = pos;
   for (let depth = 0; depth < 16; depth++) {
     const index = indexGraph(graph);
@@ -94,7 +110,8 @@ export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, 
     if ((index.consumers.get(name)?.length ?? 0) > 1) {
       // Un-share this step of the shape computation for our consumer only.
       const out = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${name}__pruned`);
-      const clone: Node = { ...producer, name: producer.name ? `${producer.name}__pruned` : '', inputs: [...producer.inputs], outputs: producer.outputs.map((o) => (o === name ? out : '')), attributes: [...producer.attributes] };
+      const names = new Set(graph.nodes.map((n) => n.name));
+      const clone: Node = { ...producer, name: producer.name ? freshName((n) => names.has(n), `${producer.name}__pruned`) : '', inputs: [...producer.inputs], outputs: producer.outputs.map((o) => (o === name ? out : '')), attributes: [...producer.attributes] };
       graph.nodes.splice(graph.nodes.indexOf(producer) + 1, 0, clone);
       consumer.inputs[at] = out;
       producer = clone;
@@ -109,7 +126,19 @@ export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, 
         entry -= len;
       }
       if (k === producer.inputs.length) return false;
+      const sub = traceShapeEntry({ ...look, index: indexGraph(graph) }, producer.inputs[k], entry);
+      if (sub.kind !== 'literal' && sub.kind !== 'scaled') {
+        // A computed 1-element piece (the size of some other value): the pruned size is static, write it.
+        const fresh = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${producer.inputs[k]}__pruned`);
+        graph.initializers.set(fresh, fromNumbers('int64', [1], [value]));
+        producer.inputs[k] = fresh;
+        return true;
+      }
       consumer = producer; at = k;
+    } else if (producer.opType === 'Mul') {
+      const k = [0, 1].find((s) => constantSource(graph, producer!.inputs[s], index) !== undefined);
+      if (k === undefined) return false;
+      consumer = producer; at = k; entry = 0;
     } else if (producer.opType === 'Unsqueeze' || producer.opType === 'Cast' || producer.opType === 'Squeeze' || producer.opType === 'Identity') {
       consumer = producer; at = 0;
     } else return false;

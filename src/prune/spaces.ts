@@ -13,6 +13,7 @@ import { toNumbers } from '../ir/tensor.js';
 import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
+import { channelCount } from './channel-dim.js';
 import { forEachPair } from './index-map.js';
 import { ruleFor } from './rules/table.js';
 import type { Port, RuleContext } from './rules/types.js';
@@ -115,8 +116,9 @@ export function propagate(model: Model): Propagation {
     const k = key(value, axis);
     const found = byKey.get(k);
     if (found) return found;
-    const dim = shapes.values.get(value)?.shape?.[axis];
-    if (typeof dim !== 'number') return `size of ${value} axis ${axis} is not static (${dim ?? 'unknown'})`;
+    const raw = shapes.values.get(value)?.shape?.[axis];
+    const dim = channelCount(raw);
+    if (dim === undefined) return `channel count of ${value} axis ${axis} is not static (${raw ?? 'unknown'})`;
     const s: Space = {
       id: spaces.length, value, axis, n: dim, base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,

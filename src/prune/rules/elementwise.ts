@@ -6,6 +6,7 @@
  * broadcasts and carries none. A dim we cannot read blocks: a symbolic dim might
  * be 1 (broadcast) or C (coupled), and guessing either is how shapes break.
  */
+import { sameDim } from '../../shape/dims.js';
 import { blocked, identity, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from './types.js';
 
 function elementwise(ctx: RuleContext, port: Port): RuleResult {
@@ -17,7 +18,7 @@ function elementwise(ctx: RuleContext, port: Port): RuleResult {
   const outAxis = port.axis + start;
   if (port.io === 'out' && port.slot !== 0) return blocked(`output ${port.slot} does not carry channels`);
   const n = port.io === 'out' ? out[outAxis] : ctx.shape('in', port.slot)?.[port.axis];
-  if (typeof n !== 'number') return blocked(`channel count on axis ${port.axis} is not static`);
+  if (n === null || n === undefined) return blocked(`channel count on axis ${port.axis} is unknown`);
   const links: Link[] = [];
   if (!(port.io === 'out')) links.push({ io: 'out', slot: 0, axis: outAxis, map: identity });
   for (let slot = 0; slot < node.inputs.length; slot++) {
@@ -28,7 +29,7 @@ function elementwise(ctx: RuleContext, port: Port): RuleResult {
     if (a < 0) continue; // missing axis: broadcast
     const d = s[a];
     if (d === 1 && n !== 1) continue; // stretched: broadcast, no channels there
-    if (d !== n) return blocked(`input ${slot} (${node.inputs[slot]}) has dim ${d === null ? '?' : d} on the channel axis, expected ${n} or 1`);
+    if (!sameDim(d, n)) return blocked(`input ${slot} (${node.inputs[slot]}) has dim ${d === null ? '?' : d} on the channel axis, expected ${n} or 1`);
     links.push({ io: 'in', slot, axis: a, map: identity });
   }
   return { links };
