@@ -61,6 +61,8 @@ describe('latency measurement (structure only, never timing thresholds)', () => 
     await expect(measureLatency(mlpModel(), mlpModel(), { rounds: 0 })).rejects.toThrow('rounds must be a positive integer');
     const feeds = feedsFromEvalSet({ count: 2, inputs: { tokens: fromNumbers('int64', [2, 3], [1, 2, 3, 4, 5, 6]) } });
     expect(feeds(3).tokens).toMatchObject({ dims: [3, 3] });
+    const cut = feedsFromEvalSet({ count: 2, inputs: { tokens: fromNumbers('int64', [2, 3], [1, 2, 3, 4, 5, 6]) }, lengths: { tokens: Int32Array.from([3, 2]) } }, 2);
+    expect(cut(2).tokens).toMatchObject({ dims: [2, 2], data: BigInt64Array.from([1n, 2n, 4n, 5n]) });
     const fromData = await measureLatency(embeddingModel(), embeddingModel(), { rounds: 2, warmup: 0, feeds, batchSizes: [3] });
     expect(fromData.measurements[0].dense.samples).toHaveLength(2);
   });

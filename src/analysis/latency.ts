@@ -81,12 +81,17 @@ function defaultFeeds(model: Model, options: LatencyOptions): (b: number) => Fee
 
 /**
  * Feeds cut from real evaluation data: examples 0..b-1 (cycling when b exceeds
- * the set), padded to the set's full length, so latency sees production-like inputs.
+ * the set), so latency sees production-like inputs. Inputs with per-example
+ * lengths are cut to `length` on axis 1 when given (the production sequence
+ * length), else kept at the padded length.
  */
-export function feedsFromEvalSet(set: Pick<EvalSet, 'count' | 'inputs'>): (batchSize: number) => Feeds {
+export function feedsFromEvalSet(set: Pick<EvalSet, 'count' | 'inputs'> & Partial<Pick<EvalSet, 'lengths'>>, length?: number): (batchSize: number) => Feeds {
   return (b) => {
     const indices = Int32Array.from({ length: b }, (_, i) => i % set.count);
-    return Object.fromEntries(Object.entries(set.inputs).map(([name, t]) => [name, gatherRows(t, indices)]));
+    return Object.fromEntries(Object.entries(set.inputs).map(([name, t]) => {
+      const cut = length !== undefined && set.lengths?.[name] ? Math.min(length, t.dims[1]) : undefined;
+      return [name, gatherRows(t, indices, cut)];
+    }));
   };
 }
 

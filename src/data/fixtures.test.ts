@@ -90,7 +90,7 @@ describe('fixture models on their evaluation data', () => {
     const dense = await evaluate(model, set, { batchSize: 64 });
     const r = compareSlices(dense, dense);
     console.log('longrange (dense):\n' + r.verdicts.map((v) => `  ${v.slice.padEnd(6)} n=${String(v.count).padStart(3)}  ${v.dense.toFixed(2)}%`).join('\n'));
-    const recorded = exp.ablations?.dense ?? exp.dense;
+    const recorded = exp.accuracy.dense;
     for (const s of ['all', 'short', 'long']) closeTo(r.dense[s].accuracy!, recorded[s], set.count);
     expect(r.findings).toEqual([]);
   });
