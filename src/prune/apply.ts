@@ -87,6 +87,7 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
     const ctx: RewriteContext = {
       ...base,
       changes: (io, slot) => changes.get(io === 'in' ? node.inputs[slot] : node.outputs[slot]) ?? new Map(),
+      changesOf: (value) => changes.get(value) ?? new Map(),
       addConstant: (hint, value) => {
         const name = freshName(names, hint);
         graph.initializers.set(name, value);

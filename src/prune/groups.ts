@@ -106,7 +106,9 @@ export function analyzeGroups(input: Model): GroupAnalysis {
       const indices = perSpace(s);
       return { tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices };
     });
-    let id = `${storedSpaces[0].value}#${storedSpaces[0].axis}`;
+    // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
+    const named = storedSpaces.find((s) => !s.value.startsWith('onnx::')) ?? storedSpaces[0];
+    let id = `${named.value}#${named.axis}`;
     if (ids.has(id)) id = `${id}@${members[0].indices[0]?.[0] ?? 0}`;
     ids.add(id);
     const blocked = [...new Set(ss.flatMap((s) => s.blocked))];

@@ -23,9 +23,7 @@ import type { Model } from '../ir/types.js';
 import { removedBySpace } from './apply.js';
 import { analyzeGroups } from './groups.js';
 import type { Plan } from './plan.js';
-import { throwIssues } from './plan.js';
-import { validatePlanShape } from './plan-schema.js';
-import { resolvePlan } from './plan-resolve.js';
+import { checkPlan } from './plan-resolve.js';
 import { zeroAlong } from './slice.js';
 
 export interface MaskResult {
@@ -37,10 +35,8 @@ export interface MaskResult {
 }
 
 export function mask(dense: Model, planInput: Plan | unknown): MaskResult {
-  const plan = validatePlanShape(planInput);
   const analysis = analyzeGroups(dense);
-  const { removals, issues } = resolvePlan(analysis, plan);
-  throwIssues(issues);
+  const { plan, removals } = checkPlan(analysis, planInput);
   const graph = analysis.model.graph;
   const index = analysis.prop.index;
   let zeroed = 0;

@@ -7,7 +7,8 @@ import { constantValue } from '../ir/constants.js';
 import type { Removal } from './apply.js';
 import { findGroups, type Group, type GroupAnalysis } from './groups.js';
 import { channelScores, lowest } from './importance.js';
-import type { Criterion, Guards, Plan, PlanIssue } from './plan.js';
+import { throwIssues, type Criterion, type Guards, type Plan, type PlanIssue } from './plan.js';
+import { planShapeIssues } from './plan-schema.js';
 
 export interface ResolvedPlan {
   removals: Removal[];
@@ -74,14 +75,27 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
   };
 
   (plan.channels ?? []).forEach((spec, i) => {
+    if (!spec) return;
     const g = lookup(analysis, spec.group, `channels[${i}].group`, issues, false);
     if (g) add(g, `channels[${i}]`, 'indices' in spec ? { indices: spec.indices } : spec, 'group');
   });
   (plan.heads ?? []).forEach((spec, i) => {
+    if (!spec) return;
     const g = lookup(analysis, spec.attention, `heads[${i}].attention`, issues, true);
     if (g) add(g, `heads[${i}]`, 'remove' in spec ? { indices: spec.remove } : spec, 'attention unit');
   });
   return { removals, issues };
+}
+
+/**
+ * Validates structure and resolves names in one go: every problem of both kinds is
+ * thrown together as one E_BAD_PLAN.
+ */
+export function checkPlan(analysis: GroupAnalysis, planInput: unknown, source?: string): { plan: Plan; removals: Removal[] } {
+  const shaped = planShapeIssues(planInput);
+  const { removals, issues } = resolvePlan(analysis, shaped.plan);
+  throwIssues([...shaped.issues, ...issues], source);
+  return { plan: shaped.plan, removals };
 }
 
 /** The plan `--ratio R` means: every prunable channel group (not heads) by R with L1 importance. */

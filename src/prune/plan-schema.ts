@@ -11,7 +11,7 @@ class Checker {
     this.issues.push({ path, message, ...(expected !== undefined ? { expected, received } : {}) });
   }
   keys(o: Obj, path: string, allowed: string[]): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.issue(`${path}.${k}`, 'unknown key', allowed.join(' | '), k);
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.issue(path ? `${path}.${k}` : k, 'unknown key', allowed.join(' | '), k);
   }
   string(o: Obj, k: string, path: string): void {
     if (typeof o[k] !== 'string' || o[k] === '') this.issue(`${path}.${k}`, 'must be a non-empty string', 'string', o[k]);
@@ -45,10 +45,20 @@ class Checker {
 
 /** Checks the plan's structure; throws PruneguardError('E_BAD_PLAN') listing every issue. */
 export function validatePlanShape(plan: unknown, source = 'plan'): Plan {
+  const { plan: p, issues } = planShapeIssues(plan);
+  throwIssues(issues, source);
+  return p;
+}
+
+/**
+ * The plan's structural issues, and the plan with every malformed entry dropped
+ * (so name resolution can still report its own problems in the same error).
+ */
+export function planShapeIssues(plan: unknown): { plan: Plan; issues: PlanIssue[] } {
   const c = new Checker();
   if (!isObj(plan)) {
-    c.issue('', 'a plan must be a JSON object', 'object', plan);
-    throwIssues(c.issues, source);
+    c.issue('(plan)', 'a plan must be a JSON object', 'object', plan);
+    return { plan: {}, issues: c.issues };
   }
   const p = plan as Obj;
   c.keys(p, '', ['version', 'channels', 'heads', 'unstructured', 'nm', 'guards']);
@@ -85,6 +95,15 @@ export function validatePlanShape(plan: unknown, source = 'plan'): Plan {
       if (p.guards.allowSingleChannel !== undefined && typeof p.guards.allowSingleChannel !== 'boolean') c.issue('guards.allowSingleChannel', 'must be a boolean', 'boolean', p.guards.allowSingleChannel);
     }
   }
-  throwIssues(c.issues, source);
-  return p as Plan;
+  const bad = (path: string) => c.issues.some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+  // Malformed entries become holes, so later issues keep the entry's own index in their path.
+  const clean = (k: string) => (Array.isArray(p[k]) ? (p[k] as unknown[]).map((e, i) => (bad(`${k}[${i}]`) ? undefined : e)) : undefined);
+  const cleaned: Plan = {
+    ...(clean('channels') ? { channels: clean('channels') as Plan['channels'] } : {}),
+    ...(clean('heads') ? { heads: clean('heads') as Plan['heads'] } : {}),
+    ...(clean('unstructured') ? { unstructured: clean('unstructured') as Plan['unstructured'] } : {}),
+    ...(clean('nm') ? { nm: clean('nm') as Plan['nm'] } : {}),
+    ...(isObj(p.guards) && !bad('guards') ? { guards: p.guards as Plan['guards'] } : {}),
+  };
+  return { plan: cleaned, issues: c.issues };
 }

@@ -14,9 +14,7 @@ import { analyzeGroups } from './groups.js';
 import { applyNm, applyUnstructured, nmViolations, reductionAxis, type NmReport, type UnstructuredReport } from './masks/index.js';
 import { countParams } from './params.js';
 import type { Plan } from './plan.js';
-import { throwIssues } from './plan.js';
-import { validatePlanShape } from './plan-schema.js';
-import { resolvePlan } from './plan-resolve.js';
+import { checkPlan } from './plan-resolve.js';
 
 export interface RemovedChannels {
   id: string;
@@ -64,10 +62,8 @@ function conformingNm(model: Model, names: Iterable<string>): string[] {
  * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
  */
 export function prune(model: Model, planInput: Plan | unknown, options: PruneOptions = {}): { model: Model; report: PruneReport } {
-  const plan = validatePlanShape(planInput, options.source);
   const analysis = analyzeGroups(model);
-  const { removals, issues } = resolvePlan(analysis, plan);
-  throwIssues(issues, options.source);
+  const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
   const wasNm = removals.length ? conformingNm(analysis.model, sliced) : [];

@@ -26,6 +26,18 @@ export interface ShapeLookup {
   stored(src: ConstantSource): Tensor | undefined;
 }
 
+/** Length of a 1-D piece of a shape vector (a scalar counts 1); stored pieces added by rewriting count too. */
+function pieceLength(look: Omit<ShapeLookup, 'index'>, name: string, index: GraphIndex): number | undefined {
+  let s = look.shape(name);
+  if (!s) {
+    const src = constantSource(look.graph, name, index);
+    s = src ? look.stored(src)?.dims as Dim[] | undefined : undefined;
+  }
+  if (!s) return undefined;
+  if (s.length === 0) return 1;
+  return typeof s[0] === 'number' ? s[0] : undefined;
+}
+
 export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, depth = 0): ShapeEntry {
   if (depth > 16) return { kind: 'unknown', reason: 'shape vector built too deep' };
   const src = constantSource(look.graph, name, look.index);
@@ -40,8 +52,8 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
     case 'Concat': {
       let at = pos;
       for (const input of node.inputs) {
-        const len = look.shape(input)?.[0] ?? (look.shape(input)?.length === 0 ? 1 : undefined);
-        if (typeof len !== 'number') return { kind: 'unknown', reason: `length of ${input} in the shape Concat is unknown` };
+        const len = pieceLength(look, input, look.index);
+        if (len === undefined) return { kind: 'unknown', reason: `length of ${input} in the shape Concat is unknown` };
         if (at < len) {
           const r = traceShapeEntry(look, input, at, depth + 1);
           return len === 1 && (r.kind === 'dynamic' || r.kind === 'unknown') ? { ...r, piece: true } : r;
@@ -66,6 +78,11 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
         return { kind: 'dynamic', from: { value: data.inputs[0], axis: (i < 0 ? i + rank : i) + (start < 0 ? start + rank : start) } };
       }
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
+    }
+    case 'Shape': {
+      const rank = look.shape(node.inputs[0])?.length ?? 0;
+      const start = attrInt(node, 'start', 0);
+      return { kind: 'dynamic', from: { value: node.inputs[0], axis: pos + (start < 0 ? start + rank : start) } };
     }
     case 'Mul': {
       const lit = [0, 1].map((k) => traceShapeEntry(look, node.inputs[k], 0, depth + 1));
@@ -119,9 +136,8 @@ export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, 
     if (producer.opType === 'Concat') {
       let k = 0;
       for (; k < producer.inputs.length; k++) {
-        const s = look.shape(producer.inputs[k]);
-        const len = s?.length === 0 ? 1 : s?.[0];
-        if (typeof len !== 'number') return false;
+        const len = pieceLength(look, producer.inputs[k], index);
+        if (len === undefined) return false;
         if (entry < len) break;
         entry -= len;
       }

@@ -166,8 +166,8 @@ export function propagate(model: Model): Propagation {
       }
       if (res.inexact) s.inexact.push(`${label}: ${res.inexact}`);
       if (res.attention) s.attention = true;
-      const portSpace = (p: Port): Space | string | undefined => {
-        const name = p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot];
+      const portSpace = (p: Port & { value?: string }): Space | string | undefined => {
+        const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
         return name ? space(name, p.axis) : undefined;
       };
       for (const link of res.links) {

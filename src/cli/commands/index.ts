@@ -1,5 +1,6 @@
 /** The command table: one line per command, one file per command. */
 import type { Command } from '../command.js';
 import { inspect } from './inspect.js';
+import { pruneCommand } from './prune.js';
 
-export const COMMANDS: readonly Command[] = [inspect];
+export const COMMANDS: readonly Command[] = [inspect, pruneCommand];

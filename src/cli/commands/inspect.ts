@@ -4,6 +4,7 @@ import { loadModelFile } from '../../onnx/load.js';
 import { EXIT, type Command } from '../command.js';
 import { formatShape, summarize, type ModelSummary } from '../model-summary.js';
 import { parseShapeArgs } from '../shape-arg.js';
+import { describeGroups } from '../../prune/describe.js';
 
 export const inspect: Command = {
   name: 'inspect',
@@ -32,7 +33,7 @@ Exit codes: 0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 
     const model = loadModelFile(path);
     const shapes = parseShapeArgs((values.shape as string[] | undefined) ?? [], model, path);
     const summary = summarize(model, path, shapes);
-    io.out(values.json ? JSON.stringify(summary, null, 2) : render(summary));
+    io.out(values.json ? JSON.stringify({ ...summary, ...describeGroups(model) }, null, 2) : render(summary));
     return EXIT.ok;
   },
 };

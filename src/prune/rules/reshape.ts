@@ -82,6 +82,12 @@ function reshapeLinks(ctx: RuleContext, port: Port): RuleResult {
       (e.kind === 'literal' && (e.value === -1 || e.value > 0 && !merged || e.value === 0 && outAxis === inAxis && link.map.kind === 'identity')) ||
       (e.kind === 'scaled' && merged) ||
       (e.kind === 'dynamic' && (e.piece || (e.from.value === ctx.node.inputs[0] && e.from.axis === inAxis && link.map.kind === 'identity')));
+    // The whole target read from another value's runtime shape (GroupNorm's reshape back to Shape(x)): that axis
+    // has the output's size, so it is coupled to the output axis.
+    if (!ok && e.kind === 'dynamic' && !e.piece) {
+      const toOut = port.io === 'out' ? identity : link.map;
+      return { links: [link, { io: 'in', slot: 0, axis: e.from.axis, value: e.from.value, map: toOut }] };
+    }
     if (!ok) return blocked(`target entry ${outAxis} cannot be rewritten (${e.kind === 'unknown' ? e.reason : `${e.kind} entry`})`);
   }
   return { links: [link] };
@@ -93,7 +99,7 @@ export const reshapeRule: OpRule = {
     if (ctx.node.opType !== 'Reshape') return;
     for (const [axis, change] of ctx.changes('out', 0)) {
       const e = ctx.shapeEntry(1, axis);
-      const sameAxis = e.kind === 'dynamic' && e.from.value === ctx.node.inputs[0] && ctx.changes('in', 0).has(e.from.axis);
+      const sameAxis = e.kind === 'dynamic' && !e.piece && ctx.changesOf(e.from.value).get(e.from.axis)?.keep.length === change.keep.length;
       const needs = (e.kind === 'literal' && e.value > 0) || e.kind === 'scaled' || (e.kind === 'dynamic' && !sameAxis);
       if (needs && !ctx.setShapeEntry(1, axis, change.keep.length)) {
         throw new Error(`cannot rewrite entry ${axis} of the Reshape target of ${ctx.node.name}`);

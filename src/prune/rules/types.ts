@@ -20,6 +20,8 @@ export interface Port {
 export interface Link extends Port {
   /** From the asked port's elements to this port's elements. */
   map: IndexMap;
+  /** Link to this value's `axis` instead of a port of the node (a shape entry read from another value's runtime size). */
+  value?: string;
   /** This link splits features into heads of this size (Reshape [.., E] → [.., H, hd]). */
   headSize?: number;
 }
@@ -71,6 +73,8 @@ export interface AxisChange {
 export interface RewriteContext extends RuleContext {
   /** Changes of a port's value, by axis (empty map: unchanged). */
   changes(io: 'in' | 'out', slot: number): ReadonlyMap<number, AxisChange>;
+  /** Changes of any value, by axis. */
+  changesOf(value: string): ReadonlyMap<number, AxisChange>;
   /** Points input `slot` at a fresh constant holding `value` (never rewrites storage another node may share). */
   setInput(slot: number, value: Tensor): void;
   /** Adds a fresh initializer (unique name derived from `hint`) and returns its name. */

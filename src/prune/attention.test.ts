@@ -1,0 +1,52 @@
+/** Attention heads on builder graphs: every projection form exporters write, and grouped-query attention. */
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../ir/builder/index.js';
+import type { AttentionOptions } from '../ir/builder/index.js';
+import { attention } from '../ir/builder/attention.js';
+import { analyzeGroups } from './groups.js';
+import { pruneAndVerify } from './testing/check.js';
+
+function block(o: Partial<AttentionOptions>) {
+  const b = new GraphBuilder({ seed: 5 });
+  const x = b.input('x', 'float32', ['batch', 'seq', 16]);
+  const y = attention(b, x, { heads: 4, embed: 16, ...o });
+  b.output(b.linear(y, 3, { name: 'head' }), 'y');
+  return b.build();
+}
+
+const seqs = [{ x: [1, 3, 16] }, { x: [2, 7, 16] }];
+
+describe('attention heads', () => {
+  for (const projection of ['separate', 'fused-in-proj', 'fused-qkv-split'] as const) {
+    for (const dynamicReshape of [false, true]) {
+      it(`${projection}${dynamicReshape ? ' with Concat-built shapes' : ''}: one unit of 4 heads; removing heads equals the mask`, async () => {
+        const m = block({ projection, dynamicReshape, causalMask: true, maxSeq: 8 });
+        const units = analyzeGroups(m).attention;
+        expect(units.map((u) => [u.heads, u.headSize, u.blocked])).toEqual([[4, 4, undefined]]);
+        const { verified, report } = await pruneAndVerify(m, { heads: [{ attention: units[0].id, remove: [0, 2] }] }, seqs);
+        expect(report.heads[0].after).toBe(2);
+        expect(verified.exact).toBe(true);
+        expect(verified.maxDeviation).toBeLessThan(1e-5);
+      });
+    }
+  }
+
+  for (const repeatKv of ['expand', 'tile'] as const) {
+    it(`grouped-query attention (${repeatKv}): a KV head goes with the Q heads it serves`, async () => {
+      const m = block({ kvHeads: 2, repeatKv });
+      const units = analyzeGroups(m).attention;
+      expect(units.length).toBe(1);
+      const u = units[0];
+      if (u.blocked) return expect(u.blocked).toMatch(/Tile|Expand|repeat/);
+      expect(u.heads).toBe(2); // 2 KV heads, each with its 2 Q heads
+      const { verified } = await pruneAndVerify(m, { heads: [{ attention: u.id, remove: [1] }] }, seqs);
+      expect(verified.maxDeviation).toBeLessThan(1e-5);
+    });
+  }
+
+  it('never removes every head', async () => {
+    const m = block({});
+    const u = analyzeGroups(m).attention[0];
+    await expect(pruneAndVerify(m, { heads: [{ attention: u.id, remove: [0, 1, 2, 3] }] }, seqs)).rejects.toThrow(/removes every head/);
+  });
+});

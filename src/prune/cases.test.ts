@@ -1,0 +1,93 @@
+/** One focused test per hard case exporters write, each checked in onnxruntime against the mask oracle. */
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../ir/builder/index.js';
+import type { Model } from '../ir/types.js';
+import { analyzeGroups } from './groups.js';
+import { pruneAndVerify } from './testing/check.js';
+import { residualCnn } from './testing/models.js';
+
+const img = (c: number, hw = 6) => [{ x: [1, c, hw, hw] }, { x: [2, c, hw + 3, hw + 1] }];
+
+function cnn(build: (b: GraphBuilder) => void, opts: ConstructorParameters<typeof GraphBuilder>[0] = {}): Model {
+  const b = new GraphBuilder({ seed: 3, ...opts });
+  build(b);
+  return b.build();
+}
+
+describe('channel groups on hard cases', () => {
+  it('depthwise conv: in and out channels are one group, `group` is rewritten', async () => {
+    const m = cnn((b) => {
+      const x = b.input('x', 'float32', ['n', 4, 'h', 'w']);
+      const e = b.relu(b.conv(x, 12, { kernel: 1, name: 'expand' }));
+      const d = b.relu(b.batchNorm(b.conv(e, 12, { group: 12, pad: 1, name: 'dw' })));
+      b.output(b.conv(d, 5, { kernel: 1, name: 'project' }), 'y');
+    });
+    const g = analyzeGroups(m).groups.find((x) => x.id === 'expand.weight#0')!;
+    expect(g.members.map((x) => x.tensor)).toEqual(expect.arrayContaining(['dw.weight', 'dw.bias', 'project.weight']));
+    const { pruned, verified } = await pruneAndVerify(m, { channels: [{ group: 'expand.weight#0', indices: [0, 5, 11] }] }, img(4));
+    const dw = pruned.graph.nodes.find((n) => n.name === 'dw')!;
+    expect(dw.attributes.find((a) => a.name === 'group')!.i).toBe(9);
+    expect(verified.maxDeviation).toBeLessThan(1e-5);
+  });
+
+  it('grouped conv (group 2): input positions are removed from every group at once', async () => {
+    const m = cnn((b) => {
+      const x = b.input('x', 'float32', ['n', 3, 'h', 'w']);
+      const a = b.relu(b.conv(x, 8, { pad: 1, name: 'a' }));
+      b.output(b.conv(b.relu(b.conv(a, 6, { group: 2, pad: 1, name: 'g2' })), 4, { name: 'out' }), 'y');
+    });
+    const a = analyzeGroups(m).groups.find((x) => x.id === 'a.weight#0')!;
+    expect(a.channels).toBe(4); // positions 0..3 of each group of 4 input channels
+    expect(a.members.find((x) => x.tensor === 'a.weight')!.indices[1]).toEqual([1, 5]);
+    const { verified } = await pruneAndVerify(m, { channels: [{ group: 'a.weight#0', indices: [1] }, { group: 'g2.weight#0', indices: [0] }] }, img(3));
+    expect(verified.maxDeviation).toBeLessThan(1e-5);
+  });
+
+  it('weights stored as Constant nodes prune like initializers', async () => {
+    const { verified, report } = await pruneAndVerify(residualCnn({ constants: 'constant-node' }), 0.5, img(3, 8));
+    expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  });
+
+  it('a weight shared through Identity is pruned consistently for every consumer', async () => {
+    const m = cnn((b) => {
+      const x = b.input('x', 'float32', ['n', 3, 'h', 'w']);
+      const h = b.relu(b.conv(x, 6, { pad: 1, name: 'c1' }));
+      const left = b.conv(h, 4, { kernel: 1, bias: false, name: 'left' });
+      const alias = b.node('Identity', ['left.weight'], { name: 'tied', outputs: [{ dtype: 'float32', shape: [4, 6, 1, 1] }] })[0];
+      const right = b.node('Conv', [b.relu(h), alias], { name: 'right', outputs: [{ dtype: 'float32', shape: left.shape }] })[0];
+      b.output(b.conv(b.add(left, right), 2, { kernel: 1, name: 'out' }), 'y');
+    });
+    const groups = analyzeGroups(m).groups;
+    const g = groups.find((x) => x.members.some((mm) => mm.tensor === 'left.weight' && mm.axis === 0))!;
+    expect(g.members.map((x) => `${x.tensor}#${x.axis}`)).toEqual(expect.arrayContaining(['left.weight#0', 'tied#0']));
+    const { pruned, verified } = await pruneAndVerify(m, { channels: [{ group: g.id, indices: [2] }, { group: 'c1.weight#0', indices: [0, 3] }] }, img(3));
+    expect(pruned.graph.initializers.get('left.weight')!.dims).toEqual([3, 4, 1, 1]);
+    expect(verified.maxDeviation).toBeLessThan(1e-5);
+  });
+
+  it('decomposed LayerNorm over the pruned axis: prunable, not mask-exact, with the reason', () => {
+    const b = new GraphBuilder({ seed: 4 });
+    const x = b.input('x', 'float32', ['n', 'T', 8]);
+    const h = b.layerNormDecomposed(b.linear(x, 12, { name: 'up' }));
+    b.output(b.linear(h, 3, { name: 'down' }), 'y');
+    const g = analyzeGroups(b.build()).groups.find((x) => x.id === 'up.weight#0' || x.members.some((mm) => mm.tensor === 'up.bias'))!;
+    expect(g.blocked).toBeUndefined();
+    expect(g.maskExact).toBe(false);
+    expect(g.inexact.join(' ')).toMatch(/ReduceMean .* reduces over the pruned axis/);
+  });
+
+  it('GroupNorm in its InstanceNorm export form removes whole groups', async () => {
+    const m = cnn((b) => {
+      const x = b.input('x', 'float32', ['n', 3, 'h', 'w']);
+      const h = b.relu(b.groupNorm(b.conv(x, 8, { pad: 1, name: 'c' }), { groups: 4, form: 'instance-norm' }));
+      b.output(b.conv(h, 2, { kernel: 1, name: 'out' }), 'y');
+    }, { opset: 17 });
+    const g = analyzeGroups(m).groups.find((x) => x.id === 'c.weight#0')!;
+    expect(g.blocked).toBeUndefined();
+    expect(g.channels).toBe(4);
+    const { verified } = await pruneAndVerify(m, { channels: [{ group: g.id, indices: [1] }] }, img(3));
+    expect(verified.exact).toBe(true);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  });
+});

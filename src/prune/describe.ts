@@ -1,0 +1,39 @@
+/** Groups and attention units as plain JSON (for `pruneguard inspect --json` and reports). */
+import type { Model } from '../ir/types.js';
+import { analyzeGroups, type GroupAnalysis } from './groups.js';
+
+export interface GroupSummary {
+  id: string;
+  kind: 'channels' | 'heads';
+  channels: number;
+  members: { tensor: string; axis: number; node: string; map: string; entry: boolean }[];
+  maskExact: boolean;
+  inexact?: string[];
+  blocked?: string;
+}
+
+export interface AttentionSummary {
+  id: string;
+  heads: number;
+  headSize: number;
+  members: { tensor: string; axis: number; node: string; map: string }[];
+  blocked?: string;
+}
+
+export function describeGroups(model: Model | GroupAnalysis): { groups: GroupSummary[]; attention: AttentionSummary[] } {
+  const a = 'prop' in model ? model : analyzeGroups(model);
+  return {
+    groups: a.groups.map((g) => ({
+      id: g.id, kind: g.kind, channels: g.channels,
+      members: g.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map, entry: m.entry })),
+      maskExact: g.maskExact,
+      ...(g.inexact.length ? { inexact: g.inexact } : {}),
+      ...(g.blocked ? { blocked: g.blocked } : {}),
+    })),
+    attention: a.attention.map((u) => ({
+      id: u.id, heads: u.heads, headSize: u.headSize,
+      members: u.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map })),
+      ...(u.blocked ? { blocked: u.blocked } : {}),
+    })),
+  };
+}
