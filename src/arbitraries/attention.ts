@@ -8,6 +8,9 @@ import { GraphBuilder } from '../ir/builder/index.js';
 import type { Model } from '../ir/types.js';
 
 export interface AttentionLayer {
+  /** 'attention': the attention op alone (smallest); 'transformer': with norms, residuals and FFN. */
+  block: 'attention' | 'transformer';
+  bias: boolean;
   projection: 'separate' | 'fused-in-proj' | 'fused-qkv-split';
   /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even). */
   gqa: boolean;
@@ -31,6 +34,8 @@ export interface AttentionRecipe {
 }
 
 const layer: fc.Arbitrary<AttentionLayer> = fc.record({
+  block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
+  bias: fc.boolean(),
   // Simplest first: fast-check shrinks towards the first choice.
   projection: fc.constantFrom<AttentionLayer['projection']>('fused-qkv-split', 'fused-in-proj', 'separate'),
   gqa: fc.boolean(),
@@ -66,10 +71,10 @@ export function buildAttention(r: AttentionRecipe): Model {
   const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
   for (const l of r.layers) {
     const kv = l.gqa && heads % 2 === 0 ? heads / 2 : heads;
-    x = b.transformerBlock(x, {
-      heads, kvHeads: kv, projection: l.projection, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden,
-      dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}),
-    });
+    const attn = { heads, kvHeads: kv, projection: l.projection, bias: l.bias, dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}) };
+    x = l.block === 'attention'
+      ? b.attention(x, { ...attn, embed })
+      : b.transformerBlock(x, { ...attn, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden });
   }
   const pooled = b.reduceMean(x, { axes: [1], keepdims: false });
   b.output(b.gemm(pooled, r.classes, { name: 'classifier' }), 'logits');

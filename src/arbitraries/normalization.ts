@@ -14,8 +14,7 @@ export interface NormalizationRecipe {
   family: 'normalization';
   opset: number;
   layout: 'conv' | 'tokens';
-  widths: number[];
-  norms: (ChannelNorm | FeatureNorm)[];
+  layers: { width: number; norm: ChannelNorm | FeatureNorm; act: boolean }[];
   classes: number;
   seed: number;
 }
@@ -27,8 +26,7 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       family: fc.constant('normalization' as const),
       opset: fc.constantFrom(18, 17, 13),
       layout: fc.constant('conv' as const),
-      widths: fc.array(fc.integer({ min: 1, max: 4 }).map((k) => 2 * k), { minLength: 1, maxLength: n }),
-      norms: fc.array(fc.constantFrom<ChannelNorm>('instance', 'batch', 'group'), { minLength: n, maxLength: n }),
+      layers: fc.array(fc.record({ width: fc.integer({ min: 1, max: 4 }).map((k) => 2 * k), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('instance', 'batch', 'group'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
       classes: fc.integer({ min: 2, max: 3 }),
       seed: fc.nat({ max: 1000 }),
     }),
@@ -36,8 +34,7 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       family: fc.constant('normalization' as const),
       opset: fc.constantFrom(17, 14),
       layout: fc.constant('tokens' as const),
-      widths: fc.array(fc.integer({ min: 2, max: 8 }), { minLength: 1, maxLength: n }),
-      norms: fc.array(fc.constantFrom<FeatureNorm>('layer', 'rms', 'layer-decomposed'), { minLength: n, maxLength: n }),
+      layers: fc.array(fc.record({ width: fc.integer({ min: 2, max: 8 }), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('layer', 'rms', 'layer-decomposed'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
       classes: fc.integer({ min: 2, max: 3 }),
       seed: fc.nat({ max: 1000 }),
     }),
@@ -48,20 +45,20 @@ export function buildNormalization(r: NormalizationRecipe): Model {
   const b = new GraphBuilder({ name: 'normalization', opset: r.opset, seed: r.seed });
   if (r.layout === 'conv') {
     let x = b.input('x', 'float32', ['batch', 2, 4, 4]);
-    r.widths.forEach((w, i) => {
-      x = b.conv(x, w, { kernel: 3, pad: 1 });
-      const kind = r.norms[i % r.norms.length] as ChannelNorm;
+    r.layers.forEach(({ width, norm, act }) => {
+      x = b.conv(x, width, { kernel: 3, pad: 1 });
+      const kind = norm as ChannelNorm;
       x = kind === 'batch' ? b.batchNorm(x) : kind === 'instance' ? b.instanceNorm(x) : b.groupNorm(x, { groups: 2 });
-      x = b.relu(x);
+      if (act) x = b.relu(x);
     });
     b.output(b.gemm(b.flatten(b.globalAveragePool(x)), r.classes, { name: 'fc' }), 'logits');
   } else {
     let x = b.input('x', 'float32', ['batch', 'seq', 4]);
-    r.widths.forEach((w, i) => {
-      x = b.linear(x, w);
-      const kind = r.norms[i % r.norms.length] as FeatureNorm;
+    r.layers.forEach(({ width, norm, act }) => {
+      x = b.linear(x, width);
+      const kind = norm as FeatureNorm;
       x = kind === 'layer' ? b.layerNorm(x) : kind === 'rms' ? b.rmsNorm(x) : b.layerNormDecomposed(x);
-      x = b.gelu(x);
+      if (act) x = b.gelu(x);
     });
     b.output(b.gemm(b.reduceMean(x, { axes: [1], keepdims: false }), r.classes, { name: 'fc' }), 'logits');
   }

@@ -22,11 +22,21 @@ export interface PlanConstraints {
   /** Which parts a plan may have (default: all). */
   parts?: readonly ('channels' | 'heads' | 'unstructured' | 'nm')[];
   maxRatio?: number;
+  /** Allow N:M on weights that structured removal also slices (default false). */
+  nmOnTouched?: boolean;
+  /**
+   * Prune every prunable group and attention unit (with the first channel/head spec) instead of
+   * picking some. Fault suites use it: a pick by index moves to another group when shrinking
+   * removes a layer, which stalls shrinking; "everything" stays put.
+   */
+  everyGroup?: boolean;
 }
 
 export function relativePlan(c: PlanConstraints = {}): fc.Arbitrary<RelativePlan> {
   const parts = new Set(c.parts ?? ['channels', 'heads', 'unstructured', 'nm']);
-  const maybe = <T>(part: string, arb: fc.Arbitrary<T>, max: number) => (parts.has(part as never) ? fc.array(arb, { maxLength: max }) : fc.constant([] as T[]));
+  // Parts a caller asks for explicitly are always present; by default they are optional.
+  const minLength = c.parts ? 1 : 0;
+  const maybe = <T>(part: string, arb: fc.Arbitrary<T>, max: number) => (parts.has(part as never) ? fc.array(arb, { minLength, maxLength: max }) : fc.constant([] as T[]));
   return fc.record({
     channels: parts.has('channels')
       ? fc.array(
@@ -50,16 +60,18 @@ export function prunableGroups(analysis: GroupAnalysis) {
 }
 
 /** Turns a relative plan into a concrete one for `model` (parts with nothing to pick are dropped). */
-export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysis = analyzeGroups(model)): Plan {
+export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysis = analyzeGroups(model), c: PlanConstraints = {}): Plan {
   const plan: Plan = { version: 1 };
   const groups = prunableGroups(analysis);
   const chosen = new Map<string, { ratio: number; criterion: Criterion }>();
-  for (const c of rel.channels) if (groups.length) chosen.set(groups[c.pick % groups.length].id, c);
+  if (c.everyGroup && rel.channels.length) for (const g of groups) chosen.set(g.id, rel.channels[0]);
+  else for (const ch of rel.channels) if (groups.length) chosen.set(groups[ch.pick % groups.length].id, ch);
   if (chosen.size) plan.channels = [...chosen].map(([group, c]) => ({ group, ratio: round(c.ratio), criterion: c.criterion, ...(c.criterion === 'random' ? { seed: 1 } : {}) }));
 
   const units = analysis.attention.filter((a) => !a.blocked && a.heads >= 2);
   const heads = new Map<string, number[]>();
-  for (const h of rel.heads) {
+  const headSpecs = c.everyGroup && rel.heads.length ? units.map((_, i) => ({ ...rel.heads[0], pick: i })) : rel.heads;
+  for (const h of headSpecs) {
     if (!units.length) break;
     const u = units[h.pick % units.length];
     const count = Math.min(u.heads - 1, Math.max(1, Math.floor(h.share * u.heads)));
@@ -71,11 +83,12 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   // dense weights) and the pruner (masks on the sliced weights) select the same elements.
   const touched = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => m.tensor) ?? []));
   const weights = prunableWeights(model).filter((w) => safeAxis(model, w) !== undefined && !touched.has(w));
+  const nmPool = c.nmOnTouched ? prunableWeights(model).filter((w) => touched.has(w) && safeAxis(model, w) !== undefined) : weights;
   const unstructured = new Map<string, number>();
   for (const u of rel.unstructured) if (weights.length) unstructured.set(weights[u.pick % weights.length], round(u.sparsity));
   if (unstructured.size) plan.unstructured = [...unstructured].map(([tensor, sparsity]) => ({ tensor, sparsity }));
 
-  const nmCandidates = weights.filter((w) => !unstructured.has(w) && (safeAxis(model, w)?.length ?? 1) % 4 === 0 && (safeAxis(model, w)?.length ?? 0) >= 4);
+  const nmCandidates = nmPool.filter((w) => !unstructured.has(w) && (safeAxis(model, w)?.length ?? 1) % 4 === 0 && (safeAxis(model, w)?.length ?? 0) >= 4);
   const nm = new Set<string>();
   for (const n of rel.nm) if (nmCandidates.length) nm.add(nmCandidates[n.pick % nmCandidates.length]);
   if (nm.size) plan.nm = [...nm].map((tensor) => ({ tensor, n: 2, m: 4 }));

@@ -59,7 +59,7 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
     opset: fc.constantFrom(...(c.opsets ?? [18, 17, 13])),
     inChannels: fc.integer({ min: 1, max: 3 }),
     size: fc.constantFrom(4, 6, 8),
-    stem: fc.record({ out: fc.integer({ min: 2, max: 8 }), norm, act }),
+    stem: fc.record({ out: fc.integer({ min: 3, max: 8 }), norm, act }),
     blocks: fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
     head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
     classes: fc.integer({ min: 2, max: 4 }),

@@ -24,9 +24,9 @@ export function caseRecipe(families?: readonly Family[], plan?: PlanConstraints)
   return fc.record({ graph: graphRecipe(families), plan: relativePlan(plan) });
 }
 
-export function materialize(recipe: CaseRecipe): MaterialCase {
+export function materialize(recipe: CaseRecipe, constraints: PlanConstraints = {}): MaterialCase {
   const dense = buildGraph(recipe.graph);
-  return { recipe, dense, plan: bindPlan(dense, recipe.plan, analyzeGroups(dense)) };
+  return { recipe, dense, plan: bindPlan(dense, recipe.plan, analyzeGroups(dense), constraints) };
 }
 
 /** Plans that prune nothing make a case trivial. */

@@ -11,7 +11,7 @@ import type { PlanConstraints } from '../arbitraries/plan.js';
 import type { Model } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
 import type { Counterexample } from './counterexample.js';
-import { caseRecipe, isTrivialPlan, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
+import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
 
 export type Pruner = (dense: Model, plan: Plan) => Model;
 export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan }) => Promise<Finding[]> | Finding[];
@@ -39,9 +39,11 @@ export interface PropertyOutcome {
   counterexample?: Counterexample;
 }
 
-/** Findings for one case; a pruner that refuses the plan (bad plan, blocked group) yields undefined. */
+/**
+ * Findings for one case; a pruner that refuses the plan (bad plan, blocked group) yields undefined.
+ * Empty plans still run: a buggy pruner may break a graph it was asked to leave alone.
+ */
 export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck): Promise<Finding[] | undefined> {
-  if (isTrivialPlan(m.plan)) return undefined;
   let pruned: Model;
   try {
     pruned = pruner(m.dense, m.plan);
@@ -53,19 +55,15 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
 }
 
 export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {
-  let skipped = 0;
   const property = fc.asyncProperty(caseRecipe(p.families, p.plans), async (recipe: CaseRecipe) => {
-    const findings = await evaluateCase(materialize(recipe), p.pruner, p.check);
-    if (!findings) {
-      skipped++;
-      fc.pre(false);
-    }
+    const findings = await evaluateCase(materialize(recipe, p.plans), p.pruner, p.check);
+    if (!findings) fc.pre(false);
     return findings!.length === 0;
   });
   const details = await fc.check(property, { numRuns: p.runs, seed: p.seed, ...(p.path ? { path: p.path } : {}), maxSkipsPerRun: 10 });
-  const outcome: PropertyOutcome = { name: p.name, seed: p.seed, cases: details.numRuns, skipped };
+  const outcome: PropertyOutcome = { name: p.name, seed: p.seed, cases: details.numRuns, skipped: details.numSkips };
   if (details.failed && details.counterexample && details.counterexamplePath !== null) {
-    const m = materialize(details.counterexample[0]);
+    const m = materialize(details.counterexample[0], p.plans);
     let findings: Finding[];
     try {
       findings = (await evaluateCase(m, p.pruner, p.check)) ?? [];

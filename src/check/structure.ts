@@ -4,7 +4,7 @@
  *   expect(await checkStructure({ dense, pruned, plan })).toSatisfyInvariants();
  * Static invariants always run; executed ones (onnxruntime) unless `execute: false`.
  */
-import type { Finding } from '../findings.js';
+import { failing, type FailureMode, type Finding } from '../findings.js';
 import { noSilentBroadcast } from '../invariants/no-silent-broadcast.js';
 import { maskEquivalence } from '../invariants/mask-equivalence.js';
 import { nmConformance } from '../invariants/nm-conformance.js';
@@ -18,13 +18,21 @@ export interface StructureOptions {
   execute?: boolean;
   /** Only these invariants (default: all). */
   only?: readonly string[];
+  /** Skip execution when the static invariants already found something (properties shrink faster). */
+  stopEarly?: boolean;
 }
 
 export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence'] as const;
 
+/** The structural invariants that guard each failure mode. */
+export const GUARDS: Partial<Record<FailureMode, readonly string[]>> = {
+  'shape-mismatch': ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
+  'nm-nonconformance': ['nm-conformance'],
+};
+
 export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Promise<Finding[]> {
   const findings = checkStructureStatic(c, o);
-  if (o.execute === false) return findings;
+  if (o.execute === false || (o.stopEarly && failing(findings).length)) return findings;
   const want = (id: string) => !o.only || o.only.includes(id);
   // A graph that fails statically is still executed: onnxruntime's verdict is the ground truth.
   if (want('shape-consistency')) findings.push(...(await executedShapeConsistency(c)));

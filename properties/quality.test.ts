@@ -1,0 +1,35 @@
+/**
+ * Quality: every fault injector is caught by the invariant of its failure
+ * mode, quickly, and shrunk to a small counterexample.
+ */
+import { describe, expect, it } from 'vitest';
+import { propertyConfig } from '../src/check/config.js';
+import { formatCounterexample } from '../src/check/counterexample.js';
+import { runSelftest } from '../src/check/selftest.js';
+import { FAULTS } from '../src/prune/faults/index.js';
+import { buildAttention } from '../src/arbitraries/attention.js';
+import { graphSize } from '../src/arbitraries/size.js';
+
+const MIN_ATTENTION_NODES = graphSize(
+  buildAttention({
+    family: 'attention', opset: 17, heads: 2, headSize: 1, mask: 'none', seq: 'seq', classes: 2, seed: 0,
+    layers: [{ block: 'attention', bias: false, projection: 'fused-qkv-split', gqa: false, norm: 'pre', normKind: 'layer', ffnHidden: 2, dynamicReshape: false }],
+  }),
+).nodes;
+
+describe('fault injectors', () => {
+  it('has at least ten', () => expect(FAULTS.length).toBeGreaterThanOrEqual(10));
+
+  it.each(FAULTS.map((f) => [f.id, f] as const))('%s is caught by its invariant and shrunk', async (_id, fault) => {
+    const cfg = propertyConfig(120);
+    const seed = Number(process.env.PRUNEGUARD_SEED) || 1;
+    const [r] = await runSelftest({ faults: [fault], runs: cfg.runs, seed });
+    console.log(`[pruneguard] ${fault.id}: caught=${r.caught} after ${r.casesToFirstCatch} cases (${r.skipped} skipped), by ${r.caughtBy.join(',')}, shrunk to ${JSON.stringify(r.shrunk)}`);
+    expect(r.caught, `${fault.id} was never caught in ${cfg.runs} cases`).toBe(true);
+    expect(r.caughtByExpected, `${fault.id} caught by ${r.caughtBy} instead of ${fault.caughtBy}\n${r.counterexample ? formatCounterexample(r.counterexample) : ''}`).toBe(true);
+    // 8 nodes holds for every family but attention: the smallest multi-head attention graph the
+    // generator can make (fused QKV + Split, no bias, one layer) is MIN_ATTENTION_NODES nodes.
+    const bar = fault.families.every((f) => f === 'attention') ? MIN_ATTENTION_NODES : 8;
+    expect(r.shrunk!.nodes, formatCounterexample(r.counterexample!)).toBeLessThanOrEqual(bar);
+  });
+});

@@ -1,0 +1,26 @@
+/** The catalogue of fault injectors: deliberately wrong pruners reproducing real bugs. */
+import { branchToOneChannel, groupedConvIndivisible } from './dependency-unaware.js';
+import { batchNormNotSliced, layerNormNotSliced, reshapeHeadsNotUpdated, skipProjectionNotUpdated } from './forgotten-updates.js';
+import { nmWrongAxis, structuredBreaksNm } from './nm-faults.js';
+import type { Fault } from './types.js';
+import { concatOffsetWrong, flattenGemmChannelsLast, headSliceOffByOne } from './wrong-indices.js';
+
+export type { Fault } from './types.js';
+
+export const FAULTS: readonly Fault[] = [
+  skipProjectionNotUpdated,
+  batchNormNotSliced,
+  layerNormNotSliced,
+  branchToOneChannel,
+  headSliceOffByOne,
+  reshapeHeadsNotUpdated,
+  concatOffsetWrong,
+  flattenGemmChannelsLast,
+  nmWrongAxis,
+  structuredBreaksNm,
+  groupedConvIndivisible,
+];
+
+export function faultById(id: string): Fault | undefined {
+  return FAULTS.find((f) => f.id === id);
+}
