@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../onnx/load.js';
+import { saveModelFile } from '../../onnx/save.js';
+import { residualCnn } from '../../prune/testing/models.js';
+import { main } from '../main.js';
+
+function io() {
+  const out: string[] = [], err: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+}
+
+describe('pruneguard prune', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pg-prune-'));
+  const model = join(dir, 'm.onnx');
+  saveModelFile(residualCnn(), model);
+
+  it('--ratio prunes, writes, reports groups and parameters, and --verify passes', async () => {
+    const c = io();
+    const out = join(dir, 'out.onnx');
+    expect(await main(['prune', model, '--ratio', '0.5', '-o', out, '--verify', '--json'], c.io)).toBe(0);
+    const r = JSON.parse(c.out.join(''));
+    expect(r.report.paramsAfter).toBeLessThan(r.report.paramsBefore);
+    expect(r.report.groups.length).toBe(4);
+    expect(r.verify.pass).toBe(true);
+    expect(loadModelFile(out).graph.initializers.get('stem.weight')!.dims[0]).toBe(4);
+  });
+
+  it('refuses to overwrite the input, or an existing output without --force (exit 2)', async () => {
+    const c = io();
+    expect(await main(['prune', model, '--ratio', '0.3', '-o', model], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/refusing to overwrite the input/);
+    const out = join(dir, 'exists.onnx');
+    writeFileSync(out, 'keep me');
+    expect(await main(['prune', model, '--ratio', '0.3', '-o', out], c.io)).toBe(2);
+    expect(await main(['prune', model, '--ratio', '0.3', '-o', out, '--force'], c.io)).toBe(0);
+  });
+
+  it('a bad plan lists every problem in one line, exit 2, nothing written', async () => {
+    const c = io();
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ channels: [{ group: 'nope', ratio: 2 }, { group: 'stem.weight', indices: [42] }] }));
+    const out = join(dir, 'never.onnx');
+    expect(await main(['prune', model, '--plan', plan, '-o', out], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/2 problems: channels\[0\]\.ratio.*channels\[1\]\.indices/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('inspect --json lists groups and attention units', async () => {
+    const c = io();
+    expect(await main(['inspect', model, '--json'], c.io)).toBe(0);
+    const j = JSON.parse(c.out.join(''));
+    expect(j.groups.find((g: { id: string }) => g.id === 'b2c2.weight#0').members.some((m: { tensor: string }) => m.tensor === 'b2proj.weight')).toBe(true);
+    expect(j.attention).toEqual([]);
+  });
+});
