@@ -29,6 +29,8 @@ export interface SelftestOptions {
   runs?: number;
   seed?: number;
   faults?: readonly Fault[];
+  /** Replay straight to a recorded counterexample. */
+  path?: string;
   replay?: (fault: Fault, seed: number, path: string) => string;
   onResult?: (r: FaultResult) => void;
 }
@@ -45,6 +47,7 @@ export async function runSelftest(o: SelftestOptions = {}): Promise<FaultResult[
       plans: fault.plans,
       runs: o.runs ?? 200,
       seed,
+      ...(o.path ? { path: o.path } : {}),
       replay: (s, path) => o.replay?.(fault, s, path) ?? `pruneguard selftest --fault ${fault.id} --seed ${s} --path ${path}`,
     });
     const cx = outcome.counterexample;

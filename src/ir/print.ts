@@ -6,7 +6,7 @@
  * Attributes equal to their ONNX defaults are left out; small int constants
  * (shapes, axes) and scalars print their values, since they decide layouts.
  */
-import { onnx } from 'onnx-proto';
+import { onnx } from '../onnx/proto.js';
 import { toNum, type LongLike } from '../onnx/long.js';
 import { tryDtypeFromOnnx } from '../onnx/dtype.js';
 import { constantNodeValue } from './constants.js';

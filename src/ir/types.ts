@@ -3,7 +3,7 @@
  * rewrites. Attributes stay as ONNX AttributeProtos (read through `attrs.ts`)
  * so that saving never loses an attribute the harness does not understand.
  */
-import type { onnx } from 'onnx-proto';
+import type { onnx } from '../onnx/proto.js';
 
 export type DType =
   | 'float32' | 'float64' | 'float16' | 'bfloat16'

@@ -1,5 +1,5 @@
 /** Hand-written IR graphs for the shape rule tests (plain data, no builder needed). */
-import { onnx } from 'onnx-proto';
+import { onnx } from '../onnx/proto.js';
 import { fromNumbers } from '../ir/tensor.js';
 import type { Dim, DType, Model, Node, Tensor } from '../ir/types.js';
 import { encodeTensor } from '../onnx/tensor-codec.js';

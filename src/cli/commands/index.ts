@@ -2,5 +2,6 @@
 import type { Command } from '../command.js';
 import { inspect } from './inspect.js';
 import { pruneCommand } from './prune.js';
+import { selftest } from './selftest.js';
 
-export const COMMANDS: readonly Command[] = [inspect, pruneCommand];
+export const COMMANDS: readonly Command[] = [inspect, pruneCommand, selftest];

@@ -1,5 +1,5 @@
 /** Attribute encoding and the opset → ir_version table used by the builder. */
-import { onnx } from 'onnx-proto';
+import { onnx } from '../../onnx/proto.js';
 import { encodeTensor } from '../../onnx/tensor-codec.js';
 import type { Tensor } from '../types.js';
 
