@@ -83,7 +83,9 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   // dense weights) and the pruner (masks on the sliced weights) select the same elements.
   const touched = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => m.tensor) ?? []));
   const weights = prunableWeights(model).filter((w) => safeAxis(model, w) !== undefined && !touched.has(w));
-  const nmPool = c.nmOnTouched ? prunableWeights(model).filter((w) => touched.has(w) && safeAxis(model, w) !== undefined) : weights;
+  // With nmOnTouched, N:M goes where structured removal cuts the reduction axis: the pattern must survive that.
+  const cutReduction = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => `${m.tensor}#${m.axis}`) ?? []));
+  const nmPool = c.nmOnTouched ? prunableWeights(model).filter((w) => cutReduction.has(`${w}#${safeAxis(model, w)?.axis}`)) : weights;
   const unstructured = new Map<string, number>();
   for (const u of rel.unstructured) if (weights.length) unstructured.set(weights[u.pick % weights.length], round(u.sparsity));
   if (unstructured.size) plan.unstructured = [...unstructured].map(([tensor, sparsity]) => ({ tensor, sparsity }));

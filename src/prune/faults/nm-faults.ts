@@ -40,12 +40,13 @@ export const structuredBreaksNm: Fault = {
   families: ['residual', 'normalization'],
   plans: { parts: ['channels', 'nm'], nmOnTouched: true, everyGroup: true },
   prune(dense, plan) {
+    // The buggy pipeline sparsifies first and slices afterwards, never looking at the pattern again.
+    const p = pruneCorrectly(dense, { ...plan, nm: undefined });
     const sparse = plan.nm?.length ? applyNm(dense, plan.nm).model : dense;
-    const p = pruneCorrectly(sparse, { ...plan, nm: undefined });
     for (const spec of plan.nm ?? []) {
-      const value = constantValue(p.analysis.model.graph, spec.tensor);
+      const value = constantValue(sparse.graph, spec.tensor);
       const kept = keptAxes(p, spec.tensor);
-      if (value && kept.size) replaceStored(p.pruned, spec.tensor, sliceAll(value, kept));
+      if (value) replaceStored(p.pruned, spec.tensor, kept.size ? sliceAll(value, kept) : value);
     }
     return p.pruned;
   },
