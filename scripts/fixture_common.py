@@ -23,7 +23,8 @@ def seed_everything(seed):
     torch.manual_seed(seed)
     np.random.seed(seed)
     torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(2)
+    # One thread: on a shared 2-core machine, 2 torch threads spin-wait and run ~10x slower.
+    torch.set_num_threads(1)
 
 
 def export(model, args, path, opset, input_names, output_names, dynamic_axes):
@@ -94,6 +95,11 @@ def detect_quirks(m):
                  and n.input[2] in prod and prod[n.input[2]].op_type != "Constant"]
     if dyn_slice:
         q.append(f"shape-computed Slice: {len(dyn_slice)} Slice(s) whose ends are computed from Shape")
+    per_head = [i for i in m.graph.initializer if len(i.dims) == 4 and i.dims[0] == 1 and i.dims[1] > 1
+                and i.dims[2] == i.dims[3] and i.data_type == onnx.TensorProto.FLOAT]
+    if per_head:
+        q.append("per-head constant: " + ", ".join(f"{i.name} {list(i.dims)}" for i in per_head)
+                 + " (sliced to [:, :, :T, :T] and added to the attention scores)")
     if ops.get("ReduceMean") and ops.get("Pow") and ops.get("Sqrt"):
         q.append("decomposed LayerNorm (ReduceMean/Sub/Pow/Sqrt/Div)")
     return q
