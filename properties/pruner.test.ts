@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import type { Family } from '../src/arbitraries/graph.js';
 import { formatCounterexample, replayCommand } from '../src/check/counterexample.js';
 import { propertyConfig } from '../src/check/config.js';
-import { runPruneProperty } from '../src/check/run-property.js';
+import { runPruneProperty, type Pruner } from '../src/check/run-property.js';
 import { checkStructure, checkStructureStatic } from '../src/check/structure.js';
 import { prune } from '../src/prune/prune.js';
 
 const FILE = 'properties/pruner.test.ts';
-const pruner = (dense: Parameters<typeof prune>[0], plan: Parameters<typeof prune>[1]) => prune(dense, plan).model;
+const pruner: Pruner = (dense, plan, analysis) => prune(dense, plan, { analysis }).model;
 
 const suites: { family: Family; staticRuns: number; executedRuns: number }[] = [
   { family: 'residual', staticRuns: 150, executedRuns: 40 },

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { buildGraph, graphRecipe, type Family, type GraphRecipe } from '../arbitraries/graph.js';
 import { bindPlan, relativePlan, type PlanConstraints, type RelativePlan } from '../arbitraries/plan.js';
 import type { Model } from '../ir/types.js';
-import { analyzeGroups } from '../prune/groups.js';
+import { analyzeGroups, type GroupAnalysis } from '../prune/groups.js';
 import type { Plan } from '../prune/plan.js';
 
 export interface CaseRecipe {
@@ -18,6 +18,8 @@ export interface MaterialCase {
   recipe: CaseRecipe;
   dense: Model;
   plan: Plan;
+  /** The group analysis the plan was bound with (fresh: a pruner may consume it once). */
+  analysis?: GroupAnalysis;
 }
 
 export function caseRecipe(families?: readonly Family[], plan?: PlanConstraints): fc.Arbitrary<CaseRecipe> {
@@ -26,7 +28,8 @@ export function caseRecipe(families?: readonly Family[], plan?: PlanConstraints)
 
 export function materialize(recipe: CaseRecipe, constraints: PlanConstraints = {}): MaterialCase {
   const dense = buildGraph(recipe.graph);
-  return { recipe, dense, plan: bindPlan(dense, recipe.plan, analyzeGroups(dense), constraints) };
+  const analysis = analyzeGroups(dense);
+  return { recipe, dense, plan: bindPlan(dense, recipe.plan, analysis, constraints), analysis };
 }
 
 /** Plans that prune nothing make a case trivial. */

@@ -10,10 +10,12 @@ import type { Family } from '../arbitraries/graph.js';
 import type { PlanConstraints } from '../arbitraries/plan.js';
 import type { Model } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
+import type { GroupAnalysis } from '../prune/groups.js';
 import type { Counterexample } from './counterexample.js';
 import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
 
-export type Pruner = (dense: Model, plan: Plan) => Model;
+/** A pruner under test. `analysis` is a fresh analyzeGroups(dense) it may consume (or ignore). */
+export type Pruner = (dense: Model, plan: Plan, analysis?: GroupAnalysis) => Model;
 export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan }) => Promise<Finding[]> | Finding[];
 
 export interface PropertyRun {
@@ -46,7 +48,9 @@ export interface PropertyOutcome {
 export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck): Promise<Finding[] | undefined> {
   let pruned: Model;
   try {
-    pruned = pruner(m.dense, m.plan);
+    const analysis = m.analysis;
+    m.analysis = undefined; // consumed: a second evaluation of the same case analyses afresh
+    pruned = pruner(m.dense, m.plan, analysis);
   } catch (e) {
     if (isPruneguardError(e) && (e.code === 'E_BAD_PLAN' || e.code === 'E_PRUNE_BLOCKED')) return undefined;
     throw e;

@@ -6,9 +6,9 @@
  */
 import { failing, type FailureMode, type Finding } from '../findings.js';
 import { noSilentBroadcast } from '../invariants/no-silent-broadcast.js';
-import { maskEquivalence } from '../invariants/mask-equivalence.js';
+import { executedInvariants } from '../invariants/executed.js';
 import { nmConformance } from '../invariants/nm-conformance.js';
-import { executedShapeConsistency, staticShapeConsistency } from '../invariants/shape-consistency.js';
+import { staticShapeConsistency } from '../invariants/shape-consistency.js';
 import type { PruneCase } from '../invariants/case.js';
 import type { Plan } from '../prune/plan.js';
 import { inferShapes } from '../shape/infer.js';
@@ -35,9 +35,8 @@ export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Pr
   if (o.execute === false || (o.stopEarly && failing(findings).length)) return findings;
   const want = (id: string) => !o.only || o.only.includes(id);
   // A graph that fails statically is still executed: onnxruntime's verdict is the ground truth.
-  if (want('shape-consistency')) findings.push(...(await executedShapeConsistency(c)));
-  if (want('mask-equivalence') && c.plan && !findings.some((f) => f.invariant === 'shape-consistency' && /cannot load|fails/.test(f.message))) {
-    findings.push(...(await maskEquivalence({ ...c, plan: c.plan as Plan })));
+  if (want('shape-consistency') || (want('mask-equivalence') && c.plan)) {
+    findings.push(...(await executedInvariants(c, { shapeConsistency: want('shape-consistency'), maskEquivalence: want('mask-equivalence') })));
   }
   return findings;
 }

@@ -5,13 +5,11 @@
  * and runs it at several input sizes, producing the dense output shapes.
  */
 import type { Finding } from '../findings.js';
-import type { Dim, Tensor } from '../ir/types.js';
-import { randomInputs } from '../runtime/random-inputs.js';
-import { run } from '../runtime/run.js';
-import { createSession } from '../runtime/session.js';
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
-import { deriveSizes, type PruneCase } from './case.js';
+import type { Dim } from '../ir/types.js';
+import type { PruneCase } from './case.js';
+import { executedInvariants } from './executed.js';
 
 const invariant = 'shape-consistency';
 const failureMode = 'shape-mismatch';
@@ -42,43 +40,9 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
   return findings;
 }
 
-/** The executed half: onnxruntime loads and runs the pruned model with the dense output shapes. */
+/** The executed half: onnxruntime loads and runs the pruned model with the dense output shapes (see executed.ts). */
 export async function executedShapeConsistency(c: PruneCase, seed = 0): Promise<Finding[]> {
-  const sizesList = c.sizes ?? deriveSizes(c.dense);
-  const denseSession = await createSession(c.dense);
-  let prunedSession;
-  try {
-    prunedSession = await createSession(c.pruned);
-  } catch (e) {
-    return [{ invariant, failureMode, where: 'session', message: `onnxruntime cannot load the pruned model: ${firstLine(e)}`, expected: 'loads', received: firstLine(e) }];
-  }
-  const findings: Finding[] = [];
-  for (const sizes of sizesList) {
-    const feeds = randomInputs(c.dense, sizes, { seed, vocab: c.vocab });
-    const want = await run(denseSession, feeds);
-    let got: Record<string, Tensor>;
-    try {
-      got = await run(prunedSession, feeds);
-    } catch (e) {
-      findings.push({ invariant, failureMode, where: describeSizes(sizes), message: `onnxruntime fails on the pruned model at ${describeSizes(sizes)}: ${firstLine(e)}`, expected: 'runs', received: firstLine(e) });
-      continue;
-    }
-    for (const [name, t] of Object.entries(want)) {
-      const g = got[name];
-      if (!g || fmt(g.dims) !== fmt(t.dims)) {
-        findings.push({ invariant, failureMode, where: name, message: `output '${name}' at ${describeSizes(sizes)} has shape ${g ? fmt(g.dims) : 'missing'}, dense ${fmt(t.dims)}`, expected: t.dims, received: g?.dims });
-      }
-    }
-  }
-  return findings;
-}
-
-function describeSizes(sizes: Record<string, number[]>): string {
-  return Object.entries(sizes).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' ');
-}
-
-function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0];
+  return executedInvariants(c, { seed, shapeConsistency: true, maskEquivalence: false });
 }
 
 function fmt(shape: readonly Dim[] | undefined): string {

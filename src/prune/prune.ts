@@ -10,7 +10,7 @@ import { constantValue } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { applyRemovals } from './apply.js';
-import { analyzeGroups } from './groups.js';
+import { analyzeGroups, type GroupAnalysis } from './groups.js';
 import { applyNm, applyUnstructured, nmViolations, reductionAxis, type NmReport, type UnstructuredReport } from './masks/index.js';
 import { countParams } from './params.js';
 import type { Plan } from './plan.js';
@@ -38,6 +38,11 @@ export interface PruneReport {
 export interface PruneOptions {
   /** Name used in plan error messages. */
   source?: string;
+  /**
+   * A fresh `analyzeGroups(model)` the caller already made (e.g. to bind a plan). It is consumed:
+   * pruning works on its copy of the model. Saves the analysis when cases are generated in bulk.
+   */
+  analysis?: GroupAnalysis;
 }
 
 /** Weights already 2:4 sparse along their reduction axis (before pruning). */
@@ -62,7 +67,7 @@ function conformingNm(model: Model, names: Iterable<string>): string[] {
  * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
  */
 export function prune(model: Model, planInput: Plan | unknown, options: PruneOptions = {}): { model: Model; report: PruneReport } {
-  const analysis = analyzeGroups(model);
+  const analysis = options.analysis ?? analyzeGroups(model);
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));

@@ -1,0 +1,14 @@
+/** The mask oracle for a whole plan (structured removals as entry masks, then the plan's own masks). */
+import type { Model } from '../ir/types.js';
+import { applyNm, applyUnstructured } from '../prune/masks/index.js';
+import { mask } from '../prune/mask.js';
+import type { Plan } from '../prune/plan.js';
+
+export function maskOracle(dense: Model, plan: Plan): { model: Model; inexact: { group: string; reasons: string[] }[] } {
+  const m = mask(dense, { ...plan, unstructured: undefined, nm: undefined });
+  let model = m.model;
+  if (plan.unstructured?.length) model = applyUnstructured(model, plan.unstructured).model;
+  if (plan.nm?.length) model = applyNm(model, plan.nm).model;
+  return { model, inexact: m.inexact };
+}
+
