@@ -71,13 +71,24 @@ export const splitRule: OpRule = {
 };
 
 /** Slice: [starts, ends, axes, steps] as inputs (opset ≥ 10) or attributes. */
+function readInts(ctx: RuleContext, slot: number, attr: string): number[] | undefined {
+  if (ctx.opset < 10) return attrInts(ctx.node, attr);
+  if (!ctx.has(slot)) return undefined;
+  const v = ctx.ints(slot);
+  return v && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+}
+
+/**
+ * The sliced axes when they are known even though the bounds are not: exporters slice
+ * per-head constants ([1,H,T,T] masks) to the run-time sequence length with Shape-computed
+ * bounds, but on constant axes that leave the head axis alone.
+ */
+function slicedAxes(ctx: RuleContext, rank: number): number[] | undefined {
+  return readInts(ctx, 3, 'axes')?.map((a) => normAxis(a, rank));
+}
+
 function sliceParams(ctx: RuleContext, rank: number): { starts: number[]; ends: number[]; axes: number[]; steps: number[] } | string {
-  const read = (slot: number, attr: string): number[] | undefined => {
-    if (ctx.opset < 10) return attrInts(ctx.node, attr);
-    if (!ctx.has(slot)) return undefined;
-    const v = ctx.ints(slot);
-    return v && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
-  };
+  const read = (slot: number, attr: string) => readInts(ctx, slot, attr);
   const starts = read(1, 'starts'), ends = read(2, 'ends');
   if (!starts || !ends) return 'starts/ends are not constants';
   const axes = (read(3, 'axes') ?? starts.map((_, i) => i)).map((a) => normAxis(a, rank));
@@ -94,10 +105,13 @@ export const sliceRule: OpRule = {
     const shape = ctx.shape('in', 0);
     if (!shape) return blocked('rank unknown');
     if (port.io === 'in' && port.slot !== 0) return blocked('slice bounds carry no channels');
-    const p = sliceParams(ctx, shape.length);
-    if (typeof p === 'string') return blocked(p);
-    const k = p.axes.indexOf(port.axis);
     const other: Port = port.io === 'in' ? { io: 'out', slot: 0, axis: port.axis } : { io: 'in', slot: 0, axis: port.axis };
+    const p = sliceParams(ctx, shape.length);
+    if (typeof p === 'string') {
+      const axes = slicedAxes(ctx, shape.length);
+      return axes && !axes.includes(port.axis) ? { links: [{ ...other, map: identity }] } : blocked(p);
+    }
+    const k = p.axes.indexOf(port.axis);
     if (k < 0) return { links: [{ ...other, map: identity }] };
     const dim = shape[port.axis];
     if (typeof dim !== 'number') return blocked('sliced channel axis is not static');
