@@ -1,0 +1,112 @@
+/** `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json]`: every gate, one verdict per failure mode. */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadEvalSet } from '../../data/load.js';
+import { PruneguardError } from '../../errors.js';
+import { loadModelFile } from '../../onnx/load.js';
+import { writeFileAtomic } from '../../onnx/save.js';
+import { runCheck } from '../../gate/check.js';
+import type { CheckConfig } from '../../gate/config.js';
+import { loadConfigFile } from '../../gate/config-schema.js';
+import { renderCheck } from '../../gate/render.js';
+import { feedInputs } from '../../data/validate.js';
+import { EXIT, type Command } from '../command.js';
+
+const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PruneguardError(what === 'plan' ? 'E_BAD_PLAN' : 'E_BAD_ARGUMENT', `${path}: ${what} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Re-throws bad plan/data errors with their file named, so the one-line message says where the problem is. */
+async function naming<T>(files: { plan?: string; data?: string }, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const file = e instanceof PruneguardError ? (e.code === 'E_BAD_PLAN' ? files.plan : e.code === 'E_BAD_DATA' ? files.data : undefined) : undefined;
+    if (e instanceof PruneguardError && file && !e.message.includes(file)) throw new PruneguardError(e.code, `${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The JSON report: plain data (typed arrays and Maps do not survive JSON.stringify as-is). */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v instanceof Map ? Object.fromEntries(v) : v), 2);
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'run every applicable invariant and gate on a dense/pruned pair; a verdict per failure mode',
+  help: `Usage: pruneguard check --dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json REPORT.json]
+
+Runs, per failure mode:
+  shape-mismatch            shape-consistency, no-silent-broadcast (always); mask-equivalence (with --plan)
+  nm-nonconformance         nm-conformance (the plan's N:M tensors)
+  accuracy-cliff            aggregate metric (with --data); monotone sensitivity budget (--plan and --data)
+  slice-regression          every slice over its threshold (--data with slice_<name> arrays or config slices)
+  hardware-headroom         latency at production batch sizes (config 'latency' section)
+  quantization-compounding  calibration freshness (a QDQ pruned model, config quantization.floatModel, --data)
+Thresholds, slices, batch sizes and caps come from the config (see docs/config.md).
+If ./pruneguard.config.json exists it is used when --config is not given.
+
+Options:
+  --dense D.onnx       the dense (reference) model
+  --pruned P.onnx      the pruned model
+  --plan PLAN.json     the pruning plan that produced it
+  --data EVAL.npz      evaluation data (.npz, .npy or .json): inputs, labels, slice_<name>, <input>_lengths
+  --config FILE        pruneguard.config.json
+  --json REPORT.json   also write the full report as JSON (atomically; never over a model file)
+  -h, --help           show this help
+
+Exit codes: 0 every mode passes or is skipped, 1 findings, 2 bad input (missing or
+unreadable file, data that does not match the model inputs, an empty slice, bad
+config or plan), 3 internal error.`,
+  options: {
+    dense: { type: 'string' },
+    pruned: { type: 'string' },
+    plan: { type: 'string' },
+    data: { type: 'string' },
+    config: { type: 'string' },
+    json: { type: 'string' },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length) throw new PruneguardError('E_BAD_ARGUMENT', `unexpected argument ${positionals.join(' ')} (models are given with --dense and --pruned)`);
+    const densePath = values.dense as string | undefined;
+    const prunedPath = values.pruned as string | undefined;
+    if (!densePath || !prunedPath) throw new PruneguardError('E_BAD_ARGUMENT', `missing ${!densePath ? '--dense D.onnx' : '--pruned P.onnx'}`);
+    const report = values.json as string | undefined;
+    if (report) {
+      const target = real(report);
+      for (const p of [densePath, prunedPath, values.plan, values.data, values.config]) {
+        if (typeof p === 'string' && real(p) === target) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write the report over the input ${p}`);
+      }
+    }
+    const dense = loadModelFile(densePath);
+    const pruned = loadModelFile(prunedPath);
+    const configPath = (values.config as string | undefined) ?? (existsSync('pruneguard.config.json') ? 'pruneguard.config.json' : undefined);
+    const config: CheckConfig = configPath ? loadConfigFile(configPath) : {};
+    const floatPath = config.quantization?.floatModel;
+    const floatModel = floatPath ? loadModelFile(floatPath) : undefined;
+    const plan = values.plan !== undefined ? readJson(values.plan as string, 'plan') : undefined;
+    const dataPath = values.data as string | undefined;
+    const data = dataPath ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) }) : undefined;
+    const result = await naming({ plan: values.plan as string | undefined, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel }));
+    const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
+    io.out(renderCheck(result, header));
+    if (report) {
+      writeFileAtomic(report, `${toJson({ dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result })}\n`);
+      io.out(`report: ${report}`);
+    }
+    return result.pass ? EXIT.ok : EXIT.findings;
+  },
+};
