@@ -4,9 +4,24 @@
  */
 export type GroupKind = 'conv' | 'linear' | 'attention' | 'other';
 
+/** One probe of a group: `ratio` of its channels (heads) removed, measured. */
+export interface SensitivityDrop {
+  ratio: number;
+  /** Channels (heads) removed at this ratio (0: the group is too small, nothing measured). */
+  removed: number;
+  /** The pruned model's metric in points (0–100). */
+  metric: number;
+  /** dense − pruned, in points. */
+  drop: number;
+}
+
 export interface SensitivityEntry {
   group: string;
-  /** Metric drop in points (dense − pruned) at `probeRatio`; larger is more sensitive. */
+  /**
+   * Metric drop in points (dense − pruned) at `probeRatio`; larger is more
+   * sensitive. When several ratios were probed: the mean drop over `drops`,
+   * and `probeRatio` is the largest of them.
+   */
   sensitivity: number;
   probeRatio: number;
   /** Parameters removed per unit ratio (params of the group's members). */
@@ -16,11 +31,34 @@ export interface SensitivityEntry {
   kind: GroupKind;
   /** The group holds the last layer(s) before the output (a classifier). */
   classifier?: boolean;
+  /** Channels (heads) in the group. */
+  channels?: number;
+  /** Every probed ratio, ascending (sensitivity.ts fills it). */
+  drops?: SensitivityDrop[];
+  /** Dense metric in points. */
+  dense?: number;
+  /** Pruned metric in points at `probeRatio`. */
+  pruned?: number;
+  /**
+   * How the pruned variants were evaluated: through gates on one shared session
+   * (mask-exact groups), or by real pruning and a session of their own
+   * (groups whose removal is not a mask, e.g. LayerNorm-coupled), with why.
+   */
+  evaluation?: 'gated' | 'pruned';
+  fallbackReason?: string;
 }
 
 export interface SensitivityProfile {
   metric: string;
   entries: SensitivityEntry[];
+  /** Dense metric in points (sensitivity.ts fills the fields below). */
+  dense?: number;
+  criterion?: string;
+  ratios?: number[];
+  examples?: number;
+  /** Digests of the model and evaluation data the profile was measured on. */
+  modelDigest?: string;
+  dataDigest?: string;
 }
 
 /** Caps on the ratio a group may be pruned by. The defaults encode the seed's guidance. */

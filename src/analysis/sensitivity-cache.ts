@@ -1,0 +1,86 @@
+/**
+ * The sweep's result cache: a JSON file of measured metrics keyed by (model
+ * digest, data digest, group, ratio, criterion, metric), so an interrupted
+ * sweep resumes where it stopped and a rerun costs nothing. A cache is never
+ * relied on for correctness: a missing, unreadable or foreign file is an empty
+ * cache (and is rewritten), and a key changes whenever anything measured does.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { EvalSet } from '../data/eval-set.js';
+import type { TensorData } from '../ir/types.js';
+import { writeFileAtomic } from '../onnx/save.js';
+
+const VERSION = 1;
+
+export interface SensitivityCache {
+  get(key: string): number | undefined;
+  set(key: string, metric: number): void;
+  /** Number of keys held. */
+  readonly size: number;
+}
+
+/** An in-memory cache (the default: nothing survives the process). */
+export function memoryCache(): SensitivityCache {
+  const map = new Map<string, number>();
+  return { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), get size() { return map.size; } };
+}
+
+/**
+ * A cache in a JSON file, written atomically after every new value (a sweep
+ * killed mid-way keeps everything measured before).
+ */
+export function fileCache(path: string): SensitivityCache {
+  const map = new Map<string, number>();
+  if (existsSync(path)) {
+    try {
+      const json = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; entries?: Record<string, unknown> };
+      if (json.version === VERSION && json.entries && typeof json.entries === 'object') {
+        for (const [k, v] of Object.entries(json.entries)) if (typeof v === 'number' && Number.isFinite(v)) map.set(k, v);
+      }
+    } catch {
+      // An unreadable cache is an empty one; it is rewritten on the first new value.
+    }
+  }
+  const save = () => writeFileAtomic(path, `${JSON.stringify({ version: VERSION, entries: Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b))) }, null, 1)}\n`);
+  return {
+    get: (k) => map.get(k),
+    set: (k, v) => { map.set(k, v); save(); },
+    get size() { return map.size; },
+  };
+}
+
+export interface CacheKeyParts {
+  model: string;
+  data: string;
+  group: string;
+  ratio: number;
+  criterion: string;
+  metric: string;
+  /** Only for the random criterion. */
+  seed?: number;
+}
+
+export function cacheKey(p: CacheKeyParts): string {
+  const criterion = p.criterion === 'random' ? `random:${p.seed ?? 0}` : p.criterion;
+  return [p.model, p.data, p.group, String(p.ratio), criterion, p.metric].join('|');
+}
+
+/** A digest of what an evaluation set feeds and scores: inputs, labels, lengths. */
+export function dataDigest(set: EvalSet): string {
+  const h = createHash('sha256');
+  h.update(`n=${set.count};`);
+  for (const [name, t] of Object.entries(set.inputs).sort(([a], [b]) => a.localeCompare(b))) {
+    h.update(`${name}:${t.dtype}[${t.dims.join(',')}]`);
+    h.update(bytesOf(t.data));
+  }
+  if (set.labels) { h.update('labels'); h.update(bytesOf(set.labels)); }
+  for (const [name, l] of Object.entries(set.lengths).sort(([a], [b]) => a.localeCompare(b))) { h.update(`len:${name}`); h.update(bytesOf(l)); }
+  return h.digest('hex').slice(0, 16);
+}
+
+function bytesOf(data: TensorData): Uint8Array {
+  if (Array.isArray(data)) return new TextEncoder().encode(data.join('\u0000'));
+  const view = data as Exclude<TensorData, string[]>;
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}

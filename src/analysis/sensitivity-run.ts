@@ -1,0 +1,72 @@
+/**
+ * Evaluation for the sweep: the data is cut into batches and converted to
+ * onnxruntime tensors once, then every variant is one `run` per batch on a warm
+ * session with extra feeds (the gates). Nothing per variant but the gate
+ * vectors and the output copy is allocated, so the sweep costs what the
+ * forward passes cost.
+ */
+import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { gatherRows, planBatches } from '../data/batches.js';
+import type { EvalSet } from '../data/eval-set.js';
+import { predictionsOf } from '../data/evaluate.js';
+import { PruneguardError } from '../errors.js';
+import { toFloat32 } from '../ir/tensor.js';
+import { fromOrt, toOrt } from '../runtime/ort-tensor.js';
+import { wrapRuntimeError } from '../runtime/runtime-error.js';
+import { computeMetrics, type Evaluated } from './metrics.js';
+
+export interface PreparedData {
+  count: number;
+  labels?: Int32Array;
+  batches: { indices: Int32Array; feeds: Record<string, OrtTensor> }[];
+}
+
+/** Batches of a bound evaluation set (see bindEvalSet), grouped by length, as onnxruntime tensors. */
+export function prepareData(set: EvalSet, batchSize: number): PreparedData {
+  const batches = planBatches(set, batchSize).map((b) => ({
+    indices: b.indices,
+    feeds: Object.fromEntries(Object.entries(set.inputs).map(([name, t]) => [name, toOrt(gatherRows(t, b.indices, b.lengths[name]), name)])),
+  }));
+  return { count: set.count, labels: set.labels, batches };
+}
+
+/** Runs every batch with `extra` feeds added and returns the outputs in example order. */
+export async function runPrepared(session: InferenceSession, data: PreparedData, outputName: string, extra: Record<string, OrtTensor> = {}, source = 'model'): Promise<Evaluated> {
+  let outputs: Float32Array | undefined;
+  let width = 0;
+  for (const b of data.batches) {
+    let result: Record<string, OrtTensor>;
+    try {
+      result = await session.run({ ...b.feeds, ...extra }, [outputName]);
+    } catch (e) {
+      throw wrapRuntimeError(e, `${source}: onnxruntime failed during the sensitivity sweep`);
+    }
+    const t = result[outputName];
+    const n = b.indices.length;
+    if (t.dims[0] !== n) throw new PruneguardError('E_RUNTIME', `${source}: output '${outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`);
+    const values = t.type === 'float32' ? (t.data as Float32Array) : toFloat32(fromOrt(t));
+    const w = values.length / n;
+    if (!outputs) { width = w; outputs = new Float32Array(data.count * w); }
+    else if (w !== width) throw new PruneguardError('E_RUNTIME', `${source}: output '${outputName}' has ${w} values per example, earlier batches had ${width}`);
+    for (let r = 0; r < n; r++) outputs.set(values.subarray(r * w, (r + 1) * w), b.indices[r] * w);
+  }
+  outputs ??= new Float32Array(0);
+  return { count: data.count, width, outputs, predictions: predictionsOf(outputs, data.count, width), labels: data.labels };
+}
+
+export type SweepMetric = 'accuracy' | 'agreement';
+
+/** The metric in points (0–100): top-1 accuracy, or agreement with the dense predictions. */
+export function score(result: Evaluated, metric: SweepMetric, dense?: Evaluated): number {
+  if (metric === 'accuracy') return 100 * computeMetrics(result).accuracy!;
+  if (!dense) return 100;
+  let agree = 0;
+  for (let i = 0; i < result.count; i++) if (result.predictions[i] === dense.predictions[i]) agree++;
+  return result.count ? (100 * agree) / result.count : 100;
+}
+
+export function createOrtSession(bytes: Uint8Array, threads = 1): Promise<InferenceSession> {
+  return InferenceSession.create(bytes, {
+    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', logSeverityLevel: 3,
+  });
+}

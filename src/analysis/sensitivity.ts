@@ -1,0 +1,188 @@
+/**
+ * Sensitivity analysis: for every prunable group, remove a share of its
+ * channels by an importance criterion, evaluate on real data, record the
+ * metric drop. Mask-exact groups are probed through gates on one warm session
+ * (sensitivity-gates.ts); the others are pruned for real, one session each.
+ *
+ * @example
+ * const set = await loadEvalSet('eval.npz');
+ * const profile = await sensitivity(model, set, { ratios: [0.2, 0.4] });
+ * const plan = allocateBudget(profile, 0.3);
+ */
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import { Tensor as OrtTensorCtor } from 'onnxruntime-node';
+import type { EvalSet } from '../data/eval-set.js';
+import { bindEvalSet } from '../data/validate.js';
+import { PruneguardError } from '../errors.js';
+import { constantValue } from '../ir/constants.js';
+import type { Model } from '../ir/types.js';
+import { saveModel } from '../onnx/save.js';
+import { analyzeGroups, type Group } from '../prune/groups.js';
+import { channelScores, lowest } from '../prune/importance.js';
+import type { Criterion, Plan } from '../prune/plan.js';
+import { keepCount } from '../prune/plan-resolve.js';
+import { prune } from '../prune/prune.js';
+import { modelDigest } from './quantize/digest.js';
+import type { SensitivityEntry, SensitivityProfile } from './profile.js';
+import { groupFacts } from './profile-build.js';
+import { cacheKey, dataDigest, fileCache, memoryCache, type SensitivityCache } from './sensitivity-cache.js';
+import { gateModel, gateRefusal, gateValues, type Gate } from './sensitivity-gates.js';
+import { createOrtSession, prepareData, runPrepared, score, type SweepMetric } from './sensitivity-run.js';
+
+export interface SensitivityProgress {
+  done: number;
+  total: number;
+  group: string;
+  ratio: number;
+  /** The value came from the cache (no evaluation). */
+  cached: boolean;
+}
+
+export interface SensitivityOptions {
+  /** Shares of each group's channels to remove, each in (0, 1) (default [0.2]). */
+  ratios?: readonly number[];
+  criterion?: Criterion;
+  /** Seed of the random criterion (default 0). */
+  seed?: number;
+  /** Default: accuracy with labels, agreement with the dense predictions without. */
+  metric?: SweepMetric;
+  /** Examples per run (default 1024: as few runs per variant as memory allows). */
+  batchSize?: number;
+  /** Only these group ids (default: every prunable channel group). */
+  groups?: readonly string[];
+  /** Also probe attention units, a ratio of their heads at a time (at least one head). */
+  heads?: boolean;
+  onProgress?: (p: SensitivityProgress) => void;
+  /** A cache file path, or a cache object (default: none). */
+  cache?: string | SensitivityCache;
+  /** Which output holds the logits (default: the first). */
+  outputName?: string;
+  /** onnxruntime intra-op threads (default 1). */
+  threads?: number;
+}
+
+interface Variant { group: Group; ratio: number; remove: number[]; key: string; metric?: number }
+
+function checkRatios(ratios: readonly number[]): number[] {
+  if (ratios.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'ratios must list at least one ratio');
+  const bad = ratios.find((r) => !(Number.isFinite(r) && r > 0 && r < 1));
+  if (bad !== undefined) throw new PruneguardError('E_BAD_ARGUMENT', `every ratio must be in (0, 1), got ${bad}`);
+  return [...new Set(ratios)].sort((a, b) => a - b);
+}
+
+/** Channels (or heads) removed from `g` at `ratio`: the same count the pruner keeps by. */
+function removeCount(g: Group, ratio: number): number {
+  if (g.kind === 'heads') return Math.min(g.channels - 1, Math.max(1, Math.floor(ratio * g.channels + 1e-9)));
+  return g.channels - keepCount(g.channels, ratio);
+}
+
+export async function sensitivity(model: Model, evalSet: EvalSet, options: SensitivityOptions = {}): Promise<SensitivityProfile> {
+  const ratios = checkRatios(options.ratios ?? [0.2]);
+  const criterion = options.criterion ?? 'l1';
+  const seed = options.seed ?? 0;
+  const batchSize = options.batchSize ?? 1024;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new PruneguardError('E_BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
+  const set = bindEvalSet(evalSet, model);
+  if (set.count === 0) throw new PruneguardError('E_BAD_DATA', `${set.source}: no examples`);
+  const metric: SweepMetric = options.metric ?? (set.labels ? 'accuracy' : 'agreement');
+  if (metric === 'accuracy' && !set.labels) throw new PruneguardError('E_BAD_ARGUMENT', `${set.source}: metric 'accuracy' needs a 'labels' array`);
+
+  const analysis = analyzeGroups(model);
+  const prunable = analysis.groups.filter((g) => !g.blocked && g.channels >= 2 && (g.kind === 'channels' || (options.heads && g.kind === 'heads')));
+  let groups = prunable;
+  if (options.groups) {
+    const unknown = options.groups.filter((id) => !prunable.some((g) => g.id === id));
+    if (unknown.length) throw new PruneguardError('E_BAD_ARGUMENT', `not a prunable group: ${unknown.join(', ')} (prunable: ${prunable.map((g) => g.id).slice(0, 8).join(', ')}${prunable.length > 8 ? ', ...' : ''})`);
+    groups = prunable.filter((g) => options.groups!.includes(g.id));
+  }
+  const cache = typeof options.cache === 'string' ? fileCache(options.cache) : options.cache ?? memoryCache();
+  const digests = { model: modelDigest(model), data: dataDigest(set) };
+  const key = (group: string, ratio: number) => cacheKey({ ...digests, group, ratio, criterion, metric, seed });
+  const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
+
+  const variants: Variant[] = [];
+  for (const g of groups) {
+    const scores = channelScores(g, criterion, read, seed);
+    for (const ratio of ratios) {
+      const v: Variant = { group: g, ratio, remove: lowest(scores, removeCount(g, ratio)), key: key(g.id, ratio) };
+      v.metric = cache.get(v.key);
+      variants.push(v);
+    }
+  }
+  let dense = cache.get(key('<dense>', 0));
+  const pending = variants.filter((v) => v.metric === undefined && v.remove.length > 0);
+  const fallback = new Map<string, string>();
+  let done = 0;
+  const progress = (v: Variant, cached: boolean) => options.onProgress?.({ done: ++done, total: variants.length, group: v.group.id, ratio: v.ratio, cached });
+  for (const v of variants) if (!pending.includes(v)) progress(v, v.metric !== undefined);
+
+  if (pending.length > 0 || dense === undefined) {
+    const gated = gateModel(analysis, [...new Set(pending.map((v) => v.group))]);
+    for (const u of gated.ungated) fallback.set(u.group, u.reason);
+    const data = prepareData(set, batchSize);
+    const session = await createOrtSession(saveModel(gated.model), options.threads);
+    try {
+      const outputName = options.outputName ?? session.outputNames[0];
+      if (!session.outputNames.includes(outputName)) throw new PruneguardError('E_BAD_ARGUMENT', `no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
+      const ones: Record<string, OrtTensor> = {};
+      const gateTensor = (gate: Gate, removed: readonly number[]) => new OrtTensorCtor(gate.dtype, gateValues(gate, removed), gate.dims);
+      for (const list of gated.gates.values()) for (const gate of list) ones[gate.input] ??= gateTensor(gate, []);
+      const denseResult = await runPrepared(session, data, outputName, ones, set.source);
+      dense = score(denseResult, metric);
+      cache.set(key('<dense>', 0), dense);
+      for (const v of pending) {
+        const gates = gated.gates.get(v.group.id);
+        let result;
+        if (gates) {
+          const feeds = { ...ones };
+          for (const gate of gates) feeds[gate.input] = gateTensor(gate, v.remove);
+          result = await runPrepared(session, data, outputName, feeds, set.source);
+        } else {
+          result = await runPruned(model, v, data, outputName, options.threads, set.source);
+        }
+        v.metric = score(result, metric, denseResult);
+        cache.set(v.key, v.metric);
+        progress(v, false);
+      }
+    } finally {
+      await session.release();
+    }
+  }
+  // Groups evaluated by real pruning in an earlier (cached) run keep their flag.
+  for (const g of groups) {
+    const refusal = gateRefusal(g);
+    if (refusal && !fallback.has(g.id)) fallback.set(g.id, refusal);
+  }
+
+  const facts = groupFacts(analysis);
+  const entries: SensitivityEntry[] = groups.map((g) => {
+    const drops = variants.filter((v) => v.group === g).map((v) => {
+      const m = v.remove.length ? v.metric! : dense!;
+      return { ratio: v.ratio, removed: v.remove.length, metric: m, drop: dense! - m };
+    });
+    const sensitivity = drops.reduce((s, d) => s + d.drop, 0) / drops.length;
+    const f = facts(g);
+    return {
+      group: g.id, sensitivity, probeRatio: ratios[ratios.length - 1],
+      params: f.params, depth: f.depth, kind: f.kind, classifier: f.classifier, channels: g.channels,
+      drops, dense: dense!, pruned: drops[drops.length - 1].metric,
+      evaluation: fallback.has(g.id) ? 'pruned' : 'gated',
+      ...(fallback.has(g.id) ? { fallbackReason: fallback.get(g.id) } : {}),
+    } satisfies SensitivityEntry;
+  });
+  entries.sort((a, b) => b.sensitivity - a.sensitivity || a.depth - b.depth || a.group.localeCompare(b.group));
+  return { metric, entries, dense, criterion, ratios, examples: set.count, modelDigest: digests.model, dataDigest: digests.data };
+}
+
+/** The fallback: a real pruned model and a session of its own. */
+async function runPruned(model: Model, v: Variant, data: ReturnType<typeof prepareData>, outputName: string, threads: number | undefined, source: string) {
+  const plan: Plan = v.group.kind === 'heads'
+    ? { version: 1, heads: [{ attention: v.group.id, remove: v.remove }] }
+    : { version: 1, channels: [{ group: v.group.id, indices: v.remove }] };
+  const session = await createOrtSession(saveModel(prune(model, plan).model), threads);
+  try {
+    return await runPrepared(session, data, outputName, {}, `${source} (${v.group.id} pruned)`);
+  } finally {
+    await session.release();
+  }
+}
