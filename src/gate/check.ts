@@ -37,7 +37,8 @@ import { validateConfig } from './config-schema.js';
 import { budgetGate, freshnessOutcome, latencyOutcome, sliceDefs, sliceGates } from './gate-measured.js';
 import { structuralGates } from './gate-structural.js';
 import { verdicts, type GateOutcome, type ModeVerdict } from './outcome.js';
-import { measureProfile, planRatios, type ProfileOptions } from './profile.js';
+import { planRatios } from './profile.js';
+import { sensitivity as measureSensitivity, type SensitivityOptions } from '../analysis/sensitivity.js';
 
 export interface CheckInput {
   dense: Model;
@@ -50,8 +51,8 @@ export interface CheckInput {
   floatModel?: Model;
   /** A sensitivity profile measured on the dense model (skips measuring one). */
   profile?: SensitivityProfile;
-  /** Measures the profile when none is given (default: measureProfile, one pruned model per group). */
-  sensitivity?: (dense: Model, data: EvalSet, options: ProfileOptions) => Promise<SensitivityProfile>;
+  /** Measures the profile when none is given (default: the sensitivity sweep of src/analysis/sensitivity.ts). */
+  sensitivity?: (dense: Model, data: EvalSet, options: SensitivityOptions) => Promise<SensitivityProfile>;
 }
 
 export interface CheckMeasurements {
@@ -117,7 +118,7 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
     if (Object.keys(ratios).length) {
       const metric = config.metric ?? (d.labels ? 'accuracy' : 'agreement');
       const b = { ...DEFAULTS.budget, ...config.budget };
-      const profile = input.profile ?? (await timed('sensitivity', () => (input.sensitivity ?? measureProfile)(dense, set, { probeRatio: b.probeRatio, metric, ...opts, denseResult: d })));
+      const profile = input.profile ?? (await timed('sensitivity', () => (input.sensitivity ?? measureSensitivity)(dense, set, { ratios: [b.probeRatio], metric, heads: true, ...(opts.outputName ? { outputName: opts.outputName } : {}) })));
       outcomes.push(budgetGate({ profile, ratios, config }));
       measurements.budget = { profile, ratios };
     } else {
