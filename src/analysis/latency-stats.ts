@@ -3,6 +3,7 @@
  * seeded bootstrap confidence interval of the ratio of medians (the speedup).
  * Medians, because timing noise is one-sided (preemption, page faults).
  */
+import { mulberry32 } from '../util/random.js';
 import { PruneguardError } from '../errors.js';
 
 /** Linear-interpolated quantile (numpy's default) of an already sorted array. */
@@ -38,17 +39,8 @@ export function sampleStats(samples: readonly number[]): SampleStats {
   return { samples: [...samples], median: med, iqr: quantileSorted(s, 0.75) - quantileSorted(s, 0.25), mad: quantileSorted(dev, 0.5), min: s[0] };
 }
 
-/** mulberry32: a small seeded PRNG, so the same samples and seed give the same interval. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so the same samples and seed give the same interval. */
+export const seededRandom = mulberry32;
 
 export interface RatioInterval {
   /** median(numerator) / median(denominator) on the samples themselves. */

@@ -3,6 +3,7 @@
  * every stored member of its group (the producer's filter, BN parameters and each
  * consumer's input slice count together), or seeded random scores.
  */
+import { mulberry32 } from '../util/random.js';
 import { numel, toFloat32 } from '../ir/tensor.js';
 import type { Tensor } from '../ir/types.js';
 import type { Group } from './groups.js';
@@ -26,17 +27,8 @@ export function axisNorms(t: Tensor, axis: number, p: 1 | 2): Float64Array {
   return out;
 }
 
-/** mulberry32: small, seeded, reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random scores (the `random` criterion). */
+export const rng = mulberry32;
 
 /**
  * Scores per channel of the group (higher = more important). Throws a message

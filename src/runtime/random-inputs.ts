@@ -3,6 +3,7 @@
  * own stream seeded by (seed, input name), so adding an input never changes
  * the values of the others.
  */
+import { namedStream } from '../util/random.js';
 import { PruneguardError } from '../errors.js';
 import { allocate, floatToBfloat, floatToHalf, numel } from '../ir/tensor.js';
 import type { Dim, Model, Tensor, ValueInfo } from '../ir/types.js';
@@ -86,16 +87,5 @@ function fill(spec: ValueInfo, dims: number[], next: () => number, lo: number, h
   return { dtype, dims, data: data as unknown as Tensor['data'] };
 }
 
-/** mulberry32 seeded by seed and an FNV-1a hash of the input name. */
-function rng(seed: number, name: string): () => number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  let a = (h ^ Math.imul(seed | 0, 0x9e3779b1)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** One seeded stream per input: adding an input never changes the values of the others. */
+const rng = namedStream;
