@@ -1,5 +1,6 @@
 /** The command table: one line per command, one file per command. */
 import type { Command } from '../command.js';
+import { breakeven } from './breakeven.js';
 import { checkCommand } from './check.js';
 import { inspect } from './inspect.js';
 import { pruneCommand } from './prune.js';
@@ -10,4 +11,4 @@ import { scenariosCommand } from './scenarios.js';
 import { selftest } from './selftest.js';
 import { sensitivityCommand } from './sensitivity.js';
 
-export const COMMANDS: readonly Command[] = [inspect, pruneCommand, checkCommand, sensitivityCommand, selftest, runCommand, scenariosCommand, scenarioCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [inspect, pruneCommand, checkCommand, sensitivityCommand, selftest, runCommand, scenariosCommand, scenarioCommand, reportCommand, breakeven];
