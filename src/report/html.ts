@@ -3,6 +3,9 @@
  * charts, no scripts, no external assets (renders offline, e.g. as a CI
  * artifact). Sections per failure mode; scenario plots (sensitivity profile,
  * slice metrics dense vs pruned, latency vs batch size) beside their verdicts.
+ * One tiny inline script only marks, after layout, how many charts have a
+ * non-empty bounding box (the headless-browser test reads it); the page needs
+ * no script to display.
  */
 import type { ModeReport, Report, ScenarioLine } from './model.js';
 import { chart, esc } from './svg.js';
@@ -57,6 +60,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding
 <table><tr><th>failure mode</th><th>status</th><th>scenarios</th><th>cases</th><th>faults caught</th><th>coverage</th></tr>${summary}</table>
 ${r.failureModes.map(mode).join('\n')}
 <footer><p id="report-complete">Report complete.</p></footer>
+<script>document.documentElement.dataset.chartsRendered=String([...document.querySelectorAll('svg')].filter(function(s){var b=s.getBBox();return b.width>0&&b.height>0;}).length);</script>
 </body></html>
 `;
 }
