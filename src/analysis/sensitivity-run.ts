@@ -30,17 +30,25 @@ export function prepareData(set: EvalSet, batchSize: number): PreparedData {
   return { count: set.count, labels: set.labels, batches };
 }
 
-/** Runs every batch with `extra` feeds added and returns the outputs in example order. */
-export async function runPrepared(session: InferenceSession, data: PreparedData, outputName: string, extra: Record<string, OrtTensor> = {}, source = 'model'): Promise<Evaluated> {
+/** Per-batch feeds: the batch's data tensors, plus whatever the variant adds. */
+export type FeedsOf = (batch: number, data: Record<string, OrtTensor>) => Record<string, OrtTensor>;
+
+/**
+ * Runs every batch and returns the outputs in example order; `keep` names more
+ * outputs to return per batch (the dense pass keeps the cut values for suffixes).
+ */
+export async function runPrepared(session: InferenceSession, data: PreparedData, outputName: string, feedsOf: FeedsOf, source = 'model', keep: readonly string[] = []): Promise<{ result: Evaluated; kept: Record<string, OrtTensor>[] }> {
   let outputs: Float32Array | undefined;
   let width = 0;
-  for (const b of data.batches) {
+  const kept: Record<string, OrtTensor>[] = [];
+  for (const [i, b] of data.batches.entries()) {
     let result: Record<string, OrtTensor>;
     try {
-      result = await session.run({ ...b.feeds, ...extra }, [outputName]);
+      result = await session.run(feedsOf(i, b.feeds), [outputName, ...keep]);
     } catch (e) {
       throw wrapRuntimeError(e, `${source}: onnxruntime failed during the sensitivity sweep`);
     }
+    if (keep.length) kept.push(Object.fromEntries(keep.map((k) => [k, result[k]])));
     const t = result[outputName];
     const n = b.indices.length;
     if (t.dims[0] !== n) throw new PruneguardError('E_RUNTIME', `${source}: output '${outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`);
@@ -51,7 +59,7 @@ export async function runPrepared(session: InferenceSession, data: PreparedData,
     for (let r = 0; r < n; r++) outputs.set(values.subarray(r * w, (r + 1) * w), b.indices[r] * w);
   }
   outputs ??= new Float32Array(0);
-  return { count: data.count, width, outputs, predictions: predictionsOf(outputs, data.count, width), labels: data.labels };
+  return { result: { count: data.count, width, outputs, predictions: predictionsOf(outputs, data.count, width), labels: data.labels }, kept };
 }
 
 export type SweepMetric = 'accuracy' | 'agreement';

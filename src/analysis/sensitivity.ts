@@ -9,25 +9,22 @@
  * const profile = await sensitivity(model, set, { ratios: [0.2, 0.4] });
  * const plan = allocateBudget(profile, 0.3);
  */
-import type { Tensor as OrtTensor } from 'onnxruntime-node';
-import { Tensor as OrtTensorCtor } from 'onnxruntime-node';
 import type { EvalSet } from '../data/eval-set.js';
 import { bindEvalSet } from '../data/validate.js';
 import { PruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
 import type { Model } from '../ir/types.js';
-import { saveModel } from '../onnx/save.js';
 import { analyzeGroups, type Group } from '../prune/groups.js';
 import { channelScores, lowest } from '../prune/importance.js';
-import type { Criterion, Plan } from '../prune/plan.js';
+import type { Criterion } from '../prune/plan.js';
 import { keepCount } from '../prune/plan-resolve.js';
-import { prune } from '../prune/prune.js';
 import { modelDigest } from './quantize/digest.js';
 import type { SensitivityEntry, SensitivityProfile } from './profile.js';
 import { groupFacts } from './profile-build.js';
 import { cacheKey, dataDigest, fileCache, memoryCache, type SensitivityCache } from './sensitivity-cache.js';
-import { gateModel, gateRefusal, gateValues, type Gate } from './sensitivity-gates.js';
-import { createOrtSession, prepareData, runPrepared, score, type SweepMetric } from './sensitivity-run.js';
+import { gateRefusal } from './sensitivity-gates.js';
+import type { SweepMetric } from './sensitivity-run.js';
+import { runSweep } from './sensitivity-sweep.js';
 
 export interface SensitivityProgress {
   done: number;
@@ -59,6 +56,12 @@ export interface SensitivityOptions {
   outputName?: string;
   /** onnxruntime intra-op threads (default 1). */
   threads?: number;
+  /**
+   * Reuse the dense pass's activations upstream of each group's gates and run
+   * only the downstream part per variant (default true; false runs every
+   * variant as a full forward pass on the gated session).
+   */
+  suffix?: boolean;
 }
 
 interface Variant { group: Group; ratio: number; remove: number[]; key: string; metric?: number }
@@ -117,36 +120,12 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
   for (const v of variants) if (!pending.includes(v)) progress(v, v.metric !== undefined);
 
   if (pending.length > 0 || dense === undefined) {
-    const gated = gateModel(analysis, [...new Set(pending.map((v) => v.group))]);
-    for (const u of gated.ungated) fallback.set(u.group, u.reason);
-    const data = prepareData(set, batchSize);
-    const session = await createOrtSession(saveModel(gated.model), options.threads);
-    try {
-      const outputName = options.outputName ?? session.outputNames[0];
-      if (!session.outputNames.includes(outputName)) throw new PruneguardError('E_BAD_ARGUMENT', `no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
-      const ones: Record<string, OrtTensor> = {};
-      const gateTensor = (gate: Gate, removed: readonly number[]) => new OrtTensorCtor(gate.dtype, gateValues(gate, removed), gate.dims);
-      for (const list of gated.gates.values()) for (const gate of list) ones[gate.input] ??= gateTensor(gate, []);
-      const denseResult = await runPrepared(session, data, outputName, ones, set.source);
-      dense = score(denseResult, metric);
-      cache.set(key('<dense>', 0), dense);
-      for (const v of pending) {
-        const gates = gated.gates.get(v.group.id);
-        let result;
-        if (gates) {
-          const feeds = { ...ones };
-          for (const gate of gates) feeds[gate.input] = gateTensor(gate, v.remove);
-          result = await runPrepared(session, data, outputName, feeds, set.source);
-        } else {
-          result = await runPruned(model, v, data, outputName, options.threads, set.source);
-        }
-        v.metric = score(result, metric, denseResult);
-        cache.set(v.key, v.metric);
-        progress(v, false);
-      }
-    } finally {
-      await session.release();
-    }
+    const outcome = await runSweep(model, analysis, set, pending, { metric, batchSize, threads: options.threads, outputName: options.outputName, suffix: options.suffix, onDense: (m) => cache.set(key('<dense>', 0), m) }, (v) => {
+      cache.set((v as Variant).key, v.metric!);
+      progress(v as Variant, false);
+    });
+    dense = outcome.dense;
+    for (const [g, why] of outcome.fallback) fallback.set(g, why);
   }
   // Groups evaluated by real pruning in an earlier (cached) run keep their flag.
   for (const g of groups) {
@@ -172,17 +151,4 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
   });
   entries.sort((a, b) => b.sensitivity - a.sensitivity || a.depth - b.depth || a.group.localeCompare(b.group));
   return { metric, entries, dense, criterion, ratios, examples: set.count, modelDigest: digests.model, dataDigest: digests.data };
-}
-
-/** The fallback: a real pruned model and a session of its own. */
-async function runPruned(model: Model, v: Variant, data: ReturnType<typeof prepareData>, outputName: string, threads: number | undefined, source: string) {
-  const plan: Plan = v.group.kind === 'heads'
-    ? { version: 1, heads: [{ attention: v.group.id, remove: v.remove }] }
-    : { version: 1, channels: [{ group: v.group.id, indices: v.remove }] };
-  const session = await createOrtSession(saveModel(prune(model, plan).model), threads);
-  try {
-    return await runPrepared(session, data, outputName, {}, `${source} (${v.group.id} pruned)`);
-  } finally {
-    await session.release();
-  }
 }
