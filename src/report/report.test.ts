@@ -3,7 +3,7 @@
  * merge of shard parts, and the HTML rendered in a real headless chromium.
  * In CI (CI=1) a missing chromium fails loudly instead of skipping.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { buildReport } from './model.js';
 import { makePart, type ReportPart } from './part.js';
 import { renderMarkdown } from './markdown.js';
 import { writeReport } from './write.js';
+import { main } from '../cli/main.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 let results: ScenarioResult[] = [];
@@ -55,6 +56,23 @@ describe('report', () => {
     expect(() => mergeParts([part('1/2', results), part('2/2', [results[1]], { properties: [] })])).toThrow("scenario 'missing-projection-update' appears in more than one part");
     expect(() => mergeParts([part('1/2', [results[0]]), { ...part('2/2', [results[1]]), versions: { ...versions(), pruneguard: '9.9.9' } }])).toThrow('different versions');
     expect(() => mergeParts([])).toThrow('no report parts');
+  });
+
+  it('`pruneguard report --merge` writes one report from shard parts', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'pg-merge-'));
+    const files = [part('1/2', [results[0]]), part('2/2', [results[1]])].map((p, i) => {
+      const f = join(tmp, `part-${i + 1}.json`);
+      writeFileSync(f, JSON.stringify(p));
+      return f;
+    });
+    const out: string[] = [];
+    const code = await main(['report', '--merge', ...files, '--out', join(tmp, 'reports'), '--root', tmp], { out: (t) => void out.push(t), err: (t) => void out.push(t) });
+    expect(code).toBe(0);
+    const json = JSON.parse(readFileSync(join(tmp, 'reports/report.json'), 'utf8'));
+    expect(json.shards).toEqual(['1/2', '2/2']);
+    expect(json.totals.scenarios).toBe(2);
+    expect(out.join('\n')).toContain('shape-mismatch');
+    expect(await main(['report', '--merge', join(tmp, 'nope.json'), '--root', tmp], { out: () => {}, err: () => {} })).toBe(2);
   });
 
   it('replaces a report folder atomically; a failed write leaves the previous report', () => {

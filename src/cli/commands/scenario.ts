@@ -6,6 +6,10 @@ import { faultById, FAULTS } from '../../prune/faults/index.js';
 import { blankScenario, counterexampleScenario, importsFor, writeScenario, type ScaffoldTarget } from '../../scenarios/scaffold.js';
 import { EXIT, type Command } from '../command.js';
 
+export function scaffoldTarget(root: string, slug: string): ScaffoldTarget {
+  return { dir: join(root, 'scenarios'), slug, from: importsFor(root) };
+}
+
 /** Replays a self-test counterexample (fault, seed, path) and saves it as scenarios/<slug>.scenario.ts. */
 export async function saveCounterexampleScenario(target: ScaffoldTarget, faultId: string, seed: number, path: string): Promise<string> {
   const fault = faultById(faultId);
@@ -36,7 +40,7 @@ Exit codes: 0 written, 2 bad input or the file exists.`,
     const [verb, slug, ...extra] = positionals;
     if (verb !== 'new' || !slug || extra.length) throw new PruneguardError('E_BAD_ARGUMENT', 'usage: pruneguard scenario new <slug> (see pruneguard scenario --help)');
     const root = resolve(String(values.root ?? '.'));
-    const target: ScaffoldTarget = { dir: join(root, 'scenarios'), slug, from: importsFor(root) };
+    const target = scaffoldTarget(root, slug);
     let file: string;
     if (values.fault !== undefined || values.seed !== undefined || values.path !== undefined) {
       const seed = Number(values.seed);

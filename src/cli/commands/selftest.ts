@@ -4,6 +4,7 @@ import { runSelftest, type FaultResult } from '../../check/selftest.js';
 import { PruneguardError } from '../../errors.js';
 import { FAULTS } from '../../prune/faults/index.js';
 import { EXIT, type Command } from '../command.js';
+import { saveCounterexampleScenario, scaffoldTarget } from './scenario.js';
 
 function int(name: string, raw: unknown, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -20,12 +21,13 @@ function row(r: FaultResult): string {
 export const selftest: Command = {
   name: 'selftest',
   summary: 'prove the invariants find every known pruning bug (fault injectors) and shrink it',
-  help: `Usage: pruneguard selftest [--json] [--runs N] [--seed S] [--fault ID [--path P]] [--verbose]
+  help: `Usage: pruneguard selftest [--json] [--runs N] [--seed S] [--fault ID [--path P] [--save-scenario SLUG]] [--verbose]
 
 Runs every fault injector (a deliberately wrong pruner reproducing a real bug)
 against generated graphs and plans, and reports per fault: caught or not, the
 number of generated cases until the first catch, and the size of the shrunk
-counterexample. --fault with --seed/--path replays one counterexample.
+counterexample. --fault with --seed/--path replays one counterexample;
+--save-scenario SLUG saves it as scenarios/SLUG.scenario.ts (a regression scenario).
 
 Faults: ${FAULTS.map((f) => f.id).join(', ')}
 
@@ -37,6 +39,7 @@ Exit codes: 0 every fault caught by its failure mode's invariants, 1 a fault mis
     fault: { type: 'string' },
     path: { type: 'string' },
     verbose: { type: 'boolean' },
+    'save-scenario': { type: 'string' },
   },
   async run({ values }, io) {
     const faults = values.fault ? FAULTS.filter((f) => f.id === values.fault) : FAULTS;
@@ -49,6 +52,11 @@ Exit codes: 0 every fault caught by its failure mode's invariants, 1 a fault mis
       onResult: values.json ? undefined : (r) => io.out(row(r)),
     });
     const ok = results.every((r) => r.caught && r.caughtByExpected);
+    if (values['save-scenario'] !== undefined) {
+      const cx = results.length === 1 ? results[0].counterexample : undefined;
+      if (!cx) throw new PruneguardError('E_BAD_ARGUMENT', '--save-scenario needs one --fault whose run fails (use the replay command a failing run printed)');
+      io.err(`wrote ${await saveCounterexampleScenario(scaffoldTarget(process.cwd(), String(values['save-scenario'])), cx.property.replace(/^fault (.*) is caught$/, '$1'), cx.seed, cx.path)}`);
+    }
     if (values.json) {
       io.out(JSON.stringify({ runs, seed, ok, faults: results.map(({ counterexample, ...r }) => ({ ...r, replay: counterexample?.replay })) }, null, 2));
     } else {
