@@ -66,6 +66,14 @@ export function cacheKey(p: CacheKeyParts): string {
   return [p.model, p.data, p.group, String(p.ratio), criterion, p.metric].join('|');
 }
 
+/**
+ * A digest of the whole serialized model: graph, weights and every attribute
+ * (a stride or a Constant's value changes what is measured, so it changes the key).
+ */
+export function modelBytesDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+}
+
 /** A digest of what an evaluation set feeds and scores: inputs, labels, lengths. */
 export function dataDigest(set: EvalSet): string {
   const h = createHash('sha256');

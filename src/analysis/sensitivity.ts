@@ -18,10 +18,10 @@ import { analyzeGroups, type Group } from '../prune/groups.js';
 import { channelScores, lowest } from '../prune/importance.js';
 import type { Criterion } from '../prune/plan.js';
 import { keepCount } from '../prune/plan-resolve.js';
-import { modelDigest } from './quantize/digest.js';
+import { saveModel } from '../onnx/save.js';
 import type { SensitivityEntry, SensitivityProfile } from './profile.js';
 import { groupFacts } from './profile-build.js';
-import { cacheKey, dataDigest, fileCache, memoryCache, type SensitivityCache } from './sensitivity-cache.js';
+import { cacheKey, dataDigest, fileCache, memoryCache, modelBytesDigest, type SensitivityCache } from './sensitivity-cache.js';
 import { gateRefusal } from './sensitivity-gates.js';
 import type { SweepMetric } from './sensitivity-run.js';
 import { runSweep } from './sensitivity-sweep.js';
@@ -99,7 +99,7 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
     groups = prunable.filter((g) => options.groups!.includes(g.id));
   }
   const cache = typeof options.cache === 'string' ? fileCache(options.cache) : options.cache ?? memoryCache();
-  const digests = { model: modelDigest(model), data: dataDigest(set) };
+  const digests = { model: modelBytesDigest(saveModel(model)), data: dataDigest(set) };
   const key = (group: string, ratio: number) => cacheKey({ ...digests, group, ratio, criterion, metric, seed });
   const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
 

@@ -17,6 +17,8 @@ export interface BarChartSpec {
   bars: readonly Bar[];
   /** 'desc' (default): largest first; 'none': as given. */
   sort?: 'desc' | 'none';
+  /** What the bar colours mean, drawn under the title. */
+  legend?: readonly { name: string; color: string }[];
   width?: number;
 }
 
@@ -31,13 +33,18 @@ export function horizontalBarChart(spec: BarChartSpec): string {
   const rowH = 22;
   const left = Math.min(width * 0.45, Math.max(60, ...bars.map((b) => textWidth(b.label))) + 16);
   const right = 90;
-  const top = 40;
+  const top = spec.legend?.length ? 58 : 40;
   const plotH = Math.max(1, bars.length) * rowH;
   const height = top + plotH + 56;
   const values = bars.map((b) => b.value).filter(Number.isFinite);
   const ticks = niceTicks(Math.min(0, ...values), Math.max(0, ...values));
   const x = scale(ticks[0], ticks[ticks.length - 1], left, width - right);
   const body: string[] = [];
+  let lx = left;
+  for (const l of spec.legend ?? []) {
+    body.push(`<rect x="${lx}" y="35" width="10" height="10" fill="${l.color}"/>`, `<text x="${lx + 14}" y="44">${esc(l.name)}</text>`);
+    lx += 24 + textWidth(l.name);
+  }
   for (const t of ticks) {
     body.push(`<line x1="${x(t)}" y1="${top}" x2="${x(t)}" y2="${top + plotH}" stroke="#e0e0e0"/>`);
     body.push(`<text x="${x(t)}" y="${top + plotH + 16}" text-anchor="middle" fill="#444">${fmt(t)}</text>`);

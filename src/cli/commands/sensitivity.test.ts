@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeNpz } from '../../data/npz.js';
 import { fromNumbers } from '../../ir/tensor.js';
 import { main } from '../main.js';
+import { progressBar } from './sensitivity-progress.js';
 
 const root = join(import.meta.dirname, '../../..');
 const model = join(root, 'fixtures/models/digits_cnn_op17.onnx');
@@ -59,5 +60,24 @@ describe.skipIf(!existsSync(model) || !existsSync(data))('pruneguard sensitivity
       expect(c.err[0]).not.toContain('\n');
       expect(c.err[0]).toMatch(message);
     }
+  });
+});
+
+describe('progress bar', () => {
+  it('draws on a terminal, clears at the end, and stays silent on a pipe', () => {
+    const written: string[] = [];
+    const tty = { isTTY: true, columns: 80, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const bar = progressBar(tty, 10);
+    bar.update({ done: 1, total: 4, group: 'conv1', ratio: 0.2, cached: true });
+    bar.update({ done: 4, total: 4, group: 'fc1', ratio: 0.2, cached: false });
+    bar.done();
+    expect(written[0]).toMatch(/\[###-------\] 1\/4 conv1 @0\.2 · 1 cached/);
+    expect(written[1]).toMatch(/\[##########\] 4\/4 fc1/);
+    expect(written.at(-1)).toBe('\r\x1b[2K');
+    const piped: string[] = [];
+    const pipe = progressBar({ isTTY: false, write: (s: string) => piped.push(s) } as unknown as NodeJS.WriteStream);
+    pipe.update({ done: 1, total: 1, group: 'g', ratio: 0.2, cached: false });
+    pipe.done();
+    expect(piped).toEqual([]);
   });
 });
