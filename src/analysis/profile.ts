@@ -56,6 +56,12 @@ export interface SensitivityProfile {
   criterion?: string;
   ratios?: number[];
   examples?: number;
+  /**
+   * Parameters of the whole model. Entries' `params` are first-order (a tensor
+   * sliced by two groups, e.g. a Gemm weight by its rows' and its columns'
+   * groups, counts in both), so their sum can exceed this.
+   */
+  totalParams?: number;
   /** Digests of the model and evaluation data the profile was measured on. */
   modelDigest?: string;
   dataDigest?: string;

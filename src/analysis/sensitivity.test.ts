@@ -13,6 +13,7 @@ import { allocateBudget } from './budget.js';
 import type { SensitivityProfile } from './profile.js';
 import { sensitivity, type SensitivityProgress } from './sensitivity.js';
 import { formatProfile } from './sensitivity-format.js';
+import { planForTarget } from './sensitivity-plan.js';
 
 const root = join(import.meta.dirname, '../..');
 const digitsModel = join(root, 'fixtures/models/digits_cnn_op17.onnx');
@@ -63,6 +64,13 @@ describe.skipIf(!haveDigits)('sensitivity on the digits CNN with its real evalua
     const allocation = allocateBudget(profile, 0.3);
     console.log('allocation for 30%:', allocation.ratios, `removes ${(allocation.removedShare * 100).toFixed(1)}%`);
     expect(monotoneSensitivityBudget({ profile, ratios: allocation.ratios, target: 0.3 })).toEqual([]);
+    // The same 30% of the *model's* parameters, measured by pruning the plan (first-order counts overlap).
+    const exact = planForTarget(model, profile, 0.3);
+    console.log('plan for 30% of the model:', exact.allocation.ratios, `removes ${(exact.removed * 100).toFixed(1)}%`);
+    expect(exact.removed).toBeGreaterThanOrEqual(0.3);
+    expect(exact.removed).toBeLessThan(0.34);
+    expect(monotoneSensitivityBudget({ profile, ratios: exact.allocation.ratios })).toEqual([]);
+    expect(() => planForTarget(model, profile, 0.9)).toThrow(/cannot remove 90\.0% of the model's parameters: at most/);
     const early = profile.entries.filter((x) => x.depth < 1 / 3).map((x) => x.group);
     const greedy = Object.fromEntries(profile.entries.map((x) => [x.group, early.includes(x.group) ? 0.45 : 0.1]));
     const findings = monotoneSensitivityBudget({ profile, ratios: greedy, target: 0.3 });

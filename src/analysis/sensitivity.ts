@@ -17,6 +17,7 @@ import type { Model } from '../ir/types.js';
 import { analyzeGroups, type Group } from '../prune/groups.js';
 import { channelScores, lowest } from '../prune/importance.js';
 import type { Criterion } from '../prune/plan.js';
+import { countParams } from '../prune/params.js';
 import { keepCount } from '../prune/plan-resolve.js';
 import { saveModel } from '../onnx/save.js';
 import type { SensitivityEntry, SensitivityProfile } from './profile.js';
@@ -150,5 +151,5 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
     } satisfies SensitivityEntry;
   });
   entries.sort((a, b) => b.sensitivity - a.sensitivity || a.depth - b.depth || a.group.localeCompare(b.group));
-  return { metric, entries, dense, criterion, ratios, examples: set.count, modelDigest: digests.model, dataDigest: digests.data };
+  return { metric, entries, dense, criterion, ratios, examples: set.count, totalParams: countParams(model), modelDigest: digests.model, dataDigest: digests.data };
 }

@@ -1,9 +1,9 @@
 /** `pruneguard sensitivity MODEL.onnx --data EVAL.npz`: per-group sensitivity on real data, a plot, a budgeted plan. */
 import { existsSync } from 'node:fs';
-import { allocateBudget } from '../../analysis/budget.js';
 import type { SensitivityProfile } from '../../analysis/profile.js';
 import { sensitivity } from '../../analysis/sensitivity.js';
 import { formatProfile } from '../../analysis/sensitivity-format.js';
+import { planForTarget } from '../../analysis/sensitivity-plan.js';
 import { loadEvalSet } from '../../data/load.js';
 import { feedInputs } from '../../data/validate.js';
 import { PruneguardError } from '../../errors.js';
@@ -31,15 +31,6 @@ function parseTarget(raw: string): number {
   return t;
 }
 
-/** The plan the `prune` command accepts: each group at its allocated ratio, by the sweep's criterion. */
-export function planFromRatios(profile: SensitivityProfile, ratios: Record<string, number>, criterion: Criterion): Plan {
-  const kind = new Map(profile.entries.map((e) => [e.group, e.kind]));
-  const chosen = Object.entries(ratios).filter(([, r]) => r > 0).sort(([a], [b]) => a.localeCompare(b));
-  const channels = chosen.filter(([g]) => kind.get(g) !== 'attention').map(([group, ratio]) => ({ group, ratio, criterion }));
-  const heads = chosen.filter(([g]) => kind.get(g) === 'attention').map(([attention, ratio]) => ({ attention, ratio, criterion }));
-  return { version: 1, ...(channels.length ? { channels } : {}), ...(heads.length ? { heads } : {}) };
-}
-
 export const sensitivityCommand: Command = {
   name: 'sensitivity',
   summary: 'measure how much each prunable group costs on real data; plot it; allocate a budget',
@@ -60,7 +51,7 @@ Options:
   --heads               also probe attention units, a ratio of their heads at a time
   --json OUT.json       write the profile as JSON
   --plot OUT.svg        write the profile as a bar chart (SVG)
-  --target T            allocate per-group ratios removing T of the profiled parameters (monotone, capped)
+  --target T            allocate per-group ratios removing T of the model's parameters (monotone, capped)
   --plan-out PLAN.json  with --target: write the plan (accepted by \`pruneguard prune --plan\`)
   --cache FILE          reuse and extend measured results (an interrupted sweep resumes)
   --force               overwrite existing --json/--plot/--plan-out files
@@ -108,11 +99,12 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     const lines = [formatProfile(profile)];
     let plan: Plan | undefined;
     if (target !== undefined) {
-      const allocation = allocateBudget(profile, target);
-      plan = planFromRatios(profile, allocation.ratios, criterion);
-      const findings = monotoneSensitivityBudget({ profile, ratios: allocation.ratios, target });
-      lines.push('', `budget: remove ${(target * 100).toFixed(1)}% of profiled parameters → ${(allocation.removedShare * 100).toFixed(1)}% allocated (monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`);
-      for (const [g, r] of Object.entries(allocation.ratios)) lines.push(`  ${g}: ${r}`);
+      const found = planForTarget(model, profile, target, criterion);
+      plan = found.plan;
+      const findings = monotoneSensitivityBudget({ profile, ratios: found.allocation.ratios });
+      lines.push('', `budget: ${(target * 100).toFixed(1)}% of the model's parameters → the plan removes ${(found.removed * 100).toFixed(1)}% (measured by pruning; monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`);
+      for (const [g, r] of Object.entries(found.allocation.ratios)) lines.push(`  ${g}: ${r}`);
+      for (const f of findings) lines.push(`  ! ${f.message}`);
       if (planOut) { writeFileAtomic(planOut, `${JSON.stringify(plan, null, 2)}\n`); lines.push(`plan written to ${planOut}`); }
     }
     if (values.json) writeFileAtomic(values.json as string, `${JSON.stringify({ model: positionals[0], data, ...profile, ...(plan ? { plan } : {}) }, null, 2)}\n`);
