@@ -72,3 +72,11 @@ export { quantizeQdq, quantizationSites } from './analysis/quantize/qdq.js';
 export { calibrate } from './analysis/quantize/calibrate.js';
 export { calibrationFreshness } from './analysis/quantize/freshness.js';
 export { modelDigest } from './analysis/quantize/digest.js';
+
+// Incident scenarios and reports
+export { defineScenario, type Scenario, type ScenarioSpec, type CheckContext, type MakeContext, type Variant, type Tolerance, type PlotData } from './scenarios/define.js';
+export { runScenario, type ScenarioResult, type VariantResult } from './scenarios/run.js';
+export { discoverScenarios, loadScenario } from './scenarios/discover.js';
+export { goldenOf, stableStringify } from './scenarios/golden.js';
+export { buildReport, type Report } from './report/model.js';
+export { mergeParts } from './report/merge.js';
