@@ -45,6 +45,8 @@ export interface SensitivityEntry {
    * (groups whose removal is not a mask, e.g. LayerNorm-coupled), with why.
    */
   evaluation?: 'gated' | 'pruned';
+  /** Attention units probed head by head: the drop when that head alone is removed. */
+  perHead?: { head: number; metric: number; drop: number }[];
   fallbackReason?: string;
 }
 

@@ -18,5 +18,6 @@ export function formatProfile(profile: SensitivityProfile): string {
   const line = (r: string[]) => r.map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const dense = profile.dense === undefined ? '' : `, dense ${fix(profile.dense)}`;
   const title = `sensitivity (${profile.metric} drop in points${dense}${profile.examples ? `, ${profile.examples} examples` : ''}${profile.criterion ? `, criterion ${profile.criterion}` : ''})`;
-  return [title, line(header), ...rows.map(line)].join('\n');
+  const heads = profile.entries.filter((e) => e.perHead?.length).map((e) => `  ${e.group} heads alone: ${e.perHead!.map((h) => `h${h.head} ${fix(h.drop)}`).join(', ')}`);
+  return [title, line(header), ...rows.map(line), ...(heads.length ? ['', 'drop when one head is removed:', ...heads] : [])].join('\n');
 }

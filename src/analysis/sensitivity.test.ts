@@ -119,3 +119,19 @@ describe('sensitivity without labels, with a group that is not mask-exact', () =
     expect(profile.entries.find((e) => e.group === 'h.0.attn.c_attn.bias#0')).toMatchObject({ kind: 'attention', evaluation: 'gated' });
   });
 });
+
+const longModel = join(root, 'fixtures/models/longrange_transformer_op17.onnx');
+const longData = join(root, 'fixtures/data/longrange_eval.npz');
+
+describe.skipIf(!existsSync(longModel) || !existsSync(longData))('per-head probing on the long-range transformer (length-grouped data)', () => {
+  it('finds the one head that carries the long-range dependency', async () => {
+    const model = loadModelFile(longModel);
+    const set = await loadEvalSet(longData, { inputNames: model.graph.inputs.map((i) => i.name) });
+    const profile = await sensitivity(model, set, { ratios: [0.25], heads: 'each' });
+    console.log(formatProfile(profile));
+    const heads = profile.entries.filter((e) => e.perHead).flatMap((e) => e.perHead!.map((h) => ({ group: e.group, ...h })));
+    const critical = heads.filter((h) => h.drop > 20);
+    expect(critical).toHaveLength(1);
+    expect(heads.filter((h) => h !== critical[0]).every((h) => h.drop < 2)).toBe(true);
+  });
+});

@@ -48,8 +48,11 @@ export interface SensitivityOptions {
   batchSize?: number;
   /** Only these group ids (default: every prunable channel group). */
   groups?: readonly string[];
-  /** Also probe attention units, a ratio of their heads at a time (at least one head). */
-  heads?: boolean;
+  /**
+   * Also probe attention units, a ratio of their heads at a time (at least one
+   * head); 'each' also removes every head alone (entry.perHead).
+   */
+  heads?: boolean | 'each';
   onProgress?: (p: SensitivityProgress) => void;
   /** A cache file path, or a cache object (default: none). */
   cache?: string | SensitivityCache;
@@ -65,7 +68,7 @@ export interface SensitivityOptions {
   suffix?: boolean;
 }
 
-interface Variant { group: Group; ratio: number; remove: number[]; key: string; metric?: number }
+interface Variant { group: Group; ratio: number; remove: number[]; key: string; metric?: number; head?: number }
 
 function checkRatios(ratios: readonly number[]): number[] {
   if (ratios.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'ratios must list at least one ratio');
@@ -112,6 +115,13 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
       v.metric = cache.get(v.key);
       variants.push(v);
     }
+    if (options.heads === 'each' && g.kind === 'heads') {
+      for (let head = 0; head < g.channels; head++) {
+        const v: Variant = { group: g, ratio: 1 / g.channels, remove: [head], head, key: key(`${g.id}@head${head}`, 0) };
+        v.metric = cache.get(v.key);
+        variants.push(v);
+      }
+    }
   }
   let dense = cache.get(key('<dense>', 0));
   const pending = variants.filter((v) => v.metric === undefined && v.remove.length > 0);
@@ -136,16 +146,18 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
 
   const facts = groupFacts(analysis);
   const entries: SensitivityEntry[] = groups.map((g) => {
-    const drops = variants.filter((v) => v.group === g).map((v) => {
+    const drops = variants.filter((v) => v.group === g && v.head === undefined).map((v) => {
       const m = v.remove.length ? v.metric! : dense!;
       return { ratio: v.ratio, removed: v.remove.length, metric: m, drop: dense! - m };
     });
     const sensitivity = drops.reduce((s, d) => s + d.drop, 0) / drops.length;
+    const perHead = variants.filter((v) => v.group === g && v.head !== undefined).map((v) => ({ head: v.head!, metric: v.metric!, drop: dense! - v.metric! }));
     const f = facts(g);
     return {
       group: g.id, sensitivity, probeRatio: ratios[ratios.length - 1],
       params: f.params, depth: f.depth, kind: f.kind, classifier: f.classifier, channels: g.channels,
       drops, dense: dense!, pruned: drops[drops.length - 1].metric,
+      ...(perHead.length ? { perHead } : {}),
       evaluation: fallback.has(g.id) ? 'pruned' : 'gated',
       ...(fallback.has(g.id) ? { fallbackReason: fallback.get(g.id) } : {}),
     } satisfies SensitivityEntry;

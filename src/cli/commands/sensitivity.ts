@@ -35,7 +35,7 @@ export const sensitivityCommand: Command = {
   name: 'sensitivity',
   summary: 'measure how much each prunable group costs on real data; plot it; allocate a budget',
   help: `Usage: pruneguard sensitivity MODEL.onnx --data EVAL.npz [--ratios 0.2,0.4] [--criterion l1|l2|random]
-         [--batch N] [--heads] [--json OUT.json] [--plot OUT.svg] [--target 0.3 --plan-out PLAN.json] [--cache FILE] [--force]
+         [--batch N] [--heads [--per-head]] [--json OUT.json] [--plot OUT.svg] [--target 0.3 --plan-out PLAN.json] [--cache FILE] [--force]
 
 For every prunable channel group, removes each ratio of its channels (lowest
 importance first), evaluates on the data and records the metric drop: top-1
@@ -49,6 +49,7 @@ Options:
   --criterion C         channel importance: l1 (default), l2, random
   --batch N             examples per run (default 1024)
   --heads               also probe attention units, a ratio of their heads at a time
+  --per-head            also remove every head alone and report its drop (implies --heads)
   --json OUT.json       write the profile as JSON
   --plot OUT.svg        write the profile as a bar chart (SVG)
   --target T            allocate per-group ratios removing T of the model's parameters (monotone, capped)
@@ -64,6 +65,7 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     criterion: { type: 'string' },
     batch: { type: 'string' },
     heads: { type: 'boolean' },
+    'per-head': { type: 'boolean' },
     json: { type: 'string' },
     plot: { type: 'string' },
     target: { type: 'string' },
@@ -91,7 +93,7 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     const bar = progressBar();
     let profile: SensitivityProfile;
     try {
-      profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: !!values.heads, cache: values.cache as string | undefined, onProgress: (p) => bar.update(p) });
+      profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: values['per-head'] ? 'each' : !!values.heads, cache: values.cache as string | undefined, onProgress: (p) => bar.update(p) });
     } finally {
       bar.done();
     }
