@@ -39,7 +39,9 @@ const benchmark: Benchmark = {
     const forward = async () => { for (let i = 0; i < passes; i++) for (const b of data.batches) await dense.run(b.feeds, [out]); };
     for (let i = 0; i < 3; i++) await forward();
 
-    const sweeps: number[] = [], bases: number[] = [], fulls: number[] = [];
+    const sweeps: number[] = [], bases: number[] = [], fulls: number[] = [], smalls: number[] = [], smallBases: number[] = [];
+    const small = first.entries.length + 1;
+    const forwardSmall = async () => { for (let i = 0; i < small; i++) for (const b of data.batches) await dense.run(b.feeds, [out]); };
     for (let rep = 0; rep < 9; rep++) {
       let t = performance.now();
       await forward();
@@ -50,6 +52,12 @@ const benchmark: Benchmark = {
       t = performance.now();
       await sensitivity(model, set, { ratios: RATIOS, suffix: false });
       fulls.push(performance.now() - t);
+      t = performance.now();
+      await forwardSmall();
+      smallBases.push(performance.now() - t);
+      t = performance.now();
+      await sensitivity(model, set);
+      smalls.push(performance.now() - t);
     }
     await dense.release();
     const ratios = sweeps.map((s, i) => s / bases[i]);
@@ -59,6 +67,8 @@ const benchmark: Benchmark = {
       entry('sweep ÷ forward passes, median of the interleaved pairs', median(ratios), 'x', 1, 1.25),
       // Informational: every variant a full pass through the one gated session (what the gates alone cost).
       entry('same sweep without prefix reuse (full gated passes)', median(fulls), 'ms', median(bases)),
+      // Informational: the default single ratio, where fixed costs (analysis, sessions) weigh most.
+      entry(`default sweep, ratio 0.2 only (${small} passes) vs ${small} warm dense passes`, median(smalls), 'ms', median(smallBases)),
     ];
   },
 };
