@@ -9,6 +9,9 @@ import { runSelftest } from '../src/check/selftest.js';
 import { FAULTS } from '../src/prune/faults/index.js';
 import { buildAttention } from '../src/arbitraries/attention.js';
 import { graphSize } from '../src/arbitraries/size.js';
+import { failing } from '../src/findings.js';
+import { executedInvariants } from '../src/invariants/executed.js';
+import { nmConformance } from '../src/invariants/nm-conformance.js';
 
 const MIN_ATTENTION_NODES = graphSize(
   buildAttention({
@@ -31,5 +34,16 @@ describe('fault injectors', () => {
     // generator can make (fused QKV + Split, no bias, one layer) is MIN_ATTENTION_NODES nodes.
     const bar = fault.families.every((f) => f === 'attention') ? MIN_ATTENTION_NODES : 8;
     expect(r.shrunk!.nodes, formatCounterexample(r.counterexample!)).toBeLessThanOrEqual(bar);
+
+    // The runtime evidence, on the shrunk counterexample: onnxruntime refuses or fails the faulty
+    // model, or its outputs differ from the mask oracle (what the correct pruner computes).
+    const { dense, plan } = r.counterexample!.case;
+    const faulty = fault.prune(dense, plan);
+    const executed = failing(await executedInvariants({ dense, pruned: faulty, plan }));
+    const evidence = executed.filter((f) => f.invariant === 'mask-equivalence' || /cannot load|fails/.test(f.message));
+    expect(evidence.length, `${fault.id}: no runtime failure and no oracle difference\n${formatCounterexample(r.counterexample!)}`).toBeGreaterThan(0);
+    // N:M faults also break the pattern a sparse kernel needs.
+    if (fault.failureMode === 'nm-nonconformance') expect(failing(nmConformance({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
+    console.log(`[pruneguard] ${fault.id} at run time: ${evidence[0].message}`);
   });
 });
