@@ -7,7 +7,7 @@
  * PRUNEGUARD_REPORT_PART=<file> writes the results as a report part.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makePart } from '../src/report/part.js';
 import { writeFileAtomic } from '../src/report/atomic.js';
@@ -31,7 +31,7 @@ describe('incident scenarios', () => {
 
   for (const { file, scenario } of found) {
     it(`${scenario.id}: faulty caught, fixed passes, golden holds`, async () => {
-      const rel = file.slice(root.length);
+      const rel = relative(root, file);
       const result = await runScenario(scenario, { root, file: rel });
       results.push(result);
       const goldenPath = join(goldenDir, `${scenario.id}.json`);
