@@ -8,7 +8,7 @@
  * no script to display.
  */
 import type { ModeReport, Report, ScenarioLine } from './model.js';
-import { chart, esc } from './svg.js';
+import { chart, esc } from './charts.js';
 
 const badge = (s: string): string => `<span class="badge ${s === 'ok' || s === 'pass' || s === 'caught' ? 'ok' : s === 'unexercised' ? 'none' : 'bad'}">${esc(s)}</span>`;
 
