@@ -29,7 +29,8 @@ function lookup(analysis: GroupAnalysis, name: string, path: string, issues: Pla
   const found = findGroups(analysis, name).filter((g) => !heads || g.kind === 'heads');
   if (found.length === 0) {
     const known = (heads ? analysis.attention.map((a) => a.id) : analysis.groups.filter((g) => !g.blocked).map((g) => g.id)).slice(0, 5);
-    issues.push({ path, message: `unknown ${heads ? 'attention unit' : 'group'} or tensor "${name}"`, expected: `one of ${known.join(', ')}${known.length === 5 ? ', ...' : ''}`, received: name });
+    const expected = known.length ? `one of ${known.join(', ')}${known.length === 5 ? ', ...' : ''}` : `nothing: the model has no prunable ${heads ? 'attention units' : 'groups'}`;
+    issues.push({ path, message: `unknown ${heads ? 'attention unit' : 'group'} or tensor "${name}"`, expected, received: name });
     return undefined;
   }
   if (found.length > 1) {

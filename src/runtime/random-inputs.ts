@@ -68,9 +68,15 @@ function resolveDims(spec: ValueInfo, given: readonly number[] | undefined, name
   });
 }
 
+/** Inputs larger than this (2^27 elements, 512 MiB of float32) are refused rather than allocated. */
+export const MAX_INPUT_ELEMENTS = 2 ** 27;
+
 function fill(spec: ValueInfo, dims: number[], next: () => number, lo: number, hi: number, vocab: number): Tensor {
   const dtype = spec.dtype ?? 'float32';
   const n = numel(dims);
+  if (n > MAX_INPUT_ELEMENTS) {
+    throw new PruneguardError('E_BAD_ARGUMENT', `input '${spec.name}' of shape [${dims.join(',')}] has ${n} elements, more than the ${MAX_INPUT_ELEMENTS} pruneguard will generate; give it smaller sizes`);
+  }
   const data = allocate(dtype, n) as unknown as { [i: number]: number | bigint | string };
   const uniform = () => lo + (hi - lo) * next();
   for (let i = 0; i < n; i++) {

@@ -86,9 +86,10 @@ Exit codes: 0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input
     if (real(output) === real(input)) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to overwrite the input model ${input}`);
     if (existsSync(output) && !values.force) throw new PruneguardError('E_OUTPUT_EXISTS', `${output} exists (use --force to overwrite)`);
     const dense = loadModelFile(input);
-    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analyzeGroups(dense), parseRatio(values.ratio as string)) : readPlan(values.plan as string);
+    const analysis = analyzeGroups(dense);
+    const blocked = analysis.groups.filter((g) => g.blocked);
+    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, parseRatio(values.ratio as string)) : readPlan(values.plan as string);
     const { model, report } = prune(dense, plan, { source: (values.plan as string | undefined) ?? '--ratio plan' });
-    saveModelFile(model, output);
     let verified: VerifyResult | undefined;
     if (values.verify) {
       // The oracle covers structural removal; masks would show up as deviation, so verify without them.
@@ -96,7 +97,15 @@ Exit codes: 0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input
       const structural = p.unstructured?.length || p.nm?.length ? prune(dense, structuredOnly(p)).model : model;
       verified = await verify(dense, structural, p, [defaultFeeds(dense, 1), defaultFeeds(dense, 2, 2)]);
     }
-    io.out(values.json ? JSON.stringify({ input, output, plan, report, ...(verified ? { verify: verified } : {}) }, null, 2) : render(input, output, report, verified));
+    // Written last: a run that fails on the way leaves no output that looks finished.
+    saveModelFile(model, output);
+    const blockedSummary = blocked.map((g) => ({ id: g.id, reason: g.blocked! }));
+    if (values.json) io.out(JSON.stringify({ input, output, plan, report, blocked: blockedSummary, ...(verified ? { verify: verified } : {}) }, null, 2));
+    else {
+      io.out(render(input, output, report, verified));
+      // Groups the pruner would not touch are worth knowing: an unknown op blocks everything it reaches.
+      if (blocked.length) io.out(`${blocked.length} group(s) not prunable, e.g. ${blockedSummary[0].id}: ${blockedSummary[0].reason} (see pruneguard inspect --json)`);
+    }
     return verified && verified.exact && !verified.pass ? EXIT.findings : EXIT.ok;
   },
 };
