@@ -7,28 +7,27 @@
  * Head importance measured on short inputs (accuracy drop, the usual
  * criterion) rates every head as free to remove; the faulty plan removes the
  * global one, the fixed plan the head with the smallest effect on short-input
- * outputs. Heads are removed by zeroing their rows of the output projection:
- * exactly the head's contribution (the pruner refuses this graph's head group
- * because its attention bias is sliced by a computed length).
+ * outputs. Heads are removed structurally by pruneguard's pruner: the Q/K/V
+ * rows, the output projection's input rows, the head count in the Concat-built
+ * reshapes and the head's slice of the per-head window constant [1,4,64,64].
  */
 import { compareSlices } from '../src/analysis/slices-gate.js';
 import { computeMetrics } from '../src/analysis/metrics.js';
 import type { Model } from '../src/ir/types.js';
+import { prune } from '../src/prune/prune.js';
+import type { Plan } from '../src/prune/plan.js';
 import { defineScenario } from '../src/scenarios/define.js';
 
 const HEADS = 4;
-const HEAD_DIM = 8;
 
-/** A copy of `model` without head `head` of layer `layer`: its input rows of attn.o zeroed. */
-function withoutHead(model: Model, layer: number, head: number): Model {
-  const o = model.graph.nodes.find((n) => n.name === `/layers.${layer}/attn/o/MatMul`);
-  const w = o && model.graph.initializers.get(o.inputs[1]);
-  if (!o || !w) throw new Error(`layers.${layer}: no attn.o MatMul with a stored weight`);
-  const data = Float32Array.from(w.data as Float32Array);
-  const cols = w.dims[1];
-  data.fill(0, head * HEAD_DIM * cols, (head + 1) * HEAD_DIM * cols);
-  const initializers = new Map(model.graph.initializers).set(o.inputs[1], { ...w, data });
-  return { ...model, graph: { ...model.graph, initializers } };
+/** The plan that removes head `head` of layer `layer` (attention units are named by a member tensor). */
+function headPlan(layer: number, head: number): Plan {
+  return { version: 1, heads: [{ attention: `layers.${layer}.attn.q.bias#0`, remove: [head] }] };
+}
+
+function withoutHead(model: Model, layer: number, head: number): { pruned: Model; plan: Plan } {
+  const plan = headPlan(layer, head);
+  return { pruned: prune(model, plan).model, plan };
 }
 
 const heads = [0, 1].flatMap((layer) => Array.from({ length: HEADS }, (_, head) => ({ layer, head, name: `layers.${layer}.head${head}` })));
@@ -48,22 +47,22 @@ export default defineScenario({
   variants: {
     faulty: {
       summary: 'remove layers.0.head3 (0 points lost on short inputs; it carries the long-range context)',
-      make: (c) => ({ pruned: withoutHead(c.dense, 0, 3) }),
+      make: (c) => withoutHead(c.dense, 0, 3),
     },
     fixed: {
       summary: 'remove the head whose removal changes short-input outputs least (measured)',
       async make(c) {
         const dense = await c.denseResult();
         const short = Int32Array.from(Array.from({ length: dense.count }, (_, i) => i).filter((i) => dense.slices.short[i] === 1));
-        let best = { name: '', l2: Infinity, model: c.dense };
+        let best = { name: '', l2: Infinity, variant: { pruned: c.dense, plan: {} as Plan } };
         for (const h of heads) {
-          const model = withoutHead(c.dense, h.layer, h.head);
-          const m = computeMetrics(await c.evaluate(model), dense, short);
+          const variant = withoutHead(c.dense, h.layer, h.head);
+          const m = computeMetrics(await c.evaluate(variant.pruned), dense, short);
           c.record(`short-importance.${h.name}.accuracyDrop`, (1 - (m.accuracy ?? 0) / (computeMetrics(dense, undefined, short).accuracy ?? 1)) * 100);
-          if (m.divergence!.meanL2 < best.l2) best = { name: h.name, l2: m.divergence!.meanL2, model };
+          if (m.divergence!.meanL2 < best.l2) best = { name: h.name, l2: m.divergence!.meanL2, variant };
         }
         c.record(`removed.${best.name}`, 1);
-        return { pruned: best.model };
+        return best.variant;
       },
     },
   },
