@@ -3,10 +3,14 @@
  * while a more sensitive group is never pruned more than a less sensitive one,
  * and every cap holds.
  *
- * Groups are visited from least to most sensitive; each gets
- *   r = min(cap, r_of_previous_group, λ · exp(−s / ŝ))
- * (ŝ: median positive sensitivity), so ratios never increase with sensitivity,
- * and λ is found by bisection so that the removed parameters meet the target.
+ * Groups are filled from the least sensitive up (the seed: "remove more from
+ * tolerant layers and less from sensitive ones"): with the measured drop
+ * roughly proportional to the share removed, taking parameters where they cost
+ * the fewest points first is what minimises the total drop. Groups whose
+ * sensitivities lie within `tolerance` of each other form one level and fill
+ * together. A single fill level λ is found by bisection:
+ *   r_level(k) = clamp(λ − k, 0, 1), then r = min(cap, r of the level before, r_level)
+ * so ratios never increase with sensitivity, and the removed share meets the target.
  */
 import { PruneguardError } from '../errors.js';
 import { capFor, DEFAULT_CAPS, type CapRules, type SensitivityProfile } from './profile.js';
@@ -22,6 +26,8 @@ export interface AllocateOptions {
   caps?: CapRules;
   /** Ratios are rounded down to this step (default 0.01). */
   step?: number;
+  /** Sensitivities closer than this (metric points) fill as one level (default 0.5). */
+  tolerance?: number;
 }
 
 export function allocateBudget(profile: SensitivityProfile, target: number, options: AllocateOptions = {}): Allocation {
@@ -31,13 +37,23 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
   const entries = [...profile.entries].sort((a, b) => a.sensitivity - b.sensitivity || a.group.localeCompare(b.group));
   const total = entries.reduce((s, e) => s + e.params, 0);
   if (entries.length === 0 || total === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'budget allocation needs a profile with at least one group with parameters');
-  const positive = entries.map((e) => e.sensitivity).filter((s) => s > 0).sort((a, b) => a - b);
-  const scale = positive.length ? positive[Math.floor(positive.length / 2)] : 1;
+  const tolerance = options.tolerance ?? 0.5;
+  // Level k starts at the least sensitive group not yet in a level and takes every group within `tolerance` of it.
+  const level: number[] = [];
+  let levelStart = -Infinity;
+  let k = -1;
+  for (const e of entries) {
+    if (e.sensitivity > levelStart + tolerance) {
+      k++;
+      levelStart = e.sensitivity;
+    }
+    level.push(k);
+  }
 
   const ratiosAt = (lambda: number): number[] => {
     let prev = Infinity;
-    return entries.map((e) => {
-      const r = Math.min(capFor(e, caps).cap, prev, lambda * Math.exp(-Math.max(0, e.sensitivity) / scale));
+    return entries.map((e, i) => {
+      const r = Math.min(capFor(e, caps).cap, prev, Math.max(0, Math.min(1, lambda - level[i])));
       const rounded = Math.floor(r / step + 1e-9) * step;
       prev = rounded;
       return rounded;
@@ -45,7 +61,7 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
   };
   const removed = (rs: number[]) => rs.reduce((s, r, i) => s + r * entries[i].params, 0) / total;
 
-  const ceiling = ratiosAt(1e9);
+  const ceiling = ratiosAt(entries.length + 1);
   if (removed(ceiling) + 1e-12 < target) {
     const binding = entries
       .map((e, i) => ({ e, r: ceiling[i], cap: capFor(e, caps) }))
@@ -55,8 +71,8 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
       `cannot remove ${(target * 100).toFixed(1)}% of parameters: at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; binding caps: ${binding.join(', ')}`);
   }
   let lo = 0;
-  let hi = 1e9;
-  for (let i = 0; i < 200 && hi - lo > 1e-9 * Math.max(1, lo); i++) {
+  let hi = entries.length + 1;
+  for (let i = 0; i < 100 && hi - lo > 1e-9; i++) {
     const mid = (lo + hi) / 2;
     if (removed(ratiosAt(mid)) >= target) hi = mid;
     else lo = mid;

@@ -64,13 +64,32 @@ export async function runPrepared(session: InferenceSession, data: PreparedData,
 
 export type SweepMetric = 'accuracy' | 'agreement';
 
-/** The metric in points (0–100): top-1 accuracy, or agreement with the dense predictions. */
-export function score(result: Evaluated, metric: SweepMetric, dense?: Evaluated): number {
-  if (metric === 'accuracy') return 100 * computeMetrics(result).accuracy!;
+/** The metric in points (0–100) on `indices` (default all): top-1 accuracy, or agreement with the dense predictions. */
+function metricOn(result: Evaluated, metric: SweepMetric, dense: Evaluated | undefined, indices?: Int32Array): number {
+  if (metric === 'accuracy') return 100 * computeMetrics(result, undefined, indices).accuracy!;
   if (!dense) return 100;
   let agree = 0;
-  for (let i = 0; i < result.count; i++) if (result.predictions[i] === dense.predictions[i]) agree++;
-  return result.count ? (100 * agree) / result.count : 100;
+  const n = indices ? indices.length : result.count;
+  for (let k = 0; k < n; k++) {
+    const i = indices ? indices[k] : k;
+    if (result.predictions[i] === dense.predictions[i]) agree++;
+  }
+  return n ? (100 * agree) / n : 100;
+}
+
+/**
+ * The score of a variant. Without slices: the metric on every example. With
+ * slices: the dense score minus the variant's *worst* drop over the aggregate
+ * and every slice, so a group whose removal collapses a rare class counts as
+ * sensitive even when the aggregate barely moves.
+ */
+export function score(result: Evaluated, metric: SweepMetric, dense?: Evaluated, slices?: ReadonlyMap<string, Int32Array>): number {
+  const all = metricOn(result, metric, dense);
+  if (!dense || !slices?.size) return all;
+  const denseAll = metricOn(dense, metric, dense);
+  let worst = denseAll - all;
+  for (const idx of slices.values()) worst = Math.max(worst, metricOn(dense, metric, dense, idx) - metricOn(result, metric, dense, idx));
+  return denseAll - worst;
 }
 
 export function createOrtSession(bytes: Uint8Array, threads = 1): Promise<InferenceSession> {

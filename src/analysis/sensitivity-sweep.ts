@@ -23,6 +23,8 @@ export interface PendingVariant { group: Group; ratio: number; remove: number[];
 
 export interface SweepSettings {
   metric: SweepMetric;
+  /** Score each variant by its worst drop over the aggregate and these slices (example indices). */
+  slices?: ReadonlyMap<string, Int32Array>;
   batchSize: number;
   threads?: number;
   outputName?: string;
@@ -94,7 +96,7 @@ export async function runSweep(model: Model, analysis: GroupAnalysis, set: EvalS
   }
 
   function finish(v: PendingVariant, result: Evaluated): void {
-    v.metric = score(result, s.metric, denseResult);
+    v.metric = score(result, s.metric, denseResult, s.slices);
     done(v);
   }
   for (const g of groups) {

@@ -44,6 +44,12 @@ export interface SensitivityOptions {
   seed?: number;
   /** Default: accuracy with labels, agreement with the dense predictions without. */
   metric?: SweepMetric;
+  /**
+   * Also measure every slice of the data (`slice_<name>` arrays; true = all, or the names to use)
+   * and rate each group by its worst drop over the aggregate and those slices. An aggregate
+   * metric hides the groups a rare class depends on; the worst slice does not.
+   */
+  slices?: boolean | readonly string[];
   /** Examples per run (default 1024: as few runs per variant as memory allows). */
   batchSize?: number;
   /** Only these group ids (default: every prunable channel group). */
@@ -94,6 +100,7 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
   const metric: SweepMetric = options.metric ?? (set.labels ? 'accuracy' : 'agreement');
   if (metric === 'accuracy' && !set.labels) throw new PruneguardError('E_BAD_ARGUMENT', `${set.source}: metric 'accuracy' needs a 'labels' array`);
 
+  const slices = sliceIndices(set.slices, options.slices, set.source);
   const analysis = analyzeGroups(model);
   const prunable = analysis.groups.filter((g) => !g.blocked && g.channels >= 2 && (g.kind === 'channels' || (options.heads && g.kind === 'heads')));
   let groups = prunable;
@@ -104,7 +111,8 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
   }
   const cache = typeof options.cache === 'string' ? fileCache(options.cache) : options.cache ?? memoryCache();
   const digests = { model: modelBytesDigest(saveModel(model)), data: dataDigest(set) };
-  const key = (group: string, ratio: number) => cacheKey({ ...digests, group, ratio, criterion, metric, seed });
+  const sliceKey = slices.size ? `worst-of:${[...slices.keys()].sort().join(',')}` : 'aggregate';
+  const key = (group: string, ratio: number) => cacheKey({ ...digests, group, ratio, criterion, metric: `${metric}/${sliceKey}`, seed });
   const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
 
   const variants: Variant[] = [];
@@ -131,7 +139,7 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
   for (const v of variants) if (!pending.includes(v)) progress(v, v.metric !== undefined);
 
   if (pending.length > 0 || dense === undefined) {
-    const outcome = await runSweep(model, analysis, set, pending, { metric, batchSize, threads: options.threads, outputName: options.outputName, suffix: options.suffix, onDense: (m) => cache.set(key('<dense>', 0), m) }, (v) => {
+    const outcome = await runSweep(model, analysis, set, pending, { metric, slices, batchSize, threads: options.threads, outputName: options.outputName, suffix: options.suffix, onDense: (m) => cache.set(key('<dense>', 0), m) }, (v) => {
       cache.set((v as Variant).key, v.metric!);
       progress(v as Variant, false);
     });
@@ -163,5 +171,18 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
     } satisfies SensitivityEntry;
   });
   entries.sort((a, b) => b.sensitivity - a.sensitivity || a.depth - b.depth || a.group.localeCompare(b.group));
-  return { metric, entries, dense, criterion, ratios, examples: set.count, totalParams: countParams(model), modelDigest: digests.model, dataDigest: digests.data };
+  return { metric: slices.size ? `${metric} (worst of all, ${[...slices.keys()].join(', ')})` : metric, entries, dense, criterion, ratios, examples: set.count, totalParams: countParams(model), modelDigest: digests.model, dataDigest: digests.data };
+}
+
+/** Example indices of the slices a sweep should also score. */
+function sliceIndices(all: Record<string, Uint8Array>, wanted: boolean | readonly string[] | undefined, source: string): Map<string, Int32Array> {
+  if (!wanted) return new Map();
+  const names = wanted === true ? Object.keys(all).sort() : [...wanted];
+  const unknown = names.filter((n) => !(n in all));
+  if (unknown.length) throw new PruneguardError('E_BAD_ARGUMENT', `${source}: no slice ${unknown.map((n) => `'${n}'`).join(', ')} (slices: ${Object.keys(all).join(', ') || 'none'})`);
+  return new Map(names.map((n) => {
+    const idx = Int32Array.from([...all[n].keys()].filter((i) => all[n][i] === 1));
+    if (idx.length === 0) throw new PruneguardError('E_BAD_DATA', `${source}: slice '${n}' is empty`);
+    return [n, idx] as const;
+  }));
 }

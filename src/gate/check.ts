@@ -118,7 +118,7 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
     if (Object.keys(ratios).length) {
       const metric = config.metric ?? (d.labels ? 'accuracy' : 'agreement');
       const b = { ...DEFAULTS.budget, ...config.budget };
-      const profile = input.profile ?? (await timed('sensitivity', () => (input.sensitivity ?? measureSensitivity)(dense, set, { ratios: [b.probeRatio], metric, heads: true, ...(opts.outputName ? { outputName: opts.outputName } : {}) })));
+      const profile = input.profile ?? (await timed('sensitivity', () => (input.sensitivity ?? measureSensitivity)(dense, set, { ratios: [b.probeRatio], metric, heads: true, slices: Object.keys(set.slices).length > 0, ...(opts.outputName ? { outputName: opts.outputName } : {}) })));
       outcomes.push(budgetGate({ profile, ratios, config }));
       measurements.budget = { profile, ratios };
     } else {

@@ -48,6 +48,8 @@ Options:
   --ratios R1,R2        shares to remove, each in (0,1) (default 0.2); sensitivity is the mean drop
   --criterion C         channel importance: l1 (default), l2, random
   --batch N             examples per run (default 1024)
+  --aggregate           rate groups by the aggregate metric only (default when the data has slice_<name>
+                        arrays: the worst drop over the aggregate and every slice, so a rare class counts)
   --heads               also probe attention units, a ratio of their heads at a time
   --per-head            also remove every head alone and report its drop (implies --heads)
   --json OUT.json       write the profile as JSON
@@ -65,6 +67,7 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     criterion: { type: 'string' },
     batch: { type: 'string' },
     heads: { type: 'boolean' },
+    aggregate: { type: 'boolean' },
     'per-head': { type: 'boolean' },
     json: { type: 'string' },
     plot: { type: 'string' },
@@ -93,7 +96,7 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     const bar = progressBar();
     let profile: SensitivityProfile;
     try {
-      profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: values['per-head'] ? 'each' : !!values.heads, cache: values.cache as string | undefined, onProgress: (p) => bar.update(p) });
+      profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: values['per-head'] ? 'each' : !!values.heads, slices: !values.aggregate && Object.keys(set.slices).length > 0, cache: values.cache as string | undefined, onProgress: (p) => bar.update(p) });
     } finally {
       bar.done();
     }
