@@ -6,6 +6,7 @@
  * pruned producer whose output shape changed.
  */
 import type { Finding } from '../findings.js';
+import { formatShape } from '../ir/format.js';
 import { indexGraph } from '../ir/graph-index.js';
 import type { Dim, Model } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
@@ -31,8 +32,8 @@ export function noSilentBroadcast(c: PruneCase, shapes?: { dense: ShapeResult; p
       failureMode,
       where: b.node,
       message:
-        `${b.op} '${b.node}' now broadcasts ${stretched.name} ${fmt(stretched.shape)} on axis ${added.map((a) => a.axis).join(',')} ` +
-        `(inputs ${b.inputs.map((i) => fmt(i.shape)).join(' and ')}; dense: ${before ? before.inputs.map((i) => fmt(i.shape)).join(' and ') : 'no broadcast'}); ` +
+        `${b.op} '${b.node}' now broadcasts ${stretched.name} ${formatShape(stretched.shape)} on axis ${added.map((a) => a.axis).join(',')} ` +
+        `(inputs ${b.inputs.map((i) => formatShape(i.shape)).join(' and ')}; dense: ${before ? before.inputs.map((i) => formatShape(i.shape)).join(' and ') : 'no broadcast'}); ` +
         `pruned producer: ${prunedProducer(c.pruned, stretched.name, dense, pruned) ?? 'unknown'}`,
       expected: before ? signature(before) : 'no broadcast',
       received: signature(b),
@@ -52,8 +53,8 @@ function prunedProducer(model: Model, value: string, dense: ShapeResult, pruned:
     seen.add(v);
     const node = index.producer.get(v);
     if (!node) continue;
-    if (fmt(dense.values.get(v)?.shape) !== fmt(pruned.values.get(v)?.shape)) {
-      const upstreamChanged = node.inputs.some((i) => i && index.producer.has(i) && fmt(dense.values.get(i)?.shape) !== fmt(pruned.values.get(i)?.shape));
+    if (formatShape(dense.values.get(v)?.shape) !== formatShape(pruned.values.get(v)?.shape)) {
+      const upstreamChanged = node.inputs.some((i) => i && index.producer.has(i) && formatShape(dense.values.get(i)?.shape) !== formatShape(pruned.values.get(i)?.shape));
       if (!upstreamChanged) return `${node.opType} '${node.name}'`;
     }
     queue.push(...node.inputs.filter(Boolean));
@@ -65,6 +66,3 @@ function signature(b: BroadcastSignature) {
   return { inputs: b.inputs.map((i) => ({ name: i.name, shape: i.shape })), axes: b.axes };
 }
 
-function fmt(shape: Dim[] | undefined): string {
-  return shape ? `[${shape.map((d) => d ?? '?').join(',')}]` : '[?]';
-}

@@ -5,6 +5,7 @@
  * and runs it at several input sizes, producing the dense output shapes.
  */
 import type { Finding } from '../findings.js';
+import { formatShape } from '../ir/format.js';
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 import type { Dim } from '../ir/types.js';
@@ -24,7 +25,7 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
     if (known.has(`${p.node}|${p.rule}`)) continue;
     findings.push({
       invariant, failureMode, where: p.node,
-      message: `${p.op} '${p.node}': ${p.message} (inputs ${p.inputShapes.map(fmt).join(', ')})`,
+      message: `${p.op} '${p.node}': ${p.message} (inputs ${p.inputShapes.map(formatShape).join(', ')})`,
       expected: p.rule, received: p.inputShapes,
     });
   }
@@ -32,9 +33,9 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
     const before = dense.values.get(out.name)?.shape;
     const after = pruned.values.get(out.name)?.shape;
     if (!c.pruned.graph.outputs.some((o) => o.name === out.name)) {
-      findings.push({ invariant, failureMode, where: out.name, message: `graph output '${out.name}' disappeared`, expected: fmt(before), received: 'missing' });
-    } else if (before && after && fmt(before) !== fmt(after)) {
-      findings.push({ invariant, failureMode, where: out.name, message: `graph output '${out.name}' changed shape from ${fmt(before)} to ${fmt(after)}`, expected: before, received: after });
+      findings.push({ invariant, failureMode, where: out.name, message: `graph output '${out.name}' disappeared`, expected: formatShape(before), received: 'missing' });
+    } else if (before && after && formatShape(before) !== formatShape(after)) {
+      findings.push({ invariant, failureMode, where: out.name, message: `graph output '${out.name}' changed shape from ${formatShape(before)} to ${formatShape(after)}`, expected: before, received: after });
     }
   }
   return findings;
@@ -45,6 +46,3 @@ export async function executedShapeConsistency(c: PruneCase, seed = 0): Promise<
   return executedInvariants(c, { seed, shapeConsistency: true, maskEquivalence: false });
 }
 
-function fmt(shape: readonly Dim[] | undefined): string {
-  return shape ? `[${shape.map((d) => d ?? '?').join(',')}]` : '[?]';
-}

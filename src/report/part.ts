@@ -3,6 +3,7 @@
  * Parts merge into one report (merge.ts); a report is only ever written from
  * complete parts, so a shard that died leaves no part and the merge says so.
  */
+import type { FaultResult } from '../check/selftest.js';
 import type { ScenarioResult } from '../scenarios/run.js';
 import type { Versions } from '../scenarios/versions.js';
 
@@ -21,17 +22,8 @@ export interface PropertyRecord {
   replay?: string;
 }
 
-/** A fault injector's self-test result. */
-export interface FaultRecord {
-  fault: string;
-  failureMode: string;
-  caught: boolean;
-  caughtByExpected: boolean;
-  caughtBy: string[];
-  casesToFirstCatch: number | null;
-  seed: number;
-  shrunk: { nodes: number; channels: number } | null;
-}
+/** A fault injector's self-test result, as the report keeps it (without the counterexample itself). */
+export type FaultRecord = Omit<FaultResult, 'counterexample' | 'skipped'>;
 
 export interface ReportPart {
   kind: typeof PART_KIND;

@@ -168,6 +168,4 @@ export function normalizeDim(d: Dim): Dim {
   return p ? format(p) : d;
 }
 
-export function formatShape(shape: readonly Dim[] | undefined): string {
-  return shape ? `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]` : '[?]';
-}
+export { formatShape } from '../ir/format.js';

@@ -3,6 +3,7 @@
  * a symbol the builder cannot express exactly becomes null (unknown) rather
  * than a guess.
  */
+import { formatShape } from '../format.js';
 import { PruneguardError } from '../../errors.js';
 import type { Dim } from '../types.js';
 
@@ -12,9 +13,7 @@ export function fail(message: string): never {
   throw new PruneguardError('E_BAD_ARGUMENT', message);
 }
 
-export function fmtShape(shape: Shape): string {
-  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]`;
-}
+export const fmtShape = formatShape;
 
 /** Normalises a possibly negative axis against a rank, or throws. */
 export function normAxis(axis: number, rank: number, what: string): number {
@@ -77,6 +76,12 @@ export function windowDim(d: Dim, kernel: number, stride: number, pads: [number,
  * writes it (coefficient first, symbols sorted: '8*batch*seq'); null if unknown.
  */
 export function productDim(dims: Shape): Dim {
+  const f = factors(dims);
+  return f ? monomial(f.n, f.syms) : null;
+}
+
+/** Factors of a shape: a number and a multiset of symbols; null when a dim is unknown. */
+export function factors(dims: readonly Dim[]): { n: number; syms: string[] } | null {
   let n = 1;
   const syms: string[] = [];
   for (const d of dims) {
@@ -84,7 +89,7 @@ export function productDim(dims: Shape): Dim {
     if (typeof d === 'number') n *= d;
     else syms.push(d);
   }
-  return monomial(n, syms);
+  return { n, syms };
 }
 
 export function monomial(n: number, syms: readonly string[]): Dim {

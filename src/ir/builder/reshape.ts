@@ -6,7 +6,7 @@
  */
 import type { Dim } from '../types.js';
 import type { BuilderCore, Value } from './core.js';
-import { fail, fmtShape, monomial } from './dims.js';
+import { factors, fail, fmtShape, monomial } from './dims.js';
 import { concat, gather, shapeOf, unsqueeze } from './shape-ops.js';
 
 export type ReshapeDim = number | { axis: number; of?: Value };
@@ -17,17 +17,6 @@ export interface ReshapeOptions {
   name?: string;
 }
 
-/** Factors of a shape: a number and a multiset of symbols; null when a dim is unknown. */
-function factors(dims: readonly Dim[]): { n: number; syms: string[] } | null {
-  let n = 1;
-  const syms: string[] = [];
-  for (const d of dims) {
-    if (d === null) return null;
-    if (typeof d === 'number') n *= d;
-    else syms.push(d);
-  }
-  return { n, syms };
-}
 
 /** numel(all) / numel(known), when expressible. */
 function inferDim(what: string, all: readonly Dim[], known: readonly Dim[]): Dim {
