@@ -85,25 +85,33 @@ export function analyzeGroups(input: Model): GroupAnalysis {
       list.push(s.base + i);
     }
   }
-  const bySig = new Map<string, { spaces: Space[]; comps: number[][] }>();
+  // One pass per channel: its positions in each space it touches (elements are ascending within a space).
+  interface Channel { elements: number[]; at: Map<Space, number[]>; key: number }
+  const bySig = new Map<string, { spaces: Space[]; channels: Channel[] }>();
   for (const elements of comps.values()) {
-    const ids = [...new Set(elements.map((e) => prop.spaceOf(e).id))].sort((a, b) => a - b);
-    const sig = ids.join(',');
+    const at = new Map<Space, number[]>();
+    for (const e of elements) {
+      const s = prop.spaceOf(e);
+      let list = at.get(s);
+      if (!list) at.set(s, (list = []));
+      list.push(e - s.base);
+    }
+    const touched = [...at.keys()].sort((a, b) => a.id - b.id);
+    const sig = touched.map((t) => t.id).join(',');
     let g = bySig.get(sig);
-    if (!g) bySig.set(sig, (g = { spaces: ids.map((id) => spaces[id]), comps: [] }));
-    g.comps.push(elements);
+    if (!g) bySig.set(sig, (g = { spaces: touched, channels: [] }));
+    // Channel c of a group is the c-th by its first position in the group's first space.
+    g.channels.push({ elements, at, key: Math.min(...at.get(touched[0])!) });
   }
   const groups: Group[] = [];
   const ids = new Set<string>();
-  for (const { spaces: ss, comps: cs } of bySig.values()) {
+  for (const { spaces: ss, channels } of bySig.values()) {
     const storedSpaces = ss.filter((s) => s.stored);
     if (storedSpaces.length === 0) continue;
-    const root = ss[0];
-    const first = (els: number[]) => Math.min(...els.filter((e) => prop.spaceOf(e) === root));
-    cs.sort((a, b) => first(a) - first(b));
-    const perSpace = (s: Space) => cs.map((els) => els.filter((e) => prop.spaceOf(e) === s).map((e) => e - s.base).sort((a, b) => a - b));
+    channels.sort((a, b) => a.key - b.key);
+    const cs = channels.map((c) => c.elements);
     const members = storedSpaces.map((s): GroupMember => {
-      const indices = perSpace(s);
+      const indices = channels.map((c) => [...c.at.get(s)!].sort((a, b) => a - b));
       return { tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices };
     });
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
