@@ -88,3 +88,19 @@ describe('monotoneSensitivityBudget', () => {
     expect(f.map((x) => x.where ?? 'budget')).toEqual(['ghost', 'budget']);
   });
 });
+
+describe('allocateBudget by FLOPs', () => {
+  it('counts multiply-accumulates instead of parameters', () => {
+    // A conv with few parameters but most of the compute, a classifier with the parameters but little compute.
+    const profile: SensitivityProfile = {
+      metric: 'accuracy',
+      entries: [entry('conv', 1, 100, 0.5, { flops: 90_000 }), entry('fc', 0, 10_000, 0.9, { kind: 'linear', classifier: true, flops: 10_000 })],
+    };
+    expect(allocateBudget(profile, 0.3).ratios).toEqual({ fc: 0.31, conv: 0 });
+    const byFlops = allocateBudget(profile, 0.3, { by: 'flops' });
+    expect(byFlops.removedShare).toBeGreaterThanOrEqual(0.3);
+    expect(byFlops.ratios.conv).toBeGreaterThan(0);
+    expect(byFlops.ratios.conv).toBeLessThanOrEqual(byFlops.ratios.fc);
+    expect(() => allocateBudget({ metric: 'a', entries: [entry('x', 1, 10, 0.5)] }, 0.2, { by: 'flops' })).toThrowError(/with FLOPs/);
+  });
+});

@@ -28,6 +28,8 @@ export interface AllocateOptions {
   step?: number;
   /** Sensitivities closer than this (metric points) fill as one level (default 0.5). */
   tolerance?: number;
+  /** What the target is a share of (default 'params'; 'flops' counts weight-op multiply-accumulates). */
+  by?: 'params' | 'flops';
 }
 
 export function allocateBudget(profile: SensitivityProfile, target: number, options: AllocateOptions = {}): Allocation {
@@ -35,8 +37,9 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
   const caps = options.caps ?? DEFAULT_CAPS;
   const step = options.step ?? 0.01;
   const entries = [...profile.entries].sort((a, b) => a.sensitivity - b.sensitivity || a.group.localeCompare(b.group));
-  const total = entries.reduce((s, e) => s + e.params, 0);
-  if (entries.length === 0 || total === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'budget allocation needs a profile with at least one group with parameters');
+  const cost = (e: (typeof entries)[number]) => (options.by === 'flops' ? e.flops ?? 0 : e.params);
+  const total = entries.reduce((s, e) => s + cost(e), 0);
+  if (entries.length === 0 || total === 0) throw new PruneguardError('E_BAD_ARGUMENT', `budget allocation needs a profile with at least one group with ${options.by === 'flops' ? 'FLOPs' : 'parameters'}`);
   const tolerance = options.tolerance ?? 0.5;
   // Level k starts at the least sensitive group not yet in a level and takes every group within `tolerance` of it.
   const level: number[] = [];
@@ -59,7 +62,7 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
       return rounded;
     });
   };
-  const removed = (rs: number[]) => rs.reduce((s, r, i) => s + r * entries[i].params, 0) / total;
+  const removed = (rs: number[]) => rs.reduce((s, r, i) => s + r * cost(entries[i]), 0) / total;
 
   const ceiling = ratiosAt(entries.length + 1);
   if (removed(ceiling) + 1e-12 < target) {
@@ -68,7 +71,7 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
       .filter((x) => x.r >= x.cap.cap - step)
       .map((x) => `${x.e.group} (${x.cap.rule} cap ${x.cap.cap})`);
     throw new PruneguardError('E_INFEASIBLE',
-      `cannot remove ${(target * 100).toFixed(1)}% of parameters: at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; binding caps: ${binding.join(', ')}`);
+      `cannot remove ${(target * 100).toFixed(1)}% of ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; binding caps: ${binding.join(', ')}`);
   }
   let lo = 0;
   let hi = entries.length + 1;

@@ -8,11 +8,14 @@ import { topologicalOrder } from '../ir/graph-index.js';
 import { isFloating, numel } from '../ir/tensor.js';
 import type { Node } from '../ir/types.js';
 import type { Group, GroupAnalysis } from '../prune/groups.js';
+import { positionsOf, weightOf } from './flops.js';
 import type { GroupKind } from './profile.js';
 
 export interface GroupFacts {
   /** Parameters of the group's stored members (what a ratio of 1 would remove). */
   params: number;
+  /** Multiply-accumulates per example of the weight ops those members feed (see flops.ts). */
+  flops: number;
   /** Topological position of the group's first producer / node count, in [0, 1). */
   depth: number;
   kind: GroupKind;
@@ -48,11 +51,14 @@ export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFact
   const readers = (tensor: string): Node[] => (index.consumers.get(tensor) ?? []).map((u) => u.node);
   return (group) => {
     let params = 0;
+    let flops = 0;
     for (const m of group.members) {
       const t = constantValue(graph, m.tensor, index);
       if (!t || !isFloating(t.dtype) || t.dims[m.axis] === undefined) continue;
       const covered = new Set(m.indices.flat()).size;
-      params += (numel(t.dims) / t.dims[m.axis]) * covered;
+      const elements = (numel(t.dims) / t.dims[m.axis]) * covered;
+      params += elements;
+      for (const reader of readers(m.tensor)) if (weightOf(reader, analysis.model, index) === m.tensor) flops += elements * positionsOf(reader, analysis.prop.shapes);
     }
     // The producing layer: a weight op reading a non-entry member (conv1 for conv1's channels).
     const producers = group.members.filter((m) => !m.entry).flatMap((m) => readers(m.tensor)).filter(isWeightOp);
@@ -64,6 +70,6 @@ export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFact
       : first?.opType === 'Conv' || first?.opType === 'ConvTranspose' ? 'conv'
       : first?.opType === 'Gemm' || first?.opType === 'MatMul' ? 'linear' : 'other';
     const classifier = group.members.some((m) => m.entry && readers(m.tensor).some((n) => last.has(n)));
-    return { params: Math.round(params), depth, kind, classifier };
+    return { params: Math.round(params), flops: Math.round(flops), depth, kind, classifier };
   };
 }

@@ -26,6 +26,8 @@ export interface SensitivityEntry {
   probeRatio: number;
   /** Parameters removed per unit ratio (params of the group's members). */
   params: number;
+  /** Multiply-accumulates per example removed per unit ratio (weight ops the members feed). */
+  flops?: number;
   /** Position of the group's first producer in topological order, 0 (input) … 1 (output). */
   depth: number;
   kind: GroupKind;

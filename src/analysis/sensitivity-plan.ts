@@ -14,12 +14,13 @@ import type { Model } from '../ir/types.js';
 import type { Criterion, Plan } from '../prune/plan.js';
 import { prune } from '../prune/prune.js';
 import { allocateBudget, type Allocation, type AllocateOptions } from './budget.js';
+import { weightMacs } from './flops.js';
 import type { SensitivityProfile } from './profile.js';
 
 export interface TargetPlan {
   plan: Plan;
   allocation: Allocation;
-  /** Share of the model's parameters the plan removes, measured by pruning it. */
+  /** Share of the model's parameters (or FLOPs, with `by: 'flops'`) the plan removes, measured by pruning it. */
   removed: number;
 }
 
@@ -35,6 +36,7 @@ export function planFromRatios(profile: SensitivityProfile, ratios: Record<strin
 /** Smallest monotone, capped plan removing at least `target` of the model's parameters. */
 export function planForTarget(model: Model, profile: SensitivityProfile, target: number, criterion: Criterion = 'l1', options: AllocateOptions = {}): TargetPlan {
   if (!(target > 0 && target < 1)) throw new PruneguardError('E_BAD_ARGUMENT', `target must be in (0, 1), got ${target}`);
+  const denseMacs = options.by === 'flops' ? weightMacs(model) : 0;
   const at = (t: number): TargetPlan | undefined => {
     let allocation: Allocation;
     try {
@@ -44,8 +46,11 @@ export function planForTarget(model: Model, profile: SensitivityProfile, target:
       throw e;
     }
     const plan = planFromRatios(profile, allocation.ratios, criterion);
-    const { report } = prune(model, plan);
-    return { plan, allocation, removed: report.paramsBefore ? (report.paramsBefore - report.paramsAfter) / report.paramsBefore : 0 };
+    const { model: pruned, report } = prune(model, plan);
+    const removed = options.by === 'flops'
+      ? 1 - weightMacs(pruned) / denseMacs
+      : report.paramsBefore ? (report.paramsBefore - report.paramsAfter) / report.paramsBefore : 0;
+    return { plan, allocation, removed };
   };
   // The allocator's feasible range, then the smallest level whose measured removal reaches the target.
   let lo = 0, hi = 0.999;
@@ -57,7 +62,7 @@ export function planForTarget(model: Model, profile: SensitivityProfile, target:
     best = at(hi);
   }
   if (!best || best.removed + 1e-12 < target) {
-    throw new PruneguardError('E_INFEASIBLE', `cannot remove ${(target * 100).toFixed(1)}% of the model's parameters: at most ${((best?.removed ?? 0) * 100).toFixed(1)}% fits under the caps and the monotone rule (${profile.entries.length} profiled groups)`);
+    throw new PruneguardError('E_INFEASIBLE', `cannot remove ${(target * 100).toFixed(1)}% of the model's ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${((best?.removed ?? 0) * 100).toFixed(1)}% fits under the caps and the monotone rule (${profile.entries.length} profiled groups)`);
   }
   for (let i = 0; i < 30 && hi - lo > 1e-3; i++) {
     const mid = (lo + hi) / 2;

@@ -17,6 +17,7 @@ import { planForTarget } from './sensitivity-plan.js';
 import { evaluate } from '../data/evaluate.js';
 import { prune } from '../prune/prune.js';
 import { compareSlices } from './slices-gate.js';
+import { weightMacs } from './flops.js';
 
 const root = join(import.meta.dirname, '../..');
 const digitsModel = join(root, 'fixtures/models/digits_cnn_op17.onnx');
@@ -76,6 +77,16 @@ describe.skipIf(!haveDigits)('sensitivity on the digits CNN with its real evalua
     expect(e['conv2.weight#0']).toMatchObject({ kind: 'conv', classifier: false, channels: 24 });
     expect(e['fc1.weight#0']).toMatchObject({ kind: 'linear', classifier: true, channels: 64, params: 64 * 384 + 64 + 10 * 64 });
     expect(e['conv2.weight#0'].depth).toBeLessThan(1 / 3);
+    // MACs per example: conv1's own filters (9 per channel) and conv2's input slices (24·9), at 8×8 positions.
+    expect(e['conv1.weight#0'].flops).toBe(16 * (9 + 24 * 9) * 64);
+  });
+
+  it('a FLOPs target is met as measured on the pruned model, monotone and capped', () => {
+    const found = planForTarget(model, profile, 0.3, 'l1', { by: 'flops' });
+    const pruned = prune(model, found.plan).model;
+    expect(1 - weightMacs(pruned) / weightMacs(model)).toBeCloseTo(found.removed, 10);
+    expect(found.removed).toBeGreaterThanOrEqual(0.3);
+    expect(monotoneSensitivityBudget({ profile, ratios: found.allocation.ratios })).toEqual([]);
   });
 
   it('the 30% allocation passes the monotone gate; 45% on the early layers fails it', () => {

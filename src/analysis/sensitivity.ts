@@ -163,7 +163,7 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
     const f = facts(g);
     return {
       group: g.id, sensitivity, probeRatio: ratios[ratios.length - 1],
-      params: f.params, depth: f.depth, kind: f.kind, classifier: f.classifier, channels: g.channels,
+      params: f.params, flops: f.flops, depth: f.depth, kind: f.kind, classifier: f.classifier, channels: g.channels,
       drops, dense: dense!, pruned: drops[drops.length - 1].metric,
       ...(perHead.length ? { perHead } : {}),
       evaluation: fallback.has(g.id) ? 'pruned' : 'gated',

@@ -27,7 +27,7 @@ function parseRatios(raw: string): number[] {
 
 function parseTarget(raw: string): number {
   const t = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(t) || t <= 0 || t >= 1) throw bad(`--target must be a share of parameters in (0, 1), got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(t) || t <= 0 || t >= 1) throw bad(`--target must be a share in (0, 1), got '${raw}'`);
   return t;
 }
 
@@ -35,7 +35,7 @@ export const sensitivityCommand: Command = {
   name: 'sensitivity',
   summary: 'measure how much each prunable group costs on real data; plot it; allocate a budget',
   help: `Usage: pruneguard sensitivity MODEL.onnx --data EVAL.npz [--ratios 0.2,0.4] [--criterion l1|l2|random]
-         [--batch N] [--heads [--per-head]] [--json OUT.json] [--plot OUT.svg] [--target 0.3 --plan-out PLAN.json] [--cache FILE] [--force]
+         [--batch N] [--heads [--per-head]] [--json OUT.json] [--plot OUT.svg] [--target 0.3 [--target-by params|flops] --plan-out PLAN.json] [--cache FILE] [--force]
 
 For every prunable channel group, removes each ratio of its channels (lowest
 importance first), evaluates on the data and records the metric drop: top-1
@@ -55,6 +55,7 @@ Options:
   --json OUT.json       write the profile as JSON
   --plot OUT.svg        write the profile as a bar chart (SVG)
   --target T            allocate per-group ratios removing T of the model's parameters (monotone, capped)
+  --target-by WHAT      what T is a share of: params (default) or flops (weight-op multiply-accumulates per example)
   --plan-out PLAN.json  with --target: write the plan (accepted by \`pruneguard prune --plan\`)
   --cache FILE          reuse and extend measured results (an interrupted sweep resumes)
   --force               overwrite existing --json/--plot/--plan-out files
@@ -72,6 +73,7 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     json: { type: 'string' },
     plot: { type: 'string' },
     target: { type: 'string' },
+    'target-by': { type: 'string' },
     'plan-out': { type: 'string' },
     cache: { type: 'string' },
     force: { type: 'boolean' },
@@ -88,6 +90,8 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     const target = values.target === undefined ? undefined : parseTarget(values.target as string);
     const planOut = values['plan-out'] as string | undefined;
     if (planOut && target === undefined) throw bad('--plan-out needs --target');
+    const by = (values['target-by'] ?? 'params') as 'params' | 'flops';
+    if (by !== 'params' && by !== 'flops') throw bad(`--target-by must be params or flops, got '${String(values['target-by'])}'`);
     const outputs = [values.json, values.plot, planOut].filter((p): p is string => typeof p === 'string');
     for (const p of outputs) if (existsSync(p) && !values.force) throw new PruneguardError('E_OUTPUT_EXISTS', `${p} exists (use --force to overwrite)`);
 
@@ -104,10 +108,10 @@ Exit codes: 0 ok, 2 bad input (missing files, data not matching the model, bad r
     const lines = [formatProfile(profile)];
     let plan: Plan | undefined;
     if (target !== undefined) {
-      const found = planForTarget(model, profile, target, criterion);
+      const found = planForTarget(model, profile, target, criterion, { by });
       plan = found.plan;
       const findings = monotoneSensitivityBudget({ profile, ratios: found.allocation.ratios });
-      lines.push('', `budget: ${(target * 100).toFixed(1)}% of the model's parameters → the plan removes ${(found.removed * 100).toFixed(1)}% (measured by pruning; monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`);
+      lines.push('', `budget: ${(target * 100).toFixed(1)}% of the model's ${by === 'flops' ? 'FLOPs' : 'parameters'} → the plan removes ${(found.removed * 100).toFixed(1)}% (measured by pruning; monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`);
       for (const [g, r] of Object.entries(found.allocation.ratios)) lines.push(`  ${g}: ${r}`);
       for (const f of findings) lines.push(`  ! ${f.message}`);
       if (planOut) { writeFileAtomic(planOut, `${JSON.stringify(plan, null, 2)}\n`); lines.push(`plan written to ${planOut}`); }
