@@ -67,6 +67,7 @@ export { sliceGate, compareSlices } from './analysis/slices-gate.js';
 export { measureLatency } from './analysis/latency.js';
 export { latencyGate } from './analysis/latency-gate.js';
 export { allocateBudget } from './analysis/budget.js';
+export { weightMacs } from './analysis/flops.js';
 export { sensitivity, type SensitivityOptions } from './analysis/sensitivity.js';
 export { planForTarget, planFromRatios } from './analysis/sensitivity-plan.js';
 export { formatProfile } from './analysis/sensitivity-format.js';
