@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { constantValue } from '../ir/constants.js';
+import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { analyzeGroups, type GroupAnalysis } from '../prune/groups.js';
 import { prunableWeights, reductionAxis } from '../prune/masks/index.js';
@@ -82,10 +83,18 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   // Masks go on weights that structured removal leaves whole, so the mask oracle (masks on the
   // dense weights) and the pruner (masks on the sliced weights) select the same elements.
   const touched = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => m.tensor) ?? []));
-  const weights = prunableWeights(model).filter((w) => safeAxis(model, w) !== undefined && !touched.has(w));
+  // Reduction axes, resolved once per weight against one index of the graph.
+  const index = indexGraph(model.graph);
+  const axes = new Map<string, { axis: number; length: number } | undefined>();
+  const safeAxis = (_m: Model, w: string) => {
+    if (!axes.has(w)) axes.set(w, reductionOf(model, w, index));
+    return axes.get(w);
+  };
+  const candidates = prunableWeights(model);
+  const weights = candidates.filter((w) => safeAxis(model, w) !== undefined && !touched.has(w));
   // With nmOnTouched, N:M goes where structured removal cuts the reduction axis: the pattern must survive that.
   const cutReduction = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => `${m.tensor}#${m.axis}`) ?? []));
-  const nmPool = c.nmOnTouched ? prunableWeights(model).filter((w) => cutReduction.has(`${w}#${safeAxis(model, w)?.axis}`)) : weights;
+  const nmPool = c.nmOnTouched ? candidates.filter((w) => cutReduction.has(`${w}#${safeAxis(model, w)?.axis}`)) : weights;
   const unstructured = new Map<string, number>();
   for (const u of rel.unstructured) if (weights.length) unstructured.set(weights[u.pick % weights.length], round(u.sparsity));
   if (unstructured.size) plan.unstructured = [...unstructured].map(([tensor, sparsity]) => ({ tensor, sparsity }));
@@ -97,10 +106,10 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   return plan;
 }
 
-function safeAxis(model: Model, tensor: string): { axis: number; length: number } | undefined {
+function reductionOf(model: Model, tensor: string, index: GraphIndex): { axis: number; length: number } | undefined {
   try {
-    const r = reductionAxis(model, tensor);
-    const dims = constantValue(model.graph, tensor)?.dims;
+    const r = reductionAxis(model, tensor, index);
+    const dims = constantValue(model.graph, tensor, index)?.dims;
     return dims ? { axis: r.axis, length: dims[r.axis] } : undefined;
   } catch {
     return undefined;

@@ -11,12 +11,13 @@ import type { PlanConstraints } from '../arbitraries/plan.js';
 import type { Model } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
 import type { GroupAnalysis } from '../prune/groups.js';
+import type { ShapeResult } from '../shape/types.js';
 import type { Counterexample } from './counterexample.js';
 import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
 
 /** A pruner under test. `analysis` is a fresh analyzeGroups(dense) it may consume (or ignore). */
 export type Pruner = (dense: Model, plan: Plan, analysis?: GroupAnalysis) => Model;
-export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan }) => Promise<Finding[]> | Finding[];
+export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan; denseShapes?: ShapeResult }) => Promise<Finding[]> | Finding[];
 
 export interface PropertyRun {
   name: string;
@@ -47,6 +48,8 @@ export interface PropertyOutcome {
  */
 export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck): Promise<Finding[] | undefined> {
   let pruned: Model;
+  // The dense shapes come with the analysis (computed before a pruner consumes it).
+  const denseShapes = m.analysis?.prop.shapes;
   try {
     const analysis = m.analysis;
     m.analysis = undefined; // consumed: a second evaluation of the same case analyses afresh
@@ -55,7 +58,7 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
     if (isPruneguardError(e) && (e.code === 'E_BAD_PLAN' || e.code === 'E_PRUNE_BLOCKED')) return undefined;
     throw e;
   }
-  return failing(await check({ dense: m.dense, pruned, plan: m.plan }));
+  return failing(await check({ dense: m.dense, pruned, plan: m.plan, ...(denseShapes ? { denseShapes } : {}) }));
 }
 
 export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {

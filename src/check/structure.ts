@@ -6,7 +6,7 @@
  */
 import { failing, type FailureMode, type Finding } from '../findings.js';
 import { noSilentBroadcast } from '../invariants/no-silent-broadcast.js';
-import { executedInvariants } from '../invariants/executed.js';
+import { executedInvariants, type ExecutedOptions } from '../invariants/executed.js';
 import { nmConformance } from '../invariants/nm-conformance.js';
 import { staticShapeConsistency } from '../invariants/shape-consistency.js';
 import type { PruneCase } from '../invariants/case.js';
@@ -20,6 +20,8 @@ export interface StructureOptions {
   only?: readonly string[];
   /** Skip execution when the static invariants already found something (properties shrink faster). */
   stopEarly?: boolean;
+  /** onnxruntime graph optimisations (default 'all', as served; property runs use 'disabled'). */
+  optimization?: ExecutedOptions['optimization'];
 }
 
 export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence'] as const;
@@ -36,7 +38,7 @@ export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Pr
   const want = (id: string) => !o.only || o.only.includes(id);
   // A graph that fails statically is still executed: onnxruntime's verdict is the ground truth.
   if (want('shape-consistency') || (want('mask-equivalence') && c.plan)) {
-    findings.push(...(await executedInvariants(c, { shapeConsistency: want('shape-consistency'), maskEquivalence: want('mask-equivalence') })));
+    findings.push(...(await executedInvariants(c, { shapeConsistency: want('shape-consistency'), maskEquivalence: want('mask-equivalence'), optimization: o.optimization })));
   }
   return findings;
 }
@@ -44,7 +46,7 @@ export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Pr
 /** The invariants that need no execution. */
 export function checkStructureStatic(c: PruneCase, o: Pick<StructureOptions, 'only'> = {}): Finding[] {
   const want = (id: string) => !o.only || o.only.includes(id);
-  const shapes = { dense: inferShapes(c.dense), pruned: inferShapes(c.pruned) };
+  const shapes = { dense: c.denseShapes ?? inferShapes(c.dense), pruned: inferShapes(c.pruned) };
   const findings: Finding[] = [];
   if (want('shape-consistency')) findings.push(...staticShapeConsistency(c, shapes));
   if (want('no-silent-broadcast')) findings.push(...noSilentBroadcast(c, shapes));

@@ -1,5 +1,6 @@
 /** What every structural invariant looks at: a dense model, its pruned version, and how it was pruned. */
 import type { Model } from '../ir/types.js';
+import type { ShapeResult } from '../shape/types.js';
 
 export interface PruneCase {
   dense: Model;
@@ -13,6 +14,8 @@ export interface PruneCase {
   sizes?: Record<string, number[]>[];
   /** Integer inputs are token ids below this bound (default 10). */
   vocab?: number;
+  /** Static shapes of the dense model when the caller already has them (e.g. from its group analysis). */
+  denseShapes?: ShapeResult;
 }
 
 /** Input sizes for executing a model: every symbolic or unknown dim set to each value in turn. */

@@ -11,7 +11,7 @@ import type { Plan } from '../prune/plan.js';
 import { compareOutputs } from '../runtime/compare.js';
 import { randomInputs } from '../runtime/random-inputs.js';
 import { run, type Outputs } from '../runtime/run.js';
-import { createSession, releaseSession, type Session } from '../runtime/session.js';
+import { createSession, releaseSession, type Session, type SessionOptions } from '../runtime/session.js';
 import { deriveSizes, type PruneCase } from './case.js';
 import { maskOracle } from './mask-oracle.js';
 
@@ -22,6 +22,11 @@ export interface ExecutedOptions {
   atol?: number;
   rtol?: number;
   seed?: number;
+  /**
+   * onnxruntime graph optimisations for these sessions (default 'all', as served). Property runs
+   * use 'disabled': the graph runs as written, and a session costs half as much to create.
+   */
+  optimization?: SessionOptions['graphOptimizationLevel'];
 }
 
 const SHAPE = { invariant: 'shape-consistency', failureMode: 'shape-mismatch' } as const;
@@ -41,13 +46,13 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
   const compareValues = wantMask && !oracle?.inexact.length;
   let pruned: Session;
   try {
-    pruned = await createSession(c.pruned);
+    pruned = await createSession(c.pruned, { graphOptimizationLevel: o.optimization });
   } catch (e) {
     const f = { ...SHAPE, where: 'session', message: `onnxruntime cannot load the pruned model: ${firstLine(e)}`, expected: 'loads', received: firstLine(e) };
     return [...findings, f, ...(compareValues && !wantShape ? [{ ...f, ...MASK }] : [])].filter((x) => wantShape || x.invariant !== SHAPE.invariant);
   }
   // The oracle shares the dense graph's shapes, so one reference session serves both checks.
-  const reference = await createSession(oracle && !oracle.inexact.length ? oracle.model : c.dense);
+  const reference = await createSession(oracle && !oracle.inexact.length ? oracle.model : c.dense, { graphOptimizationLevel: o.optimization });
   try {
     for (const sizes of c.sizes ?? deriveSizes(c.dense)) {
       const at = Object.entries(sizes).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' ');

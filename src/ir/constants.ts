@@ -40,9 +40,20 @@ export function constantValue(graph: Graph, name: string, index: GraphIndex = in
   return src.kind === 'initializer' ? graph.initializers.get(src.name) : constantNodeValue(src.node);
 }
 
+/**
+ * Decoded `value` tensors of Constant nodes, by attribute: setConstant replaces the
+ * attribute object, so a cached entry can never be stale. Saves decoding the same
+ * weight on every lookup of graphs that keep their weights in Constant nodes.
+ */
+const decoded = new WeakMap<object, Tensor>();
+
 export function constantNodeValue(node: Node): Tensor | undefined {
-  const t = attrTensor(node, 'value');
-  if (t) return t;
+  const attr = node.attributes.find((a) => a.name === 'value');
+  if (attr?.t) {
+    let t = decoded.get(attr);
+    if (!t) decoded.set(attr, (t = attrTensor(node, 'value')!));
+    return t;
+  }
   const f = attrFloat(node, 'value_float');
   if (f !== undefined) return fromNumbers('float32', [], [f]);
   const fs = attrFloats(node, 'value_floats');

@@ -51,13 +51,14 @@ function conformingNm(model: Model, names: Iterable<string>): string[] {
   const out: string[] = [];
   for (const name of names) {
     const t = constantValue(model.graph, name, index);
-    if (!t || t.dtype !== 'float32') continue;
-    let axis: number;
-    try { axis = reductionAxis(model, name, index).axis; } catch { continue; }
-    if (t.dims[axis] % 4 !== 0 || t.data.length < 4) continue;
+    if (!t || t.dtype !== 'float32' || t.dims.length < 2 || t.data.length < 4) continue;
+    // Cheap test first: a 2:4 tensor is at least half zeros. Only then look for its reduction axis.
     let zeros = 0;
     for (const v of t.data as Float32Array) if (v === 0) zeros++;
-    if (zeros * 2 >= t.data.length && nmViolations(t, name, 2, 4, axis).length === 0) out.push(name);
+    if (zeros * 2 < t.data.length) continue;
+    let axis: number;
+    try { axis = reductionAxis(model, name, index).axis; } catch { continue; }
+    if (t.dims[axis] % 4 === 0 && nmViolations(t, name, 2, 4, axis).length === 0) out.push(name);
   }
   return out;
 }
