@@ -43,7 +43,14 @@ export function missingReason(ctx: OpContext, i: number): string {
   const name = ctx.node.inputs[i];
   if (!ctx.has(i)) return `input ${i} of ${ctx.node.opType} is missing`;
   const t = ctx.type(i);
-  return `input ${name} has unknown shape${t?.unknownReason ? ` (${t.unknownReason})` : ''}`;
+  // Name the root cause, not the whole chain: downstream of an unknown op every value would
+  // otherwise repeat the reasons of all its ancestors.
+  return `input ${name} has unknown shape${t?.unknownReason ? ` (${rootCause(t.unknownReason)})` : ''}`;
+}
+
+function rootCause(reason: string): string {
+  const nested = /^input \S+ has unknown shape \((.*)\)$/.exec(reason);
+  return nested ? nested[1] : reason;
 }
 
 /** Normalizes a possibly negative axis; undefined when out of range. */

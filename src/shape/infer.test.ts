@@ -11,12 +11,12 @@ describe('inferShapes', () => {
       inputs: { x: [1, 4] },
       nodes: [node('FancyOp', ['x'], ['y']), node('Relu', ['y'], ['z']), node('Relu', ['x'], ['w'])],
     });
-    expect(r.values.get('y')).toEqual({ unknownReason: 'unknown op FancyOp' });
+    expect(r.values.get('y')).toEqual({ unknownReason: 'unknown op FancyOp at node FancyOp_y' });
     expect(r.values.get('z')?.shape).toBeUndefined();
     expect(r.values.get('z')?.unknownReason).toContain('unknown op FancyOp');
     expect(r.shape('w')).toEqual([1, 4]);
     const custom = infer({ inputs: { x: [1] }, nodes: [{ ...node('Gelu', ['x'], ['y']), domain: 'com.microsoft' }] });
-    expect(custom.values.get('y')?.unknownReason).toBe('unknown op com.microsoft::Gelu');
+    expect(custom.values.get('y')?.unknownReason).toBe('unknown op com.microsoft::Gelu at node Gelu_y');
   });
 
   it('inputShapes fixes symbolic dims; misuse is a PruneguardError', () => {

@@ -136,7 +136,7 @@ function runNode(st: State, node: Node): void {
   const rule = node.domain === '' || node.domain === 'ai.onnx' ? (OP_RULES as Record<string, (c: OpContext) => ValueType[]>)[node.opType] : undefined;
   if (!rule) {
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
-    out = node.outputs.map(() => ({ unknownReason: `unknown op ${op}` }));
+    out = node.outputs.map(() => ({ unknownReason: `unknown op ${op} at node ${st.label}` }));
   } else {
     try {
       out = rule(st);

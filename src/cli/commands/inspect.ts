@@ -33,7 +33,8 @@ Exit codes: 0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 
     const model = loadModelFile(path);
     const shapes = parseShapeArgs((values.shape as string[] | undefined) ?? [], model, path);
     const summary = summarize(model, path, shapes);
-    io.out(values.json ? JSON.stringify({ ...summary, ...describeGroups(model) }, null, 2) : render(summary));
+    const groups = describeGroups(model);
+    io.out(values.json ? JSON.stringify({ ...summary, ...groups }, null, 2) : `${render(summary)}\n\n${renderGroups(groups)}`);
     return EXIT.ok;
   },
 };
@@ -63,5 +64,17 @@ function render(s: ModelSummary): string {
   }
   lines.push('', `problems (${s.problems.length}):`);
   for (const p of s.problems) lines.push(`  ${p.node} (${p.op}) ${p.rule}: ${p.message}`);
+  return lines.join('\n');
+}
+
+/** The pruner's view: each channel group and attention unit, and why a blocked one cannot be pruned. */
+function renderGroups({ groups, attention }: ReturnType<typeof describeGroups>): string {
+  const lines = [`channel groups (${groups.filter((g) => g.kind === 'channels').length}, ${groups.filter((g) => g.blocked).length} blocked):`];
+  for (const g of groups.filter((x) => x.kind === 'channels')) {
+    const notes = [g.blocked ? `blocked: ${g.blocked}` : '', g.maskExact ? '' : 'not mask-exact'].filter(Boolean).join('; ');
+    lines.push(`  ${g.id.padEnd(40)} ${String(g.channels).padStart(5)} channels  ${g.members.length} members${notes ? `  (${notes})` : ''}`);
+  }
+  lines.push('', `attention units (${attention.length}):`);
+  for (const a of attention) lines.push(`  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.blocked ? `  (blocked: ${a.blocked})` : ''}`);
   return lines.join('\n');
 }
