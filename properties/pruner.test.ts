@@ -28,7 +28,8 @@ describe.each(suites)('the pruner on $family graphs', ({ family, staticRuns, exe
       console.log(`[pruneguard] ${name}: seed ${cfg.seed}, ${cfg.runs} runs`);
       const outcome = await runPruneProperty({
         name, pruner, families: [family], ...cfg,
-        check: mode === 'static' ? (c) => checkStructureStatic(c) : (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled' }),
+        check: mode === 'static' ? (c) => checkStructureStatic(c) : (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
+        oracle: mode === 'executed',
         replay: (seed, path) => replayCommand(FILE, name, seed, path),
       });
       console.log(`[pruneguard] ${name}: ${outcome.cases} cases, ${outcome.skipped} skipped`);

@@ -12,12 +12,13 @@ import type { Model } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
 import type { GroupAnalysis } from '../prune/groups.js';
 import type { ShapeResult } from '../shape/types.js';
+import { maskOracle, type Oracle } from '../invariants/mask-oracle.js';
 import type { Counterexample } from './counterexample.js';
 import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
 
 /** A pruner under test. `analysis` is a fresh analyzeGroups(dense) it may consume (or ignore). */
 export type Pruner = (dense: Model, plan: Plan, analysis?: GroupAnalysis) => Model;
-export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan; denseShapes?: ShapeResult }) => Promise<Finding[]> | Finding[];
+export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan; denseShapes?: ShapeResult; oracle?: Oracle }) => Promise<Finding[]> | Finding[];
 
 export interface PropertyRun {
   name: string;
@@ -30,6 +31,8 @@ export interface PropertyRun {
   path?: string;
   /** Builds the replay command for a seed and path. */
   replay: (seed: number, path: string) => string;
+  /** Build the mask oracle from the case's own analysis, for checks that execute it (saves an analysis per case). */
+  oracle?: boolean;
 }
 
 export interface PropertyOutcome {
@@ -46,11 +49,13 @@ export interface PropertyOutcome {
  * Findings for one case; a pruner that refuses the plan (bad plan, blocked group) yields undefined.
  * Empty plans still run: a buggy pruner may break a graph it was asked to leave alone.
  */
-export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck): Promise<Finding[] | undefined> {
+export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck, withOracle = false): Promise<Finding[] | undefined> {
   let pruned: Model;
-  // The dense shapes come with the analysis (computed before a pruner consumes it).
+  // The dense shapes and the oracle come from the analysis, before a pruner consumes it.
   const denseShapes = m.analysis?.prop.shapes;
+  let oracle: Oracle | undefined;
   try {
+    if (withOracle && m.analysis) oracle = maskOracle(m.dense, m.plan, m.analysis);
     const analysis = m.analysis;
     m.analysis = undefined; // consumed: a second evaluation of the same case analyses afresh
     pruned = pruner(m.dense, m.plan, analysis);
@@ -58,12 +63,12 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
     if (isPruneguardError(e) && (e.code === 'E_BAD_PLAN' || e.code === 'E_PRUNE_BLOCKED')) return undefined;
     throw e;
   }
-  return failing(await check({ dense: m.dense, pruned, plan: m.plan, ...(denseShapes ? { denseShapes } : {}) }));
+  return failing(await check({ dense: m.dense, pruned, plan: m.plan, ...(denseShapes ? { denseShapes } : {}), ...(oracle ? { oracle } : {}) }));
 }
 
 export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {
   const property = fc.asyncProperty(caseRecipe(p.families, p.plans), async (recipe: CaseRecipe) => {
-    const findings = await evaluateCase(materialize(recipe, p.plans), p.pruner, p.check);
+    const findings = await evaluateCase(materialize(recipe, p.plans), p.pruner, p.check, p.oracle);
     if (!findings) fc.pre(false);
     return findings!.length === 0;
   });

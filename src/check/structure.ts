@@ -22,6 +22,8 @@ export interface StructureOptions {
   stopEarly?: boolean;
   /** onnxruntime graph optimisations (default 'all', as served; property runs use 'disabled'). */
   optimization?: ExecutedOptions['optimization'];
+  /** One merged onnxruntime session for the pruned model and its reference (property runs). */
+  merge?: boolean;
 }
 
 export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence'] as const;
@@ -38,7 +40,7 @@ export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Pr
   const want = (id: string) => !o.only || o.only.includes(id);
   // A graph that fails statically is still executed: onnxruntime's verdict is the ground truth.
   if (want('shape-consistency') || (want('mask-equivalence') && c.plan)) {
-    findings.push(...(await executedInvariants(c, { shapeConsistency: want('shape-consistency'), maskEquivalence: want('mask-equivalence'), optimization: o.optimization })));
+    findings.push(...(await executedInvariants(c, { shapeConsistency: want('shape-consistency'), maskEquivalence: want('mask-equivalence'), optimization: o.optimization, merge: o.merge })));
   }
   return findings;
 }

@@ -1,6 +1,7 @@
 /** What every structural invariant looks at: a dense model, its pruned version, and how it was pruned. */
 import type { Model } from '../ir/types.js';
 import type { ShapeResult } from '../shape/types.js';
+import type { Oracle } from './mask-oracle.js';
 
 export interface PruneCase {
   dense: Model;
@@ -16,6 +17,8 @@ export interface PruneCase {
   vocab?: number;
   /** Static shapes of the dense model when the caller already has them (e.g. from its group analysis). */
   denseShapes?: ShapeResult;
+  /** The mask oracle of `plan` when the caller already built it (see mask-oracle.ts). */
+  oracle?: Oracle;
 }
 
 /** Input sizes for executing a model: every symbolic or unknown dim set to each value in turn. */

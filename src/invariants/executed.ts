@@ -10,7 +10,9 @@ import type { Finding } from '../findings.js';
 import type { Plan } from '../prune/plan.js';
 import { compareOutputs } from '../runtime/compare.js';
 import { randomInputs } from '../runtime/random-inputs.js';
-import { run, type Outputs } from '../runtime/run.js';
+import { run, type Feeds, type Outputs } from '../runtime/run.js';
+import { canMerge, mergeModels } from '../runtime/merge.js';
+import type { Model } from '../ir/types.js';
 import { createSession, releaseSession, type Session, type SessionOptions } from '../runtime/session.js';
 import { deriveSizes, type PruneCase } from './case.js';
 import { maskOracle } from './mask-oracle.js';
@@ -27,6 +29,8 @@ export interface ExecutedOptions {
    * use 'disabled': the graph runs as written, and a session costs half as much to create.
    */
   optimization?: SessionOptions['graphOptimizationLevel'];
+  /** Run the pruned model and its reference in one merged session (property runs: one session per case). */
+  merge?: boolean;
 }
 
 const SHAPE = { invariant: 'shape-consistency', failureMode: 'shape-mismatch' } as const;
@@ -36,7 +40,7 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
   const wantShape = o.shapeConsistency ?? true;
   const wantMask = (o.maskEquivalence ?? true) && c.plan !== undefined;
   const findings: Finding[] = [];
-  const oracle = wantMask ? maskOracle(c.dense, c.plan as Plan) : undefined;
+  const oracle = wantMask ? c.oracle ?? maskOracle(c.dense, c.plan as Plan) : undefined;
   if (oracle?.inexact.length) {
     findings.push({
       ...MASK, severity: 'warning', where: oracle.inexact.map((i) => i.group).join(', '),
@@ -44,49 +48,92 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
     });
   }
   const compareValues = wantMask && !oracle?.inexact.length;
-  let pruned: Session;
-  try {
-    pruned = await createSession(c.pruned, { graphOptimizationLevel: o.optimization });
-  } catch (e) {
-    const f = { ...SHAPE, where: 'session', message: `onnxruntime cannot load the pruned model: ${firstLine(e)}`, expected: 'loads', received: firstLine(e) };
+  // The oracle shares the dense graph's shapes, so one reference serves both checks.
+  const reference = oracle && !oracle.inexact.length ? oracle.model : c.dense;
+  const sizes = (c.sizes ?? deriveSizes(c.dense)).map((s) => ({
+    at: Object.entries(s).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' '),
+    feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
+  }));
+  const outcome = (o.merge && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) || (await runSeparately(c.pruned, reference, sizes, o));
+  if ('loadError' in outcome) {
+    const f = { ...SHAPE, where: 'session', message: `onnxruntime cannot load the pruned model: ${outcome.loadError}`, expected: 'loads', received: outcome.loadError };
     return [...findings, f, ...(compareValues && !wantShape ? [{ ...f, ...MASK }] : [])].filter((x) => wantShape || x.invariant !== SHAPE.invariant);
   }
-  // The oracle shares the dense graph's shapes, so one reference session serves both checks.
-  const reference = await createSession(oracle && !oracle.inexact.length ? oracle.model : c.dense, { graphOptimizationLevel: o.optimization });
-  try {
-    for (const sizes of c.sizes ?? deriveSizes(c.dense)) {
-      const at = Object.entries(sizes).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' ');
-      const feeds = randomInputs(c.dense, sizes, { seed: o.seed ?? 0, vocab: c.vocab });
-      const want = await run(reference, feeds);
-      let got: Outputs;
-      try {
-        got = await run(pruned, feeds);
-      } catch (e) {
-        if (wantShape) findings.push({ ...SHAPE, where: at, message: `onnxruntime fails on the pruned model at ${at}: ${firstLine(e)}`, expected: 'runs', received: firstLine(e) });
-        if (compareValues && !wantShape) findings.push({ ...MASK, where: 'run', message: `the pruned model fails where the mask oracle runs: ${firstLine(e)}` });
-        continue;
-      }
-      for (const [name, t] of Object.entries(want)) {
-        const g = got[name];
-        if (!g || g.dims.join() !== t.dims.join()) {
-          if (wantShape) findings.push({ ...SHAPE, where: name, message: `output '${name}' at ${at} has shape ${g ? `[${g.dims.join(',')}]` : 'missing'}, dense [${t.dims.join(',')}]`, expected: t.dims, received: g?.dims });
-        }
-      }
-      if (!compareValues) continue;
-      const cmp = compareOutputs(got, want, { atol: o.atol ?? 1e-4, rtol: o.rtol ?? 1e-3 });
-      for (const [name, r] of Object.entries(cmp.outputs)) {
-        if (r.pass || r.reason) continue; // a shape difference is shape-consistency's finding
-        findings.push({
-          ...MASK, where: name,
-          message: `output '${name}' differs from the mask oracle at ${at}: max |Δ| ${r.maxAbs.toExponential(2)} at [${r.worstAt.join(',')}] (pruned ${r.worst?.a}, oracle ${r.worst?.b})`,
-          expected: r.worst?.b, received: r.worst?.a,
-        });
+  for (const { at, want, got, error } of outcome.runs) {
+    if (!got) {
+      if (wantShape) findings.push({ ...SHAPE, where: at, message: `onnxruntime fails on the pruned model at ${at}: ${error}`, expected: 'runs', received: error });
+      if (compareValues && !wantShape) findings.push({ ...MASK, where: 'run', message: `the pruned model fails where the mask oracle runs: ${error}` });
+      continue;
+    }
+    for (const [name, t] of Object.entries(want)) {
+      const g = got[name];
+      if (!g || g.dims.join() !== t.dims.join()) {
+        if (wantShape) findings.push({ ...SHAPE, where: name, message: `output '${name}' at ${at} has shape ${g ? `[${g.dims.join(',')}]` : 'missing'}, dense [${t.dims.join(',')}]`, expected: t.dims, received: g?.dims });
       }
     }
+    if (!compareValues) continue;
+    const cmp = compareOutputs(got, want, { atol: o.atol ?? 1e-4, rtol: o.rtol ?? 1e-3 });
+    for (const [name, r] of Object.entries(cmp.outputs)) {
+      if (r.pass || r.reason) continue; // a shape difference is shape-consistency's finding
+      findings.push({
+        ...MASK, where: name,
+        message: `output '${name}' differs from the mask oracle at ${at}: max |Δ| ${r.maxAbs.toExponential(2)} at [${r.worstAt.join(',')}] (pruned ${r.worst?.a}, oracle ${r.worst?.b})`,
+        expected: r.worst?.b, received: r.worst?.a,
+      });
+    }
+  }
+  return findings;
+}
+
+interface Sized { at: string; feeds: Feeds }
+interface PairRun { at: string; want: Outputs; got?: Outputs; error?: string }
+type PairOutcome = { runs: PairRun[] } | { loadError: string };
+
+/** The pruned model and the reference in one session. Undefined when that fails: the caller then runs them apart to say which side fails and how. */
+async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[], o: ExecutedOptions): Promise<PairOutcome | undefined> {
+  let session: Session;
+  try {
+    session = await createSession(mergeModels(pruned, reference, 'pruned', 'reference'), { graphOptimizationLevel: o.optimization });
+  } catch {
+    return undefined;
+  }
+  try {
+    const runs: PairRun[] = [];
+    for (const { at, feeds } of sizes) {
+      const out = await run(session, feeds);
+      const side = (prefix: string) => Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith(`${prefix}/`)).map(([k, v]) => [k.slice(prefix.length + 1), v]));
+      runs.push({ at, want: side('reference'), got: side('pruned') });
+    }
+    return { runs };
+  } catch {
+    return undefined;
+  } finally {
+    await releaseSession(session);
+  }
+}
+
+async function runSeparately(prunedModel: Model, referenceModel: Model, sizes: readonly Sized[], o: ExecutedOptions): Promise<PairOutcome> {
+  let pruned: Session;
+  try {
+    pruned = await createSession(prunedModel, { graphOptimizationLevel: o.optimization });
+  } catch (e) {
+    return { loadError: firstLine(e) };
+  }
+  const reference = await createSession(referenceModel, { graphOptimizationLevel: o.optimization });
+  try {
+    const runs: PairRun[] = [];
+    for (const { at, feeds } of sizes) {
+      const want = await run(reference, feeds);
+      try {
+        runs.push({ at, want, got: await run(pruned, feeds) });
+      } catch (e) {
+        runs.push({ at, want, error: firstLine(e) });
+      }
+    }
+    return { runs };
   } finally {
     await Promise.all([releaseSession(pruned), releaseSession(reference)]);
   }
-  return findings;
 }
 
 function firstLine(e: unknown): string {

@@ -3,9 +3,13 @@ import type { Model } from '../ir/types.js';
 import { applyNm, applyUnstructured } from '../prune/masks/index.js';
 import { mask } from '../prune/mask.js';
 import type { Plan } from '../prune/plan.js';
+import type { GroupAnalysis } from '../prune/groups.js';
 
-export function maskOracle(dense: Model, plan: Plan): { model: Model; inexact: { group: string; reasons: string[] }[] } {
-  const m = mask(dense, { ...plan, unstructured: undefined, nm: undefined });
+export type Oracle = { model: Model; inexact: { group: string; reasons: string[] }[] };
+
+/** @param analysis a fresh analyzeGroups(dense) to reuse (left untouched). */
+export function maskOracle(dense: Model, plan: Plan, analysis?: GroupAnalysis): Oracle {
+  const m = mask(dense, { ...plan, unstructured: undefined, nm: undefined }, { analysis });
   let model = m.model;
   if (plan.unstructured?.length) model = applyUnstructured(model, plan.unstructured).model;
   if (plan.nm?.length) model = applyNm(model, plan.nm).model;

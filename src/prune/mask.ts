@@ -18,10 +18,11 @@
  * reduction over it, a product of two activations contracting it), the group is
  * `maskExact: false` and its reasons are listed instead of a false deviation.
  */
-import { constantSource, constantValue, setConstant } from '../ir/constants.js';
+import { constantNodeValue, constantSource, setConstant, type ConstantSource } from '../ir/constants.js';
 import type { Model } from '../ir/types.js';
 import { removedBySpace } from './apply.js';
-import { analyzeGroups } from './groups.js';
+import { analyzeGroups, type GroupAnalysis } from './groups.js';
+import { copyModel } from './prepare.js';
 import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
 import { zeroAlong } from './slice.js';
@@ -34,19 +35,32 @@ export interface MaskResult {
   zeroed: number;
 }
 
-export function mask(dense: Model, planInput: Plan | unknown): MaskResult {
-  const analysis = analyzeGroups(dense);
-  const { plan, removals } = checkPlan(analysis, planInput);
-  const graph = analysis.model.graph;
+export interface MaskOptions {
+  /**
+   * A fresh analyzeGroups(dense) to reuse. It is left untouched (the mask is written into a
+   * copy), so the same analysis can then be handed to prune(): one analysis per case.
+   */
+  analysis?: GroupAnalysis;
+}
+
+export function mask(dense: Model, planInput: Plan | unknown, options: MaskOptions = {}): MaskResult {
+  const analysis = options.analysis ?? analyzeGroups(dense);
+  const { removals } = checkPlan(analysis, planInput);
+  const source = analysis.model;
+  // Without a caller's analysis the analysis' own copy can be written; with one, write a copy of it.
+  const model = options.analysis ? copyModel(source) : source;
+  const position = options.analysis ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
   const index = analysis.prop.index;
   let zeroed = 0;
   for (const [s, removed] of removedBySpace(analysis, removals)) {
     if (!s.entry || !s.stored) continue;
-    const src = constantSource(graph, s.value, index)!;
-    const value = constantValue(graph, s.value, index)!;
-    setConstant(graph, src, zeroAlong(value, s.axis, [...removed]));
+    const src = constantSource(source.graph, s.value, index)!;
+    const target: ConstantSource = src.kind === 'constant-node' && position ? { kind: 'constant-node', node: model.graph.nodes[position.get(src.node)!] } : src;
+    // Read what the copy holds now: an earlier space may already have zeroed part of the same tensor.
+    const value = target.kind === 'initializer' ? model.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
+    setConstant(model.graph, target, zeroAlong(value, s.axis, [...removed]));
     zeroed++;
   }
   const inexact = removals.filter((r) => !r.group.maskExact).map((r) => ({ group: r.group.id, reasons: r.group.inexact }));
-  return { model: analysis.model, inexact, zeroed };
+  return { model, inexact, zeroed };
 }

@@ -44,7 +44,8 @@ export async function runMainJob(o: MainJobOptions): Promise<ReportPart> {
     const out = await runPruneProperty({
       name, families: [family], runs: o.runs ?? 25, seed,
       pruner: (dense, plan, analysis) => prune(dense, plan, analysis ? { analysis } : {}).model,
-      check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled' }),
+      check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
+      oracle: true,
       replay: (s, path) => replayCommand('properties/pruner.test.ts', `${family} graphs pass every executed invariant`, s, path),
     });
     const record: PropertyRecord = {
