@@ -3,7 +3,7 @@ import { constantValue } from '../../ir/constants.js';
 import type { Tensor } from '../../ir/types.js';
 import { applyNm, nmZeroMask, reductionAxis } from '../masks/index.js';
 import type { Fault } from './types.js';
-import { keptAxes, pruneCorrectly, replaceStored, sliceAll } from './support.js';
+import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 
 function zeroWhere(value: Tensor, mask: Uint8Array): Tensor {
   const data = (value.data as Float32Array).slice();
@@ -43,11 +43,7 @@ export const structuredBreaksNm: Fault = {
     // The buggy pipeline sparsifies first and slices afterwards, never looking at the pattern again.
     const p = pruneCorrectly(dense, { ...plan, nm: undefined });
     const sparse = plan.nm?.length ? applyNm(dense, plan.nm).model : dense;
-    for (const spec of plan.nm ?? []) {
-      const value = constantValue(sparse.graph, spec.tensor);
-      const kept = keptAxes(p, spec.tensor);
-      if (value) replaceStored(p.pruned, spec.tensor, kept.size ? sliceAll(value, kept) : value);
-    }
+    for (const spec of plan.nm ?? []) resliceWrongly(p, spec.tensor, undefined, sparse);
     return p.pruned;
   },
 };

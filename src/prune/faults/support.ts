@@ -96,3 +96,15 @@ export function sliceAll(value: Tensor, kept: Map<number, number[]>): Tensor {
   for (const [axis, keep] of kept) t = takeAlong(t, axis, keep);
   return t;
 }
+
+/**
+ * Re-slices a stored tensor of the pruned model from `source` (default: its dense value) with the
+ * positions the correct pruning removed, each passed through `adjust`: a pruner that removed the
+ * right number of positions at the wrong places. Returns whether anything was written.
+ */
+export function resliceWrongly(p: Pruned, tensor: string, adjust?: Parameters<typeof keptAxes>[2], source?: Model, accept?: (value: Tensor) => boolean): boolean {
+  const value = constantValue((source ?? p.analysis.model).graph, tensor);
+  if (!value || (accept && !accept(value))) return false;
+  const kept = keptAxes(p, tensor, adjust);
+  return replaceStored(p.pruned, tensor, kept.size ? sliceAll(value, kept) : value);
+}

@@ -3,7 +3,7 @@ import { constantValue } from '../../ir/constants.js';
 import { analyzeGroups } from '../groups.js';
 import type { Plan } from '../plan.js';
 import type { Fault } from './types.js';
-import { keptAxes, pruneCorrectly, replaceStored, sliceAll } from './support.js';
+import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 
 export const concatOffsetWrong: Fault = {
   id: 'concat-offset-wrong',
@@ -16,9 +16,7 @@ export const concatOffsetWrong: Fault = {
     const p = pruneCorrectly(dense, plan);
     const offsetMembers = p.removed.flatMap(({ group }) => group.members.filter((m) => /offset [1-9]/.test(m.map)));
     for (const tensor of new Set(offsetMembers.map((m) => m.tensor))) {
-      const kept = keptAxes(p, tensor, (m, pos) => (/offset [1-9]/.test(m.map) ? pos - Math.min(...m.indices.flat()) : pos));
-      const value = constantValue(p.analysis.model.graph, tensor);
-      if (value) replaceStored(p.pruned, tensor, sliceAll(value, kept));
+      resliceWrongly(p, tensor, (m, pos) => (/offset [1-9]/.test(m.map) ? pos - Math.min(...m.indices.flat()) : pos));
     }
     return p.pruned;
   },
@@ -40,9 +38,7 @@ export const flattenGemmChannelsLast: Fault = {
         const k = Number(block[1]);
         const channels = group.channels;
         // position c·k + j (NCHW) becomes j·C + c (NHWC): same count, wrong features.
-        const kept = keptAxes(p, m.tensor, (mm, pos) => (mm === m ? (pos % k) * channels + Math.floor(pos / k) : pos));
-        const value = constantValue(p.analysis.model.graph, m.tensor);
-        if (value && value.dims[m.axis] === channels * k) replaceStored(p.pruned, m.tensor, sliceAll(value, kept));
+        resliceWrongly(p, m.tensor, (mm, pos) => (mm === m ? (pos % k) * channels + Math.floor(pos / k) : pos), undefined, (v) => v.dims[m.axis] === channels * k);
       }
     }
     return p.pruned;
