@@ -111,7 +111,8 @@ export function analyzeGroups(input: Model): GroupAnalysis {
     channels.sort((a, b) => a.key - b.key);
     const cs = channels.map((c) => c.elements);
     const members = storedSpaces.map((s): GroupMember => {
-      const indices = channels.map((c) => [...c.at.get(s)!].sort((a, b) => a - b));
+      // Positions are ascending already: elements were gathered space by space in index order.
+      const indices = channels.map((c) => c.at.get(s)!);
       return { tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices };
     });
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
