@@ -90,4 +90,16 @@ describe('channel groups on hard cases', () => {
     expect(verified.exact).toBe(true);
     expect(verified.maxDeviation).toBeLessThan(1e-4);
   });
+
+  it('GroupNorm export form with static spatial dims: the Shape-computed reshape back needs no freezing', async () => {
+    // Reshape(y, Shape(x)) back to [N,C,H,W]: H and W come from unpruned axes, C follows the pruned tensor.
+    const m = cnn((b) => {
+      const x = b.input('x', 'float32', ['n', 3, 6, 6]);
+      const h = b.relu(b.groupNorm(b.conv(x, 8, { pad: 1, name: 'c' }), { groups: 4, form: 'instance-norm' }));
+      b.output(b.conv(h, 2, { kernel: 1, name: 'out' }), 'y');
+    }, { opset: 17 });
+    const { verified } = await pruneAndVerify(m, { channels: [{ group: 'c.weight#0', indices: [0, 2] }] }, [{ x: [1, 3, 6, 6] }, { x: [2, 3, 6, 6] }]);
+    expect(verified.exact).toBe(true);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  });
 });

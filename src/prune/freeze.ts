@@ -10,6 +10,8 @@ import type { GraphIndex } from '../ir/graph-index.js';
 import type { Dim, Model, Node } from '../ir/types.js';
 import type { Changes } from './apply.js';
 import { rewriteShapeEntry, type ShapeLookup } from './shape-entry.js';
+import { inferShapes } from '../shape/infer.js';
+import type { ShapeResult } from '../shape/types.js';
 
 const SHAPE_INPUT: Record<string, number> = { Reshape: 1, Expand: 1 };
 
@@ -24,6 +26,11 @@ function readsChangedShape(name: string, index: GraphIndex, changes: Changes, se
 }
 
 export function freezeShapeEntries(model: Model, index: GraphIndex, changes: Changes, look: Omit<ShapeLookup, 'index'>, denseShape: (name: string) => Dim[] | undefined): void {
+  // Static shapes of the pruned graph, inferred only if an entry cannot be frozen: an entry read
+  // from an *unchanged* axis of a pruned tensor (GroupNorm's Reshape(y, Shape(x)) back to [N,C,H,W]
+  // keeps H and W) needs no freezing, which the pruned graph's own shapes show.
+  let pruned: ShapeResult | undefined;
+  const unaffected = (node: Node, axis: number, d: number) => (pruned ??= inferShapes(model)).values.get(node.outputs[0])?.shape?.[axis] === d;
   const nodes: Node[] = model.graph.nodes.filter((n) => n.domain === '' && n.opType in SHAPE_INPUT);
   for (const node of nodes) {
     const slot = SHAPE_INPUT[node.opType];
@@ -37,7 +44,7 @@ export function freezeShapeEntries(model: Model, index: GraphIndex, changes: Cha
       if (typeof d !== 'number' || changed.has(axis)) continue;
       if (node.opType === 'Expand' && d === 1) continue;
       // Literal entries are untouched by pruning; computed ones become the dense literal.
-      if (!rewriteShapeEntry(look, node, slot, axis - offset, d, { onlyComputed: true })) {
+      if (!rewriteShapeEntry(look, node, slot, axis - offset, d, { onlyComputed: true }) && !unaffected(node, axis, d)) {
         throw new PruneguardError('E_PRUNE_BLOCKED', `${node.opType} ${node.name}: target entry ${axis} is computed from a pruned tensor and cannot be frozen`);
       }
     }
