@@ -41,9 +41,14 @@ describe('fault injectors', () => {
     const faulty = fault.prune(dense, plan);
     const executed = failing(await executedInvariants({ dense, pruned: faulty, plan }));
     const evidence = executed.filter((f) => f.invariant === 'mask-equivalence' || /cannot load|fails/.test(f.message));
-    expect(evidence.length, `${fault.id}: no runtime failure and no oracle difference\n${formatCounterexample(r.counterexample!)}`).toBeGreaterThan(0);
-    // N:M faults also break the pattern a sparse kernel needs.
-    if (fault.failureMode === 'nm-nonconformance') expect(failing(nmConformance({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
-    console.log(`[pruneguard] ${fault.id} at run time: ${evidence[0].message}`);
+    if (fault.failureMode === 'nm-nonconformance') {
+      // An N:M fault need not change any output (a zero is a zero on any axis); what it breaks is
+      // the pattern a sparse kernel needs. src/prune/faults/faults.test.ts shows graphs where the
+      // outputs differ from the oracle as well.
+      expect(failing(nmConformance({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
+    } else {
+      expect(evidence.length, `${fault.id}: no runtime failure and no oracle difference\n${formatCounterexample(r.counterexample!)}`).toBeGreaterThan(0);
+    }
+    console.log(`[pruneguard] ${fault.id} at run time: ${evidence[0]?.message ?? 'outputs equal the oracle; the N:M pattern is broken'}`);
   });
 });

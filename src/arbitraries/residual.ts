@@ -17,7 +17,7 @@ export type ResidualBlock =
   | { kind: 'residual'; skip: 'identity' | 'projection'; width: number; out: number; stride: 1 | 2; depth: 1 | 2 | 3; norm: NormKind; act: Activation }
   | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind }
   | { kind: 'grouped'; groups: 2; perGroup: number }
-  | { kind: 'concat'; branches: number[] }
+  | { kind: 'concat'; branches: number[]; act: boolean }
   | { kind: 'se'; squeeze: number };
 
 export interface ResidualRecipe {
@@ -43,7 +43,7 @@ const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('conv' as const), out: width, kernel: fc.constantFrom<1 | 3>(1, 3), stride: fc.constantFrom<1 | 2>(1, 2), norm, act }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('inverted' as const), expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('grouped' as const), groups: fc.constant(2 as const), perGroup: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('concat' as const), branches: fc.array(width, { minLength: 2, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('concat' as const), branches: fc.array(width, { minLength: 2, maxLength: 3 }), act: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('se' as const), squeeze: fc.integer({ min: 1, max: 4 }) }) },
 );
 
@@ -132,7 +132,10 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
       return b.relu(b.conv(input, blk.groups * blk.perGroup, { kernel: 3, pad: 1, group: blk.groups }));
     }
     case 'concat':
-      return b.concat(blk.branches.map((w, i) => b.relu(b.conv(x, w, { kernel: i % 2 ? 3 : 1, pad: i % 2 ? 1 : 0 }))), 1);
+      return b.concat(blk.branches.map((w, i) => {
+        const y = b.conv(x, w, { kernel: i % 2 ? 3 : 1, pad: i % 2 ? 1 : 0 });
+        return blk.act ? b.relu(y) : y;
+      }), 1);
     case 'se':
       return b.squeezeExcitation(x, { squeeze: Math.min(blk.squeeze, channels(x)) });
   }
