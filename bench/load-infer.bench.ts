@@ -6,10 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import { loadModel } from '../src/onnx/load.js';
-import { saveModel } from '../src/onnx/save.js';
+import { loadModel } from '../dist/onnx/load.js';
+import { saveModel } from '../dist/onnx/save.js';
 import { convModel } from '../src/runtime/tiny-models.test-helpers.js';
-import { inferShapes } from '../src/shape/infer.js';
+import { inferShapes } from '../dist/shape/infer.js';
 import { entry, medianMs, type Benchmark } from './harness.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/models');

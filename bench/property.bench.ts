@@ -10,14 +10,14 @@
  * has optimised the analysis and are about twice as slow).
  */
 import fc from 'fast-check';
-import { caseRecipe, materialize } from '../src/check/prune-case.js';
-import { runPruneProperty, type CaseCheck, type Pruner } from '../src/check/run-property.js';
-import { checkStructure, checkStructureStatic } from '../src/check/structure.js';
-import { deriveSizes } from '../src/invariants/case.js';
-import { prune } from '../src/prune/prune.js';
-import { randomInputs } from '../src/runtime/random-inputs.js';
-import { run } from '../src/runtime/run.js';
-import { createSession, releaseSession } from '../src/runtime/session.js';
+import { caseRecipe, materialize } from '../dist/check/prune-case.js';
+import { runPruneProperty, type CaseCheck, type Pruner } from '../dist/check/run-property.js';
+import { checkStructure, checkStructureStatic } from '../dist/check/structure.js';
+import { deriveSizes } from '../dist/invariants/case.js';
+import { prune } from '../dist/prune/prune.js';
+import { randomInputs } from '../dist/runtime/random-inputs.js';
+import { run } from '../dist/runtime/run.js';
+import { createSession, releaseSession } from '../dist/runtime/session.js';
 import { entry, type Benchmark } from './harness.js';
 
 const pruner: Pruner = (dense, plan, analysis) => prune(dense, plan, { analysis }).model;

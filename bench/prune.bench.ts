@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import { loadModel } from '../src/onnx/load.js';
-import { saveModel } from '../src/onnx/save.js';
-import { analyzeGroups } from '../src/prune/groups.js';
-import { ratioPlan } from '../src/prune/plan-resolve.js';
-import { prune } from '../src/prune/prune.js';
+import { loadModel } from '../dist/onnx/load.js';
+import { saveModel } from '../dist/onnx/save.js';
+import { analyzeGroups } from '../dist/prune/groups.js';
+import { ratioPlan } from '../dist/prune/plan-resolve.js';
+import { prune } from '../dist/prune/prune.js';
 import { entry, medianMs, type Benchmark } from './harness.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/models');

@@ -10,12 +10,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import { sensitivity } from '../src/analysis/sensitivity.js';
-import { createOrtSession, prepareData } from '../src/analysis/sensitivity-run.js';
-import { loadEvalSet } from '../src/data/load.js';
-import { bindEvalSet } from '../src/data/validate.js';
-import { loadModelFile } from '../src/onnx/load.js';
-import { saveModel } from '../src/onnx/save.js';
+import { sensitivity } from '../dist/analysis/sensitivity.js';
+import { createOrtSession, prepareData } from '../dist/analysis/sensitivity-run.js';
+import { loadEvalSet } from '../dist/data/load.js';
+import { bindEvalSet } from '../dist/data/validate.js';
+import { loadModelFile } from '../dist/onnx/load.js';
+import { saveModel } from '../dist/onnx/save.js';
 import { entry, median, type Benchmark } from './harness.js';
 
 const root = join(import.meta.dirname, '..');

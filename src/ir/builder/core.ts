@@ -221,6 +221,16 @@ export class BuilderCore {
   /** A seeded weight named `${owner}.${suffix}` (owner is a full node name). */
   weight(owner: string, suffix: string, dims: readonly number[], init: Init, dtype: DType = 'float32'): Value {
     const count = dims.reduce((a, d) => a * d, 1);
+    if (dtype === 'float32' && !('values' in init)) {
+      // The common case, filled in place (generators build thousands of graphs).
+      const data = new Float32Array(count);
+      if ('fill' in init) data.fill(init.fill);
+      else {
+        const [lo, hi] = 'uniform' in init ? init.uniform : [-1 / Math.sqrt(init.fanIn), 1 / Math.sqrt(init.fanIn)];
+        for (let i = 0; i < count; i++) data[i] = this.rng.uniform(lo, hi);
+      }
+      return this.ownedConstant(owner, suffix, { dtype, dims: [...dims], data });
+    }
     let values: number[];
     if ('values' in init) {
       if (init.values.length !== count) fail(`${owner}.${suffix}: expected ${count} values for dims [${dims.join(',')}], got ${init.values.length}`);
