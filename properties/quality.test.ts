@@ -15,7 +15,7 @@ import { nmConformance } from '../src/invariants/nm-conformance.js';
 
 const MIN_ATTENTION_NODES = graphSize(
   buildAttention({
-    family: 'attention', opset: 17, heads: 2, headSize: 1, mask: 'none', seq: 'seq', classes: 2, seed: 0,
+    family: 'attention', opset: 17, heads: 2, headSize: 1, mask: 'none', seq: 'seq', classes: 2, constants: 'initializer', dedup: false, seed: 0,
     layers: [{ block: 'attention', bias: false, projection: 'fused-qkv-split', gqa: false, norm: 'pre', normKind: 'layer', ffnHidden: 2, dynamicReshape: false }],
   }),
 ).nodes;

@@ -30,6 +30,10 @@ export interface AttentionRecipe {
   mask: 'none' | 'padding' | 'causal';
   seq: number | 'seq';
   classes: number;
+  /** Where weights live: initializers, or `Constant` nodes as some exporters write them. */
+  constants: 'initializer' | 'constant-node';
+  /** Value-identical initializers kept once and aliased by Identity, as PyTorch's exporter does. */
+  dedup: boolean;
   seed: number;
 }
 
@@ -56,7 +60,9 @@ export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<At
       mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
       seq: fc.constantFrom<number | 'seq'>('seq', 5),
       classes: fc.integer({ min: 2, max: 3 }),
-      seed: fc.nat({ max: 1000 }),
+      constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
+      dedup: fc.boolean(),
+    seed: fc.nat({ max: 1000 }),
     })
     // A causal mask is a constant [T, T]: it needs a concrete sequence length.
     .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r));
@@ -64,7 +70,7 @@ export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<At
 
 
 export function buildAttention(r: AttentionRecipe): Model {
-  const b = new GraphBuilder({ name: 'attention', opset: r.opset, seed: r.seed });
+  const b = new GraphBuilder({ name: 'attention', opset: r.opset, seed: r.seed, constants: r.constants });
   const heads = r.heads;
   const embed = heads * r.headSize;
   let x = b.input('x', 'float32', ['batch', r.seq, embed]);

@@ -1,6 +1,7 @@
 /** Any generated graph: a recipe of one of the families, and the model it builds. */
 import fc from 'fast-check';
 import type { Model } from '../ir/types.js';
+import { dedupInitializers } from './exporter-dedup.js';
 import { attentionRecipe, buildAttention, type AttentionRecipe } from './attention.js';
 import { buildNormalization, normalizationRecipe, type NormalizationRecipe } from './normalization.js';
 import { buildResidual, residualRecipe, type ResidualRecipe } from './residual.js';
@@ -8,11 +9,9 @@ import { buildResidual, residualRecipe, type ResidualRecipe } from './residual.j
 export type GraphRecipe = ResidualRecipe | AttentionRecipe | NormalizationRecipe;
 
 export function buildGraph(r: GraphRecipe): Model {
-  switch (r.family) {
-    case 'residual': return buildResidual(r);
-    case 'attention': return buildAttention(r);
-    case 'normalization': return buildNormalization(r);
-  }
+  const model = r.family === 'residual' ? buildResidual(r) : r.family === 'attention' ? buildAttention(r) : buildNormalization(r);
+  // As PyTorch exports: equal parameters kept once, other names re-created by Identity.
+  return r.dedup ? dedupInitializers(model) : model;
 }
 
 export type Family = GraphRecipe['family'];

@@ -16,6 +16,10 @@ export interface NormalizationRecipe {
   layout: 'conv' | 'tokens';
   layers: { width: number; norm: ChannelNorm | FeatureNorm; act: boolean }[];
   classes: number;
+  /** Where weights live: initializers, or `Constant` nodes as some exporters write them. */
+  constants: 'initializer' | 'constant-node';
+  /** Value-identical initializers kept once and aliased by Identity, as PyTorch's exporter does. */
+  dedup: boolean;
   seed: number;
 }
 
@@ -28,7 +32,9 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       layout: fc.constant('conv' as const),
       layers: fc.array(fc.record({ width: fc.integer({ min: 1, max: 4 }).map((k) => 2 * k), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('instance', 'batch', 'group'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
       classes: fc.integer({ min: 2, max: 3 }),
-      seed: fc.nat({ max: 1000 }),
+      constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
+      dedup: fc.boolean(),
+    seed: fc.nat({ max: 1000 }),
     }),
     fc.record({
       family: fc.constant('normalization' as const),
@@ -36,13 +42,15 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       layout: fc.constant('tokens' as const),
       layers: fc.array(fc.record({ width: fc.integer({ min: 2, max: 8 }), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('layer', 'rms', 'layer-decomposed'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
       classes: fc.integer({ min: 2, max: 3 }),
-      seed: fc.nat({ max: 1000 }),
+      constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
+      dedup: fc.boolean(),
+    seed: fc.nat({ max: 1000 }),
     }),
   );
 }
 
 export function buildNormalization(r: NormalizationRecipe): Model {
-  const b = new GraphBuilder({ name: 'normalization', opset: r.opset, seed: r.seed });
+  const b = new GraphBuilder({ name: 'normalization', opset: r.opset, seed: r.seed, constants: r.constants });
   if (r.layout === 'conv') {
     let x = b.input('x', 'float32', ['batch', 2, 4, 4]);
     r.layers.forEach(({ width, norm, act }) => {

@@ -30,6 +30,8 @@ export interface ResidualRecipe {
   head: 'gap-gemm' | 'flatten-gemm';
   classes: number;
   constants: 'initializer' | 'constant-node';
+  /** Value-identical initializers kept once and aliased by Identity, as PyTorch's exporter does. */
+  dedup: boolean;
   seed: number;
 }
 
@@ -63,7 +65,8 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
     blocks: fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
     head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
     classes: fc.integer({ min: 2, max: 4 }),
-    constants: fc.constantFrom<'initializer' | 'constant-node'>('initializer', 'constant-node'),
+    constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
+    dedup: fc.boolean(),
     seed: fc.nat({ max: 1000 }),
   });
 }

@@ -1,22 +1,37 @@
 /** How big a generated graph is: what shrinking must reduce and what counterexamples report. */
-import type { Model } from '../ir/types.js';
+import { constantValue } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
 import { numel } from '../ir/tensor.js';
+import type { Model } from '../ir/types.js';
 
 export interface GraphSize {
+  /** Computing nodes (not Constant, not Identity: those hold or alias stored values). */
   nodes: number;
-  /** Elements of every stored constant (weights, biases, shape constants). */
+  /**
+   * Elements of every stored value a node reads by name (weights, biases, shape constants),
+   * counted per name: an Identity alias of a de-duplicated initializer counts like the copy it
+   * replaces, so where values are stored (initializer, Constant node, alias) does not change the size.
+   */
   params: number;
 }
 
 export function graphSize(model: Model): GraphSize {
+  const { graph } = model;
+  const index = indexGraph(graph);
+  const counted = new Set<string>();
   let params = 0;
-  for (const t of model.graph.initializers.values()) params += numel(t.dims);
-  for (const n of model.graph.nodes) {
-    if (n.opType !== 'Constant') continue;
-    const t = n.attributes.find((a) => a.name === 'value')?.t;
-    params += (t?.dims ?? []).reduce<number>((a, d) => a * Number(d), 1);
+  let nodes = 0;
+  for (const n of graph.nodes) {
+    if (n.opType !== 'Constant' && n.opType !== 'Identity') nodes++;
+    for (const name of n.inputs) {
+      if (!name || counted.has(name)) continue;
+      const t = constantValue(graph, name, index);
+      if (!t) continue;
+      counted.add(name);
+      params += numel(t.dims);
+    }
   }
-  return { nodes: model.graph.nodes.filter((n) => n.opType !== 'Constant').length, params };
+  return { nodes, params };
 }
 
 /** Lexicographic: fewer nodes first, then fewer parameters. */
