@@ -4,6 +4,7 @@
  * post-norm, FFN, and masks that broadcast on purpose.
  */
 import fc from 'fast-check';
+import { exportFormFields, type ExportForm } from './export-form.js';
 import { GraphBuilder } from '../ir/builder/index.js';
 import type { Model } from '../ir/types.js';
 
@@ -20,7 +21,7 @@ export interface AttentionLayer {
   dynamicReshape: boolean;
 }
 
-export interface AttentionRecipe {
+export interface AttentionRecipe extends ExportForm {
   family: 'attention';
   opset: number;
   heads: number;
@@ -30,10 +31,6 @@ export interface AttentionRecipe {
   mask: 'none' | 'padding' | 'causal';
   seq: number | 'seq';
   classes: number;
-  /** Where weights live: initializers, or `Constant` nodes as some exporters write them. */
-  constants: 'initializer' | 'constant-node';
-  /** Value-identical initializers kept once and aliased by Identity, as PyTorch's exporter does. */
-  dedup: boolean;
   seed: number;
 }
 
@@ -60,9 +57,8 @@ export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<At
       mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
       seq: fc.constantFrom<number | 'seq'>('seq', 5),
       classes: fc.integer({ min: 2, max: 3 }),
-      constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
-      dedup: fc.boolean(),
-    seed: fc.nat({ max: 1000 }),
+      ...exportFormFields,
+      seed: fc.nat({ max: 1000 }),
     })
     // A causal mask is a constant [T, T]: it needs a concrete sequence length.
     .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r));

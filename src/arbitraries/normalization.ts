@@ -4,22 +4,19 @@
  * as exporters write it (Pow/ReduceMean/Add/Sqrt/Div/Mul).
  */
 import fc from 'fast-check';
+import { exportFormFields, type ExportForm } from './export-form.js';
 import { GraphBuilder } from '../ir/builder/index.js';
 import type { Model } from '../ir/types.js';
 
 export type ChannelNorm = 'batch' | 'group' | 'instance';
 export type FeatureNorm = 'layer' | 'layer-decomposed' | 'rms';
 
-export interface NormalizationRecipe {
+export interface NormalizationRecipe extends ExportForm {
   family: 'normalization';
   opset: number;
   layout: 'conv' | 'tokens';
   layers: { width: number; norm: ChannelNorm | FeatureNorm; act: boolean }[];
   classes: number;
-  /** Where weights live: initializers, or `Constant` nodes as some exporters write them. */
-  constants: 'initializer' | 'constant-node';
-  /** Value-identical initializers kept once and aliased by Identity, as PyTorch's exporter does. */
-  dedup: boolean;
   seed: number;
 }
 
@@ -32,9 +29,8 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       layout: fc.constant('conv' as const),
       layers: fc.array(fc.record({ width: fc.integer({ min: 1, max: 4 }).map((k) => 2 * k), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('instance', 'batch', 'group'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
       classes: fc.integer({ min: 2, max: 3 }),
-      constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
-      dedup: fc.boolean(),
-    seed: fc.nat({ max: 1000 }),
+      ...exportFormFields,
+      seed: fc.nat({ max: 1000 }),
     }),
     fc.record({
       family: fc.constant('normalization' as const),
@@ -42,9 +38,8 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       layout: fc.constant('tokens' as const),
       layers: fc.array(fc.record({ width: fc.integer({ min: 2, max: 8 }), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('layer', 'rms', 'layer-decomposed'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
       classes: fc.integer({ min: 2, max: 3 }),
-      constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
-      dedup: fc.boolean(),
-    seed: fc.nat({ max: 1000 }),
+      ...exportFormFields,
+      seed: fc.nat({ max: 1000 }),
     }),
   );
 }

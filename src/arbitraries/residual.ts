@@ -5,6 +5,7 @@
  * a valid graph.
  */
 import fc from 'fast-check';
+import { exportFormFields, type ExportForm } from './export-form.js';
 import { GraphBuilder } from '../ir/builder/index.js';
 import type { Value } from '../ir/builder/core.js';
 import type { Model } from '../ir/types.js';
@@ -20,7 +21,7 @@ export type ResidualBlock =
   | { kind: 'concat'; branches: number[]; act: boolean }
   | { kind: 'se'; squeeze: number };
 
-export interface ResidualRecipe {
+export interface ResidualRecipe extends ExportForm {
   family: 'residual';
   opset: number;
   inChannels: number;
@@ -29,9 +30,6 @@ export interface ResidualRecipe {
   blocks: ResidualBlock[];
   head: 'gap-gemm' | 'flatten-gemm';
   classes: number;
-  constants: 'initializer' | 'constant-node';
-  /** Value-identical initializers kept once and aliased by Identity, as PyTorch's exporter does. */
-  dedup: boolean;
   seed: number;
 }
 
@@ -65,8 +63,7 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
     blocks: fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
     head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
     classes: fc.integer({ min: 2, max: 4 }),
-    constants: fc.constantFrom<'initializer' | 'constant-node'>('constant-node', 'initializer'),
-    dedup: fc.boolean(),
+    ...exportFormFields,
     seed: fc.nat({ max: 1000 }),
   });
 }
