@@ -1,7 +1,9 @@
 /**
- * Random transformer stacks on a float input [batch, seq, E]: separate, fused
- * in_proj and fused QKV+Split projections, grouped-query attention, pre- and
- * post-norm, FFN, and masks that broadcast on purpose.
+ * Random transformer stacks on a float input [batch, seq, E]: per-head Einsum
+ * (Keras/Flax), separate, fused in_proj and fused QKV+Split projections,
+ * grouped-query attention, pre- and post-norm, FFN, and masks that broadcast on
+ * purpose. The smallest graph (what shrinking reaches) is one unscaled Einsum
+ * attention without biases read out as the sequence: 8 nodes.
  */
 import fc from 'fast-check';
 import { exportFormFields, type ExportForm } from './export-form.js';
@@ -12,8 +14,10 @@ export interface AttentionLayer {
   /** 'attention': the attention op alone (smallest); 'transformer': with norms, residuals and FFN. */
   block: 'attention' | 'transformer';
   bias: boolean;
-  projection: 'separate' | 'fused-in-proj' | 'fused-qkv-split';
-  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even). */
+  projection: 'einsum' | 'separate' | 'fused-in-proj' | 'fused-qkv-split';
+  /** 'none': unscaled scores (T5, or 1/sqrt(hd) folded into W_q). */
+  scale: 'none' | 'div' | 'mul';
+  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even; not with einsum). */
   gqa: boolean;
   norm: 'pre' | 'post';
   normKind: 'layer' | 'layer-decomposed' | 'rms';
@@ -29,6 +33,8 @@ export interface AttentionRecipe extends ExportForm {
   layers: AttentionLayer[];
   /** 'padding': an additive [batch, 1, 1, seq] key mask input, broadcast over heads and queries. */
   mask: 'none' | 'padding' | 'causal';
+  /** 'sequence': the last block's [B, T, E] is the output; 'classifier': mean over T, then a Gemm. */
+  readout: 'sequence' | 'classifier';
   seq: number | 'seq';
   classes: number;
   seed: number;
@@ -38,7 +44,8 @@ const layer: fc.Arbitrary<AttentionLayer> = fc.record({
   block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
   bias: fc.boolean(),
   // Simplest first: fast-check shrinks towards the first choice.
-  projection: fc.constantFrom<AttentionLayer['projection']>('fused-qkv-split', 'fused-in-proj', 'separate'),
+  projection: fc.constantFrom<AttentionLayer['projection']>('einsum', 'fused-qkv-split', 'fused-in-proj', 'separate'),
+  scale: fc.constantFrom<AttentionLayer['scale']>('none', 'div', 'mul'),
   gqa: fc.boolean(),
   norm: fc.constantFrom<'pre' | 'post'>('pre', 'post'),
   normKind: fc.constantFrom<AttentionLayer['normKind']>('layer', 'rms', 'layer-decomposed'),
@@ -55,6 +62,7 @@ export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<At
       headSize: fc.integer({ min: 1, max: 4 }),
       layers: fc.array(layer, { minLength: 1, maxLength: c.maxLayers ?? 2 }),
       mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
+      readout: fc.constantFrom<AttentionRecipe['readout']>('sequence', 'classifier'),
       seq: fc.constantFrom<number | 'seq'>('seq', 5),
       classes: fc.integer({ min: 2, max: 3 }),
       ...exportFormFields,
@@ -72,11 +80,15 @@ export function buildAttention(r: AttentionRecipe): Model {
   let x = b.input('x', 'float32', ['batch', r.seq, embed]);
   const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
   for (const l of r.layers) {
-    const kv = l.gqa && heads % 2 === 0 ? heads / 2 : heads;
-    const attn = { heads, kvHeads: kv, projection: l.projection, bias: l.bias, dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}) };
+    const kv = l.gqa && heads % 2 === 0 && l.projection !== 'einsum' ? heads / 2 : heads;
+    const attn = { heads, kvHeads: kv, projection: l.projection, scale: l.scale, bias: l.bias, dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}) };
     x = l.block === 'attention'
       ? b.attention(x, { ...attn, embed })
       : b.transformerBlock(x, { ...attn, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden });
+  }
+  if (r.readout === 'sequence') {
+    b.output(x, 'hidden');
+    return b.build();
   }
   const pooled = b.reduceMean(x, { axes: [1], keepdims: false });
   b.output(b.gemm(pooled, r.classes, { name: 'classifier' }), 'logits');

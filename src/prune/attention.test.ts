@@ -31,6 +31,36 @@ describe('attention heads', () => {
     }
   }
 
+  for (const bias of [false, true]) {
+    it(`per-head Einsum projections (Keras/Flax kernels [E, H, hd])${bias ? ' with biases [H, hd]' : ''}: heads are the kernels' H axis; removal equals the mask`, async () => {
+      const m = block({ projection: 'einsum', bias, scale: 'none', causalMask: true, maxSeq: 8 });
+      const a = analyzeGroups(m);
+      expect(a.attention.map((u) => [u.heads, u.headSize, u.blocked])).toEqual([[4, 4, undefined]]);
+      expect(a.attention[0].members.map((mm) => `${mm.tensor}#${mm.axis}${mm.entry ? ' entry' : ''}`).sort()).toEqual([
+        'attn1.k_proj.kernel#1', 'attn1.out_proj.weight#0 entry', 'attn1.q_proj.kernel#1', 'attn1.v_proj.kernel#1',
+        ...(bias ? ['attn1.k_proj.bias#0', 'attn1.q_proj.bias#0', 'attn1.v_proj.bias#0'] : []),
+      ].sort());
+      const { verified, report } = await pruneAndVerify(m, { heads: [{ attention: a.attention[0].id, remove: [1, 2] }] }, seqs);
+      expect(report.heads[0].after).toBe(2);
+      expect(verified.exact).toBe(true);
+      expect(verified.maxDeviation).toBeLessThan(1e-5);
+    });
+  }
+
+  it('per-head Einsum projections: the head dim of q·k is a group of its own (not mask-exact); the value head dim cannot pass the merge Reshape', async () => {
+    const m = block({ projection: 'einsum', bias: false });
+    const a = analyzeGroups(m);
+    const byKernel = (t: string) => a.groups.find((g) => g.members.some((mm) => mm.tensor === t && mm.axis === 2))!;
+    const qk = byKernel('attn1.q_proj.kernel'), v = byKernel('attn1.v_proj.kernel');
+    expect(qk.members.some((mm) => mm.tensor === 'attn1.k_proj.kernel')).toBe(true);
+    expect(qk.inexact[0]).toMatch(/contracts the pruned axis between two activations/);
+    // [B, T, H, hd] → [B, T, H·hd]: a head-dim channel is one feature in every head, which one union of channels cannot say.
+    expect(v.blocked).toMatch(/reshape_out/);
+    const { verified, report } = await pruneAndVerify(m, { channels: [{ group: qk.id, indices: [0, 3] }] }, seqs);
+    expect(report.groups[0]).toMatchObject({ before: 4, after: 2, maskExact: false });
+    expect(verified.exact).toBe(false);
+  });
+
   for (const repeatKv of ['expand', 'tile'] as const) {
     it(`grouped-query attention (${repeatKv}): a KV head goes with the Q heads it serves`, async () => {
       const m = block({ kvHeads: 2, repeatKv });

@@ -7,6 +7,7 @@
  * A connected set of elements is one removable channel; blocks, inexact reasons,
  * mask entries and head splits are recorded on the spaces they come from.
  */
+import { attrString } from '../ir/attrs.js';
 import { constantSource, constantValue } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { toNumbers } from '../ir/tensor.js';
@@ -15,6 +16,7 @@ import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 import { channelCount } from './channel-dim.js';
 import { forEachPair } from './index-map.js';
+import { einsumWeightAxes } from './rules/einsum.js';
 import { ruleFor } from './rules/table.js';
 import type { Port, RuleContext } from './rules/types.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
@@ -95,6 +97,9 @@ function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: s
     if ((node.opType === 'Conv' || node.opType === 'ConvTranspose') && stored(1)) out.push({ value: node.outputs[0], axis: 1 });
     else if (node.opType === 'Gemm' && stored(1)) out.push({ value: node.outputs[0], axis: 1 });
     else if (node.opType === 'MatMul' && stored(1) && rank !== undefined && rank >= 2) out.push({ value: node.outputs[0], axis: rank - 1 });
+    else if (node.opType === 'Einsum') {
+      for (const axis of einsumWeightAxes(attrString(node, 'equation') ?? '', stored)) out.push({ value: node.outputs[0], axis });
+    }
   }
   return out;
 }

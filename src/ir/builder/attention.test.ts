@@ -11,6 +11,8 @@ const variants: [string, Partial<AttentionOptions>][] = [
   ['gqa expand', { kvHeads: 2, dynamicReshape: true }],
   ['gqa tile static', { kvHeads: 1, repeatKv: 'tile', projection: 'fused-qkv-split' }],
   ['gqa fused-in-proj', { kvHeads: 2, projection: 'fused-in-proj' }],
+  ['einsum (Keras/Flax per-head kernels), unscaled', { projection: 'einsum', scale: 'none', bias: false }],
+  ['einsum with biases, dynamic merge', { projection: 'einsum', dynamicReshape: true }],
 ];
 
 describe('attention', () => {
@@ -24,6 +26,15 @@ describe('attention', () => {
       expect(r.actual.y).toEqual([2, 5, 8]);
     });
   }
+
+  it('einsum attention: per-head kernels [E, H, hd] and no head-splitting reshape (8 nodes unscaled, without biases)', () => {
+    const b = new GraphBuilder({ seed: 3 });
+    const x = b.input('x', 'float32', ['batch', 'seq', 8]);
+    b.output(b.attention(x, { heads: 4, embed: 8, projection: 'einsum', scale: 'none', bias: false }), 'y');
+    const m = b.build();
+    expect(m.graph.nodes.filter((n) => n.opType !== 'Constant').map((n) => n.opType)).toEqual(['Einsum', 'Einsum', 'Einsum', 'Einsum', 'Softmax', 'Einsum', 'Reshape', 'MatMul']);
+    expect(m.graph.initializers.get('attn1.q_proj.kernel')?.dims).toEqual([8, 4, 2]);
+  });
 
   it('causal mask sliced from a maxSeq buffer keeps the sequence symbolic', async () => {
     const b = new GraphBuilder({ seed: 3 });

@@ -1,16 +1,17 @@
 /**
  * Multi-head (and grouped-query) self-attention on [B, T, E] in the layouts
  * exporters produce: separate q/k/v projections, nn.MultiheadAttention's fused
- * in_proj (one MatMul to E + 2·kvE, then Slice ×3), or one MatMul then Split.
+ * in_proj (one MatMul to E + 2·kvE, then Slice ×3), one MatMul then Split, or
+ * per-head Einsum projections (Keras/Flax, attention-einsum.ts).
  */
 import type { BuilderCore, Value } from './core.js';
 import { concrete, fail, fmtShape, positiveInt, requireRank } from './dims.js';
 import { binary } from './elementwise.js';
 import { linear, matmul } from './linear.js';
-import { softmax } from './activation.js';
-import { causalMask } from './causal-mask.js';
 import { reshape } from './reshape.js';
 import { expand, slice, split, tile, transpose, unsqueeze } from './shape-ops.js';
+import { einsumAttention } from './attention-einsum.js';
+import { attentionProbs } from './attention-probs.js';
 
 export interface AttentionOptions {
   heads: number;
@@ -18,7 +19,8 @@ export interface AttentionOptions {
   embed: number;
   /** Key/value heads (default: heads). Fewer than heads = grouped-query attention. */
   kvHeads?: number;
-  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split';
+  /** 'einsum': per-head kernels [E, H, hd] and Einsum scores (no GQA). */
+  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'einsum';
   /** Add an additive causal mask [T, T]: a constant for a concrete T, else sliced from a [maxSeq, maxSeq] buffer. */
   causalMask?: boolean;
   /** Size of the causal mask buffer (needed when the sequence length is symbolic). */
@@ -27,8 +29,8 @@ export interface AttentionOptions {
   mask?: Value;
   /** Reshape targets from Shape/Gather/Unsqueeze/Concat instead of constants (default false). */
   dynamicReshape?: boolean;
-  /** Scale scores by Div(sqrt(hd)) (default) or Mul(1/sqrt(hd)). */
-  scale?: 'div' | 'mul';
+  /** Scale scores by Div(sqrt(hd)) (default) or Mul(1/sqrt(hd)), or not at all (T5; or folded into W_q). */
+  scale?: 'div' | 'mul' | 'none';
   /** How K/V heads are repeated for GQA (default 'expand'). */
   repeatKv?: 'expand' | 'tile';
   /** Projection biases (default true). */
@@ -47,6 +49,10 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
   if (e % heads !== 0) fail(`${what}: heads ${heads} must divide embed ${e}`);
   if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
   const hd = e / heads;
+  if (o.projection === 'einsum') {
+    if (kvHeads !== heads) fail(`${what}: grouped-query attention is not built with einsum projections`);
+    return einsumAttention(b, x, o, { name, e, heads, kvHeads, hd });
+  }
   const kvE = kvHeads * hd;
   const dyn = { dynamic: o.dynamicReshape ?? false };
   const bias = o.bias ?? true;
@@ -83,16 +89,11 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
       vh = repeat(vh, 'v');
     }
     const kt = transpose(b, kh, [0, 1, 3, 2], { name: 'transpose_kt' }); // [B, H, hd, T]
-    let scores = matmul(b, qh, kt, { name: 'matmul_qk' });
-    scores = o.scale === 'mul'
-      ? binary(b, 'Mul', scores, 1 / Math.sqrt(hd), { name: 'scale' })
-      : binary(b, 'Div', scores, Math.sqrt(hd), { name: 'scale' });
-    if (o.causalMask) scores = binary(b, 'Add', scores, causalMask(b, name, x, o.maxSeq), { name: 'causal_add' });
-    if (o.mask) scores = binary(b, 'Add', scores, o.mask, { name: 'mask_add' });
-    const probs = softmax(b, scores, { axis: -1, name: 'softmax' });
+    const probs = attentionProbs(b, x, matmul(b, qh, kt, { name: 'matmul_qk' }), o, { name, e, heads, kvHeads, hd });
     const ctx = matmul(b, probs, vh, { name: 'matmul_av' }); // [B, H, T, hd]
     const merged = transpose(b, ctx, [0, 2, 1, 3], { name: 'transpose_out' });
     const flat = reshape(b, merged, [{ axis: 0 }, { axis: 1 }, e], { ...dyn, name: 'reshape_out' });
     return linear(b, flat, e, { name: 'out_proj', bias });
   });
 }
+

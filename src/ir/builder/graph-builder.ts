@@ -17,6 +17,7 @@ import { convBnAct, resBlock, type ConvBnActOptions, type ResBlockOptions } from
 import { conv, convTranspose, type ConvOptions, type ConvTransposeOptions } from './conv.js';
 import { BuilderCore, type Value } from './core.js';
 import { binary, constantValue, type ConstSpec, type Operand } from './elementwise.js';
+import { einsum, einsumDense, type EinsumDenseOptions } from './einsum.js';
 import { embedding, ffn, gemm, linear, matmul, type FfnOptions, type LinearOptions } from './linear.js';
 import { batchNorm, instanceNorm, layerNorm, type LayerNormOptions, type NormOptions } from './norm.js';
 import { groupNorm, layerNormDecomposed, rmsNorm, type GroupNormOptions } from './norm-decomposed.js';
@@ -69,6 +70,9 @@ export class GraphBuilder extends BuilderCore {
   matmul(x: Value, y: Value | { out: number }, o?: Named): Value { return matmul(this, x, y, o); }
   linear(x: Value, out: number, o?: LinearOptions): Value { return linear(this, x, out, o); }
   ffn(x: Value, o: FfnOptions): Value { return ffn(this, x, o); }
+  einsum(xs: readonly Value[], equation: string, o?: Named): Value { return einsum(this, xs, equation, o); }
+  /** x contracted with a seeded kernel of dims `kernel` (Keras EinsumDense, Flax DenseGeneral). */
+  einsumDense(x: Value, equation: string, kernel: readonly number[], o?: EinsumDenseOptions): Value { return einsumDense(this, x, equation, kernel, o); }
   embedding(ids: Value, vocab: number, dim: number, o?: Named): Value { return embedding(this, ids, vocab, dim, o); }
 
   // reductions and layout

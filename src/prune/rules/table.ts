@@ -5,6 +5,7 @@
  */
 import { concatRule, sliceRule, splitRule } from './concat-split.js';
 import { convRule, convTransposeRule } from './conv.js';
+import { einsumRule } from './einsum.js';
 import { ELEMENTWISE_OPS, elementwiseRule } from './elementwise.js';
 import { gemmRule, matmulRule } from './linear.js';
 import { REDUCE_OPS, batchNormRule, groupNormRule, instanceNormRule, layerNormRule, reduceRule, softmaxRule } from './norm.js';
@@ -22,7 +23,7 @@ type PoolOp = (typeof POOL_OPS)[number];
 
 export type PrunableOp =
   | UnaryOp | ElementwiseOp | ReduceOp | PoolOp
-  | 'Conv' | 'ConvTranspose' | 'Gemm' | 'MatMul'
+  | 'Conv' | 'ConvTranspose' | 'Gemm' | 'MatMul' | 'Einsum'
   | 'BatchNormalization' | 'InstanceNormalization' | 'LayerNormalization' | 'GroupNormalization'
   | 'Softmax' | 'LogSoftmax'
   | 'Reshape' | 'Flatten' | 'Squeeze' | 'Unsqueeze' | 'Transpose' | 'Gather'
@@ -42,6 +43,7 @@ export const PRUNE_RULES = {
   ConvTranspose: convTransposeRule,
   Gemm: gemmRule,
   MatMul: matmulRule,
+  Einsum: einsumRule,
   BatchNormalization: batchNormRule,
   InstanceNormalization: instanceNormRule,
   LayerNormalization: layerNormRule,

@@ -1,0 +1,25 @@
+/**
+ * Self-attention with per-head Einsum projections, as Keras' MultiHeadAttention
+ * and Flax's DenseGeneral write it: q/k/v = 'bte,ehd->bthd' with kernels
+ * [E, H, hd] (no reshape splits heads), scores 'bqhd,bkhd->bhqk', context
+ * 'bhqk,bkhd->bqhd'. Heads are merged by a Reshape [B, T, E] and projected by a
+ * MatMul, as hand-written PyTorch modules that use torch.einsum do.
+ */
+import type { BuilderCore, Value } from './core.js';
+import type { AttentionOptions } from './attention.js';
+import { attentionProbs, type AttentionDims } from './attention-probs.js';
+import { einsum, einsumDense } from './einsum.js';
+import { linear } from './linear.js';
+import { reshape } from './reshape.js';
+
+export function einsumAttention(b: BuilderCore, x: Value, o: AttentionOptions, d: AttentionDims): Value {
+  const bias = o.bias ?? true;
+  return b.scoped(d.name, () => {
+    const project = (tag: string) => einsumDense(b, x, 'bte,ehd->bthd', [d.e, d.heads, d.hd], { bias, name: `${tag}_proj` });
+    const q = project('q'), k = project('k'), v = project('v');
+    const probs = attentionProbs(b, x, einsum(b, [q, k], 'bqhd,bkhd->bhqk', { name: 'einsum_qk' }), o, d);
+    const ctx = einsum(b, [probs, v], 'bhqk,bkhd->bqhd', { name: 'einsum_av' }); // [B, T, H, hd]
+    const flat = reshape(b, ctx, [{ axis: 0 }, { axis: 1 }, d.e], { dynamic: o.dynamicReshape ?? false, name: 'reshape_out' });
+    return linear(b, flat, d.e, { name: 'out_proj', bias });
+  });
+}
