@@ -7,6 +7,7 @@ structure and exporter quirks, not accuracy (see train_fixtures.py for trained m
 """
 import math
 import os
+import sys
 
 import numpy as np
 import onnx
@@ -185,6 +186,67 @@ class GptTiny(nn.Module):
         return self.lm_head(self.ln_f(x))
 
 
+# ---------------------------------------------------------------- einsum_tiny
+class EinsumAttention(nn.Module):
+    """Keras MultiHeadAttention / Flax DenseGeneral style: per-head kernels [E, H, hd] used with
+    torch.einsum, so no Reshape splits the heads. out='einsum' projects back with a kernel
+    [H, hd, E] (Keras); out='linear' merges heads with a view and an nn.Linear (hand-written
+    PyTorch modules that use einsum for the projections)."""
+
+    def __init__(self, d, heads, out):
+        super().__init__()
+        hd = d // heads
+        self.hd, self.out = hd, out
+        init = lambda *shape: nn.Parameter(torch.randn(*shape) / math.sqrt(shape[0]))
+        self.wq, self.wk, self.wv = init(d, heads, hd), init(d, heads, hd), init(d, heads, hd)
+        self.bq, self.bk, self.bv = (nn.Parameter(0.02 * torch.randn(heads, hd)) for _ in range(3))
+        if out == "einsum":
+            self.wo = nn.Parameter(torch.randn(heads, hd, d) / math.sqrt(d))
+            self.bo = nn.Parameter(0.02 * torch.randn(d))
+        else:
+            self.o_proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        q = torch.einsum("bte,ehd->bthd", x, self.wq) + self.bq
+        k = torch.einsum("bte,ehd->bthd", x, self.wk) + self.bk
+        v = torch.einsum("bte,ehd->bthd", x, self.wv) + self.bv
+        att = torch.einsum("bqhd,bkhd->bhqk", q * (1.0 / math.sqrt(self.hd)), k).softmax(dim=-1)
+        ctx = torch.einsum("bhqk,bkhd->bqhd", att, v)
+        if self.out == "einsum":
+            return torch.einsum("bqhd,hde->bqe", ctx, self.wo) + self.bo
+        B, T = x.shape[0], x.shape[1]
+        return self.o_proj(ctx.reshape(B, T, -1))
+
+
+class EinsumBlock(nn.Module):
+    def __init__(self, d, heads, out):
+        super().__init__()
+        self.ln_1, self.ln_2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attn = EinsumAttention(d, heads, out)
+        self.mlp = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class EinsumTiny(nn.Module):
+    def __init__(self, vocab=100, block=64, d=32, heads=4, classes=2):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(block, d)
+        self.blocks = nn.ModuleList([EinsumBlock(d, heads, "einsum"), EinsumBlock(d, heads, "linear")])
+        self.ln_f = nn.LayerNorm(d)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, input_ids):
+        pos = torch.arange(0, input_ids.shape[1], dtype=torch.long, device=input_ids.device)
+        x = self.tok(input_ids) + self.pos(pos)
+        for blk in self.blocks:
+            x = blk(x)
+        return self.head(self.ln_f(x).mean(dim=1))
+
+
 # ------------------------------------------------------- onnx post-processing
 def alias_tied_weight(m, emb_name):
     """Rewrites the LM head to read the embedding weight through an Identity alias plus a
@@ -223,7 +285,7 @@ def initializers_to_constants(m):
 
 # ----------------------------------------------------------------------- main
 def build(name):
-    fc.seed_everything({"resnet_tiny": 1, "mobilenetv2_tiny": 2, "bert_tiny": 3, "gpt_tiny": 4}[name])
+    fc.seed_everything({"resnet_tiny": 1, "mobilenetv2_tiny": 2, "bert_tiny": 3, "gpt_tiny": 4, "einsum_tiny": 5}[name])
     if name == "resnet_tiny":
         model = ResNetTiny()
     elif name == "mobilenetv2_tiny":
@@ -231,6 +293,8 @@ def build(name):
     elif name == "bert_tiny":
         model = BertTiny()
         reinit_linears(model, 33)
+    elif name == "einsum_tiny":
+        model = EinsumTiny()
     else:
         model = GptTiny()
     randomize_bn(model)
@@ -267,6 +331,12 @@ SPECS = {
                      notes="GPT blocks (2 layers, d 32, 4 heads), pre-norm, fused c_attn then split into q/k/v, "
                            "view(B,T,H,hd) reshapes with Concat-built shapes, causal tril buffer + masked_fill "
                            "(Where), GELU (Erf) MLP, LM head tied to wte. Max seq 64. Random weights."),
+    "einsum_tiny": dict(family="transformer-einsum", kind="tokens", vocab=100, sizes=[[1, 8], [2, 16]],
+                        notes="2 pre-norm blocks, d 32, 4 heads, Keras/Flax-style attention written with "
+                              "torch.einsum: per-head kernels [E, H, hd] + biases [H, hd] (no head-splitting "
+                              "Reshape), Einsum scores and context; block 0 projects back with an Einsum kernel "
+                              "[H, hd, E], block 1 merges heads with a reshape and an nn.Linear. Mean pooling, "
+                              "Linear classifier (2). Max seq 64. Random weights."),
 }
 
 
@@ -274,7 +344,10 @@ def main():
     os.makedirs(fc.MODELS, exist_ok=True)
     os.makedirs(fc.DATA, exist_ok=True)
     entries = []
+    only = set(sys.argv[1:])  # model names to (re)generate; all by default
     for name, spec in SPECS.items():
+        if only and name not in only:
+            continue
         model = build(name)
         tokens = spec["kind"] == "tokens"
         in_name = "input_ids" if tokens else "input"
