@@ -190,6 +190,18 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/refusing to write the report over the input/);
   });
+
+  it('replaces an earlier check report, but no other existing file unless --force', async () => {
+    const path = join(dir, 'notes.json');
+    writeFileSync(path, '{"mine": true}\n');
+    const refused = await check('--dense', DIGITS, '--pruned', DIGITS, '--json', path);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/notes\.json exists and is not a pruneguard check report \(use --force/);
+    expect(readFileSync(path, 'utf8')).toBe('{"mine": true}\n');
+    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--json', path, '--force')).code).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).kind).toBe('pruneguard-check-report');
+    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--json', path)).code).toBe(0);
+  });
 });
 
 describe('as a real process', () => {

@@ -12,6 +12,17 @@ import { renderCheck } from '../../gate/render.js';
 import { feedInputs } from '../../data/validate.js';
 import { EXIT, type Command } from '../command.js';
 
+const REPORT_KIND = 'pruneguard-check-report';
+
+/** An earlier `check --json` output: re-running a check may replace it without --force. */
+function isCheckReport(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { kind?: unknown }).kind === REPORT_KIND;
+  } catch {
+    return false;
+  }
+}
+
 const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
 
 function readJson(path: string, what: string): unknown {
@@ -65,7 +76,9 @@ Options:
   --plan PLAN.json     the pruning plan that produced it
   --data EVAL.npz      evaluation data (.npz, .npy or .json): inputs, labels, slice_<name>, <input>_lengths
   --config FILE        pruneguard.config.json
-  --json REPORT.json   also write the full report as JSON (atomically; never over a model file)
+  --json REPORT.json   also write the full report as JSON (atomically; never over an input; an existing
+                       file only if it is an earlier check report, or with --force)
+  --force              let --json replace an existing file that is not a check report
   -h, --help           show this help
 
 Exit codes: 0 every mode passes or is skipped, 1 findings, 2 bad input (missing or
@@ -78,6 +91,7 @@ config or plan), 3 internal error.`,
     data: { type: 'string' },
     config: { type: 'string' },
     json: { type: 'string' },
+    force: { type: 'boolean' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length) throw new PruneguardError('E_BAD_ARGUMENT', `unexpected argument ${positionals.join(' ')} (models are given with --dense and --pruned)`);
@@ -89,6 +103,9 @@ config or plan), 3 internal error.`,
       const target = real(report);
       for (const p of [densePath, prunedPath, values.plan, values.data, values.config]) {
         if (typeof p === 'string' && real(p) === target) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write the report over the input ${p}`);
+      }
+      if (existsSync(report) && !values.force && !isCheckReport(report)) {
+        throw new PruneguardError('E_OUTPUT_EXISTS', `${report} exists and is not a pruneguard check report (use --force to overwrite)`);
       }
     }
     const dense = loadModelFile(densePath);
@@ -104,7 +121,7 @@ config or plan), 3 internal error.`,
     const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
     io.out(renderCheck(result, header));
     if (report) {
-      writeFileAtomic(report, `${toJson({ dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result })}\n`);
+      writeFileAtomic(report, `${toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result })}\n`);
       io.out(`report: ${report}`);
     }
     return result.pass ? EXIT.ok : EXIT.findings;
