@@ -15,6 +15,7 @@ export function node(opType: string, inputs: string[], outputs: string[], attrib
 }
 export const int = (name: string, i: number): onnx.IAttributeProto => ({ name, type: A.INT, i });
 export const ints = (name: string, v: number[]): onnx.IAttributeProto => ({ name, type: A.INTS, ints: v });
+export const str = (name: string, v: string): onnx.IAttributeProto => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
 
 /** Deterministic weights (LCG) in (-scale, scale). */
 export function weights(dims: number[], seed: number, dtype: DType = 'float32', scale = 1): Tensor {

@@ -16,15 +16,19 @@
  * - MatMul: the weight as B [.., K, N] → axis rank-2 (K); as A [.., M, K] → last.
  * - Gemm: B is [K, N] (transB=0 → axis 0) or [N, K] (transB=1 → axis 1);
  *   A is [M, K] (transA=0 → axis 1) or [K, M] (transA=1 → axis 0).
+ * - Einsum: the one label of the weight's term that is summed away against the
+ *   other operand ('bte,ehd->bthd' → axis 0). A kernel contracted over two labels
+ *   ('bqhd,hde->bqe') has no single axis and is refused.
  * Anything else (ConvTranspose, bias slots, a weight fed through
  * DequantizeLinear, ...) is refused: a guessed axis would make a "conformant"
  * pattern that no kernel can use.
  */
 import { PruneguardError } from '../../errors.js';
-import { attrInt } from '../../ir/attrs.js';
+import { attrInt, attrString } from '../../ir/attrs.js';
 import { aliasesOf, constantSource, constantValue, type ConstantSource } from '../../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../../ir/types.js';
+import { parseEinsum } from '../rules/einsum.js';
 
 export interface ReductionAxis {
   /** Axis of the stored tensor that the consumer reduces over. */
@@ -62,9 +66,20 @@ function axisForUse(node: Node, slot: number, rank: number): number | undefined 
       if (slot === 1) return attrInt(node, 'transB', 0) ? 1 : 0;
       if (slot === 0) return attrInt(node, 'transA', 0) ? 0 : 1;
       return undefined;
+    case 'Einsum':
+      return einsumReductionAxis(attrString(node, 'equation') ?? '', slot);
     default:
       return undefined;
   }
+}
+
+/** The axis of operand `slot` summed away against another operand, when there is exactly one. */
+export function einsumReductionAxis(equation: string, slot: number): number | undefined {
+  const eq = parseEinsum(equation);
+  if (typeof eq === 'string' || eq.inputs.length < 2 || !eq.inputs[slot]) return undefined;
+  const term = eq.inputs[slot];
+  const contracted = [...term].filter((l) => !eq.output.includes(l) && eq.inputs.some((t, s) => s !== slot && t.includes(l)));
+  return contracted.length === 1 && term.length >= 2 ? term.indexOf(contracted[0]) : undefined;
 }
 
 /**
@@ -84,7 +99,7 @@ export function reductionAxis(model: Model, tensor: string, index: GraphIndex = 
       const axis = axisForUse(use.node, use.slot, rank);
       const what = `'${tensor}' [${value.dims.join(',')}] feeds ${use.node.opType} '${use.node.name}' at input ${use.slot}`;
       if (axis === undefined) {
-        throw new PruneguardError('E_PRUNE_BLOCKED', `${what}: no known reduction axis for this use (known: Conv weight, MatMul A/B, Gemm A/B)`);
+        throw new PruneguardError('E_PRUNE_BLOCKED', `${what}: no known reduction axis for this use (known: Conv weight, MatMul A/B, Gemm A/B, an Einsum operand contracted over one label)`);
       }
       if (found && found.axis !== axis) {
         throw new PruneguardError('E_PRUNE_BLOCKED', `${what} (reduction axis ${axis}) but also ${found.consumer.opType} '${found.consumer.name}' (axis ${found.axis}): no single N:M axis; un-share the weight first`);
