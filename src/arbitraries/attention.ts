@@ -17,7 +17,7 @@ export interface AttentionLayer {
   projection: 'einsum' | 'separate' | 'fused-in-proj' | 'fused-qkv-split';
   /** 'none': unscaled scores (T5, or 1/sqrt(hd) folded into W_q). */
   scale: 'none' | 'div' | 'mul';
-  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even; not with einsum). */
+  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even). */
   gqa: boolean;
   norm: 'pre' | 'post';
   normKind: 'layer' | 'layer-decomposed' | 'rms';
@@ -80,7 +80,7 @@ export function buildAttention(r: AttentionRecipe): Model {
   let x = b.input('x', 'float32', ['batch', r.seq, embed]);
   const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
   for (const l of r.layers) {
-    const kv = l.gqa && heads % 2 === 0 && l.projection !== 'einsum' ? heads / 2 : heads;
+    const kv = l.gqa && heads % 2 === 0 ? heads / 2 : heads;
     const attn = { heads, kvHeads: kv, projection: l.projection, scale: l.scale, bias: l.bias, dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}) };
     x = l.block === 'attention'
       ? b.attention(x, { ...attn, embed })

@@ -61,13 +61,13 @@ describe('attention heads', () => {
     expect(verified.exact).toBe(false);
   });
 
-  for (const repeatKv of ['expand', 'tile'] as const) {
-    it(`grouped-query attention (${repeatKv}): a KV head goes with the Q heads it serves`, async () => {
-      const m = block({ kvHeads: 2, repeatKv });
+  for (const [repeatKv, projection] of [['expand', 'separate'], ['tile', 'separate'], ['expand', 'einsum'], ['tile', 'einsum']] as const) {
+    it(`grouped-query attention (${repeatKv}, ${projection} projections): a KV head goes with the Q heads it serves`, async () => {
+      const m = block({ kvHeads: 2, repeatKv, projection });
       const units = analyzeGroups(m).attention;
       expect(units.length).toBe(1);
       const u = units[0];
-      if (u.blocked) return expect(u.blocked).toMatch(/Tile|Expand|repeat/);
+      expect(u.blocked).toBeUndefined();
       expect(u.heads).toBe(2); // 2 KV heads, each with its 2 Q heads
       const { verified } = await pruneAndVerify(m, { heads: [{ attention: u.id, remove: [1] }] }, seqs);
       expect(verified.maxDeviation).toBeLessThan(1e-5);

@@ -2,7 +2,8 @@
  * Self-attention with per-head Einsum projections, as Keras' MultiHeadAttention
  * and Flax's DenseGeneral write it: q/k/v = 'bte,ehd->bthd' with kernels
  * [E, H, hd] (no reshape splits heads), scores 'bqhd,bkhd->bhqk', context
- * 'bhqk,bkhd->bqhd'. Heads are merged by a Reshape [B, T, E] and projected by a
+ * 'bhqk,bkhd->bqhd'; grouped-query K/V kernels [E, kvH, hd] are repeated to H
+ * heads. Heads are merged by a Reshape [B, T, E] and projected by a
  * MatMul, as hand-written PyTorch modules that use torch.einsum do.
  */
 import type { BuilderCore, Value } from './core.js';
@@ -10,13 +11,20 @@ import type { AttentionOptions } from './attention.js';
 import { attentionProbs, type AttentionDims } from './attention-probs.js';
 import { einsum, einsumDense } from './einsum.js';
 import { linear } from './linear.js';
+import { repeatKvHeads } from './repeat-kv.js';
 import { reshape } from './reshape.js';
 
 export function einsumAttention(b: BuilderCore, x: Value, o: AttentionOptions, d: AttentionDims): Value {
   const bias = o.bias ?? true;
   return b.scoped(d.name, () => {
-    const project = (tag: string) => einsumDense(b, x, 'bte,ehd->bthd', [d.e, d.heads, d.hd], { bias, name: `${tag}_proj` });
-    const q = project('q'), k = project('k'), v = project('v');
+    const project = (tag: string, heads: number) => einsumDense(b, x, 'bte,ehd->bthd', [d.e, heads, d.hd], { bias, name: `${tag}_proj` });
+    const q = project('q', d.heads);
+    let k = project('k', d.kvHeads), v = project('v', d.kvHeads);
+    if (d.kvHeads !== d.heads) {
+      const r = { headAxis: 2 as const, heads: d.heads, hd: d.hd, tile: o.repeatKv === 'tile', dynamic: o.dynamicReshape ?? false };
+      k = repeatKvHeads(b, k, { ...r, tag: 'k' });
+      v = repeatKvHeads(b, v, { ...r, tag: 'v' });
+    }
     const probs = attentionProbs(b, x, einsum(b, [q, k], 'bqhd,bkhd->bhqk', { name: 'einsum_qk' }), o, d);
     const ctx = einsum(b, [probs, v], 'bhqk,bkhd->bqhd', { name: 'einsum_av' }); // [B, T, H, hd]
     const flat = reshape(b, ctx, [{ axis: 0 }, { axis: 1 }, d.e], { dynamic: o.dynamicReshape ?? false, name: 'reshape_out' });

@@ -13,6 +13,8 @@ const variants: [string, Partial<AttentionOptions>][] = [
   ['gqa fused-in-proj', { kvHeads: 2, projection: 'fused-in-proj' }],
   ['einsum (Keras/Flax per-head kernels), unscaled', { projection: 'einsum', scale: 'none', bias: false }],
   ['einsum with biases, dynamic merge', { projection: 'einsum', dynamicReshape: true }],
+  ['einsum gqa expand', { projection: 'einsum', kvHeads: 2 }],
+  ['einsum gqa tile, dynamic', { projection: 'einsum', kvHeads: 1, repeatKv: 'tile', dynamicReshape: true }],
 ];
 
 describe('attention', () => {

@@ -9,7 +9,8 @@ import { concrete, fail, fmtShape, positiveInt, requireRank } from './dims.js';
 import { binary } from './elementwise.js';
 import { linear, matmul } from './linear.js';
 import { reshape } from './reshape.js';
-import { expand, slice, split, tile, transpose, unsqueeze } from './shape-ops.js';
+import { slice, split, transpose } from './shape-ops.js';
+import { repeatKvHeads } from './repeat-kv.js';
 import { einsumAttention } from './attention-einsum.js';
 import { attentionProbs } from './attention-probs.js';
 
@@ -19,7 +20,7 @@ export interface AttentionOptions {
   embed: number;
   /** Key/value heads (default: heads). Fewer than heads = grouped-query attention. */
   kvHeads?: number;
-  /** 'einsum': per-head kernels [E, H, hd] and Einsum scores (no GQA). */
+  /** 'einsum': per-head kernels [E, H, hd] and Einsum scores. */
   projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'einsum';
   /** Add an additive causal mask [T, T]: a constant for a concrete T, else sliced from a [maxSeq, maxSeq] buffer. */
   causalMask?: boolean;
@@ -49,10 +50,7 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
   if (e % heads !== 0) fail(`${what}: heads ${heads} must divide embed ${e}`);
   if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
   const hd = e / heads;
-  if (o.projection === 'einsum') {
-    if (kvHeads !== heads) fail(`${what}: grouped-query attention is not built with einsum projections`);
-    return einsumAttention(b, x, o, { name, e, heads, kvHeads, hd });
-  }
+  if (o.projection === 'einsum') return einsumAttention(b, x, o, { name, e, heads, kvHeads, hd });
   const kvE = kvHeads * hd;
   const dyn = { dynamic: o.dynamicReshape ?? false };
   const bias = o.bias ?? true;
@@ -79,14 +77,9 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
     let kh = heads4(k, kvHeads, 'k'); // [B, kvH, T, hd]
     let vh = heads4(v, kvHeads, 'v');
     if (kvHeads !== heads) {
-      const rep = heads / kvHeads;
-      const repeat = (t: Value, tag: string) => {
-        const u = unsqueeze(b, t, [2], { name: `unsqueeze_${tag}` });
-        const r = o.repeatKv === 'tile' ? tile(b, u, [1, 1, rep, 1, 1], { name: `tile_${tag}` }) : expand(b, u, [1, 1, rep, 1, 1], { name: `expand_${tag}` });
-        return reshape(b, r, [{ axis: 0 }, heads, { axis: 3 }, hd], { ...dyn, name: `repeat_${tag}` });
-      };
-      kh = repeat(kh, 'k');
-      vh = repeat(vh, 'v');
+      const r = { headAxis: 1 as const, heads, hd, tile: o.repeatKv === 'tile', dynamic: dyn.dynamic };
+      kh = repeatKvHeads(b, kh, { ...r, tag: 'k' });
+      vh = repeatKvHeads(b, vh, { ...r, tag: 'v' });
     }
     const kt = transpose(b, kh, [0, 1, 3, 2], { name: 'transpose_kt' }); // [B, H, hd, T]
     const probs = attentionProbs(b, x, matmul(b, qh, kt, { name: 'matmul_qk' }), o, { name, e, heads, kvHeads, hd });
