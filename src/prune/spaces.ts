@@ -14,7 +14,7 @@ import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../i
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 import { channelCount } from './channel-dim.js';
-import { forEachPair } from './index-map.js';
+import { forEachPair, type IndexMap } from './index-map.js';
 import { ruleFor } from './rules/table.js';
 import type { Port, RuleContext } from './rules/types.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
@@ -48,8 +48,6 @@ export interface Propagation {
   /** Element id → its space. */
   spaceOf(element: number): Space;
 }
-
-const key = (value: string, axis: number) => `${value}\u0000${axis}`;
 
 export function nodeLabel(node: Node): string {
   return node.name || node.outputs[0] || node.opType;
@@ -105,17 +103,15 @@ export function propagate(model: Model): Propagation {
   const shapes = inferShapes(model);
   const uf = new UnionFind();
   const spaces: Space[] = [];
-  const byKey = new Map<string, Space>();
+  // Spaces of a value by axis: a composite string key per lookup was most of the cost of this function.
+  const byValue = new Map<string, Space[]>();
   const owner: Space[] = [];
   const queue: Space[] = [];
-  const visited = new Set<number>();
   const contexts = new Map<Node, RuleContext>();
-  const nodeIds = new Map<Node, number>(graph.nodes.map((n, i) => [n, i]));
-  const nodeCount = graph.nodes.length;
 
   const space = (value: string, axis: number): Space | string => {
-    const k = key(value, axis);
-    const found = byKey.get(k);
+    let axes = byValue.get(value);
+    const found = axes?.[axis];
     if (found) return found;
     const raw = shapes.values.get(value)?.shape?.[axis];
     const dim = channelCount(raw);
@@ -127,72 +123,80 @@ export function propagate(model: Model): Propagation {
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
-    byKey.set(k, s);
+    if (!axes) byValue.set(value, (axes = []));
+    axes[axis] = s;
     queue.push(s);
     return s;
   };
 
+  /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
+  const visit = (s: Space, node: Node, port: Port): void => {
+    const label = () => `${node.opType} ${nodeLabel(node)}`;
+    s.nodes.add(nodeLabel(node));
+    const rule = ruleFor(node.opType, node.domain);
+    if (!rule) {
+      s.blocked.push(`${label()}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
+      return;
+    }
+    let ctx = contexts.get(node);
+    if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
+    let res;
+    try {
+      res = rule.links(ctx, port);
+    } catch (e) {
+      res = { blocked: `rule failed: ${(e as Error).message}` };
+    }
+    if ('blocked' in res) {
+      s.blocked.push(`${label()}: ${res.blocked}`);
+      return;
+    }
+    if (res.inexact) s.inexact.push(`${label()}: ${res.inexact}`);
+    if (res.attention) s.attention = true;
+    const portSpace = (p: Port & { value?: string }): Space | string | undefined => {
+      const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
+      return name ? space(name, p.axis) : undefined;
+    };
+    for (const link of res.links) {
+      const t = portSpace(link);
+      if (t === undefined) continue;
+      if (typeof t === 'string') { s.blocked.push(`${label()}: ${t}`); continue; }
+      t.nodes.add(nodeLabel(node));
+      if (link.headSize) t.headSize = link.headSize;
+      unitePairs(uf, link.map, s, t);
+    }
+    for (const tie of res.ties ?? []) {
+      const t = portSpace(tie);
+      if (!t || typeof t === 'string') continue;
+      for (let i = 0; i < t.n; i++) {
+        const j = tie.kind === 'blocks' ? Math.floor(i / tie.size) * tie.size : i % tie.size;
+        uf.union(t.base + i, t.base + j);
+      }
+    }
+    for (const e of res.entries ?? []) {
+      const t = portSpace(e);
+      if (t && typeof t !== 'string') t.entry = true;
+    }
+  };
+
   for (const seed of seeds(model, index, shapes)) space(seed.value, seed.axis);
 
+  // Each space is dequeued once and each of its ports is distinct, so no (space, node, port) is visited twice.
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
     if (index.graphOutputs.has(s.value)) s.blocked.push(`graph output ${s.value} keeps its shape`);
     if (index.graphInputs.has(s.value)) s.blocked.push(`graph input ${s.value} keeps its shape`);
-    const touches: { node: Node; port: Port }[] = [];
     const producer = index.producer.get(s.value);
-    if (producer) touches.push({ node: producer, port: { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis } });
-    for (const use of index.consumers.get(s.value) ?? []) touches.push({ node: use.node, port: { io: 'in', slot: use.slot, axis: s.axis } });
-    for (const { node, port } of touches) {
-      // (space, node, port) as one number: string keys here were a measurable share of analysis time.
-      const vk = ((s.id * nodeCount + nodeIds.get(node)!) * 2 + (port.io === 'in' ? 0 : 1)) * 1024 + port.slot;
-      if (visited.has(vk)) continue;
-      visited.add(vk);
-      const label = `${node.opType} ${nodeLabel(node)}`;
-      s.nodes.add(nodeLabel(node));
-      const rule = ruleFor(node.opType, node.domain);
-      if (!rule) {
-        s.blocked.push(`${label}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
-        continue;
-      }
-      let ctx = contexts.get(node);
-      if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
-      let res;
-      try {
-        res = rule.links(ctx, port);
-      } catch (e) {
-        res = { blocked: `rule failed: ${(e as Error).message}` };
-      }
-      if ('blocked' in res) {
-        s.blocked.push(`${label}: ${res.blocked}`);
-        continue;
-      }
-      if (res.inexact) s.inexact.push(`${label}: ${res.inexact}`);
-      if (res.attention) s.attention = true;
-      const portSpace = (p: Port & { value?: string }): Space | string | undefined => {
-        const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
-        return name ? space(name, p.axis) : undefined;
-      };
-      for (const link of res.links) {
-        const t = portSpace(link);
-        if (t === undefined) continue;
-        if (typeof t === 'string') { s.blocked.push(`${label}: ${t}`); continue; }
-        t.nodes.add(nodeLabel(node));
-        if (link.headSize) t.headSize = link.headSize;
-        forEachPair(link.map, s.n, t.n, (i, j) => uf.union(s.base + i, t.base + j));
-      }
-      for (const tie of res.ties ?? []) {
-        const t = portSpace(tie);
-        if (!t || typeof t === 'string') continue;
-        for (let i = 0; i < t.n; i++) {
-          const j = tie.kind === 'blocks' ? Math.floor(i / tie.size) * tie.size : i % tie.size;
-          uf.union(t.base + i, t.base + j);
-        }
-      }
-      for (const e of res.entries ?? []) {
-        const t = portSpace(e);
-        if (t && typeof t !== 'string') t.entry = true;
-      }
-    }
+    if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
+    for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
   }
   return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e] };
+}
+
+/** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */
+function unitePairs(uf: UnionFind, map: IndexMap, s: Space, t: Space): void {
+  if (map.kind === 'identity') {
+    for (let i = 0, n = Math.min(s.n, t.n); i < n; i++) uf.union(s.base + i, t.base + i);
+    return;
+  }
+  forEachPair(map, s.n, t.n, (i, j) => uf.union(s.base + i, t.base + j));
 }
