@@ -70,58 +70,86 @@ function describe(indices: number[][]): string {
 
 const MAX_REASONS = 3;
 
+function distinctReasons(spaces: readonly Space[], of: (s: Space) => readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const s of spaces) for (const r of of(s)) seen.add(r);
+  return [...seen];
+}
+
+/** One removable channel: its elements (ascending) and its positions in each space it touches, by space id. */
+interface Channel {
+  elements: number[];
+  at: number[][];
+}
+
+/**
+ * Connected sets of elements (channels), gathered by the spaces they touch. The union-find keeps the
+ * smallest element as root and spaces own ascending element ranges, so one ascending pass over the
+ * elements yields every channel's elements ascending, hence its spaces in id order and its positions
+ * in each space ascending: no per-channel map or sort.
+ */
+function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Channel[] }[] {
+  const { uf } = prop;
+  const count = uf.count;
+  const channelOf = new Int32Array(count);
+  const channels: Channel[] = [];
+  for (let e = 0; e < count; e++) {
+    const r = uf.find(e);
+    if (r === e) {
+      channelOf[e] = channels.length;
+      channels.push({ elements: [e], at: [] });
+    } else {
+      channelOf[e] = channelOf[r];
+      channels[channelOf[r]].elements.push(e);
+    }
+  }
+  const bySig = new Map<string, { spaces: Space[]; channels: Channel[] }>();
+  for (const c of channels) {
+    const touched: Space[] = [];
+    let positions: number[] = [];
+    for (const e of c.elements) {
+      const s = prop.spaceOf(e);
+      if (touched[touched.length - 1] !== s) {
+        touched.push(s);
+        c.at.push((positions = []));
+      }
+      positions.push(e - s.base);
+    }
+    const sig = touched.map((t) => t.id).join(',');
+    let g = bySig.get(sig);
+    if (!g) bySig.set(sig, (g = { spaces: touched, channels: [] }));
+    g.channels.push(c);
+  }
+  return [...bySig.values()];
+}
+
 /** Analyses a model (never mutated) into channel groups and attention units. */
 export function analyzeGroups(input: Model): GroupAnalysis {
   const model = copyModel(input);
   const copies = unshareConstants(model);
   const prop = propagate(model);
-  const { uf, spaces } = prop;
-  const comps = new Map<number, number[]>();
-  for (const s of spaces) {
-    for (let i = 0; i < s.n; i++) {
-      const r = uf.find(s.base + i);
-      let list = comps.get(r);
-      if (!list) comps.set(r, (list = []));
-      list.push(s.base + i);
-    }
-  }
-  // One pass per channel: its positions in each space it touches (elements are ascending within a space).
-  interface Channel { elements: number[]; at: Map<Space, number[]>; key: number }
-  const bySig = new Map<string, { spaces: Space[]; channels: Channel[] }>();
-  for (const elements of comps.values()) {
-    const at = new Map<Space, number[]>();
-    for (const e of elements) {
-      const s = prop.spaceOf(e);
-      let list = at.get(s);
-      if (!list) at.set(s, (list = []));
-      list.push(e - s.base);
-    }
-    const touched = [...at.keys()].sort((a, b) => a.id - b.id);
-    const sig = touched.map((t) => t.id).join(',');
-    let g = bySig.get(sig);
-    if (!g) bySig.set(sig, (g = { spaces: touched, channels: [] }));
-    // Channel c of a group is the c-th by its first position in the group's first space.
-    g.channels.push({ elements, at, key: Math.min(...at.get(touched[0])!) });
-  }
+  const bySig = channelsBySignature(prop);
   const groups: Group[] = [];
   const ids = new Set<string>();
-  for (const { spaces: ss, channels } of bySig.values()) {
-    const storedSpaces = ss.filter((s) => s.stored);
-    if (storedSpaces.length === 0) continue;
-    channels.sort((a, b) => a.key - b.key);
+  for (const { spaces: ss, channels } of bySig) {
+    if (!ss.some((s) => s.stored)) continue;
+    // Channel c of a group is the c-th by its first position in the group's first space (its smallest element).
+    channels.sort((a, b) => a.elements[0] - b.elements[0]);
     const cs = channels.map((c) => c.elements);
-    const members = storedSpaces.map((s): GroupMember => {
-      // Positions are ascending already: elements were gathered space by space in index order.
-      const indices = channels.map((c) => c.at.get(s)!);
-      return { tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices };
+    const members: GroupMember[] = [];
+    ss.forEach((s, k) => {
+      if (!s.stored) return;
+      const indices = channels.map((c) => c.at[k]);
+      members.push({ tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices });
     });
+    const storedSpaces = ss.filter((s) => s.stored);
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
     const named = storedSpaces.find((s) => !s.value.startsWith('onnx::')) ?? storedSpaces[0];
     let id = `${named.value}#${named.axis}`;
     if (ids.has(id)) id = `${id}@${members[0].indices[0]?.[0] ?? 0}`;
     ids.add(id);
-    const blocked = [...new Set(ss.flatMap((s) => s.blocked))];
-    const inexact = [...new Set(ss.flatMap((s) => s.inexact))];
+    const blocked = distinctReasons(ss, (s) => s.blocked);
+    const inexact = distinctReasons(ss, (s) => s.inexact);
     const heads = ss.some((s) => s.attention) ? ss.find((s) => s.headSize)?.headSize : undefined;
     groups.push({
       id,
