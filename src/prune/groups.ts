@@ -90,20 +90,21 @@ interface Channel {
  */
 function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Channel[] }[] {
   const { uf } = prop;
-  const count = uf.count;
-  const channelOf = new Int32Array(count);
+  const channelOf: number[] = [];
   const channels: Channel[] = [];
-  for (let e = 0; e < count; e++) {
+  for (let e = 0; e < uf.count; e++) {
     const r = uf.find(e);
     if (r === e) {
-      channelOf[e] = channels.length;
+      channelOf.push(channels.length);
       channels.push({ elements: [e], at: [] });
     } else {
-      channelOf[e] = channelOf[r];
+      channelOf.push(channelOf[r]);
       channels[channelOf[r]].elements.push(e);
     }
   }
-  const bySig = new Map<string, { spaces: Space[]; channels: Channel[] }>();
+  const groups: { spaces: Space[]; channels: Channel[] }[] = [];
+  // Candidates by first space; the full space list then decides (cheaper than a string signature per channel).
+  const byFirst = new Map<Space, { spaces: Space[]; channels: Channel[] }[]>();
   for (const c of channels) {
     const touched: Space[] = [];
     let positions: number[] = [];
@@ -115,12 +116,22 @@ function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Ch
       }
       positions.push(e - s.base);
     }
-    const sig = touched.map((t) => t.id).join(',');
-    let g = bySig.get(sig);
-    if (!g) bySig.set(sig, (g = { spaces: touched, channels: [] }));
+    let candidates = byFirst.get(touched[0]);
+    if (!candidates) byFirst.set(touched[0], (candidates = []));
+    let g = candidates.find((x) => sameSpaces(x.spaces, touched));
+    if (!g) {
+      candidates.push((g = { spaces: touched, channels: [] }));
+      groups.push(g);
+    }
     g.channels.push(c);
   }
-  return [...bySig.values()];
+  return groups;
+}
+
+function sameSpaces(a: readonly Space[], b: readonly Space[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Analyses a model (never mutated) into channel groups and attention units. */
@@ -140,7 +151,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
     ss.forEach((s, k) => {
       if (!s.stored) return;
       const indices = channels.map((c) => c.at[k]);
-      members.push({ tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices });
+      members.push({ tensor: s.value, axis: s.axis, node: s.node ?? '', map: describe(indices), entry: s.entry, indices });
     });
     const storedSpaces = ss.filter((s) => s.stored);
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.

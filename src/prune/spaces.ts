@@ -33,8 +33,8 @@ export interface Space {
   inexact: string[];
   /** Channels enter a weight here: the mask oracle zeroes these slices. */
   entry: boolean;
-  /** Nodes through which the space was reached (for reports). */
-  nodes: Set<string>;
+  /** The first node through which the space was reached (for reports). */
+  node?: string;
   headSize?: number;
   attention?: boolean;
 }
@@ -119,7 +119,7 @@ export function propagate(model: Model): Propagation {
     const s: Space = {
       id: spaces.length, value, axis, n: dim, base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,
-      blocked: [], inexact: [], entry: false, nodes: new Set(),
+      blocked: [], inexact: [], entry: false,
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
@@ -132,7 +132,7 @@ export function propagate(model: Model): Propagation {
   /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
   const visit = (s: Space, node: Node, port: Port): void => {
     const label = () => `${node.opType} ${nodeLabel(node)}`;
-    s.nodes.add(nodeLabel(node));
+    s.node ??= nodeLabel(node);
     const rule = ruleFor(node.opType, node.domain);
     if (!rule) {
       s.blocked.push(`${label()}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
@@ -160,7 +160,7 @@ export function propagate(model: Model): Propagation {
       const t = portSpace(link);
       if (t === undefined) continue;
       if (typeof t === 'string') { s.blocked.push(`${label()}: ${t}`); continue; }
-      t.nodes.add(nodeLabel(node));
+      t.node ??= nodeLabel(node);
       if (link.headSize) t.headSize = link.headSize;
       unitePairs(uf, link.map, s, t);
     }
