@@ -6,6 +6,7 @@
  * channel ordered by index in the group's first space.
  */
 import { constantSource } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
 import { propagate, type Propagation, type Space } from './spaces.js';
@@ -137,8 +138,10 @@ function sameSpaces(a: readonly Space[], b: readonly Space[]): boolean {
 /** Analyses a model (never mutated) into channel groups and attention units. */
 export function analyzeGroups(input: Model): GroupAnalysis {
   const model = copyModel(input);
-  const copies = unshareConstants(model);
-  const prop = propagate(model);
+  const index = indexGraph(model.graph);
+  const copies = unshareConstants(model, index);
+  // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
+  const prop = propagate(model, copies.length ? undefined : index);
   const bySig = channelsBySignature(prop);
   const groups: Group[] = [];
   const ids = new Set<string>();

@@ -10,7 +10,7 @@
  * (tied embeddings) and are pruned consistently for all.
  */
 import { aliasesOf, constantSource } from '../ir/constants.js';
-import { indexGraph } from '../ir/graph-index.js';
+import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import { constantNodeValue } from '../ir/constants.js';
 
@@ -68,10 +68,12 @@ export interface CopyRecord {
   rootStorage: unknown;
 }
 
-/** Gives each parameter-like use of a shared constant its own copy. Mutates `model` (call on a copy). */
-export function unshareConstants(model: Model): CopyRecord[] {
+/**
+ * Gives each parameter-like use of a shared constant its own copy. Mutates `model` (call on a copy).
+ * `index` is the model's graph index; it stays valid when no copy was made.
+ */
+export function unshareConstants(model: Model, index: GraphIndex = indexGraph(model.graph)): CopyRecord[] {
   const g = model.graph;
-  const index = indexGraph(g);
   const names = new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
   const roots = [...g.initializers.keys(), ...g.nodes.filter((n) => n.opType === 'Constant' && n.domain === '').map((n) => n.outputs[0])];
   const copies: CopyRecord[] = [];
@@ -103,6 +105,7 @@ export function unshareConstants(model: Model): CopyRecord[] {
 
 /** Points uses of copies back at their root when neither was sliced (keeps the model as small as it was). */
 export function reshare(model: Model, copies: readonly CopyRecord[]): void {
+  if (copies.length === 0) return;
   const g = model.graph;
   const index = indexGraph(g);
   const renamed = new Map<string, string>();
@@ -127,8 +130,9 @@ export function removeDead(model: Model): void {
     if (g.nodes.length === before) {
       const inputs = new Set(g.inputs.map((i) => i.name));
       for (const name of [...g.initializers.keys()]) if (!used.has(name) && !inputs.has(name)) g.initializers.delete(name);
-      const live = new Set([...used, ...g.nodes.flatMap((n) => n.outputs)]);
-      g.valueInfo = g.valueInfo.filter((v) => live.has(v.name));
+      // Live values: those still read (no longer needed as such) and those still produced.
+      for (const n of g.nodes) for (const o of n.outputs) used.add(o);
+      g.valueInfo = g.valueInfo.filter((v) => used.has(v.name));
       return;
     }
   }

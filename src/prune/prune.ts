@@ -7,7 +7,7 @@
  */
 import { PruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
-import { indexGraph } from '../ir/graph-index.js';
+import type { GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { applyRemovals } from './apply.js';
 import { analyzeGroups, type GroupAnalysis } from './groups.js';
@@ -46,8 +46,7 @@ export interface PruneOptions {
 }
 
 /** Weights already 2:4 sparse along their reduction axis (before pruning). */
-function conformingNm(model: Model, names: Iterable<string>): string[] {
-  const index = indexGraph(model.graph);
+function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex): string[] {
   const out: string[] = [];
   for (const name of names) {
     const t = constantValue(model.graph, name, index);
@@ -72,7 +71,7 @@ export function prune(model: Model, planInput: Plan | unknown, options: PruneOpt
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
-  const wasNm = removals.length ? conformingNm(analysis.model, sliced) : [];
+  const wasNm = removals.length ? conformingNm(analysis.model, sliced, analysis.prop.index) : [];
   let out = removals.length ? applyRemovals(analysis, removals).model : analysis.model;
 
   const nmReapplied: string[] = [];

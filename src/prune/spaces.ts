@@ -97,9 +97,9 @@ function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: s
   return out;
 }
 
-export function propagate(model: Model): Propagation {
+/** @param index the model's current graph index, when the caller has one. */
+export function propagate(model: Model, index: GraphIndex = indexGraph(model.graph)): Propagation {
   const graph = model.graph;
-  const index = indexGraph(graph);
   const shapes = inferShapes(model);
   const uf = new UnionFind();
   const spaces: Space[] = [];
@@ -119,7 +119,8 @@ export function propagate(model: Model): Propagation {
     const s: Space = {
       id: spaces.length, value, axis, n: dim, base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,
-      blocked: [], inexact: [], entry: false,
+      // Every field set here, optional ones too: one object shape for all spaces keeps their reads monomorphic.
+      blocked: [], inexact: [], entry: false, node: undefined, headSize: undefined, attention: undefined,
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
