@@ -74,7 +74,8 @@ export interface CopyRecord {
  */
 export function unshareConstants(model: Model, index: GraphIndex = indexGraph(model.graph)): CopyRecord[] {
   const g = model.graph;
-  const names = new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
+  // Names in use, gathered only once a copy needs a fresh one (most graphs need none).
+  let names: Set<string> | undefined;
   const roots = [...g.initializers.keys(), ...g.nodes.filter((n) => n.opType === 'Constant' && n.domain === '').map((n) => n.outputs[0])];
   const copies: CopyRecord[] = [];
   for (const root of roots) {
@@ -83,8 +84,7 @@ export function unshareConstants(model: Model, index: GraphIndex = indexGraph(mo
     for (const name of aliasesOf(root, index)) {
       for (const u of index.consumers.get(name) ?? []) if (!(u.node.opType === 'Identity' && u.node.domain === '')) uses.push(u);
     }
-    const users = new Set(uses.map((u) => u.node));
-    if (users.size < 2) continue;
+    if (uses.length < 2 || new Set(uses.map((u) => u.node)).size < 2) continue;
     const producer = index.producer.get(root);
     const value: Tensor | undefined = g.initializers.get(root) ?? (producer && constantNodeValue(producer));
     const rootStorage = g.initializers.get(root) ?? producer?.attributes;
@@ -93,8 +93,10 @@ export function unshareConstants(model: Model, index: GraphIndex = indexGraph(mo
     const keepShared = shareable.length > 0 ? new Set(shareable.map((u) => u.node)) : new Set([uses[0].node]);
     for (const u of uses) {
       if (keepShared.has(u.node)) continue;
-      const copy = freshName((n) => names.has(n), `${root}__${u.node.name || u.node.outputs[0]}`);
-      names.add(copy);
+      names ??= new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
+      const taken = names;
+      const copy = freshName((n) => taken.has(n), `${root}__${u.node.name || u.node.outputs[0]}`);
+      taken.add(copy);
       g.initializers.set(copy, value);
       u.node.inputs[u.slot] = copy;
       copies.push({ copy, root, value, rootStorage });
