@@ -73,9 +73,6 @@ export function setConstant(graph: Graph, src: ConstantSource, value: Tensor): v
   }
   src.node.attributes = src.node.attributes.filter((a) => !(a.name ?? '').startsWith('value'));
   setAttrTensor(src.node, 'value', value);
-  // The value just encoded is its own decode (the encoding is a view of its data): readers need not decode it back.
-  const attr = src.node.attributes.find((a) => a.name === 'value');
-  if (attr && value.dtype !== 'string') decoded.set(attr, value);
 }
 
 /** Every name that reads the same stored constant (the root plus its Identity aliases). */
