@@ -53,6 +53,9 @@ export function nodeLabel(node: Node): string {
   return node.name || node.outputs[0] || node.opType;
 }
 
+/** A node as reasons name it: "Conv conv1". */
+const opLabel = (node: Node) => `${node.opType} ${nodeLabel(node)}`;
+
 export function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
   const graph = model.graph;
   const lookup: ShapeLookup = {
@@ -130,13 +133,18 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
     return s;
   };
 
+  /** The space a rule's port (or named value) refers to; a reason when its channel count is not static. */
+  const portSpace = (node: Node, p: Port & { value?: string }): Space | string | undefined => {
+    const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
+    return name ? space(name, p.axis) : undefined;
+  };
+
   /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
   const visit = (s: Space, node: Node, port: Port): void => {
-    const label = () => `${node.opType} ${nodeLabel(node)}`;
     s.node ??= nodeLabel(node);
     const rule = ruleFor(node.opType, node.domain);
     if (!rule) {
-      s.blocked.push(`${label()}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
+      s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
       return;
     }
     let ctx = contexts.get(node);
@@ -148,25 +156,21 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
       res = { blocked: `rule failed: ${(e as Error).message}` };
     }
     if ('blocked' in res) {
-      s.blocked.push(`${label()}: ${res.blocked}`);
+      s.blocked.push(`${opLabel(node)}: ${res.blocked}`);
       return;
     }
-    if (res.inexact) s.inexact.push(`${label()}: ${res.inexact}`);
+    if (res.inexact) s.inexact.push(`${opLabel(node)}: ${res.inexact}`);
     if (res.attention) s.attention = true;
-    const portSpace = (p: Port & { value?: string }): Space | string | undefined => {
-      const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
-      return name ? space(name, p.axis) : undefined;
-    };
     for (const link of res.links) {
-      const t = portSpace(link);
+      const t = portSpace(node, link);
       if (t === undefined) continue;
-      if (typeof t === 'string') { s.blocked.push(`${label()}: ${t}`); continue; }
+      if (typeof t === 'string') { s.blocked.push(`${opLabel(node)}: ${t}`); continue; }
       t.node ??= nodeLabel(node);
       if (link.headSize) t.headSize = link.headSize;
       unitePairs(uf, link.map, s, t);
     }
     for (const tie of res.ties ?? []) {
-      const t = portSpace(tie);
+      const t = portSpace(node, tie);
       if (!t || typeof t === 'string') continue;
       for (let i = 0; i < t.n; i++) {
         const j = tie.kind === 'blocks' ? Math.floor(i / tie.size) * tie.size : i % tie.size;
@@ -174,7 +178,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
       }
     }
     for (const e of res.entries ?? []) {
-      const t = portSpace(e);
+      const t = portSpace(node, e);
       if (t && typeof t !== 'string') t.entry = true;
     }
   };
