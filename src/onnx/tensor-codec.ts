@@ -102,7 +102,8 @@ export function encodeTensor(t: Tensor, name?: string): onnx.ITensorProto {
   }
   const view = t.data as Exclude<TensorData, string[]>;
   proto.rawData = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  // Only when decoding would give the same storage type (a Float32Array for float32, ...).
-  if (view.constructor === storageOf(t.dtype)) encodedFrom.set(proto, t);
+  // Unnamed protos are attribute values (Constant nodes), read back in this process; named ones are
+  // initializers on their way to bytes. Only when decoding would give the same storage type.
+  if (name === undefined && view.constructor === storageOf(t.dtype)) encodedFrom.set(proto, t);
   return proto;
 }
