@@ -79,7 +79,7 @@ function distinctReasons(spaces: readonly Space[], of: (s: Space) => readonly st
 
 /** One removable channel: its elements (ascending) and its positions in each space it touches, by space id. */
 interface Channel {
-  elements: number[];
+  elements: Int32Array;
   at: number[][];
 }
 
@@ -87,35 +87,43 @@ interface Channel {
  * Connected sets of elements (channels), gathered by the spaces they touch. The union-find keeps the
  * smallest element as root and spaces own ascending element ranges, so one ascending pass over the
  * elements yields every channel's elements ascending, hence its spaces in id order and its positions
- * in each space ascending: no per-channel map or sort.
+ * in each space ascending: no per-channel map or sort. Channels are counted first, so every array
+ * is allocated at its size (this runs once per generated case).
  */
 function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Channel[] }[] {
   const { uf } = prop;
-  const channelOf: number[] = [];
-  const channels: Channel[] = [];
-  for (let e = 0; e < uf.count; e++) {
+  const count = uf.count;
+  const channelOf = new Int32Array(count);
+  const sizes: number[] = [];
+  for (let e = 0; e < count; e++) {
     const r = uf.find(e);
     if (r === e) {
-      channelOf.push(channels.length);
-      channels.push({ elements: [e], at: [] });
-    } else {
-      channelOf.push(channelOf[r]);
-      channels[channelOf[r]].elements.push(e);
-    }
+      channelOf[e] = sizes.length;
+      sizes.push(1);
+    } else sizes[(channelOf[e] = channelOf[r])]++;
   }
+  // Every channel's elements as one slice of a single buffer, in ascending order.
+  const sorted = new Int32Array(count);
+  const fill = new Int32Array(sizes.length);
+  for (let c = 1; c < sizes.length; c++) fill[c] = fill[c - 1] + sizes[c - 1];
+  const channels: Channel[] = sizes.map((n, c) => ({ elements: sorted.subarray(fill[c], fill[c] + n), at: [] }));
+  for (let e = 0; e < count; e++) sorted[fill[channelOf[e]]++] = e;
+
   const groups: { spaces: Space[]; channels: Channel[] }[] = [];
   // Candidates by first space; the full space list then decides (cheaper than a string signature per channel).
   const byFirst = new Map<Space, { spaces: Space[]; channels: Channel[] }[]>();
   for (const c of channels) {
+    const els = c.elements;
     const touched: Space[] = [];
-    let positions: number[] = [];
-    for (const e of c.elements) {
-      const s = prop.spaceOf(e);
-      if (touched[touched.length - 1] !== s) {
-        touched.push(s);
-        c.at.push((positions = []));
-      }
-      positions.push(e - s.base);
+    for (let i = 0; i < els.length; ) {
+      const s = prop.spaceOf(els[i]);
+      let end = i + 1;
+      while (end < els.length && els[end] < s.base + s.n) end++;
+      const positions = new Array<number>(end - i);
+      for (let k = i; k < end; k++) positions[k - i] = els[k] - s.base;
+      touched.push(s);
+      c.at.push(positions);
+      i = end;
     }
     let candidates = byFirst.get(touched[0]);
     if (!candidates) byFirst.set(touched[0], (candidates = []));
@@ -175,7 +183,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
       maskExact: inexact.length === 0,
       inexact,
       ...(heads ? { headSize: heads } : {}),
-      elements: cs.map((els) => Int32Array.from(els)),
+      elements: cs,
     });
   }
   const attention = groups.filter((g) => g.kind === 'heads').map((g): AttentionUnit => ({
