@@ -14,7 +14,7 @@ import { ruleFor } from './rules/table.js';
 import type { AxisChange, RewriteContext } from './rules/types.js';
 import { rewriteShapeEntry } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
-import { nodeLabel, ruleContext, type Space } from './spaces.js';
+import { nodeLabel, type Space } from './spaces.js';
 
 export interface Removal {
   group: Group;
@@ -82,7 +82,7 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
   for (const node of graph.nodes.filter((n) => touched.has(n))) {
     const rule = ruleFor(node.opType, node.domain);
     if (!rule?.rewrite) continue;
-    const base = ruleContext(model, index, shapes, node);
+    const base = analysis.prop.contextOf(node);
     const names = (n: string) => graph.initializers.has(n) || index.producer.has(n);
     const ctx: RewriteContext = {
       ...base,

@@ -47,6 +47,8 @@ export interface Propagation {
   uf: UnionFind;
   /** Element id → its space. */
   spaceOf(element: number): Space;
+  /** The rule context of a node of `model`, made once (propagation and rewriting share it). */
+  contextOf(node: Node): RuleContext;
 }
 
 export function nodeLabel(node: Node): string {
@@ -56,7 +58,7 @@ export function nodeLabel(node: Node): string {
 /** A node as reasons name it: "Conv conv1". */
 const opLabel = (node: Node) => `${node.opType} ${nodeLabel(node)}`;
 
-export function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
+function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
   const graph = model.graph;
   const lookup: ShapeLookup = {
     graph, index,
@@ -111,6 +113,11 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
   const owner: Space[] = [];
   const queue: Space[] = [];
   const contexts = new Map<Node, RuleContext>();
+  const contextOf = (node: Node): RuleContext => {
+    let ctx = contexts.get(node);
+    if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
+    return ctx;
+  };
 
   const space = (value: string, axis: number): Space | string => {
     let axes = byValue.get(value);
@@ -147,11 +154,9 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
       s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
       return;
     }
-    let ctx = contexts.get(node);
-    if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
     let res;
     try {
-      res = rule.links(ctx, port);
+      res = rule.links(contextOf(node), port);
     } catch (e) {
       res = { blocked: `rule failed: ${(e as Error).message}` };
     }
@@ -194,7 +199,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
     for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
   }
-  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e] };
+  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf };
 }
 
 /** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */
