@@ -24,6 +24,9 @@ export interface Removal {
 
 export type Changes = Map<string, Map<number, AxisChange>>;
 
+/** What rules see for a value pruning left alone (read-only: one instance serves every query). */
+const UNCHANGED: ReadonlyMap<number, AxisChange> = new Map();
+
 /** Removed positions per space, from the groups' channel elements. */
 export function removedBySpace(analysis: GroupAnalysis, removals: readonly Removal[]): Map<Space, Set<number>> {
   const out = new Map<Space, Set<number>>();
@@ -86,8 +89,8 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
     const names = (n: string) => graph.initializers.has(n) || index.producer.has(n);
     const ctx: RewriteContext = {
       ...base,
-      changes: (io, slot) => changes.get(io === 'in' ? node.inputs[slot] : node.outputs[slot]) ?? new Map(),
-      changesOf: (value) => changes.get(value) ?? new Map(),
+      changes: (io, slot) => changes.get(io === 'in' ? node.inputs[slot] : node.outputs[slot]) ?? UNCHANGED,
+      changesOf: (value) => changes.get(value) ?? UNCHANGED,
       addConstant: (hint, value) => {
         const name = freshName(names, hint);
         graph.initializers.set(name, value);
