@@ -14,6 +14,17 @@ import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import { constantNodeValue } from '../ir/constants.js';
 
+/**
+ * A node with its own input, output and attribute lists. Written out field by field, not spread: every
+ * copy then has one object shape whatever made the original, which keeps the analysis and the rules
+ * that read these nodes monomorphic.
+ */
+function copyNode(n: Node): Node {
+  const copy: Node = { name: n.name, opType: n.opType, domain: n.domain, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] };
+  if (n.docString !== undefined) copy.docString = n.docString;
+  return copy;
+}
+
 export function copyModel(model: Model): Model {
   const g = model.graph;
   return {
@@ -22,7 +33,7 @@ export function copyModel(model: Model): Model {
     metadata: model.metadata.map((m) => ({ ...m })),
     graph: {
       ...g,
-      nodes: g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] })),
+      nodes: g.nodes.map(copyNode),
       inputs: g.inputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
       outputs: g.outputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
       valueInfo: g.valueInfo.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
