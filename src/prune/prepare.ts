@@ -19,7 +19,7 @@ import { constantNodeValue } from '../ir/constants.js';
  * copy then has one object shape whatever made the original, which keeps the analysis and the rules
  * that read these nodes monomorphic.
  */
-function copyNode(n: Node): Node {
+export function copyNode(n: Node): Node {
   const copy: Node = { name: n.name, opType: n.opType, domain: n.domain, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] };
   if (n.docString !== undefined) copy.docString = n.docString;
   return copy;
