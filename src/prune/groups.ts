@@ -9,7 +9,7 @@ import { constantSource } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
-import { propagate, type Propagation, type Space } from './spaces.js';
+import { nodeLabel, propagate, type Propagation, type Space } from './spaces.js';
 
 /** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
 export interface GroupMember {
@@ -162,7 +162,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
     ss.forEach((s, k) => {
       if (!s.stored) return;
       const indices = channels.map((c) => c.at[k]);
-      members.push({ tensor: s.value, axis: s.axis, node: s.node ?? '', map: describe(indices), entry: s.entry, indices });
+      members.push({ tensor: s.value, axis: s.axis, node: s.via ? nodeLabel(s.via) : '', map: describe(indices), entry: s.entry, indices });
     });
     const storedSpaces = ss.filter((s) => s.stored);
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.

@@ -33,8 +33,8 @@ export interface Space {
   inexact: string[];
   /** Channels enter a weight here: the mask oracle zeroes these slices. */
   entry: boolean;
-  /** The first node through which the space was reached (for reports). */
-  node?: string;
+  /** The first node through which the space was reached (reports name it). */
+  via?: Node;
   headSize?: number;
   attention?: boolean;
 }
@@ -130,7 +130,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
       id: spaces.length, value, axis, n: dim, base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,
       // Every field set here, optional ones too: one object shape for all spaces keeps their reads monomorphic.
-      blocked: [], inexact: [], entry: false, node: undefined, headSize: undefined, attention: undefined,
+      blocked: [], inexact: [], entry: false, via: undefined, headSize: undefined, attention: undefined,
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
@@ -148,7 +148,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
 
   /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
   const visit = (s: Space, node: Node, port: Port): void => {
-    s.node ??= nodeLabel(node);
+    s.via ??= node;
     const rule = ruleFor(node.opType, node.domain);
     if (!rule) {
       s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
@@ -170,7 +170,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
       const t = portSpace(node, link);
       if (t === undefined) continue;
       if (typeof t === 'string') { s.blocked.push(`${opLabel(node)}: ${t}`); continue; }
-      t.node ??= nodeLabel(node);
+      t.via ??= node;
       if (link.headSize) t.headSize = link.headSize;
       unitePairs(uf, link.map, s, t);
     }
