@@ -77,20 +77,26 @@ function distinctReasons(spaces: readonly Space[], of: (s: Space) => readonly st
   return [...seen];
 }
 
-/** One removable channel: its elements (ascending) and its positions in each space it touches, by space id. */
+/** One removable channel: its elements (ascending) and its positions in each space it touches (spaces in id order). */
 interface Channel {
   elements: Int32Array;
   at: number[][];
+}
+
+/** Channels that touch exactly the same spaces: one group-to-be. */
+interface SharedSpaces {
+  spaces: Space[];
+  channels: Channel[];
 }
 
 /**
  * Connected sets of elements (channels), gathered by the spaces they touch. The union-find keeps the
  * smallest element as root and spaces own ascending element ranges, so one ascending pass over the
  * elements yields every channel's elements ascending, hence its spaces in id order and its positions
- * in each space ascending: no per-channel map or sort. Channels are counted first, so every array
- * is allocated at its size (this runs once per generated case).
+ * in each space ascending: no per-channel map or sort. Channels are counted first, so their
+ * elements share one buffer allocated at its size (this runs once per generated case).
  */
-function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Channel[] }[] {
+function channelsBySpaces(prop: Propagation): SharedSpaces[] {
   const { uf } = prop;
   const count = uf.count;
   const channelOf = new Int32Array(count);
@@ -109,9 +115,9 @@ function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Ch
   const channels: Channel[] = sizes.map((n, c) => ({ elements: sorted.subarray(fill[c], fill[c] + n), at: [] }));
   for (let e = 0; e < count; e++) sorted[fill[channelOf[e]]++] = e;
 
-  const groups: { spaces: Space[]; channels: Channel[] }[] = [];
+  const gathered: SharedSpaces[] = [];
   // Candidates by first space; the full space list then decides (cheaper than a string signature per channel).
-  const byFirst = new Map<Space, { spaces: Space[]; channels: Channel[] }[]>();
+  const byFirst = new Map<Space, SharedSpaces[]>();
   for (const c of channels) {
     const els = c.elements;
     const touched: Space[] = [];
@@ -130,11 +136,11 @@ function channelsBySignature(prop: Propagation): { spaces: Space[]; channels: Ch
     let g = candidates.find((x) => sameSpaces(x.spaces, touched));
     if (!g) {
       candidates.push((g = { spaces: touched, channels: [] }));
-      groups.push(g);
+      gathered.push(g);
     }
     g.channels.push(c);
   }
-  return groups;
+  return gathered;
 }
 
 function sameSpaces(a: readonly Space[], b: readonly Space[]): boolean {
@@ -150,10 +156,10 @@ export function analyzeGroups(input: Model): GroupAnalysis {
   const copies = unshareConstants(model, index);
   // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
   const prop = propagate(model, copies.length ? undefined : index);
-  const bySig = channelsBySignature(prop);
+
   const groups: Group[] = [];
   const ids = new Set<string>();
-  for (const { spaces: ss, channels } of bySig) {
+  for (const { spaces: ss, channels } of channelsBySpaces(prop)) {
     if (!ss.some((s) => s.stored)) continue;
     // Channel c of a group is the c-th by its first position in the group's first space (its smallest element).
     channels.sort((a, b) => a.elements[0] - b.elements[0]);
