@@ -143,7 +143,7 @@ export function removeDead(model: Model): void {
     if (g.nodes.length === before) {
       const inputs = new Set(g.inputs.map((i) => i.name));
       for (const name of [...g.initializers.keys()]) if (!used.has(name) && !inputs.has(name)) g.initializers.delete(name);
-      // Live values: those still read (no longer needed as such) and those still produced.
+      // `used` now also takes what is still produced: valueInfo stays for every live value.
       for (const n of g.nodes) for (const o of n.outputs) used.add(o);
       g.valueInfo = g.valueInfo.filter((v) => used.has(v.name));
       return;
