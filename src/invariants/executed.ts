@@ -34,6 +34,9 @@ export interface ExecutedOptions {
 }
 
 const SHAPE = { invariant: 'shape-consistency', failureMode: 'shape-mismatch' } as const;
+
+/** Sessions made for a check: run at a few sizes and released, so without a memory arena. */
+const checkSession = (o: ExecutedOptions): SessionOptions => ({ graphOptimizationLevel: o.optimization, memArena: false });
 const MASK = { invariant: 'mask-equivalence', failureMode: 'shape-mismatch' } as const;
 
 export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}): Promise<Finding[]> {
@@ -93,7 +96,7 @@ type PairOutcome = { runs: PairRun[] } | { loadError: string };
 async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[], o: ExecutedOptions): Promise<PairOutcome | undefined> {
   let session: Session;
   try {
-    session = await createSession(mergeModels(pruned, reference, 'pruned', 'reference'), { graphOptimizationLevel: o.optimization });
+    session = await createSession(mergeModels(pruned, reference, 'pruned', 'reference'), checkSession(o));
   } catch {
     return undefined;
   }
@@ -115,11 +118,11 @@ async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[
 async function runSeparately(prunedModel: Model, referenceModel: Model, sizes: readonly Sized[], o: ExecutedOptions): Promise<PairOutcome> {
   let pruned: Session;
   try {
-    pruned = await createSession(prunedModel, { graphOptimizationLevel: o.optimization });
+    pruned = await createSession(prunedModel, checkSession(o));
   } catch (e) {
     return { loadError: firstLine(e) };
   }
-  const reference = await createSession(referenceModel, { graphOptimizationLevel: o.optimization });
+  const reference = await createSession(referenceModel, checkSession(o));
   try {
     const runs: PairRun[] = [];
     for (const { at, feeds } of sizes) {

@@ -13,6 +13,7 @@
  */
 import { isPruneguardError } from '../errors.js';
 import type { Finding } from '../findings.js';
+import { indexGraph } from '../ir/graph-index.js';
 import type { DType, Model } from '../ir/types.js';
 import { eligibility } from '../prune/masks/kernel-eligibility.js';
 import { nmViolations, type NmViolation } from '../prune/masks/nm.js';
@@ -52,13 +53,15 @@ const fmtGroup = (v: NmViolation) => (v.kind === 'group' ? `[${v.start.join(',')
 /** Checks every N:M declaration of the plan against the pruned model. Never throws for a finding. */
 export function nmConformance(c: NmConformanceCase, options: NmConformanceOptions = {}): NmFinding[] {
   const findings: NmFinding[] = [];
-  for (const { tensor, n, m } of nmEntries(c.plan)) {
+  const entries = nmEntries(c.plan);
+  const index = entries.length ? indexGraph(c.pruned.graph) : undefined;
+  for (const { tensor, n, m } of entries) {
     const expected = `at most ${n} non-zeros in every ${m} consecutive elements along the reduction axis`;
     let axis: number;
     let value;
     try {
-      value = resolveWeight(c.pruned, tensor).value;
-      axis = reductionAxis(c.pruned, tensor).axis;
+      value = resolveWeight(c.pruned, tensor, index).value;
+      axis = reductionAxis(c.pruned, tensor, index).axis;
     } catch (e) {
       if (!isPruneguardError(e)) throw e;
       findings.push({ invariant, failureMode, where: tensor, message: `cannot check N:M of '${tensor}': ${e.message}`, expected, received: e.code });

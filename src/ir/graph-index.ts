@@ -23,12 +23,14 @@ export function indexGraph(graph: Graph): GraphIndex {
   const consumers = new Map<string, Use[]>();
   for (const node of graph.nodes) {
     for (const out of node.outputs) if (out) producer.set(out, node);
-    node.inputs.forEach((name, slot) => {
-      if (!name) return;
-      let uses = consumers.get(name);
-      if (!uses) consumers.set(name, (uses = []));
-      uses.push({ node, slot });
-    });
+    for (let slot = 0; slot < node.inputs.length; slot++) {
+      const name = node.inputs[slot];
+      if (!name) continue;
+      const uses = consumers.get(name);
+      // Most values have one consumer: a one-element literal, not an empty array grown by push (17 slots).
+      if (uses) uses.push({ node, slot });
+      else consumers.set(name, [{ node, slot }]);
+    }
   }
   return {
     producer,

@@ -15,7 +15,24 @@ export type ExternalDataReader = (entries: { key: string; value: string }[], ten
 
 const MAX_ELEMENTS = 2 ** 31 - 1;
 
+/**
+ * The tensor each proto encoded here came from. Its raw_data is a view of that tensor's data, so
+ * decoding gives back the same bytes: the tensor itself is returned instead of a copy (generated
+ * graphs keep their weights in Constant nodes, and every analysis reads each one back).
+ */
+const encodedFrom = new WeakMap<onnx.ITensorProto, Tensor>();
+
+/** The typed-array class decoding gives each dtype (looked up once per dtype). */
+const storageClass = new Map<Tensor['dtype'], unknown>();
+function storageOf(dtype: Tensor['dtype']): unknown {
+  let c = storageClass.get(dtype);
+  if (c === undefined) storageClass.set(dtype, (c = allocate(dtype, 0).constructor));
+  return c;
+}
+
 export function decodeTensor(proto: onnx.ITensorProto, readExternal?: ExternalDataReader): Tensor {
+  const source = encodedFrom.get(proto);
+  if (source) return source;
   const name = proto.name ?? '';
   const dtype = dtypeFromOnnx(proto.dataType ?? 0);
   const dims = (proto.dims ?? []).map((d) => toNum(d as LongLike));
@@ -85,5 +102,8 @@ export function encodeTensor(t: Tensor, name?: string): onnx.ITensorProto {
   }
   const view = t.data as Exclude<TensorData, string[]>;
   proto.rawData = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  // Unnamed protos are attribute values (Constant nodes), read back in this process; named ones are
+  // initializers on their way to bytes. Only when decoding would give the same storage type.
+  if (name === undefined && view.constructor === storageOf(t.dtype)) encodedFrom.set(proto, t);
   return proto;
 }

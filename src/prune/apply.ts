@@ -14,7 +14,7 @@ import { ruleFor } from './rules/table.js';
 import type { AxisChange, RewriteContext } from './rules/types.js';
 import { rewriteShapeEntry } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
-import { nodeLabel, ruleContext, type Space } from './spaces.js';
+import { nodeLabel, type Space } from './spaces.js';
 
 export interface Removal {
   group: Group;
@@ -23,6 +23,9 @@ export interface Removal {
 }
 
 export type Changes = Map<string, Map<number, AxisChange>>;
+
+/** What rules see for a value pruning left alone (read-only: one instance serves every query). */
+const UNCHANGED: ReadonlyMap<number, AxisChange> = new Map();
 
 /** Removed positions per space, from the groups' channel elements. */
 export function removedBySpace(analysis: GroupAnalysis, removals: readonly Removal[]): Map<Space, Set<number>> {
@@ -82,12 +85,12 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
   for (const node of graph.nodes.filter((n) => touched.has(n))) {
     const rule = ruleFor(node.opType, node.domain);
     if (!rule?.rewrite) continue;
-    const base = ruleContext(model, index, shapes, node);
+    const base = analysis.prop.contextOf(node);
     const names = (n: string) => graph.initializers.has(n) || index.producer.has(n);
     const ctx: RewriteContext = {
       ...base,
-      changes: (io, slot) => changes.get(io === 'in' ? node.inputs[slot] : node.outputs[slot]) ?? new Map(),
-      changesOf: (value) => changes.get(value) ?? new Map(),
+      changes: (io, slot) => changes.get(io === 'in' ? node.inputs[slot] : node.outputs[slot]) ?? UNCHANGED,
+      changesOf: (value) => changes.get(value) ?? UNCHANGED,
       addConstant: (hint, value) => {
         const name = freshName(names, hint);
         graph.initializers.set(name, value);

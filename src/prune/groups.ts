@@ -6,9 +6,10 @@
  * channel ordered by index in the group's first space.
  */
 import { constantSource } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
-import { propagate, type Propagation, type Space } from './spaces.js';
+import { nodeLabel, propagate, type Propagation, type Space } from './spaces.js';
 
 /** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
 export interface GroupMember {
@@ -70,58 +71,113 @@ function describe(indices: number[][]): string {
 
 const MAX_REASONS = 3;
 
+function distinctReasons(spaces: readonly Space[], of: (s: Space) => readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const s of spaces) for (const r of of(s)) seen.add(r);
+  return [...seen];
+}
+
+/** One removable channel: its elements (ascending) and its positions in each space it touches (spaces in id order). */
+interface Channel {
+  elements: Int32Array;
+  at: number[][];
+}
+
+/** Channels that touch exactly the same spaces: one group-to-be. */
+interface SharedSpaces {
+  spaces: Space[];
+  channels: Channel[];
+}
+
+/**
+ * Connected sets of elements (channels), gathered by the spaces they touch. The union-find keeps the
+ * smallest element as root and spaces own ascending element ranges, so one ascending pass over the
+ * elements yields every channel's elements ascending, hence its spaces in id order and its positions
+ * in each space ascending: no per-channel map or sort. Channels are counted first, so their
+ * elements share one buffer allocated at its size (this runs once per generated case).
+ */
+function channelsBySpaces(prop: Propagation): SharedSpaces[] {
+  const { uf } = prop;
+  const count = uf.count;
+  const channelOf = new Int32Array(count);
+  const sizes: number[] = [];
+  for (let e = 0; e < count; e++) {
+    const r = uf.find(e);
+    if (r === e) {
+      channelOf[e] = sizes.length;
+      sizes.push(1);
+    } else sizes[(channelOf[e] = channelOf[r])]++;
+  }
+  // Every channel's elements as one slice of a single buffer, in ascending order.
+  const sorted = new Int32Array(count);
+  const fill = new Int32Array(sizes.length);
+  for (let c = 1; c < sizes.length; c++) fill[c] = fill[c - 1] + sizes[c - 1];
+  const channels: Channel[] = sizes.map((n, c) => ({ elements: sorted.subarray(fill[c], fill[c] + n), at: [] }));
+  for (let e = 0; e < count; e++) sorted[fill[channelOf[e]]++] = e;
+
+  const gathered: SharedSpaces[] = [];
+  // Candidates by first space; the full space list then decides (cheaper than a string signature per channel).
+  const byFirst = new Map<Space, SharedSpaces[]>();
+  for (const c of channels) {
+    const els = c.elements;
+    const touched: Space[] = [];
+    for (let i = 0; i < els.length; ) {
+      const s = prop.spaceOf(els[i]);
+      let end = i + 1;
+      while (end < els.length && els[end] < s.base + s.n) end++;
+      const positions = new Array<number>(end - i);
+      for (let k = i; k < end; k++) positions[k - i] = els[k] - s.base;
+      touched.push(s);
+      c.at.push(positions);
+      i = end;
+    }
+    let candidates = byFirst.get(touched[0]);
+    if (!candidates) byFirst.set(touched[0], (candidates = []));
+    let g = candidates.find((x) => sameSpaces(x.spaces, touched));
+    if (!g) {
+      candidates.push((g = { spaces: touched, channels: [] }));
+      gathered.push(g);
+    }
+    g.channels.push(c);
+  }
+  return gathered;
+}
+
+function sameSpaces(a: readonly Space[], b: readonly Space[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Analyses a model (never mutated) into channel groups and attention units. */
 export function analyzeGroups(input: Model): GroupAnalysis {
   const model = copyModel(input);
-  const copies = unshareConstants(model);
-  const prop = propagate(model);
-  const { uf, spaces } = prop;
-  const comps = new Map<number, number[]>();
-  for (const s of spaces) {
-    for (let i = 0; i < s.n; i++) {
-      const r = uf.find(s.base + i);
-      let list = comps.get(r);
-      if (!list) comps.set(r, (list = []));
-      list.push(s.base + i);
-    }
-  }
-  // One pass per channel: its positions in each space it touches (elements are ascending within a space).
-  interface Channel { elements: number[]; at: Map<Space, number[]>; key: number }
-  const bySig = new Map<string, { spaces: Space[]; channels: Channel[] }>();
-  for (const elements of comps.values()) {
-    const at = new Map<Space, number[]>();
-    for (const e of elements) {
-      const s = prop.spaceOf(e);
-      let list = at.get(s);
-      if (!list) at.set(s, (list = []));
-      list.push(e - s.base);
-    }
-    const touched = [...at.keys()].sort((a, b) => a.id - b.id);
-    const sig = touched.map((t) => t.id).join(',');
-    let g = bySig.get(sig);
-    if (!g) bySig.set(sig, (g = { spaces: touched, channels: [] }));
-    // Channel c of a group is the c-th by its first position in the group's first space.
-    g.channels.push({ elements, at, key: Math.min(...at.get(touched[0])!) });
-  }
+  const index = indexGraph(model.graph);
+  const copies = unshareConstants(model, index);
+  // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
+  const prop = propagate(model, copies.length ? undefined : index);
+
   const groups: Group[] = [];
   const ids = new Set<string>();
-  for (const { spaces: ss, channels } of bySig.values()) {
-    const storedSpaces = ss.filter((s) => s.stored);
-    if (storedSpaces.length === 0) continue;
-    channels.sort((a, b) => a.key - b.key);
+  for (const { spaces: ss, channels } of channelsBySpaces(prop)) {
+    if (!ss.some((s) => s.stored)) continue;
+    // Channel c of a group is the c-th by its first position in the group's first space (its smallest element).
+    channels.sort((a, b) => a.elements[0] - b.elements[0]);
     const cs = channels.map((c) => c.elements);
-    const members = storedSpaces.map((s): GroupMember => {
-      // Positions are ascending already: elements were gathered space by space in index order.
-      const indices = channels.map((c) => c.at.get(s)!);
-      return { tensor: s.value, axis: s.axis, node: [...s.nodes][0] ?? '', map: describe(indices), entry: s.entry, indices };
+    const members: GroupMember[] = [];
+    ss.forEach((s, k) => {
+      if (!s.stored) return;
+      const indices = channels.map((c) => c.at[k]);
+      members.push({ tensor: s.value, axis: s.axis, node: s.via ? nodeLabel(s.via) : '', map: describe(indices), entry: s.entry, indices });
     });
+    const storedSpaces = ss.filter((s) => s.stored);
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
     const named = storedSpaces.find((s) => !s.value.startsWith('onnx::')) ?? storedSpaces[0];
     let id = `${named.value}#${named.axis}`;
     if (ids.has(id)) id = `${id}@${members[0].indices[0]?.[0] ?? 0}`;
     ids.add(id);
-    const blocked = [...new Set(ss.flatMap((s) => s.blocked))];
-    const inexact = [...new Set(ss.flatMap((s) => s.inexact))];
+    const blocked = distinctReasons(ss, (s) => s.blocked);
+    const inexact = distinctReasons(ss, (s) => s.inexact);
     const heads = ss.some((s) => s.attention) ? ss.find((s) => s.headSize)?.headSize : undefined;
     groups.push({
       id,
@@ -133,7 +189,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
       maskExact: inexact.length === 0,
       inexact,
       ...(heads ? { headSize: heads } : {}),
-      elements: cs.map((els) => Int32Array.from(els)),
+      elements: cs,
     });
   }
   const attention = groups.filter((g) => g.kind === 'heads').map((g): AttentionUnit => ({

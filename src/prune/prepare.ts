@@ -10,9 +10,20 @@
  * (tied embeddings) and are pruned consistently for all.
  */
 import { aliasesOf, constantSource } from '../ir/constants.js';
-import { indexGraph } from '../ir/graph-index.js';
+import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import { constantNodeValue } from '../ir/constants.js';
+
+/**
+ * A node with its own input, output and attribute lists. Written out field by field, not spread: every
+ * copy then has one object shape whatever made the original, which keeps the analysis and the rules
+ * that read these nodes monomorphic.
+ */
+export function copyNode(n: Node): Node {
+  const copy: Node = { name: n.name, opType: n.opType, domain: n.domain, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] };
+  if (n.docString !== undefined) copy.docString = n.docString;
+  return copy;
+}
 
 export function copyModel(model: Model): Model {
   const g = model.graph;
@@ -22,7 +33,7 @@ export function copyModel(model: Model): Model {
     metadata: model.metadata.map((m) => ({ ...m })),
     graph: {
       ...g,
-      nodes: g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] })),
+      nodes: g.nodes.map(copyNode),
       inputs: g.inputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
       outputs: g.outputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
       valueInfo: g.valueInfo.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
@@ -68,11 +79,14 @@ export interface CopyRecord {
   rootStorage: unknown;
 }
 
-/** Gives each parameter-like use of a shared constant its own copy. Mutates `model` (call on a copy). */
-export function unshareConstants(model: Model): CopyRecord[] {
+/**
+ * Gives each parameter-like use of a shared constant its own copy. Mutates `model` (call on a copy).
+ * `index` is the model's graph index; it stays valid when no copy was made.
+ */
+export function unshareConstants(model: Model, index: GraphIndex = indexGraph(model.graph)): CopyRecord[] {
   const g = model.graph;
-  const index = indexGraph(g);
-  const names = new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
+  // Names in use, gathered only once a copy needs a fresh one (most graphs need none).
+  let names: Set<string> | undefined;
   const roots = [...g.initializers.keys(), ...g.nodes.filter((n) => n.opType === 'Constant' && n.domain === '').map((n) => n.outputs[0])];
   const copies: CopyRecord[] = [];
   for (const root of roots) {
@@ -81,8 +95,7 @@ export function unshareConstants(model: Model): CopyRecord[] {
     for (const name of aliasesOf(root, index)) {
       for (const u of index.consumers.get(name) ?? []) if (!(u.node.opType === 'Identity' && u.node.domain === '')) uses.push(u);
     }
-    const users = new Set(uses.map((u) => u.node));
-    if (users.size < 2) continue;
+    if (uses.length < 2 || new Set(uses.map((u) => u.node)).size < 2) continue;
     const producer = index.producer.get(root);
     const value: Tensor | undefined = g.initializers.get(root) ?? (producer && constantNodeValue(producer));
     const rootStorage = g.initializers.get(root) ?? producer?.attributes;
@@ -91,8 +104,10 @@ export function unshareConstants(model: Model): CopyRecord[] {
     const keepShared = shareable.length > 0 ? new Set(shareable.map((u) => u.node)) : new Set([uses[0].node]);
     for (const u of uses) {
       if (keepShared.has(u.node)) continue;
-      const copy = freshName((n) => names.has(n), `${root}__${u.node.name || u.node.outputs[0]}`);
-      names.add(copy);
+      names ??= new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
+      const taken = names;
+      const copy = freshName((n) => taken.has(n), `${root}__${u.node.name || u.node.outputs[0]}`);
+      taken.add(copy);
       g.initializers.set(copy, value);
       u.node.inputs[u.slot] = copy;
       copies.push({ copy, root, value, rootStorage });
@@ -103,6 +118,7 @@ export function unshareConstants(model: Model): CopyRecord[] {
 
 /** Points uses of copies back at their root when neither was sliced (keeps the model as small as it was). */
 export function reshare(model: Model, copies: readonly CopyRecord[]): void {
+  if (copies.length === 0) return;
   const g = model.graph;
   const index = indexGraph(g);
   const renamed = new Map<string, string>();
@@ -127,8 +143,9 @@ export function removeDead(model: Model): void {
     if (g.nodes.length === before) {
       const inputs = new Set(g.inputs.map((i) => i.name));
       for (const name of [...g.initializers.keys()]) if (!used.has(name) && !inputs.has(name)) g.initializers.delete(name);
-      const live = new Set([...used, ...g.nodes.flatMap((n) => n.outputs)]);
-      g.valueInfo = g.valueInfo.filter((v) => live.has(v.name));
+      // `used` now also takes what is still produced: valueInfo stays for every live value.
+      for (const n of g.nodes) for (const o of n.outputs) used.add(o);
+      g.valueInfo = g.valueInfo.filter((v) => used.has(v.name));
       return;
     }
   }

@@ -7,7 +7,7 @@
  */
 import { PruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
-import { indexGraph } from '../ir/graph-index.js';
+import type { GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { applyRemovals } from './apply.js';
 import { analyzeGroups, type GroupAnalysis } from './groups.js';
@@ -46,16 +46,18 @@ export interface PruneOptions {
 }
 
 /** Weights already 2:4 sparse along their reduction axis (before pruning). */
-function conformingNm(model: Model, names: Iterable<string>): string[] {
-  const index = indexGraph(model.graph);
+function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex): string[] {
   const out: string[] = [];
   for (const name of names) {
     const t = constantValue(model.graph, name, index);
     if (!t || t.dtype !== 'float32' || t.dims.length < 2 || t.data.length < 4) continue;
-    // Cheap test first: a 2:4 tensor is at least half zeros. Only then look for its reduction axis.
-    let zeros = 0;
-    for (const v of t.data as Float32Array) if (v === 0) zeros++;
-    if (zeros * 2 < t.data.length) continue;
+    // Cheap test first: a 2:4 tensor is at least half zeros, so counting stops once more than half are
+    // not (dense weights, the usual case, after half their elements). Only then look for its reduction axis.
+    const data = t.data as Float32Array;
+    const half = data.length / 2;
+    let nonZeros = 0;
+    for (let i = 0; i < data.length && nonZeros <= half; i++) if (data[i] !== 0) nonZeros++;
+    if (nonZeros > half) continue;
     let axis: number;
     try { axis = reductionAxis(model, name, index).axis; } catch { continue; }
     if (t.dims[axis] % 4 === 0 && nmViolations(t, name, 2, 4, axis).length === 0) out.push(name);
@@ -72,7 +74,7 @@ export function prune(model: Model, planInput: Plan | unknown, options: PruneOpt
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
-  const wasNm = removals.length ? conformingNm(analysis.model, sliced) : [];
+  const wasNm = removals.length ? conformingNm(analysis.model, sliced, analysis.prop.index) : [];
   let out = removals.length ? applyRemovals(analysis, removals).model : analysis.model;
 
   const nmReapplied: string[] = [];

@@ -15,7 +15,7 @@ import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../i
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 import { channelCount } from './channel-dim.js';
-import { forEachPair } from './index-map.js';
+import { forEachPair, type IndexMap } from './index-map.js';
 import { einsumWeightAxes } from './rules/einsum.js';
 import { ruleFor } from './rules/table.js';
 import type { Port, RuleContext } from './rules/types.js';
@@ -35,8 +35,8 @@ export interface Space {
   inexact: string[];
   /** Channels enter a weight here: the mask oracle zeroes these slices. */
   entry: boolean;
-  /** Nodes through which the space was reached (for reports). */
-  nodes: Set<string>;
+  /** The first node through which the space was reached (reports name it). */
+  via?: Node;
   headSize?: number;
   attention?: boolean;
 }
@@ -49,15 +49,18 @@ export interface Propagation {
   uf: UnionFind;
   /** Element id → its space. */
   spaceOf(element: number): Space;
+  /** The rule context of a node of `model`, made once (propagation and rewriting share it). */
+  contextOf(node: Node): RuleContext;
 }
-
-const key = (value: string, axis: number) => `${value}\u0000${axis}`;
 
 export function nodeLabel(node: Node): string {
   return node.name || node.outputs[0] || node.opType;
 }
 
-export function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
+/** A node as reasons name it: "Conv conv1". */
+const opLabel = (node: Node) => `${node.opType} ${nodeLabel(node)}`;
+
+function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
   const graph = model.graph;
   const lookup: ShapeLookup = {
     graph, index,
@@ -104,23 +107,26 @@ function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: s
   return out;
 }
 
-export function propagate(model: Model): Propagation {
+/** @param index the model's current graph index, when the caller has one. */
+export function propagate(model: Model, index: GraphIndex = indexGraph(model.graph)): Propagation {
   const graph = model.graph;
-  const index = indexGraph(graph);
   const shapes = inferShapes(model);
   const uf = new UnionFind();
   const spaces: Space[] = [];
-  const byKey = new Map<string, Space>();
+  // Spaces of a value by axis: a composite string key per lookup was most of the cost of this function.
+  const byValue = new Map<string, Space[]>();
   const owner: Space[] = [];
   const queue: Space[] = [];
-  const visited = new Set<number>();
   const contexts = new Map<Node, RuleContext>();
-  const nodeIds = new Map<Node, number>(graph.nodes.map((n, i) => [n, i]));
-  const nodeCount = graph.nodes.length;
+  const contextOf = (node: Node): RuleContext => {
+    let ctx = contexts.get(node);
+    if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
+    return ctx;
+  };
 
   const space = (value: string, axis: number): Space | string => {
-    const k = key(value, axis);
-    const found = byKey.get(k);
+    let axes = byValue.get(value);
+    const found = axes?.[axis];
     if (found) return found;
     const raw = shapes.values.get(value)?.shape?.[axis];
     const dim = channelCount(raw);
@@ -128,76 +134,84 @@ export function propagate(model: Model): Propagation {
     const s: Space = {
       id: spaces.length, value, axis, n: dim, base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,
-      blocked: [], inexact: [], entry: false, nodes: new Set(),
+      // Every field set here, optional ones too: one object shape for all spaces keeps their reads monomorphic.
+      blocked: [], inexact: [], entry: false, via: undefined, headSize: undefined, attention: undefined,
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
-    byKey.set(k, s);
+    if (!axes) byValue.set(value, (axes = []));
+    axes[axis] = s;
     queue.push(s);
     return s;
   };
 
+  /** The space a rule's port (or named value) refers to; a reason when its channel count is not static. */
+  const portSpace = (node: Node, p: Port & { value?: string }): Space | string | undefined => {
+    const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
+    return name ? space(name, p.axis) : undefined;
+  };
+
+  /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
+  const visit = (s: Space, node: Node, port: Port): void => {
+    s.via ??= node;
+    const rule = ruleFor(node.opType, node.domain);
+    if (!rule) {
+      s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
+      return;
+    }
+    let res;
+    try {
+      res = rule.links(contextOf(node), port);
+    } catch (e) {
+      res = { blocked: `rule failed: ${(e as Error).message}` };
+    }
+    if ('blocked' in res) {
+      s.blocked.push(`${opLabel(node)}: ${res.blocked}`);
+      return;
+    }
+    if (res.inexact) s.inexact.push(`${opLabel(node)}: ${res.inexact}`);
+    if (res.attention) s.attention = true;
+    for (const link of res.links) {
+      const t = portSpace(node, link);
+      if (t === undefined) continue;
+      if (typeof t === 'string') { s.blocked.push(`${opLabel(node)}: ${t}`); continue; }
+      t.via ??= node;
+      if (link.headSize) t.headSize = link.headSize;
+      unitePairs(uf, link.map, s, t);
+    }
+    for (const tie of res.ties ?? []) {
+      const t = portSpace(node, tie);
+      if (!t || typeof t === 'string') continue;
+      for (let i = 0; i < t.n; i++) {
+        const j = tie.kind === 'blocks' ? Math.floor(i / tie.size) * tie.size : i % tie.size;
+        uf.union(t.base + i, t.base + j);
+      }
+    }
+    for (const e of res.entries ?? []) {
+      const t = portSpace(node, e);
+      if (t && typeof t !== 'string') t.entry = true;
+    }
+  };
+
   for (const seed of seeds(model, index, shapes)) space(seed.value, seed.axis);
 
+  // Each space is dequeued once and each of its ports is distinct, so no (space, node, port) is visited twice.
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
     if (index.graphOutputs.has(s.value)) s.blocked.push(`graph output ${s.value} keeps its shape`);
     if (index.graphInputs.has(s.value)) s.blocked.push(`graph input ${s.value} keeps its shape`);
-    const touches: { node: Node; port: Port }[] = [];
     const producer = index.producer.get(s.value);
-    if (producer) touches.push({ node: producer, port: { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis } });
-    for (const use of index.consumers.get(s.value) ?? []) touches.push({ node: use.node, port: { io: 'in', slot: use.slot, axis: s.axis } });
-    for (const { node, port } of touches) {
-      // (space, node, port) as one number: string keys here were a measurable share of analysis time.
-      const vk = ((s.id * nodeCount + nodeIds.get(node)!) * 2 + (port.io === 'in' ? 0 : 1)) * 1024 + port.slot;
-      if (visited.has(vk)) continue;
-      visited.add(vk);
-      const label = `${node.opType} ${nodeLabel(node)}`;
-      s.nodes.add(nodeLabel(node));
-      const rule = ruleFor(node.opType, node.domain);
-      if (!rule) {
-        s.blocked.push(`${label}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
-        continue;
-      }
-      let ctx = contexts.get(node);
-      if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
-      let res;
-      try {
-        res = rule.links(ctx, port);
-      } catch (e) {
-        res = { blocked: `rule failed: ${(e as Error).message}` };
-      }
-      if ('blocked' in res) {
-        s.blocked.push(`${label}: ${res.blocked}`);
-        continue;
-      }
-      if (res.inexact) s.inexact.push(`${label}: ${res.inexact}`);
-      if (res.attention) s.attention = true;
-      const portSpace = (p: Port & { value?: string }): Space | string | undefined => {
-        const name = p.value ?? (p.io === 'in' ? node.inputs[p.slot] : node.outputs[p.slot]);
-        return name ? space(name, p.axis) : undefined;
-      };
-      for (const link of res.links) {
-        const t = portSpace(link);
-        if (t === undefined) continue;
-        if (typeof t === 'string') { s.blocked.push(`${label}: ${t}`); continue; }
-        t.nodes.add(nodeLabel(node));
-        if (link.headSize) t.headSize = link.headSize;
-        forEachPair(link.map, s.n, t.n, (i, j) => uf.union(s.base + i, t.base + j));
-      }
-      for (const tie of res.ties ?? []) {
-        const t = portSpace(tie);
-        if (!t || typeof t === 'string') continue;
-        for (let i = 0; i < t.n; i++) {
-          const j = tie.kind === 'blocks' ? Math.floor(i / tie.size) * tie.size : i % tie.size;
-          uf.union(t.base + i, t.base + j);
-        }
-      }
-      for (const e of res.entries ?? []) {
-        const t = portSpace(e);
-        if (t && typeof t !== 'string') t.entry = true;
-      }
-    }
+    if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
+    for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
   }
-  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e] };
+  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf };
+}
+
+/** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */
+function unitePairs(uf: UnionFind, map: IndexMap, s: Space, t: Space): void {
+  if (map.kind === 'identity') {
+    for (let i = 0, n = Math.min(s.n, t.n); i < n; i++) uf.union(s.base + i, t.base + i);
+    return;
+  }
+  forEachPair(map, s.n, t.n, (i, j) => uf.union(s.base + i, t.base + j));
 }

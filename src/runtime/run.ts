@@ -15,7 +15,6 @@ export type Outputs = Record<string, Tensor>;
  * model, the node, and the real input dims/dtypes.
  */
 export async function run(session: Session, feeds: Feeds, outputNames?: readonly string[]): Promise<Outputs> {
-  const described = Object.entries(feeds).map(([n, t]) => `${n}: ${describeTensor(t)}`).join(', ');
   const missing = session.inputNames.filter((n) => !(n in feeds));
   const unknown = Object.keys(feeds).filter((n) => !session.inputNames.includes(n));
   if (missing.length || unknown.length) {
@@ -31,6 +30,7 @@ export async function run(session: Session, feeds: Feeds, outputNames?: readonly
   try {
     result = outputNames ? await session.ort.run(ortFeeds, [...outputNames]) : await session.ort.run(ortFeeds);
   } catch (e) {
+    const described = Object.entries(feeds).map(([n, t]) => `${n}: ${describeTensor(t)}`).join(', ');
     throw wrapRuntimeError(e, `${session.source}: onnxruntime failed`, `{${described}}`);
   }
   const out: Outputs = {};

@@ -55,14 +55,21 @@ export function nmZeroMask(value: Tensor, name: string, axis: number, n: number,
   const mag = magnitudes(value, name);
   const zero = new Uint8Array(mag.length);
   const lines = linesAlong(value.dims, axis);
-  const order = Array.from({ length: m }, (_, k) => k);
+  const stride = lines.stride;
+  const ranked = new Int32Array(m);
   for (let l = 0; l < lines.count; l++) {
     const s = lines.start(l);
     for (let g = 0; g < lines.length; g += m) {
-      const at = (k: number) => s + (g + k) * lines.stride;
-      // Largest first; stable on ties (lower index wins) so the mask is deterministic.
-      const ranked = [...order].sort((a, b) => mag[at(b)] - mag[at(a)] || a - b);
-      for (let r = n; r < m; r++) zero[at(ranked[r])] = 1;
+      const base = s + g * stride;
+      // Largest first; stable on ties (lower index wins) so the mask is deterministic. An insertion
+      // sort into one reused buffer: groups are a handful of elements and there is one per M weights.
+      for (let k = 0; k < m; k++) {
+        const v = mag[base + k * stride];
+        let j = k;
+        for (; j > 0 && mag[base + ranked[j - 1] * stride] < v; j--) ranked[j] = ranked[j - 1];
+        ranked[j] = k;
+      }
+      for (let r = n; r < m; r++) zero[base + ranked[r] * stride] = 1;
     }
   }
   return zero;

@@ -6,6 +6,7 @@
 import { PruneguardError } from '../../errors.js';
 import { cloneTensor, getElement, isFloating, numel, setElement } from '../../ir/tensor.js';
 import type { Model, Tensor } from '../../ir/types.js';
+import { copyNode } from '../prepare.js';
 
 /**
  * A copy sharing tensors (they are never mutated: masking writes new ones)
@@ -18,7 +19,7 @@ export function copyForMasking(model: Model): Model {
     ...model,
     graph: {
       ...g,
-      nodes: g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] })),
+      nodes: g.nodes.map(copyNode),
       initializers: new Map(g.initializers),
     },
   };
