@@ -58,16 +58,19 @@ function einsumLinks(ctx: RuleContext, port: Port): RuleResult {
   const label = term?.[port.axis];
   if (label === undefined) return blocked(`axis ${port.axis} of ${port.io}put ${port.slot} has no Einsum label`);
   const outAxis = eq.output.indexOf(label);
-  const size = outAxis >= 0 ? ctx.shape('out', 0)?.[outAxis] : undefined;
+  const dimOf = (slot: number) => ctx.shape('in', slot)?.[eq.inputs[slot].indexOf(label)];
+  const sizes = eq.inputs.map((t, slot) => (t.includes(label) ? dimOf(slot) : undefined)).filter((d) => typeof d === 'number');
+  const size = sizes.length ? Math.max(...sizes) : undefined;
+  // A size-1 axis broadcast against the label's size carries no channels, on either side of a link.
+  const broadcast = (dim: unknown) => dim === 1 && size !== undefined && size > 1;
+  if (broadcast(port.io === 'in' ? dimOf(port.slot) : ctx.shape('out', 0)?.[port.axis])) return { links: [] };
   const ports: Link[] = [];
   const withLabel: number[] = [];
   eq.inputs.forEach((t, slot) => {
     const axis = t.indexOf(label);
     if (axis < 0) return;
     withLabel.push(slot);
-    // A size-1 axis broadcast against the label's size carries no channels.
-    if (ctx.shape('in', slot)?.[axis] === 1 && size !== undefined && size !== 1) return;
-    ports.push({ io: 'in', slot, axis, map: identity });
+    if (!broadcast(dimOf(slot))) ports.push({ io: 'in', slot, axis, map: identity });
   });
   if (outAxis >= 0) ports.push({ io: 'out', slot: 0, axis: outAxis, map: identity });
   const links = ports.filter((l) => !(l.io === port.io && l.slot === port.slot && l.axis === port.axis));
