@@ -75,7 +75,7 @@ export const layerNormNotSliced: Fault = {
 
 export const reshapeHeadsNotUpdated: Fault = {
   id: 'reshape-heads-not-updated',
-  bug: 'Attention heads are removed from the projections, but the Reshape that splits heads keeps the old head count (a constant shape, or the constant inside an exporter\'s Concat-built shape).',
+  bug: 'Attention heads are removed from the projections, but the Reshapes that split and merge heads keep the old head count and width (a constant shape, or the constant inside an exporter\'s Concat-built shape).',
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency'],
   families: ['attention'],
