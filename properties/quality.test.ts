@@ -12,6 +12,8 @@ import { executedInvariants } from '../src/invariants/executed.js';
 import { nmConformance } from '../src/invariants/nm-conformance.js';
 
 describe('fault injectors', () => {
+  const firstCatch = new Map<string, number>();
+
   it('has at least ten', () => expect(FAULTS.length).toBeGreaterThanOrEqual(10));
 
   it.each(FAULTS.map((f) => [f.id, f] as const))('%s is caught by its invariant and shrunk', async (_id, fault) => {
@@ -20,6 +22,7 @@ describe('fault injectors', () => {
     const [r] = await runSelftest({ faults: [fault], runs: cfg.runs, seed });
     console.log(`[pruneguard] ${fault.id}: caught=${r.caught} after ${r.casesToFirstCatch} cases (${r.skipped} skipped), by ${r.caughtBy.join(',')}, shrunk to ${JSON.stringify(r.shrunk)}`);
     expect(r.caught, `${fault.id} was never caught in ${cfg.runs} cases`).toBe(true);
+    firstCatch.set(fault.id, r.casesToFirstCatch!);
     expect(r.caughtByExpected, `${fault.id} caught by ${r.caughtBy} instead of ${fault.caughtBy}\n${r.counterexample ? formatCounterexample(r.counterexample) : ''}`).toBe(true);
     expect(r.shrunk!.nodes, formatCounterexample(r.counterexample!)).toBeLessThanOrEqual(8);
 
@@ -38,5 +41,12 @@ describe('fault injectors', () => {
       expect(evidence.length, `${fault.id}: no runtime failure and no oracle difference\n${formatCounterexample(r.counterexample!)}`).toBeGreaterThan(0);
     }
     console.log(`[pruneguard] ${fault.id} at run time: ${evidence[0]?.message ?? 'outputs equal the oracle; the N:M pattern is broken'}`);
+  });
+
+  // Runs after the per-fault tests above (vitest keeps a file's order): the issue's bar over all faults.
+  it('median generated cases to the first catch is at most 50', () => {
+    const counts = [...firstCatch.values()].sort((a, b) => a - b);
+    expect(counts.length, 'every fault was caught above').toBe(FAULTS.length);
+    expect(counts[counts.length >> 1]).toBeLessThanOrEqual(50);
   });
 });
