@@ -9,7 +9,8 @@ import { constantSource } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
-import { nodeLabel, propagate, type Propagation, type Space } from './spaces.js';
+import { propagateChoosing } from './link-choices.js';
+import { nodeLabel, type Propagation, type Space } from './spaces.js';
 
 /** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
 export interface GroupMember {
@@ -155,7 +156,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
   const index = indexGraph(model.graph);
   const copies = unshareConstants(model, index);
   // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
-  const prop = propagate(model, copies.length ? undefined : index);
+  const prop = propagateChoosing(model, copies.length ? undefined : index);
 
   const groups: Group[] = [];
   const ids = new Set<string>();

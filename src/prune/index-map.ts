@@ -17,7 +17,14 @@ export type IndexMap =
   /** i ↔ i + k*period for every k (weight position → grouped conv inputs; the inverse of modulo). */
   | { kind: 'periodic'; period: number }
   /** kv head h ↔ q heads h*times + j (grouped-query attention: one KV head serves `times` Q heads). */
-  | { kind: 'repeat'; times: number };
+  | { kind: 'repeat'; times: number }
+  /**
+   * e ↔ floor(e / stride) mod radix: a digit inside a mixed-radix index (features [3·H·hd] → the head
+   * digit of [3, H, hd], as ViT's fused qkv is reshaped). `unblock` is the case where no digit lies outside.
+   */
+  | { kind: 'digit'; stride: number; radix: number }
+  /** The inverse of `digit`: h ↔ every e whose digit is h. */
+  | { kind: 'undigit'; stride: number; radix: number };
 
 /** Calls `pair(i, j)` for every element i < nFrom of the source that meets element j < nTo of the target. */
 export function forEachPair(map: IndexMap, nFrom: number, nTo: number, pair: (i: number, j: number) => void): void {
@@ -46,6 +53,21 @@ export function forEachPair(map: IndexMap, nFrom: number, nTo: number, pair: (i:
     case 'periodic':
       for (let i = 0; i < Math.min(nFrom, map.period); i++) for (let j = i; j < nTo; j += map.period) pair(i, j);
       return;
+    case 'digit':
+      for (let e = 0; e < nFrom; e++) {
+        const h = Math.floor(e / map.stride) % map.radix;
+        if (h < nTo) pair(e, h);
+      }
+      return;
+    case 'undigit': {
+      const period = map.stride * map.radix;
+      for (let h = 0; h < Math.min(nFrom, map.radix); h++) {
+        for (let start = h * map.stride; start < nTo; start += period) {
+          for (let e = start; e < Math.min(start + map.stride, nTo); e++) pair(h, e);
+        }
+      }
+      return;
+    }
   }
 }
 
@@ -59,6 +81,8 @@ export function invertMap(map: IndexMap): IndexMap {
     case 'modulo': return { kind: 'periodic', period: map.period };
     case 'periodic': return { kind: 'modulo', period: map.period };
     case 'repeat': return { kind: 'unblock', size: map.times };
+    case 'digit': return { kind: 'undigit', stride: map.stride, radix: map.radix };
+    case 'undigit': return { kind: 'digit', stride: map.stride, radix: map.radix };
   }
 }
 
@@ -72,5 +96,7 @@ export function describeMap(map: IndexMap): string {
     case 'modulo': return `mod ${map.period}`;
     case 'periodic': return `every ${map.period}`;
     case 'repeat': return `repeat ${map.times}`;
+    case 'digit': return `digit ${map.stride}×${map.radix}`;
+    case 'undigit': return `undigit ${map.stride}×${map.radix}`;
   }
 }

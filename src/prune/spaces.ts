@@ -51,6 +51,17 @@ export interface Propagation {
   spaceOf(element: number): Space;
   /** The rule context of a node of `model`, made once (propagation and rewriting share it). */
   contextOf(node: Node): RuleContext;
+  /** Nodes that could pair channels another way (a fused split), with how many ways and the spaces they linked. */
+  choosers: Map<Node, { alternatives: number; spaces: Space[] }>;
+}
+
+export interface PropagateOptions {
+  /** The model's current graph index, when the caller has one. */
+  index?: GraphIndex;
+  /** Its inferred shapes, when the caller has them. */
+  shapes?: ShapeResult;
+  /** The alternative pairing each chooser node uses (default 0). */
+  choices?: ReadonlyMap<Node, number>;
 }
 
 export function nodeLabel(node: Node): string {
@@ -60,7 +71,7 @@ export function nodeLabel(node: Node): string {
 /** A node as reasons name it: "Conv conv1". */
 const opLabel = (node: Node) => `${node.opType} ${nodeLabel(node)}`;
 
-function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node): RuleContext {
+function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node, choice: number): RuleContext {
   const graph = model.graph;
   const lookup: ShapeLookup = {
     graph, index,
@@ -75,6 +86,7 @@ function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node:
   return {
     node,
     opset: defaultOpset(model),
+    choice,
     shape: (io, slot) => {
       const name = io === 'in' ? node.inputs[slot] : node.outputs[slot];
       return name ? shapes.values.get(name)?.shape : undefined;
@@ -107,10 +119,11 @@ function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: s
   return out;
 }
 
-/** @param index the model's current graph index, when the caller has one. */
-export function propagate(model: Model, index: GraphIndex = indexGraph(model.graph)): Propagation {
+export function propagate(model: Model, options: PropagateOptions = {}): Propagation {
   const graph = model.graph;
-  const shapes = inferShapes(model);
+  const index = options.index ?? indexGraph(graph);
+  const shapes = options.shapes ?? inferShapes(model);
+  const choosers = new Map<Node, { alternatives: number; spaces: Space[] }>();
   const uf = new UnionFind();
   const spaces: Space[] = [];
   // Spaces of a value by axis: a composite string key per lookup was most of the cost of this function.
@@ -120,7 +133,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
   const contexts = new Map<Node, RuleContext>();
   const contextOf = (node: Node): RuleContext => {
     let ctx = contexts.get(node);
-    if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node)));
+    if (!ctx) contexts.set(node, (ctx = ruleContext(model, index, shapes, node, options.choices?.get(node) ?? 0)));
     return ctx;
   };
 
@@ -171,10 +184,17 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
     }
     if (res.inexact) s.inexact.push(`${opLabel(node)}: ${res.inexact}`);
     if (res.attention) s.attention = true;
+    let chooser: { alternatives: number; spaces: Space[] } | undefined;
+    if (res.alternatives !== undefined && res.alternatives > 1) {
+      chooser = choosers.get(node);
+      if (!chooser) choosers.set(node, (chooser = { alternatives: res.alternatives, spaces: [] }));
+      chooser.spaces.push(s);
+    }
     for (const link of res.links) {
       const t = portSpace(node, link);
       if (t === undefined) continue;
       if (typeof t === 'string') { s.blocked.push(`${opLabel(node)}: ${t}`); continue; }
+      chooser?.spaces.push(t);
       t.via ??= node;
       if (link.headSize) t.headSize = link.headSize;
       unitePairs(uf, link.map, s, t);
@@ -204,7 +224,7 @@ export function propagate(model: Model, index: GraphIndex = indexGraph(model.gra
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
     for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
   }
-  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf };
+  return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf, choosers };
 }
 
 /** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */

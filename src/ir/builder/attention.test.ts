@@ -13,6 +13,8 @@ const variants: [string, Partial<AttentionOptions>][] = [
   ['gqa fused-in-proj', { kvHeads: 2, projection: 'fused-in-proj' }],
   ['einsum (Keras/Flax per-head kernels), unscaled', { projection: 'einsum', scale: 'none', bias: false }],
   ['einsum with biases, dynamic merge', { projection: 'einsum', dynamicReshape: true }],
+  ['fused qkv to [B, T, 3, H, hd] (ViT/timm)', { projection: 'fused-qkv-heads' }],
+  ['fused qkv to [B, T, 3, H, hd], dynamic', { projection: 'fused-qkv-heads', dynamicReshape: true, bias: false }],
   ['einsum gqa expand', { projection: 'einsum', kvHeads: 2 }],
   ['einsum gqa tile, dynamic', { projection: 'einsum', kvHeads: 1, repeatKv: 'tile', dynamicReshape: true }],
 ];

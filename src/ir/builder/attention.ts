@@ -1,15 +1,16 @@
 /**
  * Multi-head (and grouped-query) self-attention on [B, T, E] in the layouts
  * exporters produce: separate q/k/v projections, nn.MultiheadAttention's fused
- * in_proj (one MatMul to E + 2·kvE, then Slice ×3), one MatMul then Split, or
- * per-head Einsum projections (Keras/Flax, attention-einsum.ts).
+ * in_proj (one MatMul to E + 2·kvE, then Slice ×3), one MatMul then Split, ViT's
+ * fused qkv reshaped to [B, T, 3, H, hd] and unbound, or per-head Einsum
+ * projections (Keras/Flax, attention-einsum.ts).
  */
 import type { BuilderCore, Value } from './core.js';
 import { concrete, fail, fmtShape, positiveInt, requireRank } from './dims.js';
 import { binary } from './elementwise.js';
 import { linear, matmul } from './linear.js';
 import { reshape } from './reshape.js';
-import { slice, split, transpose } from './shape-ops.js';
+import { slice, split, squeeze, transpose } from './shape-ops.js';
 import { repeatKvHeads } from './repeat-kv.js';
 import { einsumAttention } from './attention-einsum.js';
 import { attentionProbs } from './attention-probs.js';
@@ -20,8 +21,11 @@ export interface AttentionOptions {
   embed: number;
   /** Key/value heads (default: heads). Fewer than heads = grouped-query attention. */
   kvHeads?: number;
-  /** 'einsum': per-head kernels [E, H, hd] and Einsum scores. */
-  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'einsum';
+  /**
+   * 'einsum': per-head kernels [E, H, hd] and Einsum scores. 'fused-qkv-heads': ViT/timm's
+   * qkv(x).reshape(B, T, 3, H, hd).permute(2, 0, 3, 1, 4).unbind(0) (no GQA).
+   */
+  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'einsum' | 'fused-qkv-heads';
   /** Add an additive causal mask [T, T]: a constant for a concrete T, else sliced from a [maxSeq, maxSeq] buffer. */
   causalMask?: boolean;
   /** Size of the causal mask buffer (needed when the sequence length is symbolic). */
@@ -51,31 +55,40 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
   if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
   const hd = e / heads;
   if (o.projection === 'einsum') return einsumAttention(b, x, o, { name, e, heads, kvHeads, hd });
+  if (o.projection === 'fused-qkv-heads' && kvHeads !== heads) fail(`${what}: the fused [3, H, hd] layout has no grouped-query form`);
   const kvE = kvHeads * hd;
   const dyn = { dynamic: o.dynamicReshape ?? false };
   const bias = o.bias ?? true;
 
   return b.scoped(name, () => {
-    let q: Value, k: Value, v: Value;
-    if ((o.projection ?? 'separate') === 'separate') {
-      q = linear(b, x, e, { name: 'q_proj', bias });
-      k = linear(b, x, kvE, { name: 'k_proj', bias });
-      v = linear(b, x, kvE, { name: 'v_proj', bias });
-    } else {
-      const qkv = linear(b, x, e + 2 * kvE, { name: 'in_proj', bias });
-      if (o.projection === 'fused-qkv-split') {
-        [q, k, v] = split(b, qkv, { axis: -1, sizes: [e, kvE, kvE], name: 'split_qkv' });
-      } else {
-        q = slice(b, qkv, { starts: [0], ends: [e], axes: [-1], name: 'slice_q' });
-        k = slice(b, qkv, { starts: [e], ends: [e + kvE], axes: [-1], name: 'slice_k' });
-        v = slice(b, qkv, { starts: [e + kvE], ends: [e + 2 * kvE], axes: [-1], name: 'slice_v' });
-      }
-    }
     const heads4 = (t: Value, h: number, tag: string) =>
       transpose(b, reshape(b, t, [{ axis: 0 }, { axis: 1 }, h, hd], { ...dyn, name: `reshape_${tag}` }), [0, 2, 1, 3], { name: `transpose_${tag}` });
-    const qh = heads4(q, heads, 'q'); // [B, H, T, hd]
-    let kh = heads4(k, kvHeads, 'k'); // [B, kvH, T, hd]
-    let vh = heads4(v, kvHeads, 'v');
+    let qh: Value, kh: Value, vh: Value; // [B, H, T, hd]; K/V with kvH heads until repeated
+    if (o.projection === 'fused-qkv-heads') {
+      const qkv = linear(b, x, 3 * e, { name: 'qkv', bias });
+      const parts = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, 3, heads, hd], { ...dyn, name: 'reshape_qkv' });
+      const permuted = transpose(b, parts, [2, 0, 3, 1, 4], { name: 'permute_qkv' }); // [3, B, H, T, hd]
+      [qh, kh, vh] = split(b, permuted, { axis: 0, sizes: [1, 1, 1], name: 'unbind' }).map((t, i) => squeeze(b, t, [0], { name: `squeeze_${'qkv'[i]}` }));
+    } else {
+      let q: Value, k: Value, v: Value;
+      if ((o.projection ?? 'separate') === 'separate') {
+        q = linear(b, x, e, { name: 'q_proj', bias });
+        k = linear(b, x, kvE, { name: 'k_proj', bias });
+        v = linear(b, x, kvE, { name: 'v_proj', bias });
+      } else {
+        const qkv = linear(b, x, e + 2 * kvE, { name: 'in_proj', bias });
+        if (o.projection === 'fused-qkv-split') {
+          [q, k, v] = split(b, qkv, { axis: -1, sizes: [e, kvE, kvE], name: 'split_qkv' });
+        } else {
+          q = slice(b, qkv, { starts: [0], ends: [e], axes: [-1], name: 'slice_q' });
+          k = slice(b, qkv, { starts: [e], ends: [e + kvE], axes: [-1], name: 'slice_k' });
+          v = slice(b, qkv, { starts: [e + kvE], ends: [e + 2 * kvE], axes: [-1], name: 'slice_v' });
+        }
+      }
+      qh = heads4(q, heads, 'q');
+      kh = heads4(k, kvHeads, 'k');
+      vh = heads4(v, kvHeads, 'v');
+    }
     if (kvHeads !== heads) {
       const r = { headAxis: 1 as const, heads, hd, tile: o.repeatKv === 'tile', dynamic: dyn.dynamic };
       kh = repeatKvHeads(b, kh, { ...r, tag: 'k' });

@@ -43,6 +43,8 @@ export type RuleResult =
       inexact?: string;
       /** The asked axis is the batch axis of a product of two activations (attention heads live here). */
       attention?: boolean;
+      /** This node could pair the channels in this many ways (RuleContext.choice picks one; see propagation). */
+      alternatives?: number;
     }
   | { blocked: string };
 
@@ -50,6 +52,8 @@ export type RuleResult =
 export interface RuleContext {
   readonly node: Node;
   readonly opset: number;
+  /** Which of the node's alternative pairings to use (0: the default); propagation searches them when one blocks. */
+  readonly choice: number;
   /** Shape of an input or output value; undefined if unknown. */
   shape(io: 'in' | 'out', slot: number): Dim[] | undefined;
   /** Statically known contents of an input (stored or folded constant). */
