@@ -16,7 +16,7 @@ export type Activation = 'relu' | 'relu6' | 'hardSwish' | 'none';
 export type ResidualBlock =
   | { kind: 'conv'; out: number; kernel: 1 | 3; stride: 1 | 2; norm: NormKind; act: Activation }
   | { kind: 'residual'; skip: 'identity' | 'projection'; width: number; out: number; stride: 1 | 2; depth: 1 | 2 | 3; norm: NormKind; act: Activation }
-  | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind }
+  | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind; act: Activation }
   | { kind: 'grouped'; groups: 2; perGroup: number }
   | { kind: 'concat'; branches: number[]; act: boolean }
   | { kind: 'se'; squeeze: number };
@@ -41,7 +41,7 @@ const act = fc.constantFrom<Activation>('none', 'relu', 'relu6', 'hardSwish');
 const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('residual' as const), skip: fc.constantFrom<'identity' | 'projection'>('identity', 'projection'), width, out: width, stride: fc.constantFrom<1 | 2>(1, 2), depth: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm, act }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('conv' as const), out: width, kernel: fc.constantFrom<1 | 3>(1, 3), stride: fc.constantFrom<1 | 2>(1, 2), norm, act }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('inverted' as const), expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('inverted' as const), expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm, act }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('grouped' as const), groups: fc.constant(2 as const), perGroup: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('concat' as const), branches: fc.array(width, { minLength: 2, maxLength: 3 }), act: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('se' as const), squeeze: fc.integer({ min: 1, max: 4 }) }) },
@@ -122,8 +122,9 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
     case 'inverted': {
       const c = channels(x);
       const hidden = c * blk.expand;
-      let y = blk.expand > 1 ? normAct(b, b.conv(x, hidden, { kernel: 1 }), blk.norm, 'relu6') : x;
-      y = normAct(b, b.conv(y, hidden, { kernel: 3, pad: 1, group: hidden }), blk.norm, 'relu6');
+      // MobileNetV2 uses ReLU6 here; the activation is a choice so that shrinking can drop it.
+      let y = blk.expand > 1 ? normAct(b, b.conv(x, hidden, { kernel: 1 }), blk.norm, blk.act) : x;
+      y = normAct(b, b.conv(y, hidden, { kernel: 3, pad: 1, group: hidden }), blk.norm, blk.act);
       y = normAct(b, b.conv(y, c, { kernel: 1 }), blk.norm, 'none');
       return b.add(y, x);
     }
