@@ -247,6 +247,58 @@ class EinsumTiny(nn.Module):
         return self.head(self.ln_f(x).mean(dim=1))
 
 
+# ------------------------------------------------------------------- vit_tiny
+class VitAttention(nn.Module):
+    """timm's ViT attention: one fused qkv Linear reshaped to [B, N, 3, H, hd], permuted to
+    [3, B, H, N, hd] and unbound into q, k, v."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads, self.hd = heads, d // heads
+        self.scale = self.hd ** -0.5
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        B, N, C = x.shape
+        qkv = self.qkv(x).reshape(B, N, 3, self.heads, self.hd).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.unbind(0)
+        attn = ((q * self.scale) @ k.transpose(-2, -1)).softmax(dim=-1)
+        return self.proj((attn @ v).transpose(1, 2).reshape(B, N, C))
+
+
+class VitBlock(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.norm1, self.norm2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attn = VitAttention(d, heads)
+        self.mlp = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d))
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class VitTiny(nn.Module):
+    """A timm-style ViT: 4x4 patches of a 16x16 image, class token, learned positions."""
+
+    def __init__(self, d=32, heads=4, classes=10):
+        super().__init__()
+        self.patch_embed = nn.Conv2d(3, d, kernel_size=4, stride=4)
+        self.cls_token = nn.Parameter(0.02 * torch.randn(1, 1, d))
+        self.pos_embed = nn.Parameter(0.02 * torch.randn(1, 17, d))
+        self.blocks = nn.ModuleList([VitBlock(d, heads) for _ in range(2)])
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, x):
+        x = self.patch_embed(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
+        for blk in self.blocks:
+            x = blk(x)
+        return self.head(self.norm(x)[:, 0])
+
+
 # ------------------------------------------------------- onnx post-processing
 def alias_tied_weight(m, emb_name):
     """Rewrites the LM head to read the embedding weight through an Identity alias plus a
@@ -285,7 +337,7 @@ def initializers_to_constants(m):
 
 # ----------------------------------------------------------------------- main
 def build(name):
-    fc.seed_everything({"resnet_tiny": 1, "mobilenetv2_tiny": 2, "bert_tiny": 3, "gpt_tiny": 4, "einsum_tiny": 5}[name])
+    fc.seed_everything({"resnet_tiny": 1, "mobilenetv2_tiny": 2, "bert_tiny": 3, "gpt_tiny": 4, "einsum_tiny": 5, "vit_tiny": 6}[name])
     if name == "resnet_tiny":
         model = ResNetTiny()
     elif name == "mobilenetv2_tiny":
@@ -295,6 +347,8 @@ def build(name):
         reinit_linears(model, 33)
     elif name == "einsum_tiny":
         model = EinsumTiny()
+    elif name == "vit_tiny":
+        model = VitTiny()
     else:
         model = GptTiny()
     randomize_bn(model)
@@ -337,6 +391,11 @@ SPECS = {
                               "Reshape), Einsum scores and context; block 0 projects back with an Einsum kernel "
                               "[H, hd, E], block 1 merges heads with a reshape and an nn.Linear. Mean pooling, "
                               "Linear classifier (2). Max seq 64. Random weights."),
+    "vit_tiny": dict(family="transformer-vit", kind="image", sizes=[[1, 3, 16, 16], [2, 3, 16, 16]],
+                     notes="timm-style ViT: 4x4 patch-embedding Conv (d 32), class token, learned positions, "
+                           "2 pre-norm blocks with 4 heads whose fused qkv Linear is reshaped to [B, N, 3, H, hd], "
+                           "permuted to [3, B, H, N, hd] and unbound (Split + Squeeze); GELU MLP (2x); "
+                           "LayerNorm, class-token Gather, Linear head (10). Random weights."),
 }
 
 
