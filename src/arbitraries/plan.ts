@@ -67,7 +67,11 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   const chosen = new Map<string, { ratio: number; criterion: Criterion }>();
   if (c.everyGroup && rel.channels.length) for (const g of groups) chosen.set(g.id, rel.channels[0]);
   else for (const ch of rel.channels) if (groups.length) chosen.set(groups[ch.pick % groups.length].id, ch);
-  if (chosen.size) plan.channels = [...chosen].map(([group, c]) => ({ group, ratio: round(c.ratio), criterion: c.criterion, ...(c.criterion === 'random' ? { seed: 1 } : {}) }));
+  // A chosen group always loses a channel: a ratio that rounds to none on a small group would make
+  // the pick a no-op, and a shrunk graph (fewer channels) would stall shrinking on it.
+  const size = new Map(groups.map((g) => [g.id, g.channels]));
+  const ratioFor = (id: string, ratio: number) => Math.max(round(ratio), Math.ceil(100 / size.get(id)!) / 100);
+  if (chosen.size) plan.channels = [...chosen].map(([group, c]) => ({ group, ratio: ratioFor(group, c.ratio), criterion: c.criterion, ...(c.criterion === 'random' ? { seed: 1 } : {}) }));
 
   const units = analysis.attention.filter((a) => !a.blocked && a.heads >= 2);
   const heads = new Map<string, number[]>();
