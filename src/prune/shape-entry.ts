@@ -9,6 +9,7 @@ import { attrInt } from '../ir/attrs.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { cloneTensor, fromNumbers, getElement, setElement } from '../ir/tensor.js';
 import type { Dim, Graph, Node, Tensor } from '../ir/types.js';
+import { constantNodeTensor } from '../shape/constant-cache.js';
 import { freshName } from './prepare.js';
 
 export type ShapeEntry =
@@ -17,6 +18,11 @@ export type ShapeEntry =
   | { kind: 'scaled'; factor: number }
   /** `piece`: the entry is a whole 1-element Concat input, which can be replaced by a literal. */
   | { kind: 'dynamic'; from: { value: string; axis: number }; piece?: boolean }
+  /**
+   * Computed from constants alone, never from a runtime size (torch's `expand(B, -1, -1)` becomes
+   * Where(Equal(v, -1), ConstantOfShape(1), v)): fixed whatever is pruned, but not rewritable.
+   */
+  | { kind: 'fixed'; value: number }
   | { kind: 'unknown'; reason: string; piece?: boolean };
 
 export interface ShapeLookup {
@@ -87,12 +93,65 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
     case 'Mul': {
       const lit = [0, 1].map((k) => traceShapeEntry(look, node.inputs[k], 0, depth + 1));
       const k = lit.findIndex((r) => r.kind === 'literal');
-      if (k >= 0 && lit[1 - k].kind !== 'literal') return { kind: 'scaled', factor: (lit[k] as { value: number }).value };
+      if (k >= 0 && lit[1 - k].kind !== 'literal' && lit[1 - k].kind !== 'fixed') return { kind: 'scaled', factor: (lit[k] as { value: number }).value };
+      const both = operands(look, node, pos, depth);
+      if (both) return { kind: 'fixed', value: both[0] * both[1] };
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is a product of non-literals` };
+    }
+    case 'Equal': {
+      const both = operands(look, node, pos, depth);
+      if (both) return { kind: 'fixed', value: both[0] === both[1] ? 1 : 0 };
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} compares values that are not constant` };
+    }
+    case 'Where': {
+      const cond = entryAt(look, node.inputs[0], pos, depth);
+      if (cond.kind !== 'literal' && cond.kind !== 'fixed') return { kind: 'unknown', reason: `the condition of Where ${node.name} at entry ${pos} is not constant` };
+      const picked = traceShapeEntry(look, node.inputs[cond.value ? 1 : 2], pos, depth + 1);
+      // The picked entry still adapts (dynamic) or stays (literal); a literal behind a Where cannot be rewritten.
+      return picked.kind === 'literal' ? { kind: 'fixed', value: picked.value } : picked;
+    }
+    case 'ConstantOfShape': {
+      // Every entry is the fill value, whatever the (runtime) length.
+      const fill = constantNodeTensor(node);
+      return { kind: 'fixed', value: fill ? Number(getElement(fill, 0)) : 0 };
+    }
+    case 'Reshape': {
+      // A shape vector reshaped to 1-D keeps its entries in order.
+      const rank = look.shape(node.inputs[0])?.length;
+      if (rank === 1 && look.shape(name)?.length === 1) return traceShapeEntry(look, node.inputs[0], pos, depth + 1);
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
+    }
+    case 'Slice': {
+      // Slice(v, [start], [end], [0], [1]): entry pos is entry start + pos of v (torch's x.shape[:2]).
+      const ints = (k: number) => {
+        const src = node.inputs[k] ? constantSource(look.graph, node.inputs[k], look.index) : undefined;
+        const t = src ? look.stored(src) : undefined;
+        return t && t.data.length === 1 ? Number(getElement(t, 0)) : undefined;
+      };
+      const start = ints(1), axes = node.inputs[3] ? ints(3) : 0, steps = node.inputs[4] ? ints(4) : 1;
+      const len = pieceLength(look, node.inputs[0], look.index);
+      if (start !== undefined && axes === 0 && steps === 1 && len !== undefined) {
+        const from = Math.min(Math.max(start < 0 ? start + len : start, 0), len);
+        return traceShapeEntry(look, node.inputs[0], from + pos, depth + 1);
+      }
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
     }
     default:
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
   }
+}
+
+/** Entry `pos` of a shape vector, or entry 0 of a scalar or 1-element operand (broadcast). */
+function entryAt(look: ShapeLookup, name: string, pos: number, depth: number): ShapeEntry {
+  return traceShapeEntry(look, name, pieceLength(look, name, look.index) === 1 ? 0 : pos, depth + 1);
+}
+
+/** Both operands of a binary op at `pos`, when both are constant (stored or fixed). */
+function operands(look: ShapeLookup, node: Node, pos: number, depth: number): [number, number] | undefined {
+  const [a, b] = [0, 1].map((k) => entryAt(look, node.inputs[k], pos, depth));
+  const value = (e: ShapeEntry) => (e.kind === 'literal' || e.kind === 'fixed' ? e.value : undefined);
+  const [x, y] = [value(a), value(b)];
+  return x !== undefined && y !== undefined ? [x, y] : undefined;
 }
 
 /**

@@ -134,6 +134,7 @@ function reshapeLinks(ctx: RuleContext, port: Port): RuleResult {
     const e = ctx.shapeEntry(1, outAxis);
     const ok =
       (e.kind === 'literal' && (e.value === -1 || e.value > 0 && !merged || e.value === 0 && outAxis === inAxis && linked.map.kind === 'identity')) ||
+      (e.kind === 'fixed' && (e.value === -1 || (e.value === 0 && outAxis === inAxis && linked.map.kind === 'identity'))) ||
       (e.kind === 'scaled' && merged) ||
       (e.kind === 'dynamic' && (e.piece || (e.from.value === ctx.node.inputs[0] && e.from.axis === inAxis && linked.map.kind === 'identity')));
     // The whole target read from another value's runtime shape (GroupNorm's reshape back to Shape(x)): that axis

@@ -25,6 +25,7 @@ export const resizeRule: OpRule = {
     if (ctx.opset >= 11 && ctx.has(3)) {
       const e = ctx.shapeEntry(3, port.axis);
       if (e.kind === 'unknown') return blocked(`sizes entry ${port.axis}: ${e.reason}`);
+      if (e.kind === 'fixed') return blocked(`sizes entry ${port.axis} is computed from constants and cannot follow the channel count`);
       if (e.kind === 'dynamic' && !(e.from.value === ctx.node.inputs[0] && e.from.axis === port.axis)) return blocked(`sizes entry ${port.axis} is the runtime size of another value`);
     }
     return r;
@@ -75,7 +76,9 @@ export const expandRule: OpRule = {
     if (n === 1) return blocked('the channel axis is broadcast by the expansion');
     const pos = ctx.node.opType === 'Tile' ? inAxis : outAxis - (outRank - (ctx.shape('in', 1)?.[0] as number ?? outRank));
     const e = ctx.shapeEntry(1, pos);
-    const ok = e.kind === 'literal' ? e.value === 1 || (ctx.node.opType === 'Expand' && e.value === n) : e.kind === 'dynamic' && e.from.value === ctx.node.inputs[0] && e.from.axis === inAxis;
+    const ok = e.kind === 'literal' ? e.value === 1 || (ctx.node.opType === 'Expand' && e.value === n)
+      : e.kind === 'fixed' ? e.value === 1 // torch's expand(B, -1, -1): a 1 however it is computed keeps the axis
+        : e.kind === 'dynamic' && e.from.value === ctx.node.inputs[0] && e.from.axis === inAxis;
     if (!ok) return blocked(`${ctx.node.opType} entry ${pos} changes the channel axis`);
     return { links: [port.io === 'in' ? { io: 'out', slot: 0, axis: outAxis, map: identity } : { io: 'in', slot: 0, axis: inAxis, map: identity }] };
   },
