@@ -16,10 +16,16 @@ import { propagate, type Propagation } from './spaces.js';
 /** Alternatives tried per analysis at most (each is one more propagation). */
 const MAX_TRIALS = 12;
 
+/** Union-find roots of every component that a blocked space belongs to. */
+function blockedRoots(p: Propagation): Set<number> {
+  const roots = new Set<number>();
+  for (const s of p.spaces) if (s.blocked.length) for (let i = 0; i < s.n; i++) roots.add(p.uf.find(s.base + i));
+  return roots;
+}
+
 /** Removable channels: distinct unblocked components among the elements of stored spaces. */
 function removable(p: Propagation): number {
-  const blocked = new Set<number>();
-  for (const s of p.spaces) if (s.blocked.length) for (let i = 0; i < s.n; i++) blocked.add(p.uf.find(s.base + i));
+  const blocked = blockedRoots(p);
   const free = new Set<number>();
   for (const s of p.spaces) {
     if (!s.stored) continue;
@@ -31,9 +37,8 @@ function removable(p: Propagation): number {
   return free.size;
 }
 
-function touchesBlocked(p: Propagation, node: Node): boolean {
-  const blocked = new Set<number>();
-  for (const s of p.spaces) if (s.blocked.length) for (let i = 0; i < s.n; i++) blocked.add(p.uf.find(s.base + i));
+/** The chooser's own pairing leaves channels blocked (its alternatives may free them). */
+function pairingBlocked(p: Propagation, blocked: Set<number>, node: Node): boolean {
   return (p.choosers.get(node)?.spaces ?? []).some((s) => {
     for (let i = 0; i < s.n; i++) if (blocked.has(p.uf.find(s.base + i))) return true;
     return false;
@@ -47,8 +52,11 @@ export function propagateChoosing(model: Model, index?: GraphIndex): Propagation
   let score = -1;
   const choices = new Map<Node, number>();
   let trials = 0;
+  let blocked = blockedRoots(best);
   for (const [node, { alternatives }] of [...best.choosers]) {
-    if (!touchesBlocked(best, node)) continue;
+    // Only a pairing whose own channels are blocked is reconsidered: a working default (heads) is
+    // never traded for an alternative that frees more channels elsewhere (head dims).
+    if (!pairingBlocked(best, blocked, node)) continue;
     if (score < 0) score = removable(best);
     for (let c = 1; c < alternatives && trials < MAX_TRIALS; c++, trials++) {
       const trial = new Map(choices).set(node, c);
@@ -58,6 +66,7 @@ export function propagateChoosing(model: Model, index?: GraphIndex): Propagation
         best = p;
         score = s;
         choices.set(node, c);
+        blocked = blockedRoots(best);
       }
     }
   }
