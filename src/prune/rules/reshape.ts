@@ -4,9 +4,12 @@
  * digit of one mixed-radix index, with a stride (product of the dims after it)
  * and an extent (stride × its channel count). The channel axis meets the axis on
  * the other side with the same extent: identity (same stride), block (Flatten:
- * c ↔ c*HW..), or unblock (features → heads: e ↔ e / hd). A "k*batch" axis holds
- * k channels as its inner factor, so heads merged into the batch axis work too.
- * A target entry that must change has to be rewritable (see shape-entry.ts).
+ * c ↔ c*HW..), or unblock (features → heads: e ↔ e / hd). Where one side merges
+ * into a single axis what the other splits into several digits, the merged axis
+ * may instead pair with an inner digit (`digit` map: [3·H·hd] → the heads of
+ * [3, H, hd]); which one is the node's choice (link-choices.ts). A "k*batch" axis
+ * holds k channels as its inner factor, so heads merged into the batch axis work
+ * too. A target entry that must change has to be rewritable (see shape-entry.ts).
  */
 import { divDims, mulDims, productDims, sameDim } from '../../shape/dims.js';
 import type { Dim } from '../../ir/types.js';
