@@ -1,7 +1,7 @@
 /**
  * Random transformer stacks on a float input [batch, seq, E]: per-head Einsum
- * (Keras/Flax), separate, fused in_proj, fused QKV+Split and ViT's fused qkv
- * reshaped to [B, T, 3, H, hd] projections,
+ * (Keras/Flax), separate, fused in_proj, fused QKV+Split, ViT's fused qkv
+ * reshaped to [B, T, 3, H, hd] and GPT-NeoX's [B, T, H, 3·hd] projections,
  * grouped-query attention, pre- and post-norm, FFN, and masks that broadcast on
  * purpose. The smallest graph (what shrinking reaches) is one unscaled Einsum
  * attention without biases read out as the sequence: 8 nodes.
@@ -15,10 +15,10 @@ export interface AttentionLayer {
   /** 'attention': the attention op alone (smallest); 'transformer': with norms, residuals and FFN. */
   block: 'attention' | 'transformer';
   bias: boolean;
-  projection: 'einsum' | 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'fused-qkv-heads';
+  projection: 'einsum' | 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'fused-qkv-heads' | 'fused-qkv-per-head';
   /** 'none': unscaled scores (T5, or 1/sqrt(hd) folded into W_q). */
   scale: 'none' | 'div' | 'mul';
-  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even; not with fused-qkv-heads). */
+  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even; not with the fused per-head layouts). */
   gqa: boolean;
   norm: 'pre' | 'post';
   normKind: 'layer' | 'layer-decomposed' | 'rms';
@@ -45,7 +45,7 @@ const layer: fc.Arbitrary<AttentionLayer> = fc.record({
   block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
   bias: fc.boolean(),
   // Simplest first: fast-check shrinks towards the first choice.
-  projection: fc.constantFrom<AttentionLayer['projection']>('einsum', 'fused-qkv-split', 'fused-in-proj', 'separate', 'fused-qkv-heads'),
+  projection: fc.constantFrom<AttentionLayer['projection']>('einsum', 'fused-qkv-split', 'fused-in-proj', 'separate', 'fused-qkv-heads', 'fused-qkv-per-head'),
   scale: fc.constantFrom<AttentionLayer['scale']>('none', 'div', 'mul'),
   gqa: fc.boolean(),
   norm: fc.constantFrom<'pre' | 'post'>('pre', 'post'),
@@ -81,7 +81,8 @@ export function buildAttention(r: AttentionRecipe): Model {
   let x = b.input('x', 'float32', ['batch', r.seq, embed]);
   const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
   for (const l of r.layers) {
-    const kv = l.gqa && heads % 2 === 0 && l.projection !== 'fused-qkv-heads' ? heads / 2 : heads;
+    const fusedPerHead = l.projection === 'fused-qkv-heads' || l.projection === 'fused-qkv-per-head';
+    const kv = l.gqa && heads % 2 === 0 && !fusedPerHead ? heads / 2 : heads;
     const attn = { heads, kvHeads: kv, projection: l.projection, scale: l.scale, bias: l.bias, dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}) };
     x = l.block === 'attention'
       ? b.attention(x, { ...attn, embed })

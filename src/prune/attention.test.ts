@@ -17,7 +17,7 @@ function block(o: Partial<AttentionOptions>) {
 const seqs = [{ x: [1, 3, 16] }, { x: [2, 7, 16] }];
 
 describe('attention heads', () => {
-  for (const projection of ['separate', 'fused-in-proj', 'fused-qkv-split', 'fused-qkv-heads'] as const) {
+  for (const projection of ['separate', 'fused-in-proj', 'fused-qkv-split', 'fused-qkv-heads', 'fused-qkv-per-head'] as const) {
     for (const dynamicReshape of [false, true]) {
       it(`${projection}${dynamicReshape ? ' with Concat-built shapes' : ''}: one unit of 4 heads; removing heads equals the mask`, async () => {
         const m = block({ projection, dynamicReshape, causalMask: true, maxSeq: 8 });

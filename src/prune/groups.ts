@@ -179,7 +179,11 @@ export function analyzeGroups(input: Model): GroupAnalysis {
     ids.add(id);
     const blocked = distinctReasons(ss, (s) => s.blocked);
     const inexact = distinctReasons(ss, (s) => s.inexact);
-    const heads = ss.some((s) => s.attention) ? ss.find((s) => s.headSize)?.headSize : undefined;
+    // Attention heads: the batch axis of a product of two activations. Their size is the smallest
+    // per-head block a split reported (a fused [H, 3·hd] split reports q, k and v together); heads of
+    // one feature report none, as their split is an identity.
+    const sizes = ss.flatMap((s) => (s.headSize ? [s.headSize] : []));
+    const heads = ss.some((s) => s.attention) ? (sizes.length ? Math.min(...sizes) : 1) : undefined;
     groups.push({
       id,
       kind: heads ? 'heads' : 'channels',

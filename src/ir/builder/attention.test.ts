@@ -15,6 +15,7 @@ const variants: [string, Partial<AttentionOptions>][] = [
   ['einsum with biases, dynamic merge', { projection: 'einsum', dynamicReshape: true }],
   ['fused qkv to [B, T, 3, H, hd] (ViT/timm)', { projection: 'fused-qkv-heads' }],
   ['fused qkv to [B, T, 3, H, hd], dynamic', { projection: 'fused-qkv-heads', dynamicReshape: true, bias: false }],
+  ['fused qkv to [B, T, H, 3·hd] (GPT-NeoX), dynamic', { projection: 'fused-qkv-per-head', dynamicReshape: true }],
   ['einsum gqa expand', { projection: 'einsum', kvHeads: 2 }],
   ['einsum gqa tile, dynamic', { projection: 'einsum', kvHeads: 1, repeatKv: 'tile', dynamicReshape: true }],
 ];

@@ -23,9 +23,10 @@ export interface AttentionOptions {
   kvHeads?: number;
   /**
    * 'einsum': per-head kernels [E, H, hd] and Einsum scores. 'fused-qkv-heads': ViT/timm's
-   * qkv(x).reshape(B, T, 3, H, hd).permute(2, 0, 3, 1, 4).unbind(0) (no GQA).
+   * qkv(x).reshape(B, T, 3, H, hd).permute(2, 0, 3, 1, 4).unbind(0). 'fused-qkv-per-head':
+   * GPT-NeoX's qkv(x).view(B, T, H, 3·hd) split into q, k, v along the last axis. Neither has GQA.
    */
-  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'einsum' | 'fused-qkv-heads';
+  projection?: 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'einsum' | 'fused-qkv-heads' | 'fused-qkv-per-head';
   /** Add an additive causal mask [T, T]: a constant for a concrete T, else sliced from a [maxSeq, maxSeq] buffer. */
   causalMask?: boolean;
   /** Size of the causal mask buffer (needed when the sequence length is symbolic). */
@@ -55,7 +56,7 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
   if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
   const hd = e / heads;
   if (o.projection === 'einsum') return einsumAttention(b, x, o, { name, e, heads, kvHeads, hd });
-  if (o.projection === 'fused-qkv-heads' && kvHeads !== heads) fail(`${what}: the fused [3, H, hd] layout has no grouped-query form`);
+  if ((o.projection === 'fused-qkv-heads' || o.projection === 'fused-qkv-per-head') && kvHeads !== heads) fail(`${what}: the ${o.projection} layout has no grouped-query form`);
   const kvE = kvHeads * hd;
   const dyn = { dynamic: o.dynamicReshape ?? false };
   const bias = o.bias ?? true;
@@ -69,6 +70,10 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
       const parts = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, 3, heads, hd], { ...dyn, name: 'reshape_qkv' });
       const permuted = transpose(b, parts, [2, 0, 3, 1, 4], { name: 'permute_qkv' }); // [3, B, H, T, hd]
       [qh, kh, vh] = split(b, permuted, { axis: 0, sizes: [1, 1, 1], name: 'unbind' }).map((t, i) => squeeze(b, t, [0], { name: `squeeze_${'qkv'[i]}` }));
+    } else if (o.projection === 'fused-qkv-per-head') {
+      const qkv = linear(b, x, 3 * e, { name: 'qkv', bias });
+      const perHead = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, heads, 3 * hd], { ...dyn, name: 'reshape_qkv' }); // [B, T, H, 3·hd]
+      [qh, kh, vh] = split(b, perHead, { axis: -1, sizes: [hd, hd, hd], name: 'split_qkv' }).map((t, i) => transpose(b, t, [0, 2, 1, 3], { name: `transpose_${'qkv'[i]}` }));
     } else {
       let q: Value, k: Value, v: Value;
       if ((o.projection ?? 'separate') === 'separate') {

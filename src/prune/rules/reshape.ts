@@ -109,7 +109,10 @@ export function reshapeLink(a: readonly Dim[], b: readonly Dim[], port: Port, ch
       if (paired !== me) return `axis ${port.axis} is not the digit of [${mineDims.join(',')}] the merged axis pairs with`;
       const there = digitLink(merged, me, port.io, io);
       if (typeof there === 'string') return there;
-      return { io, slot: 0, axis: merged.axis, map: invertMap(there.map), alternatives: options.length };
+      // Heads merged back into features ([H, hd] → E): each head is `hd` features of the merged axis.
+      const up = divDims(me.stride, merged.stride);
+      const headSize = port.io === 'in' && typeof up === 'number' && up > 1 ? { headSize: up } : {};
+      return { io, slot: 0, axis: merged.axis, map: invertMap(there.map), alternatives: options.length, ...headSize };
     }
   }
   const candidates = other.filter((d) => sameDim(d.extent, me.extent));
