@@ -299,6 +299,57 @@ class VitTiny(nn.Module):
         return self.head(self.norm(x)[:, 0])
 
 
+# ------------------------------------------------------------------ neox_tiny
+class NeoxAttention(nn.Module):
+    """GPT-NeoX / Pythia attention: the fused query_key_value Linear is viewed as [B, T, H, 3·hd]
+    and split on the last axis, so each head's q, k and v features are adjacent."""
+
+    def __init__(self, d, heads, block):
+        super().__init__()
+        self.heads, self.hd = heads, d // heads
+        self.query_key_value = nn.Linear(d, 3 * d)
+        self.dense = nn.Linear(d, d)
+        self.register_buffer("bias", torch.tril(torch.ones(block, block)).view(1, 1, block, block))
+
+    def forward(self, x):
+        B, T, C = x.shape
+        qkv = self.query_key_value(x).view(B, T, self.heads, 3 * self.hd)
+        q, k, v = (t.permute(0, 2, 1, 3) for t in qkv.split(self.hd, dim=-1))
+        att = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
+        att = att.masked_fill(self.bias[:, :, :T, :T] == 0, float("-inf")).softmax(dim=-1)
+        return self.dense((att @ v).permute(0, 2, 1, 3).reshape(B, T, C))
+
+
+class NeoxBlock(nn.Module):
+    """GPT-NeoX's parallel residual: x + attn(ln1(x)) + mlp(ln2(x))."""
+
+    def __init__(self, d, heads, block):
+        super().__init__()
+        self.input_layernorm, self.post_attention_layernorm = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attention = NeoxAttention(d, heads, block)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+
+    def forward(self, x):
+        return x + self.attention(self.input_layernorm(x)) + self.mlp(self.post_attention_layernorm(x))
+
+
+class NeoxTiny(nn.Module):
+    def __init__(self, vocab=100, block=64, d=32, heads=4):
+        super().__init__()
+        self.embed_in = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(block, d)
+        self.layers = nn.ModuleList([NeoxBlock(d, heads, block) for _ in range(2)])
+        self.final_layer_norm = nn.LayerNorm(d)
+        self.embed_out = nn.Linear(d, vocab, bias=False)
+
+    def forward(self, input_ids):
+        pos = torch.arange(0, input_ids.shape[1], dtype=torch.long, device=input_ids.device)
+        x = self.embed_in(input_ids) + self.pos(pos)
+        for blk in self.layers:
+            x = blk(x)
+        return self.embed_out(self.final_layer_norm(x))
+
+
 # ------------------------------------------------------- onnx post-processing
 def alias_tied_weight(m, emb_name):
     """Rewrites the LM head to read the embedding weight through an Identity alias plus a
@@ -337,7 +388,7 @@ def initializers_to_constants(m):
 
 # ----------------------------------------------------------------------- main
 def build(name):
-    fc.seed_everything({"resnet_tiny": 1, "mobilenetv2_tiny": 2, "bert_tiny": 3, "gpt_tiny": 4, "einsum_tiny": 5, "vit_tiny": 6}[name])
+    fc.seed_everything({"resnet_tiny": 1, "mobilenetv2_tiny": 2, "bert_tiny": 3, "gpt_tiny": 4, "einsum_tiny": 5, "vit_tiny": 6, "neox_tiny": 7}[name])
     if name == "resnet_tiny":
         model = ResNetTiny()
     elif name == "mobilenetv2_tiny":
@@ -349,6 +400,8 @@ def build(name):
         model = EinsumTiny()
     elif name == "vit_tiny":
         model = VitTiny()
+    elif name == "neox_tiny":
+        model = NeoxTiny()
     else:
         model = GptTiny()
     randomize_bn(model)
@@ -396,6 +449,11 @@ SPECS = {
                            "2 pre-norm blocks with 4 heads whose fused qkv Linear is reshaped to [B, N, 3, H, hd], "
                            "permuted to [3, B, H, N, hd] and unbound (Split + Squeeze); GELU MLP (2x); "
                            "LayerNorm, class-token Gather, Linear head (10). Random weights."),
+    "neox_tiny": dict(family="transformer-neox", kind="tokens", vocab=100, sizes=[[1, 8], [2, 16]],
+                      notes="GPT-NeoX/Pythia-style decoder: 2 blocks with parallel residual "
+                            "(x + attn(ln1(x)) + mlp(ln2(x))), d 32, 4 heads; the fused query_key_value "
+                            "Linear is viewed as [B, T, H, 3*hd] and split on the last axis; causal tril "
+                            "buffer + masked_fill; learned positions; LM head (100). Max seq 64. Random weights."),
 }
 
 
@@ -412,7 +470,7 @@ def main():
         in_name = "input_ids" if tokens else "input"
         out_name = "logits"
         dyn = {in_name: {0: "batch", 1: "seq"} if tokens else {0: "batch"},
-               out_name: {0: "batch", 1: "seq"} if name == "gpt_tiny" else {0: "batch"}}
+               out_name: {0: "batch", 1: "seq"} if name in ("gpt_tiny", "neox_tiny") else {0: "batch"}}
         g = torch.Generator().manual_seed(11)
         ref_shape = spec["sizes"][1]
         x = (torch.randint(0, spec["vocab"], ref_shape, generator=g) if tokens
