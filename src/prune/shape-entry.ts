@@ -124,9 +124,8 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
     case 'Slice': {
       // Slice(v, [start], [end], [0], [1]): entry pos is entry start + pos of v (torch's x.shape[:2]).
       const ints = (k: number) => {
-        const src = node.inputs[k] ? constantSource(look.graph, node.inputs[k], look.index) : undefined;
-        const t = src ? look.stored(src) : undefined;
-        return t && t.data.length === 1 ? Number(getElement(t, 0)) : undefined;
+        const e = node.inputs[k] ? traceShapeEntry(look, node.inputs[k], 0, depth + 1) : undefined;
+        return e?.kind === 'literal' || e?.kind === 'fixed' ? e.value : undefined;
       };
       const start = ints(1), axes = node.inputs[3] ? ints(3) : 0, steps = node.inputs[4] ? ints(4) : 1;
       const len = pieceLength(look, node.inputs[0], look.index);

@@ -14,13 +14,14 @@ export function node(opType: string, inputs: string[], outputs: string[], attrib
 
 export const intAttr = (name: string, i: number): onnx.IAttributeProto => ({ name, type: A.INT, i });
 export const intsAttr = (name: string, ints: number[]): onnx.IAttributeProto => ({ name, type: A.INTS, ints });
+export const strAttr = (name: string, v: string): onnx.IAttributeProto => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
 
 export function vi(name: string, dtype: DType, shape: Dim[]): ValueInfo {
   return { name, dtype, shape };
 }
 
 /** Deterministic weights: a simple LCG so tests never depend on Math.random. */
-export function weights(dims: number[], seed: number, scale = 0.5): Tensor {
+export function weights(dims: number[], seed: number, scale = 0.5, dtype: DType = 'float32'): Tensor {
   let s = seed >>> 0 || 1;
   const n = dims.reduce((a, b) => a * b, 1);
   const values: number[] = [];
@@ -28,7 +29,7 @@ export function weights(dims: number[], seed: number, scale = 0.5): Tensor {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     values.push(((s / 2 ** 32) * 2 - 1) * scale);
   }
-  return fromNumbers('float32', dims, values);
+  return fromNumbers(dtype, dims, values);
 }
 
 export function model(nodes: Node[], inputs: ValueInfo[], outputs: ValueInfo[], initializers: Record<string, Tensor>, opset = 17): Model {

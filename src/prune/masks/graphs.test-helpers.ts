@@ -4,29 +4,17 @@
  * Identity aliases. Built on the IR directly so these tests depend on the core only.
  */
 import { onnx } from '../../onnx/proto.js';
+import { intAttr as int, intsAttr as ints, node, strAttr as str, weights as lcgWeights } from '../../runtime/tiny-models.test-helpers.js';
 import { encodeTensor } from '../../onnx/tensor-codec.js';
-import { fromNumbers } from '../../ir/tensor.js';
 import type { DType, Model, Node, Tensor } from '../../ir/types.js';
 
+// The IR helpers and the seeded weights are the runtime tests' own (one LCG for every test).
+export { node, int, ints, str };
 const A = onnx.AttributeProto.AttributeType;
-
-export function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = []): Node {
-  return { name: outputs[0], opType, domain: '', inputs, outputs, attributes };
-}
-export const int = (name: string, i: number): onnx.IAttributeProto => ({ name, type: A.INT, i });
-export const ints = (name: string, v: number[]): onnx.IAttributeProto => ({ name, type: A.INTS, ints: v });
-export const str = (name: string, v: string): onnx.IAttributeProto => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
 
 /** Deterministic weights (LCG) in (-scale, scale). */
 export function weights(dims: number[], seed: number, dtype: DType = 'float32', scale = 1): Tensor {
-  let s = seed >>> 0 || 1;
-  const n = dims.reduce((a, b) => a * b, 1);
-  const values: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    values.push(((s / 2 ** 32) * 2 - 1) * scale);
-  }
-  return fromNumbers(dtype, dims, values);
+  return lcgWeights(dims, seed, scale, dtype);
 }
 
 export function model(nodes: Node[], x: number[], y: number[], init: Record<string, Tensor>, dtype: DType = 'float32'): Model {

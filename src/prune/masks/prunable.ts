@@ -10,7 +10,7 @@ import { indexGraph } from '../../ir/graph-index.js';
 import { isFloating } from '../../ir/tensor.js';
 import type { Model, Node } from '../../ir/types.js';
 import { attrString } from '../../ir/attrs.js';
-import { parseEinsum } from '../rules/einsum.js';
+import { parseEinsum, summedLabels } from '../rules/einsum.js';
 import { resolveWeight } from './reduction-axis.js';
 
 const WEIGHT_SLOT: Record<string, number> = { Conv: 1, Gemm: 1, MatMul: 1 };
@@ -20,7 +20,7 @@ function weightSlots(node: Node): number[] {
   if (node.opType !== 'Einsum') return WEIGHT_SLOT[node.opType] === undefined ? [] : [WEIGHT_SLOT[node.opType]];
   const eq = parseEinsum(attrString(node, 'equation') ?? '');
   if (typeof eq === 'string') return [];
-  return eq.inputs.flatMap((t, slot) => ([...t].some((l) => !eq.output.includes(l) && eq.inputs.some((u, s) => s !== slot && u.includes(l))) ? [slot] : []));
+  return eq.inputs.flatMap((_, slot) => (summedLabels(eq, slot).length ? [slot] : []));
 }
 
 /** Stored names (initializer name or Constant output) of prunable weights, sorted, each once. */

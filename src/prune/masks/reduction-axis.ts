@@ -28,7 +28,7 @@ import { attrInt, attrString } from '../../ir/attrs.js';
 import { aliasesOf, constantSource, constantValue, type ConstantSource } from '../../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../../ir/types.js';
-import { parseEinsum } from '../rules/einsum.js';
+import { parseEinsum, summedLabels } from '../rules/einsum.js';
 
 export interface ReductionAxis {
   /** Axis of the stored tensor that the consumer reduces over. */
@@ -77,9 +77,8 @@ function axisForUse(node: Node, slot: number, rank: number): number | undefined 
 export function einsumReductionAxis(equation: string, slot: number): number | undefined {
   const eq = parseEinsum(equation);
   if (typeof eq === 'string' || eq.inputs.length < 2 || !eq.inputs[slot]) return undefined;
-  const term = eq.inputs[slot];
-  const contracted = [...term].filter((l) => !eq.output.includes(l) && eq.inputs.some((t, s) => s !== slot && t.includes(l)));
-  return contracted.length === 1 && term.length >= 2 ? term.indexOf(contracted[0]) : undefined;
+  const summed = summedLabels(eq, slot);
+  return summed.length === 1 && eq.inputs[slot].length >= 2 ? eq.inputs[slot].indexOf(summed[0]) : undefined;
 }
 
 /**

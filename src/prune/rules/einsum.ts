@@ -35,6 +35,11 @@ export function parseEinsum(equation: string): EinsumEquation | string {
   return { inputs, output };
 }
 
+/** Labels of operand `slot` summed away against another operand (where channels enter a weight). */
+export function summedLabels(eq: EinsumEquation, slot: number): string[] {
+  return [...eq.inputs[slot]].filter((l) => !eq.output.includes(l) && eq.inputs.some((t, s) => s !== slot && t.includes(l)));
+}
+
 function equationOf(ctx: RuleContext): EinsumEquation | string {
   return parseEinsum(attrString(ctx.node, 'equation') ?? '');
 }

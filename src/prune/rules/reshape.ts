@@ -68,7 +68,7 @@ function pairings(merged: Digit, split: Digit[]): Digit[] {
   return [...spanning, ...nesting.filter((d) => !spanning.includes(d))];
 }
 
-/** From a merged axis to the digit it pairs with (as seen from `from`, of side `io`). */
+/** From a merged axis to the digit it pairs with, on side `io`; a head size when asked from the input side. */
 function digitLink(from: Digit, to: Digit, io: 'in' | 'out', asked: 'in' | 'out'): Link | string {
   const up = divDims(to.stride, from.stride);
   if (typeof up !== 'number') return `strides ${from.stride} and ${to.stride} do not nest`;
@@ -107,12 +107,11 @@ export function reshapeLink(a: readonly Dim[], b: readonly Dim[], port: Port, ch
     if (options.length) {
       const paired = options[choice % options.length];
       if (paired !== me) return `axis ${port.axis} is not the digit of [${mineDims.join(',')}] the merged axis pairs with`;
-      const there = digitLink(merged, me, port.io, io);
+      // The pairing seen from the merged side, inverted; asked from the input side it carries the head
+      // size either way (heads merged back into features: each head is `hd` features).
+      const there = digitLink(merged, me, port.io, port.io);
       if (typeof there === 'string') return there;
-      // Heads merged back into features ([H, hd] → E): each head is `hd` features of the merged axis.
-      const up = divDims(me.stride, merged.stride);
-      const headSize = port.io === 'in' && typeof up === 'number' && up > 1 ? { headSize: up } : {};
-      return { io, slot: 0, axis: merged.axis, map: invertMap(there.map), alternatives: options.length, ...headSize };
+      return { io, slot: 0, axis: merged.axis, map: invertMap(there.map), alternatives: options.length, ...(there.headSize ? { headSize: there.headSize } : {}) };
     }
   }
   const candidates = other.filter((d) => sameDim(d.extent, me.extent));
