@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { sensitivity } from '../dist/analysis/sensitivity.js';
 import { createOrtSession, prepareData } from '../dist/analysis/sensitivity-run.js';
 import { loadEvalSet } from '../dist/data/load.js';

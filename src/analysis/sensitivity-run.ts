@@ -5,7 +5,7 @@
  * vectors and the output copy is allocated, so the sweep costs what the
  * forward passes cost.
  */
-import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
 import { gatherRows, planBatches } from '../data/batches.js';
 import type { EvalSet } from '../data/eval-set.js';
 import { predictionsOf } from '../data/evaluate.js';

@@ -48,7 +48,7 @@ class Checker {
   ints(o: Obj, k: string, path: string, min: number, nonEmpty = true): void {
     const v = o[k];
     if (v === undefined) return;
-    if (!Array.isArray(v) || (nonEmpty && v.length === 0)) return this.issue(at(path, k), 'must be a non-empty array of integers', `integer[] >= ${min}`, v);
+    if (!Array.isArray(v) || (nonEmpty && v.length === 0)) { this.issue(at(path, k), 'must be a non-empty array of integers', `integer[] >= ${min}`, v); return; }
     v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isInteger(x) || x < min) this.issue(`${path}.${k}[${i}]`, `must be an integer >= ${min}`, `integer >= ${min}`, x); });
   }
   threshold(o: Obj, path: string): void {
@@ -59,11 +59,11 @@ class Checker {
 
 function sliceIssues(c: Checker, slices: unknown): void {
   if (slices === undefined) return;
-  if (!Array.isArray(slices)) return c.issue('slices', 'must be an array', 'array', slices);
+  if (!Array.isArray(slices)) { c.issue('slices', 'must be an array', 'array', slices); return; }
   const seen = new Set<string>();
   slices.forEach((s, i) => {
     const path = `slices[${i}]`;
-    if (!isObj(s)) return c.issue(path, 'must be an object', 'object', s);
+    if (!isObj(s)) { c.issue(path, 'must be an object', 'object', s); return; }
     c.string(s, 'name', path, false);
     if (typeof s.name === 'string') {
       if (s.name === 'all') c.issue(`${path}.name`, "'all' is the aggregate; set its threshold with 'aggregate'", 'another name', s.name);

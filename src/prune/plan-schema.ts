@@ -27,7 +27,7 @@ class Checker {
   }
   indices(o: Obj, k: string, path: string): void {
     const v = o[k];
-    if (!Array.isArray(v) || v.length === 0) return this.issue(`${path}.${k}`, 'must be a non-empty array of indices', 'integer[]', v);
+    if (!Array.isArray(v) || v.length === 0) { this.issue(`${path}.${k}`, 'must be a non-empty array of indices', 'integer[]', v); return; }
     v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) this.issue(`${path}.${k}[${i}]`, 'must be a non-negative integer', 'integer >= 0', x); });
     if (new Set(v).size !== v.length) this.issue(`${path}.${k}`, 'has duplicate indices', 'unique indices', v);
   }
@@ -38,7 +38,7 @@ class Checker {
   list(plan: Obj, k: string, each: (o: Obj, path: string) => void): void {
     const v = plan[k];
     if (v === undefined) return;
-    if (!Array.isArray(v)) return this.issue(k, 'must be an array', 'array', v);
+    if (!Array.isArray(v)) { this.issue(k, 'must be an array', 'array', v); return; }
     v.forEach((o, i) => (isObj(o) ? each(o, `${k}[${i}]`) : this.issue(`${k}[${i}]`, 'must be an object', 'object', o)));
   }
 }

@@ -57,6 +57,6 @@ export const REGISTRY = {
 
 /** Does a repo-relative path match a module pattern? */
 export function matchesModule(path: string, pattern: string): boolean {
-  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').split('\u0000').join('.*');
   return new RegExp(`^${re}$`).test(path) && !/\.test\.ts$|\.test-helpers\.ts$/.test(path);
 }

@@ -21,7 +21,7 @@ import { writeReport } from './write.js';
 import { main } from '../cli/main.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-let results: ScenarioResult[] = [];
+const results: ScenarioResult[] = [];
 const latencyPlot = { kind: 'latency' as const, title: 'Latency vs batch size', x: 'batch size', y: 'ms', series: [{ name: 'dense', points: [{ x: 1, y: 0.5 }, { x: 8, y: 2 }, { x: 64, y: 9 }] }, { name: 'pruned', points: [{ x: 1, y: 0.2 }, { x: 8, y: 0.6 }, { x: 64, y: 2.5 }] }] };
 
 beforeAll(async () => {

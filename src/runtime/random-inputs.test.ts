@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PruneguardError } from '../errors.js';
+import type { PruneguardError } from '../errors.js';
 import { randomInputs } from './random-inputs.js';
 import { convModel, embeddingModel, vi } from './tiny-models.test-helpers.js';
 
