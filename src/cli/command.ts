@@ -1,6 +1,6 @@
 /**
  * What one CLI command is. Each command lives in one file under commands/ and
- * is listed once in commands/index.ts; main.ts does parsing, help and exit codes.
+ * is listed once in commands/index.ts (with its one-line summary, so the global help loads no command); main.ts does parsing, help and exit codes.
  */
 import type { ParseArgsConfig } from 'node:util';
 
@@ -16,8 +16,6 @@ export type OptionValues = Record<string, string | boolean | (string | boolean)[
 
 export interface Command {
   name: string;
-  /** One line for `pruneguard --help`. */
-  summary: string;
   /** Full `pruneguard NAME --help` text (usage line, options, exit codes). */
   help: string;
   /** node:util parseArgs options; `--help/-h` is added for every command. */

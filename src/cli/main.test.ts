@@ -28,6 +28,7 @@ describe('pruneguard (global)', () => {
   });
 
   it.each(COMMANDS.map((c) => c.name))('%s --help prints usage and exits 0', async (name) => {
+    expect((await COMMANDS.find((c) => c.name === name)!.load()).name).toBe(name);
     const r = await cli(name, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^Usage: pruneguard ${name}`));
@@ -38,7 +39,7 @@ describe('exit codes', () => {
   it('prints the stack and exits 3 for an internal error, one line and 2 for a PruneguardError', async () => {
     let err = '';
     const io = { out: () => {}, err: (t: string) => void (err += t) };
-    const base = { name: 'boom', summary: '', help: '', options: {} };
+    const base = { name: 'boom', help: '', options: {} };
     const bug = await runCommand({ ...base, run: async () => { throw new TypeError('x is undefined'); } }, { values: {}, positionals: [] }, io);
     expect(bug).toBe(3);
     expect(err).toMatch(/internal error[\s\S]*TypeError: x is undefined\n\s+at /);

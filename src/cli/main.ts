@@ -17,11 +17,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.out(globalHelp());
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`pruneguard: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see pruneguard --help)`);
     return EXIT.badInput;
   }
+  const command = await entry.load();
   let parsed: { values: OptionValues; positionals: string[] };
   try {
     parsed = parseArgs({

@@ -20,7 +20,6 @@ function sparsities(raw: unknown): number[] {
 
 export const breakeven: Command = {
   name: 'breakeven',
-  summary: 'sparse break-even probe: the sparsity at which a CSR kernel beats dense execution on this CPU',
   help: `Usage: pruneguard breakeven [--rows N] [--cols N] [--batch B] [--sparsities 0.5,0.9,...] [--dense onnxruntime|typescript] [--json]
 
 For a [rows, cols] weight at batch size B, sweeps unstructured sparsity and times a

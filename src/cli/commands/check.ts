@@ -57,7 +57,6 @@ function toJson(value: unknown): string {
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'run every applicable invariant and gate on a dense/pruned pair; a verdict per failure mode',
   help: `Usage: pruneguard check --dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json REPORT.json]
 
 Runs, per failure mode:

@@ -8,7 +8,6 @@ import { describeGroups } from '../../prune/describe.js';
 
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'op inventory, parameters, inputs/outputs and inferred shapes of a model',
   help: `Usage: pruneguard inspect MODEL.onnx [--shape NAME=D0,D1,...]... [--json]
 
 Loads an ONNX model and prints its op inventory, parameter count, inputs and

@@ -51,7 +51,6 @@ function render(input: string, output: string, report: PruneReport, verified?: V
 
 export const pruneCommand: Command = {
   name: 'prune',
-  summary: 'structured pruning of channel groups and attention heads (plan or uniform ratio)',
   help: `Usage: pruneguard prune MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify]
 
 Removes channels (dependency groups: producers, consumers, residual partners,

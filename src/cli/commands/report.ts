@@ -11,7 +11,6 @@ import { EXIT, type Command } from '../command.js';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'write reports/ (JSON, Markdown, HTML) from report parts: --merge parts/*.json, or re-render the last run',
   help: `Usage: pruneguard report [--merge PART ...] [--out DIR] [--coverage DIR] [--root DIR]
 
 With --merge, merges report parts (written by \`pruneguard run --shard i/n --part FILE\`

@@ -20,7 +20,6 @@ function count(name: string, raw: unknown, fallback: number): number {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'the main job: every incident scenario, a short property run and the self-test; writes reports/',
   help: `Usage: pruneguard run [--json] [--root DIR] [--out DIR] [--runs N] [--fault-runs N] [--seed S]
                       [--shard i/n --part FILE] [--coverage DIR]
 

@@ -25,7 +25,6 @@ export async function saveCounterexampleScenario(target: ScaffoldTarget, faultId
 
 export const scenarioCommand: Command = {
   name: 'scenario',
-  summary: 'scaffold an incident scenario: `scenario new <slug>` (blank, or --fault/--seed/--path from a counterexample)',
   help: `Usage: pruneguard scenario new <slug> [--root DIR] [--fault ID --seed S --path P]
 
 Writes scenarios/<slug>.scenario.ts (never overwrites an existing file).

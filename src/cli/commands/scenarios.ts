@@ -13,7 +13,6 @@ export function scenarioRow(r: ScenarioResult): string {
 
 export const scenariosCommand: Command = {
   name: 'scenarios',
-  summary: 'run the incident scenarios (scenarios/*.scenario.ts): faulty caught, fixed passes',
   help: `Usage: pruneguard scenarios [--json] [--root DIR] [--only ID ...] [--shard i/n] [--verbose]
 
 Runs every scenarios/*.scenario.ts under --root (default: the current folder).

@@ -20,7 +20,6 @@ function row(r: FaultResult): string {
 
 export const selftest: Command = {
   name: 'selftest',
-  summary: 'prove the invariants find every known pruning bug (fault injectors) and shrink it',
   help: `Usage: pruneguard selftest [--json] [--runs N] [--seed S] [--fault ID [--path P] [--save-scenario SLUG]] [--verbose]
 
 Runs every fault injector (a deliberately wrong pruner reproducing a real bug)

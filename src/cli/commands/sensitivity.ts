@@ -33,7 +33,6 @@ function parseTarget(raw: string): number {
 
 export const sensitivityCommand: Command = {
   name: 'sensitivity',
-  summary: 'measure how much each prunable group costs on real data; plot it; allocate a budget',
   help: `Usage: pruneguard sensitivity MODEL.onnx --data EVAL.npz [--ratios 0.2,0.4] [--criterion l1|l2|random]
          [--batch N] [--heads [--per-head]] [--json OUT.json] [--plot OUT.svg] [--target 0.3 [--target-by params|flops] --plan-out PLAN.json] [--cache FILE] [--force]
 
