@@ -197,7 +197,7 @@ def main():
         for n in past_names if cache else []:
             dyn[n] = {0: "batch", 2: "past"}
         for n in present_names if cache else []:
-            dyn[n] = {0: "batch", 2: "total"}
+            dyn[n] = {0: "batch", 2: "past+seq"}  # what shape inference derives from the Concat
         ref = f"fixtures/data/reference_{name}.npz"
         arrays = {"input_ids": ids.numpy(), **{n: t.numpy() for n, t in zip(past_names, past)},
                   **{n: t.numpy() for n, t in zip(out_names, outs)}}
