@@ -39,7 +39,7 @@ describe('exit codes', () => {
   it('prints the stack and exits 3 for an internal error, one line and 2 for a PruneguardError', async () => {
     let err = '';
     const io = { out: () => {}, err: (t: string) => void (err += t) };
-    const base = { name: 'boom', help: '', options: {} };
+    const base = { name: 'boom', usage: '', description: '', exitCodes: '', options: {} };
     const bug = await runCommand({ ...base, run: async () => { throw new TypeError('x is undefined'); } }, { values: {}, positionals: [] }, io);
     expect(bug).toBe(3);
     expect(err).toMatch(/internal error[\s\S]*TypeError: x is undefined\n\s+at /);

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { isPruneguardError } from '../errors.js';
-import { EXIT, processIo, type Command, type Io, type OptionValues } from './command.js';
+import { commandHelp, EXIT, processIo, type Command, type Io } from './command.js';
+import { parseOptions, type RawValue } from './options.js';
 import { COMMANDS } from './commands/index.js';
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -23,29 +24,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return EXIT.badInput;
   }
   const command = await entry.load();
-  let parsed: { values: OptionValues; positionals: string[] };
+  let parsed: { values: Record<string, RawValue>; positionals: string[] };
   try {
+    const options = Object.fromEntries(
+      Object.entries(command.options).map(([k, o]) => [k, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]),
+    );
     parsed = parseArgs({
       args: [...rest],
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
-    }) as { values: OptionValues; positionals: string[] };
+    }) as { values: Record<string, RawValue>; positionals: string[] };
   } catch (e) {
     io.err(`pruneguard ${name}: ${oneLine((e as Error).message)} (see pruneguard ${name} --help)`);
     return EXIT.badInput;
   }
   if (parsed.values.help) {
-    io.out(command.help);
+    io.out(commandHelp(command));
     return EXIT.ok;
   }
   return runCommand(command, parsed, io);
 }
 
 /** Runs a parsed command, mapping errors to exit codes (exported for tests). */
-export async function runCommand(command: Command, args: { values: OptionValues; positionals: string[] }, io: Io): Promise<number> {
+export async function runCommand(command: Command, args: { values: Record<string, RawValue>; positionals: string[] }, io: Io): Promise<number> {
   try {
-    return await command.run(args, io);
+    return await command.run({ values: parseOptions(command.options, args.values), positionals: args.positionals }, io);
   } catch (e) {
     if (isPruneguardError(e)) {
       io.err(`pruneguard ${command.name}: ${oneLine(e.message)}`);

@@ -58,7 +58,7 @@ describe('incident (a): digits CNN, 45% of the early layers vs a sensitivity-awa
   });
 
   it('sensitivity-aware (only the least sensitive group, fc1 50%): every mode passes or is skipped; exit 0', async () => {
-    const r = await check('--dense', DIGITS, '--pruned', aware.pruned, '--plan', aware.plan, '--data', DIGITS_DATA, '--json', join(dir, 'aware.json'));
+    const r = await check('--dense', DIGITS, '--pruned', aware.pruned, '--plan', aware.plan, '--data', DIGITS_DATA, '--report', join(dir, 'aware.json'));
     expect(r.code).toBe(0);
     expect(verdict(r.out, 'slice-regression')).toBe('PASS');
     expect(verdict(r.out, 'accuracy-cliff')).toBe('PASS');
@@ -186,7 +186,7 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
   });
 
   it('never writes the report over an input', async () => {
-    const r = await check('--dense', DIGITS, '--pruned', DIGITS, '--json', DIGITS);
+    const r = await check('--dense', DIGITS, '--pruned', DIGITS, '--report', DIGITS);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/refusing to write the report over the input/);
   });
@@ -194,13 +194,13 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
   it('replaces an earlier check report, but no other existing file unless --force', async () => {
     const path = join(dir, 'notes.json');
     writeFileSync(path, '{"mine": true}\n');
-    const refused = await check('--dense', DIGITS, '--pruned', DIGITS, '--json', path);
+    const refused = await check('--dense', DIGITS, '--pruned', DIGITS, '--report', path);
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/notes\.json exists and is not a pruneguard check report \(use --force/);
     expect(readFileSync(path, 'utf8')).toBe('{"mine": true}\n');
-    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--json', path, '--force')).code).toBe(0);
+    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--report', path, '--force')).code).toBe(0);
     expect(JSON.parse(readFileSync(path, 'utf8')).kind).toBe('pruneguard-check-report');
-    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--json', path)).code).toBe(0);
+    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--report', path)).code).toBe(0);
   });
 });
 

@@ -1,4 +1,4 @@
-/** `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json]`: every gate, one verdict per failure mode. */
+/** `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json] [--report]`: every gate, one verdict per failure mode. */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadEvalSet } from '../../data/load.js';
@@ -10,11 +10,12 @@ import type { CheckConfig } from '../../gate/config.js';
 import { loadConfigFile } from '../../gate/config-schema.js';
 import { renderCheck } from '../../gate/render.js';
 import { feedInputs } from '../../data/validate.js';
-import { EXIT, type Command } from '../command.js';
+import { defineCommand, EXIT } from '../command.js';
+import { opt } from '../options.js';
 
 const REPORT_KIND = 'pruneguard-check-report';
 
-/** An earlier `check --json` output: re-running a check may replace it without --force. */
+/** An earlier `check --report` output: re-running a check may replace it without --force. */
 function isCheckReport(path: string): boolean {
   try {
     return (JSON.parse(readFileSync(path, 'utf8')) as { kind?: unknown }).kind === REPORT_KIND;
@@ -55,11 +56,10 @@ function toJson(value: unknown): string {
   return JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v instanceof Map ? Object.fromEntries(v) : v), 2);
 }
 
-export const checkCommand: Command = {
+export const checkCommand = defineCommand({
   name: 'check',
-  help: `Usage: pruneguard check --dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json REPORT.json]
-
-Runs, per failure mode:
+  usage: '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] [--report REPORT.json]',
+  description: `Runs, per failure mode:
   shape-mismatch            shape-consistency, no-silent-broadcast (always); mask-equivalence (with --plan)
   nm-nonconformance         nm-conformance (the plan's N:M tensors)
   accuracy-cliff            aggregate metric (with --data); monotone sensitivity budget (--plan and --data)
@@ -67,41 +67,30 @@ Runs, per failure mode:
   hardware-headroom         latency at production batch sizes (config 'latency' section)
   quantization-compounding  calibration freshness (a QDQ pruned model, config quantization.floatModel, --data)
 Thresholds, slices, batch sizes and caps come from the config (see docs/config.md).
-If ./pruneguard.config.json exists it is used when --config is not given.
-
-Options:
-  --dense D.onnx       the dense (reference) model
-  --pruned P.onnx      the pruned model
-  --plan PLAN.json     the pruning plan that produced it
-  --data EVAL.npz      evaluation data (.npz, .npy or .json): inputs, labels, slice_<name>, <input>_lengths
-  --config FILE        pruneguard.config.json
-  --json REPORT.json   also write the full report as JSON (atomically; never over an input; an existing
-                       file only if it is an earlier check report, or with --force)
-  --force              let --json replace an existing file that is not a check report
-  -h, --help           show this help
-
-Exit codes: 0 every mode passes or is skipped, 1 findings, 2 bad input (missing or
+If ./pruneguard.config.json exists it is used when --config is not given.`,
+  exitCodes: `0 every mode passes or is skipped, 1 findings, 2 bad input (missing or
 unreadable file, data that does not match the model inputs, an empty slice, bad
 config or plan), 3 internal error.`,
   options: {
-    dense: { type: 'string' },
-    pruned: { type: 'string' },
-    plan: { type: 'string' },
-    data: { type: 'string' },
-    config: { type: 'string' },
-    json: { type: 'string' },
-    force: { type: 'boolean' },
+    dense: opt.path('D.onnx', 'the dense (reference) model'),
+    pruned: opt.path('P.onnx', 'the pruned model'),
+    plan: opt.path('PLAN.json', 'the pruning plan that produced it'),
+    data: opt.path('EVAL.npz', 'evaluation data (.npz, .npy or .json): inputs, labels, slice_<name>, <input>_lengths'),
+    config: opt.path('FILE', 'pruneguard.config.json'),
+    json: opt.flag('print the full report as JSON on stdout (instead of the text verdicts)'),
+    report: opt.path('REPORT.json', 'also write the full report as JSON (atomically; never over an input; an existing file only if it is an earlier check report, or with --force)'),
+    force: opt.flag('let --report replace an existing file that is not a check report'),
   },
   async run({ values, positionals }, io) {
     if (positionals.length) throw new PruneguardError('E_BAD_ARGUMENT', `unexpected argument ${positionals.join(' ')} (models are given with --dense and --pruned)`);
-    const densePath = values.dense as string | undefined;
-    const prunedPath = values.pruned as string | undefined;
+    const densePath = values.dense;
+    const prunedPath = values.pruned;
     if (!densePath || !prunedPath) throw new PruneguardError('E_BAD_ARGUMENT', `missing ${!densePath ? '--dense D.onnx' : '--pruned P.onnx'}`);
-    const report = values.json as string | undefined;
+    const report = values.report;
     if (report) {
       const target = real(report);
       for (const p of [densePath, prunedPath, values.plan, values.data, values.config]) {
-        if (typeof p === 'string' && real(p) === target) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write the report over the input ${p}`);
+        if (p !== undefined && real(p) === target) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write the report over the input ${p}`);
       }
       if (existsSync(report) && !values.force && !isCheckReport(report)) {
         throw new PruneguardError('E_OUTPUT_EXISTS', `${report} exists and is not a pruneguard check report (use --force to overwrite)`);
@@ -109,20 +98,19 @@ config or plan), 3 internal error.`,
     }
     const dense = loadModelFile(densePath);
     const pruned = loadModelFile(prunedPath);
-    const configPath = (values.config as string | undefined) ?? (existsSync('pruneguard.config.json') ? 'pruneguard.config.json' : undefined);
+    const configPath = values.config ?? (existsSync('pruneguard.config.json') ? 'pruneguard.config.json' : undefined);
     const config: CheckConfig = configPath ? loadConfigFile(configPath) : {};
     const floatPath = config.quantization?.floatModel;
     const floatModel = floatPath ? loadModelFile(floatPath) : undefined;
-    const plan = values.plan !== undefined ? readJson(values.plan as string, 'plan') : undefined;
-    const dataPath = values.data as string | undefined;
+    const plan = values.plan !== undefined ? readJson(values.plan, 'plan') : undefined;
+    const dataPath = values.data;
     const data = dataPath ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) }) : undefined;
-    const result = await naming({ plan: values.plan as string | undefined, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel }));
+    const result = await naming({ plan: values.plan, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel }));
     const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
-    io.out(renderCheck(result, header));
-    if (report) {
-      writeFileAtomic(report, `${toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result })}\n`);
-      io.out(`report: ${report}`);
-    }
+    const json = toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result });
+    if (report) writeFileAtomic(report, `${json}\n`);
+    if (values.json) io.out(json);
+    else io.out(`${renderCheck(result, header)}${report ? `\nreport: ${report}` : ''}`);
     return result.pass ? EXIT.ok : EXIT.findings;
   },
-};
+});

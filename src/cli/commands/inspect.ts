@@ -1,28 +1,22 @@
 /** `pruneguard inspect MODEL.onnx`: what is in a model, and the inferred shape of every value. */
 import { PruneguardError } from '../../errors.js';
 import { loadModelFile } from '../../onnx/load.js';
-import { EXIT, type Command } from '../command.js';
+import { defineCommand, EXIT } from '../command.js';
+import { opt } from '../options.js';
 import { formatShape, summarize, type ModelSummary } from '../model-summary.js';
 import { parseShapeArgs } from '../shape-arg.js';
 import { describeGroups } from '../../prune/describe.js';
 
-export const inspect: Command = {
+export const inspect = defineCommand({
   name: 'inspect',
-  help: `Usage: pruneguard inspect MODEL.onnx [--shape NAME=D0,D1,...]... [--json]
-
-Loads an ONNX model and prints its op inventory, parameter count, inputs and
+  usage: 'MODEL.onnx [--shape NAME=D0,D1,...]... [--json]',
+  description: `Loads an ONNX model and prints its op inventory, parameter count, inputs and
 outputs, and the statically inferred dtype and shape of every value, with the
-broadcasts of elementwise ops and any shape problems found.
-
-Options:
-  --shape NAME=D0,D1,...  fix the dims of input NAME (repeatable), e.g. --shape input=1,3,32,32
-  --json                  print JSON: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, ...}
-  -h, --help              show this help
-
-Exit codes: 0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 internal error.`,
+broadcasts of elementwise ops and any shape problems found.`,
+  exitCodes: '0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 internal error.',
   options: {
-    shape: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
+    shape: opt.shapes('fix the dims of input NAME (repeatable), e.g. --shape input=1,3,32,32'),
+    json: opt.flag('print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, ...}'),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
@@ -30,13 +24,13 @@ Exit codes: 0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 
     }
     const path = positionals[0];
     const model = loadModelFile(path);
-    const shapes = parseShapeArgs((values.shape as string[] | undefined) ?? [], model, path);
+    const shapes = parseShapeArgs(values.shape, model, path);
     const summary = summarize(model, path, shapes);
     const groups = describeGroups(model);
     io.out(values.json ? JSON.stringify({ ...summary, ...groups }, null, 2) : `${render(summary)}\n\n${renderGroups(groups)}`);
     return EXIT.ok;
   },
-};
+});
 
 function render(s: ModelSummary): string {
   const lines: string[] = [];

@@ -10,7 +10,8 @@ import type { Plan } from '../../prune/plan.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
 import { prune, type PruneReport } from '../../prune/prune.js';
 import { structuredOnly, verify, type VerifyResult } from '../../prune/verify.js';
-import { EXIT, type Command } from '../command.js';
+import { defineCommand, EXIT } from '../command.js';
+import { opt } from '../options.js';
 
 const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
 
@@ -28,12 +29,6 @@ function readPlan(path: string): unknown {
   }
 }
 
-function parseRatio(raw: string): number {
-  const r = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(r) || r < 0 || r >= 1) throw new PruneguardError('E_BAD_ARGUMENT', `--ratio must be a number in [0, 1), got '${raw}'`);
-  return r;
-}
-
 function render(input: string, output: string, report: PruneReport, verified?: VerifyResult): string {
   const lines = [`${input} → ${output}`];
   for (const g of [...report.groups, ...report.heads]) {
@@ -49,37 +44,26 @@ function render(input: string, output: string, report: PruneReport, verified?: V
   return lines.join('\n');
 }
 
-export const pruneCommand: Command = {
+export const pruneCommand = defineCommand({
   name: 'prune',
-  help: `Usage: pruneguard prune MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify]
-
-Removes channels (dependency groups: producers, consumers, residual partners,
+  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify]',
+  description: `Removes channels (dependency groups: producers, consumers, residual partners,
 normalisation parameters) and attention heads, then applies any unstructured and
 N:M masks of the plan. --ratio R prunes every prunable channel group by R with
-L1 importance. See \`pruneguard inspect --json\` for the groups and attention units.
-
-Options:
-  --plan PLAN.json  pruning plan ({"version":1,"channels":[...],"heads":[...],"unstructured":[...],"nm":[...],"guards":{...}})
-  --ratio R         remove R (in [0,1)) of every prunable channel group
-  -o, --output OUT  where to write the pruned model (never the input; existing files need --force)
-  --force           overwrite an existing output file
-  --verify          run pruned and mask-oracle models in onnxruntime and report the max deviation
-  --json            print the report as JSON
-  -h, --help        show this help
-
-Exit codes: 0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input, 3 internal error.`,
+L1 importance. See \`pruneguard inspect --json\` for the groups and attention units.`,
+  exitCodes: '0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input, 3 internal error.',
   options: {
-    plan: { type: 'string' },
-    ratio: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
-    verify: { type: 'boolean' },
-    json: { type: 'boolean' },
+    plan: opt.path('PLAN.json', 'pruning plan ({"version":1,"channels":[...],"heads":[...],"unstructured":[...],"nm":[...],"guards":{...}})'),
+    ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable channel group', { zero: true }),
+    output: opt.path('OUT.onnx', 'where to write the pruned model (never the input; existing files need --force)', 'o'),
+    force: opt.flag('overwrite an existing output file'),
+    verify: opt.flag('run pruned and mask-oracle models in onnxruntime and report the max deviation'),
+    json: opt.flag('print the report as JSON on stdout'),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new PruneguardError('E_BAD_ARGUMENT', `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
     const input = positionals[0];
-    const output = values.output as string | undefined;
+    const output = values.output;
     if (!output) throw new PruneguardError('E_BAD_ARGUMENT', 'missing -o OUT.onnx');
     if ((values.plan === undefined) === (values.ratio === undefined)) throw new PruneguardError('E_BAD_ARGUMENT', 'give exactly one of --plan PLAN.json or --ratio R');
     if (real(output) === real(input)) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to overwrite the input model ${input}`);
@@ -87,8 +71,8 @@ Exit codes: 0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input
     const dense = loadModelFile(input);
     const analysis = analyzeGroups(dense);
     const blocked = analysis.groups.filter((g) => g.blocked);
-    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, parseRatio(values.ratio as string)) : readPlan(values.plan as string);
-    const { model, report } = prune(dense, plan, { source: (values.plan as string | undefined) ?? '--ratio plan' });
+    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : readPlan(values.plan!);
+    const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan' });
     let verified: VerifyResult | undefined;
     if (values.verify) {
       // The oracle covers structural removal; masks would show up as deviation, so verify without them.
@@ -107,4 +91,4 @@ Exit codes: 0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input
     }
     return verified && verified.exact && !verified.pass ? EXIT.findings : EXIT.ok;
   },
-};
+});

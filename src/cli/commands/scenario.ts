@@ -4,7 +4,8 @@ import { runSelftest } from '../../check/selftest.js';
 import { PruneguardError } from '../../errors.js';
 import { faultById, FAULTS } from '../../prune/faults/index.js';
 import { blankScenario, counterexampleScenario, importsFor, writeScenario, type ScaffoldTarget } from '../../scenarios/scaffold.js';
-import { EXIT, type Command } from '../command.js';
+import { defineCommand, EXIT } from '../command.js';
+import { opt } from '../options.js';
 
 export function scaffoldTarget(root: string, slug: string): ScaffoldTarget {
   return { dir: join(root, 'scenarios'), slug, from: importsFor(root) };
@@ -23,32 +24,35 @@ export async function saveCounterexampleScenario(target: ScaffoldTarget, faultId
   }));
 }
 
-export const scenarioCommand: Command = {
+export const scenarioCommand = defineCommand({
   name: 'scenario',
-  help: `Usage: pruneguard scenario new <slug> [--root DIR] [--fault ID --seed S --path P]
-
-Writes scenarios/<slug>.scenario.ts (never overwrites an existing file).
+  usage: 'new <slug> [--root DIR] [--fault ID --seed S --path P] [--json]',
+  description: `Writes scenarios/<slug>.scenario.ts (never overwrites an existing file).
 With --fault/--seed/--path (the replay parameters a failing self-test prints)
 the scenario embeds that counterexample's graph recipe and plan: the faulty
 variant is the fault injector, the fixed variant pruneguard's pruner.
-Then record its golden file on purpose: npx vitest run scenarios -u
-
-Exit codes: 0 written, 2 bad input or the file exists.`,
-  options: { root: { type: 'string' }, fault: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' } },
+Then record its golden file on purpose: npx vitest run scenarios -u`,
+  exitCodes: '0 written, 2 bad input or the file exists.',
+  options: {
+    root: opt.path('DIR', 'the folder holding scenarios/ (default .)'),
+    fault: opt.text('ID', 'the fault injector of the counterexample'),
+    seed: opt.integer('S', 'the counterexample\'s seed', { min: 0, max: 2 ** 31 - 1 }),
+    path: opt.text('P', 'the counterexample\'s shrink path'),
+    json: opt.flag('print {file} as JSON on stdout'),
+  },
   async run({ values, positionals }, io) {
     const [verb, slug, ...extra] = positionals;
     if (verb !== 'new' || !slug || extra.length) throw new PruneguardError('E_BAD_ARGUMENT', 'usage: pruneguard scenario new <slug> (see pruneguard scenario --help)');
-    const root = resolve(String(values.root ?? '.'));
+    const root = resolve(values.root ?? '.');
     const target = scaffoldTarget(root, slug);
     let file: string;
     if (values.fault !== undefined || values.seed !== undefined || values.path !== undefined) {
-      const seed = Number(values.seed);
-      if (values.fault === undefined || !Number.isInteger(seed) || typeof values.path !== 'string') throw new PruneguardError('E_BAD_ARGUMENT', '--fault, --seed (an integer) and --path go together');
-      file = await saveCounterexampleScenario(target, String(values.fault), seed, values.path);
+      if (values.fault === undefined || values.seed === undefined || values.path === undefined) throw new PruneguardError('E_BAD_ARGUMENT', '--fault, --seed and --path go together');
+      file = await saveCounterexampleScenario(target, values.fault, values.seed, values.path);
     } else {
       file = writeScenario(target, blankScenario(target));
     }
-    io.out(`wrote ${file}\nnext: fill in the incident, then record its golden on purpose: npx vitest run scenarios -u`);
+    io.out(values.json ? JSON.stringify({ file }) : `wrote ${file}\nnext: fill in the incident, then record its golden on purpose: npx vitest run scenarios -u`);
     return EXIT.ok;
   },
-};
+});
