@@ -8,7 +8,7 @@ import { topologicalOrder } from '../ir/graph-index.js';
 import { isFloating, numel } from '../ir/tensor.js';
 import type { Node } from '../ir/types.js';
 import type { Group, GroupAnalysis } from '../prune/groups.js';
-import { positionsOf, weightOf } from './flops.js';
+import { positionsOf, weightInputOf } from './flops.js';
 import type { GroupKind } from './profile.js';
 
 export interface GroupFacts {
@@ -23,16 +23,13 @@ export interface GroupFacts {
   classifier: boolean;
 }
 
-const WEIGHT_OPS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
-
 /** Facts for every group, computed once per analysis. */
 export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFacts {
   const graph = analysis.model.graph;
   const index = analysis.prop.index;
   const order = topologicalOrder(graph);
   const position = new Map<Node, number>(order.map((n, i) => [n, i]));
-  const stored = (name: string | undefined) => !!name && constantSource(graph, name, index) !== undefined;
-  const isWeightOp = (n: Node) => n.domain === '' && WEIGHT_OPS.has(n.opType) && (stored(n.inputs[1]) || (n.opType === 'MatMul' && stored(n.inputs[0])));
+  const isWeightOp = (n: Node) => weightInputOf(n, analysis.model, index) !== undefined;
 
   // Walk back from every graph output to the first weight op on each path.
   const last = new Set<Node>();
@@ -58,7 +55,10 @@ export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFact
       const covered = new Set(m.indices.flat()).size;
       const elements = (numel(t.dims) / t.dims[m.axis]) * covered;
       params += elements;
-      for (const reader of readers(m.tensor)) if (weightOf(reader, analysis.model, index) === m.tensor) flops += elements * positionsOf(reader, analysis.prop.shapes);
+      for (const reader of readers(m.tensor)) {
+        const w = weightInputOf(reader, analysis.model, index);
+        if (w?.name === m.tensor) flops += elements * positionsOf(reader, analysis.prop.shapes, w.slot);
+      }
     }
     // The producing layer: a weight op reading a non-entry member (conv1 for conv1's channels).
     const producers = group.members.filter((m) => !m.entry).flatMap((m) => readers(m.tensor)).filter(isWeightOp);

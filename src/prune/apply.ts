@@ -10,8 +10,8 @@ import type { Model, Node, Tensor } from '../ir/types.js';
 import type { Group, GroupAnalysis } from './groups.js';
 import { freshName, removeDead, reshare } from './prepare.js';
 import { freezeShapeEntries } from './freeze.js';
-import { ruleFor } from './rules/table.js';
-import type { AxisChange, RewriteContext } from './rules/types.js';
+import type { AxisChange, RewriteContext } from '../ops/channel-rule.js';
+import { opDef } from '../ops/registry.js';
 import { rewriteShapeEntry } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
 import { nodeLabel, type Space } from './spaces.js';
@@ -83,7 +83,7 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
   }
   const stored = (src: NonNullable<ReturnType<typeof constantSource>>) => (src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index));
   for (const node of graph.nodes.filter((n) => touched.has(n))) {
-    const rule = ruleFor(node.opType, node.domain);
+    const rule = opDef(node.opType, node.domain)?.channels;
     if (!rule?.rewrite) continue;
     const base = analysis.prop.contextOf(node);
     const names = (n: string) => graph.initializers.has(n) || index.producer.has(n);

@@ -7,18 +7,16 @@
  * A connected set of elements is one removable channel; blocks, inexact reasons,
  * mask entries and head splits are recorded on the spaces they come from.
  */
-import { attrString } from '../ir/attrs.js';
 import { constantSource, constantValue } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { toNumbers } from '../ir/tensor.js';
 import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
-import { channelCount } from './channel-dim.js';
-import { forEachPair, type IndexMap } from './index-map.js';
-import { einsumWeightAxes } from './rules/einsum.js';
-import { ruleFor } from './rules/table.js';
-import type { Port, RuleContext } from './rules/types.js';
+import { channelCount } from '../ops/channel-dim.js';
+import type { Port, RuleContext } from '../ops/channel-rule.js';
+import { forEachPair, type IndexMap } from '../ops/index-map.js';
+import { opDef } from '../ops/registry.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
 
@@ -102,19 +100,18 @@ function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node:
   };
 }
 
-/** Seeds: output-channel ports of every op with a stored weight. */
+/** Seeds: the output axes whose channels a node's stored weights create (`OpDef.seeds`). */
 function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: string; axis: number }[] {
   const out: { value: string; axis: number }[] = [];
   for (const node of model.graph.nodes) {
     if (node.domain !== '') continue;
-    const stored = (slot: number) => !!node.inputs[slot] && constantSource(model.graph, node.inputs[slot], index) !== undefined;
-    const rank = shapes.values.get(node.outputs[0])?.shape?.length;
-    if ((node.opType === 'Conv' || node.opType === 'ConvTranspose') && stored(1)) out.push({ value: node.outputs[0], axis: 1 });
-    else if (node.opType === 'Gemm' && stored(1)) out.push({ value: node.outputs[0], axis: 1 });
-    else if (node.opType === 'MatMul' && stored(1) && rank !== undefined && rank >= 2) out.push({ value: node.outputs[0], axis: rank - 1 });
-    else if (node.opType === 'Einsum') {
-      for (const axis of einsumWeightAxes(attrString(node, 'equation') ?? '', stored)) out.push({ value: node.outputs[0], axis });
-    }
+    const seedsOf = opDef(node.opType, node.domain)?.seeds;
+    if (!seedsOf) continue;
+    const view = {
+      stored: (slot: number) => !!node.inputs[slot] && constantSource(model.graph, node.inputs[slot], index) !== undefined,
+      output: shapes.values.get(node.outputs[0])?.shape,
+    };
+    for (const axis of seedsOf(node, view)) out.push({ value: node.outputs[0], axis });
   }
   return out;
 }
@@ -167,7 +164,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
   /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
   const visit = (s: Space, node: Node, port: Port): void => {
     s.via ??= node;
-    const rule = ruleFor(node.opType, node.domain);
+    const rule = opDef(node.opType, node.domain)?.channels;
     if (!rule) {
       s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
       return;

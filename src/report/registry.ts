@@ -39,7 +39,7 @@ export const REGISTRY = {
     title: 'Shape mismatch',
     risk: 'Residual, skip, projection or normalization not updated: silent broadcast or a runtime dimension error.',
     guards: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
-    modules: ['src/invariants/shape-consistency.ts', 'src/invariants/no-silent-broadcast.ts', 'src/invariants/mask-equivalence.ts', 'src/invariants/executed.ts', 'src/shape/**', 'src/prune/groups.ts', 'src/prune/apply.ts', 'src/prune/mask.ts'],
+    modules: ['src/invariants/shape-consistency.ts', 'src/invariants/no-silent-broadcast.ts', 'src/invariants/mask-equivalence.ts', 'src/invariants/executed.ts', 'src/shape/**', 'src/ops/**', 'src/prune/groups.ts', 'src/prune/apply.ts', 'src/prune/mask.ts'],
   },
   'nm-nonconformance': {
     title: 'N:M non-conformance',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../ir/builder/index.js';
 import { isPruneguardError } from '../errors.js';
 import { inferShapes } from './infer.js';
-import { supportedOps } from './registry.js';
+import { supportedOps } from '../ops/registry.js';
 import { f32, infer, model, node } from './test-support.js';
 
 describe('inferShapes', () => {

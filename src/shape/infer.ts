@@ -1,6 +1,6 @@
 /**
  * Static shape inference over the graph IR: one pass in topological order, each
- * node handled by its op's rule (see registry.ts). Unknown ops and unknown inputs
+ * node handled by its op's shape rule (see src/ops/registry.ts). Unknown ops and unknown inputs
  * give unknown outputs with a reason; problems are collected as data.
  *
  * @example
@@ -11,7 +11,7 @@ import { topologicalOrder } from '../ir/graph-index.js';
 import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
 import type { OpContext } from './context.js';
 import { normalizeDim } from './dims.js';
-import { OP_RULES } from './registry.js';
+import { opDef } from '../ops/registry.js';
 import type { BroadcastSignature, InferOptions, ShapeProblem, ShapeResult, SymbolicValue, ValueType } from './types.js';
 import { isConcrete, tensorOfValue, valueOfTensor } from './values.js';
 
@@ -133,7 +133,7 @@ function runNode(st: State, node: Node): void {
   st.node = node;
   st.label = node.name || node.outputs[0] || node.opType;
   let out: ValueType[];
-  const rule = node.domain === '' || node.domain === 'ai.onnx' ? (OP_RULES as Record<string, (c: OpContext) => ValueType[]>)[node.opType] : undefined;
+  const rule = opDef(node.opType, node.domain)?.shape;
   if (!rule) {
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
     out = node.outputs.map(() => ({ unknownReason: `unknown op ${op} at node ${st.label}` }));

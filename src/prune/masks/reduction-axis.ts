@@ -28,7 +28,7 @@ import { attrInt, attrString } from '../../ir/attrs.js';
 import { aliasesOf, constantSource, constantValue, type ConstantSource } from '../../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../../ir/types.js';
-import { parseEinsum, summedLabels } from '../rules/einsum.js';
+import { opDef } from '../../ops/registry.js';
 
 export interface ReductionAxis {
   /** Axis of the stored tensor that the consumer reduces over. */
@@ -52,33 +52,8 @@ export function resolveWeight(model: Model, tensor: string, index: GraphIndex = 
 
 /** The reduction axis of the weight `tensor` for a given use, or undefined if the op is not understood. */
 function axisForUse(node: Node, slot: number, rank: number): number | undefined {
-  if (node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
-  switch (node.opType) {
-    case 'Conv':
-      return slot === 1 && rank >= 3 ? 1 : undefined;
-    case 'MatMul':
-      if (rank === 1) return 0;
-      if (slot === 1) return rank - 2;
-      if (slot === 0) return rank - 1;
-      return undefined;
-    case 'Gemm':
-      if (rank !== 2) return undefined;
-      if (slot === 1) return attrInt(node, 'transB', 0) ? 1 : 0;
-      if (slot === 0) return attrInt(node, 'transA', 0) ? 0 : 1;
-      return undefined;
-    case 'Einsum':
-      return einsumReductionAxis(attrString(node, 'equation') ?? '', slot);
-    default:
-      return undefined;
-  }
-}
-
-/** The axis of operand `slot` summed away against another operand, when there is exactly one. */
-export function einsumReductionAxis(equation: string, slot: number): number | undefined {
-  const eq = parseEinsum(equation);
-  if (typeof eq === 'string' || eq.inputs.length < 2 || !eq.inputs[slot]) return undefined;
-  const summed = summedLabels(eq, slot);
-  return summed.length === 1 && eq.inputs[slot].length >= 2 ? eq.inputs[slot].indexOf(summed[0]) : undefined;
+  const weight = opDef(node.opType, node.domain)?.weights?.(node).find((w) => w.slot === slot);
+  return weight?.reductionAxis(rank);
 }
 
 /**

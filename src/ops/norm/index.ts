@@ -1,0 +1,11 @@
+/** Normalizations: per-channel parameters slice with the channels; statistics over a pruned axis are inexact. */
+import { family } from '../def.js';
+import { batchNormRule, groupNormRule, instanceNormRule, layerNormRule } from './channels.js';
+import { normRules } from './shape.js';
+
+export const normOps = family(normRules, {
+  BatchNormalization: { channels: batchNormRule },
+  InstanceNormalization: { channels: instanceNormRule },
+  LayerNormalization: { channels: layerNormRule },
+  GroupNormalization: { channels: groupNormRule },
+});

@@ -1,0 +1,6 @@
+/** Quantize/Dequantize: data axes pass; per-axis scales and zero points slice with the channels. */
+import { family } from '../def.js';
+import { quantRule } from './channels.js';
+import { quantRules } from './shape.js';
+
+export const quantOps = family(quantRules, { QuantizeLinear: { channels: quantRule }, DequantizeLinear: { channels: quantRule } });

@@ -1,0 +1,6 @@
+/** Resize / Upsample: channels pass on axes that are not resized. */
+import { family } from '../def.js';
+import { resizeRule } from '../pool/channels.js';
+import { resizeRules } from './shape.js';
+
+export const resizeOps = family(resizeRules, { Resize: { channels: resizeRule }, Upsample: { channels: resizeRule } });
