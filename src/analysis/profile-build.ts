@@ -3,7 +3,7 @@
  * parameters at stake, depth in the network, layer kind, and whether the group
  * feeds the classifier. The budget caps (profile.ts) are decided on these.
  */
-import { constantSource, constantValue } from '../ir/constants.js';
+import { constantValue } from '../ir/constants.js';
 import { topologicalOrder } from '../ir/graph-index.js';
 import { isFloating, numel } from '../ir/tensor.js';
 import type { Node } from '../ir/types.js';

@@ -1,12 +1,10 @@
 /** Resize/Upsample (scales or sizes, input layout per opset). */
-import { attrFloats, attrInt, attrInts } from '../../ir/attrs.js';
-import { tryDtypeFromOnnx } from '../../onnx/dtype.js';
-import type { Dim, DType } from '../../ir/types.js';
+import { attrFloats, attrInts } from '../../ir/attrs.js';
 import { missingReason, normAxis, unknown, type OpContext, type OpRule } from '../../shape/context.js';
 import { formatShape } from '../../shape/dims.js';
 import type { ValueType } from '../../shape/types.js';
 import type { OpType } from '../op-types.js';
-import { sameAs, typed } from '../shape-util.js';
+import { typed } from '../shape-util.js';
 
 /** Scales input index: Upsample-7 uses an attribute, Upsample-9 and Resize-10 input 1, Resize-11+ input 2. */
 function resize(ctx: OpContext): ValueType[] {

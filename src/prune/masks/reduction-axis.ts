@@ -24,7 +24,6 @@
  * pattern that no kernel can use.
  */
 import { PruneguardError } from '../../errors.js';
-import { attrInt, attrString } from '../../ir/attrs.js';
 import { aliasesOf, constantSource, constantValue, type ConstantSource } from '../../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../../ir/graph-index.js';
 import type { Model, Node, Tensor } from '../../ir/types.js';
