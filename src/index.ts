@@ -52,6 +52,11 @@ export { relativePlan, bindPlan, type RelativePlan, type PlanConstraints } from 
 export { graphSize } from './arbitraries/size.js';
 export { caseRecipe, materialize } from './check/prune-case.js';
 export { runPruneProperty, type Pruner, type PropertyOutcome } from './check/run-property.js';
+export { commandPruner, type CommandPruner, type CommandPrunerOptions } from './check/command/command-pruner.js';
+export { DECLINE_EXIT, PrunerDeclined, PrunerFailure } from './check/command/outcome.js';
+export { runFuzz, type FuzzOptions, type FuzzOutcome } from './check/fuzz.js';
+export { planFulfilled } from './invariants/plan-fulfilled.js';
+export { interfaceConsistency } from './invariants/interface-consistency.js';
 export { propertyConfig } from './check/config.js';
 export { formatCounterexample, replayCommand, type Counterexample } from './check/counterexample.js';
 export { runSelftest, type FaultResult } from './check/selftest.js';

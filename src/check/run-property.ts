@@ -15,9 +15,14 @@ import type { ShapeResult } from '../shape/types.js';
 import { maskOracle, type Oracle } from '../invariants/mask-oracle.js';
 import type { Counterexample } from './counterexample.js';
 import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
+import { PrunerDeclined, PrunerFailure } from './command/outcome.js';
 
-/** A pruner under test. `analysis` is a fresh analyzeGroups(dense) it may consume (or ignore). */
-export type Pruner = (dense: Model, plan: Plan, analysis?: GroupAnalysis) => Model;
+/**
+ * A pruner under test. `analysis` is a fresh analyzeGroups(dense) it may consume (or ignore).
+ * It may be async (an external command: see command/command-pruner.ts); throwing PrunerFailure
+ * makes a finding, PrunerDeclined a declined case.
+ */
+export type Pruner = (dense: Model, plan: Plan, analysis?: GroupAnalysis) => Model | Promise<Model>;
 export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan; denseShapes?: ShapeResult; oracle?: Oracle }) => Promise<Finding[]> | Finding[];
 
 export interface PropertyRun {
@@ -33,6 +38,10 @@ export interface PropertyRun {
   replay: (seed: number, path: string) => string;
   /** Build the mask oracle from the case's own analysis, for checks that execute it (saves an analysis per case). */
   oracle?: boolean;
+  /** Skipped cases allowed per executed case (fast-check's maxSkipsPerRun, default 10): raise it for partial pruners that decline a lot. */
+  maxSkipsPerRun?: number;
+  /** Shrink a failure (default true); false reports the first failing case as generated. */
+  shrink?: boolean;
 }
 
 export interface PropertyOutcome {
@@ -40,8 +49,10 @@ export interface PropertyOutcome {
   seed: number;
   /** Cases executed (up to and including the first failure). */
   cases: number;
-  /** Cases skipped because the pruner refused the plan or the plan was empty. */
+  /** Cases skipped because the pruner refused the plan or the plan was empty (declined ones included). */
   skipped: number;
+  /** Cases an external pruner declined (its documented exit code): not supported, not judged. */
+  declined: number;
   counterexample?: Counterexample;
 }
 
@@ -49,7 +60,7 @@ export interface PropertyOutcome {
  * Findings for one case; a pruner that refuses the plan (bad plan, blocked group) yields undefined.
  * Empty plans still run: a buggy pruner may break a graph it was asked to leave alone.
  */
-export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck, withOracle = false): Promise<Finding[] | undefined> {
+export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck, withOracle = false, counts?: { declined: number }): Promise<Finding[] | undefined> {
   let pruned: Model;
   // The dense shapes and the oracle come from the analysis, before a pruner consumes it.
   const denseShapes = m.analysis?.prop.shapes;
@@ -58,8 +69,13 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
     if (withOracle && m.analysis) oracle = maskOracle(m.dense, m.plan, m.analysis);
     const analysis = m.analysis;
     m.analysis = undefined; // consumed: a second evaluation of the same case analyses afresh
-    pruned = pruner(m.dense, m.plan, analysis);
+    pruned = await pruner(m.dense, m.plan, analysis);
   } catch (e) {
+    if (e instanceof PrunerFailure) return [e.finding];
+    if (e instanceof PrunerDeclined) {
+      if (counts) counts.declined++;
+      return undefined;
+    }
     if (isPruneguardError(e) && (e.code === 'E_BAD_PLAN' || e.code === 'E_PRUNE_BLOCKED')) return undefined;
     throw e;
   }
@@ -67,13 +83,15 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
 }
 
 export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {
+  const counts = { declined: 0 };
   const property = fc.asyncProperty(caseRecipe(p.families, p.plans), async (recipe: CaseRecipe) => {
-    const findings = await evaluateCase(materialize(recipe, p.plans), p.pruner, p.check, p.oracle);
+    const findings = await evaluateCase(materialize(recipe, p.plans), p.pruner, p.check, p.oracle, counts);
     if (!findings) fc.pre(false);
     return findings!.length === 0;
   });
-  const details = await fc.check(property, { numRuns: p.runs, seed: p.seed, ...(p.path ? { path: p.path } : {}), maxSkipsPerRun: 10 });
-  const outcome: PropertyOutcome = { name: p.name, seed: p.seed, cases: details.numRuns, skipped: details.numSkips };
+  const details = await fc.check(property, { numRuns: p.runs, seed: p.seed, ...(p.path ? { path: p.path } : {}), maxSkipsPerRun: p.maxSkipsPerRun ?? 10, ...(p.shrink === false ? { endOnFailure: true } : {}) });
+  // Declines counted while shrinking are not generated cases: cap at the skips fast-check saw.
+  const outcome: PropertyOutcome = { name: p.name, seed: p.seed, cases: details.numRuns, skipped: details.numSkips, declined: Math.min(counts.declined, details.numSkips) };
   if (details.failed && details.counterexample && details.counterexamplePath !== null) {
     const m = materialize(details.counterexample[0], p.plans);
     let findings: Finding[];

@@ -39,11 +39,12 @@ export async function runSelftest(o: SelftestOptions = {}): Promise<FaultResult[
   const results: FaultResult[] = [];
   for (const fault of o.faults ?? FAULTS) {
     const seed = o.seed ?? 1;
+    const guards = fault.guards ?? GUARDS[fault.failureMode];
     const outcome = await runPruneProperty({
       name: `fault ${fault.id} is caught`,
       pruner: (dense, plan) => fault.prune(dense, plan),
-      check: (c) => checkStructure(c, { only: GUARDS[fault.failureMode], stopEarly: true, optimization: 'disabled', merge: true }),
-      oracle: GUARDS[fault.failureMode]?.includes('mask-equivalence') ?? false,
+      check: (c) => checkStructure(c, { only: guards, stopEarly: true, optimization: 'disabled', merge: true }),
+      oracle: guards?.includes('mask-equivalence') ?? false,
       families: fault.families,
       plans: fault.plans,
       runs: o.runs ?? 200,

@@ -9,6 +9,8 @@ import { noSilentBroadcast } from '../invariants/no-silent-broadcast.js';
 import { executedInvariants, type ExecutedOptions } from '../invariants/executed.js';
 import { nmConformance } from '../invariants/nm-conformance.js';
 import { staticShapeConsistency } from '../invariants/shape-consistency.js';
+import { planFulfilled } from '../invariants/plan-fulfilled.js';
+import { interfaceConsistency } from '../invariants/interface-consistency.js';
 import type { PruneCase } from '../invariants/case.js';
 import type { Plan } from '../prune/plan.js';
 import { inferShapes } from '../shape/infer.js';
@@ -26,12 +28,13 @@ export interface StructureOptions {
   merge?: boolean;
 }
 
-export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence'] as const;
+export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence', 'plan-fulfilled', 'interface-consistency'] as const;
 
 /** The structural invariants that guard each failure mode. */
 export const GUARDS: Partial<Record<FailureMode, readonly string[]>> = {
   'shape-mismatch': ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
   'nm-nonconformance': ['nm-conformance'],
+  'hardware-headroom': ['plan-fulfilled'],
 };
 
 export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Promise<Finding[]> {
@@ -53,5 +56,8 @@ export function checkStructureStatic(c: PruneCase, o: Pick<StructureOptions, 'on
   if (want('shape-consistency')) findings.push(...staticShapeConsistency(c, shapes));
   if (want('no-silent-broadcast')) findings.push(...noSilentBroadcast(c, shapes));
   if (want('nm-conformance') && (c.plan as Plan | undefined)?.nm?.length) findings.push(...nmConformance({ dense: c.dense, pruned: c.pruned, plan: c.plan as Plan }));
+  // Both compare with pruneguard's own pruning of the plan (one more prune per case), so they run when asked for or when the plan is known.
+  if (c.plan && want('plan-fulfilled')) findings.push(...planFulfilled(c));
+  if (want('interface-consistency')) findings.push(...interfaceConsistency(c));
   return findings;
 }

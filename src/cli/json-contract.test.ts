@@ -30,6 +30,7 @@ const CASES: Record<string, string[]> = {
   check: ['check', '--dense', tiny, '--pruned', tiny, '--json'],
   sensitivity: ['sensitivity', tiny, '--data', data, '--batch', '4', '--json'],
   selftest: ['selftest', '--fault', 'batchnorm-not-sliced', '--runs', '5', '--json'],
+  fuzz: ['fuzz', '--pruner', `"${process.execPath}" -e "process.exit(10)" {model} {plan} {out}`, '--runs', '1', '--families', 'residual', '--json'],
   run: ['run', '--root', project, '--runs', '1', '--fault-runs', '1', '--json'],
   scenarios: ['scenarios', '--root', project, '--json'],
   scenario: ['scenario', 'new', 'json-contract', '--root', join(dir, 'scaffold'), '--json'],

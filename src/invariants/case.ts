@@ -19,6 +19,8 @@ export interface PruneCase {
   denseShapes?: ShapeResult;
   /** The mask oracle of `plan` when the caller already built it (see mask-oracle.ts). */
   oracle?: Oracle;
+  /** pruneguard's own pruning of `dense` by `plan` when the caller already made it (see plan-reference.ts). */
+  reference?: Model;
 }
 
 /** Input sizes for executing a model: every symbolic or unknown dim set to each value in turn. */

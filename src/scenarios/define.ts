@@ -102,7 +102,7 @@ export interface Variant {
   /** The plan (applied with `prune` unless the variant has its own). */
   plan?: Plan;
   /** A pruner (e.g. a fault injector); default: pruneguard's dependency-aware pruner. */
-  prune?: (dense: Model, plan: Plan) => Model;
+  prune?: (dense: Model, plan: Plan) => Model | Promise<Model>;
   /** Full control: build the pruned model (and maybe a plan) yourself. */
   make?: (ctx: MakeContext) => Promise<{ pruned: Model; plan?: Plan }> | { pruned: Model; plan?: Plan };
 }

@@ -97,7 +97,7 @@ export async function runScenario(s: Scenario, o: RunOptions = {}): Promise<Scen
     };
     const make: MakeContext = { dense, data, evaluate: evalOf, denseResult: denseOnce, record, plot: (p) => void plots.push(p), resolve, shared: once };
     try {
-      const made = v.make ? await v.make(make) : { pruned: v.prune ? v.prune(dense, v.plan!) : prune(dense, v.plan!).model, plan: v.plan };
+      const made = v.make ? await v.make(make) : { pruned: v.prune ? await v.prune(dense, v.plan!) : prune(dense, v.plan!).model, plan: v.plan };
       const ctx: CheckContext = { ...make, pruned: made.pruned, plan: made.plan, variant: name, slices: s.data?.slices ?? [] };
       const findings = failing(await s.check(ctx));
       const caughtBy = [...new Set(findings.map((f) => f.invariant))].sort();

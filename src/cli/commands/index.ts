@@ -19,6 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'check', summary: 'run every applicable invariant and gate on a dense/pruned pair; a verdict per failure mode', load: async () => (await import('./check.js')).checkCommand },
   { name: 'sensitivity', summary: 'measure how much each prunable group costs on real data; plot it; allocate a budget', load: async () => (await import('./sensitivity.js')).sensitivityCommand },
   { name: 'selftest', summary: 'prove the invariants find every known pruning bug (fault injectors) and shrink it', load: async () => (await import('./selftest.js')).selftest },
+  { name: 'fuzz', summary: "put any pruner (a command) under pruneguard's generators, invariants and shrinking", load: async () => (await import('./fuzz.js')).fuzzCommand },
   { name: 'run', summary: 'the main job: every incident scenario, a short property run and the self-test; writes reports/', load: async () => (await import('./run.js')).runCommand },
   { name: 'scenarios', summary: 'run the incident scenarios (scenarios/*.scenario.ts): faulty caught, fixed passes', load: async () => (await import('./scenarios.js')).scenariosCommand },
   { name: 'scenario', summary: 'scaffold an incident scenario: `scenario new <slug>` (blank, or --fault/--seed/--path from a counterexample)', load: async () => (await import('./scenario.js')).scenarioCommand },

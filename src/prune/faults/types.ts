@@ -17,6 +17,8 @@ export interface Fault {
   failureMode: FailureMode;
   /** Invariants that must catch it (any of them). */
   caughtBy: readonly string[];
+  /** The invariants the self-test runs on it (default: GUARDS of its failure mode). */
+  guards?: readonly string[];
   families: readonly Family[];
   plans: PlanConstraints;
   prune(dense: Model, plan: Plan): Model;
