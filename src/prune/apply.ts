@@ -12,6 +12,7 @@ import { freshName, removeDead, reshare } from './prepare.js';
 import { freezeShapeEntries } from './freeze.js';
 import type { AxisChange, RewriteContext } from '../ops/channel-rule.js';
 import { opDef } from '../ops/registry.js';
+import type { Changes } from './changes.js';
 import { rewriteShapeEntry } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
 import { nodeLabel, type Space } from './spaces.js';
@@ -22,7 +23,7 @@ export interface Removal {
   remove: readonly number[];
 }
 
-export type Changes = Map<string, Map<number, AxisChange>>;
+export type { Changes } from './changes.js';
 
 /** What rules see for a value pruning left alone (read-only: one instance serves every query). */
 const UNCHANGED: ReadonlyMap<number, AxisChange> = new Map();

@@ -8,7 +8,7 @@
 import { PruneguardError } from '../errors.js';
 import type { GraphIndex } from '../ir/graph-index.js';
 import type { Dim, Model, Node } from '../ir/types.js';
-import type { Changes } from './apply.js';
+import type { Changes } from './changes.js';
 import { rewriteShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';

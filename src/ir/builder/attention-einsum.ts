@@ -7,7 +7,7 @@
  * MatMul, as hand-written PyTorch modules that use torch.einsum do.
  */
 import type { BuilderCore, Value } from './core.js';
-import type { AttentionOptions } from './attention.js';
+import type { AttentionOptions } from './attention-options.js';
 import { attentionProbs, type AttentionDims } from './attention-probs.js';
 import { einsum, einsumDense } from './einsum.js';
 import { linear } from './linear.js';

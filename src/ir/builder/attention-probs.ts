@@ -1,6 +1,6 @@
 /** The part every attention layout shares: scores → scale → masks → softmax over keys. */
 import { softmax } from './activation.js';
-import type { AttentionOptions } from './attention.js';
+import type { AttentionOptions } from './attention-options.js';
 import { causalMask } from './causal-mask.js';
 import type { BuilderCore, Value } from './core.js';
 import { binary } from './elementwise.js';
