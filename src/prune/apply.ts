@@ -106,7 +106,7 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
   }
   freezeShapeEntries(model, index, changes, { graph, shape: (n) => shapes.values.get(n)?.shape, stored }, (n) => shapes.values.get(n)?.shape);
   reshare(model, analysis.copies);
-  for (const vi of [...graph.valueInfo]) {
+  for (const vi of [...graph.valueInfo, ...graph.inputs, ...graph.outputs]) {
     const m = changes.get(vi.name);
     if (!m || !vi.shape) continue;
     for (const [axis, c] of m) if (typeof vi.shape[axis] === 'number') vi.shape[axis] = c.keep.length;

@@ -38,6 +38,8 @@ export interface Group {
   maskExact: boolean;
   inexact: string[];
   headSize?: number;
+  /** KV-cache graph inputs/outputs the group shrinks: pruning it changes the model's interface. */
+  cache?: string[];
   /** Internal: element ids of each channel. */
   elements: Int32Array[];
 }
@@ -150,13 +152,18 @@ function sameSpaces(a: readonly Space[], b: readonly Space[]): boolean {
   return true;
 }
 
+export interface AnalyzeOptions {
+  /** KV-cache inputs/outputs keep their shapes: groups reaching them are blocked (`--keep-interface`). */
+  keepInterface?: boolean;
+}
+
 /** Analyses a model (never mutated) into channel groups and attention units. */
-export function analyzeGroups(input: Model): GroupAnalysis {
+export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): GroupAnalysis {
   const model = copyModel(input);
   const index = indexGraph(model.graph);
   const copies = unshareConstants(model, index);
   // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
-  const prop = propagateChoosing(model, copies.length ? undefined : index);
+  const prop = propagateChoosing(model, copies.length ? undefined : index, options);
 
   const groups: Group[] = [];
   const ids = new Set<string>();
@@ -183,6 +190,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
     // per-head block a split reported (a fused [H, 3·hd] split reports q, k and v together); heads of
     // one feature report none, as their split is an identity.
     const sizes = ss.flatMap((s) => (s.headSize ? [s.headSize] : []));
+    const cache = [...new Set(ss.filter((s) => s.cache).map((s) => s.value))];
     const heads = ss.some((s) => s.attention) ? (sizes.length ? Math.min(...sizes) : 1) : undefined;
     groups.push({
       id,
@@ -194,6 +202,7 @@ export function analyzeGroups(input: Model): GroupAnalysis {
       maskExact: inexact.length === 0,
       inexact,
       ...(heads ? { headSize: heads } : {}),
+      ...(cache.length ? { cache } : {}),
       elements: cs,
     });
   }

@@ -45,9 +45,10 @@ function pairingBlocked(p: Propagation, blocked: Set<number>, node: Node): boole
   });
 }
 
-export function propagateChoosing(model: Model, index?: GraphIndex): Propagation {
+export function propagateChoosing(model: Model, index?: GraphIndex, options: { keepInterface?: boolean } = {}): Propagation {
   const shapes = inferShapes(model);
-  let best = propagate(model, { ...(index ? { index } : {}), shapes });
+  const keep = options.keepInterface ? { keepInterface: true } : {};
+  let best = propagate(model, { ...(index ? { index } : {}), shapes, ...keep });
   if (best.choosers.size === 0) return best;
   let score = -1;
   const choices = new Map<Node, number>();
@@ -60,7 +61,7 @@ export function propagateChoosing(model: Model, index?: GraphIndex): Propagation
     if (score < 0) score = removable(best);
     for (let c = 1; c < alternatives && trials < MAX_TRIALS; c++, trials++) {
       const trial = new Map(choices).set(node, c);
-      const p = propagate(model, { index: best.index, shapes, choices: trial });
+      const p = propagate(model, { index: best.index, shapes, choices: trial, ...keep });
       const s = removable(p);
       if (s > score) {
         best = p;

@@ -7,11 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readArraysFile } from '../data/npz.js';
 import { loadModelFile } from '../onnx/load.js';
-import { compareTensors, createSession, releaseSession, run, type Feeds } from '../runtime/index.js';
+import { analyzeGroups } from './groups.js';
+import { pruneAndVerify } from './testing/check.js';
+import { compareTensors, createSession, randomInputs, releaseSession, run, type Feeds } from '../runtime/index.js';
+import { prune } from './prune.js';
+import { verify } from './verify.js';
 
 const DIR = 'fixtures/models';
 const MANIFEST = `${DIR}/manifest.json`;
-interface Entry { file: string; family: string; reference?: string; inputs: { name: string }[]; outputs: { name: string }[] }
+interface Entry { file: string; family: string; reference?: string; inputs: { name: string }[]; outputs: { name: string }[]; sizes: Record<string, number[]>[] }
 const decoders: Entry[] = existsSync(MANIFEST)
   ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models.filter((e) => e.family === 'decoder-llama')
   : [];
@@ -28,6 +32,50 @@ describe.skipIf(decoders.length === 0)('Llama-style decoder fixtures', () => {
         const c = compareTensors(out[o.name], arrays.get(o.name)!, { atol: 1e-5, rtol: 1e-4 });
         expect(c.pass, `${o.name}: max abs ${c.maxAbs} ${c.reason ?? ''}`).toBe(true);
       }
+    });
+  }
+});
+
+describe.skipIf(decoders.length === 0)('removing one KV head per layer', () => {
+  for (const e of decoders.filter((d) => !d.inputs.some((i) => i.name.startsWith('past')))) {
+    it(`${e.file}: equals the mask oracle at several sequence lengths`, async () => {
+      const dense = loadModelFile(`${DIR}/${e.file}`);
+      const units = analyzeGroups(dense).attention;
+      expect(units.length).toBe(2);
+      for (const u of units) expect(u.blocked).toBeUndefined();
+      const plan = { heads: units.map((u, i) => ({ attention: u.id, remove: [(i + 1) % u.heads] })) };
+      const sizes = [1, 4, 9].map((t, i) => ({ input_ids: [1 + (i % 2), t] }));
+      const { report, verified } = await pruneAndVerify(dense, plan, sizes, 64);
+      expect(report.heads.map((h) => h.after)).toEqual(units.map((u) => u.heads - 1));
+      expect(verified.exact).toBe(true);
+      expect(verified.maxDeviation).toBeLessThan(1e-4);
+      console.log(`${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`);
+    });
+  }
+});
+
+describe.skipIf(decoders.length === 0)('a KV cache shrinks with its KV heads', () => {
+  for (const e of decoders.filter((d) => d.inputs.some((i) => i.name.startsWith('past')))) {
+    it(`${e.file}: cache inputs/outputs lose the removed head, the report lists them, the oracle agrees`, async () => {
+      const dense = loadModelFile(`${DIR}/${e.file}`);
+      const units = analyzeGroups(dense).attention;
+      expect(units.map((u) => u.blocked)).toEqual([undefined, undefined]);
+      const plan = { heads: units.map((u, i) => ({ attention: u.id, remove: [i % u.heads] })) };
+      const { model: pruned, report } = prune(dense, plan);
+      const cacheIo = [...e.inputs, ...e.outputs].filter((v) => /^(past|present)/.test(v.name)).map((v) => v.name);
+      expect(report.interface.map((c) => c.name).sort()).toEqual(cacheIo.sort());
+      for (const c of report.interface) expect([c.before?.[1], c.after?.[1]]).toEqual([2, 1]);
+      const feeds = e.sizes.map((s, i) => randomInputs(dense, s, { seed: i + 1, vocab: 64 }));
+      const verified = await verify(dense, pruned, plan, feeds);
+      expect(verified.shapeMismatch).toBeUndefined();
+      expect(verified.exact).toBe(true);
+      expect(verified.maxDeviation).toBeLessThan(1e-4);
+      // The oracle can fail: the model pruned of the other head deviates from this plan's oracle.
+      const other = prune(dense, { heads: units.map((u, i) => ({ attention: u.id, remove: [(i + 1) % u.heads] })) }).model;
+      expect((await verify(dense, other, plan, feeds)).maxDeviation).toBeGreaterThan(1e-2);
+      // --keep-interface refuses the same plan, naming the cache.
+      expect(() => prune(dense, plan, { keepInterface: true })).toThrow(/KV cache: pruning it changes the model interface/);
+      console.log(`${e.file}: KV heads 2 → 1 per layer, ${report.interface.length} cache values shrink, max deviation ${verified.maxDeviation.toExponential(2)}`);
     });
   }
 });

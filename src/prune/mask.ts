@@ -25,7 +25,7 @@ import { analyzeGroups, type GroupAnalysis } from './groups.js';
 import { copyModel } from './prepare.js';
 import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
-import { zeroAlong } from './slice.js';
+import { keptIndices, zeroAlong } from './slice.js';
 
 export interface MaskResult {
   model: Model;
@@ -33,6 +33,16 @@ export interface MaskResult {
   inexact: { group: string; reasons: string[] }[];
   /** Number of (tensor, axis) entry slices zeroed. */
   zeroed: number;
+  /** KV-cache inputs/outputs the pruned model has fewer of: which positions it keeps (feed and compare through these). */
+  cache: CacheSlice[];
+}
+
+/** Positions `removed` of axis `axis` of the cache value `name` are gone in the pruned model. */
+export interface CacheSlice {
+  name: string;
+  axis: number;
+  removed: number[];
+  keep: Int32Array;
 }
 
 export interface MaskOptions {
@@ -52,7 +62,9 @@ export function mask(dense: Model, planInput: Plan | unknown, options: MaskOptio
   const position = options.analysis ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
   const index = analysis.prop.index;
   let zeroed = 0;
+  const cache: CacheSlice[] = [];
   for (const [s, removed] of removedBySpace(analysis, removals)) {
+    if (s.cache) cache.push({ name: s.value, axis: s.axis, removed: [...removed].sort((a, b) => a - b), keep: keptIndices(s.n, removed) });
     if (!s.entry || !s.stored) continue;
     const src = constantSource(source.graph, s.value, index)!;
     const target: ConstantSource = src.kind === 'constant-node' && position ? { kind: 'constant-node', node: model.graph.nodes[position.get(src.node)!] } : src;
@@ -62,5 +74,5 @@ export function mask(dense: Model, planInput: Plan | unknown, options: MaskOptio
     zeroed++;
   }
   const inexact = removals.filter((r) => !r.group.maskExact).map((r) => ({ group: r.group.id, reasons: r.group.inexact }));
-  return { model, inexact, zeroed };
+  return { model, inexact, zeroed, cache };
 }

@@ -15,6 +15,7 @@ import { applyNm, applyUnstructured, nmViolations, reductionAxis, type NmReport,
 import { countParams } from './params.js';
 import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
+import { interfaceChanges, type InterfaceChange } from './interface.js';
 
 export interface RemovedChannels {
   id: string;
@@ -33,6 +34,8 @@ export interface PruneReport {
   nmReapplied: string[];
   paramsBefore: number;
   paramsAfter: number;
+  /** Graph inputs/outputs whose shape changed (KV caches shrink with KV heads and head size). */
+  interface: InterfaceChange[];
 }
 
 export interface PruneOptions {
@@ -43,6 +46,8 @@ export interface PruneOptions {
    * pruning works on its copy of the model. Saves the analysis when cases are generated in bulk.
    */
   analysis?: GroupAnalysis;
+  /** Refuse plans that change a graph input or output (KV caches); see analyzeGroups. */
+  keepInterface?: boolean;
 }
 
 /** Weights already 2:4 sparse along their reduction axis (before pruning). */
@@ -70,7 +75,7 @@ function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex):
  * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
  */
 export function prune(model: Model, planInput: Plan | unknown, options: PruneOptions = {}): { model: Model; report: PruneReport } {
-  const analysis = options.analysis ?? analyzeGroups(model);
+  const analysis = options.analysis ?? analyzeGroups(model, options.keepInterface ? { keepInterface: true } : {});
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
@@ -104,6 +109,7 @@ export function prune(model: Model, planInput: Plan | unknown, options: PruneOpt
       heads: removals.filter((r) => r.group.kind === 'heads').map(entry),
       unstructured, nm, nmReapplied,
       paramsBefore, paramsAfter: countParams(out),
+      interface: interfaceChanges(model, out),
     },
   };
 }

@@ -14,8 +14,11 @@ import { freshName } from './prepare.js';
 
 export type ShapeEntry =
   | { kind: 'literal'; value: number; src: ConstantSource; element: number }
-  /** A runtime size times a stored literal (`Mul(Gather(Shape(x), 1), 4)` = batch × heads). */
-  | { kind: 'scaled'; factor: number }
+  /**
+   * A runtime size times a stored literal (`Mul(Gather(Shape(x), 1), 4)` = batch × heads, or
+   * grouped-query attention's kv_heads × n_rep); `from` is the runtime size when it is one value's axis.
+   */
+  | { kind: 'scaled'; factor: number; from?: { value: string; axis: number } }
   /** `piece`: the entry is a whole 1-element Concat input, which can be replaced by a literal. */
   | { kind: 'dynamic'; from: { value: string; axis: number }; piece?: boolean }
   /**
@@ -93,7 +96,10 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
     case 'Mul': {
       const lit = [0, 1].map((k) => traceShapeEntry(look, node.inputs[k], 0, depth + 1));
       const k = lit.findIndex((r) => r.kind === 'literal');
-      if (k >= 0 && lit[1 - k].kind !== 'literal' && lit[1 - k].kind !== 'fixed') return { kind: 'scaled', factor: (lit[k] as { value: number }).value };
+      const other = lit[1 - k];
+      if (k >= 0 && other.kind !== 'literal' && other.kind !== 'fixed') {
+        return { kind: 'scaled', factor: (lit[k] as { value: number }).value, ...(other.kind === 'dynamic' ? { from: other.from } : {}) };
+      }
       const both = operands(look, node, pos, depth);
       if (both) return { kind: 'fixed', value: both[0] * both[1] };
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is a product of non-literals` };
@@ -101,6 +107,10 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
     case 'Equal': {
       const both = operands(look, node, pos, depth);
       if (both) return { kind: 'fixed', value: both[0] === both[1] ? 1 : 0 };
+      // torch's expand(B, Hkv, n_rep, S, hd) tests every entry for -1: a runtime size never is.
+      const [a, b] = [0, 1].map((k) => entryAt(look, node.inputs[k], pos, depth));
+      const negative = (e: ShapeEntry) => (e.kind === 'literal' || e.kind === 'fixed') && e.value < 0;
+      if ((a.kind === 'dynamic' && negative(b)) || (b.kind === 'dynamic' && negative(a))) return { kind: 'fixed', value: 0 };
       return { kind: 'unknown', reason: `entry ${pos} of ${name} compares values that are not constant` };
     }
     case 'Where': {

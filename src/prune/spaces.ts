@@ -17,6 +17,7 @@ import { channelCount } from '../ops/channel-dim.js';
 import type { Port, RuleContext } from '../ops/channel-rule.js';
 import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
+import { cacheInterface } from './kv-cache.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
 
@@ -37,6 +38,8 @@ export interface Space {
   via?: Node;
   headSize?: number;
   attention?: boolean;
+  /** A KV-cache graph input or output (kv-cache.ts): pruning it changes the model's interface. */
+  cache: boolean;
 }
 
 export interface Propagation {
@@ -60,6 +63,8 @@ export interface PropagateOptions {
   shapes?: ShapeResult;
   /** The alternative pairing each chooser node uses (default 0). */
   choices?: ReadonlyMap<Node, number>;
+  /** Block KV-cache inputs/outputs like any graph input/output (the model's interface must not change). */
+  keepInterface?: boolean;
 }
 
 export function nodeLabel(node: Node): string {
@@ -145,7 +150,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       id: spaces.length, value, axis, n: dim, base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,
       // Every field set here, optional ones too: one object shape for all spaces keeps their reads monomorphic.
-      blocked: [], inexact: [], entry: false, via: undefined, headSize: undefined, attention: undefined,
+      blocked: [], inexact: [], entry: false, via: undefined, headSize: undefined, attention: undefined, cache: false,
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
@@ -210,13 +215,18 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     }
   };
 
+  const cache = cacheInterface(graph, index);
   for (const seed of seeds(model, index, shapes)) space(seed.value, seed.axis);
 
   // Each space is dequeued once and each of its ports is distinct, so no (space, node, port) is visited twice.
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
-    if (index.graphOutputs.has(s.value)) s.blocked.push(`graph output ${s.value} keeps its shape`);
-    if (index.graphInputs.has(s.value)) s.blocked.push(`graph input ${s.value} keeps its shape`);
+    for (const [io, names] of [['output', index.graphOutputs], ['input', index.graphInputs]] as const) {
+      if (!names.has(s.value)) continue;
+      if (!cache.has(s.value)) s.blocked.push(`graph ${io} ${s.value} keeps its shape`);
+      else if (options.keepInterface) s.blocked.push(`graph ${io} ${s.value} is a KV cache: pruning it changes the model interface (kept by --keep-interface)`);
+      else s.cache = true;
+    }
     const producer = index.producer.get(s.value);
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
     for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });

@@ -8,6 +8,7 @@ import type { Model } from '../ir/types.js';
 import { compareOutputs, createSession, releaseSession, run, type Feeds, type Tolerance } from '../runtime/index.js';
 import { mask } from './mask.js';
 import type { Plan } from './plan.js';
+import { takeAlong, zeroAlong } from './slice.js';
 
 export interface VerifyResult {
   /** max |pruned - masked| over all outputs and all feeds. */
@@ -33,7 +34,16 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
   let shapeMismatch: string | undefined;
   try {
     for (const f of Array.isArray(feeds) ? feeds : [feeds]) {
-      const cmp = compareOutputs(await run(a, f), await run(b, f), tol);
+      // A pruned KV cache: the pruned model reads the kept heads, the dense side zeros in the removed ones.
+      const fa: Feeds = { ...f }, fb: Feeds = { ...f };
+      for (const c of masked.cache) {
+        if (!(c.name in f)) continue;
+        fa[c.name] = takeAlong(f[c.name], c.axis, c.keep);
+        fb[c.name] = zeroAlong(f[c.name], c.axis, c.removed);
+      }
+      const denseOut = await run(b, fb);
+      for (const c of masked.cache) if (c.name in denseOut) denseOut[c.name] = takeAlong(denseOut[c.name], c.axis, c.keep);
+      const cmp = compareOutputs(await run(a, fa), denseOut, tol);
       for (const [name, c] of Object.entries(cmp.outputs)) {
         if (c.reason) shapeMismatch ??= `${name}: ${c.reason}`;
         else maxDeviation = Math.max(maxDeviation, c.maxAbs);

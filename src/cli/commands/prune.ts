@@ -8,6 +8,7 @@ import { defaultFeeds } from '../../prune/feeds.js';
 import { analyzeGroups } from '../../prune/groups.js';
 import type { Plan } from '../../prune/plan.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
+import { formatInterfaceChange } from '../../prune/interface.js';
 import { prune, type PruneReport } from '../../prune/prune.js';
 import { structuredOnly, verify, type VerifyResult } from '../../prune/verify.js';
 import { defineCommand, EXIT } from '../command.js';
@@ -34,6 +35,7 @@ function render(input: string, output: string, report: PruneReport, verified?: V
   for (const g of [...report.groups, ...report.heads]) {
     lines.push(`  ${report.heads.includes(g) ? 'heads   ' : 'channels'} ${g.id}: ${g.before} → ${g.after} (removed ${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}`);
   }
+  for (const c of report.interface) lines.push(`  interface: ${formatInterfaceChange(c)}`);
   if (report.nmReapplied.length) lines.push(`  2:4 pattern re-applied after slicing: ${report.nmReapplied.join(', ')}`);
   const pct = report.paramsBefore ? (100 * (report.paramsBefore - report.paramsAfter)) / report.paramsBefore : 0;
   lines.push(`parameters: ${report.paramsBefore.toLocaleString('en-US')} → ${report.paramsAfter.toLocaleString('en-US')} (-${pct.toFixed(1)}%)`);
@@ -46,7 +48,7 @@ function render(input: string, output: string, report: PruneReport, verified?: V
 
 export const pruneCommand = defineCommand({
   name: 'prune',
-  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify]',
+  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify] [--keep-interface]',
   description: `Removes channels (dependency groups: producers, consumers, residual partners,
 normalisation parameters) and attention heads, then applies any unstructured and
 N:M masks of the plan. --ratio R prunes every prunable channel group by R with
@@ -58,6 +60,7 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     output: opt.path('OUT.onnx', 'where to write the pruned model (never the input; existing files need --force)', 'o'),
     force: opt.flag('overwrite an existing output file'),
     verify: opt.flag('run pruned and mask-oracle models in onnxruntime and report the max deviation'),
+    'keep-interface': opt.flag('refuse to change any graph input or output (KV caches shrink with KV heads otherwise)'),
     json: opt.flag('print the report as JSON on stdout'),
   },
   async run({ values, positionals }, io) {
@@ -69,15 +72,16 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     if (real(output) === real(input)) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to overwrite the input model ${input}`);
     if (existsSync(output) && !values.force) throw new PruneguardError('E_OUTPUT_EXISTS', `${output} exists (use --force to overwrite)`);
     const dense = loadModelFile(input);
-    const analysis = analyzeGroups(dense);
+    const keepInterface = values['keep-interface'] === true;
+    const analysis = analyzeGroups(dense, { keepInterface });
     const blocked = analysis.groups.filter((g) => g.blocked);
     const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : readPlan(values.plan!);
-    const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan' });
+    const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan', keepInterface });
     let verified: VerifyResult | undefined;
     if (values.verify) {
       // The oracle covers structural removal; masks would show up as deviation, so verify without them.
       const p = plan as Plan;
-      const structural = p.unstructured?.length || p.nm?.length ? prune(dense, structuredOnly(p)).model : model;
+      const structural = p.unstructured?.length || p.nm?.length ? prune(dense, structuredOnly(p), { keepInterface }).model : model;
       verified = await verify(dense, structural, p, [defaultFeeds(dense, 1), defaultFeeds(dense, 2, 2)]);
     }
     // Written last: a run that fails on the way leaves no output that looks finished.

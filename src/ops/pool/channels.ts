@@ -4,7 +4,7 @@
  * A spatial axis never carries channels here: reaching one blocks.
  */
 import { attrInts } from '../../ir/attrs.js';
-import { blocked, identity, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import { blocked, identity, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
 
 function channelAxes(_ctx: RuleContext, port: Port): RuleResult {
   if (port.io === 'in' && port.slot !== 0) return blocked(`input ${port.slot} carries no channels`);
@@ -77,9 +77,15 @@ export const expandRule: OpRule = {
     const e = ctx.shapeEntry(1, pos);
     const ok = e.kind === 'literal' ? e.value === 1 || (ctx.node.opType === 'Expand' && e.value === n)
       : e.kind === 'fixed' ? e.value === 1 // torch's expand(B, -1, -1): a 1 however it is computed keeps the axis
-        : e.kind === 'dynamic' && e.from.value === ctx.node.inputs[0] && e.from.axis === inAxis;
+        : e.kind === 'dynamic';
     if (!ok) return blocked(`${ctx.node.opType} entry ${pos} changes the channel axis`);
-    return { links: [port.io === 'in' ? { io: 'out', slot: 0, axis: outAxis, map: identity } : { io: 'in', slot: 0, axis: inAxis, map: identity }] };
+    const through: Link = port.io === 'in' ? { io: 'out', slot: 0, axis: outAxis, map: identity } : { io: 'in', slot: 0, axis: inAxis, map: identity };
+    // The entry reads another value's runtime size (repeat_kv's expand(B, Hkv, n_rep, S, hd) reads Hkv from k
+    // before its Unsqueeze): that axis has this one's size, so it carries the same channels.
+    if (e.kind === 'dynamic' && (e.from.value !== ctx.node.inputs[0] || e.from.axis !== inAxis)) {
+      return { links: [through, { io: 'in', slot: 0, axis: e.from.axis, value: e.from.value, map: identity }] };
+    }
+    return { links: [through] };
   },
   rewrite(ctx) {
     if (ctx.node.opType !== 'Expand') return;

@@ -140,7 +140,7 @@ function reshapeLinks(ctx: RuleContext, port: Port): RuleResult {
     const ok =
       (e.kind === 'literal' && (e.value === -1 || e.value > 0 && !merged || e.value === 0 && outAxis === inAxis && linked.map.kind === 'identity')) ||
       (e.kind === 'fixed' && (e.value === -1 || (e.value === 0 && outAxis === inAxis && linked.map.kind === 'identity'))) ||
-      (e.kind === 'scaled' && merged) ||
+      (e.kind === 'scaled' && (merged || e.from !== undefined)) ||
       (e.kind === 'dynamic' && (e.piece || (e.from.value === ctx.node.inputs[0] && e.from.axis === inAxis && linked.map.kind === 'identity')));
     // The whole target read from another value's runtime shape (GroupNorm's reshape back to Shape(x)): that axis
     // has the output's size, so it is coupled to the output axis.
@@ -161,7 +161,15 @@ export const reshapeRule: OpRule = {
       const e = ctx.shapeEntry(1, axis);
       const sameAxis = e.kind === 'dynamic' && !e.piece && ctx.changesOf(e.from.value).get(e.from.axis)?.keep.length === change.keep.length;
       const needs = (e.kind === 'literal' && e.value > 0) || e.kind === 'scaled' || (e.kind === 'dynamic' && !sameAxis);
-      if (needs && !ctx.setShapeEntry(1, axis, change.keep.length)) {
+      let value = change.keep.length;
+      if (e.kind === 'scaled' && e.from && typeof ctx.shape('out', 0)?.[axis] === 'number') {
+        // runtime size × literal (kv_heads × n_rep): the runtime size adapts by itself, the literal takes the rest.
+        const size = ctx.changesOf(e.from.value).get(e.from.axis)?.keep.length ?? ctx.shape('out', 0)![axis] as number / e.factor;
+        if (value % size !== 0) throw new Error(`entry ${axis} of the Reshape target of ${ctx.node.name} is ${e.from.value}[${e.from.axis}] × ${e.factor}, and ${value} is not a multiple of ${size}`);
+        value /= size;
+        if (value === e.factor) continue;
+      }
+      if (needs && !ctx.setShapeEntry(1, axis, value)) {
         throw new Error(`cannot rewrite entry ${axis} of the Reshape target of ${ctx.node.name}`);
       }
     }
