@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'E_RUNTIME'
   | 'E_BAD_DATA'
   | 'E_OUTPUT_EXISTS'
+  | 'E_UNSAFE_OUTPUT'
+  | 'E_WRITE_FAILED'
+  | 'E_NOT_A_FILE'
+  | 'E_TOO_LARGE'
   | 'E_INFEASIBLE';
 
 export class PruneguardError extends Error {

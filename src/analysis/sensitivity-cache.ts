@@ -2,16 +2,37 @@
  * The sweep's result cache: a JSON file of measured metrics keyed by (model
  * digest, data digest, group, ratio, criterion, metric), so an interrupted
  * sweep resumes where it stopped and a rerun costs nothing. A cache is never
- * relied on for correctness: a missing, unreadable or foreign file is an empty
- * cache (and is rewritten), and a key changes whenever anything measured does.
+ * relied on for correctness: a missing file or one of another version is an
+ * empty cache, and a key changes whenever anything measured does. A file that
+ * is not a pruneguard cache, or is one of the sweep's inputs, is never
+ * overwritten (bad input, whatever the flags).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { EvalSet } from '../data/eval-set.js';
 import type { TensorData } from '../ir/types.js';
-import { writeFileAtomic } from '../onnx/save.js';
+import { checkOutput } from '../fs/output.js';
+import { writeFileAtomic } from '../fs/write-atomic.js';
 
 const VERSION = 1;
+const KIND = 'pruneguard-sensitivity-cache';
+
+type CacheFile = { kind?: string; version?: number; entries?: Record<string, unknown> };
+
+function readCacheFile(path: string): CacheFile | undefined {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+    // Files before `kind` was written hold just { version, entries }.
+    const entries = json?.entries;
+    if ((json.kind === KIND || json.kind === undefined) && typeof json.version === 'number' && entries && typeof entries === 'object' && !Array.isArray(entries)) return json;
+  } catch {
+    // Not JSON, or not readable: not a cache.
+  }
+  return undefined;
+}
+
+/** An existing file is a pruneguard sensitivity cache (any version). */
+export const isSensitivityCache = (path: string): boolean => readCacheFile(path) !== undefined;
 
 export interface SensitivityCache {
   get(key: string): number | undefined;
@@ -30,19 +51,14 @@ export function memoryCache(): SensitivityCache {
  * A cache in a JSON file, written atomically after every new value (a sweep
  * killed mid-way keeps everything measured before).
  */
-export function fileCache(path: string): SensitivityCache {
+export function fileCache(path: string, inputs: readonly (string | undefined)[] = []): SensitivityCache {
   const map = new Map<string, number>();
-  if (existsSync(path)) {
-    try {
-      const json = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; entries?: Record<string, unknown> };
-      if (json.version === VERSION && json.entries && typeof json.entries === 'object') {
-        for (const [k, v] of Object.entries(json.entries)) if (typeof v === 'number' && Number.isFinite(v)) map.set(k, v);
-      }
-    } catch {
-      // An unreadable cache is an empty one; it is rewritten on the first new value.
-    }
+  checkOutput(path, { what: 'sensitivity cache', inputs, owned: isSensitivityCache });
+  const json = readCacheFile(path);
+  if (json?.version === VERSION) {
+    for (const [k, v] of Object.entries(json.entries!)) if (typeof v === 'number' && Number.isFinite(v) && k !== '__proto__') map.set(k, v);
   }
-  const save = () => writeFileAtomic(path, `${JSON.stringify({ version: VERSION, entries: Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b))) }, null, 1)}\n`);
+  const save = () => writeFileAtomic(path, `${JSON.stringify({ kind: KIND, version: VERSION, entries: Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b))) }, null, 1)}\n`, { replace: true, what: 'sensitivity cache' });
   return {
     get: (k) => map.get(k),
     set: (k, v) => { map.set(k, v); save(); },

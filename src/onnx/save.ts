@@ -1,6 +1,5 @@
 /** Writes the graph IR back to ONNX bytes, keeping everything the harness did not change. */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../fs/write-atomic.js';
 import { onnx } from './proto.js';
 import type { Graph, Model, ValueInfo } from '../ir/types.js';
 import { dtypeToOnnx } from './dtype.js';
@@ -30,21 +29,12 @@ export function saveModel(model: Model): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Writes atomically: a temporary file beside the target, then a rename. */
-export function saveModelFile(model: Model, path: string): void {
-  writeFileAtomic(path, saveModel(model));
-}
-
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+/**
+ * Writes atomically (src/fs/write-atomic.ts). `replace` (default true: the caller named the path)
+ * lets it replace an existing regular file; commands decide it with checkOutput.
+ */
+export function saveModelFile(model: Model, path: string, o: { replace?: boolean } = {}): void {
+  writeFileAtomic(path, saveModel(model), { replace: o.replace ?? true, what: 'model' });
 }
 
 function graphToProto(g: Graph): onnx.IGraphProto {

@@ -18,6 +18,16 @@ export function readPart(file: string): ReportPart {
   return json;
 }
 
+/** An existing file is a report part (so a new part may replace it). */
+export function isReportPart(path: string): boolean {
+  try {
+    readPart(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function mergeParts(parts: readonly ReportPart[]): ReportPart & { shards: string[] } {
   if (parts.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'no report parts to merge');
   const v = JSON.stringify({ ...parts[0].versions, node: undefined });

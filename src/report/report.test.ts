@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/discover.js';
 import { runScenario, type ScenarioResult } from '../scenarios/run.js';
 import { versions } from '../scenarios/versions.js';
-import { writeDirAtomic } from './atomic.js';
 import { hasChromium, renderInChromium } from './chromium.js';
 import { coverageByMode } from './coverage.js';
 import { mergeParts } from './merge.js';
@@ -73,16 +72,6 @@ describe('report', () => {
     expect(json.totals.scenarios).toBe(2);
     expect(out.join('\n')).toContain('shape-mismatch');
     expect(await main(['report', '--merge', join(tmp, 'nope.json'), '--root', tmp], { out: () => {}, err: () => {} })).toBe(2);
-  });
-
-  it('replaces a report folder atomically; a failed write leaves the previous report', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'pg-report-')), 'reports');
-    writeDirAtomic(dir, { 'a.txt': 'one' });
-    writeDirAtomic(dir, { 'b.txt': 'two' });
-    expect(readdirSync(dir)).toEqual(['b.txt']);
-    expect(() => writeDirAtomic(dir, { 'c.txt': 'x', '../../escape/\0bad': 'y' })).toThrow();
-    expect(readdirSync(dir)).toEqual(['b.txt']);
-    expect(readdirSync(join(dir, '..')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('renders the HTML offline in headless chromium: every chart laid out, no console errors', async () => {

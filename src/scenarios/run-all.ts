@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { PruneguardError } from '../errors.js';
 import { discoverScenarios } from './discover.js';
+import { withGolden } from './golden-check.js';
 import { runScenario, type ScenarioResult } from './run.js';
 
 export interface Shard { index: number; count: number }
@@ -37,7 +38,7 @@ export async function runAllScenarios(o: RunAllOptions): Promise<ScenarioResult[
   const chosen = inShard(found.filter((f) => !o.only?.length || o.only.includes(f.scenario.id)), o.shard);
   const results: ScenarioResult[] = [];
   for (const { file, scenario } of chosen) {
-    const r = await runScenario(scenario, { root: o.root, file: file.startsWith(o.root) ? file.slice(o.root.length + 1) : file });
+    const r = withGolden(await runScenario(scenario, { root: o.root, file: file.startsWith(o.root) ? file.slice(o.root.length + 1) : file }), o.root);
     o.onResult?.(r);
     results.push(r);
   }

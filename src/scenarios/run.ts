@@ -45,6 +45,8 @@ export interface ScenarioResult {
   variants: Record<VariantName, VariantResult>;
   /** Measurements and plots shared by both variants (recorded while preparing). */
   shared: { measurements: Record<string, Measurement>; plots: PlotData[] };
+  /** Disagreements with the golden file (set by the CLI's runs: golden-check.ts); any makes `ok` false. */
+  golden?: string[];
   ms: number;
 }
 

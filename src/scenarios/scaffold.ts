@@ -9,7 +9,7 @@ import { PruneguardError } from '../errors.js';
 import type { FailureMode } from '../findings.js';
 import type { CaseRecipe } from '../check/prune-case.js';
 import type { Plan } from '../prune/plan.js';
-import { writeFileExclusive } from './write-exclusive.js';
+import { existingKind, writeFileAtomic } from '../fs/write-atomic.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -105,6 +105,8 @@ export default defineScenario({
 /** Writes a new scenario file; refuses to overwrite one. Returns its path. */
 export function writeScenario(t: ScaffoldTarget, text: string): string {
   const path = pathFor(t);
-  writeFileExclusive(path, text, `scenario file ${path} already exists (pick another slug or delete it first)`);
+  if (existingKind(path)) throw new PruneguardError('E_OUTPUT_EXISTS', `scenario file ${path} already exists (pick another slug or delete it first)`);
+  // Never replaces: a file that appears meanwhile makes the write fail, not vanish.
+  writeFileAtomic(path, text, { what: 'scenario file' });
   return path;
 }

@@ -3,7 +3,7 @@
  * added file, scaffolding, and a failing property's counterexample saved as a
  * scenario that rebuilds its graph and behaves (faulty caught, fixed passes).
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { faultById } from '../prune/faults/index.js';
 import { defineScenario } from './define.js';
 import { discoverScenarios, loadScenario } from './discover.js';
 import { bandOf, goldenOf, outOfBand, stableStringify } from './golden.js';
+import { goldenPath, goldenProblems, withGolden } from './golden-check.js';
 import { runScenario, type ScenarioResult } from './run.js';
 import { inShard, parseShard } from './run-all.js';
 import { blankScenario, type ScaffoldTarget } from './scaffold.js';
@@ -39,6 +40,19 @@ describe('golden files', () => {
     expect(stableStringify(goldenOf(fakeResult('missed', 80), V, first))).not.toBe(text);
     expect(text.indexOf('"_header"')).toBeLessThan(text.indexOf('"failureMode"'));
     expect(bandOf(2, { rel: 0.5 })).toEqual([1, 3]);
+  });
+
+  it('run and scenarios fail a result whose golden file is missing, or disagrees; never write one', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pg-golden-'));
+    const missing = withGolden(fakeResult('caught', 80), root);
+    expect(missing.ok).toBe(false);
+    expect(missing.golden![0]).toMatch(/golden file .*x\.json is missing/);
+    expect(existsSync(goldenPath(root, 'x'))).toBe(false);
+    mkdirSync(join(root, 'golden'));
+    writeFileSync(goldenPath(root, 'x'), stableStringify(goldenOf(fakeResult('caught', 80), V)));
+    expect(withGolden(fakeResult('caught', 80.5), root).ok).toBe(true);
+    expect(goldenProblems(fakeResult('missed', 80), root)).toEqual(['faulty: missed by [], golden records caught by [slice-threshold]']);
+    expect(goldenProblems(fakeResult('caught', 90), root)).toHaveLength(2);
   });
 });
 

@@ -188,7 +188,7 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
   it('never writes the report over an input', async () => {
     const r = await check('--dense', DIGITS, '--pruned', DIGITS, '--report', DIGITS);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/refusing to write the report over the input/);
+    expect(r.err).toMatch(/refusing to write the check report over the input/);
   });
 
   it('replaces an earlier check report, but no other existing file unless --force', async () => {
@@ -196,7 +196,7 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
     writeFileSync(path, '{"mine": true}\n');
     const refused = await check('--dense', DIGITS, '--pruned', DIGITS, '--report', path);
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/notes\.json exists and is not a pruneguard check report \(use --force/);
+    expect(refused.err).toMatch(/notes\.json exists and is not pruneguard.s check report \(use --force/);
     expect(readFileSync(path, 'utf8')).toBe('{"mine": true}\n');
     expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--report', path, '--force')).code).toBe(0);
     expect(JSON.parse(readFileSync(path, 'utf8')).kind).toBe('pruneguard-check-report');

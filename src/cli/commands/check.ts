@@ -1,10 +1,9 @@
 /** `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json] [--report]`: every gate, one verdict per failure mode. */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadEvalSet } from '../../data/load.js';
 import { PruneguardError } from '../../errors.js';
 import { loadModelFile } from '../../onnx/load.js';
-import { writeFileAtomic } from '../../onnx/save.js';
+import { checkOutput, writeOutput, type OutputRule } from '../../fs/output.js';
 import { runCheck } from '../../gate/check.js';
 import type { CheckConfig } from '../../gate/config.js';
 import { loadConfigFile } from '../../gate/config-schema.js';
@@ -23,8 +22,6 @@ function isCheckReport(path: string): boolean {
     return false;
   }
 }
-
-const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
 
 function readJson(path: string, what: string): unknown {
   let text: string;
@@ -87,18 +84,14 @@ config or plan), 3 internal error.`,
     const prunedPath = values.pruned;
     if (!densePath || !prunedPath) throw new PruneguardError('E_BAD_ARGUMENT', `missing ${!densePath ? '--dense D.onnx' : '--pruned P.onnx'}`);
     const report = values.report;
-    if (report) {
-      const target = real(report);
-      for (const p of [densePath, prunedPath, values.plan, values.data, values.config]) {
-        if (p !== undefined && real(p) === target) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write the report over the input ${p}`);
-      }
-      if (existsSync(report) && !values.force && !isCheckReport(report)) {
-        throw new PruneguardError('E_OUTPUT_EXISTS', `${report} exists and is not a pruneguard check report (use --force to overwrite)`);
-      }
-    }
+    const configPath = values.config ?? (existsSync('pruneguard.config.json') ? 'pruneguard.config.json' : undefined);
+    const reportRule = (floatPath?: string): OutputRule => ({
+      what: 'check report', inputs: [densePath, prunedPath, values.plan, values.data, configPath, floatPath],
+      force: !!values.force, owned: isCheckReport, forceHint: 'use --force',
+    });
+    if (report) checkOutput(report, reportRule());
     const dense = loadModelFile(densePath);
     const pruned = loadModelFile(prunedPath);
-    const configPath = values.config ?? (existsSync('pruneguard.config.json') ? 'pruneguard.config.json' : undefined);
     const config: CheckConfig = configPath ? loadConfigFile(configPath) : {};
     const floatPath = config.quantization?.floatModel;
     const floatModel = floatPath ? loadModelFile(floatPath) : undefined;
@@ -108,7 +101,7 @@ config or plan), 3 internal error.`,
     const result = await naming({ plan: values.plan, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel }));
     const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
     const json = toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result });
-    if (report) writeFileAtomic(report, `${json}\n`);
+    if (report) writeOutput(report, `${json}\n`, reportRule(floatPath));
     if (values.json) io.out(json);
     else io.out(`${renderCheck(result, header)}${report ? `\nreport: ${report}` : ''}`);
     return result.pass ? EXIT.ok : EXIT.findings;

@@ -31,7 +31,7 @@ describe('pruneguard prune', () => {
   it('refuses to overwrite the input, or an existing output without --force (exit 2)', async () => {
     const c = io();
     expect(await main(['prune', model, '--ratio', '0.3', '-o', model], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/refusing to overwrite the input/);
+    expect(c.err.join('')).toMatch(/refusing to write the pruned model over the input/);
     const out = join(dir, 'exists.onnx');
     writeFileSync(out, 'keep me');
     expect(await main(['prune', model, '--ratio', '0.3', '-o', out], c.io)).toBe(2);

@@ -1,7 +1,7 @@
 /** `pruneguard prune MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx`: structured pruning with a report. */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { PruneguardError } from '../../errors.js';
+import { checkOutput } from '../../fs/output.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { defaultFeeds } from '../../prune/feeds.js';
@@ -13,8 +13,6 @@ import { prune, type PruneReport } from '../../prune/prune.js';
 import { structuredOnly, verify, type VerifyResult } from '../../prune/verify.js';
 import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
-
-const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
 
 function readPlan(path: string): unknown {
   let text: string;
@@ -69,8 +67,8 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     const output = values.output;
     if (!output) throw new PruneguardError('E_BAD_ARGUMENT', 'missing -o OUT.onnx');
     if ((values.plan === undefined) === (values.ratio === undefined)) throw new PruneguardError('E_BAD_ARGUMENT', 'give exactly one of --plan PLAN.json or --ratio R');
-    if (real(output) === real(input)) throw new PruneguardError('E_BAD_ARGUMENT', `refusing to overwrite the input model ${input}`);
-    if (existsSync(output) && !values.force) throw new PruneguardError('E_OUTPUT_EXISTS', `${output} exists (use --force to overwrite)`);
+    const outputRule = { what: 'pruned model', inputs: [input, values.plan as string | undefined], force: !!values.force, forceHint: 'use --force' };
+    checkOutput(output, outputRule);
     const dense = loadModelFile(input);
     const keepInterface = values['keep-interface'] === true;
     const analysis = analyzeGroups(dense, { keepInterface });
@@ -85,7 +83,7 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
       verified = await verify(dense, structural, p, [defaultFeeds(dense, 1), defaultFeeds(dense, 2, 2)]);
     }
     // Written last: a run that fails on the way leaves no output that looks finished.
-    saveModelFile(model, output);
+    saveModelFile(model, output, checkOutput(output, outputRule));
     const blockedSummary = blocked.map((g) => ({ id: g.id, reason: g.blocked! }));
     if (values.json) io.out(JSON.stringify({ input, output, plan, report, blocked: blockedSummary, ...(verified ? { verify: verified } : {}) }, null, 2));
     else {

@@ -9,6 +9,7 @@ import { writeReport } from '../../report/write.js';
 import { PruneguardError } from '../../errors.js';
 import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
+import { checkFolder } from '../../fs/owned-folder.js';
 
 export const reportCommand = defineCommand({
   name: 'report',
@@ -29,6 +30,7 @@ Writes DIR/report.{json,md,html} atomically (default DIR: reports).`,
   async run({ values, positionals }, io) {
     const root = resolve(values.root ?? '.');
     const out = resolve(root, values.out ?? 'reports');
+    checkFolder(out, 'report');
     const merging = values.merge.length > 0;
     // `--merge a.json b.json` (shell glob) leaves the rest as positionals.
     const files = [...values.merge, ...(merging ? positionals : [])];

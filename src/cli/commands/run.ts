@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { readCoverage } from '../../report/coverage.js';
 import { runMainJob } from '../../report/main-job.js';
 import { buildReport } from '../../report/model.js';
-import { writeFileAtomic } from '../../report/atomic.js';
+import { checkOutput, writeOutput } from '../../fs/output.js';
+import { checkFolder } from '../../fs/owned-folder.js';
+import { isReportPart } from '../../report/merge.js';
 import { formatSummary } from '../../report/summary.js';
 import { writeReport } from '../../report/write.js';
 import { PruneguardError } from '../../errors.js';
@@ -36,6 +38,12 @@ and writes only a report part, for \`pruneguard report --merge\`.`,
     const root = resolve(values.root ?? '.');
     const shard = values.shard;
     if (shard && !values.part) throw new PruneguardError('E_BAD_ARGUMENT', '--shard needs --part FILE (a shard writes a part; merge parts with pruneguard report --merge)');
+    const partPath = values.part ? resolve(values.part) : undefined;
+    // A part file is replaced only if it is an earlier report part (run has no --force).
+    const partRule = { what: 'report part', inputs: [], owned: isReportPart };
+    if (partPath) checkOutput(partPath, partRule);
+    const out = resolve(root, values.out ?? 'reports');
+    if (!partPath) checkFolder(out, 'report');
     const quiet = !!values.json;
     const part = await runMainJob({
       root, shard,
@@ -44,8 +52,7 @@ and writes only a report part, for \`pruneguard report --merge\`.`,
       onProperty: quiet ? undefined : (p) => io.out(`${p.passed ? 'ok  ' : 'FAIL'} property: ${p.name} (${p.cases} cases, seed ${p.seed})${p.replay ? `\n     replay: ${p.replay}` : ''}`),
     });
     const report = buildReport(part, readCoverage(resolve(root, values.coverage ?? 'coverage'), root));
-    const out = resolve(root, values.out ?? 'reports');
-    if (values.part) writeFileAtomic(resolve(values.part), JSON.stringify(part));
+    if (partPath) writeOutput(partPath, JSON.stringify(part), partRule);
     else writeReport(out, report, part);
     if (values.json) io.out(JSON.stringify({ ok: report.ok, scenarios: scenarioSummary(part.scenarios) }, null, 2));
     else io.out(formatSummary(report, values.part ? undefined : out));

@@ -1,5 +1,5 @@
 /** `pruneguard sensitivity MODEL.onnx --data EVAL.npz`: per-group sensitivity on real data, a plot, a budgeted plan. */
-import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SensitivityProfile } from '../../analysis/profile.js';
 import { sensitivity } from '../../analysis/sensitivity.js';
 import { formatProfile } from '../../analysis/sensitivity-format.js';
@@ -9,7 +9,8 @@ import { feedInputs } from '../../data/validate.js';
 import { PruneguardError } from '../../errors.js';
 import { monotoneSensitivityBudget } from '../../invariants/monotone-sensitivity-budget.js';
 import { loadModelFile } from '../../onnx/load.js';
-import { writeFileAtomic } from '../../onnx/save.js';
+import { checkOutput, writeOutput, type OutputRule } from '../../fs/output.js';
+import { fileCache } from '../../analysis/sensitivity-cache.js';
 import { sensitivityChart } from '../../plot/sensitivity-chart.js';
 import type { Plan } from '../../prune/plan.js';
 import { defineCommand, EXIT } from '../command.js';
@@ -43,8 +44,8 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
     target: opt.ratio('T', "allocate per-group ratios removing T (in (0,1)) of the model's parameters (monotone, capped)"),
     'target-by': opt.choice(['params', 'flops'], 'what T is a share of: params or flops (weight-op multiply-accumulates per example)', 'params'),
     'plan-out': opt.path('PLAN.json', 'with --target: write the plan (accepted by `pruneguard prune --plan`)'),
-    cache: opt.path('FILE', 'reuse and extend measured results (an interrupted sweep resumes)'),
-    force: opt.flag('overwrite existing --report/--plot/--plan-out files'),
+    cache: opt.path('FILE', 'reuse and extend measured results (an interrupted sweep resumes); only a new file or an earlier pruneguard cache, never an input'),
+    force: opt.flag('overwrite existing --report/--plot/--plan-out files (never an input)'),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw bad(`expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
@@ -54,15 +55,20 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
     const planOut = values['plan-out'];
     if (planOut && target === undefined) throw bad('--plan-out needs --target');
     const by = values['target-by'];
-    const outputs = [values.report, values.plot, planOut].filter((p): p is string => typeof p === 'string');
-    for (const p of outputs) if (existsSync(p) && !values.force) throw new PruneguardError('E_OUTPUT_EXISTS', `${p} exists (use --force to overwrite)`);
+    const cachePath = values.cache;
+    const rule = (what: string): OutputRule => ({ what, inputs: [positionals[0], data, cachePath], force: !!values.force, forceHint: 'use --force' });
+    const outputs = [[values.report, 'sensitivity profile'], [values.plot, 'sensitivity plot'], [planOut, 'plan']].filter((o): o is [string, string] => typeof o[0] === 'string');
+    const written = [...outputs.map(([p]) => p), ...(cachePath ? [cachePath] : [])];
+    if (new Set(written.map((p) => resolve(p))).size < written.length) throw bad('--report, --plot, --plan-out and --cache must name different files');
+    for (const [p, what] of outputs) checkOutput(p, rule(what));
+    const cache = cachePath ? fileCache(cachePath, [positionals[0], data, ...outputs.map(([p]) => p)]) : undefined;
 
     const model = loadModelFile(positionals[0]);
     const set = await loadEvalSet(data, { inputNames: feedInputs(model).map((i) => i.name) });
     const bar = progressBar();
     let profile: SensitivityProfile;
     try {
-      profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: values['per-head'] ? 'each' : !!values.heads, slices: !values.aggregate && Object.keys(set.slices).length > 0, cache: values.cache, onProgress: (p) => bar.update(p) });
+      profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: values['per-head'] ? 'each' : !!values.heads, slices: !values.aggregate && Object.keys(set.slices).length > 0, cache, onProgress: (p) => bar.update(p) });
     } finally {
       bar.done();
     }
@@ -76,11 +82,11 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
       lines.push('', `budget: ${(target * 100).toFixed(1)}% of the model's ${by === 'flops' ? 'FLOPs' : 'parameters'} → the plan removes ${(found.removed * 100).toFixed(1)}% (measured by pruning; monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`);
       for (const [g, r] of Object.entries(found.allocation.ratios)) lines.push(`  ${g}: ${r}`);
       for (const f of findings) lines.push(`  ! ${f.message}`);
-      if (planOut) { writeFileAtomic(planOut, `${JSON.stringify(plan, null, 2)}\n`); lines.push(`plan written to ${planOut}`); }
+      if (planOut) { writeOutput(planOut, `${JSON.stringify(plan, null, 2)}\n`, rule('plan')); lines.push(`plan written to ${planOut}`); }
     }
     const json = `${JSON.stringify({ model: positionals[0], data, ...profile, ...(plan ? { plan } : {}) }, null, 2)}\n`;
-    if (values.report) writeFileAtomic(values.report, json);
-    if (values.plot) writeFileAtomic(values.plot, sensitivityChart(profile));
+    if (values.report) writeOutput(values.report, json, rule('sensitivity profile'));
+    if (values.plot) writeOutput(values.plot, sensitivityChart(profile), rule('sensitivity plot'));
     io.out(values.json ? json : lines.join('\n'));
     return EXIT.ok;
   },
