@@ -15,7 +15,7 @@ export function temporaryFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${SUFFIX}`);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The temporaries of `path` this and earlier versions leave, with the pid that
@@ -23,8 +23,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * report writer's `.reports.tmp-<pid>-<ms>` / `.reports.old-<pid>-<ms>`.
  */
 function temporaryPatterns(name: string): RegExp[] {
-  const n = escape(name);
-  return [new RegExp(`^\\.${n}\\.(\\d+)-[0-9a-f]+${escape(SUFFIX)}$`), new RegExp(`^${n}\\.(\\d+)\\.\\d+\\.tmp$`), new RegExp(`^\\.${n}\\.(?:tmp|old)-(\\d+)-\\d+$`)];
+  const n = escapeRegExp(name);
+  return [new RegExp(`^\\.${n}\\.(\\d+)-[0-9a-f]+${escapeRegExp(SUFFIX)}$`), new RegExp(`^${n}\\.(\\d+)\\.\\d+\\.tmp$`), new RegExp(`^\\.${n}\\.(?:tmp|old)-(\\d+)-\\d+$`)];
 }
 
 function alive(pid: number): boolean {
