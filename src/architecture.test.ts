@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 /** Layers from the bottom up; a file belongs to the layer of its longest matching path prefix (relative to src/). */
 const LAYERS: readonly { layer: string; rank: number; paths: readonly string[] }[] = [
-  { layer: 'base', rank: 0, paths: ['errors.ts', 'findings.ts', 'util/'] },
+  { layer: 'base', rank: 0, paths: ['errors.ts', 'findings.ts', 'util/', 'fs/'] },
   { layer: 'ir', rank: 1, paths: ['ir/'] },
   { layer: 'onnx', rank: 2, paths: ['onnx/'] },
   { layer: 'shape', rank: 3, paths: ['shape/'] },
