@@ -156,8 +156,9 @@ class Pruner:
         inferred = onnx.shape_inference.infer_shapes(self.m.model)
         for v in list(inferred.graph.value_info) + list(inferred.graph.input):
             if v.name == value:
+                # An unknown rank infers as no dims at all: not a 2-D input (fuzz found that one).
                 dims = [d.dim_value for d in v.type.tensor_type.shape.dim]
-                if all(d > 0 for d in dims[1:]):
+                if len(dims) >= 2 and all(d > 0 for d in dims[1:]):
                     return dims
         raise Declined(f'the shape of {value} is unknown')
 

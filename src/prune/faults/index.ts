@@ -2,6 +2,10 @@
 import { branchToOneChannel, groupedConvIndivisible } from './dependency-unaware.js';
 import { batchNormNotSliced, layerNormNotSliced, reshapeHeadsNotUpdated, skipProjectionNotUpdated } from './forgotten-updates.js';
 import { nmWrongAxis, structuredBreaksNm } from './nm-faults.js';
+import { biasNotSliced, consumerNotSliced, depthwiseGroupNotUpdated, gqaKvHeadsNotPruned } from './forgotten-slices.js';
+import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';
+import { batchNormShiftLeaks, consumerSliceOffByOne } from './leaks.js';
+import { overRemoval, planNotApplied, underRemoval } from './plan-faults.js';
 import type { Fault } from './types.js';
 import { concatOffsetWrong, flattenGemmChannelsLast, headSliceOffByOne } from './wrong-indices.js';
 
@@ -19,6 +23,17 @@ export const FAULTS: readonly Fault[] = [
   nmWrongAxis,
   structuredBreaksNm,
   groupedConvIndivisible,
+  biasNotSliced,
+  consumerNotSliced,
+  depthwiseGroupNotUpdated,
+  gqaKvHeadsNotPruned,
+  batchNormShiftLeaks,
+  consumerSliceOffByOne,
+  planNotApplied,
+  underRemoval,
+  overRemoval,
+  outputFeaturesPruned,
+  inputRenamed,
 ];
 
 export function faultById(id: string): Fault | undefined {
