@@ -2,6 +2,9 @@
  * A tiny benchmark harness. Each benchmark is one `bench/*.bench.ts` file whose
  * default export is a `Benchmark`; `bench/run.ts` finds, runs and prints them.
  */
+import { median } from '../dist/util/stats.js';
+
+export { median };
 
 /** One measured number, with what it is compared to. */
 export interface BenchEntry {
@@ -39,11 +42,6 @@ export async function medianMs(fn: () => unknown, { warmup = 3, reps = 15 }: Mea
   return median(times);
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export function entry(name: string, value: number, unit: string, baseline: number | null = null, target: number | null = null): BenchEntry {
   return { name, value, unit, baseline, ratio: baseline ? value / baseline : null, target };

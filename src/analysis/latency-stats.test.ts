@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { median, ratioOfMediansCI, sampleStats, seededRandom } from './latency-stats.js';
+import { median, ratioOfMediansCI, sampleStats } from './latency-stats.js';
+import { mulberry32 } from '../util/random.js';
 
 /** Log-normal-ish samples around `center` with multiplicative noise `spread`. */
 function samples(n: number, center: number, spread: number, seed: number): number[] {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   return Array.from({ length: n }, () => center * Math.exp(spread * (r() + r() + r() - 1.5)));
 }
 

@@ -5,21 +5,9 @@
  */
 import { mulberry32 } from '../util/random.js';
 import { PruneguardError } from '../errors.js';
+import { median, quantileSorted, sortedCopy } from '../util/stats.js';
 
-/** Linear-interpolated quantile (numpy's default) of an already sorted array. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'quantile of no samples');
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-const sortedCopy = (xs: ArrayLike<number>): Float64Array => Float64Array.from(xs).sort();
-
-export function median(xs: ArrayLike<number>): number {
-  return quantileSorted(sortedCopy(xs), 0.5);
-}
+export { median, quantileSorted } from '../util/stats.js';
 
 export interface SampleStats {
   /** Raw samples, in measurement order (milliseconds). */
@@ -38,9 +26,6 @@ export function sampleStats(samples: readonly number[]): SampleStats {
   const dev = Float64Array.from(s, (x) => Math.abs(x - med)).sort();
   return { samples: [...samples], median: med, iqr: quantileSorted(s, 0.75) - quantileSorted(s, 0.25), mad: quantileSorted(dev, 0.5), min: s[0] };
 }
-
-/** A small seeded PRNG, so the same samples and seed give the same interval. */
-export const seededRandom = mulberry32;
 
 export interface RatioInterval {
   /** median(numerator) / median(denominator) on the samples themselves. */
@@ -62,7 +47,7 @@ export function ratioOfMediansCI(num: readonly number[], den: readonly number[],
   const level = options.level ?? 0.95;
   if (num.length === 0 || den.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', `bootstrap needs samples on both sides (got ${num.length} and ${den.length})`);
   if (!(level > 0 && level < 1)) throw new PruneguardError('E_BAD_ARGUMENT', `confidence level must be in (0, 1), got ${level}`);
-  const rand = seededRandom(options.seed ?? 0x5eed);
+  const rand = mulberry32(options.seed ?? 0x5eed);
   const a = new Float64Array(num.length);
   const b = new Float64Array(den.length);
   const ratios = new Float64Array(resamples);

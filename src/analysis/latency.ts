@@ -12,7 +12,8 @@ import { createSession, randomInputs, releaseSession, toOrt, type Feeds, type Se
 import { gatherRows } from '../data/batches.js';
 import type { EvalSet } from '../data/eval-set.js';
 import { feedInputs } from '../data/validate.js';
-import { ratioOfMediansCI, sampleStats, seededRandom, type RatioInterval, type SampleStats } from './latency-stats.js';
+import { ratioOfMediansCI, sampleStats, type RatioInterval, type SampleStats } from './latency-stats.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface LatencyOptions {
   /** Batch sizes to measure (default [1]). */
@@ -117,7 +118,7 @@ export async function measureLatency(dense: ModelInput, pruned: ModelInput, opti
   const denseModel = dense instanceof Uint8Array ? loadModel(dense) : dense;
   const makeFeeds = options.feeds ?? defaultFeeds(denseModel, options);
   const sessions = [await createSession(dense, { ...threads, source: 'dense model' }), await createSession(pruned, { ...threads, source: 'pruned model' })];
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const measurements: LatencyMeasurement[] = [];
   try {
     for (const b of batchSizes) {

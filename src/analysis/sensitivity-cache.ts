@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EvalSet } from '../data/eval-set.js';
-import type { TensorData } from '../ir/types.js';
+import { tensorBytes } from '../ir/tensor.js';
 import { checkOutput } from '../fs/output.js';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 
@@ -96,15 +96,9 @@ export function dataDigest(set: EvalSet): string {
   h.update(`n=${set.count};`);
   for (const [name, t] of Object.entries(set.inputs).sort(([a], [b]) => a.localeCompare(b))) {
     h.update(`${name}:${t.dtype}[${t.dims.join(',')}]`);
-    h.update(bytesOf(t.data));
+    h.update(tensorBytes(t.data));
   }
-  if (set.labels) { h.update('labels'); h.update(bytesOf(set.labels)); }
-  for (const [name, l] of Object.entries(set.lengths).sort(([a], [b]) => a.localeCompare(b))) { h.update(`len:${name}`); h.update(bytesOf(l)); }
+  if (set.labels) { h.update('labels'); h.update(tensorBytes(set.labels)); }
+  for (const [name, l] of Object.entries(set.lengths).sort(([a], [b]) => a.localeCompare(b))) { h.update(`len:${name}`); h.update(tensorBytes(l)); }
   return h.digest('hex').slice(0, 16);
-}
-
-function bytesOf(data: TensorData): Uint8Array {
-  if (Array.isArray(data)) return new TextEncoder().encode(data.join('\u0000'));
-  const view = data as Exclude<TensorData, string[]>;
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }

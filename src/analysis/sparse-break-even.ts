@@ -19,6 +19,8 @@
  */
 import { PruneguardError } from '../errors.js';
 import { csrMatmul, denseMatmul, toCsr } from '../prune/masks/csr.js';
+import { mulberry32 } from '../util/random.js';
+import { median } from '../util/stats.js';
 
 export interface BreakEvenOptions {
   rows: number;
@@ -45,16 +47,9 @@ export interface BreakEvenResult {
   breakEven: number | null;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /** A [rows, cols] matrix with exactly round(sparsity * size) zeros at seeded positions. */
 export function sparseMatrix(rows: number, cols: number, sparsity: number, seed = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = mulberry32(seed);
   const w = new Float32Array(rows * cols);
   for (let i = 0; i < w.length; i++) w[i] = next() * 2 - 1 || 0.5;
   const order = Array.from({ length: w.length }, (_, i) => i);
@@ -66,38 +61,62 @@ export function sparseMatrix(rows: number, cols: number, sparsity: number, seed 
   return w;
 }
 
+/** A dense yardstick prepared for one weight: `run` does one dense product, `release` frees it. */
+export interface DenseYardstick {
+  run(): unknown;
+  release?(): Promise<void>;
+}
+
 /**
- * Times dense vs CSR matmul at each sparsity. Never call it from a test that
- * asserts on the timings: they belong to the machine it ran on.
- * @example sparseBreakEven({ rows: 512, cols: 512, batch: 1, sparsities: [0.5, 0.8, 0.9, 0.95, 0.99] })
+ * The probe every yardstick shares: per sparsity (ascending), the dense run and the CSR
+ * kernel interleaved per repetition so drift hits both, medians compared; the break-even
+ * is the lowest probed sparsity from which sparse wins at every higher one.
  */
-export function sparseBreakEven(options: BreakEvenOptions): BreakEvenResult {
-  const { rows, cols, batch, sparsities, warmup = 2, repetitions = 7, seed = 1 } = options;
+export async function probeBreakEven(
+  options: BreakEvenOptions,
+  defaults: { warmup: number; repetitions: number },
+  dense: (w: Float32Array, x: Float32Array) => Promise<DenseYardstick> | DenseYardstick,
+): Promise<BreakEvenResult> {
+  const { rows, cols, batch, sparsities, warmup = defaults.warmup, repetitions = defaults.repetitions, seed = 1 } = options;
   for (const [k, v] of Object.entries({ rows, cols, batch, repetitions })) {
-    if (!Number.isInteger(v) || v < 1) throw new PruneguardError('E_BAD_ARGUMENT', `sparseBreakEven: ${k} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new PruneguardError('E_BAD_ARGUMENT', `sparse break-even: ${k} must be a positive integer, got ${v}`);
   }
-  if (sparsities.some((s) => !(s >= 0 && s < 1))) throw new PruneguardError('E_BAD_ARGUMENT', `sparseBreakEven: sparsities must be in [0, 1), got ${sparsities.join(', ')}`);
+  if (sparsities.length === 0 || sparsities.some((s) => !(s >= 0 && s < 1))) throw new PruneguardError('E_BAD_ARGUMENT', `sparse break-even: sparsities must be in [0, 1), got ${sparsities.join(', ')}`);
   const x = sparseMatrix(cols, batch, 0, seed + 1);
   const out = new Float32Array(rows * batch);
-  const points = [...sparsities].sort((a, b) => a - b).map((sparsity) => {
+  const points: BreakEvenPoint[] = [];
+  for (const sparsity of [...sparsities].sort((a, b) => a - b)) {
     const w = sparseMatrix(rows, cols, sparsity, seed);
     const csr = toCsr(w, rows, cols);
-    const dense: number[] = [];
-    const sparse: number[] = [];
+    const yardstick = await dense(w, x);
+    const denseTimes: number[] = [];
+    const sparseTimes: number[] = [];
     for (let r = 0; r < warmup + repetitions; r++) {
       let t = performance.now();
-      denseMatmul(w, rows, cols, x, batch, out);
+      await yardstick.run();
       const d = performance.now() - t;
       t = performance.now();
       csrMatmul(csr, x, batch, out);
       const sp = performance.now() - t;
-      if (r >= warmup) { dense.push(d); sparse.push(sp); }
+      if (r >= warmup) { denseTimes.push(d); sparseTimes.push(sp); }
     }
-    const denseMs = median(dense);
-    const sparseMs = median(sparse);
-    return { sparsity, denseMs, sparseMs, ratio: denseMs > 0 ? sparseMs / denseMs : Number.NaN };
-  });
+    await yardstick.release?.();
+    const denseMs = median(denseTimes);
+    const sparseMs = median(sparseTimes);
+    points.push({ sparsity, denseMs, sparseMs, ratio: denseMs > 0 ? sparseMs / denseMs : Number.NaN });
+  }
   let breakEven: number | null = null;
   for (let i = points.length - 1; i >= 0 && points[i].ratio < 1; i--) breakEven = points[i].sparsity;
   return { points, breakEven };
+}
+
+/**
+ * Times dense (a scalar TypeScript loop) vs CSR matmul at each sparsity. Never call it from a
+ * test that asserts on the timings: they belong to the machine it ran on.
+ * @example await sparseBreakEven({ rows: 512, cols: 512, batch: 1, sparsities: [0.5, 0.8, 0.9, 0.95, 0.99] })
+ */
+export function sparseBreakEven(options: BreakEvenOptions): Promise<BreakEvenResult> {
+  const { rows, cols, batch } = options;
+  const out = new Float32Array(rows * batch);
+  return probeBreakEven(options, { warmup: 2, repetitions: 7 }, (w, x) => ({ run: () => denseMatmul(w, rows, cols, x, batch, out) }));
 }

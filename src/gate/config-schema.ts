@@ -2,10 +2,10 @@
  * Validation of `pruneguard.config.json`: types, ranges and unknown keys, every
  * issue collected as data and thrown once (the style of src/prune/plan-schema.ts).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PruneguardError } from '../errors.js';
 import type { CheckConfig } from './config.js';
+import { readJsonFile } from '../util/json-file.js';
 
 export interface ConfigIssue { path: string; message: string; expected?: string; received?: unknown }
 
@@ -161,18 +161,7 @@ export function validateConfig(config: unknown, source = 'config'): CheckConfig 
 
 /** Reads and validates a config file; `quantization.floatModel` is resolved relative to the file. */
 export function loadConfigFile(path: string): CheckConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new PruneguardError('E_BAD_ARGUMENT', `${path}: config is not valid JSON (${(e as Error).message})`);
-  }
+  const json = readJsonFile(path, 'config');
   const config = validateConfig(json, path);
   if (config.quantization?.floatModel) config.quantization.floatModel = resolve(dirname(path), config.quantization.floatModel);
   return config;

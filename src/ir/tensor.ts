@@ -143,3 +143,10 @@ export function floatToBfloat(v: number): number {
   const rounding = 0x7fff + ((x >>> 16) & 1);
   return ((x + rounding) >>> 16) & 0xffff;
 }
+
+/** The bytes of tensor data as stored (a view, no copy); strings joined with NUL. For digests and caches. */
+export function tensorBytes(data: TensorData): Uint8Array {
+  if (Array.isArray(data)) return new TextEncoder().encode(data.join('\u0000'));
+  const view = data as Exclude<TensorData, string[]>;
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}

@@ -27,9 +27,6 @@ export function axisNorms(t: Tensor, axis: number, p: 1 | 2): Float64Array {
   return out;
 }
 
-/** Seeded random scores (the `random` criterion). */
-export const rng = mulberry32;
-
 /**
  * Scores per channel of the group (higher = more important). Throws a message
  * naming the tensor when a weight is NaN (importance is then undefined).
@@ -37,7 +34,7 @@ export const rng = mulberry32;
 export function channelScores(group: Group, criterion: Criterion, read: (tensor: string) => Tensor | undefined, seed = 0): Float64Array {
   const scores = new Float64Array(group.channels);
   if (criterion === 'random') {
-    const r = rng(seed);
+    const r = mulberry32(seed);
     for (let c = 0; c < scores.length; c++) scores[c] = r();
     return scores;
   }

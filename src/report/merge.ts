@@ -3,17 +3,12 @@
  * must come from the same versions; a scenario or fault seen in two parts is
  * an error (overlapping shards), so a merged report never double-counts.
  */
-import { readFileSync } from 'node:fs';
 import { PruneguardError } from '../errors.js';
 import { PART_KIND, type ReportPart } from './part.js';
+import { readJsonFile } from '../util/json-file.js';
 
 export function readPart(file: string): ReportPart {
-  let json: ReportPart;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new PruneguardError('E_BAD_DATA', `cannot read report part ${file}: ${(e as Error).message}`);
-  }
+  const json = readJsonFile(file, 'report part', 'E_BAD_DATA') as ReportPart | null;
   if (json?.kind !== PART_KIND || json.version !== 1) throw new PruneguardError('E_BAD_DATA', `${file} is not a pruneguard report part (kind '${json?.kind}', version ${json?.version})`);
   return json;
 }

@@ -45,7 +45,8 @@ export function randomInputs(
   const feeds: Feeds = {};
   for (const spec of specs) {
     const dims = resolveDims(spec, sizes[spec.name], options.dims ?? {});
-    const next = rng(options.seed, spec.name);
+    // One seeded stream per input: adding an input never changes the values of the others.
+    const next = namedStream(options.seed, spec.name);
     feeds[spec.name] = fill(spec, dims, next, lo, hi, vocab);
   }
   return feeds;
@@ -93,5 +94,3 @@ function fill(spec: ValueInfo, dims: number[], next: () => number, lo: number, h
   return { dtype, dims, data: data as unknown as Tensor['data'] };
 }
 
-/** One seeded stream per input: adding an input never changes the values of the others. */
-const rng = namedStream;

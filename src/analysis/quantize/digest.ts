@@ -1,19 +1,14 @@
 /** A content digest of a model's graph and weights: which model a calibration belongs to. */
 import { createHash } from 'node:crypto';
-import type { Model, TensorData } from '../../ir/types.js';
+import { tensorBytes } from '../../ir/tensor.js';
+import type { Model } from '../../ir/types.js';
 
 export function modelDigest(model: Model): string {
   const h = createHash('sha256');
   for (const n of model.graph.nodes) h.update(`${n.opType}(${n.inputs.join(',')})->${n.outputs.join(',')};`);
   for (const [name, t] of [...model.graph.initializers].sort(([a], [b]) => a.localeCompare(b))) {
     h.update(`${name}:${t.dtype}[${t.dims.join(',')}]`);
-    h.update(bytesOf(t.data));
+    h.update(tensorBytes(t.data));
   }
   return h.digest('hex').slice(0, 16);
-}
-
-function bytesOf(data: TensorData): Uint8Array {
-  if (Array.isArray(data)) return new TextEncoder().encode(data.join('\u0000'));
-  const view = data as Exclude<TensorData, string[]>;
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }

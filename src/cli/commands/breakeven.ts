@@ -23,7 +23,7 @@ medians compared. Prints the sparsity from which sparse wins (or that it never d
   async run({ values }, io) {
     const { rows, cols, batch, sparsities, dense } = values;
     const opts = { rows, cols, batch, sparsities };
-    const r = dense === 'onnxruntime' ? await sparseBreakEvenVsRuntime(opts) : sparseBreakEven(opts);
+    const r = dense === 'onnxruntime' ? await sparseBreakEvenVsRuntime(opts) : await sparseBreakEven(opts);
     if (values.json) {
       io.out(JSON.stringify({ ...opts, dense, ...r }, null, 2));
       return EXIT.ok;

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadEvalSet } from '../../data/load.js';
 import { PruneguardError } from '../../errors.js';
+import { readJsonFile } from '../../util/json-file.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { checkOutput, writeOutput, type OutputRule } from '../../fs/output.js';
 import { runCheck } from '../../gate/check.js';
@@ -23,19 +24,6 @@ function isCheckReport(path: string): boolean {
   }
 }
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new PruneguardError(what === 'plan' ? 'E_BAD_PLAN' : 'E_BAD_ARGUMENT', `${path}: ${what} is not valid JSON (${(e as Error).message})`);
-  }
-}
 
 /** Re-throws bad plan/data errors with their file named, so the one-line message says where the problem is. */
 async function naming<T>(files: { plan?: string; data?: string }, f: () => Promise<T>): Promise<T> {
@@ -95,7 +83,7 @@ config or plan), 3 internal error.`,
     const config: CheckConfig = configPath ? loadConfigFile(configPath) : {};
     const floatPath = config.quantization?.floatModel;
     const floatModel = floatPath ? loadModelFile(floatPath) : undefined;
-    const plan = values.plan !== undefined ? readJson(values.plan, 'plan') : undefined;
+    const plan = values.plan !== undefined ? readJsonFile(values.plan, 'plan', 'E_BAD_PLAN') : undefined;
     const dataPath = values.data;
     const data = dataPath ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) }) : undefined;
     const result = await naming({ plan: values.plan, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel }));

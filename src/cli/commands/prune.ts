@@ -1,7 +1,7 @@
 /** `pruneguard prune MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx`: structured pruning with a report. */
-import { readFileSync } from 'node:fs';
 import { PruneguardError } from '../../errors.js';
 import { checkOutput } from '../../fs/output.js';
+import { readJsonFile } from '../../util/json-file.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { defaultFeeds } from '../../prune/feeds.js';
@@ -14,19 +14,6 @@ import { structuredOnly, verify, type VerifyResult } from '../../prune/verify.js
 import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
 
-function readPlan(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read plan (${(e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new PruneguardError('E_BAD_PLAN', `${path}: not valid JSON (${(e as Error).message})`);
-  }
-}
 
 function render(input: string, output: string, report: PruneReport, verified?: VerifyResult): string {
   const lines = [`${input} → ${output}`];
@@ -73,7 +60,7 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     const keepInterface = values['keep-interface'] === true;
     const analysis = analyzeGroups(dense, { keepInterface });
     const blocked = analysis.groups.filter((g) => g.blocked);
-    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : readPlan(values.plan!);
+    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN');
     const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan', keepInterface });
     let verified: VerifyResult | undefined;
     if (values.verify) {

@@ -20,11 +20,11 @@ describe('CSR matmul', () => {
 });
 
 describe('sparseBreakEven', () => {
-  it('returns one point per sparsity, sorted, with a consistent break-even (timings not asserted)', () => {
-    const r = sparseBreakEven({ rows: 16, cols: 16, batch: 2, sparsities: [0.9, 0.5], warmup: 1, repetitions: 3 });
+  it('returns one point per sparsity, sorted, with a consistent break-even (timings not asserted)', async () => {
+    const r = await sparseBreakEven({ rows: 16, cols: 16, batch: 2, sparsities: [0.9, 0.5], warmup: 1, repetitions: 3 });
     expect(r.points.map((p) => p.sparsity)).toEqual([0.5, 0.9]);
     for (const p of r.points) expect(p.denseMs).toBeGreaterThanOrEqual(0);
-    if (r.breakEven !== null) expect(r.points.filter((p) => p.sparsity >= r.breakEven!).every((p) => p.ratio < 1)).toBe(true);
-    expect(() => sparseBreakEven({ rows: 4, cols: 4, batch: 1, sparsities: [1] })).toThrow(/\[0, 1\)/);
+    if (r.breakEven !== null) expect(r.points.filter((p) => p.sparsity >= r.breakEven! && p.ratio >= 1), 'points at or past the break-even where sparse loses').toEqual([]);
+    await expect(sparseBreakEven({ rows: 4, cols: 4, batch: 1, sparsities: [1] })).rejects.toThrow(/\[0, 1\)/);
   });
 });
