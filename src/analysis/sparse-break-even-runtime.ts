@@ -17,9 +17,9 @@ function matmulModel(w: Float32Array, rows: number, cols: number, batch: number)
       name: 'breakeven', nodes: [{ name: 'mm', opType: 'MatMul', domain: '', inputs: ['w', 'x'], outputs: ['y'], attributes: [] }],
       inputs: [{ name: 'x', dtype: 'float32', shape: [cols, batch] }],
       outputs: [{ name: 'y', dtype: 'float32', shape: [rows, batch] }],
-      initializers: new Map([['w', { dtype: 'float32', dims: [rows, cols], data: w }]]), valueInfo: [], extra: {},
+      initializers: new Map([['w', { dtype: 'float32', dims: [rows, cols], data: w }]]), valueInfo: [],
     },
-    irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'pruneguard', producerVersion: '', domain: '', modelVersion: 1, docString: '', metadata: [], extra: {},
+    irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'pruneguard', producerVersion: '', domain: '', modelVersion: 1, docString: '', metadata: [],
   };
 }
 

@@ -24,6 +24,17 @@ export interface AtomicWriteOptions {
 
 /** Writes `data` to `path` atomically; see the module comment for what it refuses. */
 export function writeFileAtomic(path: string, data: Uint8Array | string, o: AtomicWriteOptions = {}): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  writeFileAtomicWith(path, (fd, tmp) => {
+    const half = bytes.byteLength >> 1;
+    writeAll(fd, bytes.subarray(0, half));
+    pausePoint('partial-write', tmp);
+    writeAll(fd, bytes.subarray(half));
+  }, o);
+}
+
+/** Like writeFileAtomic, for contents written in pieces by `write` (a model streamed tensor by tensor). */
+export function writeFileAtomicWith(path: string, write: (fd: number, tmp: string) => void, o: AtomicWriteOptions = {}): void {
   const what = o.what ?? 'output';
   removeStaleTemporaries(path);
   try {
@@ -31,15 +42,11 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, o: Atom
   } catch (e) {
     throw writeError(path, what, e);
   }
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = temporaryFor(path);
   try {
     const fd = openSync(tmp, 'wx');
     try {
-      const half = bytes.byteLength >> 1;
-      writeAll(fd, bytes.subarray(0, half));
-      pausePoint('partial-write', tmp);
-      writeAll(fd, bytes.subarray(half));
+      write(fd, tmp);
     } finally {
       closeSync(fd);
     }
@@ -57,7 +64,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, o: Atom
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
+/** Writes all of `bytes` at the file position. */
+export function writeAll(fd: number, bytes: Uint8Array): void {
   for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
 }
 

@@ -1,21 +1,16 @@
 /**
- * Typed access to ONNX attributes. Nodes keep AttributeProtos as loaded, so an
- * attribute the harness never touches is saved byte-for-byte as it came.
+ * Typed access to node attributes. An attribute the harness never touches is saved as it came
+ * (fields the IR does not model travel in its `extra`).
  */
-import { onnx } from '../onnx/proto.js';
-import type { Node, Tensor } from './types.js';
-import { decodeTensor, encodeTensor } from '../onnx/tensor-codec.js';
+import { AttrType as T, type Attribute, type Node, type Tensor } from './types.js';
 
-const T = onnx.AttributeProto.AttributeType;
-
-function find(node: Node, name: string): onnx.IAttributeProto | undefined {
+function find(node: Node, name: string): Attribute | undefined {
   return node.attributes.find((a) => a.name === name);
 }
 
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (v && typeof v === 'object' && 'toNumber' in v) return (v as { toNumber(): number }).toNumber();
-  return Number(v);
+/** int64 attribute values past 2^53 are bigints; as numbers they round (callers wanting exact values read `.i`). */
+function num(v: number | bigint): number {
+  return typeof v === 'number' ? v : Number(v);
 }
 
 export function hasAttr(node: Node, name: string): boolean {
@@ -53,10 +48,10 @@ export function attrString(node: Node, name: string): string | undefined {
 
 export function attrTensor(node: Node, name: string): Tensor | undefined {
   const a = find(node, name);
-  return a?.t ? decodeTensor(a.t) : undefined;
+  return a?.t;
 }
 
-function put(node: Node, attr: onnx.IAttributeProto): void {
+function put(node: Node, attr: Attribute): void {
   const i = node.attributes.findIndex((a) => a.name === attr.name);
   if (i >= 0) node.attributes[i] = attr;
   else node.attributes.push(attr);
@@ -83,7 +78,7 @@ export function setAttrString(node: Node, name: string, value: string): void {
 }
 
 export function setAttrTensor(node: Node, name: string, value: Tensor): void {
-  put(node, { name, type: T.TENSOR, t: encodeTensor(value) });
+  put(node, { name, type: T.TENSOR, t: value });
 }
 
 export function removeAttr(node: Node, name: string): void {

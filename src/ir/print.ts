@@ -6,14 +6,10 @@
  * Attributes equal to their ONNX defaults are left out; small int constants
  * (shapes, axes) and scalars print their values, since they decide layouts.
  */
-import { onnx } from '../onnx/proto.js';
-import { toNum, type LongLike } from '../onnx/long.js';
-import { tryDtypeFromOnnx } from '../onnx/dtype.js';
 import { constantNodeValue } from './constants.js';
 import { toNumbers } from './tensor.js';
-import type { Dim, Model, Tensor } from './types.js';
+import { AttrType as AT, type Attribute, type Dim, type Model, type Tensor } from './types.js';
 
-const AT = onnx.AttributeProto.AttributeType;
 
 /** Attribute values that are ONNX defaults and only add noise. */
 const DEFAULTS: Record<string, (v: number[]) => boolean> = {
@@ -48,20 +44,19 @@ function fmtTensor(t: Tensor): string {
   return `${t.dtype}${fmtDims(t.dims)}`;
 }
 
-function fmtAttr(op: string, a: onnx.IAttributeProto): string | undefined {
+function fmtAttr(op: string, a: Attribute): string | undefined {
   const name = a.name ?? '';
   if (HIDDEN.has(`${op}/${name}`)) return undefined;
   let nums: number[] | undefined;
   let text: string;
   switch (a.type) {
-    case AT.INT: nums = [toNum(a.i as LongLike)]; text = String(nums[0]); break;
+    case AT.INT: nums = [Number(a.i ?? 0)]; text = String(nums[0]); break;
     case AT.FLOAT: nums = [a.f ?? 0]; text = num(nums[0]); break;
-    case AT.INTS: nums = (a.ints ?? []).map((v) => toNum(v as LongLike)); text = nums.join(','); break;
+    case AT.INTS: nums = (a.ints ?? []).map(Number); text = nums.join(','); break;
     case AT.FLOATS: nums = [...(a.floats ?? [])]; text = nums.map(num).join(','); break;
     case AT.STRING: text = new TextDecoder().decode(a.s ?? new Uint8Array()); break;
     case AT.TENSOR: {
-      const dt = tryDtypeFromOnnx(a.t?.dataType) ?? '?';
-      text = `${dt}[${(a.t?.dims ?? []).map((d) => toNum(d as LongLike)).join(',')}]`;
+      text = `${a.t?.dtype ?? '?'}[${(a.t?.dims ?? []).join(',')}]`;
       break;
     }
     default: text = `<${String(a.type)}>`;

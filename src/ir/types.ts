@@ -1,9 +1,15 @@
 /**
- * The graph IR: a plain-data view of an ONNX model that the harness reads and
- * rewrites. Attributes stay as ONNX AttributeProtos (read through `attrs.ts`)
- * so that saving never loses an attribute the harness does not understand.
+ * The graph IR: a plain-data view of an ONNX model that the harness reads and rewrites. It
+ * knows no protobuf: `src/onnx` converts at the boundary. What the IR does not model (newer
+ * schema fields, subgraphs, sparse tensors, functions) is kept as `Opaque` encoded fields and
+ * written back as it came, so a round trip loses nothing.
  */
-import type { onnx } from '../onnx/proto.js';
+
+/**
+ * Encoded fields of a message that the IR does not model, exactly as read (tag and payload),
+ * written back unchanged. Only `src/onnx` reads inside them.
+ */
+export type Opaque = Uint8Array;
 
 export type DType =
   | 'float32' | 'float64' | 'float16' | 'bfloat16'
@@ -30,8 +36,38 @@ export interface ValueInfo {
   /** undefined = rank unknown. */
   shape?: Dim[];
   docString?: string;
-  /** The original proto when the type is not a tensor (sequence, map...): saved as is. */
-  rawType?: onnx.ITypeProto;
+  /**
+   * The encoded TypeProto when it says more than dtype and shape (sequence, map, optional,
+   * denotations): saved as is while dtype and shape still match it.
+   */
+  rawType?: Opaque;
+  /** Unmodeled ValueInfoProto fields (metadata_props...). */
+  extra?: Opaque;
+}
+
+/** ONNX AttributeProto.AttributeType codes. */
+export const AttrType = {
+  UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8,
+  TENSORS: 9, GRAPHS: 10, SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
+} as const;
+
+/**
+ * A node attribute. int64 values are numbers when safe integers, bigints otherwise (never
+ * rounded). Graphs, sparse tensors, type protos, ref_attr_name and doc_string stay in `extra`.
+ */
+export interface Attribute {
+  name: string;
+  /** An `AttrType` code (0 when the file does not say). */
+  type: number;
+  f?: number;
+  i?: number | bigint;
+  s?: Uint8Array;
+  t?: Tensor;
+  floats?: number[];
+  ints?: (number | bigint)[];
+  strings?: Uint8Array[];
+  tensors?: Tensor[];
+  extra?: Opaque;
 }
 
 export interface Node {
@@ -41,8 +77,10 @@ export interface Node {
   domain: string;
   inputs: string[];
   outputs: string[];
-  attributes: onnx.IAttributeProto[];
+  attributes: Attribute[];
   docString?: string;
+  /** Unmodeled NodeProto fields (overload, metadata_props, device_configurations...). */
+  extra?: Opaque;
 }
 
 export interface Graph {
@@ -53,8 +91,8 @@ export interface Graph {
   initializers: Map<string, Tensor>;
   valueInfo: ValueInfo[];
   docString?: string;
-  /** Graph fields the IR does not model (sparse initializers, quantization annotations): saved as is. */
-  extra: Pick<onnx.IGraphProto, 'sparseInitializer' | 'quantizationAnnotation'>;
+  /** Graph fields the IR does not model (sparse initializers, quantization annotations, metadata_props): saved as is. */
+  extra?: Opaque;
 }
 
 export interface OpsetImport {
@@ -72,8 +110,8 @@ export interface Model {
   modelVersion: number;
   docString: string;
   metadata: { key: string; value: string }[];
-  /** Model fields the IR does not model (functions, training info): saved as is. */
-  extra: Pick<onnx.IModelProto, 'functions' | 'trainingInfo'>;
+  /** Model fields the IR does not model (functions, training info, device configurations): saved as is. */
+  extra?: Opaque;
 }
 
 /** The default-domain opset version of a model (what op semantics to apply). */

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PruneguardError } from '../errors.js';
 import { fromOrt } from '../runtime/ort-tensor.js';
 import { loadModel, loadModelFile } from './load.js';
-import { onnx } from './proto.js';
+import { onnx } from './proto.test-helpers.js';
 import { DT, encode, identityModelProto } from './protos.test-helpers.js';
 import { saveModel } from './save.js';
 

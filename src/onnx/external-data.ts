@@ -6,9 +6,12 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PruneguardError } from '../errors.js';
-import type { ExternalDataReader } from './tensor-codec.js';
+import type { FileRange } from './wire/writer.js';
 
-export function externalDataReader(baseDir: string): ExternalDataReader {
+/** Where a tensor's bytes are, checked: the location is inside the folder and the range inside the file. */
+export type ExternalDataResolver = (entries: { key: string; value: string }[], tensorName: string) => FileRange;
+
+export function externalDataResolver(baseDir: string): ExternalDataResolver {
   // Resolved on first use: most models have no external data, and a bad folder must be a PruneguardError.
   let resolved: string | undefined;
   const baseOf = (tensorName: string) => {
@@ -18,6 +21,8 @@ export function externalDataReader(baseDir: string): ExternalDataReader {
       throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': cannot resolve the model folder '${baseDir}' (${(e as Error).message})`);
     }
   };
+  // One stat per file: an LLM export may keep hundreds of tensors in one file.
+  const sizes = new Map<string, number>();
   return (entries, tensorName) => {
     const base = baseOf(tensorName);
     const get = (k: string) => entries.find((e) => e.key === k)?.value;
@@ -27,30 +32,43 @@ export function externalDataReader(baseDir: string): ExternalDataReader {
     const offset = Number(get('offset') ?? 0);
     const lengthField = get('length');
     if (!Number.isSafeInteger(offset) || offset < 0) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': bad external offset '${get('offset')}'`);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': cannot open external data '${location}' (${(e as Error).message})`);
-    }
-    try {
-      const size = fstatSync(fd).size;
-      const length = lengthField === undefined ? size - offset : Number(lengthField);
-      if (!Number.isSafeInteger(length) || length < 0 || offset + length > size) {
-        throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': external range offset=${offset} length=${lengthField} exceeds '${location}' (${size} bytes)`);
+    let size = sizes.get(path);
+    if (size === undefined) {
+      try {
+        const fd = openSync(path, 'r');
+        try { size = fstatSync(fd).size; } finally { closeSync(fd); }
+      } catch (e) {
+        throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': cannot open external data '${location}' (${(e as Error).message})`);
       }
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return out;
-    } finally {
-      closeSync(fd);
+      sizes.set(path, size);
     }
+    const length = lengthField === undefined ? size - offset : Number(lengthField);
+    if (!Number.isSafeInteger(length) || length < 0 || offset + length > size) {
+      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': external range offset=${offset} length=${lengthField} exceeds '${location}' (${size} bytes)`);
+    }
+    return { path, offset, length };
   };
+}
+
+/** Reads a checked range into fresh memory (a tensor's bytes are read when first used, not at load). */
+export function readRange(range: FileRange, into = new Uint8Array(range.length)): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(range.path, 'r');
+  } catch (e) {
+    throw new PruneguardError('E_EXTERNAL_DATA', `cannot open external data '${range.path}' (${(e as Error).message})`);
+  }
+  try {
+    let done = 0;
+    while (done < range.length) {
+      const n = readSync(fd, into, done, range.length - done, range.offset + done);
+      if (n === 0) throw new PruneguardError('E_EXTERNAL_DATA', `'${range.path}' ended after ${range.offset + done} bytes (changed since the model was loaded?)`);
+      done += n;
+    }
+    return into;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function safeLocation(base: string, location: string, tensorName: string): string {

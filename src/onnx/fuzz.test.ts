@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { isPruneguardError, type ErrorCode } from '../errors.js';
 import { convModel, mlpModel } from '../runtime/tiny-models.test-helpers.js';
 import { loadModel } from './load.js';
-import { onnx } from './proto.js';
+import { onnx } from './proto.test-helpers.js';
 import { saveModel } from './save.js';
 
 const LOAD_CODES: ErrorCode[] = ['E_NOT_ONNX', 'E_CORRUPT_MODEL', 'E_UNSUPPORTED_DTYPE', 'E_EXTERNAL_DATA', 'E_UNSAFE_EXTERNAL_DATA'];

@@ -1,5 +1,5 @@
 /** Hand-written ModelProtos for loader tests: exactly the bytes an exporter could write. */
-import { onnx } from './proto.js';
+import { onnx } from './proto.test-helpers.js';
 
 export const DT = onnx.TensorProto.DataType;
 

@@ -1,12 +1,16 @@
-/** Every fixture survives load → save with identical protos and bit-identical onnxruntime outputs. */
+/**
+ * Every fixture survives load → save byte-for-byte (exporters write fields in number order, as
+ * pruneguard does), with identical protos through an independent decoder and bit-identical
+ * onnxruntime outputs.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomInputs } from '../runtime/random-inputs.js';
 import { run } from '../runtime/run.js';
 import { createSession } from '../runtime/session.js';
-import { loadModel } from './load.js';
-import { onnx } from './proto.js';
+import { loadModel, loadModelFile } from './load.js';
+import { onnx } from './proto.test-helpers.js';
 import { saveModel } from './save.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/models');
@@ -16,8 +20,9 @@ const entries: Entry[] = existsSync(manifestPath) ? JSON.parse(readFileSync(mani
 const asObject = (bytes: Uint8Array) => onnx.ModelProto.toObject(onnx.ModelProto.decode(bytes), { longs: String, bytes: String });
 
 describe.skipIf(entries.length === 0)('fixture round trip', () => {
-  it.each(entries.map((e) => [e.file, e] as const))('%s: same proto, bit-identical outputs', async (file, entry) => {
+  it.each(entries.map((e) => [e.file, e] as const))('%s: same bytes, same proto, bit-identical outputs', async (file, entry) => {
     const bytes = readFileSync(join(dir, file));
+    expect(Buffer.from(saveModel(loadModelFile(join(dir, file)))).equals(bytes)).toBe(true);
     const model = loadModel(bytes, { source: file });
     const saved = saveModel(model);
     expect(asObject(saved)).toEqual(asObject(bytes));

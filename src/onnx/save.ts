@@ -1,78 +1,139 @@
-/** Writes the graph IR back to ONNX bytes, keeping everything the harness did not change. */
-import { writeFileAtomic } from '../fs/write-atomic.js';
-import { onnx } from './proto.js';
-import type { Graph, Model, ValueInfo } from '../ir/types.js';
-import { dtypeToOnnx } from './dtype.js';
-import { encodeTensor } from './tensor-codec.js';
+/**
+ * Writes the graph IR back to ONNX, keeping everything the harness did not change. Saving
+ * streams: tensor bytes go from where they are (the loaded file, an external-data file, or a
+ * tensor's memory) to the output in chunks, never gathered into one buffer. Past protobuf's
+ * 2 GB limit (or on request) tensors go to an external-data file by the ONNX convention.
+ */
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { writeAll, writeFileAtomicWith } from '../fs/write-atomic.js';
+import { PruneguardError } from '../errors.js';
+import type { Model } from '../ir/types.js';
+import { encodeModel } from './encode.js';
+import { planExternalData, type ExternalDataPlan } from './external-plan.js';
+import type { FileRange, Part } from './wire/writer.js';
 
-export function modelToProto(model: Model): onnx.ModelProto {
-  return onnx.ModelProto.create({
-    irVersion: model.irVersion,
-    opsetImport: model.opsetImports.map((o) => (o.domain ? { domain: o.domain, version: o.version } : { version: o.version })),
-    // Empty fields stay absent (as exporters leave them) so a round trip does not grow the proto.
-    ...(model.producerName ? { producerName: model.producerName } : {}),
-    ...(model.producerVersion ? { producerVersion: model.producerVersion } : {}),
-    ...(model.domain ? { domain: model.domain } : {}),
-    ...(model.modelVersion ? { modelVersion: model.modelVersion } : {}),
-    ...(model.docString ? { docString: model.docString } : {}),
-    metadataProps: model.metadata.map((m) => ({ key: m.key, value: m.value })),
-    graph: graphToProto(model.graph),
-    ...(model.extra.functions ? { functions: model.extra.functions } : {}),
-    ...(model.extra.trainingInfo ? { trainingInfo: model.extra.trainingInfo } : {}),
-  });
+/** protobuf refuses messages of 2 GiB or more. */
+export const PROTOBUF_LIMIT = 2 ** 31 - 1;
+
+export interface SaveOptions {
+  /**
+   * 'auto' (default): external data only when the model would pass protobuf's 2 GB limit;
+   * true: tensors of `sizeThreshold` bytes or more go to the external-data file; false: all inline.
+   */
+  externalData?: boolean | 'auto';
+  /** External-data file name, in the model's folder (default: the model's file name + `.data`). */
+  location?: string;
+  /** Tensors smaller than this stay inline (default 1024 bytes, as onnx's convert_model_to_external_data). */
+  sizeThreshold?: number;
 }
 
+/** The model as one buffer (for onnxruntime sessions and tests). External data is inlined. */
 export function saveModel(model: Model): Uint8Array {
-  const bytes = onnx.ModelProto.encode(modelToProto(model)).finish();
-  // Under Node protobufjs returns a Buffer, whose slice() is a view, not a copy: callers
-  // that copy-then-edit would damage the original. Hand out a plain Uint8Array view.
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const w = encodeModel(model);
+  if (w.size > PROTOBUF_LIMIT) throw tooBig(w.size);
+  const out = new Uint8Array(w.size);
+  let at = 0;
+  for (const p of w.parts) {
+    if (p instanceof Uint8Array) out.set(p, at);
+    else readInto(p, out.subarray(at, at + p.length));
+    at += p.length;
+  }
+  return out;
+}
+
+/** The external-data file `saveModelFile` would write for `path` (to check it before any work). */
+export function externalDataPath(path: string, options: SaveOptions = {}): string {
+  return join(dirname(path), options.location ?? `${basename(path)}.data`);
 }
 
 /**
- * Writes atomically (src/fs/write-atomic.ts). `replace` (default true: the caller named the path)
- * lets it replace an existing regular file; commands decide it with checkOutput.
+ * Writes atomically (src/fs/write-atomic.ts), the external-data file first and the model last.
+ * `replace` (default true: the caller named the path) lets it replace existing regular files;
+ * commands decide it with checkOutput. Returns the external-data file written, if any.
  */
-export function saveModelFile(model: Model, path: string, o: { replace?: boolean } = {}): void {
-  writeFileAtomic(path, saveModel(model), { replace: o.replace ?? true, what: 'model' });
-}
-
-function graphToProto(g: Graph): onnx.IGraphProto {
-  return {
-    name: g.name,
-    node: g.nodes.map((n) => ({
-      name: n.name,
-      opType: n.opType,
-      ...(n.domain ? { domain: n.domain } : {}),
-      input: n.inputs,
-      output: n.outputs,
-      attribute: n.attributes,
-      ...(n.docString ? { docString: n.docString } : {}),
-    })),
-    initializer: [...g.initializers].map(([name, t]) => encodeTensor(t, name)),
-    input: g.inputs.map(valueInfoToProto),
-    output: g.outputs.map(valueInfoToProto),
-    valueInfo: g.valueInfo.map(valueInfoToProto),
-    ...(g.docString ? { docString: g.docString } : {}),
-    ...(g.extra.sparseInitializer ? { sparseInitializer: g.extra.sparseInitializer } : {}),
-    ...(g.extra.quantizationAnnotation ? { quantizationAnnotation: g.extra.quantizationAnnotation } : {}),
-  };
-}
-
-export function valueInfoToProto(v: ValueInfo): onnx.IValueInfoProto {
-  const proto: onnx.IValueInfoProto = { name: v.name };
-  if (v.docString) proto.docString = v.docString;
-  if (v.rawType) {
-    proto.type = v.rawType;
-  } else if (v.dtype) {
-    proto.type = {
-      tensorType: {
-        elemType: dtypeToOnnx(v.dtype),
-        ...(v.shape
-          ? { shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})) } }
-          : {}),
-      },
-    };
+export function saveModelFile(model: Model, path: string, options: SaveOptions & { replace?: boolean } = {}): { externalData?: string } {
+  const mode = options.externalData ?? 'auto';
+  const replace = options.replace ?? true;
+  let w = encodeModel(model);
+  let plan: ExternalDataPlan | undefined;
+  if (mode === true || (mode === 'auto' && w.size > PROTOBUF_LIMIT)) {
+    plan = planExternalData(model, options.location ?? `${basename(path)}.data`, options.sizeThreshold ?? 1024);
+    refuseReadingWhatWeWrite(plan.writes.map((x) => x.source), join(dirname(path), plan.location));
+    w = encodeModel(model, plan.placements);
   }
-  return proto;
+  if (w.size > PROTOBUF_LIMIT) throw tooBig(w.size);
+  const dataPath = plan && join(dirname(path), plan.location);
+  if (plan && dataPath) {
+    const parts = plan.writes.flatMap((x) => [padding(x.padding), x.source]);
+    writeFileAtomicWith(dataPath, (fd) => writeParts(fd, parts), { replace, what: 'external data' });
+  }
+  writeFileAtomicWith(path, (fd) => writeParts(fd, w.parts), { replace, what: 'model' });
+  return dataPath ? { externalData: dataPath } : {};
+}
+
+function tooBig(size: number): PruneguardError {
+  return new PruneguardError('E_BAD_ARGUMENT', `the model is ${size} bytes, past protobuf's 2 GB limit: save it with external data`);
+}
+
+/** Copying a tensor out of the very file being replaced would read half-written bytes. */
+function refuseReadingWhatWeWrite(sources: Part[], target: string): void {
+  let real: string;
+  try { real = realpathSync(target); } catch { return; } // does not exist yet
+  for (const s of sources) {
+    if (!(s instanceof Uint8Array) && resolve(s.path) === real) {
+      throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write external data to ${target}: the model's own tensors are read from it`);
+    }
+  }
+}
+
+const ZERO = new Uint8Array(4096);
+const padding = (n: number) => ZERO.subarray(0, n);
+
+const CHUNK = 8 << 20;
+
+/** Writes parts in order: small ones gathered into 8 MB chunks, large ones and file ranges streamed. */
+function writeParts(fd: number, parts: readonly Part[]): void {
+  const buf = new Uint8Array(CHUNK);
+  let used = 0;
+  const drain = () => { if (used) writeAll(fd, buf.subarray(0, used)); used = 0; };
+  for (const p of parts) {
+    if (p instanceof Uint8Array) {
+      if (p.length > CHUNK / 4) { drain(); writeAll(fd, p); continue; }
+      if (used + p.length > CHUNK) drain();
+      buf.set(p, used);
+      used += p.length;
+    } else {
+      drain();
+      copyRange(fd, p, buf);
+    }
+  }
+  drain();
+}
+
+function copyRange(fd: number, range: FileRange, buf: Uint8Array): void {
+  const src = openSync(range.path, 'r');
+  try {
+    for (let done = 0; done < range.length; ) {
+      const n = readSync(src, buf, 0, Math.min(buf.length, range.length - done), range.offset + done);
+      if (n === 0) throw new PruneguardError('E_EXTERNAL_DATA', `'${range.path}' ended early (changed since the model was loaded?)`);
+      writeAll(fd, buf.subarray(0, n));
+      done += n;
+    }
+  } finally {
+    closeSync(src);
+  }
+}
+
+function readInto(range: FileRange, into: Uint8Array): void {
+  const src = openSync(range.path, 'r');
+  try {
+    for (let done = 0; done < range.length; ) {
+      const n = readSync(src, into, done, range.length - done, range.offset + done);
+      if (n === 0) throw new PruneguardError('E_EXTERNAL_DATA', `'${range.path}' ended early (changed since the model was loaded?)`);
+      done += n;
+    }
+  } finally {
+    closeSync(src);
+  }
 }

@@ -5,7 +5,7 @@ import { run } from '../runtime/run.js';
 import { createSession } from '../runtime/session.js';
 import { loadModel } from './load.js';
 import { DT, encode, identityModelProto } from './protos.test-helpers.js';
-import type { onnx } from './proto.js';
+import type { onnx } from './proto.test-helpers.js';
 import { saveModel } from './save.js';
 
 /** Each dtype written in the typed field ONNX assigns it, plus what the IR must decode. */

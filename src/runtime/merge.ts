@@ -4,10 +4,9 @@
  * but the shared inputs gets the side's prefix. Models with subgraph
  * attributes (If/Loop bodies) are not merged: their inner names would escape the renaming.
  */
-import { onnx } from '../onnx/proto.js';
-import type { Graph, Model, Node, ValueInfo } from '../ir/types.js';
+import { AttrType, type Graph, type Model, type Node, type ValueInfo } from '../ir/types.js';
 
-const GRAPH_ATTR = new Set<number>([onnx.AttributeProto.AttributeType.GRAPH, onnx.AttributeProto.AttributeType.GRAPHS]);
+const GRAPH_ATTR = new Set<number>([AttrType.GRAPH, AttrType.GRAPHS]);
 
 export function canMerge(a: Model, b: Model): boolean {
   const inputs = (m: Model) => m.graph.inputs.filter((i) => !m.graph.initializers.has(i.name)).map((i) => `${i.name}:${i.dtype}:${(i.shape ?? []).join('x')}`).sort().join();

@@ -2,19 +2,16 @@
  * Small hand-made models for runtime, loader and CLI tests. Built directly on
  * the IR (not the builder DSL) so these tests depend on nothing but the core.
  */
-import { onnx } from '../onnx/proto.js';
 import { fromNumbers } from '../ir/tensor.js';
-import type { Dim, DType, Model, Node, Tensor, ValueInfo } from '../ir/types.js';
+import { AttrType as A, type Attribute, type Dim, type DType, type Model, type Node, type Tensor, type ValueInfo } from '../ir/types.js';
 
-const A = onnx.AttributeProto.AttributeType;
-
-export function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = [], name = outputs[0]): Node {
+export function node(opType: string, inputs: string[], outputs: string[], attributes: Attribute[] = [], name = outputs[0]): Node {
   return { name, opType, domain: '', inputs, outputs, attributes };
 }
 
-export const intAttr = (name: string, i: number): onnx.IAttributeProto => ({ name, type: A.INT, i });
-export const intsAttr = (name: string, ints: number[]): onnx.IAttributeProto => ({ name, type: A.INTS, ints });
-export const strAttr = (name: string, v: string): onnx.IAttributeProto => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
+export const intAttr = (name: string, i: number): Attribute => ({ name, type: A.INT, i });
+export const intsAttr = (name: string, ints: number[]): Attribute => ({ name, type: A.INTS, ints });
+export const strAttr = (name: string, v: string): Attribute => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
 
 export function vi(name: string, dtype: DType, shape: Dim[]): ValueInfo {
   return { name, dtype, shape };
@@ -34,7 +31,7 @@ export function weights(dims: number[], seed: number, scale = 0.5, dtype: DType 
 
 export function model(nodes: Node[], inputs: ValueInfo[], outputs: ValueInfo[], initializers: Record<string, Tensor>, opset = 17): Model {
   return {
-    graph: { name: 'tiny', nodes, inputs, outputs, initializers: new Map(Object.entries(initializers)), valueInfo: [], extra: {} },
+    graph: { name: 'tiny', nodes, inputs, outputs, initializers: new Map(Object.entries(initializers)), valueInfo: [] },
     irVersion: 8,
     opsetImports: [{ domain: '', version: opset }],
     producerName: 'pruneguard-tests',
@@ -43,7 +40,6 @@ export function model(nodes: Node[], inputs: ValueInfo[], outputs: ValueInfo[], 
     modelVersion: 1,
     docString: '',
     metadata: [],
-    extra: {},
   };
 }
 

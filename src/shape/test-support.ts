@@ -1,22 +1,19 @@
 /** Hand-written IR graphs for the shape rule tests (plain data, no builder needed). */
-import { onnx } from '../onnx/proto.js';
 import { fromNumbers } from '../ir/tensor.js';
-import type { Dim, DType, Model, Node, Tensor } from '../ir/types.js';
-import { encodeTensor } from '../onnx/tensor-codec.js';
+import { AttrType as AT, type Attribute, type Dim, type DType, type Model, type Node, type Tensor } from '../ir/types.js';
 import { inferShapes } from './infer.js';
 import type { InferOptions, ShapeResult } from './types.js';
 
-const AT = onnx.AttributeProto.AttributeType;
 type Attr = number | number[] | string | { f: number } | { fs: number[] } | { t: Tensor };
 
 export function node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, Attr> = {}, name?: string): Node {
-  const attributes: onnx.IAttributeProto[] = Object.entries(attrs).map(([k, v]) => {
+  const attributes: Attribute[] = Object.entries(attrs).map(([k, v]) => {
     if (typeof v === 'number') return { name: k, type: AT.INT, i: v };
     if (typeof v === 'string') return { name: k, type: AT.STRING, s: new TextEncoder().encode(v) };
     if (Array.isArray(v)) return { name: k, type: AT.INTS, ints: v };
     if ('f' in v) return { name: k, type: AT.FLOAT, f: v.f };
     if ('fs' in v) return { name: k, type: AT.FLOATS, floats: v.fs };
-    return { name: k, type: AT.TENSOR, t: encodeTensor(v.t) };
+    return { name: k, type: AT.TENSOR, t: v.t };
   });
   return { name: name ?? `${opType}_${outputs[0]}`, opType, domain: '', inputs, outputs, attributes };
 }
@@ -45,11 +42,10 @@ export function model(spec: GraphSpec): Model {
       outputs: (spec.outputs ?? []).map((name) => ({ name })),
       initializers: new Map(Object.entries(spec.inits ?? {})),
       valueInfo: [],
-      extra: {},
     },
     irVersion: 8,
     opsetImports: [{ domain: '', version: spec.opset ?? 17 }],
-    producerName: 'test', producerVersion: '', domain: '', modelVersion: 0, docString: '', metadata: [], extra: {},
+    producerName: 'test', producerVersion: '', domain: '', modelVersion: 0, docString: '', metadata: [],
   };
 }
 

@@ -3,7 +3,7 @@ import { PruneguardError } from '../../errors.js';
 import { checkOutput } from '../../fs/output.js';
 import { readJsonFile } from '../../util/json-file.js';
 import { loadModelFile } from '../../onnx/load.js';
-import { saveModelFile } from '../../onnx/save.js';
+import { externalDataPath, saveModelFile } from '../../onnx/save.js';
 import { defaultFeeds } from '../../prune/feeds.js';
 import { analyzeGroups } from '../../prune/groups.js';
 import type { Plan } from '../../prune/plan.js';
@@ -33,7 +33,7 @@ function render(input: string, output: string, report: PruneReport, verified?: V
 
 export const pruneCommand = defineCommand({
   name: 'prune',
-  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify] [--keep-interface]',
+  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify] [--keep-interface] [--external-data]',
   description: `Removes channels (dependency groups: producers, consumers, residual partners,
 normalisation parameters) and attention heads, then applies any unstructured and
 N:M masks of the plan. --ratio R prunes every prunable channel group by R with
@@ -44,6 +44,7 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable channel group', { zero: true }),
     output: opt.path('OUT.onnx', 'where to write the pruned model (never the input; existing files need --force)', 'o'),
     force: opt.flag('overwrite an existing output file'),
+    'external-data': opt.flag('write the tensors to OUT.onnx.data beside OUT (automatic when OUT would pass 2 GB)'),
     verify: opt.flag('run pruned and mask-oracle models in onnxruntime and report the max deviation'),
     'keep-interface': opt.flag('refuse to change any graph input or output (KV caches shrink with KV heads otherwise)'),
     json: opt.flag('print the report as JSON on stdout'),
@@ -56,6 +57,9 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     if ((values.plan === undefined) === (values.ratio === undefined)) throw new PruneguardError('E_BAD_ARGUMENT', 'give exactly one of --plan PLAN.json or --ratio R');
     const outputRule = { what: 'pruned model', inputs: [input, values.plan as string | undefined], force: !!values.force, forceHint: 'use --force' };
     checkOutput(output, outputRule);
+    // The external-data file is an output too: checked now when asked for (past 2 GB it follows the model's rule).
+    const dataRule = { ...outputRule, what: 'external data of the pruned model' };
+    if (values['external-data']) checkOutput(externalDataPath(output), dataRule);
     const dense = loadModelFile(input);
     const keepInterface = values['keep-interface'] === true;
     const analysis = analyzeGroups(dense, { keepInterface });
@@ -70,7 +74,9 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
       verified = await verify(dense, structural, p, [defaultFeeds(dense, 1), defaultFeeds(dense, 2, 2)]);
     }
     // Written last: a run that fails on the way leaves no output that looks finished.
-    saveModelFile(model, output, checkOutput(output, outputRule));
+    const { replace } = checkOutput(output, outputRule);
+    const externalData = values['external-data'] ? true : 'auto';
+    saveModelFile(model, output, { replace: replace && (!values['external-data'] || checkOutput(externalDataPath(output), dataRule).replace), externalData });
     const blockedSummary = blocked.map((g) => ({ id: g.id, reason: g.blocked! }));
     if (values.json) io.out(JSON.stringify({ input, output, plan, report, blocked: blockedSummary, ...(verified ? { verify: verified } : {}) }, null, 2));
     else {

@@ -129,7 +129,6 @@ export class BuilderCore {
         outputs: this.outputs.map((v) => ({ ...v, shape: [...v.shape!] })),
         initializers: new Map(this.initializers),
         valueInfo,
-        extra: {},
       },
       irVersion: irVersionFor(this.opset),
       opsetImports: [{ domain: '', version: this.opset }],
@@ -139,7 +138,6 @@ export class BuilderCore {
       modelVersion: 1,
       docString: '',
       metadata: [],
-      extra: {},
     };
   }
 

@@ -1,21 +1,17 @@
 /** Attribute encoding and the opset → ir_version table used by the builder. */
-import { onnx } from '../../onnx/proto.js';
-import { encodeTensor } from '../../onnx/tensor-codec.js';
-import type { Tensor } from '../types.js';
+import { AttrType as AT, type Attribute, type Tensor } from '../types.js';
 
 /** Attribute values: integer → INT, integer[] → INTS, {f} → FLOAT, {fs} → FLOATS, string → STRING, {t} → TENSOR. */
 export type AttrValue = number | readonly number[] | string | { f: number } | { fs: readonly number[] } | { t: Tensor };
 export const f = (v: number): { f: number } => ({ f: v });
 
-const AT = onnx.AttributeProto.AttributeType;
-
-export function toAttr(name: string, v: AttrValue): onnx.IAttributeProto {
+export function toAttr(name: string, v: AttrValue): Attribute {
   if (typeof v === 'number') return { name, type: AT.INT, i: v };
   if (typeof v === 'string') return { name, type: AT.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: AT.INTS, ints: [...(v as number[])] };
   if ('f' in v) return { name, type: AT.FLOAT, f: v.f };
   if ('fs' in v) return { name, type: AT.FLOATS, floats: [...v.fs] };
-  return { name, type: AT.TENSOR, t: encodeTensor((v as { t: Tensor }).t) };
+  return { name, type: AT.TENSOR, t: (v as { t: Tensor }).t };
 }
 
 /** ir_version that onnxruntime expects with each default-domain opset. */

@@ -1,7 +1,7 @@
 /** Constants and value-producing ops: Constant, ConstantOfShape, Range, Cast, EyeLike, OneHot, NonZero. */
 import { attrInt } from '../../ir/attrs.js';
 import type { Dim, DType } from '../../ir/types.js';
-import { tryDtypeFromOnnx } from '../../onnx/dtype.js';
+import { tryDtypeFromOnnx } from '../../ir/dtype-codes.js';
 import { constantNodeTensor } from '../../shape/constant-cache.js';
 import { missingReason, normAxis, unknown, type OpRule } from '../../shape/context.js';
 import { divDims, subDims } from '../../shape/dims.js';

@@ -1,7 +1,7 @@
 /** QuantizeLinear / DequantizeLinear / DynamicQuantizeLinear: the data's shape, the quantized or real dtype. */
 import { attrInt } from '../../ir/attrs.js';
 import type { Dim, DType } from '../../ir/types.js';
-import { tryDtypeFromOnnx } from '../../onnx/dtype.js';
+import { tryDtypeFromOnnx } from '../../ir/dtype-codes.js';
 import type { OpContext, OpRule } from '../../shape/context.js';
 import type { ValueType } from '../../shape/types.js';
 import type { OpType } from '../op-types.js';

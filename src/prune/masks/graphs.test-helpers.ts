@@ -3,14 +3,11 @@
  * Gemm with transB 0 and 1), weights as initializers, Constant nodes or
  * Identity aliases. Built on the IR directly so these tests depend on the core only.
  */
-import { onnx } from '../../onnx/proto.js';
 import { intAttr as int, intsAttr as ints, node, strAttr as str, weights as lcgWeights } from '../../runtime/tiny-models.test-helpers.js';
-import { encodeTensor } from '../../onnx/tensor-codec.js';
-import type { DType, Model, Node, Tensor } from '../../ir/types.js';
+import { AttrType as A, type DType, type Model, type Node, type Tensor } from '../../ir/types.js';
 
 // The IR helpers and the seeded weights are the runtime tests' own (one LCG for every test).
 export { node, int, ints, str };
-const A = onnx.AttributeProto.AttributeType;
 
 /** Deterministic weights (LCG) in (-scale, scale). */
 export function weights(dims: number[], seed: number, dtype: DType = 'float32', scale = 1): Tensor {
@@ -22,10 +19,10 @@ export function model(nodes: Node[], x: number[], y: number[], init: Record<stri
     graph: {
       name: 'masks', nodes,
       inputs: [{ name: 'x', dtype, shape: x }], outputs: [{ name: 'y', dtype, shape: y }],
-      initializers: new Map(Object.entries(init)), valueInfo: [], extra: {},
+      initializers: new Map(Object.entries(init)), valueInfo: [],
     },
     irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'pruneguard-tests', producerVersion: '0',
-    domain: '', modelVersion: 1, docString: '', metadata: [], extra: {},
+    domain: '', modelVersion: 1, docString: '', metadata: [],
   };
 }
 
@@ -54,7 +51,7 @@ export function gemmModel(transB: 0 | 1, k = 8, n = 12, dtype: DType = 'float32'
 export function constantAliasModel(k = 8, n = 4): Model {
   return model(
     [
-      node('Constant', [], ['wc'], [{ name: 'value', type: A.TENSOR, t: encodeTensor(weights([k, n], 9)) }]),
+      node('Constant', [], ['wc'], [{ name: 'value', type: A.TENSOR, t: weights([k, n], 9) }]),
       node('Identity', ['wc'], ['w']),
       node('MatMul', ['x', 'w'], ['y']),
     ],

@@ -1,10 +1,17 @@
-/** ONNX TensorProto.DataType <-> IR DType. */
-import { onnx } from './proto.js';
+/**
+ * ONNX TensorProto.DataType codes <-> IR DType. Part of the IR, not of the protobuf layer: Cast's
+ * `to` and Constant-like attributes carry these codes.
+ */
 import { PruneguardError } from '../errors.js';
-import type { DType } from '../ir/types.js';
+import type { DType } from './types.js';
 
-const D = onnx.TensorProto.DataType;
+/** The ONNX DataType codes pruneguard reads and writes (onnx.proto, TensorProto.DataType). */
+export const ONNX_DTYPE = {
+  FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
+  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
+} as const;
 
+const D = ONNX_DTYPE;
 const toIr = new Map<number, DType>([
   [D.FLOAT, 'float32'], [D.DOUBLE, 'float64'], [D.FLOAT16, 'float16'], [D.BFLOAT16, 'bfloat16'],
   [D.INT8, 'int8'], [D.UINT8, 'uint8'], [D.INT16, 'int16'], [D.UINT16, 'uint16'],

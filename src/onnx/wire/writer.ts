@@ -1,0 +1,135 @@
+/**
+ * Protocol-buffer wire format, write side. A message is written into a Writer: small fields go
+ * into a growing scratch buffer; large byte payloads (tensor data) are kept as references and
+ * never copied; a payload still on disk (external data) is a `FileRange`, copied in chunks only
+ * when the bytes are finally written. Sub-messages are written first and then embedded with
+ * their length, so nothing is encoded twice.
+ */
+import { WIRE } from './reader.js';
+
+/** Bytes still in a file, copied at write time (external data of a tensor left unchanged). */
+export interface FileRange {
+  readonly path: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export type Part = Uint8Array | FileRange;
+
+const utf8 = new TextEncoder();
+/** Payloads at least this large are referenced, not copied into the scratch buffer. */
+const REFERENCE_AT = 4096;
+
+export class Writer {
+  readonly parts: Part[] = [];
+  size = 0;
+  private scratch = new Uint8Array(256);
+  private used = 0;
+  private view = new DataView(this.scratch.buffer);
+
+  /** Writes a varint tag. */
+  tag(field: number, wire: number): this {
+    return this.varint(field * 8 + wire);
+  }
+
+  /** A varint of a non-negative safe integer, a negative one (10 bytes, two's complement) or a bigint. */
+  varint(v: number | bigint): this {
+    if (typeof v === 'number' && v >= 0 && v < 0x80) {
+      this.room(1);
+      this.scratch[this.used++] = v;
+      this.size++;
+      return this;
+    }
+    let x = BigInt.asUintN(64, BigInt(v));
+    this.room(10);
+    const start = this.used;
+    while (x >= 0x80n) {
+      this.scratch[this.used++] = Number(x & 0x7fn) | 0x80;
+      x >>= 7n;
+    }
+    this.scratch[this.used++] = Number(x);
+    this.size += this.used - start;
+    return this;
+  }
+
+  float(v: number): this {
+    this.room(4);
+    this.view.setFloat32(this.used, v, true);
+    this.used += 4;
+    this.size += 4;
+    return this;
+  }
+
+  double(v: number): this {
+    this.room(8);
+    this.view.setFloat64(this.used, v, true);
+    this.used += 8;
+    this.size += 8;
+    return this;
+  }
+
+  /** Raw bytes, not length-prefixed (already-encoded fields). Large ones are referenced. */
+  raw(bytes: Uint8Array): this {
+    if (bytes.length >= REFERENCE_AT) {
+      this.flush();
+      this.parts.push(bytes);
+      this.size += bytes.length;
+      return this;
+    }
+    this.room(bytes.length);
+    this.scratch.set(bytes, this.used);
+    this.used += bytes.length;
+    this.size += bytes.length;
+    return this;
+  }
+
+  /** A length-delimited bytes field. */
+  bytes(field: number, bytes: Uint8Array): this {
+    return this.tag(field, WIRE.bytes).varint(bytes.length).raw(bytes);
+  }
+
+  /** A length-delimited field whose payload is in a file. */
+  fileBytes(field: number, range: FileRange): this {
+    this.tag(field, WIRE.bytes).varint(range.length).flush();
+    this.parts.push(range);
+    this.size += range.length;
+    return this;
+  }
+
+  string(field: number, s: string): this {
+    return this.bytes(field, utf8.encode(s));
+  }
+
+  /** An embedded message written by `body` into its own Writer. */
+  message(field: number, body: (w: Writer) => void): this {
+    const sub = new Writer();
+    body(sub);
+    sub.flush();
+    this.tag(field, WIRE.bytes).varint(sub.size).flush();
+    for (const p of sub.parts) this.parts.push(p);
+    this.size += sub.size;
+    return this;
+  }
+
+  /** Ends the scratch run so the parts list is complete. */
+  flush(): this {
+    if (this.used > 0) {
+      this.parts.push(this.scratch.subarray(0, this.used));
+      this.scratch = new Uint8Array(this.scratch.length);
+      this.view = new DataView(this.scratch.buffer);
+      this.used = 0;
+    }
+    return this;
+  }
+
+  private room(n: number): void {
+    if (this.used + n <= this.scratch.length) return;
+    if (this.used > 0 && this.used >= this.scratch.length / 2) this.flush();
+    if (n > this.scratch.length - this.used) {
+      const bigger = new Uint8Array(Math.max(this.scratch.length * 2, this.used + n));
+      bigger.set(this.scratch.subarray(0, this.used));
+      this.scratch = bigger;
+      this.view = new DataView(bigger.buffer);
+    }
+  }
+}
