@@ -37,7 +37,6 @@ const LAYERS: readonly { layer: string; rank: number; paths: readonly string[] }
  * an entry here is a defect with an owner, not a permission.
  */
 const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
-  { from: 'ir', to: 'onnx', why: 'issue 12: the IR still reads protobuf types and codecs; the proto layer replacement moves them to onnx/' },
   { from: 'ops', to: 'prune', why: 'issue 10: ops/channel-rule.ts reads the ShapeEntry type of prune/shape-entry.ts, which the op registry has not taken over yet' },
 ];
 
