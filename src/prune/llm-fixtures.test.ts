@@ -79,3 +79,32 @@ describe.skipIf(decoders.length === 0)('a KV cache shrinks with its KV heads', (
     });
   }
 });
+
+describe.skipIf(decoders.length === 0)('removing a whole layer', () => {
+  const e = decoders.find((d) => d.file.startsWith('llama_gqa_cache'));
+  it.skipIf(!e)('drops the block and its cache, runs in onnxruntime, lists the interface change', async () => {
+    const dense = loadModelFile(`${DIR}/${e!.file}`);
+    const plan = { version: 1 as const, layers: [{ remove: 'layers.1' }] };
+    const { model: pruned, report } = prune(dense, plan);
+    expect(report.layers.map((l) => [l.name, l.input])).toEqual([['layers.1', '/layers.0/Add_1_output_0']]);
+    expect(report.interface.map((c) => `${c.kind} ${c.name} ${c.after === null ? 'removed' : 'changed'}`).sort()).toEqual(
+      ['input past_key_values.1.key removed', 'input past_key_values.1.value removed', 'output present.1.key removed', 'output present.1.value removed']);
+    expect(pruned.graph.nodes.some((n) => n.name.startsWith('/layers.1/'))).toBe(false);
+    expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
+    const feeds = randomInputs(dense, e!.sizes[0], { seed: 3, vocab: 64 });
+    const [d, p] = [await createSession(dense), await createSession(pruned)];
+    const full = await run(d, feeds);
+    const cut = await run(p, Object.fromEntries(Object.entries(feeds).filter(([n]) => p.inputNames.includes(n))));
+    await releaseSession(d);
+    await releaseSession(p);
+    expect(cut.logits.dims).toEqual(full.logits.dims);
+    expect(Object.keys(cut).sort()).toEqual(['logits', 'present.0.key', 'present.0.value']);
+    // Layer 0's cache is computed exactly as before; the logits are not (a layer is gone).
+    expect(compareTensors(cut['present.0.key'], full['present.0.key']).maxAbs).toBe(0);
+    expect(compareTensors(cut.logits, full.logits).maxAbs).toBeGreaterThan(1e-3);
+    expect(() => prune(dense, plan, { keepInterface: true })).toThrow(/interface changes/);
+    expect(() => prune(dense, { layers: [{ remove: 'layers.9' }] })).toThrow(/no node is named under layers.9/);
+    // The attention alone is no residual block: its output is no sum with the stream.
+    expect(() => prune(dense, { layers: [{ remove: 'layers.0/self_attn' }] })).toThrow(/is not (one )?(a )?residual block/);
+  });
+});

@@ -25,6 +25,8 @@ import { analyzeGroups, type GroupAnalysis } from './groups.js';
 import { copyModel } from './prepare.js';
 import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
+import { withoutLayers } from './layers.js';
+import { planShapeIssues } from './plan-schema.js';
 import { keptIndices, zeroAlong } from './slice.js';
 
 export interface MaskResult {
@@ -54,12 +56,14 @@ export interface MaskOptions {
 }
 
 export function mask(dense: Model, planInput: Plan | unknown, options: MaskOptions = {}): MaskResult {
-  const analysis = options.analysis ?? analyzeGroups(dense);
+  // Removed layers are gone on both sides: the oracle is the dense model without them.
+  const base = withoutLayers(dense, planShapeIssues(planInput).plan.layers);
+  const analysis = (base.removed.length ? undefined : options.analysis) ?? analyzeGroups(base.model);
   const { removals } = checkPlan(analysis, planInput);
   const source = analysis.model;
   // Without a caller's analysis the analysis' own copy can be written; with one, write a copy of it.
-  const model = options.analysis ? copyModel(source) : source;
-  const position = options.analysis ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
+  const model = options.analysis && !base.removed.length ? copyModel(source) : source;
+  const position = options.analysis && !base.removed.length ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
   const index = analysis.prop.index;
   let zeroed = 0;
   const cache: CacheSlice[] = [];

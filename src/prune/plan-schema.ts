@@ -61,7 +61,7 @@ export function planShapeIssues(plan: unknown): { plan: Plan; issues: PlanIssue[
     return { plan: {}, issues: c.issues };
   }
   const p = plan as Obj;
-  c.keys(p, '', ['version', 'channels', 'heads', 'unstructured', 'nm', 'guards']);
+  c.keys(p, '', ['version', 'channels', 'heads', 'unstructured', 'nm', 'layers', 'guards']);
   if (p.version !== undefined && p.version !== 1) c.issue('version', 'unsupported plan version', '1', p.version);
   c.list(p, 'channels', (o, path) => {
     c.string(o, 'group', path);
@@ -86,6 +86,10 @@ export function planShapeIssues(plan: unknown): { plan: Plan; issues: PlanIssue[
     const n = (o.n ?? 2) as number, m = (o.m ?? 4) as number;
     if (typeof n === 'number' && typeof m === 'number' && n >= m) c.issue(`${path}.n`, 'n must be smaller than m', `< ${m}`, n);
   });
+  c.list(p, 'layers', (o, path) => {
+    c.keys(o, path, ['remove']);
+    c.string(o, 'remove', path);
+  });
   if (p.guards !== undefined) {
     if (!isObj(p.guards)) c.issue('guards', 'must be an object', 'object', p.guards);
     else {
@@ -103,6 +107,7 @@ export function planShapeIssues(plan: unknown): { plan: Plan; issues: PlanIssue[
     ...(clean('heads') ? { heads: clean('heads') as Plan['heads'] } : {}),
     ...(clean('unstructured') ? { unstructured: clean('unstructured') as Plan['unstructured'] } : {}),
     ...(clean('nm') ? { nm: clean('nm') as Plan['nm'] } : {}),
+    ...(clean('layers') ? { layers: clean('layers') as Plan['layers'] } : {}),
     ...(isObj(p.guards) && !bad('guards') ? { guards: p.guards as Plan['guards'] } : {}),
   };
   return { plan: cleaned, issues: c.issues };

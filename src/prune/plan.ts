@@ -9,9 +9,11 @@
  *  "heads": [{"attention": "encoder.layers.0.self_attn.in_proj_weight#0", "remove": [1]}],
  *  "unstructured": [{"tensor": "fc2.weight", "sparsity": 0.85}, {"global": true, "sparsity": 0.5}],
  *  "nm": [{"tensor": "fc1.weight", "n": 2, "m": 4}],
+ *  "layers": [{"remove": "layers.1"}],
  *  "guards": {"minChannels": 1, "allowSingleChannel": false, "roundTo": 1}}
  */
 import { PruneguardError } from '../errors.js';
+import type { LayerSpec } from './layers.js';
 
 export type Criterion = 'l1' | 'l2' | 'random';
 
@@ -42,6 +44,8 @@ export interface Plan {
   heads?: HeadSpec[];
   unstructured?: UnstructuredSpec[];
   nm?: NmSpec[];
+  /** Whole residual blocks to remove (layers.ts), before any channel or head removal. */
+  layers?: LayerSpec[];
   guards?: Guards;
 }
 

@@ -16,6 +16,8 @@ import { countParams } from './params.js';
 import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
 import { interfaceChanges, type InterfaceChange } from './interface.js';
+import { withoutLayers, type RemovedLayer } from './layers.js';
+import { planShapeIssues } from './plan-schema.js';
 
 export interface RemovedChannels {
   id: string;
@@ -34,6 +36,8 @@ export interface PruneReport {
   nmReapplied: string[];
   paramsBefore: number;
   paramsAfter: number;
+  /** Residual blocks removed whole (plan `layers`). */
+  layers: RemovedLayer[];
   /** Graph inputs/outputs whose shape changed (KV caches shrink with KV heads and head size). */
   interface: InterfaceChange[];
 }
@@ -75,7 +79,11 @@ function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex):
  * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
  */
 export function prune(model: Model, planInput: Plan | unknown, options: PruneOptions = {}): { model: Model; report: PruneReport } {
-  const analysis = options.analysis ?? analyzeGroups(model, options.keepInterface ? { keepInterface: true } : {});
+  const layers = planShapeIssues(planInput).plan.layers;
+  if (layers?.length && options.keepInterface) throw new PruneguardError('E_PRUNE_BLOCKED', 'removing layers drops their KV cache inputs/outputs: the model interface changes (kept by --keep-interface)');
+  const base = withoutLayers(model, layers);
+  // A caller's analysis is of the model with every layer: after removing some, analyse what is left.
+  const analysis = (base.removed.length ? undefined : options.analysis) ?? analyzeGroups(base.model, options.keepInterface ? { keepInterface: true } : {});
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
@@ -109,6 +117,7 @@ export function prune(model: Model, planInput: Plan | unknown, options: PruneOpt
       heads: removals.filter((r) => r.group.kind === 'heads').map(entry),
       unstructured, nm, nmReapplied,
       paramsBefore, paramsAfter: countParams(out),
+      layers: base.removed,
       interface: interfaceChanges(model, out),
     },
   };

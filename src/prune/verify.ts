@@ -23,7 +23,7 @@ export interface VerifyResult {
 
 /** Structured part of a plan: masks change values on both sides differently, so they are left out. */
 export function structuredOnly(plan: Plan): Plan {
-  return { ...(plan.version ? { version: plan.version } : {}), channels: plan.channels ?? [], heads: plan.heads ?? [], ...(plan.guards ? { guards: plan.guards } : {}) };
+  return { ...(plan.version ? { version: plan.version } : {}), channels: plan.channels ?? [], heads: plan.heads ?? [], ...(plan.layers ? { layers: plan.layers } : {}), ...(plan.guards ? { guards: plan.guards } : {}) };
 }
 
 export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Feeds | Feeds[], tol: Tolerance = { atol: 1e-4, rtol: 1e-3 }): Promise<VerifyResult> {
@@ -41,9 +41,11 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
         fa[c.name] = takeAlong(f[c.name], c.axis, c.keep);
         fb[c.name] = zeroAlong(f[c.name], c.axis, c.removed);
       }
-      const denseOut = await run(b, fb);
+      // A removed layer took its cache inputs with it: each side reads only the inputs it has.
+      const only = (f: Feeds, names: readonly string[]): Feeds => Object.fromEntries(Object.entries(f).filter(([n]) => names.includes(n)));
+      const denseOut = await run(b, only(fb, b.inputNames));
       for (const c of masked.cache) if (c.name in denseOut) denseOut[c.name] = takeAlong(denseOut[c.name], c.axis, c.keep);
-      const cmp = compareOutputs(await run(a, fa), denseOut, tol);
+      const cmp = compareOutputs(await run(a, only(fa, a.inputNames)), denseOut, tol);
       for (const [name, c] of Object.entries(cmp.outputs)) {
         if (c.reason) shapeMismatch ??= `${name}: ${c.reason}`;
         else maxDeviation = Math.max(maxDeviation, c.maxAbs);

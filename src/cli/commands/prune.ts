@@ -20,6 +20,7 @@ function render(input: string, output: string, report: PruneReport, verified?: V
   for (const g of [...report.groups, ...report.heads]) {
     lines.push(`  ${report.heads.includes(g) ? 'heads   ' : 'channels'} ${g.id}: ${g.before} → ${g.after} (removed ${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}`);
   }
+  for (const l of report.layers) lines.push(`  layer    ${l.name}: removed (${l.nodes} nodes; what read ${l.output} reads ${l.input})`);
   for (const c of report.interface) lines.push(`  interface: ${formatInterfaceChange(c)}`);
   if (report.nmReapplied.length) lines.push(`  2:4 pattern re-applied after slicing: ${report.nmReapplied.join(', ')}`);
   const pct = report.paramsBefore ? (100 * (report.paramsBefore - report.paramsAfter)) / report.paramsBefore : 0;

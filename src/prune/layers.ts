@@ -1,0 +1,103 @@
+/**
+ * Layer removal (ShortGPT-style): a plan's `{"layers": [{"remove": "layers.1"}]}`
+ * removes a whole residual block. The block is the nodes exporters name under it
+ * (`/layers.1/...`); its output (the one value it hands to the rest of the model)
+ * is replaced by its input (the residual stream it adds to), so the rest of the
+ * graph reads the input directly. Its cache outputs go, and the cache inputs only
+ * it read go too: the model's interface changes, which the report lists. Nothing
+ * is renumbered: the other layers keep their names.
+ */
+import { PruneguardError } from '../errors.js';
+import { constantSource } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
+import type { Dim, Model, Node } from '../ir/types.js';
+import { inferShapes } from '../shape/infer.js';
+import { copyModel, removeDead } from './prepare.js';
+
+export interface LayerSpec {
+  /** The block's name as the exporter wrote it in node names: "layers.1" for `/layers.1/...`. */
+  remove: string;
+}
+
+export interface RemovedLayer {
+  name: string;
+  /** The residual stream entering the block: what its consumers read now. */
+  input: string;
+  /** The block's output, gone. */
+  output: string;
+  nodes: number;
+}
+
+const bad = (message: string) => new PruneguardError('E_BAD_PLAN', message);
+
+function inLayer(node: Node, name: string): boolean {
+  const prefixes = [`/${name}/`, `${name}/`];
+  return prefixes.some((p) => node.name.startsWith(p) || node.outputs.some((o) => o.startsWith(p)));
+}
+
+const sameShape = (a: readonly Dim[] | undefined, b: readonly Dim[] | undefined) =>
+  !!a && !!b && a.length === b.length && a.every((d, i) => d !== null && d === b[i]);
+
+/** Removes the block `name` from `model` (mutated; pass a copy). */
+export function removeLayer(model: Model, name: string): RemovedLayer {
+  const graph = model.graph;
+  const index = indexGraph(graph);
+  const layer = new Set(graph.nodes.filter((n) => inLayer(n, name)));
+  if (layer.size === 0) throw bad(`layers: no node is named under ${name} (expected names like /${name}/...)`);
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const inside = (value: string) => { const p = index.producer.get(value); return !!p && layer.has(p); };
+  // What the block hands to the rest of the model, graph outputs (its cache) aside.
+  const handed = new Set<string>();
+  for (const node of layer) {
+    for (const o of node.outputs) {
+      if (!o || outputs.has(o)) continue;
+      if ((index.consumers.get(o) ?? []).some((u) => !layer.has(u.node))) handed.add(o);
+    }
+  }
+  if (handed.size !== 1) {
+    throw bad(`layers: ${name} is not one residual block: it hands ${handed.size} values to the rest of the model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`);
+  }
+  const [output] = handed;
+  // Its input: the value from outside that the chain of residual Adds ending at the output starts from.
+  const shapes = inferShapes(model);
+  const shape = (v: string) => shapes.values.get(v)?.shape;
+  const candidates = new Set<string>();
+  const queue = [output];
+  for (const seen = new Set<string>(); queue.length; ) {
+    const v = queue.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    const p = index.producer.get(v);
+    if (!p || !layer.has(p) || p.opType !== 'Add') continue;
+    for (const i of p.inputs) {
+      if (inside(i)) queue.push(i);
+      else if (i && constantSource(graph, i, index) === undefined && sameShape(shape(i), shape(output))) candidates.add(i);
+    }
+  }
+  if (candidates.size !== 1) {
+    throw bad(`layers: ${name} is not a residual block: its output ${output} is not the sum of one outside value of its shape and the block's own (${candidates.size} candidates)`);
+  }
+  const [input] = candidates;
+  for (const node of graph.nodes) {
+    if (layer.has(node)) continue;
+    node.inputs = node.inputs.map((i) => (i === output ? input : i));
+  }
+  const readByLayer = new Set([...layer].flatMap((n) => n.inputs));
+  graph.outputs = graph.outputs.filter((o) => !inside(o.name));
+  removeDead(model);
+  const read = new Set(graph.nodes.flatMap((n) => n.inputs));
+  // Cache inputs only this block read go with it; inputs it never read stay, even if unused.
+  graph.inputs = graph.inputs.filter((i) => read.has(i.name) || !readByLayer.has(i.name) || graph.initializers.has(i.name));
+  return { name, input, output, nodes: layer.size };
+}
+
+/**
+ * The model a plan's channels and heads apply to: `model` itself without `layers`,
+ * else a copy with those blocks removed (names checked by the plan's shape first).
+ */
+export function withoutLayers(model: Model, layers: readonly (LayerSpec | undefined)[] | undefined): { model: Model; removed: RemovedLayer[] } {
+  const specs = (layers ?? []).filter((l): l is LayerSpec => !!l);
+  if (specs.length === 0) return { model, removed: [] };
+  const copy = copyModel(model);
+  return { model: copy, removed: specs.map((l) => removeLayer(copy, l.remove)) };
+}
