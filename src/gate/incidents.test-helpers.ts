@@ -8,6 +8,7 @@ import type { Model, Tensor } from '../ir/types.js';
 import { loadModelFile } from '../onnx/load.js';
 import { saveModelFile } from '../onnx/save.js';
 import { prune } from '../prune/prune.js';
+import type { Plan } from '../prune/plan.js';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const DIGITS = join(root, 'fixtures/models/digits_cnn_op17.onnx');
@@ -21,7 +22,7 @@ export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'pruneguard-chec
 export const DIGITS_PLANS = {
   earlyHeavy: { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.45 }, { group: 'conv2.weight#0', ratio: 0.45 }] },
   sensitivityAware: { version: 1, channels: [{ group: 'fc1.weight#0', ratio: 0.5 }] },
-} as const;
+} satisfies Record<string, Plan>;
 
 /** Writes `plan` and the model `prune` makes from it; returns both paths. */
 export function prunedDigits(dir: string, name: keyof typeof DIGITS_PLANS): { plan: string; pruned: string } {

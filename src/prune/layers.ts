@@ -13,11 +13,9 @@ import { indexGraph } from '../ir/graph-index.js';
 import type { Dim, Model, Node } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
 import { copyModel, removeDead } from './prepare.js';
+import type { LayerSpec } from './plan.js';
 
-export interface LayerSpec {
-  /** The block's name as the exporter wrote it in node names: "layers.1" for `/layers.1/...`. */
-  remove: string;
-}
+export type { LayerSpec } from './plan.js';
 
 export interface RemovedLayer {
   name: string;

@@ -55,7 +55,8 @@ export interface MaskOptions {
   analysis?: GroupAnalysis;
 }
 
-export function mask(dense: Model, planInput: Plan | unknown, options: MaskOptions = {}): MaskResult {
+/** The mask oracle: `dense` with the plan's removed channels and heads zeroed instead of sliced (plan validated as by prune). */
+export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): MaskResult {
   // Removed layers are gone on both sides: the oracle is the dense model without them.
   const base = withoutLayers(dense, planShapeIssues(planInput).plan.layers);
   const analysis = (base.removed.length ? undefined : options.analysis) ?? analyzeGroups(base.model);

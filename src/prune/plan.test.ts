@@ -11,6 +11,7 @@ import { residualCnn } from './testing/models.js';
 import { pruneAndVerify } from './testing/check.js';
 import { takeAlong } from './slice.js';
 import { fromNumbers } from '../ir/tensor.js';
+import type { Plan } from './plan.js';
 
 function issuesOf(f: () => unknown): PlanIssue[] {
   try {
@@ -29,7 +30,7 @@ describe('plans', () => {
       channels: [{ group: 'nope', ratio: 0.5 }, { group: 'stem.weight', ratio: 1 }, { group: 'b1c1.weight#0', indices: [0, 99] }, { group: 'b2c1.weight#0', indices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }],
       heads: [{ attention: 'x', remove: [0] }],
       extra: true,
-    }));
+    } as unknown as Plan)); // deliberately not a Plan: a JSON file's plan is checked at run time
     expect(issues.map((i) => i.path).sort()).toEqual(['channels[0].group', 'channels[1].ratio', 'channels[2].indices', 'channels[3]', 'extra', 'heads[0].attention', 'version'].sort());
     expect(issues.find((i) => i.path === 'channels[2].indices')).toMatchObject({ expected: 'indices < 6', received: [99] });
   });

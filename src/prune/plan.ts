@@ -1,6 +1,6 @@
 /**
- * Pruning plans: the JSON a user writes (versioned), its TypeScript type, and a
- * validator that reports every problem at once as data before one error is thrown.
+ * Pruning plans: the JSON a user writes (versioned) and its TypeScript types, inferred from
+ * the one schema in plan-schema.ts (which also validates, reporting every problem at once).
  *
  * @example
  * {"version": 1,
@@ -12,61 +12,24 @@
  *  "layers": [{"remove": "layers.1"}],
  *  "guards": {"minChannels": 1, "allowSingleChannel": false, "roundTo": 1}}
  */
-import { PruneguardError } from '../errors.js';
-import type { LayerSpec } from './layers.js';
+import type * as v from 'valibot';
+import type { ChannelSpecSchema, CriterionSchema, GuardsSchema, HeadSpecSchema, LayerSpecSchema, NmSpecSchema, PlanSchema, UnstructuredSpecSchema } from './plan-schema.js';
 
-export type Criterion = 'l1' | 'l2' | 'random';
+export { type PlanIssue, throwIssues } from './plan-issues.js';
 
-export type ChannelSpec =
-  | { group: string; ratio: number; criterion?: Criterion; seed?: number }
-  | { group: string; indices: number[] };
-
-export type HeadSpec =
-  | { attention: string; remove: number[] }
-  | { attention: string; ratio: number; criterion?: Criterion; seed?: number };
-
-export type UnstructuredSpec = { tensor: string; sparsity: number } | { global: true; sparsity: number };
-
-export interface NmSpec { tensor: string; n?: number; m?: number }
-
-export interface Guards {
-  /** Never keep fewer channels than this in a group (default 1). */
-  minChannels?: number;
-  /** Allow a group to keep a single channel (default false: a 1-channel branch broadcasts silently). */
-  allowSingleChannel?: boolean;
-  /** Kept channel counts are rounded to a multiple of this (default 1). */
-  roundTo?: number;
-}
-
-export interface Plan {
-  version?: 1;
-  channels?: ChannelSpec[];
-  heads?: HeadSpec[];
-  unstructured?: UnstructuredSpec[];
-  nm?: NmSpec[];
-  /** Whole residual blocks to remove (layers.ts), before any channel or head removal. */
-  layers?: LayerSpec[];
-  guards?: Guards;
-}
-
-/** One problem with a plan: data, collected with all the others. */
-export interface PlanIssue {
-  path: string;
-  message: string;
-  expected?: string;
-  received?: unknown;
-}
-
-const show = (v: unknown): string => {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-};
-
-/** Throws one E_BAD_PLAN listing every issue (no-op when there are none). */
-export function throwIssues(issues: readonly PlanIssue[], source = 'plan'): void {
-  if (issues.length === 0) return;
-  const lines = issues.map((i) => `  ${i.path}: ${i.message}${i.expected ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`);
-  const err = new PruneguardError('E_BAD_PLAN', `${source} has ${issues.length} problem${issues.length > 1 ? 's' : ''}:\n${lines.join('\n')}`);
-  (err as PruneguardError & { issues: readonly PlanIssue[] }).issues = issues;
-  throw err;
-}
+/** Channel importance: `l1`/`l2` norm of the weights, or seeded `random` scores. */
+export type Criterion = v.InferOutput<typeof CriterionSchema>;
+/** Channels of one group: by `ratio` (lowest importance first) or explicit `indices`. */
+export type ChannelSpec = v.InferOutput<typeof ChannelSpecSchema>;
+/** Heads of one attention unit: by `ratio` or explicit `remove` indices. */
+export type HeadSpec = v.InferOutput<typeof HeadSpecSchema>;
+/** An unstructured magnitude mask on one tensor, or `global` over every weight. */
+export type UnstructuredSpec = v.InferOutput<typeof UnstructuredSpecSchema>;
+/** An N:M pattern (default 2:4) along a weight's reduction axis. */
+export type NmSpec = v.InferOutput<typeof NmSpecSchema>;
+/** A whole residual block to remove, by its node-name prefix ("layers.1" for `/layers.1/...`). */
+export type LayerSpec = v.InferOutput<typeof LayerSpecSchema>;
+/** Limits structured removal must respect. */
+export type Guards = v.InferOutput<typeof GuardsSchema>;
+/** A pruning plan, version 1 (see README "Plans" and schema/plan.json). */
+export type Plan = v.InferOutput<typeof PlanSchema>;

@@ -75,10 +75,13 @@ function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex):
 }
 
 /**
+ * Prunes `model` by `plan` (never mutating either) and reports what was removed. The plan is
+ * validated at run time too (a plan read from JSON is passed as read): every structural and
+ * name problem is thrown together as one E_BAD_PLAN with paths.
  * @example
  * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
  */
-export function prune(model: Model, planInput: Plan | unknown, options: PruneOptions = {}): { model: Model; report: PruneReport } {
+export function prune(model: Model, planInput: Plan, options: PruneOptions = {}): { model: Model; report: PruneReport } {
   const layers = planShapeIssues(planInput).plan.layers;
   if (layers?.length && options.keepInterface) throw new PruneguardError('E_PRUNE_BLOCKED', 'removing layers drops their KV cache inputs/outputs: the model interface changes (kept by --keep-interface)');
   const base = withoutLayers(model, layers);

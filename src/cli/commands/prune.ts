@@ -65,7 +65,8 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     const keepInterface = values['keep-interface'] === true;
     const analysis = analyzeGroups(dense, { keepInterface });
     const blocked = analysis.groups.filter((g) => g.blocked);
-    const plan: Plan | unknown = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN');
+    // A plan read from JSON is passed as read: prune() validates it, every problem at once.
+    const plan = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : (readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN') as Plan);
     const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan', keepInterface });
     let verified: VerifyResult | undefined;
     if (values.verify) {
