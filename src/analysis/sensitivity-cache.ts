@@ -8,7 +8,7 @@
  * overwritten (bad input, whatever the flags).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../util/json-file.js';
 import type { EvalSet } from '../data/eval-set.js';
 import { tensorBytes } from '../ir/tensor.js';
 import { checkOutput } from '../fs/output.js';
@@ -21,7 +21,7 @@ type CacheFile = { kind?: string; version?: number; entries?: Record<string, unk
 
 function readCacheFile(path: string): CacheFile | undefined {
   try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+    const json = readJsonFile(path, 'sensitivity cache') as CacheFile;
     // Files before `kind` was written hold just { version, entries }.
     const entries = json?.entries;
     if ((json.kind === KIND || json.kind === undefined) && typeof json.version === 'number' && entries && typeof entries === 'object' && !Array.isArray(entries)) return json;

@@ -8,7 +8,7 @@
 import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
 import { gatherRows, planBatches } from '../data/batches.js';
 import type { EvalSet } from '../data/eval-set.js';
-import { predictionsOf } from '../data/evaluate.js';
+import { checkLabels, predictionsOf } from '../data/evaluate.js';
 import { PruneguardError } from '../errors.js';
 import { toFloat32 } from '../ir/tensor.js';
 import { fromOrt, toOrt } from '../runtime/ort-tensor.js';
@@ -59,6 +59,7 @@ export async function runPrepared(session: InferenceSession, data: PreparedData,
     for (let r = 0; r < n; r++) outputs.set(values.subarray(r * w, (r + 1) * w), b.indices[r] * w);
   }
   outputs ??= new Float32Array(0);
+  checkLabels(data.labels, width, outputName);
   return { result: { count: data.count, width, outputs, predictions: predictionsOf(outputs, data.count, width), labels: data.labels }, kept };
 }
 

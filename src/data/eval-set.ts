@@ -35,6 +35,8 @@ function integers(t: Tensor, what: string, source: string): Int32Array {
   for (let i = 0; i < out.length; i++) {
     const v = getElement(t, i);
     if (!Number.isInteger(v)) throw bad(source, `${what} must hold integers; element ${i} is ${v}${isFloating(t.dtype) ? ` (dtype ${t.dtype})` : ''}`);
+    // Stored as int32: a larger int64 would wrap into a different, plausible-looking value.
+    if (v < -(2 ** 31) || v >= 2 ** 31) throw bad(source, `${what} element ${i} is ${v}, outside the 32-bit range a label or index can have`);
     out[i] = v;
   }
   return out;

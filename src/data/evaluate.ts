@@ -123,13 +123,19 @@ export async function evaluate(target: EvalTarget, data: EvalData, options: Eval
       result = await consumeStream(data, session, outputName, collector, model);
     }
     const { outputs, width, exampleDims } = collector.finish(result.count);
-    if (result.labels && width > 1) {
-      const i = result.labels.findIndex((l) => l < 0 || l >= width);
-      if (i >= 0) throw new PruneguardError('E_BAD_DATA', `label ${result.labels[i]} of example ${i} is outside the model's ${width} classes (output '${outputName}')`);
-    }
+    checkLabels(result.labels, width, outputName);
     return { ...result, outputName, exampleDims, width, outputs, predictions: predictionsOf(outputs, result.count, width) };
   } finally {
     if (!isSession(target)) await releaseSession(session);
+  }
+}
+
+/** Labels must name one of the model's classes (the output width); `check` and `sensitivity` alike. */
+export function checkLabels(labels: ArrayLike<number> | undefined, width: number, outputName: string): void {
+  if (!labels || width <= 1) return;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (l < 0 || l >= width) throw new PruneguardError('E_BAD_DATA', `label ${l} of example ${i} is outside the model's ${width} classes (output '${outputName}')`);
   }
 }
 

@@ -4,6 +4,7 @@
  * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { PruneguardError } from '../errors.js';
+import { BUDGETS } from '../util/budgets.js';
 import { allocate, numel } from '../ir/tensor.js';
 import type { Tensor } from '../ir/types.js';
 import { descrOfDtype, dtypeOfDescr, SUPPORTED_DESCRS } from './npy-dtype.js';
@@ -25,6 +26,8 @@ export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   const lenSize = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenSize) throw bad(where, 'truncated header');
   const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
+  // numpy's np.load refuses longer headers too; it also keeps the parse below linear.
+  if (headerLen > BUDGETS.npyHeaderBytes) throw bad(where, `header of ${headerLen} bytes, over the ${BUDGETS.npyHeaderBytes}-byte limit numpy itself applies`);
   const start = 8 + lenSize;
   if (start + headerLen > bytes.length) throw bad(where, `truncated header (needs ${headerLen} bytes, file has ${bytes.length - start})`);
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
@@ -34,7 +37,8 @@ export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   if (!descr || !fortran || !shape) throw bad(where, `malformed header ${JSON.stringify(text.trim())}`);
   if (descr[3]) throw bad(where, 'structured dtypes are not supported; save one array per field');
   const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (dims.some((d) => !/^\d+$/.test(d))) throw bad(where, `malformed shape (${shape[1]})`);
+  if (dims.some((d) => !/^\d{1,15}$/.test(d))) throw bad(where, `malformed shape (${shape[1]})`);
+  if (dims.length > 32) throw bad(where, `${dims.length} dimensions (at most 32)`);
   return { descr: descr[1] ?? descr[2], fortranOrder: fortran[1] === 'True', shape: dims.map(Number), dataOffset: start + headerLen };
 }
 

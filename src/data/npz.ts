@@ -1,5 +1,5 @@
 /** NumPy `.npz` archives (np.savez / np.savez_compressed): a zip of `.npy` members. */
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from '../fs/input.js';
 import { PruneguardError } from '../errors.js';
 import type { Tensor } from '../ir/types.js';
 import { readNpy, writeNpy } from './npy.js';
@@ -24,13 +24,7 @@ export function writeNpz(arrays: Map<string, Tensor> | Record<string, Tensor>): 
 
 /** Reads a `.npz` or `.npy` file (a lone `.npy` becomes one array named after the file). */
 export function readArraysFile(path: string): Map<string, Tensor> {
-  let bytes: Uint8Array;
-  try {
-    if (!statSync(path).isFile()) throw new Error('not a regular file');
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new PruneguardError('E_FILE_NOT_FOUND', `cannot read data file ${path}: ${(e as Error).message}`, { cause: e });
-  }
+  const bytes = readInputFile(path, 'data file');
   if (path.endsWith('.npy')) {
     const base = path.split(/[\\/]/).pop()!.slice(0, -4);
     return new Map([[base, readNpy(bytes, path)]]);

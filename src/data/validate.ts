@@ -3,6 +3,7 @@
  * data (array, expected, received) and thrown together as one E_BAD_DATA, so a
  * user fixes every problem in one pass.
  */
+import { listProblems } from '../util/budgets.js';
 import { PruneguardError } from '../errors.js';
 import { fromNumbers, toNumbers, isFloating } from '../ir/tensor.js';
 import type { Dim, Model, Tensor, ValueInfo } from '../ir/types.js';
@@ -75,7 +76,7 @@ export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIs
 
 export function formatIssues(source: string, issues: readonly DataIssue[]): string {
   const lines = issues.map((i) => `  - ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${i.received})` : ''}`);
-  return `${source}: evaluation data does not match the model:\n${lines.join('\n')}`;
+  return `${source}: evaluation data does not match the model:\n${listProblems(lines, '\n')}`;
 }
 
 /**

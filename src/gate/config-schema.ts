@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { PruneguardError } from '../errors.js';
 import type { CheckConfig } from './config.js';
 import { readJsonFile } from '../util/json-file.js';
+import { listProblems } from '../util/budgets.js';
 
 export interface ConfigIssue { path: string; message: string; expected?: string; received?: unknown }
 
@@ -45,17 +46,25 @@ class Checker {
     if (o[k] === undefined && optional) return;
     if (typeof o[k] !== 'string' || o[k] === '') this.issue(at(path, k), 'must be a non-empty string', 'string', o[k]);
   }
-  ints(o: Obj, k: string, path: string, min: number, nonEmpty = true): void {
+  /** A non-empty array of at most `maxLength` integers in [min, max]. */
+  ints(o: Obj, k: string, path: string, min: number, max: number, maxLength = 64): void {
     const v = o[k];
     if (v === undefined) return;
-    if (!Array.isArray(v) || (nonEmpty && v.length === 0)) { this.issue(at(path, k), 'must be a non-empty array of integers', `integer[] >= ${min}`, v); return; }
-    v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isInteger(x) || x < min) this.issue(`${path}.${k}[${i}]`, `must be an integer >= ${min}`, `integer >= ${min}`, x); });
+    if (!Array.isArray(v) || v.length === 0 || v.length > maxLength) { this.issue(at(path, k), `must be a non-empty array of at most ${maxLength} integers`, `integer[] in [${min}, ${max}]`, Array.isArray(v) ? `${v.length} elements` : v); return; }
+    v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) this.issue(`${path}.${k}[${i}]`, `must be an integer in [${min}, ${max}]`, `integer in [${min}, ${max}]`, x); });
   }
   threshold(o: Obj, path: string): void {
     this.num(o, 'maxDrop', path, 0, 100);
     this.num(o, 'minMetric', path, 0, 100);
   }
 }
+
+/**
+ * Upper bounds for every size, batch and count a config sets: a config is
+ * input (from a pull request, say), and `productionBatchSizes: [1e6]` must be
+ * refused, not allocated. Each is far above what a CPU gate measures.
+ */
+const LIMITS = { batch: 4096, dim: 65_536, repetitions: 10_000, examples: 1_000_000, vocab: 10_000_000 };
 
 function sliceIssues(c: Checker, slices: unknown): void {
   if (slices === undefined) return;
@@ -80,7 +89,7 @@ function sliceIssues(c: Checker, slices: unknown): void {
       c.string(s, 'input', path);
     } else if ('labels' in s) {
       c.keys(s, path, ['name', 'labels', 'maxDrop', 'minMetric']);
-      c.ints(s, 'labels', path, 0);
+      c.ints(s, 'labels', path, 0, LIMITS.vocab, 4096);
     } else c.keys(s, path, ['name', 'maxDrop', 'minMetric']);
   });
 }
@@ -101,17 +110,17 @@ export function configIssues(config: unknown): ConfigIssue[] {
   sliceIssues(c, config.slices);
   const lat = c.section(config, 'latency', 'latency', ['productionBatchSizes', 'requiredSpeedup', 'claimedSpeedup', 'claimedAtBatch', 'repetitions', 'warmup', 'strict', 'sequenceLength', 'dims']);
   if (lat) {
-    c.ints(lat, 'productionBatchSizes', 'latency', 1);
+    c.ints(lat, 'productionBatchSizes', 'latency', 1, LIMITS.batch, 16);
     c.num(lat, 'requiredSpeedup', 'latency', 0, Infinity, { loOpen: true });
     c.num(lat, 'claimedSpeedup', 'latency', 0, Infinity, { loOpen: true });
-    c.num(lat, 'claimedAtBatch', 'latency', 1, Infinity, { int: true });
+    c.num(lat, 'claimedAtBatch', 'latency', 1, LIMITS.batch, { int: true });
     if ((lat.claimedSpeedup === undefined) !== (lat.claimedAtBatch === undefined)) c.issue('latency.claimedAtBatch', 'claimedSpeedup and claimedAtBatch go together (a claim is measured at a batch size)', 'both or neither', { claimedSpeedup: lat.claimedSpeedup, claimedAtBatch: lat.claimedAtBatch });
-    c.num(lat, 'repetitions', 'latency', 1, Infinity, { int: true });
-    c.num(lat, 'warmup', 'latency', 0, Infinity, { int: true });
+    c.num(lat, 'repetitions', 'latency', 1, LIMITS.repetitions, { int: true });
+    c.num(lat, 'warmup', 'latency', 0, LIMITS.repetitions, { int: true });
     c.bool(lat, 'strict', 'latency');
-    c.num(lat, 'sequenceLength', 'latency', 1, Infinity, { int: true });
+    c.num(lat, 'sequenceLength', 'latency', 1, LIMITS.dim, { int: true });
     const dims = c.section(lat, 'dims', 'latency.dims', Object.keys(isObj(lat.dims) ? lat.dims : {}));
-    if (dims) for (const k of Object.keys(dims)) c.num(dims, k, 'latency.dims', 1, Infinity, { int: true });
+    if (dims) for (const k of Object.keys(dims)) c.num(dims, k, 'latency.dims', 1, LIMITS.dim, { int: true });
   }
   const budget = c.section(config, 'budget', 'budget', ['caps', 'target', 'sensitivityTolerance', 'ratioTolerance', 'probeRatio']);
   if (budget) {
@@ -131,16 +140,16 @@ export function configIssues(config: unknown): ConfigIssue[] {
     c.string(q, 'floatModel', 'quantization');
     c.num(q, 'maxClipped', 'quantization', 0, 1);
     c.num(q, 'minUtilisation', 'quantization', 0, 1);
-    c.num(q, 'calibrationExamples', 'quantization', 1, Infinity, { int: true });
+    c.num(q, 'calibrationExamples', 'quantization', 1, LIMITS.examples, { int: true });
   }
   const s = c.section(config, 'structural', 'structural', ['dims', 'sizes', 'vocab', 'atol', 'rtol']);
   if (s) {
-    c.ints(s, 'dims', 'structural', 1);
+    c.ints(s, 'dims', 'structural', 1, LIMITS.dim);
     if (s.sizes !== undefined) {
       if (!Array.isArray(s.sizes) || s.sizes.length === 0) c.issue('structural.sizes', 'must be a non-empty array of {input: dims}', '[{"x": [1, 3, 32, 32]}]', s.sizes);
-      else s.sizes.forEach((e, i) => (isObj(e) ? Object.keys(e).forEach((k) => c.ints(e, k, `structural.sizes[${i}]`, 1)) : c.issue(`structural.sizes[${i}]`, 'must be an object', 'object', e)));
+      else s.sizes.forEach((e, i) => (isObj(e) ? Object.keys(e).forEach((k) => c.ints(e, k, `structural.sizes[${i}]`, 1, LIMITS.dim, 16)) : c.issue(`structural.sizes[${i}]`, 'must be an object', 'object', e)));
     }
-    c.num(s, 'vocab', 'structural', 1, Infinity, { int: true });
+    c.num(s, 'vocab', 'structural', 1, LIMITS.vocab, { int: true });
     c.num(s, 'atol', 'structural', 0);
     c.num(s, 'rtol', 'structural', 0);
   }
@@ -152,7 +161,7 @@ export function validateConfig(config: unknown, source = 'config'): CheckConfig 
   const issues = configIssues(config);
   if (issues.length) {
     const lines = issues.map((i) => `${i.path}: ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`);
-    const err = new PruneguardError('E_BAD_ARGUMENT', `${source}: ${issues.length} config problem${issues.length > 1 ? 's' : ''}: ${lines.join('; ')}`);
+    const err = new PruneguardError('E_BAD_ARGUMENT', `${source}: ${issues.length} config problem${issues.length > 1 ? 's' : ''}: ${listProblems(lines)}`);
     (err as PruneguardError & { issues: readonly ConfigIssue[] }).issues = issues;
     throw err;
   }

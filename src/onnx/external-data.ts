@@ -4,6 +4,7 @@
  * itself had to after CVE-2022-25882.
  */
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { existingKind } from '../fs/write-atomic.js';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PruneguardError } from '../errors.js';
 import type { FileRange } from './wire/writer.js';
@@ -34,6 +35,9 @@ export function externalDataResolver(baseDir: string): ExternalDataResolver {
     if (!Number.isSafeInteger(offset) || offset < 0) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': bad external offset '${get('offset')}'`);
     let size = sizes.get(path);
     if (size === undefined) {
+      // A FIFO or device would block the open (or never end): only a regular file is data.
+      const kind = existingKind(path);
+      if (kind && kind !== 'file' && kind !== 'symbolic link') throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': external data '${location}' is a ${kind}, not a regular file`);
       try {
         const fd = openSync(path, 'r');
         try { size = fstatSync(fd).size; } finally { closeSync(fd); }

@@ -3,6 +3,7 @@
  * own stream seeded by (seed, input name), so adding an input never changes
  * the values of the others.
  */
+import { BUDGET_ENV, BUDGETS } from '../util/budgets.js';
 import { namedStream } from '../util/random.js';
 import { PruneguardError } from '../errors.js';
 import { allocate, floatToBfloat, floatToHalf, numel } from '../ir/tensor.js';
@@ -69,14 +70,14 @@ function resolveDims(spec: ValueInfo, given: readonly number[] | undefined, name
   });
 }
 
-/** Inputs larger than this (2^27 elements, 512 MiB of float32) are refused rather than allocated. */
-export const MAX_INPUT_ELEMENTS = 2 ** 27;
+/** Inputs larger than BUDGETS.feedElements (2^24 elements, 64 MiB of float32, by default) are refused rather than allocated. */
+export const MAX_INPUT_ELEMENTS = BUDGETS.feedElements;
 
 function fill(spec: ValueInfo, dims: number[], next: () => number, lo: number, hi: number, vocab: number): Tensor {
   const dtype = spec.dtype ?? 'float32';
   const n = numel(dims);
   if (n > MAX_INPUT_ELEMENTS) {
-    throw new PruneguardError('E_BAD_ARGUMENT', `input '${spec.name}' of shape [${dims.join(',')}] has ${n} elements, more than the ${MAX_INPUT_ELEMENTS} pruneguard will generate; give it smaller sizes`);
+    throw new PruneguardError('E_BAD_ARGUMENT', `input '${spec.name}' of shape [${dims.join(',')}] has ${n} elements, more than the ${MAX_INPUT_ELEMENTS} pruneguard will generate; give it smaller sizes (or raise ${BUDGET_ENV.feedElements})`);
   }
   const data = allocate(dtype, n) as unknown as { [i: number]: number | bigint | string };
   const uniform = () => lo + (hi - lo) * next();

@@ -6,6 +6,7 @@
  * @example
  * const { values, problems } = inferShapes(model, { inputShapes: { input: [1, 3, 32, 32] } });
  */
+import { graphProblems } from './graph-problems.js';
 import { PruneguardError } from '../errors.js';
 import { topologicalOrder } from '../ir/graph-index.js';
 import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
@@ -83,7 +84,7 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapeResu
   const st = new State(defaultOpset(model));
   seedInputs(graph, st, options);
   for (const node of executionOrder(graph)) runNode(st, node);
-  return { values: st.values, broadcasts: st.broadcasts, problems: st.problems, constants: st.constants };
+  return { values: st.values, broadcasts: st.broadcasts, problems: [...graphProblems(graph), ...st.problems], constants: st.constants };
 }
 
 function seedInputs(graph: Graph, st: State, options: InferOptions): void {

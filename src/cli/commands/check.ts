@@ -1,5 +1,5 @@
 /** `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json] [--report]`: every gate, one verdict per failure mode. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadEvalSet } from '../../data/load.js';
 import { PruneguardError } from '../../errors.js';
 import { readJsonFile } from '../../util/json-file.js';
@@ -18,7 +18,7 @@ const REPORT_KIND = 'pruneguard-check-report';
 /** An earlier `check --report` output: re-running a check may replace it without --force. */
 function isCheckReport(path: string): boolean {
   try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as { kind?: unknown }).kind === REPORT_KIND;
+    return (readJsonFile(path, 'check report') as { kind?: unknown }).kind === REPORT_KIND;
   } catch {
     return false;
   }

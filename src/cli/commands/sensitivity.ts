@@ -69,6 +69,10 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
     let profile: SensitivityProfile;
     try {
       profile = await sensitivity(model, set, { ratios, criterion, batchSize: batch, heads: values['per-head'] ? 'each' : !!values.heads, slices: !values.aggregate && Object.keys(set.slices).length > 0, cache, onProgress: (p) => bar.update(p) });
+    } catch (e) {
+      // Data problems found while measuring (a label outside the classes) name the data file.
+      if (e instanceof PruneguardError && e.code === 'E_BAD_DATA' && !e.message.includes(data)) throw new PruneguardError(e.code, `${data}: ${e.message}`, { cause: e });
+      throw e;
     } finally {
       bar.done();
     }
