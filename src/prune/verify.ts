@@ -5,7 +5,7 @@
  * as such (their deviation is expected, not a bug).
  */
 import type { Model } from '../ir/types.js';
-import { compareOutputs, createSession, releaseSession, run, type Feeds, type Tolerance } from '../runtime/index.js';
+import { compareOutputs, createSession, releaseSession, run, type Feeds, type Outputs, type Tolerance } from '../runtime/index.js';
 import { mask } from './mask.js';
 import type { Plan } from './plan.js';
 import { takeAlong, zeroAlong } from './slice.js';
@@ -27,34 +27,46 @@ export function structuredOnly(plan: Plan): Plan {
 }
 
 export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Feeds | Feeds[], tol: Tolerance = { atol: 1e-4, rtol: 1e-3 }): Promise<VerifyResult> {
-  const masked = mask(dense, structuredOnly(plan));
-  const a = await createSession(pruned, { source: 'pruned model' });
-  const b = await createSession(masked.model, { source: 'masked dense model' });
+  let masked: ReturnType<typeof mask> | undefined = mask(dense, structuredOnly(plan));
+  const { cache, inexact } = masked;
+  // A pruned KV cache: the pruned model reads the kept heads, the dense side zeros in the removed ones.
+  const sides = (Array.isArray(feeds) ? feeds : [feeds]).map((f) => {
+    const fa: Feeds = { ...f }, fb: Feeds = { ...f };
+    for (const c of cache) {
+      if (!(c.name in f)) continue;
+      fa[c.name] = takeAlong(f[c.name], c.axis, c.keep);
+      fb[c.name] = zeroAlong(f[c.name], c.axis, c.removed);
+    }
+    return { fa, fb };
+  });
+  // One session at a time, released before the next is made: memory stays bounded by one model.
+  const denseOuts = await runEach(masked.model, 'masked dense model', sides.map((s) => s.fb));
+  masked = undefined;
+  for (const out of denseOuts) for (const c of cache) if (c.name in out) out[c.name] = takeAlong(out[c.name], c.axis, c.keep);
+  const prunedOuts = await runEach(pruned, 'pruned model', sides.map((s) => s.fa));
   let maxDeviation = 0, pass = true;
   let shapeMismatch: string | undefined;
-  try {
-    for (const f of Array.isArray(feeds) ? feeds : [feeds]) {
-      // A pruned KV cache: the pruned model reads the kept heads, the dense side zeros in the removed ones.
-      const fa: Feeds = { ...f }, fb: Feeds = { ...f };
-      for (const c of masked.cache) {
-        if (!(c.name in f)) continue;
-        fa[c.name] = takeAlong(f[c.name], c.axis, c.keep);
-        fb[c.name] = zeroAlong(f[c.name], c.axis, c.removed);
-      }
-      // A removed layer took its cache inputs with it: each side reads only the inputs it has.
-      const only = (f: Feeds, names: readonly string[]): Feeds => Object.fromEntries(Object.entries(f).filter(([n]) => names.includes(n)));
-      const denseOut = await run(b, only(fb, b.inputNames));
-      for (const c of masked.cache) if (c.name in denseOut) denseOut[c.name] = takeAlong(denseOut[c.name], c.axis, c.keep);
-      const cmp = compareOutputs(await run(a, only(fa, a.inputNames)), denseOut, tol);
-      for (const [name, c] of Object.entries(cmp.outputs)) {
-        if (c.reason) shapeMismatch ??= `${name}: ${c.reason}`;
-        else maxDeviation = Math.max(maxDeviation, c.maxAbs);
-      }
-      pass &&= cmp.pass;
+  prunedOuts.forEach((out, i) => {
+    const cmp = compareOutputs(out, denseOuts[i], tol);
+    for (const [name, c] of Object.entries(cmp.outputs)) {
+      if (c.reason) shapeMismatch ??= `${name}: ${c.reason}`;
+      else maxDeviation = Math.max(maxDeviation, c.maxAbs);
     }
+    pass &&= cmp.pass;
+  });
+  return { maxDeviation, pass, ...(shapeMismatch ? { shapeMismatch } : {}), inexact, exact: inexact.length === 0 };
+}
+
+/** Runs `model` on each of `feeds` in one session, released before returning. */
+async function runEach(model: Model, source: string, feeds: readonly Feeds[]): Promise<Outputs[]> {
+  const session = await createSession(model, { source });
+  try {
+    // A removed layer took its cache inputs with it: each side reads only the inputs it has.
+    const only = (f: Feeds): Feeds => Object.fromEntries(Object.entries(f).filter(([n]) => session.inputNames.includes(n)));
+    const outs: Outputs[] = [];
+    for (const f of feeds) outs.push(await run(session, only(f)));
+    return outs;
   } finally {
-    await releaseSession(a);
-    await releaseSession(b);
+    await releaseSession(session);
   }
-  return { maxDeviation, pass, ...(shapeMismatch ? { shapeMismatch } : {}), inexact: masked.inexact, exact: masked.inexact.length === 0 };
 }
