@@ -10,6 +10,8 @@ export interface GroupSummary {
   maskExact: boolean;
   inexact?: string[];
   blocked?: string;
+  /** KV-cache graph inputs/outputs that shrink with this group (an interface change). */
+  cache?: string[];
 }
 
 export interface AttentionSummary {
@@ -18,6 +20,8 @@ export interface AttentionSummary {
   headSize: number;
   members: { tensor: string; axis: number; node: string; map: string }[];
   blocked?: string;
+  /** KV-cache graph inputs/outputs that shrink with these heads (an interface change). */
+  cache?: string[];
 }
 
 export function describeGroups(model: Model | GroupAnalysis): { groups: GroupSummary[]; attention: AttentionSummary[] } {
@@ -29,11 +33,16 @@ export function describeGroups(model: Model | GroupAnalysis): { groups: GroupSum
       maskExact: g.maskExact,
       ...(g.inexact.length ? { inexact: g.inexact } : {}),
       ...(g.blocked ? { blocked: g.blocked } : {}),
+      ...(g.cache ? { cache: g.cache } : {}),
     })),
-    attention: a.attention.map((u) => ({
-      id: u.id, heads: u.heads, headSize: u.headSize,
-      members: u.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map })),
-      ...(u.blocked ? { blocked: u.blocked } : {}),
-    })),
+    attention: a.attention.map((u) => {
+      const cache = a.groups.find((g) => g.id === u.id)?.cache;
+      return {
+        id: u.id, heads: u.heads, headSize: u.headSize,
+        members: u.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map })),
+        ...(u.blocked ? { blocked: u.blocked } : {}),
+        ...(cache ? { cache } : {}),
+      };
+    }),
   };
 }

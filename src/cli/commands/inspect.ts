@@ -68,6 +68,9 @@ function renderGroups({ groups, attention }: ReturnType<typeof describeGroups>):
     lines.push(`  ${g.id.padEnd(40)} ${String(g.channels).padStart(5)} channels  ${g.members.length} members${notes ? `  (${notes})` : ''}`);
   }
   lines.push('', `attention units (${attention.length}):`);
-  for (const a of attention) lines.push(`  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.blocked ? `  (blocked: ${a.blocked})` : ''}`);
+  for (const a of attention) {
+    const cache = a.cache ? `  (KV cache, interface changes: ${a.cache.join(', ')})` : '';
+    lines.push(`  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.blocked ? `  (blocked: ${a.blocked})` : ''}${cache}`);
+  }
   return lines.join('\n');
 }

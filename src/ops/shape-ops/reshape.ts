@@ -111,7 +111,10 @@ export function reshapeLink(a: readonly Dim[], b: readonly Dim[], port: Port, ch
       // size either way (heads merged back into features: each head is `hd` features).
       const there = digitLink(merged, me, port.io, port.io);
       if (typeof there === 'string') return there;
-      return { io, slot: 0, axis: merged.axis, map: invertMap(there.map), alternatives: options.length, ...(there.headSize ? { headSize: there.headSize } : {}) };
+      // Only features merge into heads: a merged axis that is not its value's last (repeat_kv's
+      // [kv_heads, n_rep] → heads, followed by the sequence and head dims) groups heads, not features.
+      const features = merged.axis === otherDims.length - 1;
+      return { io, slot: 0, axis: merged.axis, map: invertMap(there.map), alternatives: options.length, ...(there.headSize && features ? { headSize: there.headSize } : {}) };
     }
   }
   const candidates = other.filter((d) => sameDim(d.extent, me.extent));
