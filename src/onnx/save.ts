@@ -28,6 +28,11 @@ export interface SaveOptions {
   sizeThreshold?: number;
 }
 
+/** Bytes the model takes when saved inline (encodes without copying any tensor). */
+export function encodedSize(model: Model): number {
+  return encodeModel(model).size;
+}
+
 /** The model as one buffer (for onnxruntime sessions and tests). External data is inlined. */
 export function saveModel(model: Model): Uint8Array {
   const w = encodeModel(model);

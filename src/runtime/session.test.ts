@@ -17,6 +17,14 @@ describe('createSession + run', () => {
     expect([...(a.y.data as Float32Array)]).toEqual([...(b.y.data as Float32Array)]);
   });
 
+  it('reaches onnxruntime through a temporary file past viaFileAbove, with the same outputs', async () => {
+    const m = mlpModel();
+    const x = fromNumbers('float32', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4]);
+    const viaFile = await run(await createSession(m, { viaFileAbove: 0 }), { x });
+    const inMemory = await run(await createSession(m), { x });
+    expect([...(viaFile.y.data as Float32Array)]).toEqual([...(inMemory.y.data as Float32Array)]);
+  });
+
   it('takes int64 token ids, float16, int32 and bool inputs', async () => {
     const emb = await run(await createSession(embeddingModel()), { tokens: fromNumbers('int64', [1, 3], [0, 9, 2]) });
     expect(emb.y.dims).toEqual([1, 4]);
