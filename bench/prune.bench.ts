@@ -22,7 +22,7 @@ const benchmark: Benchmark = {
     if (files.length === 0) return [];
     const name = files.sort((a, b) => statSync(join(fixtures, b)).size - statSync(join(fixtures, a)).size)[0];
     const bytes = new Uint8Array(readFileSync(join(fixtures, name)));
-    const plan = ratioPlan(analyzeGroups(loadModel(bytes)), 0.5);
+    const plan = ratioPlan(analyzeGroups(loadModel(bytes)), 0.5, { includeInexact: true });
     const pipeline = () => saveModel(prune(loadModel(bytes), plan).model);
     const ort = await medianMs(async () => {
       const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });

@@ -16,7 +16,7 @@ MODELS = os.path.join(ROOT, "fixtures", "models")
 DATA = os.path.join(ROOT, "fixtures", "data")
 MANIFEST = os.path.join(MODELS, "manifest.json")
 
-DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
+DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.FLOAT16: "float16", onnx.TensorProto.INT64: "int64"}
 
 
 def seed_everything(seed):

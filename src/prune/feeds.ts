@@ -1,14 +1,15 @@
 /**
- * Default feeds for `--verify`: symbolic batch 2, other symbolic dims 4 (32 for
- * image-like spatial dims), token ids bounded by the embedding table they index.
+ * Default feeds for `--verify`: sizes the graph accepts (input-sizes.ts: declared dims kept,
+ * symbolic ones as small as the graph allows), token ids bounded by the embedding table they index.
  */
 import { indexGraph } from '../ir/graph-index.js';
 import { constantValue } from '../ir/constants.js';
 import type { Model } from '../ir/types.js';
 import { feedableInputs, randomInputs, type Feeds } from '../runtime/index.js';
+import { defaultSizes, type Sizes } from './input-sizes.js';
 
 /** Smallest row count of a table an integer input is gathered from (the vocabulary bound). */
-function vocabOf(model: Model): number {
+export function vocabOf(model: Model): number {
   const index = indexGraph(model.graph);
   let vocab = Infinity;
   for (const input of feedableInputs(model)) {
@@ -21,15 +22,10 @@ function vocabOf(model: Model): number {
   return Number.isFinite(vocab) ? vocab : 10;
 }
 
-export function defaultFeeds(model: Model, seed: number, scale = 1): Feeds {
-  const sizes: Record<string, number[]> = {};
-  for (const input of feedableInputs(model)) {
-    const shape = input.shape ?? [];
-    sizes[input.name] = shape.map((d, i) => {
-      if (typeof d === 'number') return d;
-      if (i === 0) return 2 * scale;
-      return shape.length === 4 && i >= 2 ? 32 : 4 * scale + 1;
-    });
-  }
-  return randomInputs(model, sizes, { seed, vocab: vocabOf(model) });
+/**
+ * Seeded random feeds at the default sizes (or at `fixed` sizes for the inputs it names).
+ * @example defaultFeeds(model, 1) // { input: float32[2,3,32,32] }
+ */
+export function defaultFeeds(model: Model, seed: number, scale = 1, fixed: Sizes = {}): Feeds {
+  return randomInputs(model, defaultSizes(model, scale, fixed), { seed, vocab: vocabOf(model) });
 }

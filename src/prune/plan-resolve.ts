@@ -99,10 +99,25 @@ export function checkPlan(analysis: GroupAnalysis, planInput: unknown, source?: 
   return { plan: shaped.plan, removals };
 }
 
-/** The plan `--ratio R` means: every prunable channel group (not heads) by R with L1 importance. */
-export function ratioPlan(analysis: GroupAnalysis, ratio: number): Plan {
+/** Options of {@link ratioPlan}. */
+export interface RatioPlanOptions {
+  /**
+   * Also prune groups that are not mask-exact (statistics over the pruned axis: hidden dims under
+   * LayerNorm/RMSNorm, Softmax axes). Their removal changes what the model computes beyond the
+   * removed channels, so a uniform ratio leaves them alone unless asked (CLI: --include-inexact).
+   */
+  includeInexact?: boolean;
+}
+
+/**
+ * The plan `--ratio R` means: every prunable channel group (not heads) by R with L1 importance;
+ * only mask-exact groups unless `includeInexact`.
+ * @example ratioPlan(analyzeGroups(model), 0.3).channels.map((c) => c.group)
+ */
+export function ratioPlan(analysis: GroupAnalysis, ratio: number, options: RatioPlanOptions = {}): Plan {
+  const eligible = (g: GroupAnalysis['groups'][number]) => !g.blocked && g.kind === 'channels' && g.channels >= 2 && (options.includeInexact || g.maskExact);
   return {
     version: 1,
-    channels: analysis.groups.filter((g) => !g.blocked && g.kind === 'channels' && g.channels >= 2).map((g) => ({ group: g.id, ratio, criterion: 'l1' as const })),
+    channels: analysis.groups.filter(eligible).map((g) => ({ group: g.id, ratio, criterion: 'l1' as const })),
   };
 }

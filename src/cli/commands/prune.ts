@@ -4,18 +4,19 @@ import { checkOutput } from '../../fs/output.js';
 import { readJsonFile } from '../../util/json-file.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { externalDataPath, saveModelFile } from '../../onnx/save.js';
-import { defaultFeeds } from '../../prune/feeds.js';
 import { analyzeGroups } from '../../prune/groups.js';
 import type { Plan } from '../../prune/plan.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
 import { formatInterfaceChange } from '../../prune/interface.js';
 import { prune, type PruneReport } from '../../prune/prune.js';
-import { structuredOnly, verify, type VerifyResult } from '../../prune/verify.js';
+import { verifyPrune } from '../../prune/verify-plan.js';
+import { readRunInputs, RUN_INPUT_OPTIONS } from '../run-inputs.js';
+import { renderVerify, verifyFeeds } from '../verify-render.js';
 import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
 
 
-function render(input: string, output: string, report: PruneReport, verified?: VerifyResult): string {
+function render(input: string, output: string, report: PruneReport): string {
   const lines = [`${input} → ${output}`];
   for (const g of [...report.groups, ...report.heads]) {
     lines.push(`  ${report.heads.includes(g) ? 'heads   ' : 'channels'} ${g.id}: ${g.before} → ${g.after} (removed ${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}`);
@@ -25,28 +26,31 @@ function render(input: string, output: string, report: PruneReport, verified?: V
   if (report.nmReapplied.length) lines.push(`  2:4 pattern re-applied after slicing: ${report.nmReapplied.join(', ')}`);
   const pct = report.paramsBefore ? (100 * (report.paramsBefore - report.paramsAfter)) / report.paramsBefore : 0;
   lines.push(`parameters: ${report.paramsBefore.toLocaleString('en-US')} → ${report.paramsAfter.toLocaleString('en-US')} (-${pct.toFixed(1)}%)`);
-  if (verified) {
-    lines.push(`verify: max deviation from the mask oracle ${verified.maxDeviation.toExponential(2)} — ${verified.pass ? 'pass' : 'FAIL'}${verified.shapeMismatch ? ` (shape mismatch: ${verified.shapeMismatch})` : ''}`);
-    for (const i of verified.inexact) lines.push(`  not mask-exact: ${i.group}: ${i.reasons.join('; ')}`);
-  }
   return lines.join('\n');
 }
 
 export const pruneCommand = defineCommand({
   name: 'prune',
-  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx [--json] [--force] [--verify] [--keep-interface] [--external-data]',
+  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R [--include-inexact]) -o OUT.onnx [--json] [--force] [--keep-interface] [--external-data] [--verify [--shape NAME=D0,...]... | --inputs FILE.npz]',
   description: `Removes channels (dependency groups: producers, consumers, residual partners,
 normalisation parameters) and attention heads, then applies any unstructured and
-N:M masks of the plan. --ratio R prunes every prunable channel group by R with
-L1 importance. See \`pruneguard inspect --json\` for the groups and attention units.`,
-  exitCodes: '0 ok, 1 --verify found a deviation on mask-exact groups, 2 bad input, 3 internal error.',
+N:M masks of the plan. --ratio R prunes every prunable mask-exact channel group by
+R with L1 importance. See \`pruneguard inspect --json\` for the groups and attention units.
+--verify judges each output by a tolerance derived from its precision (float16 as
+float16) and magnitude, or, behind a discrete op (ArgMax, TopK indices, comparisons,
+NonMaxSuppression, peak picking), by the share of elements that agree (>= 99%);
+with groups that are not mask-exact, their deviation is information and the
+mask-exact groups are verified alone.`,
+  exitCodes: '0 ok, 1 --verify failed (mask-exact groups deviate, or the pruned model does not run or has other output shapes), 2 bad input (also: the dense model cannot run on the inputs), 3 internal error.',
   options: {
     plan: opt.path('PLAN.json', 'pruning plan ({"version":1,"channels":[...],"heads":[...],"unstructured":[...],"nm":[...],"guards":{...}})'),
-    ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable channel group', { zero: true }),
+    ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable mask-exact channel group', { zero: true }),
+    'include-inexact': opt.flag('with --ratio, also groups that are not mask-exact (hidden dims under LayerNorm/RMSNorm, Softmax axes)'),
     output: opt.path('OUT.onnx', 'where to write the pruned model (never the input; existing files need --force)', 'o'),
     force: opt.flag('overwrite an existing output file'),
     'external-data': opt.flag('write the tensors to OUT.onnx.data beside OUT (automatic when OUT would pass 2 GB)'),
-    verify: opt.flag('run pruned and mask-oracle models in onnxruntime and report the max deviation'),
+    verify: opt.flag('run pruned and mask-oracle models in onnxruntime and judge every output'),
+    ...RUN_INPUT_OPTIONS,
     'keep-interface': opt.flag('refuse to change any graph input or output (KV caches shrink with KV heads otherwise)'),
     json: opt.flag('print the report as JSON on stdout'),
   },
@@ -61,20 +65,18 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     // The external-data file is an output too: checked now when asked for (past 2 GB it follows the model's rule).
     const dataRule = { ...outputRule, what: 'external data of the pruned model' };
     if (values['external-data']) checkOutput(externalDataPath(output), dataRule);
+    if (values['include-inexact'] && values.ratio === undefined) throw new PruneguardError('E_BAD_ARGUMENT', '--include-inexact goes with --ratio R (a plan names its groups itself)');
+    if (!values.verify && (values.shape.length || values.inputs)) throw new PruneguardError('E_BAD_ARGUMENT', '--shape and --inputs go with --verify');
     const dense = loadModelFile(input);
+    const runInputs = await readRunInputs(values, dense, input);
     const keepInterface = values['keep-interface'] === true;
     const analysis = analyzeGroups(dense, { keepInterface });
     const blocked = analysis.groups.filter((g) => g.blocked);
     // A plan read from JSON is passed as read: prune() validates it, every problem at once.
-    const plan = values.ratio !== undefined ? ratioPlan(analysis, values.ratio) : (readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN') as Plan);
+    const plan = values.ratio !== undefined ? ratioPlan(analysis, values.ratio, { includeInexact: values['include-inexact'] }) : (readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN') as Plan);
     const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan', keepInterface });
-    let verified: VerifyResult | undefined;
-    if (values.verify) {
-      // The oracle covers structural removal; masks would show up as deviation, so verify without them.
-      const p = plan as Plan;
-      const structural = p.unstructured?.length || p.nm?.length ? prune(dense, structuredOnly(p), { keepInterface }).model : model;
-      verified = await verify(dense, structural, p, [defaultFeeds(dense, 1), defaultFeeds(dense, 2, 2)]);
-    }
+    // The oracle covers structural removal; masks would show up as deviation, so verify without them.
+    const verified = values.verify ? await verifyPrune(dense, plan, verifyFeeds(dense, runInputs), { denseSource: input, keepInterface }) : undefined;
     // Written last: a run that fails on the way leaves no output that looks finished.
     const { replace } = checkOutput(output, outputRule);
     const externalData = values['external-data'] ? true : 'auto';
@@ -82,10 +84,11 @@ L1 importance. See \`pruneguard inspect --json\` for the groups and attention un
     const blockedSummary = blocked.map((g) => ({ id: g.id, reason: g.blocked! }));
     if (values.json) io.out(JSON.stringify({ input, output, plan, report, blocked: blockedSummary, ...(verified ? { verify: verified } : {}) }, null, 2));
     else {
-      io.out(render(input, output, report, verified));
+      io.out(render(input, output, report));
+      if (verified) io.out(renderVerify(verified));
       // Groups the pruner would not touch are worth knowing: an unknown op blocks everything it reaches.
       if (blocked.length) io.out(`${blocked.length} group(s) not prunable, e.g. ${blockedSummary[0].id}: ${blockedSummary[0].reason} (see pruneguard inspect --json)`);
     }
-    return verified && verified.exact && !verified.pass ? EXIT.findings : EXIT.ok;
+    return verified?.status === 'fail' ? EXIT.findings : EXIT.ok;
   },
 });

@@ -1,0 +1,32 @@
+/**
+ * `verifyPrune(dense, plan, feeds)`: what `prune --verify` checks. The plan's structural part is
+ * pruned and verified against its mask oracle (verify.ts). When some pruned groups are not
+ * mask-exact, their deviation is information only; the mask-exact groups of the same plan
+ * (the very channels the plan removed) are then pruned alone and verified for a real verdict, so a
+ * plan mixing both is still checked where checking means something.
+ */
+import type { Model } from '../ir/types.js';
+import type { Feeds } from '../runtime/index.js';
+import type { Plan } from './plan.js';
+import { prune } from './prune.js';
+import { structuredOnly, verify, type VerifyOptions, type VerifyResult } from './verify.js';
+
+export interface PruneVerification extends VerifyResult {
+  /** With inexact groups: the verdict on the plan's mask-exact groups pruned alone. */
+  exactPart?: VerifyResult & { groups: string[] };
+}
+
+/** @example const v = await verifyPrune(dense, plan, [defaultFeeds(dense, 1)]); v.status */
+export async function verifyPrune(dense: Model, plan: Plan, feeds: Feeds[], options: VerifyOptions & { keepInterface?: boolean } = {}): Promise<PruneVerification> {
+  const structural = structuredOnly(plan);
+  const keepInterface = options.keepInterface;
+  const { model, report } = prune(dense, structural, { keepInterface });
+  const all = await verify(dense, model, structural, feeds, options);
+  if (all.exact || all.status === 'fail') return all;
+  const channels = report.groups.filter((g) => g.maskExact && g.removed.length).map((g) => ({ group: g.id, indices: g.removed }));
+  const heads = report.heads.filter((h) => h.maskExact && h.removed.length).map((h) => ({ attention: h.id, remove: h.removed }));
+  if (!channels.length && !heads.length) return all;
+  const exactPlan: Plan = { channels, heads, ...(plan.guards ? { guards: plan.guards } : {}) };
+  const part = await verify(dense, prune(dense, exactPlan, { keepInterface }).model, exactPlan, feeds, options);
+  return { ...all, pass: part.pass, status: part.status === 'fail' ? 'fail' : 'inexact', exactPart: { ...part, groups: [...channels.map((c) => c.group), ...heads.map((h) => h.attention)] } };
+}
