@@ -29,6 +29,7 @@ import { evaluate } from '../data/evaluate.js';
 import { bindEvalSet } from '../data/validate.js';
 import { failing, type FailureMode, type Finding } from '../findings.js';
 import type { Model } from '../ir/types.js';
+import type { Feeds } from '../runtime/run.js';
 import { analyzeGroups } from '../prune/groups.js';
 import type { Plan } from '../prune/plan.js';
 import { checkPlan } from '../prune/plan-resolve.js';
@@ -51,6 +52,10 @@ export interface CheckInput {
   floatModel?: Model;
   /** A sensitivity profile measured on the dense model (skips measuring one). */
   profile?: SensitivityProfile;
+  /** Real inputs for the structural invariants instead of random ones (CLI: --inputs). */
+  feeds?: Feeds[];
+  /** What messages call the dense model (its file). */
+  denseSource?: string;
   /** Measures the profile when none is given (default: the sensitivity sweep of src/analysis/sensitivity.ts). */
   sensitivity?: (dense: Model, data: EvalSet, options: SensitivityOptions) => Promise<SensitivityProfile>;
 }
@@ -103,6 +108,7 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
 
   const structural = await timed('structure', () => structuralGates({
     dense, pruned: quantized && input.floatModel ? input.floatModel : pruned, plan, config: config.structural, quantizedOnly: quantized && !input.floatModel,
+    feeds: input.feeds, denseSource: input.denseSource,
   }));
   outcomes.push(...structural.outcomes);
   measurements.structuralSizes = structural.sizes;

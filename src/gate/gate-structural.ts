@@ -11,6 +11,9 @@ import { nmConformance } from '../invariants/nm-conformance.js';
 import { noSilentBroadcast } from '../invariants/no-silent-broadcast.js';
 import { executedShapeConsistency, staticShapeConsistency } from '../invariants/shape-consistency.js';
 import type { Model } from '../ir/types.js';
+import { defaultSizes, sizeProblems } from '../prune/input-sizes.js';
+import type { OutputJudgement } from '../runtime/judge.js';
+import type { Feeds } from '../runtime/run.js';
 import type { Plan } from '../prune/plan.js';
 import { inferShapes } from '../shape/infer.js';
 import { DEFAULTS, type StructuralConfig } from './config.js';
@@ -24,14 +27,31 @@ export interface StructuralInput {
   config?: StructuralConfig;
   /** The pruned model is quantized: compare with the float model is not meaningful, so no mask oracle. */
   quantizedOnly?: boolean;
+  /** Real inputs to run at instead of random ones at `sizes` (check --inputs). */
+  feeds?: Feeds[];
+  /** What messages call the dense model (its file). */
+  denseSource?: string;
+}
+
+/** The sizes to run at: the config's, else [1, 3] for symbolic dims unless the graph says those are too small. */
+function runSizes(dense: Model, config: StructuralConfig | undefined): Record<string, number[]>[] {
+  if (config?.sizes) return config.sizes;
+  const derived = deriveSizes(dense, config?.dims ?? DEFAULTS.structural.dims);
+  if (config?.dims || derived.every((s) => sizeProblems(dense, s).length === 0)) return derived;
+  return [defaultSizes(dense, 1), defaultSizes(dense, 2)];
+}
+
+/** One line per output: how mask-equivalence judged it (its worst run). */
+function judgedText(judged: Map<string, OutputJudgement>): string {
+  return [...judged.values()].map((j) => `${j.name} by ${j.judged} (${j.judged === 'agreement' ? `${(100 * j.agreement).toFixed(2)}% agree, needs ${(100 * j.threshold!).toFixed(0)}%; ` : `max |Δ| ${j.maxDeviation.toExponential(2)}, atol ${j.atol.toExponential(2)}, rtol ${j.rtol.toExponential(2)}; `}${j.basis})`).join('; ');
 }
 
 const sizesText = (sizes: Record<string, number[]>[]) => sizes.map((s) => Object.entries(s).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' ')).join('; ');
 
 export async function structuralGates(input: StructuralInput): Promise<{ outcomes: GateOutcome[]; sizes: Record<string, number[]>[] }> {
   const cfg = { ...DEFAULTS.structural, ...input.config };
-  const sizes = cfg.sizes ?? deriveSizes(input.dense, cfg.dims);
-  const c: PruneCase = { dense: input.dense, pruned: input.pruned, plan: input.plan, sizes, vocab: cfg.vocab };
+  const sizes = input.feeds ? input.feeds.map((f) => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, [...t.dims]]))) : runSizes(input.dense, input.config);
+  const c: PruneCase = { dense: input.dense, pruned: input.pruned, plan: input.plan, sizes, vocab: cfg.vocab, feeds: input.feeds, denseSource: input.denseSource };
   const shapes = { dense: inferShapes(c.dense), pruned: inferShapes(c.pruned) };
   const findings: Finding[] = [...staticShapeConsistency(c, shapes), ...noSilentBroadcast(c, shapes)];
   const executed = await executedShapeConsistency(c);
@@ -41,8 +61,15 @@ export async function structuralGates(input: StructuralInput): Promise<{ outcome
   let maskNote = input.plan ? '' : '; mask-equivalence needs --plan';
   if (input.plan && input.quantizedOnly) maskNote = '; mask-equivalence not run on a quantized model without quantization.floatModel';
   else if (input.plan && loads) {
-    findings.push(...(await maskEquivalence({ ...c, plan: input.plan }, { atol: cfg.atol, rtol: cfg.rtol })));
+    // A tolerance the user set wins; otherwise each output's is derived from its precision and magnitude.
+    const judged = new Map<string, OutputJudgement>();
+    const onJudgement = (j: OutputJudgement) => {
+      const before = judged.get(j.name);
+      if (!before || (before.pass && !j.pass) || j.maxDeviation > before.maxDeviation) judged.set(j.name, j);
+    };
+    findings.push(...(await maskEquivalence({ ...c, plan: input.plan }, { atol: input.config?.atol, rtol: input.config?.rtol, onJudgement })));
     ran.push('mask-equivalence');
+    if (judged.size) maskNote = `; outputs judged: ${judgedText(judged)}`;
   }
   const outcomes: GateOutcome[] = [{
     gate: 'structure', mode: 'shape-mismatch', ran: true, findings,

@@ -1,5 +1,6 @@
 /** What every structural invariant looks at: a dense model, its pruned version, and how it was pruned. */
 import type { Model } from '../ir/types.js';
+import type { Feeds } from '../runtime/run.js';
 import type { ShapeResult } from '../shape/types.js';
 import type { Oracle } from './mask-oracle.js';
 
@@ -13,6 +14,10 @@ export interface PruneCase {
    * derived from the dense inputs: symbolic dims take each of `dimValues` in turn.
    */
   sizes?: Record<string, number[]>[];
+  /** Real inputs to execute at (e.g. `check --inputs FILE.npz`), used instead of `sizes`. */
+  feeds?: Feeds[];
+  /** What messages call the dense model (its file), e.g. when it cannot run on the inputs. */
+  denseSource?: string;
   /** Integer inputs are token ids below this bound (default 10). */
   vocab?: number;
   /** Static shapes of the dense model when the caller already has them (e.g. from its group analysis). */

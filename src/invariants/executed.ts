@@ -8,7 +8,9 @@
  */
 import type { Finding } from '../findings.js';
 import type { Plan } from '../prune/plan.js';
-import { compareOutputs } from '../runtime/compare.js';
+import { judgeOutput, type OutputJudgement } from '../runtime/judge.js';
+import { outputKinds } from '../runtime/output-kinds.js';
+import { describeFeeds, runReference } from '../runtime/reference-run.js';
 import { randomInputs } from '../runtime/random-inputs.js';
 import { run, type Feeds, type Outputs } from '../runtime/run.js';
 import { canMerge, mergeModels } from '../runtime/merge.js';
@@ -31,6 +33,10 @@ export interface ExecutedOptions {
   optimization?: SessionOptions['graphOptimizationLevel'];
   /** Run the pruned model and its reference in one merged session (property runs: one session per case). */
   merge?: boolean;
+  /** Agreement required of outputs behind discrete ops (default 0.99, see runtime/judge.ts). */
+  agreement?: number;
+  /** Receives how each output was judged by mask-equivalence, at each input size (for reports). */
+  onJudgement?: (j: OutputJudgement, at: string) => void;
 }
 
 const SHAPE = { invariant: 'shape-consistency', failureMode: 'shape-mismatch' } as const;
@@ -53,15 +59,19 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
   const compareValues = wantMask && !oracle?.inexact.length;
   // The oracle shares the dense graph's shapes, so one reference serves both checks.
   const reference = oracle && !oracle.inexact.length ? oracle.model : c.dense;
-  const sizes = (c.sizes ?? deriveSizes(c.dense)).map((s) => ({
-    at: Object.entries(s).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' '),
-    feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
-  }));
-  const outcome = (o.merge && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) || (await runSeparately(c.pruned, reference, sizes, o));
+  const sizes = c.feeds
+    ? c.feeds.map((feeds) => ({ at: describeFeeds(feeds), feeds }))
+    : (c.sizes ?? deriveSizes(c.dense)).map((s) => ({
+      at: Object.entries(s).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' '),
+      feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
+    }));
+  const blame = { denseSource: c.denseSource ?? 'dense model', oracleOf: reference === c.dense ? undefined : c.dense };
+  const outcome = (o.merge && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) || (await runSeparately(c.pruned, reference, sizes, o, blame));
   if ('loadError' in outcome) {
     const f = { ...SHAPE, where: 'session', message: `onnxruntime cannot load the pruned model: ${outcome.loadError}`, expected: 'loads', received: outcome.loadError };
     return [...findings, f, ...(compareValues && !wantShape ? [{ ...f, ...MASK }] : [])].filter((x) => wantShape || x.invariant !== SHAPE.invariant);
   }
+  let kinds: Map<string, ReturnType<typeof outputKinds>[number]> | undefined;
   for (const { at, want, got, error } of outcome.runs) {
     if (!got) {
       if (wantShape) findings.push({ ...SHAPE, where: at, message: `onnxruntime fails on the pruned model at ${at}: ${error}`, expected: 'runs', received: error });
@@ -75,14 +85,18 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
       }
     }
     if (!compareValues) continue;
-    const cmp = compareOutputs(got, want, { atol: o.atol ?? 1e-4, rtol: o.rtol ?? 1e-3 });
-    for (const [name, r] of Object.entries(cmp.outputs)) {
-      if (r.pass || r.reason) continue; // a shape difference is shape-consistency's finding
-      findings.push({
-        ...MASK, where: name,
-        message: `output '${name}' differs from the mask oracle at ${at}: max |Δ| ${r.maxAbs.toExponential(2)} at [${r.worstAt.join(',')}] (pruned ${r.worst?.a}, oracle ${r.worst?.b})`,
-        expected: r.worst?.b, received: r.worst?.a,
-      });
+    kinds ??= new Map(outputKinds(c.dense).map((k) => [k.name, k]));
+    const tolerance = o.atol !== undefined || o.rtol !== undefined ? { atol: o.atol, rtol: o.rtol } : undefined;
+    for (const [name, t] of Object.entries(want)) {
+      const g = got[name];
+      if (!g) continue;
+      const r = judgeOutput(kinds.get(name) ?? { name, precision: 'float32' }, g, t, { tolerance, agreement: o.agreement });
+      o.onJudgement?.(r, at);
+      if (r.pass || r.mismatch) continue; // a shape difference is shape-consistency's finding
+      const how = r.judged === 'agreement'
+        ? `agrees on ${(100 * r.agreement).toFixed(2)}% of elements, needs ${(100 * r.threshold!).toFixed(0)}% (${r.basis})`
+        : `max |Δ| ${r.maxDeviation.toExponential(2)} beyond atol ${r.atol.toExponential(2)} + rtol ${r.rtol.toExponential(2)}·|oracle| (${r.basis})`;
+      findings.push({ ...MASK, where: name, message: `output '${name}' differs from the mask oracle at ${at}: ${how}`, expected: 'mask oracle outputs', received: r.maxDeviation });
     }
   }
   return findings;
@@ -115,7 +129,7 @@ async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[
   }
 }
 
-async function runSeparately(prunedModel: Model, referenceModel: Model, sizes: readonly Sized[], o: ExecutedOptions): Promise<PairOutcome> {
+async function runSeparately(prunedModel: Model, referenceModel: Model, sizes: readonly Sized[], o: ExecutedOptions, blame: { denseSource: string; oracleOf?: Model }): Promise<PairOutcome> {
   let pruned: Session;
   try {
     pruned = await createSession(prunedModel, checkSession(o));
@@ -126,7 +140,7 @@ async function runSeparately(prunedModel: Model, referenceModel: Model, sizes: r
   try {
     const runs: PairRun[] = [];
     for (const { at, feeds } of sizes) {
-      const want = await run(reference, feeds);
+      const want = await runReference(reference, feeds, blame.denseSource, blame.oracleOf);
       try {
         runs.push({ at, want, got: await run(pruned, feeds) });
       } catch (e) {

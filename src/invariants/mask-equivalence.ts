@@ -10,14 +10,19 @@
 import type { Finding } from '../findings.js';
 import type { Plan } from '../prune/plan.js';
 import type { PruneCase } from './case.js';
-import { executedInvariants } from './executed.js';
+import { executedInvariants, type ExecutedOptions } from './executed.js';
 
 export { maskOracle } from './mask-oracle.js';
 
 export interface MaskEquivalenceOptions {
+  /** Fixed tolerance; by default each output's is derived from its precision and magnitude (runtime/tolerance.ts). */
   atol?: number;
   rtol?: number;
   seed?: number;
+  /** Agreement required of outputs behind discrete ops (default 0.99). */
+  agreement?: number;
+  /** Receives how each output was judged, per input size. */
+  onJudgement?: ExecutedOptions['onJudgement'];
 }
 
 /** mask-equivalence alone (see executed.ts, which runs it together with shape-consistency). */

@@ -12,6 +12,8 @@ import { renderCheck } from '../../gate/render.js';
 import { feedInputs } from '../../data/validate.js';
 import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
+import { defaultSizes } from '../../prune/input-sizes.js';
+import { readRunInputs, RUN_INPUT_OPTIONS } from '../run-inputs.js';
 
 const REPORT_KIND = 'pruneguard-check-report';
 
@@ -43,7 +45,7 @@ function toJson(value: unknown): string {
 
 export const checkCommand = defineCommand({
   name: 'check',
-  usage: '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] [--report REPORT.json]',
+  usage: '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] [--report REPORT.json] [--shape NAME=D0,...]... [--inputs FILE.npz]',
   description: `Runs, per failure mode:
   shape-mismatch            shape-consistency, no-silent-broadcast (always); mask-equivalence (with --plan)
   nm-nonconformance         nm-conformance (the plan's N:M tensors)
@@ -52,7 +54,11 @@ export const checkCommand = defineCommand({
   hardware-headroom         latency at production batch sizes (config 'latency' section)
   quantization-compounding  calibration freshness (a QDQ pruned model, config quantization.floatModel, --data)
 Thresholds, slices, batch sizes and caps come from the config (see docs/config.md).
-If ./pruneguard.config.json exists it is used when --config is not given.`,
+If ./pruneguard.config.json exists it is used when --config is not given.
+The structural invariants run on random inputs at sizes the graph accepts, at
+--shape sizes, or on the sample inputs of --inputs; mask-equivalence judges each
+output by a tolerance derived from its precision and magnitude (unless the config
+sets structural.atol/rtol), or behind a discrete op by the share of agreeing elements.`,
   exitCodes: `0 every mode passes or is skipped, 1 findings, 2 bad input (missing or
 unreadable file, data that does not match the model inputs, an empty slice, bad
 config or plan), 3 internal error.`,
@@ -65,6 +71,7 @@ config or plan), 3 internal error.`,
     json: opt.flag('print the full report as JSON on stdout (instead of the text verdicts)'),
     report: opt.path('REPORT.json', 'also write the full report as JSON (atomically; never over an input; an existing file only if it is an earlier check report, or with --force)'),
     force: opt.flag('let --report replace an existing file that is not a check report'),
+    ...RUN_INPUT_OPTIONS,
   },
   async run({ values, positionals }, io) {
     if (positionals.length) throw new PruneguardError('E_BAD_ARGUMENT', `unexpected argument ${positionals.join(' ')} (models are given with --dense and --pruned)`);
@@ -80,13 +87,18 @@ config or plan), 3 internal error.`,
     if (report) checkOutput(report, reportRule());
     const dense = loadModelFile(densePath);
     const pruned = loadModelFile(prunedPath);
-    const config: CheckConfig = configPath ? loadConfigFile(configPath) : {};
+    const loaded: CheckConfig = configPath ? loadConfigFile(configPath) : {};
+    const runInputs = await readRunInputs(values, dense, densePath);
+    // --shape fixes those inputs' sizes for the structural runs (two runs, free dims at two sizes).
+    const config: CheckConfig = Object.keys(runInputs.fixed).length
+      ? { ...loaded, structural: { ...loaded.structural, sizes: [defaultSizes(dense, 1, runInputs.fixed), defaultSizes(dense, 2, runInputs.fixed)] } }
+      : loaded;
     const floatPath = config.quantization?.floatModel;
     const floatModel = floatPath ? loadModelFile(floatPath) : undefined;
     const plan = values.plan !== undefined ? readJsonFile(values.plan, 'plan', 'E_BAD_PLAN') : undefined;
     const dataPath = values.data;
     const data = dataPath ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) }) : undefined;
-    const result = await naming({ plan: values.plan, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel }));
+    const result = await naming({ plan: values.plan, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel, feeds: runInputs.feeds ? [runInputs.feeds] : undefined, denseSource: densePath }));
     const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
     const json = toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result });
     if (report) writeOutput(report, `${json}\n`, reportRule(floatPath));
