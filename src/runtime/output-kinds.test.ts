@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BuilderCore } from '../ir/builder/core.js';
 import { loadModelFile } from '../onnx/load.js';
-import { dtypeToOnnx } from '../onnx/dtype.js';
+import { dtypeToOnnx } from '../ir/dtype-codes.js';
 import { peakPickingCnn } from '../prune/testing/verify-models.js';
 import { outputKinds } from './output-kinds.js';
 

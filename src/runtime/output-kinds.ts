@@ -19,7 +19,7 @@ import { constantNodeValue } from '../ir/constants.js';
 import { topologicalOrder } from '../ir/graph-index.js';
 import { numel } from '../ir/tensor.js';
 import type { DType, Model, Tensor } from '../ir/types.js';
-import { tryDtypeFromOnnx } from '../onnx/dtype.js';
+import { tryDtypeFromOnnx } from '../ir/dtype-codes.js';
 import { coarser, isFloatDType, type FloatDType } from './tolerance.js';
 
 export interface OutputKind {

@@ -8,7 +8,7 @@ import { globalAveragePool, maxPool } from '../../ir/builder/pool.js';
 import { reduceMean } from '../../ir/builder/reduce.js';
 import { flatten } from '../../ir/builder/shape-ops.js';
 import type { Model } from '../../ir/types.js';
-import { dtypeToOnnx } from '../../onnx/dtype.js';
+import { dtypeToOnnx } from '../../ir/dtype-codes.js';
 
 /**
  * conv(6) → relu → conv(4) = `heatmap`; `peaks` = heatmap · (heatmap == MaxPool3x3(heatmap)) (peak
