@@ -26,8 +26,8 @@ export const REGISTRY = {
   'hardware-headroom': {
     title: 'Hidden hardware headroom',
     risk: 'The pruned model is not faster (or slower) at the production batch size on the production runtime.',
-    guards: ['latency-at-production-batch'],
-    modules: ['src/analysis/latency.ts', 'src/analysis/latency-gate.ts', 'src/analysis/latency-stats.ts', 'src/analysis/sparse-break-even.ts'],
+    guards: ['latency-at-production-batch', 'end-to-end-headroom', 'plan-fulfilled'],
+    modules: ['src/analysis/latency.ts', 'src/analysis/latency-gate.ts', 'src/analysis/latency-stats.ts', 'src/analysis/sparse-break-even.ts', 'src/analysis/headroom-gate.ts', 'src/analysis/op-profile.ts', 'src/invariants/plan-fulfilled.ts'],
   },
   'slice-regression': {
     title: 'Slice regression',
@@ -38,8 +38,8 @@ export const REGISTRY = {
   'shape-mismatch': {
     title: 'Shape mismatch',
     risk: 'Residual, skip, projection or normalization not updated: silent broadcast or a runtime dimension error.',
-    guards: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
-    modules: ['src/invariants/shape-consistency.ts', 'src/invariants/no-silent-broadcast.ts', 'src/invariants/mask-equivalence.ts', 'src/invariants/executed.ts', 'src/shape/**', 'src/ops/**', 'src/prune/groups.ts', 'src/prune/apply.ts', 'src/prune/mask.ts'],
+    guards: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence', 'interface-consistency', 'pruner-protocol'],
+    modules: ['src/invariants/shape-consistency.ts', 'src/invariants/interface-consistency.ts', 'src/check/command/**', 'src/invariants/no-silent-broadcast.ts', 'src/invariants/mask-equivalence.ts', 'src/invariants/executed.ts', 'src/shape/**', 'src/ops/**', 'src/prune/groups.ts', 'src/prune/apply.ts', 'src/prune/mask.ts'],
   },
   'nm-nonconformance': {
     title: 'N:M non-conformance',

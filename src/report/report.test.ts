@@ -38,7 +38,7 @@ describe('report', () => {
     const cov = { source: 'coverage/coverage-summary.json', measuredAt: 'now', files: [{ file: 'src/invariants/shape-consistency.ts', lines: { covered: 8, total: 10 } }, { file: 'src/shape/infer.ts', lines: { covered: 1, total: 10 } }, { file: 'src/shape/infer.test.ts', lines: { covered: 5, total: 5 } }] };
     const r = buildReport(part('main', results), cov);
     const shape = r.failureModes.find((m) => m.id === 'shape-mismatch')!;
-    expect(shape.guards).toEqual(['shape-consistency', 'no-silent-broadcast', 'mask-equivalence']);
+    expect(shape.guards).toEqual(['shape-consistency', 'no-silent-broadcast', 'mask-equivalence', 'interface-consistency', 'pruner-protocol']);
     expect(shape.scenarios.map((s) => [s.id, s.faulty.verdict, s.fixed.verdict])).toEqual([['missing-projection-update', 'caught', 'pass']]);
     expect(shape.coverage!.lines).toEqual({ covered: 9, total: 20, pct: 45 });
     expect(coverageByMode(cov)['nm-nonconformance'].lines.total).toBe(0);

@@ -40,7 +40,7 @@ export interface PlotSeries { name: string; points: { x: string | number; y: num
 
 /** Data for the HTML report's plots (rendered as inline SVG). */
 export interface PlotData {
-  kind: 'sensitivity' | 'slices' | 'latency';
+  kind: 'sensitivity' | 'slices' | 'latency' | 'profile';
   title: string;
   /** Axis labels. */
   x: string;
