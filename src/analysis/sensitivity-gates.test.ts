@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ function randomFeeds(file: string): Record<string, OrtTensor> {
 }
 
 describe('gated evaluation equals real pruning for mask-exact groups', () => {
-  it.skipIf(!existsSync(digitsData))('digits CNN on its evaluation data, activation and weight gates', async () => {
+  it('digits CNN on its evaluation data, activation and weight gates', async () => {
     const set = await loadEvalSet(digitsData, { inputNames: ['input'] });
     const x = set.inputs.input;
     const feeds = { input: new OrtTensor('float32', (x.data as Float32Array).subarray(0, 128 * 64), [128, ...x.dims.slice(1)]) };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +22,10 @@ import { weightMacs } from './flops.js';
 const root = join(import.meta.dirname, '../..');
 const digitsModel = join(root, 'fixtures/models/digits_cnn_op17.onnx');
 const digitsData = join(root, 'fixtures/data/digits_eval.npz');
-const haveDigits = existsSync(digitsModel) && existsSync(digitsData);
 const dir = mkdtempSync(join(tmpdir(), 'pg-sens-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(!haveDigits)('sensitivity on the digits CNN with its real evaluation data', () => {
+describe('sensitivity on the digits CNN with its real evaluation data', () => {
   let model: Model;
   let set: EvalSet;
   let profile: SensitivityProfile;
@@ -152,7 +151,7 @@ describe('sensitivity without labels, with a group that is not mask-exact', () =
 const longModel = join(root, 'fixtures/models/longrange_transformer_op17.onnx');
 const longData = join(root, 'fixtures/data/longrange_eval.npz');
 
-describe.skipIf(!existsSync(longModel) || !existsSync(longData))('per-head probing on the long-range transformer (length-grouped data)', () => {
+describe('per-head probing on the long-range transformer (length-grouped data)', () => {
   it('finds the one head that carries the long-range dependency', async () => {
     const model = loadModelFile(longModel);
     const set = await loadEvalSet(longData, { inputNames: model.graph.inputs.map((i) => i.name) });

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saveModel } from '../onnx/save.js';
 import { convModel } from '../runtime/tiny-models.test-helpers.js';
 import { main, runCommand } from './main.js';
 import { COMMANDS } from './commands/index.js';
+import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 async function cli(...argv: string[]) {
   let out = '', err = '';
@@ -13,7 +13,7 @@ async function cli(...argv: string[]) {
   return { code, out, err };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'pruneguard-cli-'));
+const dir = tempDir('pruneguard-cli-');
 const tiny = join(dir, 'tiny.onnx');
 writeFileSync(tiny, saveModel(convModel()));
 const fixture = 'fixtures/models/resnet_tiny_op17.onnx';
@@ -98,7 +98,7 @@ describe('pruneguard inspect', () => {
     expect(r).toMatchObject({ code: 2, err: expect.stringContaining(`${truncated}: not a valid ONNX model`) });
   });
 
-  it.skipIf(!existsSync(fixture))('inspects the quick-start fixture', async () => {
+  it('inspects the quick-start fixture', async () => {
     const r = await cli('inspect', fixture);
     expect(r.code).toBe(0);
     expect(r.out).toContain('inputs:     input  float32 [batch,3,32,32]');

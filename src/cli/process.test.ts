@@ -1,14 +1,14 @@
 /** The real process: exit codes and stderr as a shell sees them (slow, so only a few cases). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saveModel } from '../onnx/save.js';
 import { convModel } from '../runtime/tiny-models.test-helpers.js';
+import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'pruneguard-proc-'));
+const dir = tempDir('pruneguard-proc-');
 // What bin/pruneguard.js does with dist/, done on the sources (an -e script cannot take an 'inspect' argument: node starts its debugger).
 const entry = join(dir, 'pruneguard.mjs');
 writeFileSync(entry, `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`);

@@ -4,7 +4,7 @@
  * pipeline must agree, which checks the npz reader, batching, length grouping
  * and metrics end to end.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { feedsFromEvalSet } from '../analysis/latency.js';
 import { latencyGate } from '../analysis/latency-gate.js';
@@ -16,7 +16,6 @@ import { evaluate } from './evaluate.js';
 import { loadEvalSet } from './load.js';
 
 const root = new URL('../../fixtures/', import.meta.url).pathname;
-const has = (...files: string[]): boolean => files.every((f) => existsSync(root + f));
 const json = (f: string): any => JSON.parse(readFileSync(root + f, 'utf8'));
 /** One example may flip between PyTorch and onnxruntime kernels on a near-tie. */
 const closeTo = (measured: number, recorded: number, n: number): void => expect(Math.abs(measured - recorded)).toBeLessThanOrEqual(1 / n + 1e-4);
@@ -46,7 +45,7 @@ function maskChannels(model: Model, layer: string, frac: number): Model {
 }
 
 describe('fixture models on their evaluation data', () => {
-  it.skipIf(!has('models/digits_cnn_op17.onnx', 'data/digits_eval.npz', 'data/digits_expectations.json'))('digits CNN: accuracy per slice matches PyTorch; masking conv3 passes the aggregate and fails the rare slice', async () => {
+  it('digits CNN: accuracy per slice matches PyTorch; masking conv3 passes the aggregate and fails the rare slice', async () => {
     const load = (): Model => loadModelFile(root + 'models/digits_cnn_op17.onnx');
     const model = load();
     const set = await loadEvalSet(root + 'data/digits_eval.npz', { inputNames: model.graph.inputs.map((i) => i.name) });
@@ -73,7 +72,7 @@ describe('fixture models on their evaluation data', () => {
     }
   });
 
-  it.skipIf(!has('models/digits_cnn_op17.onnx', 'data/digits_eval.npz'))('digits CNN: a masked (not removed) model is not faster at production batch size (structure only)', async () => {
+  it('digits CNN: the latency gate times a masked (not removed) model at the production batch and at the claimed one (timings printed, never asserted: they belong to bench/)', async () => {
     const model = loadModelFile(root + 'models/digits_cnn_op17.onnx');
     const set = await loadEvalSet(root + 'data/digits_eval.npz', { inputNames: ['input'] });
     const r = await latencyGate({ dense: model, pruned: maskChannels(loadModelFile(root + 'models/digits_cnn_op17.onnx'), 'conv2', 0.5), feeds: feedsFromEvalSet(set), productionBatchSizes: [1], claimedSpeedup: 2, claimedAtBatch: 64, requiredSpeedup: 1.5, warmup: 3, rounds: 15 });
@@ -82,7 +81,7 @@ describe('fixture models on their evaluation data', () => {
     expect(r.verdicts[0].batchSize).toBe(1);
   });
 
-  it.skipIf(!has('models/longrange_transformer_op17.onnx', 'data/longrange_eval.npz', 'data/longrange_expectations.json'))('long-range transformer: each example at its own length; removing the global head fails the long slice and passes the short one', async () => {
+  it('long-range transformer: each example at its own length; removing the global head fails the long slice and passes the short one', async () => {
     const load = (): Model => loadModelFile(root + 'models/longrange_transformer_op17.onnx');
     const model = load();
     const set = await loadEvalSet(root + 'data/longrange_eval.npz', { inputNames: model.graph.inputs.map((i) => i.name) });

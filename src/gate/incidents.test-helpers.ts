@@ -1,6 +1,5 @@
 /** The seed's incidents as files for `check` tests: models, plans and data written to a temp dir. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readArraysFile, writeNpz } from '../data/npz.js';
 import { cloneTensor } from '../ir/tensor.js';
@@ -9,6 +8,7 @@ import { loadModelFile } from '../onnx/load.js';
 import { saveModelFile } from '../onnx/save.js';
 import { prune } from '../prune/prune.js';
 import type { Plan } from '../prune/plan.js';
+import { tempDir as tempDirRemovedAfter } from '../fs/temp-dir.test-helpers.js';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const DIGITS = join(root, 'fixtures/models/digits_cnn_op17.onnx');
@@ -16,7 +16,7 @@ export const DIGITS_DATA = join(root, 'fixtures/data/digits_eval.npz');
 export const LONGRANGE = join(root, 'fixtures/models/longrange_transformer_op17.onnx');
 export const LONGRANGE_DATA = join(root, 'fixtures/data/longrange_eval.npz');
 
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'pruneguard-check-'));
+export const tempDir = (): string => tempDirRemovedAfter('pruneguard-check-');
 
 /** Incident (a): 45% of the early conv layers (conv1, conv2+conv3 residual group) vs only the least sensitive group. */
 export const DIGITS_PLANS = {

@@ -53,7 +53,6 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 
 /** Loads and classifies: 'ok', or the error code; anything else fails the property. */
 function outcome(bytes: Uint8Array): string {
-  const start = performance.now();
   try {
     loadModel(bytes, { source: 'fuzz.onnx' });
     return 'ok';
@@ -62,13 +61,11 @@ function outcome(bytes: Uint8Array): string {
     expect(LOAD_CODES).toContain(e.code);
     expect(e.message.startsWith('fuzz.onnx: ')).toBe(true);
     return e.code;
-  } finally {
-    expect(performance.now() - start).toBeLessThan(1000);
   }
 }
 
 describe('loadModel on damaged bytes', () => {
-  it('returns a model or throws a PruneguardError, quickly, for mutated models', () => {
+  it('returns a model or throws a PruneguardError for mutated models (time: bench/unit-targets.bench.ts)', () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(fc.constantFrom(...seeds.keys()), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, ms) => {

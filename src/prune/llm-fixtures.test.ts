@@ -3,7 +3,7 @@
  * reproduces the torch outputs saved beside them, so the pruning tests below
  * start from exports that compute what PyTorch computed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readArraysFile } from '../data/npz.js';
 import { loadModelFile } from '../onnx/load.js';
@@ -16,11 +16,14 @@ import { verify } from './verify.js';
 const DIR = 'fixtures/models';
 const MANIFEST = `${DIR}/manifest.json`;
 interface Entry { file: string; family: string; reference?: string; inputs: { name: string }[]; outputs: { name: string }[]; sizes: Record<string, number[]>[] }
-const decoders: Entry[] = existsSync(MANIFEST)
-  ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models.filter((e) => e.family === 'decoder-llama')
-  : [];
+// Committed fixtures: a missing manifest fails the file, a missing model fails its test.
+const decoders: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models.filter((e) => e.family === 'decoder-llama');
 
-describe.skipIf(decoders.length === 0)('Llama-style decoder fixtures', () => {
+it('finds the committed decoder fixtures', () => {
+  expect(decoders.map((d) => d.file)).toContainEqual(expect.stringMatching(/^llama_gqa_cache/));
+});
+
+describe('Llama-style decoder fixtures', () => {
   for (const e of decoders) {
     it(`${e.file}: onnxruntime reproduces the torch reference`, async () => {
       const arrays = readArraysFile(e.reference!);
@@ -36,7 +39,7 @@ describe.skipIf(decoders.length === 0)('Llama-style decoder fixtures', () => {
   }
 });
 
-describe.skipIf(decoders.length === 0)('removing one KV head per layer', () => {
+describe('removing one KV head per layer', () => {
   for (const e of decoders.filter((d) => !d.inputs.some((i) => i.name.startsWith('past')))) {
     it(`${e.file}: equals the mask oracle at several sequence lengths`, async () => {
       const dense = loadModelFile(`${DIR}/${e.file}`);
@@ -54,7 +57,7 @@ describe.skipIf(decoders.length === 0)('removing one KV head per layer', () => {
   }
 });
 
-describe.skipIf(decoders.length === 0)('a KV cache shrinks with its KV heads', () => {
+describe('a KV cache shrinks with its KV heads', () => {
   for (const e of decoders.filter((d) => d.inputs.some((i) => i.name.startsWith('past')))) {
     it(`${e.file}: cache inputs/outputs lose the removed head, the report lists them, the oracle agrees`, async () => {
       const dense = loadModelFile(`${DIR}/${e.file}`);
@@ -80,9 +83,9 @@ describe.skipIf(decoders.length === 0)('a KV cache shrinks with its KV heads', (
   }
 });
 
-describe.skipIf(decoders.length === 0)('removing a whole layer', () => {
+describe('removing a whole layer', () => {
   const e = decoders.find((d) => d.file.startsWith('llama_gqa_cache'));
-  it.skipIf(!e)('drops the block and its cache, runs in onnxruntime, lists the interface change', async () => {
+  it('drops the block and its cache, runs in onnxruntime, lists the interface change', async () => {
     const dense = loadModelFile(`${DIR}/${e!.file}`);
     const plan = { version: 1 as const, layers: [{ remove: 'layers.1' }] };
     const { model: pruned, report } = prune(dense, plan);

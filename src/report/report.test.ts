@@ -3,8 +3,7 @@
  * merge of shard parts, and the HTML rendered in a real headless chromium.
  * In CI (CI=1) a missing chromium fails loudly instead of skipping.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/discover.js';
@@ -18,6 +17,7 @@ import { makePart, type ReportPart } from './part.js';
 import { renderMarkdown } from './markdown.js';
 import { writeReport } from './write.js';
 import { main } from '../cli/main.js';
+import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const results: ScenarioResult[] = [];
@@ -58,7 +58,7 @@ describe('report', () => {
   });
 
   it('`pruneguard report --merge` writes one report from shard parts', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'pg-merge-'));
+    const tmp = tempDir('pg-merge-');
     const files = [part('1/2', [results[0]]), part('2/2', [results[1]])].map((p, i) => {
       const f = join(tmp, `part-${i + 1}.json`);
       writeFileSync(f, JSON.stringify(p));
@@ -80,7 +80,7 @@ describe('report', () => {
       console.warn('[pruneguard] chromium not installed: HTML render check skipped locally');
       return;
     }
-    const dir = join(mkdtempSync(join(tmpdir(), 'pg-html-')), 'reports');
+    const dir = join(tempDir('pg-html-'), 'reports');
     const p = part('main', results);
     writeReport(dir, buildReport(p), p);
     expect(readdirSync(dir).sort()).toEqual(['README.md', 'part.json', 'report.html', 'report.json', 'report.md']);
@@ -97,7 +97,7 @@ describe('report', () => {
 });
 
 it('report.json is plain sorted JSON a machine can read back', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'pg-json-')), 'reports');
+  const dir = join(tempDir('pg-json-'), 'reports');
   const p = part('main', results);
   writeReport(dir, buildReport(p), p);
   const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));

@@ -3,8 +3,7 @@
  * added file, scaffolding, and a failing property's counterexample saved as a
  * scenario that rebuilds its graph and behaves (faulty caught, fixed passes).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSelftest } from '../check/selftest.js';
@@ -18,6 +17,7 @@ import { goldenPath, goldenProblems, withGolden } from './golden-check.js';
 import { runScenario, type ScenarioResult } from './run.js';
 import { inShard, parseShard } from './run-all.js';
 import { blankScenario, type ScaffoldTarget } from './scaffold.js';
+import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 const src = new URL('..', import.meta.url).pathname;
 const abs = { define: join(src, 'scenarios/define.ts'), structure: join(src, 'check/structure.ts'), faults: join(src, 'prune/faults/index.ts'), graph: join(src, 'arbitraries/graph.ts') };
@@ -43,7 +43,7 @@ describe('golden files', () => {
   });
 
   it('run and scenarios fail a result whose golden file is missing, or disagrees; never write one', () => {
-    const root = mkdtempSync(join(tmpdir(), 'pg-golden-'));
+    const root = tempDir('pg-golden-');
     const missing = withGolden(fakeResult('caught', 80), root);
     expect(missing.ok).toBe(false);
     expect(missing.golden![0]).toMatch(/golden file .*x\.json is missing/);
@@ -58,7 +58,7 @@ describe('golden files', () => {
 
 describe('discovery and scaffolding', () => {
   const freshRoot = (): ScaffoldTarget & { root: string } => {
-    const root = mkdtempSync(join(tmpdir(), 'pg-scen-'));
+    const root = tempDir('pg-scen-');
     mkdirSync(join(root, 'scenarios'));
     return { root, dir: join(root, 'scenarios'), slug: 'my-incident', from: abs };
   };

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { residualCnn } from '../../prune/testing/models.js';
 import { main } from '../main.js';
+import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 
 function io() {
   const out: string[] = [], err: string[] = [];
@@ -13,7 +13,7 @@ function io() {
 }
 
 describe('pruneguard prune', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-prune-'));
+  const dir = tempDir('pg-prune-');
   const model = join(dir, 'm.onnx');
   saveModelFile(residualCnn(), model);
 
