@@ -5,7 +5,8 @@
  * onnxruntime session creation + one run of the same pruned graphs measured in
  * the same run (the harness's own overhead as a ratio). Issue targets:
  * >= 1,000 static cases/s and >= 200 executed cases/s on one core for graphs
- * up to ~30 nodes. The first cases of a process run before the JIT has
+ * up to ~30 nodes; as ratios (issue 12), a static case <= 0.2x of one ort session
+ * creation + run, an executed case <= 1.5x of an unoptimised session + run. The first cases of a process run before the JIT has
  * optimised the analysis and are about three times slower: that cold rate is
  * reported on its own. The throughput is the median of several property runs
  * with different seeds after it (the graphs, hence the cost, differ by seed),
@@ -74,10 +75,10 @@ const benchmark: Benchmark = {
     const ortPlain = await ortPerCase('disabled', 100, 5);
     return [
       entry('static property throughput, first 300 cases of the process (JIT cold)', cold.perSecond, 'cases/s'),
-      entry('static property case on residual graphs (~30 nodes): ms/case vs ort session (all optimisations) + 1 run', st.msPerCase, 'ms', ortAll, null),
+      entry('static property case on residual graphs (~30 nodes): ms/case vs ort session (all optimisations) + 1 run', st.msPerCase, 'ms', ortAll, 0.2),
       entry('static property throughput, median of 5 runs x 1000 cases (target >= 1000)', st.perSecond, 'cases/s'),
       entry('static property throughput, slowest of those runs', st.slowest, 'cases/s'),
-      entry('executed property case (static + ort shape-consistency + mask-equivalence): ms/case vs ort session (unoptimised) + 1 run', ex.msPerCase, 'ms', ortPlain, null),
+      entry('executed property case (static + ort shape-consistency + mask-equivalence): ms/case vs ort session (unoptimised) + 1 run', ex.msPerCase, 'ms', ortPlain, 1.5),
       entry('executed property throughput, median of 3 runs x 200 cases (target >= 200)', ex.perSecond, 'cases/s'),
       entry('executed property throughput, slowest of those runs', ex.slowest, 'cases/s'),
     ];
