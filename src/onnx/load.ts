@@ -29,7 +29,10 @@ export function loadModelFile(path: string, options: LoadOptions = {}): Model {
   return decode(bytes, { baseDir: dirname(path), source: path, ...options }, true);
 }
 
-/** Loads a model from bytes; tensors copy what they use, so `bytes` may be reused afterwards. */
+/**
+ * Loads a model from bytes. A tensor's `data` is a copy (never aliasing `bytes`), but saving a
+ * tensor that was never read writes it from `bytes`: leave them unchanged while the model is in use.
+ */
 export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): Model {
   return decode(bytes, options, false);
 }
