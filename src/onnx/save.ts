@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pausePoint } from '../fs/test-pause.js';
 import { writeAll, writeFileAtomicWith } from '../fs/write-atomic.js';
 import { PruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
@@ -71,9 +72,9 @@ export function saveModelFile(model: Model, path: string, options: SaveOptions &
   const dataPath = plan && join(dirname(path), plan.location);
   if (plan && dataPath) {
     const parts = plan.writes.flatMap((x) => [padding(x.padding), x.source]);
-    writeFileAtomicWith(dataPath, (fd) => writeParts(fd, parts), { replace, what: 'external data' });
+    writeFileAtomicWith(dataPath, (fd, tmp) => writeParts(fd, parts, () => pausePoint('partial-write', tmp)), { replace, what: 'external data' });
   }
-  writeFileAtomicWith(path, (fd) => writeParts(fd, w.parts), { replace, what: 'model' });
+  writeFileAtomicWith(path, (fd, tmp) => writeParts(fd, w.parts, () => pausePoint('partial-write', tmp)), { replace, what: 'model' });
   return dataPath ? { externalData: dataPath } : {};
 }
 
@@ -97,12 +98,17 @@ const padding = (n: number) => ZERO.subarray(0, n);
 
 const CHUNK = 8 << 20;
 
-/** Writes parts in order: small ones gathered into 8 MB chunks, large ones and file ranges streamed. */
-function writeParts(fd: number, parts: readonly Part[]): void {
+/**
+ * Writes parts in order: small ones gathered into 8 MB chunks, large ones and file ranges streamed.
+ * `midway` runs once, half-way through the parts (the crash tests' partial-write pause).
+ */
+function writeParts(fd: number, parts: readonly Part[], midway: () => void): void {
   const buf = new Uint8Array(CHUNK);
   let used = 0;
   const drain = () => { if (used) writeAll(fd, buf.subarray(0, used)); used = 0; };
-  for (const p of parts) {
+  const half = parts.length >> 1;
+  for (const [i, p] of parts.entries()) {
+    if (i === half) { drain(); midway(); }
     if (p instanceof Uint8Array) {
       if (p.length > CHUNK / 4) { drain(); writeAll(fd, p); continue; }
       if (used + p.length > CHUNK) drain();
