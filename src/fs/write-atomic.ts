@@ -25,12 +25,7 @@ export interface AtomicWriteOptions {
 /** Writes `data` to `path` atomically; see the module comment for what it refuses. */
 export function writeFileAtomic(path: string, data: Uint8Array | string, o: AtomicWriteOptions = {}): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  writeFileAtomicWith(path, (fd, tmp) => {
-    const half = bytes.byteLength >> 1;
-    writeAll(fd, bytes.subarray(0, half));
-    pausePoint('partial-write', tmp);
-    writeAll(fd, bytes.subarray(half));
-  }, o);
+  writeFileAtomicWith(path, (fd) => writeAll(fd, bytes), o);
 }
 
 /** Like writeFileAtomic, for contents written in pieces by `write` (a model streamed tensor by tensor). */
@@ -64,9 +59,12 @@ export function writeFileAtomicWith(path: string, write: (fd: number, tmp: strin
   }
 }
 
-/** Writes all of `bytes` at the file position. */
+/** Writes all of `bytes` at the file position (a test can stop it half-way: test-pause.ts). */
 export function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
+  const half = bytes.byteLength >> 1;
+  for (let off = 0; off < half; ) off += writeSync(fd, bytes, off, half - off);
+  pausePoint('partial-write', `fd ${fd}`);
+  for (let off = half; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
 }
 
 /** Moves `tmp` to `path` only if nothing is there (hard link + unlink; a plain rename where links are unsupported). */

@@ -71,6 +71,29 @@ export const PlanSchema = v.strictObject({
   guards: v.optional(GuardsSchema),
 });
 
+/**
+ * Arrays a plan cannot need this long (no model has that many groups or channels in one group),
+ * refused before validation: a million bad indices would otherwise make a million issues.
+ */
+const PLAN_LIMITS = { entries: 4096, indices: 65_536 };
+
+function oversizedArrays(plan: unknown): PlanIssue[] {
+  if (!isObject(plan)) return [];
+  const out: PlanIssue[] = [];
+  for (const key of ['channels', 'heads', 'unstructured', 'nm', 'layers']) {
+    const list = plan[key];
+    if (!Array.isArray(list)) continue;
+    if (list.length > PLAN_LIMITS.entries) { out.push({ path: key, message: `has ${list.length} entries, at most ${PLAN_LIMITS.entries}` }); continue; }
+    list.forEach((e, i) => {
+      for (const k of ['indices', 'remove']) {
+        const xs = isObject(e) ? e[k] : undefined;
+        if (Array.isArray(xs) && xs.length > PLAN_LIMITS.indices) out.push({ path: `${key}[${i}].${k}`, message: `has ${xs.length} entries, at most ${PLAN_LIMITS.indices}` });
+      }
+    });
+  }
+  return out;
+}
+
 /** `a.b[2].c` from valibot's path items. */
 export function pathOf(issue: v.BaseIssue<unknown>, root: string): string {
   const keys = issue.path?.map((p) => p.key) ?? [];
@@ -93,6 +116,8 @@ export function issuesOf(issues: readonly v.BaseIssue<unknown>[], root: string):
  * (so name resolution can still report its own problems in the same error).
  */
 export function planShapeIssues(plan: unknown): { plan: v.InferOutput<typeof PlanSchema>; issues: PlanIssue[] } {
+  const oversized = oversizedArrays(plan);
+  if (oversized.length) return { plan: {}, issues: oversized };
   const result = v.safeParse(PlanSchema, plan, { abortEarly: false });
   if (result.success) return { plan: result.output, issues: [] };
   const issues = issuesOf(result.issues, '(plan)');

@@ -28,11 +28,12 @@ function isCheckReport(path: string): boolean {
 
 
 /** Re-throws bad plan/data errors with their file named, so the one-line message says where the problem is. */
-async function naming<T>(files: { plan?: string; data?: string }, f: () => Promise<T>): Promise<T> {
+async function naming<T>(files: { plan?: string; data?: string; dense: string }, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    const file = e instanceof PruneguardError ? (e.code === 'E_BAD_PLAN' ? files.plan : e.code === 'E_BAD_DATA' ? files.data : undefined) : undefined;
+    // Anything else about the input (an input too large to generate) concerns the models; the dense one is the reference.
+    const file = e instanceof PruneguardError ? (e.code === 'E_BAD_PLAN' ? files.plan : e.code === 'E_BAD_DATA' ? files.data : e.code === 'E_BAD_ARGUMENT' ? files.dense : undefined) : undefined;
     if (e instanceof PruneguardError && file && !e.message.includes(file)) throw new PruneguardError(e.code, `${file}: ${e.message}`);
     throw e;
   }
@@ -98,7 +99,7 @@ config or plan), 3 internal error.`,
     const plan = values.plan !== undefined ? readJsonFile(values.plan, 'plan', 'E_BAD_PLAN') : undefined;
     const dataPath = values.data;
     const data = dataPath ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) }) : undefined;
-    const result = await naming({ plan: values.plan, data: dataPath }, () => runCheck({ dense, pruned, plan, data, config, floatModel, feeds: runInputs.feeds ? [runInputs.feeds] : undefined, denseSource: densePath }));
+    const result = await naming({ plan: values.plan, data: dataPath, dense: densePath }, () => runCheck({ dense, pruned, plan, data, config, floatModel, feeds: runInputs.feeds ? [runInputs.feeds] : undefined, denseSource: densePath }));
     const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
     const json = toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result });
     if (report) writeOutput(report, `${json}\n`, reportRule(floatPath));

@@ -1,0 +1,121 @@
+/**
+ * Named hostile inputs, one per bullet of issue 13: each writes its files into
+ * a folder and says which command to run and what must come out (the exit
+ * code, and for exit 2 which file the one-line message names).
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { writeNpz } from '../../src/data/npz.js';
+import { writeZip } from '../../src/data/zip.js';
+import { fromNumbers } from '../../src/ir/tensor.js';
+import { DATA, MODEL, ROOT } from './workspace.js';
+
+export interface HostileCase {
+  name: string;
+  kind: 'model' | 'plan' | 'config' | 'npz' | 'npy' | 'json data' | 'fifo';
+  /** Prepares files in `dir`; returns the argv and the file an exit-2 message must name. */
+  make: (dir: string) => { argv: string[]; names?: string };
+  /** Allowed exit codes (never 3). */
+  exits: number[];
+  /** Something stdout must contain (e.g. a reported problem). */
+  stdout?: RegExp;
+}
+
+const hostile = (f: string) => join(ROOT, 'fixtures/hostile', f);
+const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+const fifo = (dir: string, name: string) => { const p = join(dir, name); execFileSync('mkfifo', [p]); return p; };
+const file = (dir: string, name: string, text: string | Uint8Array) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+
+/** A zip whose one deflated member expands 64 MiB, listed `copies` times (all pointing at the same bytes when `overlap`). */
+function zipBomb(copies: number, overlap: boolean): Uint8Array {
+  const raw = deflateRawSync(Buffer.alloc(64 * 2 ** 20));
+  const members = Array.from({ length: overlap ? 1 : copies }, (_, i) => ({ name: `a${i}.npy`, data: raw }));
+  const zip = Buffer.from(writeZip(members));
+  // Rewrite every member as deflate with the inflated size declared (writeZip stores them).
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const cdStart = view.getUint32(zip.length - 6, true);
+  let p = cdStart;
+  const centrals: Buffer[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const nameLen = view.getUint16(p + 28, true);
+    const rec = Buffer.from(zip.subarray(p, p + 46 + nameLen));
+    rec.writeUInt16LE(8, 10);
+    rec.writeUInt32LE(64 * 2 ** 20, 24);
+    centrals.push(rec);
+    p += 46 + nameLen;
+  }
+  const list = overlap ? Array.from({ length: copies }, () => centrals[0]) : centrals;
+  const cd = Buffer.concat(list);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(list.length, 8);
+  end.writeUInt16LE(list.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(cdStart, 16);
+  return Buffer.concat([zip.subarray(0, cdStart), cd, end]);
+}
+
+/** A stored zip whose member has a zip64 extra field that claims more bytes than its record holds. */
+function zip64PastRecord(): Uint8Array {
+  const zip = Buffer.from(writeNpz({ x: fromNumbers('float32', [2], [1, 2]) }));
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const cdStart = view.getUint32(zip.length - 6, true);
+  const nameLen = view.getUint16(cdStart + 28, true);
+  const central = Buffer.from(zip.subarray(cdStart, cdStart + 46 + nameLen));
+  central.writeUInt32LE(0xffffffff, 24);
+  central.writeUInt16LE(4, 30); // extra length 4: only the header of the field fits
+  const extra = Buffer.from([0x01, 0x00, 0x08, 0x00]); // zip64 field saying 8 bytes follow
+  const cd = Buffer.concat([central, extra]);
+  const end = Buffer.from(zip.subarray(zip.length - 22));
+  end.writeUInt32LE(cd.length, 12);
+  return Buffer.concat([zip.subarray(0, cdStart), cd, end]);
+}
+
+function npyWithHeader(headerBytes: number): Uint8Array {
+  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (1,), ${"'a': '".repeat(headerBytes / 6)}}`;
+  const out = Buffer.alloc(12 + header.length + 4);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0]).copy(out, 0);
+  out.writeUInt32LE(header.length, 8);
+  out.write(header, 12, 'latin1');
+  return out;
+}
+
+const digitsData = (dir: string, arrays: Record<string, ReturnType<typeof fromNumbers>>) => file(dir, 'eval.npz', writeNpz(arrays));
+const sens = (dir: string, data: string) => ['sensitivity', MODEL, '--data', data, '--ratios', '0.5'];
+const checkWith = (...extra: string[]) => ['check', '--dense', MODEL, '--pruned', MODEL, ...extra];
+
+export const HOSTILE_CASES: HostileCase[] = [
+  // Resource bombs: bounded time and memory, symbolic or refused.
+  ...['constant-of-shape-1e8', 'constant-of-shape-2p31', 'reshape-1e8', 'reshape-2p31'].flatMap((m): HostileCase[] => [
+    { name: `inspect ${m}`, kind: 'model', exits: [0, 2], make: () => ({ argv: ['inspect', hostile(`${m}.onnx`)], names: hostile(`${m}.onnx`) }) },
+    { name: `check ${m}`, kind: 'model', exits: [0, 1, 2], make: () => ({ argv: ['check', '--dense', hostile(`${m}.onnx`), '--pruned', hostile(`${m}.onnx`)], names: hostile(`${m}.onnx`) }) },
+  ]),
+  { name: 'npz: 20 members each inflating 64 MiB (a deflate bomb)', kind: 'npz', exits: [2], make: (d) => { const p = file(d, 'bomb.npz', zipBomb(20, false)); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'npz: 200 entries pointing at one member', kind: 'npz', exits: [2], make: (d) => { const p = file(d, 'overlap.npz', zipBomb(200, true)); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'npz: zip64 extra field past its record', kind: 'npz', exits: [2], make: (d) => { const p = file(d, 'zip64.npz', zip64PastRecord()); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'npy: 600 KB header', kind: 'npy', exits: [2], make: (d) => { const p = file(d, 'x.npy', npyWithHeader(600_000)); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'config: productionBatchSizes [1e6]', kind: 'config', exits: [2], make: (d) => { const p = file(d, 'c.json', JSON.stringify({ latency: { productionBatchSizes: [1e6] } })); return { argv: checkWith('--config', p), names: p }; } },
+  { name: 'config: structural.dims [1e6]', kind: 'config', exits: [2], make: (d) => { const p = file(d, 'c.json', JSON.stringify({ structural: { dims: [1e6] } })); return { argv: checkWith('--config', p), names: p }; } },
+  { name: 'plan: 1M invalid indices (error list truncated)', kind: 'plan', exits: [2], make: (d) => { const p = file(d, 'p.json', JSON.stringify({ version: 1, channels: [{ group: 'conv1.weight#0', indices: Array.from({ length: 1e6 }, () => -1) }] })); return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p }; } },
+  // Nesting past the stack.
+  { name: 'plan nested 100,000 deep', kind: 'plan', exits: [2], make: (d) => { const p = file(d, 'p.json', deep(100_000)); return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p }; } },
+  { name: 'config nested 100,000 deep', kind: 'config', exits: [2], make: (d) => { const p = file(d, 'c.json', deep(100_000)); return { argv: checkWith('--config', p), names: p }; } },
+  { name: 'JSON data nested 100,000 deep', kind: 'json data', exits: [2], make: (d) => { const p = file(d, 'd.json', deep(100_000)); return { argv: checkWith('--data', p), names: p }; } },
+  // FIFOs never hang.
+  { name: 'FIFO as --plan', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'plan.json'); return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p }; } },
+  { name: 'FIFO as --config', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'c.json'); return { argv: checkWith('--config', p), names: p }; } },
+  { name: 'FIFO as JSON data', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'd.json'); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'FIFO as npz data', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'd.npz'); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'FIFO as the model', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'm.onnx'); return { argv: ['inspect', p], names: p }; } },
+  { name: 'FIFO as a report part', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'part.json'); return { argv: ['report', '--merge', p, '--out', join(d, 'r')], names: p }; } },
+  { name: 'directory as --plan', kind: 'plan', exits: [2], make: (d) => ({ argv: ['prune', MODEL, '--plan', d, '-o', join(d, 'o.onnx')], names: d }) },
+  // Messages and semantics.
+  { name: 'sensitivity: a label outside the classes', kind: 'npz', exits: [2], make: (d) => { copyFileSync(DATA, join(d, 'orig.npz')); const p = digitsData(d, { input: fromNumbers('float32', [2, 1, 8, 8], new Array(128).fill(0)), labels: fromNumbers('int64', [2], [1, 12]) }); return { argv: sens(d, p), names: p }; } },
+  { name: 'int64 labels past 2^32 do not wrap', kind: 'npz', exits: [2], make: (d) => { const p = digitsData(d, { input: fromNumbers('float32', [1, 1, 8, 8], new Array(64).fill(0)), labels: fromNumbers('int64', [1], [2 ** 32 + 1]) }); return { argv: checkWith('--data', p), names: p }; } },
+  { name: "JSON data with an input named 'constructor'", kind: 'json data', exits: [2], make: (d) => { const p = file(d, 'd.json', JSON.stringify({ inputs: { constructor: [[1]] }, dtypes: { constructor: 'float32' } })); return { argv: checkWith('--data', p), names: p }; } },
+  { name: 'a plan with a UTF-8 BOM is accepted', kind: 'plan', exits: [0], make: (d) => ({ argv: ['prune', MODEL, '--plan', file(d, 'p.json', `\ufeff${JSON.stringify({ version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.25 }] })}`), '-o', join(d, 'o.onnx')] }) },
+  { name: 'inspect reports a dangling node input', kind: 'model', exits: [0], stdout: /dangling-input/, make: () => ({ argv: ['inspect', hostile('dangling-input.onnx')] }) },
+  { name: 'inspect reports a self-loop', kind: 'model', exits: [0], stdout: /self-loop/, make: () => ({ argv: ['inspect', hostile('self-loop.onnx')] }) },
+];
