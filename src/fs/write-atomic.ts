@@ -25,7 +25,12 @@ export interface AtomicWriteOptions {
 /** Writes `data` to `path` atomically; see the module comment for what it refuses. */
 export function writeFileAtomic(path: string, data: Uint8Array | string, o: AtomicWriteOptions = {}): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  writeFileAtomicWith(path, (fd) => writeAll(fd, bytes), o);
+  writeFileAtomicWith(path, (fd, tmp) => {
+    const half = bytes.byteLength >> 1;
+    writeAll(fd, bytes.subarray(0, half));
+    pausePoint('partial-write', tmp);
+    writeAll(fd, bytes.subarray(half));
+  }, o);
 }
 
 /** Like writeFileAtomic, for contents written in pieces by `write` (a model streamed tensor by tensor). */
@@ -59,12 +64,9 @@ export function writeFileAtomicWith(path: string, write: (fd: number, tmp: strin
   }
 }
 
-/** Writes all of `bytes` at the file position (a test can stop it half-way: test-pause.ts). */
+/** Writes all of `bytes` at the file position. */
 export function writeAll(fd: number, bytes: Uint8Array): void {
-  const half = bytes.byteLength >> 1;
-  for (let off = 0; off < half; ) off += writeSync(fd, bytes, off, half - off);
-  pausePoint('partial-write', `fd ${fd}`);
-  for (let off = half; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
+  for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
 }
 
 /** Moves `tmp` to `path` only if nothing is there (hard link + unlink; a plain rename where links are unsupported). */
