@@ -5,6 +5,7 @@
  * never invalidates its plan; `bindPlan` turns it into a concrete Plan.
  */
 import fc from 'fast-check';
+import { isPruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
@@ -115,8 +116,9 @@ function reductionOf(model: Model, tensor: string, index: GraphIndex): { axis: n
     const r = reductionAxis(model, tensor, index);
     const dims = constantValue(model.graph, tensor, index)?.dims;
     return dims ? { axis: r.axis, length: dims[r.axis] } : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (isPruneguardError(e)) return undefined; // no single reduction axis: no N:M plan for this weight
+    throw e;
   }
 }
 

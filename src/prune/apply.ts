@@ -13,6 +13,7 @@ import { freezeShapeEntries } from './freeze.js';
 import type { AxisChange, RewriteContext } from '../ops/channel-rule.js';
 import { opDef } from '../ops/registry.js';
 import type { Changes } from './changes.js';
+import { runRule } from '../ops/rule-bug.js';
 import { rewriteShapeEntry } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
 import { nodeLabel, type Space } from './spaces.js';
@@ -102,7 +103,7 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
       },
       setShapeEntry: (slot, pos, value) => rewriteShapeEntry({ graph, shape: (n) => shapes.values.get(n)?.shape, stored }, node, slot, pos, value),
     };
-    rule.rewrite(ctx);
+    runRule(() => `channel rewrite of ${node.opType} ${nodeLabel(node)}`, () => rule.rewrite!(ctx));
   }
   freezeShapeEntries(model, index, changes, { graph, shape: (n) => shapes.values.get(n)?.shape, stored }, (n) => shapes.values.get(n)?.shape);
   reshare(model, analysis.copies);

@@ -3,6 +3,7 @@
  * every stored member of its group (the producer's filter, BN parameters and each
  * consumer's input slice count together), or seeded random scores.
  */
+import { PruneguardError } from '../errors.js';
 import { mulberry32 } from '../util/random.js';
 import { numel, toFloat32 } from '../ir/tensor.js';
 import type { Tensor } from '../ir/types.js';
@@ -48,7 +49,7 @@ export function channelScores(group: Group, criterion: Criterion, read: (tensor:
   const bad = scores.findIndex((s) => Number.isNaN(s));
   if (bad >= 0) {
     const culprit = group.members.find((m) => { const t = read(m.tensor); return t && axisNorms(t, m.axis, 1).some(Number.isNaN); });
-    throw new Error(`weights of ${culprit?.tensor ?? group.id} contain NaN: importance is undefined`);
+    throw new PruneguardError('E_CORRUPT_MODEL', `weights of ${culprit?.tensor ?? group.id} contain NaN: importance is undefined`);
   }
   if (p === 2) for (let c = 0; c < scores.length; c++) scores[c] = Math.sqrt(scores[c]);
   return scores;

@@ -3,6 +3,7 @@
  * channel indices by importance, guards applied. Problems (unknown names,
  * out-of-range indices, removing everything, NaN weights) are collected as issues.
  */
+import { isPruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
 import type { Removal } from './apply.js';
 import { findGroups, type Group, type GroupAnalysis } from './groups.js';
@@ -69,7 +70,8 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
       try {
         remove = lowest(channelScores(g, spec.criterion ?? 'l1', read, spec.seed ?? 0), g.channels - keep);
       } catch (e) {
-        return issues.push({ path, message: (e as Error).message });
+        if (!isPruneguardError(e)) throw e;
+        return issues.push({ path, message: e.message });
       }
     }
     if (remove.length > 0) removals.push({ group: g, remove });

@@ -5,7 +5,7 @@
  * is sliced along its reduction axis gets its pattern re-applied, never shipped
  * broken. The input model is never mutated.
  */
-import { PruneguardError } from '../errors.js';
+import { isPruneguardError, PruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
 import type { GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
@@ -68,7 +68,12 @@ function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex):
     for (let i = 0; i < data.length && nonZeros <= half; i++) if (data[i] !== 0) nonZeros++;
     if (nonZeros > half) continue;
     let axis: number;
-    try { axis = reductionAxis(model, name, index).axis; } catch { continue; }
+    try {
+      axis = reductionAxis(model, name, index).axis;
+    } catch (e) {
+      if (isPruneguardError(e)) continue; // no single reduction axis: not an N:M weight
+      throw e;
+    }
     if (t.dims[axis] % 4 === 0 && nmViolations(t, name, 2, 4, axis).length === 0) out.push(name);
   }
   return out;

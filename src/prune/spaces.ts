@@ -18,6 +18,7 @@ import type { Port, RuleContext } from '../ops/channel-rule.js';
 import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
 import { cacheInterface } from './kv-cache.js';
+import { runRule } from '../ops/rule-bug.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
 
@@ -174,12 +175,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
       return;
     }
-    let res;
-    try {
-      res = rule.links(contextOf(node), port);
-    } catch (e) {
-      res = { blocked: `rule failed: ${(e as Error).message}` };
-    }
+    const res = runRule(() => `channel rule of ${opLabel(node)} at ${port.io}put ${port.slot} axis ${port.axis}`, () => rule.links(contextOf(node), port));
     if ('blocked' in res) {
       s.blocked.push(`${opLabel(node)}: ${res.blocked}`);
       return;

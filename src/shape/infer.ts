@@ -13,6 +13,7 @@ import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, 
 import type { OpContext } from './context.js';
 import { normalizeDim } from './dims.js';
 import { opDef } from '../ops/registry.js';
+import { runRule } from '../ops/rule-bug.js';
 import type { BroadcastSignature, InferOptions, ShapeProblem, ShapeResult, SymbolicValue, ValueType } from './types.js';
 import { isConcrete, tensorOfValue, valueOfTensor } from './values.js';
 
@@ -139,12 +140,8 @@ function runNode(st: State, node: Node): void {
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
     out = node.outputs.map(() => ({ unknownReason: `unknown op ${op} at node ${st.label}` }));
   } else {
-    try {
-      out = rule(st);
-    } catch (e) {
-      // A rule bug must not stop inference of the rest of the graph.
-      out = node.outputs.map(() => ({ unknownReason: `shape rule for ${node.opType} failed: ${(e as Error).message}` }));
-    }
+    // A rule that throws is a bug, not an unknown shape: it surfaces (exit 3 in the CLI) instead of hiding.
+    out = runRule(() => `shape rule of ${node.opType} ${st.label}`, () => rule(st));
   }
   for (let i = 0; i < node.outputs.length; i++) {
     const name = node.outputs[i];

@@ -1,4 +1,5 @@
 /** Pruners that remove the right number of channels at the wrong positions. */
+import { isPruneguardError } from '../../errors.js';
 import { constantValue } from '../../ir/constants.js';
 import { analyzeGroups } from '../groups.js';
 import type { Plan } from '../plan.js';
@@ -66,7 +67,8 @@ export const headSliceOffByOne: Fault = {
     let wrong;
     try {
       wrong = pruneCorrectly(dense, shifted);
-    } catch {
+    } catch (e) {
+      if (!isPruneguardError(e)) throw e;
       return p.pruned;
     }
     for (const { group } of p.removed) {
