@@ -68,7 +68,7 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
   try {
     if (withOracle && m.analysis) oracle = maskOracle(m.dense, m.plan, m.analysis);
     const analysis = m.analysis;
-    m.analysis = undefined; // consumed: a second evaluation of the same case analyses afresh
+    m.analysis = undefined; // a pruner under test may edit it: a second evaluation of the same case analyses afresh
     pruned = await pruner(m.dense, m.plan, analysis);
   } catch (e) {
     if (e instanceof PrunerFailure) return [e.finding];

@@ -19,7 +19,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('a rule that throws', () => {
   it('a channel rule: analysis throws a RuleBug naming the rule, the node and the port, with the rule frames', () => {
-    vi.spyOn(OP_DEFS.Relu.channels, 'links').mockImplementation(throwingRule);
+    vi.spyOn(OP_DEFS.Relu.channels!, 'links').mockImplementation(throwingRule);
     let caught: unknown;
     try { analyzeGroups(convModel()); } catch (e) { caught = e; }
     expect(caught).toBeInstanceOf(RuleBug);
@@ -34,7 +34,7 @@ describe('a rule that throws', () => {
 
   it('a rewrite: pruning throws', async () => {
     const { prune } = await import('../prune/prune.js');
-    vi.spyOn(OP_DEFS.Conv.channels, 'rewrite').mockImplementation(throwingRule);
+    vi.spyOn(OP_DEFS.Conv.channels!, 'rewrite').mockImplementation(throwingRule);
     expect(() => prune(convModel(), { version: 1, channels: [{ group: analyzeGroups(convModel()).groups[0].id, ratio: 0.5 }] }))
       .toThrow(/^channel rewrite of Conv \S+ threw TypeError/);
   });
@@ -43,7 +43,7 @@ describe('a rule that throws', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pruneguard-rulebug-'));
     const model = join(dir, 'tiny.onnx');
     writeFileSync(model, saveModel(convModel()));
-    vi.spyOn(OP_DEFS.Relu.channels, 'links').mockImplementation(throwingRule);
+    vi.spyOn(OP_DEFS.Relu.channels!, 'links').mockImplementation(throwingRule);
     let err = '';
     const code = await main(['prune', model, '--ratio', '0.5', '-o', join(dir, 'out.onnx')], { out: () => {}, err: (t) => void (err += t) });
     expect(code).toBe(3);

@@ -2,13 +2,14 @@
  * Structural removal: given groups and the channels to remove from each, slices
  * every stored member along its axis (once per storage, whatever alias reached
  * it), lets each touched op rewrite its attributes and shape constants, updates
- * declared shapes, and drops what became dead. Works on the analysis' own copy.
+ * declared shapes, and drops what became dead. Returns a new model; the analysis
+ * is unchanged afterwards.
  */
 import { constantSource, constantValue, setConstant } from '../ir/constants.js';
 import { PruneguardError } from '../errors.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import type { Group, GroupAnalysis } from './groups.js';
-import { freshName, removeDead, reshare } from './prepare.js';
+import { copyModel, freshName, removeDead, reshare } from './prepare.js';
 import { freezeShapeEntries } from './freeze.js';
 import type { AxisChange, RewriteContext } from '../ops/channel-rule.js';
 import { opDef } from '../ops/registry.js';
@@ -16,6 +17,7 @@ import type { Changes } from './changes.js';
 import { runRule } from '../ops/rule-bug.js';
 import { rewriteShapeEntry } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
+import { snapshotModel } from './snapshot.js';
 import { nodeLabel, type Space } from './spaces.js';
 
 export interface Removal {
@@ -45,7 +47,33 @@ export function removedBySpace(analysis: GroupAnalysis, removals: readonly Remov
   return out;
 }
 
+/**
+ * The pruned model, as a new model: the analysis (its model, index and rule contexts) is left exactly as it was,
+ * so one analysis serves any number of prunes.
+ */
 export function applyRemovals(analysis: GroupAnalysis, removals: readonly Removal[]): { model: Model; changes: Changes } {
+  const restore = snapshotModel(analysis.model);
+  try {
+    const changes = applyInPlace(analysis, removals);
+    return { model: copyModel(analysis.model), changes };
+  } finally {
+    restore();
+  }
+}
+
+/** The model unpruned, as a new model: the analysis' un-shared parameter copies shared again, nothing else changed. */
+export function unprunedCopy(analysis: GroupAnalysis): Model {
+  const restore = snapshotModel(analysis.model);
+  try {
+    reshare(analysis.model, analysis.copies);
+    return copyModel(analysis.model);
+  } finally {
+    restore();
+  }
+}
+
+/** Slices, rewrites and cleans the analysis' own model in place (undone by the caller). */
+function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Changes {
   const model = analysis.model;
   const graph = model.graph;
   const { index, shapes } = analysis.prop;
@@ -113,5 +141,5 @@ export function applyRemovals(analysis: GroupAnalysis, removals: readonly Remova
     for (const [axis, c] of m) if (typeof vi.shape[axis] === 'number') vi.shape[axis] = c.keep.length;
   }
   removeDead(model);
-  return { model, changes };
+  return changes;
 }

@@ -9,7 +9,7 @@ import { isPruneguardError, PruneguardError } from '../errors.js';
 import { constantValue } from '../ir/constants.js';
 import type { GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
-import { applyRemovals } from './apply.js';
+import { applyRemovals, unprunedCopy } from './apply.js';
 import { analyzeGroups, type GroupAnalysis } from './groups.js';
 import { applyNm, applyUnstructured, nmViolations, reductionAxis, type NmReport, type UnstructuredReport } from './masks/index.js';
 import { countParams } from './params.js';
@@ -46,8 +46,8 @@ export interface PruneOptions {
   /** Name used in plan error messages. */
   source?: string;
   /**
-   * A fresh `analyzeGroups(model)` the caller already made (e.g. to bind a plan). It is consumed:
-   * pruning works on its copy of the model. Saves the analysis when cases are generated in bulk.
+   * `analyzeGroups(model)` the caller already made (e.g. to bind a plan). It is left exactly as it was
+   * (prune never mutates the model or the analysis it is given), so one analysis serves many prunes.
    */
   analysis?: GroupAnalysis;
   /** Refuse plans that change a graph input or output (KV caches); see analyzeGroups. */
@@ -96,7 +96,8 @@ export function prune(model: Model, planInput: Plan, options: PruneOptions = {})
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
   const wasNm = removals.length ? conformingNm(analysis.model, sliced, analysis.prop.index) : [];
-  let out = removals.length ? applyRemovals(analysis, removals).model : analysis.model;
+  // Never the analysis' own model: prune() leaves its inputs (model and analysis) as they were.
+  let out = removals.length ? applyRemovals(analysis, removals).model : unprunedCopy(analysis);
 
   const nmReapplied: string[] = [];
   const broken = wasNm.filter((name) => {

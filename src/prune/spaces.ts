@@ -18,7 +18,7 @@ import type { Port, RuleContext } from '../ops/channel-rule.js';
 import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
 import { cacheInterface } from './kv-cache.js';
-import { runRule } from '../ops/rule-bug.js';
+import { RuleBug } from '../ops/rule-bug.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
 
@@ -175,7 +175,12 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
       return;
     }
-    const res = runRule(() => `channel rule of ${opLabel(node)} at ${port.io}put ${port.slot} axis ${port.axis}`, () => rule.links(contextOf(node), port));
+    let res;
+    try {
+      res = rule.links(contextOf(node), port);
+    } catch (e) {
+      throw new RuleBug(`channel rule of ${opLabel(node)} at ${port.io}put ${port.slot} axis ${port.axis}`, e);
+    }
     if ('blocked' in res) {
       s.blocked.push(`${opLabel(node)}: ${res.blocked}`);
       return;

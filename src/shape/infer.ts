@@ -13,7 +13,7 @@ import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, 
 import type { OpContext } from './context.js';
 import { normalizeDim } from './dims.js';
 import { opDef } from '../ops/registry.js';
-import { runRule } from '../ops/rule-bug.js';
+import { RuleBug } from '../ops/rule-bug.js';
 import type { BroadcastSignature, InferOptions, ShapeProblem, ShapeResult, SymbolicValue, ValueType } from './types.js';
 import { isConcrete, tensorOfValue, valueOfTensor } from './values.js';
 
@@ -141,7 +141,11 @@ function runNode(st: State, node: Node): void {
     out = node.outputs.map(() => ({ unknownReason: `unknown op ${op} at node ${st.label}` }));
   } else {
     // A rule that throws is a bug, not an unknown shape: it surfaces (exit 3 in the CLI) instead of hiding.
-    out = runRule(() => `shape rule of ${node.opType} ${st.label}`, () => rule(st));
+    try {
+      out = rule(st);
+    } catch (e) {
+      throw new RuleBug(`shape rule of ${node.opType} ${st.label}`, e);
+    }
   }
   for (let i = 0; i < node.outputs.length; i++) {
     const name = node.outputs[i];
