@@ -93,8 +93,36 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
       const start = attrInt(node, 'start', 0);
       return { kind: 'dynamic', from: { value: node.inputs[0], axis: pos + (start < 0 ? start + rank : start) } };
     }
+    case 'Floor':
+    case 'Ceil':
+    case 'Round': {
+      // A runtime size is an integer already; a constant is rounded (and no longer a rewritable literal).
+      const e = traceShapeEntry(look, node.inputs[0], pos, depth + 1);
+      const round = node.opType === 'Floor' ? Math.floor : node.opType === 'Ceil' ? Math.ceil : roundHalfEven;
+      return e.kind === 'literal' || e.kind === 'fixed' ? { kind: 'fixed', value: round(e.value) } : e;
+    }
+    case 'Add':
+    case 'Sub':
+    case 'Div': {
+      const [a, b] = [0, 1].map((k) => entryAt(look, node.inputs[k], pos, depth));
+      const both = operands(look, node, pos, depth);
+      if (both) {
+        const [x, y] = both;
+        const v = node.opType === 'Add' ? x + y : node.opType === 'Sub' ? x - y : y !== 0 ? x / y : NaN;
+        if (Number.isInteger(v)) return { kind: 'fixed', value: v };
+        if (Number.isFinite(v) && node.opType === 'Div') return { kind: 'fixed', value: v }; // float arithmetic before a Floor/Cast
+        return { kind: 'unknown', reason: `entry ${pos} of ${name}: ${node.opType} of ${x} and ${y} is not a size` };
+      }
+      // x + 0, x - 0, x / 1: the runtime size passes unchanged.
+      const neutral = node.opType === 'Div' ? 1 : 0;
+      const isNeutral = (e: ShapeEntry) => (e.kind === 'literal' || e.kind === 'fixed') && e.value === neutral;
+      if (isNeutral(b)) return a;
+      if (node.opType === 'Add' && isNeutral(a)) return b;
+      return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name} from a runtime size` };
+    }
     case 'Mul': {
-      const lit = [0, 1].map((k) => traceShapeEntry(look, node.inputs[k], 0, depth + 1));
+      // Operands at this entry (a vector of scales multiplies entry by entry; a scalar broadcasts).
+      const lit = [0, 1].map((k) => entryAt(look, node.inputs[k], pos, depth));
       const k = lit.findIndex((r) => r.kind === 'literal');
       const other = lit[1 - k];
       if (k >= 0 && other.kind !== 'literal' && other.kind !== 'fixed') {
@@ -148,6 +176,13 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
     default:
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
   }
+}
+
+/** Round half to even, as ONNX Round does. */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const r = x - f;
+  return r > 0.5 || (r === 0.5 && f % 2 !== 0) ? f + 1 : f;
 }
 
 /** Entry `pos` of a shape vector, or entry 0 of a scalar or 1-element operand (broadcast). */

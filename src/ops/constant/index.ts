@@ -1,11 +1,14 @@
 /** Constants and value-making ops (Constant, ConstantOfShape, Range, Cast...). Cast carries every axis. */
 import { family } from '../def.js';
 import { constantRule } from '../pool/channels.js';
+import { constantOfShapeRule, rangeRule } from './channels.js';
 import { unaryRule } from '../unary/channels.js';
 import { constantRules } from './shape.js';
 
 export const constantOps = family(constantRules, {
   Constant: { channels: constantRule },
+  ConstantOfShape: { channels: constantOfShapeRule },
+  Range: { channels: rangeRule },
   Cast: { channels: unaryRule },
   CastLike: { channels: unaryRule },
 });

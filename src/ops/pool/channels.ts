@@ -26,6 +26,9 @@ export const resizeRule: OpRule = {
       if (e.kind === 'unknown') return blocked(`sizes entry ${port.axis}: ${e.reason}`);
       if (e.kind === 'fixed') return blocked(`sizes entry ${port.axis} is computed from constants and cannot follow the channel count`);
       if (e.kind === 'dynamic' && !(e.from.value === ctx.node.inputs[0] && e.from.axis === port.axis)) return blocked(`sizes entry ${port.axis} is the runtime size of another value`);
+      // sizes = Cast(Floor(Cast(Shape(x)) * scales)): a scale of 1 keeps x's own channel count.
+      const own = e.kind === 'scaled' && e.factor === 1 && e.from?.value === ctx.node.inputs[0] && e.from.axis === port.axis;
+      if (e.kind === 'scaled' && !own) return blocked(`sizes entry ${port.axis} scales a runtime size by ${e.factor}`);
     }
     return r;
   },

@@ -5,6 +5,7 @@ import { broadcastShapes } from '../../shape/broadcast.js';
 import { missingReason, normAxis, unknown, type OpContext, type OpRule } from '../../shape/context.js';
 import { addDims, divDims, formatShape, mulDims, productDims } from '../../shape/dims.js';
 import { broadcastValues, MAX_FOLD_ELEMENTS, numElements } from '../../shape/values.js';
+import { transposeValue } from '../fold.js';
 import type { OpType } from '../op-types.js';
 import { typed } from '../shape-util.js';
 
@@ -91,7 +92,10 @@ const transpose: OpRule = (ctx) => {
     ctx.problem('transpose-perm', `Transpose perm [${perm.join(',')}] is not a permutation of the axes of ${formatShape(x)}`);
     return [unknown('Transpose perm invalid', ctx.dtype(0))];
   }
-  return [typed(perm.map((p) => x[normAxis(p, x.length)!]), ctx.dtype(0))];
+  const axes = perm.map((p) => normAxis(p, x.length)!);
+  const v = ctx.value(0);
+  if (v && v.dims.length === axes.length) ctx.setValue(0, transposeValue(v, axes));
+  return [typed(axes.map((a) => x[a]), ctx.dtype(0))];
 };
 
 const expand: OpRule = (ctx) => {

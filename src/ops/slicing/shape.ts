@@ -3,6 +3,7 @@ import { attrInt, attrInts } from '../../ir/attrs.js';
 import type { Dim } from '../../ir/types.js';
 import { missingReason, normAxis, unknown, type OpContext, type OpRule } from '../../shape/context.js';
 import { addDims, differentDims, divDims, formatShape, subDims } from '../../shape/dims.js';
+import { gatherAxes, sliceIndices } from '../fold.js';
 import type { OpType } from '../op-types.js';
 import { allUnknown, axesOf, typed } from '../shape-util.js';
 
@@ -117,18 +118,12 @@ const slice: OpRule = (ctx) => {
     out[a] = sliceDim(x[a], starts[k], ends[k], step);
     norm.push({ axis: a, start: starts[k], end: ends[k], step });
   }
+  // Known contents fold along every sliced axis (a 1-D shape vector, or torch's 2-D pad helper).
   const v = ctx.value(0);
-  if (v && v.dims.length === 1 && norm.length === 1 && typeof out[0] === 'number') {
-    const { start, end, step } = norm[0];
-    if (typeof start !== 'number' || typeof end !== 'number') return [typed(out, dtype)];
-    const n = v.values.length;
-    const values: Dim[] = [];
-    let i = start < 0 ? start + n : start;
-    i = step > 0 ? Math.min(Math.max(i, 0), n) : Math.min(Math.max(i, -1), n - 1);
-    let e = end < 0 ? end + n : end;
-    e = step > 0 ? Math.min(Math.max(e, 0), n) : Math.min(Math.max(e, -1), n - 1);
-    for (; step > 0 ? i < e : i > e; i += step) values.push(v.values[i]);
-    ctx.setValue(0, { dtype: v.dtype, dims: [values.length], values });
+  if (v && norm.every(({ start, end }) => typeof start === 'number' && typeof end === 'number')) {
+    const perAxis = v.dims.map((n) => Array.from({ length: n }, (_, i) => i));
+    for (const { axis, start, end, step } of norm) perAxis[axis] = sliceIndices(v.dims[axis], start as number, end as number, step);
+    ctx.setValue(0, gatherAxes(v, perAxis));
   }
   return [typed(out, dtype)];
 };

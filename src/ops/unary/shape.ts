@@ -13,15 +13,19 @@ const FOLD: Partial<Record<OpType, (x: number) => number>> = {
   Round: (x) => { const f = Math.floor(x); const r = x - f; return r > 0.5 || (r === 0.5 && f % 2 !== 0) ? f + 1 : f; },
 };
 
+/** Symbolic dims are integers: rounding leaves them as they are (sizes through float arithmetic). */
+const KEEPS_INTEGERS = new Set<OpType>(['Floor', 'Ceil', 'Round']);
+
 function unary(op: OpType, bool = false): OpRule {
   const fold = FOLD[op];
+  const symbolic = KEEPS_INTEGERS.has(op);
   return (ctx: OpContext) => {
     const out = sameAs(ctx, 0, bool ? 'bool' : undefined);
     const v = ctx.value(0);
     if (v && out.dtype) {
       const f = op === 'Identity' ? (xs: Dim[]) => xs[0]
         : op === 'Neg' ? (xs: Dim[]) => subDims(0, xs[0])
-          : fold ? (xs: Dim[]) => (typeof xs[0] === 'number' ? fold(xs[0]) : null) : undefined;
+          : fold ? (xs: Dim[]) => (typeof xs[0] === 'number' ? fold(xs[0]) : symbolic ? xs[0] : null) : undefined;
       const folded = f && broadcastValues([v], out.dtype, f);
       if (folded) ctx.setValue(0, folded);
     }
