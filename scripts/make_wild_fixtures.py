@@ -154,6 +154,7 @@ def resize_cast_sizes():
                               [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 4, "2*h", "2*w"])], init)
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="pruneguard-fixtures")
     m.ir_version = 8
+    m.opset_import[0].ClearField("domain")  # the default domain unset, as exporters write it
     return m
 
 

@@ -20,6 +20,9 @@ export function weightInputOf(node: Node, model: Model, index: GraphIndex): { na
   for (const { slot } of def.weights?.(node) ?? []) {
     const name = node.inputs[slot];
     if (name && constantValue(model.graph, name, index)) return { name, slot };
+    // QDQ: the weight is DequantizeLinear(stored int8), its elements are the stored ones.
+    const dq = name ? index.producer.get(name) : undefined;
+    if (dq?.opType === 'DequantizeLinear' && dq.domain === '' && dq.inputs[0] && constantValue(model.graph, dq.inputs[0], index)) return { name: dq.inputs[0], slot };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { constantNodeValue } from '../ir/constants.js';
 import { isFloating, numel } from '../ir/tensor.js';
+import { quantizedWeights } from '../prune/params.js';
 import type { Dim, Model, ValueInfo } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
 import type { BroadcastAxis, ShapeProblem } from '../shape/types.js';
@@ -42,8 +43,10 @@ export function summarize(model: Model, source: string, inputShapes: Record<stri
   const shapes = inferShapes(model, { inputShapes });
   const inputNames = new Set(g.inputs.map((i) => i.name));
   let parameters = 0, parameterTensors = 0;
+  // Floating constants, and integer ones that are quantized weights (QDQ, ConvInteger, QLinearConv...).
+  const quantized = quantizedWeights(model);
   for (const [name, t] of g.initializers) {
-    if (inputNames.has(name) || !isFloating(t.dtype)) continue;
+    if (inputNames.has(name) || !(isFloating(t.dtype) || quantized.has(name))) continue;
     parameters += numel(t.dims);
     parameterTensors++;
   }
@@ -53,7 +56,7 @@ export function summarize(model: Model, source: string, inputShapes: Record<stri
     ops[key] = (ops[key] ?? 0) + 1;
     if (n.opType === 'Constant' && (n.domain === '' || n.domain === 'ai.onnx')) {
       const t = constantNodeValue(n);
-      if (t && isFloating(t.dtype)) { parameters += numel(t.dims); parameterTensors++; }
+      if (t && (isFloating(t.dtype) || quantized.has(n.outputs[0]))) { parameters += numel(t.dims); parameterTensors++; }
     }
   }
   const values: Record<string, ValueSummary> = {};

@@ -56,6 +56,11 @@ export function positionsExcept(output: readonly Dim[], skip: readonly number[])
   return n;
 }
 
+/** A channel rule that blocks every group reaching the op, with `reason` (an op understood, not yet prunable). */
+export function blockedRule(reason: string): ChannelRule {
+  return { links: () => ({ blocked: reason }) };
+}
+
 /**
  * A family's definitions from its shape rules plus the other facets of some of its ops.
  * Keys are the shape rules' keys: an op cannot have a channel rule without a shape rule.

@@ -22,7 +22,7 @@ export const OTHER_OPS = [
   'BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'GroupNormalization',
   'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum',
   'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin', 'TopK',
-  'MatMul', 'MatMulInteger', 'Gemm', 'Einsum',
+  'MatMul', 'MatMulInteger', 'QLinearMatMul', 'Gemm', 'Einsum',
   'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool',
   'Shape', 'Size', 'Reshape', 'Flatten', 'Transpose', 'Expand', 'Tile', 'Pad', 'DepthToSpace', 'SpaceToDepth',
   'Concat', 'Split', 'Slice', 'Gather', 'GatherElements', 'GatherND', 'ScatterND', 'ScatterElements',

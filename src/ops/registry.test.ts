@@ -38,7 +38,7 @@ describe('op registry', () => {
   it('an op that seeds channels or counts MACs declares which inputs are its weights', () => {
     const weightOps = defs.filter(([, d]) => 'seeds' in d || 'positions' in d).map(([op]) => op);
     for (const op of weightOps) expect('weights' in OP_DEFS[op as keyof typeof OP_DEFS], op).toBe(true);
-    expect(weightOps.sort()).toEqual(['Conv', 'ConvTranspose', 'Einsum', 'Gemm', 'MatMul']);
+    expect(weightOps.sort()).toEqual(['Conv', 'ConvInteger', 'ConvTranspose', 'Einsum', 'Gemm', 'MatMul', 'MatMulInteger', 'QLinearConv', 'QLinearMatMul']);
   });
 
   it('an op that seeds channels has a channel rule to propagate them with', () => {

@@ -106,15 +106,29 @@ function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node:
   };
 }
 
-/** Seeds: the output axes whose channels a node's stored weights create (`OpDef.seeds`). */
+/**
+ * Conversions that keep a stored weight a weight: a bf16 checkpoint Cast to float for compute, a QDQ
+ * weight DequantizeLinear(int8). Channels cross them (their rules link input 0), so the stored tensor
+ * (and its per-channel scales) is what gets sliced.
+ */
+const WEIGHT_CONVERSIONS = new Set(['Cast', 'DequantizeLinear']);
+
+/** The conversion node between `name` and the stored weight it converts, if `name` is one. */
+function weightConversion(model: Model, index: GraphIndex, name: string): Node | undefined {
+  const p = index.producer.get(name);
+  return p && p.domain === '' && WEIGHT_CONVERSIONS.has(p.opType) && !!p.inputs[0] && constantSource(model.graph, p.inputs[0], index) ? p : undefined;
+}
+
+/** Seeds: the output axes whose channels a node's stored (or converted stored) weights create (`OpDef.seeds`). */
 function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: string; axis: number }[] {
   const out: { value: string; axis: number }[] = [];
   for (const node of model.graph.nodes) {
     if (node.domain !== '') continue;
     const seedsOf = opDef(node.opType, node.domain)?.seeds;
     if (!seedsOf) continue;
+    const stored = (name: string) => constantSource(model.graph, name, index) !== undefined || weightConversion(model, index, name) !== undefined;
     const view = {
-      stored: (slot: number) => !!node.inputs[slot] && constantSource(model.graph, node.inputs[slot], index) !== undefined,
+      stored: (slot: number) => !!node.inputs[slot] && stored(node.inputs[slot]),
       output: shapes.values.get(node.outputs[0])?.shape,
     };
     for (const axis of seedsOf(node, view)) out.push({ value: node.outputs[0], axis });
@@ -232,7 +246,27 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
     for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
   }
+  markConvertedEntries(model, index, spaces, byValue);
   return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf, choosers };
+}
+
+/**
+ * A mask entry on a converted weight (Cast(bf16), DequantizeLinear(int8)) is zeroed in the stored tensor
+ * behind it: zero stays zero through a Cast, and through a DequantizeLinear whose zero point is 0. With
+ * another zero point a stored 0 dequantizes to a nonzero value, so the oracle cannot mask it: inexact.
+ */
+function markConvertedEntries(model: Model, index: GraphIndex, spaces: readonly Space[], byValue: ReadonlyMap<string, Space[]>): void {
+  for (const s of spaces) {
+    if (!s.entry || s.stored) continue;
+    const conv = weightConversion(model, index, s.value);
+    const behind = conv && byValue.get(conv.inputs[0])?.[s.axis];
+    if (!conv || !behind) continue;
+    behind.entry = true;
+    if (conv.opType === 'DequantizeLinear' && conv.inputs[2]) {
+      const zp = constantValue(model.graph, conv.inputs[2], index);
+      if (!zp || toNumbers(zp).some((v) => Number(v) !== 0)) s.inexact.push(`${opLabel(conv)}: the weight's zero point is not 0, so a masked (0) entry does not dequantize to 0`);
+    }
+  }
 }
 
 /** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */

@@ -5,7 +5,7 @@
  */
 import { attrInt, attrString } from '../../ir/attrs.js';
 import type { Node } from '../../ir/types.js';
-import { family, positionsExcept, type OpDef, type WeightInput } from '../def.js';
+import { blockedRule, family, positionsExcept, type OpDef, type WeightInput } from '../def.js';
 import { gemmRule, matmulRule } from './channels.js';
 import { einsumReductionAxis, einsumRule, einsumWeightAxes, parseEinsum, summedLabels } from './einsum.js';
 import { matmulRules } from './shape.js';
@@ -44,7 +44,17 @@ function einsumPositions(node: Node, slot: number, output: readonly (number | st
   return positionsExcept(output, own);
 }
 
+/** Integer matmuls: the weight (b) counts as parameters and MACs; channels block until scales slice along. */
+const integerMatMul = (slot: number): Omit<OpDef, 'shape'> => ({
+  channels: blockedRule(`integer matmul (weight at input ${slot} with its scales and zero points) is not pruned yet`),
+  weights: () => [{ slot, reductionAxis: (rank) => (rank === 1 ? 0 : rank - 2) }],
+  seeds: (_node, view) => (view.stored(slot) && (view.output?.length ?? 0) >= 2 ? [view.output!.length - 1] : []),
+  ...lastAxis,
+});
+
 export const matmulOps = family(matmulRules, {
+  MatMulInteger: integerMatMul(1),
+  QLinearMatMul: integerMatMul(3),
   MatMul: {
     channels: matmulRule,
     weights: () => matmulWeights,

@@ -8,11 +8,12 @@ import type { ValueType } from '../../shape/types.js';
 import type { OpType } from '../op-types.js';
 import { typed } from '../shape-util.js';
 
-function matmul(ctx: OpContext, dtype: DType | undefined): ValueType[] {
-  const a0 = ctx.shape(0);
-  const b0 = ctx.shape(1);
-  if (!a0) return [unknown(missingReason(ctx, 0), dtype)];
-  if (!b0) return [unknown(missingReason(ctx, 1), dtype)];
+/** `a` and `b` are the operands' input slots (QLinearMatMul: 0 and 3). */
+function matmul(ctx: OpContext, dtype: DType | undefined, slotA = 0, slotB = 1): ValueType[] {
+  const a0 = ctx.shape(slotA);
+  const b0 = ctx.shape(slotB);
+  if (!a0) return [unknown(missingReason(ctx, slotA), dtype)];
+  if (!b0) return [unknown(missingReason(ctx, slotB), dtype)];
   if (a0.length === 0 || b0.length === 0) {
     ctx.problem('matmul-rank', `MatMul needs inputs of rank >= 1, got ${formatShape(a0)} and ${formatShape(b0)}`);
     return [unknown('MatMul of a scalar', dtype)];
@@ -111,6 +112,8 @@ const einsum: OpRule = (ctx) => {
 export const matmulRules = {
   MatMul: (ctx) => matmul(ctx, ctx.dtype(0)),
   MatMulInteger: (ctx) => matmul(ctx, 'int32'),
+  // y = quantize(dequantize(a) @ dequantize(b)): the output has y_zero_point's type.
+  QLinearMatMul: (ctx) => matmul(ctx, ctx.dtype(7) ?? ctx.dtype(0), 0, 3),
   Gemm: gemm,
   Einsum: einsum,
 } satisfies Partial<Record<OpType, OpRule>>;
