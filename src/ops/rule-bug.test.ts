@@ -1,9 +1,9 @@
 /** A rule that throws is a bug: it surfaces with its stack (CLI exit 3), never as "blocked" or "unknown shape". */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
+import { tempDir } from '../fs/temp-dir.test-helpers.js';
 import { saveModel } from '../onnx/save.js';
 import { analyzeGroups } from '../prune/groups.js';
 import { convModel } from '../runtime/tiny-models.test-helpers.js';
@@ -40,7 +40,7 @@ describe('a rule that throws', () => {
   });
 
   it('the CLI reports it as an internal error: exit 3 with the stack', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pruneguard-rulebug-'));
+    const dir = tempDir('pruneguard-rulebug-');
     const model = join(dir, 'tiny.onnx');
     writeFileSync(model, saveModel(convModel()));
     vi.spyOn(OP_DEFS.Relu.channels!, 'links').mockImplementation(throwingRule);

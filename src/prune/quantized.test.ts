@@ -4,11 +4,10 @@
  * oracle (QDQ weights and their per-channel scales sliced together, bf16 weights behind a Cast), and
  * integer ops block with their reason.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
+import { tempDir } from '../fs/temp-dir.test-helpers.js';
 import { summarize } from '../cli/model-summary.js';
 import { isFloating, numel } from '../ir/tensor.js';
 import { loadModelFile } from '../onnx/load.js';
@@ -20,7 +19,7 @@ import { ratioPlan } from './plan-resolve.js';
 import { pruneAndVerify } from './testing/check.js';
 
 const sizes = [{ input: [1, 3, 8, 8] }, { input: [2, 3, 8, 8] }];
-const dir = mkdtempSync(join(tmpdir(), 'pruneguard-quant-'));
+const dir = tempDir('pruneguard-quant-');
 
 describe('quantized and low-precision models', () => {
   it.each([
