@@ -89,6 +89,4 @@ export { modelDigest } from './analysis/quantize/digest.js';
 export { defineScenario, type Scenario, type ScenarioSpec, type CheckContext, type MakeContext, type Variant, type Tolerance, type PlotData } from './scenarios/define.js';
 export { runScenario, type ScenarioResult, type VariantResult } from './scenarios/run.js';
 export { discoverScenarios, loadScenario } from './scenarios/discover.js';
-export { goldenOf, stableStringify } from './scenarios/golden.js';
 export { buildReport, type Report } from './report/model.js';
-export { mergeParts } from './report/merge.js';

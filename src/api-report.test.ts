@@ -1,0 +1,20 @@
+/**
+ * The public API is what api/pruneguard.api.md lists: an export added, removed or re-documented
+ * without regenerating the report (`npm run api`) fails here, so the API changes only on purpose.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { apiExports, apiReport } from '../scripts/api-report.js';
+
+describe('public API report', () => {
+  const exports = apiExports();
+
+  it('matches the committed api/pruneguard.api.md', () => {
+    expect(apiReport(exports)).toBe(readFileSync(new URL('../api/pruneguard.api.md', import.meta.url), 'utf8'));
+  });
+
+  it('exports no internals', () => {
+    const internal = ['goldenOf', 'stableStringify', 'mergeParts', 'readJsonFile', 'parseOptions'];
+    expect(exports.filter((e) => internal.includes(e.name)).map((e) => e.name)).toEqual([]);
+  });
+});
