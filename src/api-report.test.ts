@@ -10,7 +10,8 @@ describe('public API report', () => {
   const exports = apiExports();
 
   it('matches the committed api/pruneguard.api.md', () => {
-    expect(apiReport(exports)).toBe(readFileSync(new URL('../api/pruneguard.api.md', import.meta.url), 'utf8'));
+    const committed = readFileSync(new URL('../api/pruneguard.api.md', import.meta.url), 'utf8');
+    expect(apiReport(exports), 'the public API changed: review it and regenerate with npm run api').toBe(committed);
   });
 
   it('exports no internals', () => {
