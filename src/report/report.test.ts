@@ -83,7 +83,7 @@ describe('report', () => {
     const dir = join(tempDir('pg-html-'), 'reports');
     const p = part('main', results);
     writeReport(dir, buildReport(p), p);
-    expect(readdirSync(dir).sort()).toEqual(['README.md', 'part.json', 'report.html', 'report.json', 'report.md']);
+    expect(readdirSync(dir).sort()).toEqual(['.pruneguard-report', 'README.md', 'part.json', 'report.html', 'report.json', 'report.md']);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     const charts = (html.match(/<svg /g) ?? []).length;
