@@ -2,9 +2,11 @@
  * What `pruneguard inspect` reports about a model, as plain JSON-ready data:
  * op inventory, parameters, inputs/outputs and the inferred type of every value.
  */
-import { constantNodeValue } from '../ir/constants.js';
-import { isFloating, numel } from '../ir/tensor.js';
-import { quantizedWeights } from '../prune/params.js';
+import { isFedInput } from '../ir/graph-index.js';
+import { forEachScope } from '../ir/scopes.js';
+import { numel } from '../ir/tensor.js';
+import { storedWeights } from '../ir/weights.js';
+import { countParams } from '../prune/params.js';
 import type { Dim, Model, ValueInfo } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
 import type { BroadcastAxis, ShapeProblem } from '../shape/types.js';
@@ -27,7 +29,7 @@ export interface ModelSummary {
   producer: string;
   inputs: ({ name: string } & ValueSummary)[];
   outputs: ({ name: string } & ValueSummary)[];
-  /** Elements of floating-point constants (initializers and Constant nodes): the weights pruning acts on. */
+  /** Elements of stored parameters in every scope (see `ir/weights.ts`), old-IR weights listed as inputs included. */
   parameters: number;
   parameterTensors: number;
   nodes: number;
@@ -41,31 +43,25 @@ export interface ModelSummary {
 export function summarize(model: Model, source: string, inputShapes: Record<string, number[]>): ModelSummary {
   const g = model.graph;
   const shapes = inferShapes(model, { inputShapes });
-  const inputNames = new Set(g.inputs.map((i) => i.name));
-  let parameters = 0, parameterTensors = 0;
-  // Floating constants, and integer ones that are quantized weights (QDQ, ConvInteger, QLinearConv...).
-  const quantized = quantizedWeights(model);
-  for (const [name, t] of g.initializers) {
-    if (inputNames.has(name) || !(isFloating(t.dtype) || quantized.has(name))) continue;
-    parameters += numel(t.dims);
-    parameterTensors++;
-  }
+  const fed = new Set(g.inputs.filter((i) => isFedInput(g, i.name)).map((i) => i.name));
+  const weights = storedWeights(model);
+  // One count with prune's report (countParams): quantized integer weights as the op registry declares them.
+  const parameters = countParams(model);
+  const parameterTensors = weights.length;
   const ops: Record<string, number> = {};
-  for (const n of g.nodes) {
-    const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType;
-    ops[key] = (ops[key] ?? 0) + 1;
-    if (n.opType === 'Constant' && (n.domain === '' || n.domain === 'ai.onnx')) {
-      const t = constantNodeValue(n);
-      if (t && (isFloating(t.dtype) || quantized.has(n.outputs[0]))) { parameters += numel(t.dims); parameterTensors++; }
+  forEachScope(g, (scope) => {
+    for (const n of scope.nodes) {
+      const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType;
+      ops[key] = (ops[key] ?? 0) + 1;
     }
-  }
+  });
   const values: Record<string, ValueSummary> = {};
   for (const [name, v] of shapes.values) {
     values[name] = {
       dtype: v.dtype ?? null,
       shape: v.shape ?? null,
       ...(v.unknownReason ? { unknownReason: v.unknownReason } : {}),
-      ...(g.initializers.has(name) && !inputNames.has(name) ? { constant: true as const } : {}),
+      ...(g.initializers.has(name) && !fed.has(name) ? { constant: true as const } : {}),
     };
   }
   const io = (vi: ValueInfo): { name: string } & ValueSummary => {
@@ -77,11 +73,11 @@ export function summarize(model: Model, source: string, inputShapes: Record<stri
     irVersion: model.irVersion,
     opsets: model.opsetImports.map((o) => ({ domain: o.domain || 'ai.onnx', version: o.version })),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
-    inputs: g.inputs.filter((i) => !g.initializers.has(i.name)).map(io),
+    inputs: g.inputs.filter((i) => fed.has(i.name)).map(io),
     outputs: g.outputs.map(io),
     parameters,
     parameterTensors,
-    nodes: g.nodes.length,
+    nodes: Object.values(ops).reduce((a, b) => a + b, 0),
     ops: Object.fromEntries(Object.entries(ops).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     values,
     broadcasts: shapes.broadcasts.map((b) => ({ node: b.node, op: b.op, inputs: b.inputs, output: b.output, axes: b.axes })),

@@ -3,6 +3,7 @@
  * demand from the node list; rebuild after mutating the graph.
  */
 import { PruneguardError } from '../errors.js';
+import { outerNames } from './scopes.js';
 import type { Graph, Node } from './types.js';
 
 export interface Use {
@@ -14,6 +15,12 @@ export interface Use {
 export interface GraphIndex {
   producer: Map<string, Node>;
   consumers: Map<string, Use[]>;
+  /** Names read inside a node's subgraphs (If branches, Loop/Scan bodies) without being its inputs: uses too. */
+  implicitUses: Map<string, Node[]>;
+  /**
+   * Inputs fed at run time. An initializer also listed as an input (old IR) is a weight, not a fed
+   * input, unless the graph's `runtimeInputs` names it.
+   */
   graphInputs: Set<string>;
   graphOutputs: Set<string>;
 }
@@ -21,7 +28,15 @@ export interface GraphIndex {
 export function indexGraph(graph: Graph): GraphIndex {
   const producer = new Map<string, Node>();
   const consumers = new Map<string, Use[]>();
+  const implicitUses = new Map<string, Node[]>();
   for (const node of graph.nodes) {
+    if (node.subgraphs) {
+      for (const name of outerNames(node)) {
+        const users = implicitUses.get(name);
+        if (users) users.push(node);
+        else implicitUses.set(name, [node]);
+      }
+    }
     for (const out of node.outputs) if (out) producer.set(out, node);
     for (let slot = 0; slot < node.inputs.length; slot++) {
       const name = node.inputs[slot];
@@ -35,9 +50,15 @@ export function indexGraph(graph: Graph): GraphIndex {
   return {
     producer,
     consumers,
-    graphInputs: new Set(graph.inputs.map((i) => i.name)),
+    implicitUses,
+    graphInputs: new Set(graph.inputs.filter((i) => isFedInput(graph, i.name)).map((i) => i.name)),
     graphOutputs: new Set(graph.outputs.map((o) => o.name)),
   };
+}
+
+/** True when graph input `name` is fed at run time: not an initializer, or one the user said is fed. */
+export function isFedInput(graph: Graph, name: string): boolean {
+  return !graph.initializers.has(name) || (graph.runtimeInputs?.has(name) ?? false);
 }
 
 /** Nodes in an order where every producer precedes its consumers (stable for already-sorted graphs). */
@@ -47,10 +68,13 @@ export function topologicalOrder(graph: Graph): Node[] {
   const dependents = new Map<Node, Set<Node>>();
   for (const node of graph.nodes) {
     const deps = new Set<Node>();
-    for (const name of node.inputs) {
+    const depend = (name: string) => {
       const p = name ? index.producer.get(name) : undefined;
       if (p && p !== node) deps.add(p);
-    }
+    };
+    for (const name of node.inputs) depend(name);
+    // A subgraph's reads of enclosing names order the node after their producers, as inputs do.
+    if (node.subgraphs) for (const name of outerNames(node)) depend(name);
     waitingOn.set(node, deps);
     for (const p of deps) {
       if (!dependents.has(p)) dependents.set(p, new Set());

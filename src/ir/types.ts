@@ -81,6 +81,13 @@ export interface Node {
   docString?: string;
   /** Unmodeled NodeProto fields (overload, metadata_props, device_configurations...). */
   extra?: Opaque;
+  /**
+   * Graph-valued attributes (If's then_branch/else_branch, Loop's and Scan's body), by attribute
+   * name, decoded into the IR so they are analysed and rewritten like the main graph; the
+   * attribute itself stays in `attributes` (in place, without its graph). A subgraph may read any
+   * name of an enclosing scope (see `scopes.ts`): those reads are uses too.
+   */
+  subgraphs?: Record<string, Graph>;
 }
 
 export interface Graph {
@@ -91,6 +98,12 @@ export interface Graph {
   initializers: Map<string, Tensor>;
   valueInfo: ValueInfo[];
   docString?: string;
+  /**
+   * Initializers also listed as graph inputs (IR < 4, PyTorch's `keep_initializers_as_inputs`) that
+   * the user feeds at run time. Every other initializer listed as an input is a weight (its stored
+   * value is what runs). Not saved: it is what the user said, not part of the file.
+   */
+  runtimeInputs?: ReadonlySet<string>;
   /** Graph fields the IR does not model (sparse initializers, quantization annotations, metadata_props): saved as is. */
   extra?: Opaque;
 }

@@ -14,7 +14,7 @@ export const F = {
   model: { irVersion: 1, producerName: 2, producerVersion: 3, domain: 4, modelVersion: 5, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 },
   graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12, valueInfo: 13 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, docString: 6, domain: 7 },
-  attr: { name: 1, f: 2, i: 3, s: 4, t: 5, floats: 7, ints: 8, strings: 9, tensors: 10, type: 20 },
+  attr: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, floats: 7, ints: 8, strings: 9, tensors: 10, type: 20 },
   valueInfo: { name: 1, type: 2, docString: 3 },
 } as const;
 
@@ -96,7 +96,13 @@ function decodeNode(r: Reader, ctx: TensorContext): Node {
       case N.output: n.outputs.push(r.string()); break;
       case N.name: n.name = r.string(); break;
       case N.opType: n.opType = r.string(); break;
-      case N.attribute: n.attributes.push(decodeAttribute(r.message(), ctx)); break;
+      case N.attribute: {
+        // A graph attribute (If branch, Loop/Scan body) is decoded into `subgraphs`; the attribute stays in place without it.
+        const { attribute, graph } = decodeAttribute(r.message(), ctx);
+        n.attributes.push(attribute);
+        if (graph) (n.subgraphs ??= {})[attribute.name] = graph;
+        break;
+      }
       case N.docString: n.docString = r.string(); break;
       case N.domain: n.domain = r.string(); break;
       default: extra.keep(r, start, wire);
@@ -107,8 +113,9 @@ function decodeNode(r: Reader, ctx: TensorContext): Node {
   return n;
 }
 
-function decodeAttribute(r: Reader, ctx: TensorContext): Attribute {
+function decodeAttribute(r: Reader, ctx: TensorContext): { attribute: Attribute; graph?: Graph } {
   const a: Attribute = { name: '', type: 0 };
+  let graph: Graph | undefined;
   const extra = new OpaqueCollector();
   const A = F.attr;
   while (!r.done) {
@@ -121,6 +128,7 @@ function decodeAttribute(r: Reader, ctx: TensorContext): Attribute {
       case A.s: a.s = new Uint8Array(r.bytes()); break;
       // A Constant node's tensor resolves external data like an initializer does.
       case A.t: a.t = decodeTensor(r.message(), ctx).tensor; break;
+      case A.g: graph = decodeGraph(r.message(), ctx); break;
       case A.floats: readRepeated(r, wire, (x) => x.float(), (a.floats ??= [])); break;
       case A.ints: readRepeated(r, wire, (x) => x.int64(), (a.ints ??= [])); break;
       case A.strings: (a.strings ??= []).push(new Uint8Array(r.bytes())); break;
@@ -131,7 +139,7 @@ function decodeAttribute(r: Reader, ctx: TensorContext): Attribute {
   }
   const opaque = extra.result();
   if (opaque) a.extra = opaque;
-  return a;
+  return graph ? { attribute: a, graph } : { attribute: a };
 }
 
 function decodeValueInfo(r: Reader): ValueInfo {

@@ -4,7 +4,7 @@
  * IR keeps opaque are written back in field-number order among the modeled ones.
  */
 import { dtypeToOnnx } from '../ir/dtype-codes.js';
-import type { Attribute, Graph, Model, Node, Tensor, ValueInfo } from '../ir/types.js';
+import { AttrType, type Attribute, type Graph, type Model, type Node, type Tensor, type ValueInfo } from '../ir/types.js';
 import { F, decodeTensorType } from './decode.js';
 import { encodeTensor, type TensorPlacement } from './tensor-codec.js';
 import { OpaqueWriter } from './wire/opaque.js';
@@ -57,13 +57,18 @@ function encodeNode(w: Writer, n: Node, placements: Placements): void {
   for (const i of n.outputs) o.before(N.output).string(N.output, i);
   o.before(N.name).string(N.name, n.name);
   o.before(N.opType).string(N.opType, n.opType);
-  for (const a of n.attributes) o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, a, placements));
+  const subs = n.subgraphs ?? {};
+  for (const a of n.attributes) o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, a, placements, subs[a.name]));
+  // Subgraphs made in the IR (the builder's If) have no attribute yet.
+  for (const [name, g] of Object.entries(subs)) {
+    if (!n.attributes.some((a) => a.name === name)) o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, { name, type: AttrType.GRAPH }, placements, g));
+  }
   if (n.docString) o.before(N.docString).string(N.docString, n.docString);
   if (n.domain) o.before(N.domain).string(N.domain, n.domain);
   o.end();
 }
 
-function encodeAttribute(w: Writer, a: Attribute, placements: Placements): void {
+function encodeAttribute(w: Writer, a: Attribute, placements: Placements, graph?: Graph): void {
   const o = new OpaqueWriter(w, a.extra);
   const A = F.attr;
   o.before(A.name).string(A.name, a.name);
@@ -71,6 +76,7 @@ function encodeAttribute(w: Writer, a: Attribute, placements: Placements): void 
   if (a.i !== undefined) o.before(A.i).tag(A.i, WIRE.varint).varint(a.i);
   if (a.s !== undefined) o.before(A.s).bytes(A.s, a.s);
   if (a.t !== undefined) o.before(A.t).message(A.t, (e) => encodeTensor(e, a.t!, undefined, placements.get(a.t!)));
+  if (graph !== undefined) o.before(A.g).message(A.g, (e) => encodeGraph(e, graph, placements));
   // proto2 `repeated` without [packed=true]: one tag per value, as onnx writes them.
   for (const v of a.floats ?? []) o.before(A.floats).tag(A.floats, WIRE.fixed32).float(v);
   for (const v of a.ints ?? []) o.before(A.ints).tag(A.ints, WIRE.varint).varint(v);

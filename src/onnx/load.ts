@@ -12,6 +12,11 @@ export interface LoadOptions {
   baseDir?: string;
   /** Name used in error messages. */
   source?: string;
+  /**
+   * Initializers listed as graph inputs (old IR) that are fed at run time: not weights. Each must
+   * name an initializer that is also a graph input of the main graph.
+   */
+  runtimeInputs?: readonly string[];
 }
 
 /**
@@ -51,5 +56,22 @@ function decode(bytes: Uint8Array, options: LoadOptions, ownBytes: boolean): Mod
   const { hasGraph, ...rest } = model;
   if (!hasGraph) throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (no graph)`);
   if (rest.opsetImports.length === 0) throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (no opset_import)`);
+  if (options.runtimeInputs?.length) markRuntimeInputs(rest, options.runtimeInputs, source);
   return rest;
+}
+
+/**
+ * Records that these initializers-listed-as-inputs are fed at run time (so they are not weights).
+ * Misuse (a name that is not both an initializer and a graph input) is a typed error naming the model.
+ */
+export function markRuntimeInputs(model: Model, names: readonly string[], source = '<model>'): void {
+  const g = model.graph;
+  const inputs = new Set(g.inputs.map((i) => i.name));
+  for (const name of names) {
+    if (!inputs.has(name) || !g.initializers.has(name)) {
+      const candidates = g.inputs.filter((i) => g.initializers.has(i.name)).map((i) => i.name);
+      throw new PruneguardError('E_BAD_ARGUMENT', `${source}: --runtime-input ${name} is not an initializer listed as a graph input (${candidates.length ? `candidates: ${candidates.slice(0, 8).join(', ')}${candidates.length > 8 ? ', ...' : ''}` : 'the model has none'})`);
+    }
+  }
+  g.runtimeInputs = new Set([...(g.runtimeInputs ?? []), ...names]);
 }

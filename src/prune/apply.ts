@@ -140,6 +140,11 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
     if (!m || !vi.shape) continue;
     for (const [axis, c] of m) if (typeof vi.shape[axis] === 'number') vi.shape[axis] = c.keep.length;
   }
+  // Old IR lists weights as graph inputs too: their declared shapes follow the sliced tensors.
+  for (const vi of graph.inputs) {
+    const t = graph.initializers.get(vi.name);
+    if (t && vi.shape && (vi.shape.length !== t.dims.length || vi.shape.some((d, i) => d !== t.dims[i]))) vi.shape = [...t.dims];
+  }
   removeDead(model);
   return changes;
 }

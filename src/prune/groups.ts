@@ -34,6 +34,8 @@ export interface Group {
   values: [string, number][];
   /** Why the group cannot be pruned (first reasons), if it cannot. */
   blocked?: string;
+  /** Every distinct reason it is blocked, in the order met (set with `blocked`). */
+  blockedReasons?: string[];
   /** Removing channels equals masking them at their entries (see mask.ts). */
   maskExact: boolean;
   inexact: string[];
@@ -198,7 +200,7 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
       channels: cs.length,
       members,
       values: ss.filter((s) => !s.stored).map((s) => [s.value, s.axis]),
-      ...(blocked.length ? { blocked: blocked.slice(0, MAX_REASONS).join('; ') + (blocked.length > MAX_REASONS ? `; and ${blocked.length - MAX_REASONS} more` : '') } : {}),
+      ...(blocked.length ? { blocked: blocked.slice(0, MAX_REASONS).join('; ') + (blocked.length > MAX_REASONS ? `; and ${blocked.length - MAX_REASONS} more` : ''), blockedReasons: blocked } : {}),
       maskExact: inexact.length === 0,
       inexact,
       ...(heads ? { headSize: heads } : {}),

@@ -7,6 +7,7 @@
 import { constantNodeValue, constantSource } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
 import { isFloating, numel } from '../ir/tensor.js';
+import { storedWeights } from '../ir/weights.js';
 import type { Model } from '../ir/types.js';
 import { opDef } from '../ops/registry.js';
 
@@ -31,11 +32,13 @@ export function quantizedWeights(model: Model): Set<string> {
 export function countParams(model: Model): number {
   const quantized = quantizedWeights(model);
   let n = 0;
-  for (const [name, t] of model.graph.initializers) if (isFloating(t.dtype) || quantized.has(name)) n += numel(t.dims);
+  for (const [name, t] of model.graph.initializers) if (!model.graph.runtimeInputs?.has(name) && (isFloating(t.dtype) || quantized.has(name))) n += numel(t.dims);
   for (const node of model.graph.nodes) {
     if (node.opType !== 'Constant' || node.domain !== '') continue;
     const t = constantNodeValue(node);
     if (t && (isFloating(t.dtype) || quantized.has(node.outputs[0]))) n += numel(t.dims);
   }
+  // Weights held inside If branches and Loop/Scan bodies count too (see ir/weights.ts).
+  for (const w of storedWeights(model)) if (w.scope.length > 0) n += numel(w.tensor.dims);
   return n;
 }

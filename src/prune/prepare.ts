@@ -11,7 +11,8 @@
  */
 import { aliasesOf, constantSource } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
-import type { Model, Node, Tensor } from '../ir/types.js';
+import { outerNames } from '../ir/scopes.js';
+import type { Graph, Model, Node, Tensor } from '../ir/types.js';
 import { constantNodeValue } from '../ir/constants.js';
 
 /**
@@ -22,24 +23,29 @@ import { constantNodeValue } from '../ir/constants.js';
 export function copyNode(n: Node): Node {
   const copy: Node = { name: n.name, opType: n.opType, domain: n.domain, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] };
   if (n.docString !== undefined) copy.docString = n.docString;
+  // Subgraphs are copied too: pruning rewrites them like the main graph.
+  if (n.subgraphs !== undefined) copy.subgraphs = Object.fromEntries(Object.entries(n.subgraphs).map(([k, g]) => [k, copyGraph(g)]));
   return copy;
 }
 
+/** A graph with its own node, value and initializer containers (tensors shared: they are replaced, never written). */
+export function copyGraph(g: Graph): Graph {
+  return {
+    ...g,
+    nodes: g.nodes.map(copyNode),
+    inputs: g.inputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
+    outputs: g.outputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
+    valueInfo: g.valueInfo.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
+    initializers: new Map(g.initializers),
+  };
+}
+
 export function copyModel(model: Model): Model {
-  const g = model.graph;
   return {
     ...model,
     opsetImports: model.opsetImports.map((o) => ({ ...o })),
     metadata: model.metadata.map((m) => ({ ...m })),
-    graph: {
-      ...g,
-      nodes: g.nodes.map(copyNode),
-      inputs: g.inputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
-      outputs: g.outputs.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
-      valueInfo: g.valueInfo.map((v) => ({ ...v, ...(v.shape ? { shape: [...v.shape] } : {}) })),
-      // Tensors are replaced, never written in place, so sharing their storage is safe.
-      initializers: new Map(g.initializers),
-    },
+    graph: copyGraph(model.graph),
   };
 }
 
@@ -131,13 +137,19 @@ export function reshare(model: Model, copies: readonly CopyRecord[]): void {
   for (const copy of renamed.keys()) g.initializers.delete(copy);
 }
 
-/** Drops nodes whose outputs nobody reads (not graph outputs) and unused initializers. */
+/**
+ * Drops nodes whose outputs nobody reads (not graph outputs) and unused initializers. A name read
+ * inside a subgraph (an `If` branch using a main-graph weight) is read: it stays.
+ */
 export function removeDead(model: Model): void {
   const g = model.graph;
   const outputs = new Set(g.outputs.map((o) => o.name));
   for (;;) {
     const used = new Set<string>(outputs);
-    for (const n of g.nodes) for (const i of n.inputs) if (i) used.add(i);
+    for (const n of g.nodes) {
+      for (const i of n.inputs) if (i) used.add(i);
+      if (n.subgraphs) for (const name of outerNames(n)) used.add(name);
+    }
     const before = g.nodes.length;
     g.nodes = g.nodes.filter((n) => n.outputs.some((o) => o && used.has(o)));
     if (g.nodes.length === before) {

@@ -19,6 +19,7 @@ import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
 import { cacheInterface } from './kv-cache.js';
 import { RuleBug } from '../ops/rule-bug.js';
+import { boundaryReason, implicitUseReason } from './subgraph-boundary.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
 
@@ -184,6 +185,10 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
   /** What the node's rule says about port `port` of space `s`: links, ties and entries applied. */
   const visit = (s: Space, node: Node, port: Port): void => {
     s.via ??= node;
+    if (node.subgraphs) {
+      s.blocked.push(boundaryReason(node, port));
+      return;
+    }
     const rule = opDef(node.opType, node.domain)?.channels;
     if (!rule) {
       s.blocked.push(`${opLabel(node)}: no pruning rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`);
@@ -245,6 +250,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     const producer = index.producer.get(s.value);
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
     for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
+    for (const node of index.implicitUses.get(s.value) ?? []) s.blocked.push(implicitUseReason(node, s.value));
   }
   markConvertedEntries(model, index, spaces, byValue);
   return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf, choosers };

@@ -10,7 +10,7 @@ const GRAPH_ATTR = new Set<number>([AttrType.GRAPH, AttrType.GRAPHS]);
 
 export function canMerge(a: Model, b: Model): boolean {
   const inputs = (m: Model) => m.graph.inputs.filter((i) => !m.graph.initializers.has(i.name)).map((i) => `${i.name}:${i.dtype}:${(i.shape ?? []).join('x')}`).sort().join();
-  const hasSubgraphs = (m: Model) => m.graph.nodes.some((n) => n.attributes.some((at) => GRAPH_ATTR.has(at.type ?? 0)));
+  const hasSubgraphs = (m: Model) => m.graph.nodes.some((n) => n.subgraphs !== undefined || n.attributes.some((at) => GRAPH_ATTR.has(at.type ?? 0)));
   const opsets = (m: Model) => m.opsetImports.map((o) => `${o.domain}:${o.version}`).sort().join();
   return inputs(a) === inputs(b) && opsets(a) === opsets(b) && !hasSubgraphs(a) && !hasSubgraphs(b);
 }

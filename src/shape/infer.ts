@@ -11,6 +11,7 @@ import { PruneguardError } from '../errors.js';
 import { topologicalOrder } from '../ir/graph-index.js';
 import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
 import type { OpContext } from './context.js';
+import { CONTROL_FLOW, type ScopeInfer } from './control-flow.js';
 import { normalizeDim } from './dims.js';
 import { opDef } from '../ops/registry.js';
 import { RuleBug } from '../ops/rule-bug.js';
@@ -131,12 +132,49 @@ function executionOrder(graph: Graph): Node[] {
   return graph.nodes;
 }
 
+/**
+ * Infers a subgraph of `node` in the node's scope: every outer value's type and known contents are
+ * visible, the subgraph's formal inputs take `formal` (or their declared types). Problems and
+ * broadcasts inside are reported under `NODE > ATTRIBUTE > inner node`.
+ */
+function scopeInfer(outer: State, node: Node, label: string): ScopeInfer {
+  return (attr, formal) => {
+    const g = node.subgraphs?.[attr];
+    if (!g) return undefined;
+    const st = new State(outer.opset);
+    for (const [k, v] of outer.values) st.values.set(k, v);
+    for (const [k, v] of outer.constants) st.constants.set(k, v);
+    for (const [k, v] of outer.symbolic) st.symbolic.set(k, v);
+    g.inputs.forEach((input, i) => {
+      const declared: ValueType = input.shape ? { dtype: input.dtype, shape: input.shape.map(normalizeDim) } : { dtype: input.dtype, unknownReason: `subgraph input ${input.name} has no declared shape` };
+      st.values.set(input.name, formal[i] ?? declared);
+      st.constants.delete(input.name);
+      st.symbolic.delete(input.name);
+    });
+    for (const [name, t] of g.initializers) {
+      st.values.set(name, { dtype: t.dtype, shape: [...t.dims] });
+      st.constants.set(name, t);
+    }
+    for (const inner of executionOrder(g)) runNode(st, inner);
+    for (const p of st.problems) outer.problems.push({ ...p, node: `${label} > ${attr} > ${p.node}` });
+    for (const b of st.broadcasts) outer.broadcasts.push({ ...b, node: `${label} > ${attr} > ${b.node}` });
+    return g.outputs.map((o) => st.values.get(o.name) ?? { unknownReason: `subgraph output ${o.name} is never produced` });
+  };
+}
+
 function runNode(st: State, node: Node): void {
   st.node = node;
   st.label = node.name || node.outputs[0] || node.opType;
   let out: ValueType[];
   const rule = opDef(node.opType, node.domain)?.shape;
-  if (!rule) {
+  const flow = (node.domain === '' || node.domain === 'ai.onnx') && node.subgraphs ? CONTROL_FLOW[node.opType] : undefined;
+  if (flow) {
+    try {
+      out = flow(st, scopeInfer(st, node, st.label));
+    } catch (e) {
+      out = node.outputs.map(() => ({ unknownReason: `shape rule for ${node.opType} failed: ${(e as Error).message}` }));
+    }
+  } else if (!rule) {
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
     out = node.outputs.map(() => ({ unknownReason: `unknown op ${op} at node ${st.label}` }));
   } else {

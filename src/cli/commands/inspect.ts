@@ -6,28 +6,36 @@ import { opt } from '../options.js';
 import { formatShape, summarize, type ModelSummary } from '../model-summary.js';
 import { parseShapeArgs } from '../shape-arg.js';
 import { describeGroups } from '../../prune/describe.js';
+import { coverage } from '../../prune/coverage.js';
+import { analyzeGroups } from '../../prune/groups.js';
+import { renderCoverage } from '../coverage-text.js';
 
 export const inspect = defineCommand({
   name: 'inspect',
-  usage: 'MODEL.onnx [--shape NAME=D0,D1,...]... [--json]',
+  usage: 'MODEL.onnx [--shape NAME=D0,D1,...]... [--runtime-input NAME]... [--json]',
   description: `Loads an ONNX model and prints its op inventory, parameter count, inputs and
 outputs, and the statically inferred dtype and shape of every value, with the
-broadcasts of elementwise ops and any shape problems found.`,
+broadcasts of elementwise ops and any shape problems found; then the channel
+groups and the coverage: parameters in prunable groups, in blocked groups, and
+not analysed, with the reasons ranked by parameters.`,
   exitCodes: '0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 internal error.',
   options: {
     shape: opt.shapes('fix the dims of input NAME (repeatable), e.g. --shape input=1,3,32,32'),
-    json: opt.flag('print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, ...}'),
+    'runtime-input': opt.repeated('NAME', 'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; by default such initializers are weights)'),
+    json: opt.flag('print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, groups, attention, coverage, ...}'),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
       throw new PruneguardError('E_BAD_ARGUMENT', `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see pruneguard inspect --help)`);
     }
     const path = positionals[0];
-    const model = loadModelFile(path);
+    const model = loadModelFile(path, { runtimeInputs: values['runtime-input'] });
     const shapes = parseShapeArgs(values.shape, model, path);
     const summary = summarize(model, path, shapes);
-    const groups = describeGroups(model);
-    io.out(values.json ? JSON.stringify({ ...summary, ...groups }, null, 2) : `${render(summary)}\n\n${renderGroups(groups)}`);
+    const analysis = analyzeGroups(model);
+    const groups = describeGroups(analysis);
+    const cover = coverage(analysis, model);
+    io.out(values.json ? JSON.stringify({ ...summary, ...groups, coverage: cover }, null, 2) : `${render(summary)}\n\n${renderGroups(groups)}\n\n${renderCoverage(cover)}`);
     return EXIT.ok;
   },
 });

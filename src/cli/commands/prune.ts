@@ -12,7 +12,10 @@ import { prune, type PruneReport } from '../../prune/prune.js';
 import { verifyPrune } from '../../prune/verify-plan.js';
 import { readRunInputs, RUN_INPUT_OPTIONS } from '../run-inputs.js';
 import { renderVerify, verifyFeeds } from '../verify-render.js';
+import { coverage, type Coverage } from '../../prune/coverage.js';
+import type { GroupAnalysis } from '../../prune/groups.js';
 import { defineCommand, EXIT } from '../command.js';
+import { coverageLine, renderCoverage } from '../coverage-text.js';
 import { opt } from '../options.js';
 
 
@@ -29,9 +32,24 @@ function render(input: string, output: string, report: PruneReport): string {
   return lines.join('\n');
 }
 
+/** True when the pruned model differs from the dense one: channels, heads or masks. */
+function changedAnything(report: PruneReport): boolean {
+  return report.groups.length + report.heads.length + report.unstructured.length + report.nm.length + report.nmReapplied.length > 0;
+}
+
+/** Why a plan removed nothing: no group can be pruned (with the top reasons), or the plan asks for nothing. */
+function nothingReason(analysis: GroupAnalysis, cover: Coverage): string {
+  const prunable = analysis.groups.filter((g) => !g.blocked).length;
+  if (prunable > 0) return `the plan removes nothing from the ${prunable} prunable group(s) (a ratio that rounds to zero channels removes none)`;
+  const top = [...cover.notAnalysedReasons.map((r) => ({ ...r, kind: 'not analysed' })), ...cover.blockedReasons.map((r) => ({ ...r, kind: 'blocked' }))]
+    .sort((a, b) => b.parameters - a.parameters).slice(0, 3)
+    .map((r) => `${r.kind}: ${r.reason} (${r.parameters.toLocaleString('en-US')} params)`);
+  return `no group can be pruned${top.length ? `; ${top.join('; ')}` : ' (the model has no stored weights)'}`;
+}
+
 export const pruneCommand = defineCommand({
   name: 'prune',
-  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R [--include-inexact]) -o OUT.onnx [--json] [--force] [--keep-interface] [--external-data] [--verify [--shape NAME=D0,...]... | --inputs FILE.npz]',
+  usage: 'MODEL.onnx (--plan PLAN.json | --ratio R [--include-inexact]) -o OUT.onnx [--json] [--force] [--keep-interface] [--external-data] [--runtime-input NAME]... [--verify [--shape NAME=D0,...]... | --inputs FILE.npz]',
   description: `Removes channels (dependency groups: producers, consumers, residual partners,
 normalisation parameters) and attention heads, then applies any unstructured and
 N:M masks of the plan. --ratio R prunes every prunable mask-exact channel group by
@@ -40,8 +58,13 @@ R with L1 importance. See \`pruneguard inspect --json\` for the groups and atten
 float16) and magnitude, or, behind a discrete op (ArgMax, TopK indices, comparisons,
 NonMaxSuppression, peak picking), by the share of elements that agree (>= 99%);
 with groups that are not mask-exact, their deviation is information and the
-mask-exact groups are verified alone.`,
-  exitCodes: '0 ok, 1 --verify failed (mask-exact groups deviate, or the pruned model does not run or has other output shapes), 2 bad input (also: the dense model cannot run on the inputs), 3 internal error.',
+mask-exact groups are verified alone.
+
+The report ends with the coverage: the share of parameters in prunable groups,
+in blocked groups, and not analysed, with the main reasons. When the plan would
+change nothing (no prunable group, or a ratio that rounds to no channel), prune
+says why and writes no output file (exit 1).`,
+  exitCodes: '0 ok, 1 --verify failed (mask-exact groups deviate, or the pruned model does not run or has other output shapes), or nothing was pruned (no output written), 2 bad input (also: the dense model cannot run on the inputs), 3 internal error.',
   options: {
     plan: opt.path('PLAN.json', 'pruning plan ({"version":1,"channels":[...],"heads":[...],"unstructured":[...],"nm":[...],"guards":{...}})'),
     ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable mask-exact channel group', { zero: true }),
@@ -52,7 +75,8 @@ mask-exact groups are verified alone.`,
     verify: opt.flag('run pruned and mask-oracle models in onnxruntime and judge every output'),
     ...RUN_INPUT_OPTIONS,
     'keep-interface': opt.flag('refuse to change any graph input or output (KV caches shrink with KV heads otherwise)'),
-    json: opt.flag('print the report as JSON on stdout'),
+    'runtime-input': opt.repeated('NAME', 'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; by default such initializers are weights)'),
+    json: opt.flag('print the report as JSON on stdout (with "coverage": parameters prunable, blocked, not analysed, and why)'),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new PruneguardError('E_BAD_ARGUMENT', `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
@@ -67,14 +91,22 @@ mask-exact groups are verified alone.`,
     if (values['external-data']) checkOutput(externalDataPath(output), dataRule);
     if (values['include-inexact'] && values.ratio === undefined) throw new PruneguardError('E_BAD_ARGUMENT', '--include-inexact goes with --ratio R (a plan names its groups itself)');
     if (!values.verify && (values.shape.length || values.inputs)) throw new PruneguardError('E_BAD_ARGUMENT', '--shape and --inputs go with --verify');
-    const dense = loadModelFile(input);
+    const dense = loadModelFile(input, { runtimeInputs: values['runtime-input'] });
     const runInputs = await readRunInputs(values, dense, input);
     const keepInterface = values['keep-interface'] === true;
     const analysis = analyzeGroups(dense, { keepInterface });
+    const cover = coverage(analysis, dense);
     const blocked = analysis.groups.filter((g) => g.blocked);
     // A plan read from JSON is passed as read: prune() validates it, every problem at once.
     const plan = values.ratio !== undefined ? ratioPlan(analysis, values.ratio, { includeInexact: values['include-inexact'] }) : (readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN') as Plan);
     const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan', keepInterface });
+    if (!changedAnything(report)) {
+      // An unchanged copy written as if pruned would pass for a result: say why, write nothing.
+      const reason = nothingReason(analysis, cover);
+      if (values.json) io.out(JSON.stringify({ input, output: null, plan, report, nothingPruned: reason, coverage: cover }, null, 2));
+      else io.out(`${input}: nothing pruned, ${output} not written: ${reason}\n${renderCoverage(cover)}`);
+      return EXIT.findings;
+    }
     // The oracle covers structural removal; masks would show up as deviation, so verify without them.
     const verified = values.verify ? await verifyPrune(dense, plan, verifyFeeds(dense, runInputs), { denseSource: input, keepInterface }) : undefined;
     // Written last: a run that fails on the way leaves no output that looks finished.
@@ -82,10 +114,11 @@ mask-exact groups are verified alone.`,
     const externalData = values['external-data'] ? true : 'auto';
     saveModelFile(model, output, { replace: replace && (!values['external-data'] || checkOutput(externalDataPath(output), dataRule).replace), externalData });
     const blockedSummary = blocked.map((g) => ({ id: g.id, reason: g.blocked! }));
-    if (values.json) io.out(JSON.stringify({ input, output, plan, report, blocked: blockedSummary, ...(verified ? { verify: verified } : {}) }, null, 2));
+    if (values.json) io.out(JSON.stringify({ input, output, plan, report, blocked: blockedSummary, coverage: cover, ...(verified ? { verify: verified } : {}) }, null, 2));
     else {
       io.out(render(input, output, report));
       if (verified) io.out(renderVerify(verified));
+      io.out(coverageLine(cover));
       // Groups the pruner would not touch are worth knowing: an unknown op blocks everything it reaches.
       if (blocked.length) io.out(`${blocked.length} group(s) not prunable, e.g. ${blockedSummary[0].id}: ${blockedSummary[0].reason} (see pruneguard inspect --json)`);
     }

@@ -4,7 +4,7 @@
  * `build()`. Op families live in their own files and only use this surface.
  */
 import { fromNumbers } from '../tensor.js';
-import type { Dim, DType, Model, Node, Tensor, ValueInfo } from '../types.js';
+import type { Dim, DType, Graph, Model, Node, Tensor, ValueInfo } from '../types.js';
 import { fail, type Shape } from './dims.js';
 import { Rng } from './rng.js';
 import { irVersionFor, toAttr, type AttrValue } from './encode.js';
@@ -180,7 +180,7 @@ export class BuilderCore {
   node(
     opType: string,
     inputs: readonly (Value | string)[],
-    spec: { name: string; outputs: { dtype: DType; shape: Shape }[]; attrs?: Record<string, AttrValue | undefined>; domain?: string },
+    spec: { name: string; outputs: { dtype: DType; shape: Shape }[]; attrs?: Record<string, AttrValue | undefined>; domain?: string; subgraphs?: Record<string, Graph> },
   ): Value[] {
     const { name, outputs } = spec;
     const outNames = outputs.length === 1 ? [name] : outputs.map((_, i) => `${name}.${i}`);
@@ -188,13 +188,26 @@ export class BuilderCore {
     const attributes = Object.entries(spec.attrs ?? {})
       .filter((e): e is [string, AttrValue] => e[1] !== undefined)
       .map(([k, v]) => toAttr(k, v));
-    this.nodes.push({ name, opType, domain: spec.domain ?? '', inputs: inputs.map((i) => this.resolve(typeof i === 'string' ? i : i.name)), outputs: outNames, attributes });
+    const node: Node = { name, opType, domain: spec.domain ?? '', inputs: inputs.map((i) => this.resolve(typeof i === 'string' ? i : i.name)), outputs: outNames, attributes };
+    if (spec.subgraphs) node.subgraphs = spec.subgraphs;
+    this.nodes.push(node);
     return outputs.map((o, i) => {
       this.claimValue(outNames[i]);
       const v: Value = { name: outNames[i], dtype: o.dtype, shape: [...o.shape] };
       this.values.set(v.name, v);
       return v;
     });
+  }
+
+  /**
+   * Runs `fn` and takes the nodes it added out of the graph: they become a subgraph's nodes (see
+   * control-flow.ts). Values, weights and names it made stay known, so weights remain main-graph
+   * initializers the subgraph reads from the enclosing scope, as exporters write them.
+   */
+  capture<T>(fn: () => T): { result: T; nodes: Node[] } {
+    const start = this.nodes.length;
+    const result = fn();
+    return { result, nodes: this.nodes.splice(start) };
   }
 
   /** Shorthand for a single-output node named by nodeName(kind, name). */

@@ -1,0 +1,35 @@
+/**
+ * `If` as `torch.jit.script` exports it: each branch is a subgraph with no inputs whose nodes read
+ * values and weights of the enclosing graph by name (the weights stay main-graph initializers, or
+ * `Constant` nodes inside the branch with `constants: 'constant-node'`).
+ */
+import type { Graph } from '../types.js';
+import type { BuilderCore, Value } from './core.js';
+import { fail, fmtShape } from './dims.js';
+
+function branch(b: BuilderCore, name: string, build: () => Value): { graph: Graph; out: Value } {
+  const { result: out, nodes } = b.capture(build);
+  // A branch output must be produced inside the branch: an outer value is passed through Identity.
+  if (!nodes.some((n) => n.outputs.includes(out.name))) {
+    const id = b.capture(() => b.node('Identity', [out], { name: b.nodeName('identity'), outputs: [{ dtype: out.dtype, shape: out.shape }] })[0]);
+    nodes.push(...id.nodes);
+    return { graph: subgraph(name, nodes, id.result), out: id.result };
+  }
+  return { graph: subgraph(name, nodes, out), out };
+}
+
+function subgraph(name: string, nodes: Graph['nodes'], out: Value): Graph {
+  return { name, nodes, inputs: [], outputs: [{ name: out.name, dtype: out.dtype, shape: [...out.shape] }], initializers: new Map(), valueInfo: [] };
+}
+
+/** `If(cond) then then() else otherwise()`; both branches must give one value of the same dtype and shape. */
+export function ifThenElse(b: BuilderCore, cond: Value, then: () => Value, otherwise: () => Value, o: { name?: string } = {}): Value {
+  if (cond.dtype !== 'bool' || cond.shape.length !== 0) fail(`If: the condition ${cond.name} must be a bool scalar, got ${cond.dtype}${fmtShape(cond.shape)}`);
+  const name = b.nodeName('if', o.name);
+  const t = branch(b, `${name}.then_branch`, then);
+  const e = branch(b, `${name}.else_branch`, otherwise);
+  if (t.out.dtype !== e.out.dtype || fmtShape(t.out.shape) !== fmtShape(e.out.shape)) {
+    fail(`If ${name}: branches give ${t.out.dtype}${fmtShape(t.out.shape)} and ${e.out.dtype}${fmtShape(e.out.shape)}`);
+  }
+  return b.node('If', [cond], { name, outputs: [{ dtype: t.out.dtype, shape: t.out.shape }], subgraphs: { then_branch: t.graph, else_branch: e.graph } })[0];
+}
