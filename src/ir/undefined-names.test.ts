@@ -6,9 +6,9 @@ const node = (name: string, opType: string, inputs: string[], outputs: string[],
   ({ name, opType, domain: '', inputs, outputs, attributes: [], ...(subgraphs ? { subgraphs } : {}) });
 const graph = (nodes: Node[], outputs: string[], initializers: string[] = [], inputs: string[] = []): Graph => ({
   name: 'g', nodes, inputs: inputs.map((name) => ({ name })), outputs: outputs.map((name) => ({ name })),
-  initializers: new Map(initializers.map((n) => [n, { dtype: 'float32' as const, dims: [1], data: new Float32Array(1) }])), valueInfo: [], extra: {},
+  initializers: new Map(initializers.map((n) => [n, { dtype: 'float32' as const, dims: [1], data: new Float32Array(1) }])), valueInfo: [],
 });
-const model = (g: Graph): Model => ({ graph: g, irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', metadata: [], extra: {} });
+const model = (g: Graph): Model => ({ graph: g, irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', metadata: [] });
 
 describe('undefinedNames', () => {
   const branch = (weight: string) => graph([node('mul', 'Mul', ['x', weight], ['y'])], ['y']);
