@@ -55,7 +55,8 @@ function encodeNode(w: Writer, n: Node, placements: Placements): void {
   const N = F.node;
   for (const i of n.inputs) o.before(N.input).string(N.input, i);
   for (const i of n.outputs) o.before(N.output).string(N.output, i);
-  o.before(N.name).string(N.name, n.name);
+  // An unnamed node (common inside If/Loop subgraphs) is written without the field, as it was read.
+  if (n.name) o.before(N.name).string(N.name, n.name);
   o.before(N.opType).string(N.opType, n.opType);
   const subs = n.subgraphs ?? {};
   for (const a of n.attributes) o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, a, placements, subs[a.name]));
