@@ -14,14 +14,16 @@ export function buildGraph(r: GraphRecipe): Model {
   return r.dedup ? dedupInitializers(model) : model;
 }
 
-export type Family = GraphRecipe['family'];
+/** A recipe family, or 'control-flow': residual CNNs with at least one `If` block (torch.jit.script's idiom). */
+export type Family = GraphRecipe['family'] | 'control-flow';
 
-/** Recipes of the chosen families (default: all three). */
+/** Recipes of the chosen families (default: residual, attention, normalization). */
 export function graphRecipe(families: readonly Family[] = ['residual', 'attention', 'normalization']): fc.Arbitrary<GraphRecipe> {
   const table: Record<Family, fc.Arbitrary<GraphRecipe>> = {
     residual: residualRecipe(),
     attention: attentionRecipe(),
     normalization: normalizationRecipe(),
+    'control-flow': residualRecipe({ controlFlow: true, maxBlocks: 3 }),
   };
   return fc.oneof(...families.map((f) => table[f]));
 }

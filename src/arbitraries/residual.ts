@@ -19,7 +19,13 @@ export type ResidualBlock =
   | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind; act: Activation }
   | { kind: 'grouped'; groups: 2; perGroup: number }
   | { kind: 'concat'; branches: number[]; act: boolean }
-  | { kind: 'se'; squeeze: number };
+  | { kind: 'se'; squeeze: number }
+  /**
+   * `If(mean(x) > 0)` as torch.jit.script exports it: the then-branch runs a small network whose
+   * weights are main-graph initializers read from inside the branch; the else-branch passes x on.
+   * 'conv': one 1x1 conv; 'residual': x + conv1x1(relu(conv3x3(x) to `width`)).
+   */
+  | { kind: 'if'; branch: 'conv' | 'residual'; width: number };
 
 export interface ResidualRecipe extends ExportForm {
   family: 'residual';
@@ -55,9 +61,17 @@ const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('se' as const), squeeze: fc.integer({ min: 1, max: 4 }) }) },
 );
 
+/** The If idiom, simplest branch first so a shrink moves towards the one-conv branch. */
+const ifBlock: fc.Arbitrary<ResidualBlock> = fc.record({ kind: fc.constant('if' as const), branch: fc.constantFrom<'conv' | 'residual'>('conv', 'residual'), width });
+
 export interface ResidualConstraints {
   maxBlocks?: number;
   opsets?: number[];
+  /**
+   * Control flow: every recipe has an If block (first), and the other blocks may be If blocks too.
+   * Off by default, so the residual family's other suites draw the same graphs as before.
+   */
+  controlFlow?: boolean;
 }
 
 /** Residual CNN recipes: identity/projection skips, bottlenecks, strides, depthwise, grouped, concat, SE gates, flatten→gemm heads. */
@@ -68,7 +82,9 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
     inChannels: fc.integer({ min: 1, max: 3 }),
     size: fc.constantFrom(4, 6, 8),
     stem: fc.record({ out: fc.integer({ min: 3, max: 8 }), norm, act }),
-    blocks: fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
+    blocks: c.controlFlow
+      ? fc.tuple(ifBlock, fc.array(fc.oneof({ withCrossShrink: true }, block, ifBlock), { minLength: 0, maxLength: (c.maxBlocks ?? 4) - 1 })).map(([first, rest]) => [first, ...rest])
+      : fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
     head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
     classes: fc.integer({ min: 2, max: 4 }),
     ...exportFormFields,
@@ -147,5 +163,14 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
       }), 1);
     case 'se':
       return b.squeezeExcitation(x, { squeeze: Math.min(blk.squeeze, channels(x)) });
+    case 'if': {
+      const c = channels(x);
+      const mean = b.meanAll(x);
+      const cond = b.greater(mean, 0);
+      return b.ifThenElse(cond, () => {
+        if (blk.branch === 'conv') return b.conv(x, c, { kernel: 1 });
+        return b.add(x, b.conv(b.relu(b.conv(x, blk.width, { kernel: 3, pad: 1 })), c, { kernel: 1 }));
+      }, () => x);
+    }
   }
 }

@@ -2,10 +2,11 @@
 import { constantValue } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
 import { numel } from '../ir/tensor.js';
-import type { Model } from '../ir/types.js';
+import { subgraphsOf } from '../ir/scopes.js';
+import type { Graph, Model, Tensor } from '../ir/types.js';
 
 export interface GraphSize {
-  /** Computing nodes (not Constant, not Identity: those hold or alias stored values). */
+  /** Computing nodes in every scope (not Constant, not Identity: those hold or alias stored values). */
   nodes: number;
   /**
    * Elements of every stored value a node reads by name (weights, biases, shape constants),
@@ -16,21 +17,27 @@ export interface GraphSize {
 }
 
 export function graphSize(model: Model): GraphSize {
-  const { graph } = model;
-  const index = indexGraph(graph);
   const counted = new Set<string>();
   let params = 0;
   let nodes = 0;
-  for (const n of graph.nodes) {
-    if (n.opType !== 'Constant' && n.opType !== 'Identity') nodes++;
-    for (const name of n.inputs) {
-      if (!name || counted.has(name)) continue;
-      const t = constantValue(graph, name, index);
-      if (!t) continue;
-      counted.add(name);
-      params += numel(t.dims);
+  // Every scope counts: an If branch's network is as much of the graph as the main one. A name is
+  // looked up in the scope that reads it, then outwards (branches read main-graph weights).
+  const visit = (graph: Graph, lookup: (name: string) => Tensor | undefined) => {
+    const index = indexGraph(graph);
+    const here = (name: string) => constantValue(graph, name, index) ?? lookup(name);
+    for (const n of graph.nodes) {
+      if (n.opType !== 'Constant' && n.opType !== 'Identity') nodes++;
+      for (const name of n.inputs) {
+        if (!name || counted.has(name)) continue;
+        const t = here(name);
+        if (!t) continue;
+        counted.add(name);
+        params += numel(t.dims);
+      }
+      for (const [, sub] of subgraphsOf(n)) visit(sub, here);
     }
-  }
+  };
+  visit(model.graph, () => undefined);
   return { nodes, params };
 }
 

@@ -1,14 +1,16 @@
 /**
  * `If` as `torch.jit.script` exports it: each branch is a subgraph with no inputs whose nodes read
  * values and weights of the enclosing graph by name (the weights stay main-graph initializers, or
- * `Constant` nodes inside the branch with `constants: 'constant-node'`).
+ * main-graph `Constant` nodes with `constants: 'constant-node'`).
  */
 import type { Graph } from '../types.js';
 import type { BuilderCore, Value } from './core.js';
 import { fail, fmtShape } from './dims.js';
 
 function branch(b: BuilderCore, name: string, build: () => Value): { graph: Graph; out: Value } {
-  const { result: out, nodes } = b.capture(build);
+  // Weights stay in the main graph even as Constant nodes: the branch reads them from the outer
+  // scope, as torch.jit.script exports a module's parameters.
+  const { result: out, nodes } = b.capture(build, (n) => n.opType === 'Constant');
   // A branch output must be produced inside the branch: an outer value is passed through Identity.
   if (!nodes.some((n) => n.outputs.includes(out.name))) {
     const id = b.capture(() => b.node('Identity', [out], { name: b.nodeName('identity'), outputs: [{ dtype: out.dtype, shape: out.shape }] })[0]);
@@ -20,6 +22,19 @@ function branch(b: BuilderCore, name: string, build: () => Value): { graph: Grap
 
 function subgraph(name: string, nodes: Graph['nodes'], out: Value): Graph {
   return { name, nodes, inputs: [], outputs: [{ name: out.name, dtype: out.dtype, shape: [...out.shape] }], initializers: new Map(), valueInfo: [] };
+}
+
+/** The mean of every element of x, a scalar: ReduceMean without axes (the same node at every opset). */
+export function meanAll(b: BuilderCore, x: Value, o: { name?: string } = {}): Value {
+  const name = b.nodeName('reducemean', o.name);
+  return b.node('ReduceMean', [x], { name, outputs: [{ dtype: x.dtype, shape: [] }], attrs: { keepdims: 0 } })[0];
+}
+
+/** `x > y` for a scalar y: a bool value of x's shape (an If condition when x is a scalar). */
+export function greater(b: BuilderCore, x: Value, y: number, o: { name?: string } = {}): Value {
+  const name = b.nodeName('greater', o.name);
+  const rhs = b.scalar(name, 'threshold', y, x.dtype);
+  return b.node('Greater', [x, rhs], { name, outputs: [{ dtype: 'bool', shape: x.shape }] })[0];
 }
 
 /** `If(cond) then then() else otherwise()`; both branches must give one value of the same dtype and shape. */

@@ -200,14 +200,16 @@ export class BuilderCore {
   }
 
   /**
-   * Runs `fn` and takes the nodes it added out of the graph: they become a subgraph's nodes (see
-   * control-flow.ts). Values, weights and names it made stay known, so weights remain main-graph
+   * Runs `fn` and takes the nodes it added out of the graph (except those `stay` keeps): they become
+   * a subgraph's nodes (see control-flow.ts). Values, weights and names it made stay known, so weights remain main-graph
    * initializers the subgraph reads from the enclosing scope, as exporters write them.
    */
-  capture<T>(fn: () => T): { result: T; nodes: Node[] } {
+  capture<T>(fn: () => T, stay: (n: Node) => boolean = () => false): { result: T; nodes: Node[] } {
     const start = this.nodes.length;
     const result = fn();
-    return { result, nodes: this.nodes.splice(start) };
+    const added = this.nodes.splice(start);
+    this.nodes.push(...added.filter(stay));
+    return { result, nodes: added.filter((n) => !stay(n)) };
   }
 
   /** Shorthand for a single-output node named by nodeName(kind, name). */

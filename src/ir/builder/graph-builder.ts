@@ -14,6 +14,7 @@ import * as act from './activation.js';
 import { attention, type AttentionOptions } from './attention.js';
 import { squeezeExcitation, transformerBlock, type SeOptions, type TransformerBlockOptions } from './blocks.js';
 import { convBnAct, resBlock, type ConvBnActOptions, type ResBlockOptions } from './cnn-blocks.js';
+import { greater, ifThenElse, meanAll } from './control-flow.js';
 import { conv, convTranspose, type ConvOptions, type ConvTransposeOptions } from './conv.js';
 import { BuilderCore, type Value } from './core.js';
 import { binary, constantValue, type ConstSpec, type Operand } from './elementwise.js';
@@ -77,6 +78,11 @@ export class GraphBuilder extends BuilderCore {
 
   // reductions and layout
   reduceMean(x: Value, o: ReduceOptions): Value { return reduce(this, 'ReduceMean', x, o); }
+
+  // control flow (If as torch.jit.script exports it: branches read outer weights by name)
+  meanAll(x: Value, o?: Named): Value { return meanAll(this, x, o); }
+  greater(x: Value, y: number, o?: Named): Value { return greater(this, x, y, o); }
+  ifThenElse(cond: Value, then: () => Value, otherwise: () => Value, o?: Named): Value { return ifThenElse(this, cond, then, otherwise, o); }
   reduceSum(x: Value, o: ReduceOptions): Value { return reduce(this, 'ReduceSum', x, o); }
   flatten(x: Value, o?: Named & { axis?: number }): Value { return so.flatten(this, x, o); }
   reshape(x: Value, dims: readonly ReshapeDim[], o?: ReshapeOptions): Value { return reshape(this, x, dims, o); }
