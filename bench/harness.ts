@@ -42,7 +42,12 @@ export async function medianMs(fn: () => unknown, { warmup = 3, reps = 15 }: Mea
   return median(times);
 }
 
-
-export function entry(name: string, value: number, unit: string, baseline: number | null = null, target: number | null = null): BenchEntry {
+export function entry(
+  name: string,
+  value: number,
+  unit: string,
+  baseline: number | null = null,
+  target: number | null = null,
+): BenchEntry {
   return { name, value, unit, baseline, ratio: baseline ? value / baseline : null, target };
 }

@@ -35,10 +35,13 @@ const benchmark: Benchmark = {
     const model = loadModel(bytes);
     const infer = await medianMs(() => inferShapes(model), reps);
     const both = await medianMs(() => inferShapes(loadModel(bytes)), reps);
-    const ort = await medianMs(async () => {
-      const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-      await s.release();
-    }, { warmup: 3, reps: 15 });
+    const ort = await medianMs(
+      async () => {
+        const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+        await s.release();
+      },
+      { warmup: 3, reps: 15 },
+    );
     const kb = `${(bytes.length / 1024).toFixed(0)} KB`;
     return [
       entry(`load ${name} (${kb})`, load, 'ms'),

@@ -17,7 +17,8 @@ export function bertBase(layers = 12, embed = 768, heads = 12, vocab = 30522): M
   const b = new GraphBuilder({ seed: 7, opset: 17 });
   const ids = b.input('input_ids', 'int64', ['batch', 'seq']);
   let h = b.layerNorm(b.embedding(ids, vocab, embed, { name: 'embeddings' }), { name: 'embeddings_ln' });
-  for (let i = 0; i < layers; i++) h = b.transformerBlock(h, { heads, norm: 'post', hidden: 4 * embed, name: `layer${i}` });
+  for (let i = 0; i < layers; i++)
+    h = b.transformerBlock(h, { heads, norm: 'post', hidden: 4 * embed, name: `layer${i}` });
   b.output(h, 'last_hidden_state');
   return b.build();
 }

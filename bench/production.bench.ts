@@ -29,12 +29,31 @@ const benchmark: Benchmark = {
 
     if (existsSync(RESNET18)) {
       const bytes = statSync(RESNET18).size;
-      const onnx = medianProcess(['/usr/bin/python3', '-c', `import onnx; m=onnx.load(${JSON.stringify(RESNET18)}); onnx.shape_inference.infer_shapes(m)`], 3);
+      const onnx = medianProcess(
+        [
+          '/usr/bin/python3',
+          '-c',
+          `import onnx; m=onnx.load(${JSON.stringify(RESNET18)}); onnx.shape_inference.infer_shapes(m)`,
+        ],
+        3,
+      );
       const inspect = medianProcess([process.execPath, CLI, 'inspect', RESNET18, '--json'], 3);
-      out.push(entry('inspect resnet18 --json vs onnx infer_shapes (python, C++)', inspect.seconds * 1000, 'ms', onnx.seconds * 1000, 0.5));
-      out.push(entry('inspect resnet18 peak RSS vs 1.3x model + 100 MB', inspect.maxRssMb, 'MB', rssBudgetMb(bytes, 1.3), 1));
+      out.push(
+        entry(
+          'inspect resnet18 --json vs onnx infer_shapes (python, C++)',
+          inspect.seconds * 1000,
+          'ms',
+          onnx.seconds * 1000,
+          0.5,
+        ),
+      );
+      out.push(
+        entry('inspect resnet18 peak RSS vs 1.3x model + 100 MB', inspect.maxRssMb, 'MB', rssBudgetMb(bytes, 1.3), 1),
+      );
     } else {
-      process.stderr.write(`production: ${RESNET18} missing (run /usr/bin/python3 scripts/make_bench_models.py): resnet18 entries skipped\n`);
+      process.stderr.write(
+        `production: ${RESNET18} missing (run /usr/bin/python3 scripts/make_bench_models.py): resnet18 entries skipped\n`,
+      );
     }
 
     const bert = bertBasePath();
@@ -45,11 +64,39 @@ const benchmark: Benchmark = {
       const createMs = Number(ortCreate.stdout.trim());
       const inspect = runProcess([process.execPath, CLI, 'inspect', bert, '--json']);
       const pruned = runProcess([process.execPath, CLI, 'prune', bert, '--ratio', '0.3', '-o', join(dir, 'p.onnx')]);
-      const verified = runProcess([process.execPath, CLI, 'prune', bert, '--ratio', '0.3', '--verify', '-o', join(dir, 'v.onnx')]);
-      out.push(entry(`prune --ratio 0.3 --verify bert-base (${(bytes / MB).toFixed(0)} MB) vs ort session creation`, verified.seconds * 1000, 'ms', createMs, 3));
-      out.push(entry('inspect bert-base peak RSS vs 1.3x model + 100 MB', inspect.maxRssMb, 'MB', rssBudgetMb(bytes, 1.3), 1));
+      const verified = runProcess([
+        process.execPath,
+        CLI,
+        'prune',
+        bert,
+        '--ratio',
+        '0.3',
+        '--verify',
+        '-o',
+        join(dir, 'v.onnx'),
+      ]);
+      out.push(
+        entry(
+          `prune --ratio 0.3 --verify bert-base (${(bytes / MB).toFixed(0)} MB) vs ort session creation`,
+          verified.seconds * 1000,
+          'ms',
+          createMs,
+          3,
+        ),
+      );
+      out.push(
+        entry('inspect bert-base peak RSS vs 1.3x model + 100 MB', inspect.maxRssMb, 'MB', rssBudgetMb(bytes, 1.3), 1),
+      );
       out.push(entry('prune bert-base peak RSS vs 2x model + 100 MB', pruned.maxRssMb, 'MB', rssBudgetMb(bytes, 2), 1));
-      out.push(entry('prune --verify bert-base peak RSS vs 2.5x model + 100 MB', verified.maxRssMb, 'MB', rssBudgetMb(bytes, 2.5), 1));
+      out.push(
+        entry(
+          'prune --verify bert-base peak RSS vs 2.5x model + 100 MB',
+          verified.maxRssMb,
+          'MB',
+          rssBudgetMb(bytes, 2.5),
+          1,
+        ),
+      );
       out.push(entry('prune bert-base (information)', pruned.seconds * 1000, 'ms'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -57,13 +104,41 @@ const benchmark: Benchmark = {
 
     const sizes = (process.env.PRUNEGUARD_SWEEP ?? '10,100,1000').split(',').map(Number);
     for (const kind of ['residual', 'transformer']) {
-      const points = sizes.map((n) => JSON.parse(runProcess([process.execPath, '--import', 'tsx', join(import.meta.dirname, 'sweep-worker.ts'), kind, String(n)]).stdout));
+      const points = sizes.map((n) =>
+        JSON.parse(
+          runProcess([
+            process.execPath,
+            '--import',
+            'tsx',
+            join(import.meta.dirname, 'sweep-worker.ts'),
+            kind,
+            String(n),
+          ]).stdout,
+        ),
+      );
       const x = points.map((p) => p.bytes);
       for (const phase of ['loadMs', 'inferMs', 'groupsMs', 'pruneMs', 'maxRssKb']) {
-        const k = logLogSlope(x, points.map((p) => p[phase]));
-        out.push(entry(`sweep ${kind} ${sizes.join('/')} blocks: exponent of ${phase.replace(/Ms$|Kb$/, '')} in model size`, k, '', 1, 1.1));
+        const k = logLogSlope(
+          x,
+          points.map((p) => p[phase]),
+        );
+        out.push(
+          entry(
+            `sweep ${kind} ${sizes.join('/')} blocks: exponent of ${phase.replace(/Ms$|Kb$/, '')} in model size`,
+            k,
+            '',
+            1,
+            1.1,
+          ),
+        );
       }
-      out.push(entry(`sweep ${kind} at ${sizes.at(-1)} blocks: load+infer+groups+prune (information)`, points.at(-1).loadMs + points.at(-1).inferMs + points.at(-1).groupsMs + points.at(-1).pruneMs, 'ms'));
+      out.push(
+        entry(
+          `sweep ${kind} at ${sizes.at(-1)} blocks: load+infer+groups+prune (information)`,
+          points.at(-1).loadMs + points.at(-1).inferMs + points.at(-1).groupsMs + points.at(-1).pruneMs,
+          'ms',
+        ),
+      );
     }
     return out;
   },

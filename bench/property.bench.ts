@@ -26,9 +26,23 @@ import { entry, median, type Benchmark } from './harness.js';
 const pruner: Pruner = (dense, plan, analysis) => prune(dense, plan, { analysis }).model;
 
 /** Cases per second of a property run of `runs` cases on residual graphs (~30 nodes). */
-async function throughput(check: CaseCheck, runs: number, seed: number, oracle = false): Promise<{ perSecond: number; msPerCase: number }> {
+async function throughput(
+  check: CaseCheck,
+  runs: number,
+  seed: number,
+  oracle = false,
+): Promise<{ perSecond: number; msPerCase: number }> {
   const start = performance.now();
-  const outcome = await runPruneProperty({ name: 'bench', pruner, check, families: ['residual'], runs, seed, oracle, replay: () => '' });
+  const outcome = await runPruneProperty({
+    name: 'bench',
+    pruner,
+    check,
+    families: ['residual'],
+    runs,
+    seed,
+    oracle,
+    replay: () => '',
+  });
   const ms = performance.now() - start;
   if (outcome.counterexample) throw new Error(`bench property failed: ${outcome.counterexample.findings[0]?.message}`);
   const cases = outcome.cases + outcome.skipped;
@@ -55,7 +69,12 @@ async function ortPerCase(level: 'all' | 'disabled', n: number, seed: number): P
 }
 
 /** Median rate over `seeds.length` property runs of `runs` cases each, and the slowest one. */
-async function medianThroughput(check: CaseCheck, runs: number, seeds: number[], oracle = false): Promise<{ perSecond: number; slowest: number; msPerCase: number }> {
+async function medianThroughput(
+  check: CaseCheck,
+  runs: number,
+  seeds: number[],
+  oracle = false,
+): Promise<{ perSecond: number; slowest: number; msPerCase: number }> {
   const rates: number[] = [];
   for (const seed of seeds) rates.push((await throughput(check, runs, seed, oracle)).perSecond);
   const perSecond = median(rates);
@@ -75,10 +94,22 @@ const benchmark: Benchmark = {
     const ortPlain = await ortPerCase('disabled', 100, 5);
     return [
       entry('static property throughput, first 300 cases of the process (JIT cold)', cold.perSecond, 'cases/s'),
-      entry('static property case on residual graphs (~30 nodes): ms/case vs ort session (all optimisations) + 1 run', st.msPerCase, 'ms', ortAll, 0.2),
+      entry(
+        'static property case on residual graphs (~30 nodes): ms/case vs ort session (all optimisations) + 1 run',
+        st.msPerCase,
+        'ms',
+        ortAll,
+        0.2,
+      ),
       entry('static property throughput, median of 5 runs x 1000 cases (target >= 1000)', st.perSecond, 'cases/s'),
       entry('static property throughput, slowest of those runs', st.slowest, 'cases/s'),
-      entry('executed property case (static + ort shape-consistency + mask-equivalence): ms/case vs ort session (unoptimised) + 1 run', ex.msPerCase, 'ms', ortPlain, 1.5),
+      entry(
+        'executed property case (static + ort shape-consistency + mask-equivalence): ms/case vs ort session (unoptimised) + 1 run',
+        ex.msPerCase,
+        'ms',
+        ortPlain,
+        1.5,
+      ),
       entry('executed property throughput, median of 3 runs x 200 cases (target >= 200)', ex.perSecond, 'cases/s'),
       entry('executed property throughput, slowest of those runs', ex.slowest, 'cases/s'),
     ];

@@ -24,10 +24,13 @@ const benchmark: Benchmark = {
     const bytes = new Uint8Array(readFileSync(join(fixtures, name)));
     const plan = ratioPlan(analyzeGroups(loadModel(bytes)), 0.5, { includeInexact: true });
     const pipeline = () => saveModel(prune(loadModel(bytes), plan).model);
-    const ort = await medianMs(async () => {
-      const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-      await s.release();
-    }, { warmup: 3, reps: 15 });
+    const ort = await medianMs(
+      async () => {
+        const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+        await s.release();
+      },
+      { warmup: 3, reps: 15 },
+    );
     // Cold: the first runs in this process, as one `pruneguard prune` call sees them (the JIT has
     // not optimised the analysis yet). Warm: after 60 runs, as a property run or a long job sees them.
     const cold = await medianMs(pipeline, { warmup: 0, reps: 5 });
@@ -35,7 +38,13 @@ const benchmark: Benchmark = {
     const group = await medianMs(() => analyzeGroups(loadModel(bytes)), { warmup: 5, reps: 21 });
     return [
       entry(`load + group analysis ${name} (warm)`, group, 'ms'),
-      entry(`load + group + prune 50% + save vs ort session create, ${name}, cold (first 5 runs)`, cold, 'ms', ort, null),
+      entry(
+        `load + group + prune 50% + save vs ort session create, ${name}, cold (first 5 runs)`,
+        cold,
+        'ms',
+        ort,
+        null,
+      ),
       entry(`load + group + prune 50% + save vs ort session create, ${name}, warm`, warm, 'ms', ort, 1),
     ];
   },

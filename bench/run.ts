@@ -12,7 +12,9 @@ import type { BenchEntry, Benchmark } from './harness.js';
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, filter: { type: 'string' } } });
 const dir = import.meta.dirname;
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const results: (BenchEntry & { benchmark: string })[] = [];
 
 for (const file of files) {
@@ -24,12 +26,22 @@ for (const file of files) {
 
 const fmt = (n: number | null, digits = 3) => (n === null ? '-' : n.toPrecision(digits));
 const rows = results.map((r) => [
-  r.name, `${fmt(r.value)} ${r.unit}`, r.baseline === null ? '-' : `${fmt(r.baseline)} ${r.unit}`, fmt(r.ratio),
-  r.target === null ? '-' : `<= ${r.target}`, r.target === null || r.ratio === null ? '' : r.ratio <= r.target ? 'ok' : 'MISSED',
+  r.name,
+  `${fmt(r.value)} ${r.unit}`,
+  r.baseline === null ? '-' : `${fmt(r.baseline)} ${r.unit}`,
+  fmt(r.ratio),
+  r.target === null ? '-' : `<= ${r.target}`,
+  r.target === null || r.ratio === null ? '' : r.ratio <= r.target ? 'ok' : 'MISSED',
 ]);
 const header = ['benchmark (median)', 'value', 'baseline', 'ratio', 'target', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+for (const row of [header, ...rows])
+  console.log(
+    row
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 
 if (values.json) {
   writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');

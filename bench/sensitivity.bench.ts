@@ -36,12 +36,20 @@ const benchmark: Benchmark = {
     const data = prepareData(bindEvalSet(set, model), 1024);
     const dense: InferenceSession = await createOrtSession(saveModel(model));
     const out = dense.outputNames[0];
-    const forward = async () => { for (let i = 0; i < passes; i++) for (const b of data.batches) await dense.run(b.feeds, [out]); };
+    const forward = async () => {
+      for (let i = 0; i < passes; i++) for (const b of data.batches) await dense.run(b.feeds, [out]);
+    };
     for (let i = 0; i < 3; i++) await forward();
 
-    const sweeps: number[] = [], bases: number[] = [], fulls: number[] = [], smalls: number[] = [], smallBases: number[] = [];
+    const sweeps: number[] = [],
+      bases: number[] = [],
+      fulls: number[] = [],
+      smalls: number[] = [],
+      smallBases: number[] = [];
     const small = first.entries.length + 1;
-    const forwardSmall = async () => { for (let i = 0; i < small; i++) for (const b of data.batches) await dense.run(b.feeds, [out]); };
+    const forwardSmall = async () => {
+      for (let i = 0; i < small; i++) for (const b of data.batches) await dense.run(b.feeds, [out]);
+    };
     for (let rep = 0; rep < 9; rep++) {
       let t = performance.now();
       await forward();
@@ -61,14 +69,25 @@ const benchmark: Benchmark = {
     }
     await dense.release();
     const ratios = sweeps.map((s, i) => s / bases[i]);
-    const e = entry(`sweep ${first.entries.length} groups × ${RATIOS.length} ratios (${passes} passes × ${set.count} examples) vs ${passes} warm dense passes`, median(sweeps), 'ms', median(bases), 1.25);
+    const e = entry(
+      `sweep ${first.entries.length} groups × ${RATIOS.length} ratios (${passes} passes × ${set.count} examples) vs ${passes} warm dense passes`,
+      median(sweeps),
+      'ms',
+      median(bases),
+      1.25,
+    );
     return [
       e,
       entry('sweep ÷ forward passes, median of the interleaved pairs', median(ratios), 'x', 1, 1.25),
       // Informational: every variant a full pass through the one gated session (what the gates alone cost).
       entry('same sweep without prefix reuse (full gated passes)', median(fulls), 'ms', median(bases)),
       // Informational: the default single ratio, where fixed costs (analysis, sessions) weigh most.
-      entry(`default sweep, ratio 0.2 only (${small} passes) vs ${small} warm dense passes`, median(smalls), 'ms', median(smallBases)),
+      entry(
+        `default sweep, ratio 0.2 only (${small} passes) vs ${small} warm dense passes`,
+        median(smalls),
+        'ms',
+        median(smallBases),
+      ),
     ];
   },
 };

@@ -23,4 +23,6 @@ const [model, loadMs] = time(() => loadModel(bytes));
 const [, inferMs] = time(() => inferShapes(model));
 const [analysis, groupsMs] = time(() => analyzeGroups(model));
 const [, pruneMs] = time(() => prune(model, ratioPlan(analysis, 0.3)));
-console.log(JSON.stringify({ bytes: bytes.length, loadMs, inferMs, groupsMs, pruneMs, maxRssKb: process.resourceUsage().maxRSS }));
+console.log(
+  JSON.stringify({ bytes: bytes.length, loadMs, inferMs, groupsMs, pruneMs, maxRssKb: process.resourceUsage().maxRSS }),
+);

@@ -29,10 +29,13 @@ const benchmark: Benchmark = {
     const model = attentionConvGraph();
     const bytes = saveModel(model);
     const infer = await medianMs(() => inferShapes(model), { warmup: 200, reps: 501 });
-    const session = await medianMs(async () => {
-      const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-      await s.release();
-    }, { warmup: 3, reps: 15 });
+    const session = await medianMs(
+      async () => {
+        const s = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+        await s.release();
+      },
+      { warmup: 3, reps: 15 },
+    );
     const next = mulberry32(7);
     const cuts = Array.from({ length: 32 }, () => bytes.subarray(0, Math.floor(next() * bytes.length)));
     const refuse = (b: Uint8Array) => {
@@ -45,7 +48,13 @@ const benchmark: Benchmark = {
     const damaged = await medianMs(() => cuts.forEach(refuse), { warmup: 3, reps: 21 });
     const intact = await medianMs(() => cuts.forEach(() => loadModel(bytes)), { warmup: 3, reps: 21 });
     return [
-      entry(`inferShapes, ${model.graph.nodes.length}-node attention+conv graph vs ort session create`, infer, 'ms', session, 0.05),
+      entry(
+        `inferShapes, ${model.graph.nodes.length}-node attention+conv graph vs ort session create`,
+        infer,
+        'ms',
+        session,
+        0.05,
+      ),
       entry('load 32 truncated copies vs 32 intact loads', damaged, 'ms', intact, 2),
     ];
   },

@@ -60,7 +60,11 @@ function expectUserFacingExit(run: Run, file: string): void {
   }
 }
 
-const files = existsSync(models) ? readdirSync(models).filter((f) => f.endsWith('.onnx')).sort() : [];
+const files = existsSync(models)
+  ? readdirSync(models)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort()
+  : [];
 
 describe.runIf(files.length > 0)(`corpus (${models})`, () => {
   it.each(files)('%s: inspect reports what it understood, and why not the rest', (name) => {
@@ -84,18 +88,25 @@ describe.runIf(files.length > 0)(`corpus (${models})`, () => {
     const model = join(models, name);
     const out = join(work, name.replace(/\.onnx$/, '.pruned.onnx'));
     const run = cli(['prune', model, '--ratio', '0.3', '--verify', '--json', '-o', out], 600);
-    console.log(`${name}: prune exit ${run.status}, ${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB`, run.status === 2 ? run.stderr.trim() : '');
+    console.log(
+      `${name}: prune exit ${run.status}, ${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB`,
+      run.status === 2 ? run.stderr.trim() : '',
+    );
     expectUserFacingExit(run, run.status === 2 ? (run.stderr.includes(out) ? out : model) : model);
     // Exit 1 without a verify verdict is "nothing to prune" (the reasons are printed, nothing written).
     const verdict = run.status === 1 ? JSON.parse(run.stdout).verify : undefined;
     expect(verdict, `--verify FAIL on pruneguard's own prune: ${verdictOf(run.stdout)}`).toBeUndefined();
     if (run.status === 1) expect(existsSync(out), 'nothing to prune: nothing written').toBe(false);
-    if (existsSync(out)) await expect(InferenceSession.create(out), 'onnxruntime loads what prune wrote').resolves.toBeDefined();
+    if (existsSync(out))
+      await expect(InferenceSession.create(out), 'onnxruntime loads what prune wrote').resolves.toBeDefined();
   });
 });
 
 function summariseCoverage(c: Record<string, unknown>): Record<string, unknown> {
-  const { blockedReasons, notAnalysedReasons, ...rest } = c as { blockedReasons?: unknown[]; notAnalysedReasons?: unknown[] };
+  const { blockedReasons, notAnalysedReasons, ...rest } = c as {
+    blockedReasons?: unknown[];
+    notAnalysedReasons?: unknown[];
+  };
   return { ...rest, blockedReasons: blockedReasons?.slice(0, 3), notAnalysedReasons: notAnalysedReasons?.slice(0, 3) };
 }
 

@@ -27,7 +27,9 @@ const NAME = 'pruning graphs with If branches never deletes a used name, and onn
 /** Main-graph weights some If branch reads without them being its inputs. */
 function outerWeightsReadInBranches(model: Model): string[] {
   const index = indexGraph(model.graph);
-  return [...index.implicitUses.keys()].filter((name) => model.graph.initializers.has(name) || index.producer.get(name)?.opType === 'Constant');
+  return [...index.implicitUses.keys()].filter(
+    (name) => model.graph.initializers.has(name) || index.producer.get(name)?.opType === 'Constant',
+  );
 }
 
 describe('the pruner on graphs with If branches', () => {
@@ -35,13 +37,19 @@ describe('the pruner on graphs with If branches', () => {
   // About 70 ms a case on this machine when loaded: deep runs (PRUNEGUARD_RUNS) get time to match.
   it(NAME, { timeout: 60_000 + cfg.runs * 250 }, async () => {
     console.log(`[pruneguard] ${NAME}: seed ${cfg.seed}, ${cfg.runs} runs`);
-    let cases = 0, skipped = 0, branchWeights = 0;
-    const arb = fc.record({ recipe: graphRecipe(['control-flow']), plan: relativePlan({ parts: ['channels', 'unstructured'] }) });
+    let cases = 0,
+      skipped = 0,
+      branchWeights = 0;
+    const arb = fc.record({
+      recipe: graphRecipe(['control-flow']),
+      plan: relativePlan({ parts: ['channels', 'unstructured'] }),
+    });
     const result = await fc.check(
       fc.asyncProperty(arb, async ({ recipe, plan: rel }) => {
         const dense = buildGraph(recipe);
         const outer = outerWeightsReadInBranches(dense);
-        if (outer.length === 0) throw new Error(`the recipe has no If branch reading a main-graph weight: ${JSON.stringify(recipe)}`);
+        if (outer.length === 0)
+          throw new Error(`the recipe has no If branch reading a main-graph weight: ${JSON.stringify(recipe)}`);
         const analysis = analyzeGroups(dense);
         const plan = bindPlan(dense, rel, analysis);
         let pruned: Model;
@@ -65,9 +73,13 @@ describe('the pruner on graphs with If branches', () => {
       }),
       { seed: cfg.seed, numRuns: cfg.runs, ...(cfg.path ? { path: cfg.path } : {}) },
     );
-    console.log(`[pruneguard] ${NAME}: ${cases} cases (${branchWeights} weights read inside branches), ${skipped} skipped`);
+    console.log(
+      `[pruneguard] ${NAME}: ${cases} cases (${branchWeights} weights read inside branches), ${skipped} skipped`,
+    );
     if (result.failed) {
-      expect.fail(`${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}\nreplay: ${replayCommand(FILE, NAME, result.seed, result.counterexamplePath ?? '')}`);
+      expect.fail(
+        `${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}\nreplay: ${replayCommand(FILE, NAME, result.seed, result.counterexamplePath ?? '')}`,
+      );
     }
     expect(skipped, `${skipped} of ${cases + skipped} generated cases were refused`).toBeLessThan(Math.max(5, cases));
   });

@@ -27,15 +27,24 @@ describe.each(suites)('the pruner on $family graphs', ({ family, staticRuns, exe
       const cfg = propertyConfig(mode === 'static' ? staticRuns : executedRuns);
       console.log(`[pruneguard] ${name}: seed ${cfg.seed}, ${cfg.runs} runs`);
       const outcome = await runPruneProperty({
-        name, pruner, families: [family], ...cfg,
-        check: mode === 'static' ? (c) => checkStructureStatic(c) : (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
+        name,
+        pruner,
+        families: [family],
+        ...cfg,
+        check:
+          mode === 'static'
+            ? (c) => checkStructureStatic(c)
+            : (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
         oracle: mode === 'executed',
         replay: (seed, path) => replayCommand(FILE, name, seed, path),
       });
       console.log(`[pruneguard] ${name}: ${outcome.cases} cases, ${outcome.skipped} skipped`);
       if (outcome.counterexample) expect.fail(formatCounterexample(outcome.counterexample));
       // Health: a generator whose plans the pruner mostly refuses tests nothing.
-      expect(outcome.skipped, `${outcome.skipped} of ${outcome.cases + outcome.skipped} generated cases were skipped`).toBeLessThan(Math.max(5, outcome.cases));
+      expect(
+        outcome.skipped,
+        `${outcome.skipped} of ${outcome.cases + outcome.skipped} generated cases were skipped`,
+      ).toBeLessThan(Math.max(5, outcome.cases));
     });
   }
 });

@@ -27,10 +27,15 @@ describe('fault injectors', () => {
     const cfg = propertyConfig(120);
     const seed = Number(process.env.PRUNEGUARD_SEED) || 1;
     const [r] = await runSelftest({ faults: [fault], runs: cfg.runs, seed });
-    console.log(`[pruneguard] ${fault.id}: caught=${r.caught} after ${r.casesToFirstCatch} cases (${r.skipped} skipped), by ${r.caughtBy.join(',')}, shrunk to ${JSON.stringify(r.shrunk)}`);
+    console.log(
+      `[pruneguard] ${fault.id}: caught=${r.caught} after ${r.casesToFirstCatch} cases (${r.skipped} skipped), by ${r.caughtBy.join(',')}, shrunk to ${JSON.stringify(r.shrunk)}`,
+    );
     expect(r.caught, `${fault.id} was never caught in ${cfg.runs} cases`).toBe(true);
     firstCatch.set(fault.id, r.casesToFirstCatch!);
-    expect(r.caughtByExpected, `${fault.id} caught by ${r.caughtBy} instead of ${fault.caughtBy}\n${r.counterexample ? formatCounterexample(r.counterexample) : ''}`).toBe(true);
+    expect(
+      r.caughtByExpected,
+      `${fault.id} caught by ${r.caughtBy} instead of ${fault.caughtBy}\n${r.counterexample ? formatCounterexample(r.counterexample) : ''}`,
+    ).toBe(true);
     // Layouts that need more than 8 nodes (see README, Fault injectors): grouped-query attention's repeat_kv.
     expect(r.shrunk!.nodes, formatCounterexample(r.counterexample!)).toBeLessThanOrEqual(LARGER_LAYOUTS[fault.id] ?? 8);
 
@@ -40,7 +45,9 @@ describe('fault injectors', () => {
     const faulty = fault.prune(dense, plan);
     const executed = failing(await executedInvariants({ dense, pruned: faulty, plan }));
     // An interface change shows at run time as an output of another shape or an input that cannot be fed.
-    const evidence = executed.filter((f) => f.invariant === 'mask-equivalence' || /cannot load|fails|has shape/.test(f.message));
+    const evidence = executed.filter(
+      (f) => f.invariant === 'mask-equivalence' || /cannot load|fails|has shape/.test(f.message),
+    );
     if (fault.failureMode === 'hardware-headroom') {
       // A plan not fulfilled runs fine; what it breaks is the size the plan promised.
       expect(failing(planFulfilled({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
@@ -50,9 +57,14 @@ describe('fault injectors', () => {
       // outputs differ from the oracle as well.
       expect(failing(nmConformance({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
     } else {
-      expect(evidence.length, `${fault.id}: no runtime failure and no oracle difference\n${formatCounterexample(r.counterexample!)}`).toBeGreaterThan(0);
+      expect(
+        evidence.length,
+        `${fault.id}: no runtime failure and no oracle difference\n${formatCounterexample(r.counterexample!)}`,
+      ).toBeGreaterThan(0);
     }
-    console.log(`[pruneguard] ${fault.id} at run time: ${evidence[0]?.message ?? 'outputs equal the oracle; the N:M pattern is broken'}`);
+    console.log(
+      `[pruneguard] ${fault.id} at run time: ${evidence[0]?.message ?? 'outputs equal the oracle; the N:M pattern is broken'}`,
+    );
   });
 
   // Runs after the per-fault tests above (vitest keeps a file's order): the issue's bar over all faults.

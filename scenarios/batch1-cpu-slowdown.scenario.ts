@@ -21,7 +21,13 @@ function servingMlp() {
 }
 
 const HIDDEN = ['gemm1.weight#0', 'gemm2.weight#0'];
-const requirement = { productionBatchSizes: [1], requiredSpeedup: 1.5, claimedSpeedup: 2.5, claimedAtBatch: 64, strict: true };
+const requirement = {
+  productionBatchSizes: [1],
+  requiredSpeedup: 1.5,
+  claimedSpeedup: 2.5,
+  claimedAtBatch: 64,
+  strict: true,
+};
 
 export default defineScenario({
   id: 'batch1-cpu-slowdown',
@@ -29,14 +35,17 @@ export default defineScenario({
   incident: {
     source: 'Google BERT serving (seed: production-pruning-failure-modes)',
     date: '2023',
-    summary: '85% unstructured pruning showed 2.5× speedup offline at batch 64; production serving at batch 1 on CPUs ran 5% slower than dense.',
+    summary:
+      '85% unstructured pruning showed 2.5× speedup offline at batch 64; production serving at batch 1 on CPUs ran 5% slower than dense.',
   },
   failureMode: 'hardware-headroom',
   model: servingMlp,
   variants: {
     faulty: {
       summary: '85% unstructured magnitude sparsity on every weight (dense shapes), 2.5× claimed at batch 64',
-      plan: { unstructured: ['gemm1.weight', 'gemm2.weight', 'gemm3.weight'].map((tensor) => ({ tensor, sparsity: 0.85 })) },
+      plan: {
+        unstructured: ['gemm1.weight', 'gemm2.weight', 'gemm3.weight'].map((tensor) => ({ tensor, sparsity: 0.85 })),
+      },
     },
     fixed: {
       summary: '75% of the hidden units removed structurally (smaller matrices)',
@@ -48,10 +57,16 @@ export default defineScenario({
     // One measurement at 1, 8 and 64 (the plot), judged by the gate's own rule at the production batch.
     const { measurements } = await measureLatency(c.dense, c.pruned, { batchSizes: [1, 8, 64], warmup: 3, rounds: 20 });
     for (const m of measurements) c.record(`speedup.batch${m.batchSize}`, m.speedup.ratio);
-    c.plot({ kind: 'latency', title: `Latency vs batch size, dense vs ${c.variant} (onnxruntime CPU, 1 thread)`, x: 'batch size', y: 'ms per run (median)', series: [
-      { name: 'dense', points: measurements.map((m) => ({ x: m.batchSize, y: m.dense.median })) },
-      { name: `pruned (${c.variant})`, points: measurements.map((m) => ({ x: m.batchSize, y: m.pruned.median })) },
-    ] });
+    c.plot({
+      kind: 'latency',
+      title: `Latency vs batch size, dense vs ${c.variant} (onnxruntime CPU, 1 thread)`,
+      x: 'batch size',
+      y: 'ms per run (median)',
+      series: [
+        { name: 'dense', points: measurements.map((m) => ({ x: m.batchSize, y: m.dense.median })) },
+        { name: `pruned (${c.variant})`, points: measurements.map((m) => ({ x: m.batchSize, y: m.pruned.median })) },
+      ],
+    });
     return judgeLatency(measurements, requirement).findings;
   },
 });

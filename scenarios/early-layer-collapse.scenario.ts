@@ -25,7 +25,13 @@ function profileOf(c: Pick<MakeContext, 'dense' | 'data' | 'shared'>): Promise<S
   return c.shared('profile', async (r: Recorder) => {
     const p = await sensitivity(c.dense, c.data!, { ratios: [0.2], slices: true });
     for (const e of p.entries) r.record(`sensitivity.${e.group}`, e.sensitivity, { abs: 3 });
-    r.plot({ kind: 'sensitivity', title: 'Sensitivity profile (worst drop over all and the rare slice when 20% of one group is removed)', x: 'group', y: 'drop (points)', series: [{ name: 'drop at 20%', points: p.entries.map((e) => ({ x: e.group, y: e.sensitivity })) }] });
+    r.plot({
+      kind: 'sensitivity',
+      title: 'Sensitivity profile (worst drop over all and the rare slice when 20% of one group is removed)',
+      x: 'group',
+      y: 'drop (points)',
+      series: [{ name: 'drop at 20%', points: p.entries.map((e) => ({ x: e.group, y: e.sensitivity })) }],
+    });
     return p;
   });
 }
@@ -39,7 +45,8 @@ export default defineScenario({
   incident: {
     source: 'Meta vision model production incident (seed: production-pruning-failure-modes)',
     date: '2023',
-    summary: 'Pruned 45% of early-layer channels; validation accuracy dropped ~1 point but rare-object recall fell 12 points; reverted to 25% early-layer pruning.',
+    summary:
+      'Pruned 45% of early-layer channels; validation accuracy dropped ~1 point but rare-object recall fell 12 points; reverted to 25% early-layer pruning.',
   },
   failureMode: 'accuracy-cliff',
   model: 'fixtures/models/digits_cnn_op17.onnx',
@@ -48,7 +55,13 @@ export default defineScenario({
   variants: {
     faulty: {
       summary: 'conv1 pruned 45%, conv2 20%, fc1 30% (the early layer pruned hardest)',
-      plan: { channels: [{ group: 'conv1.weight#0', ratio: 0.45 }, { group: 'conv2.weight#0', ratio: 0.2 }, { group: 'fc1.weight#0', ratio: 0.3 }] },
+      plan: {
+        channels: [
+          { group: 'conv1.weight#0', ratio: 0.45 },
+          { group: 'conv2.weight#0', ratio: 0.2 },
+          { group: 'fc1.weight#0', ratio: 0.3 },
+        ],
+      },
     },
     fixed: {
       summary: `sensitivity-aware: the allocator's plan for ${TARGET * 100}% of the parameters from the measured profile (early layers ≤ 25%)`,
@@ -69,10 +82,16 @@ export default defineScenario({
       c.record(`slice.${v.slice}.pruned`, v.pruned, { abs: 1.5 });
       c.record(`slice.${v.slice}.drop`, v.drop);
     }
-    c.plot({ kind: 'slices', title: `Slice accuracy, dense vs ${c.variant}`, x: 'slice', y: 'accuracy (%)', series: [
-      { name: 'dense', points: slices.verdicts.map((v) => ({ x: v.slice, y: v.dense })) },
-      { name: `pruned (${c.variant})`, points: slices.verdicts.map((v) => ({ x: v.slice, y: v.pruned })) },
-    ] });
+    c.plot({
+      kind: 'slices',
+      title: `Slice accuracy, dense vs ${c.variant}`,
+      x: 'slice',
+      y: 'accuracy (%)',
+      series: [
+        { name: 'dense', points: slices.verdicts.map((v) => ({ x: v.slice, y: v.dense })) },
+        { name: `pruned (${c.variant})`, points: slices.verdicts.map((v) => ({ x: v.slice, y: v.pruned })) },
+      ],
+    });
     return [...slices.findings, ...monotoneSensitivityBudget({ profile, ratios: ratios(c.plan!) })];
   },
 });

@@ -30,7 +30,9 @@ function withoutHead(model: Model, layer: number, head: number): { pruned: Model
   return { pruned: prune(model, plan).model, plan };
 }
 
-const heads = [0, 1].flatMap((layer) => Array.from({ length: HEADS }, (_, head) => ({ layer, head, name: `layers.${layer}.head${head}` })));
+const heads = [0, 1].flatMap((layer) =>
+  Array.from({ length: HEADS }, (_, head) => ({ layer, head, name: `layers.${layer}.head${head}` })),
+);
 
 export default defineScenario({
   id: 'long-document-head-pruning',
@@ -38,7 +40,8 @@ export default defineScenario({
   incident: {
     source: 'Transformer serving (seed: production-pruning-failure-modes, distribution shift)',
     date: '2023',
-    summary: 'Heads chosen on a ~50-token validation set; 98% held there, 500-token production documents dropped 10 points: the pruned heads carried long-range dependencies.',
+    summary:
+      'Heads chosen on a ~50-token validation set; 98% held there, 500-token production documents dropped 10 points: the pruned heads carried long-range dependencies.',
   },
   failureMode: 'slice-regression',
   model: 'fixtures/models/longrange_transformer_op17.onnx',
@@ -53,12 +56,17 @@ export default defineScenario({
       summary: 'remove the head whose removal changes short-input outputs least (measured)',
       async make(c) {
         const dense = await c.denseResult();
-        const short = Int32Array.from(Array.from({ length: dense.count }, (_, i) => i).filter((i) => dense.slices.short[i] === 1));
+        const short = Int32Array.from(
+          Array.from({ length: dense.count }, (_, i) => i).filter((i) => dense.slices.short[i] === 1),
+        );
         let best = { name: '', l2: Infinity, variant: { pruned: c.dense, plan: {} as Plan } };
         for (const h of heads) {
           const variant = withoutHead(c.dense, h.layer, h.head);
           const m = computeMetrics(await c.evaluate(variant.pruned), dense, short);
-          c.record(`short-importance.${h.name}.accuracyDrop`, (1 - (m.accuracy ?? 0) / (computeMetrics(dense, undefined, short).accuracy ?? 1)) * 100);
+          c.record(
+            `short-importance.${h.name}.accuracyDrop`,
+            (1 - (m.accuracy ?? 0) / (computeMetrics(dense, undefined, short).accuracy ?? 1)) * 100,
+          );
           if (m.divergence!.meanL2 < best.l2) best = { name: h.name, l2: m.divergence!.meanL2, variant };
         }
         c.record(`removed.${best.name}`, 1);
@@ -74,10 +82,16 @@ export default defineScenario({
     const drop = (s: string) => r.verdicts.find((v) => v.slice === s)!.drop;
     c.record('long.drop', drop('long'));
     c.record('short.drop', drop('short'));
-    c.plot({ kind: 'slices', title: `Slice accuracy, dense vs ${c.variant}`, x: 'slice', y: 'accuracy (%)', series: [
-      { name: 'dense', points: r.verdicts.map((v) => ({ x: v.slice, y: v.dense })) },
-      { name: `pruned (${c.variant})`, points: r.verdicts.map((v) => ({ x: v.slice, y: v.pruned })) },
-    ] });
+    c.plot({
+      kind: 'slices',
+      title: `Slice accuracy, dense vs ${c.variant}`,
+      x: 'slice',
+      y: 'accuracy (%)',
+      series: [
+        { name: 'dense', points: r.verdicts.map((v) => ({ x: v.slice, y: v.dense })) },
+        { name: `pruned (${c.variant})`, points: r.verdicts.map((v) => ({ x: v.slice, y: v.pruned })) },
+      ],
+    });
     return r.findings;
   },
 });

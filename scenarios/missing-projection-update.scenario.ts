@@ -14,7 +14,12 @@ import { defineScenario } from '../src/scenarios/define.js';
 
 const fault = faultById('skip-projection-not-updated')!;
 // 30% of the channels each residual block carries (main path and skip path are one group).
-const plan: Plan = { channels: [{ group: 'layer2.conv2.weight#0', ratio: 0.3 }, { group: 'layer4.conv2.weight#0', ratio: 0.3 }] };
+const plan: Plan = {
+  channels: [
+    { group: 'layer2.conv2.weight#0', ratio: 0.3 },
+    { group: 'layer4.conv2.weight#0', ratio: 0.3 },
+  ],
+};
 
 export default defineScenario({
   id: 'missing-projection-update',
@@ -22,13 +27,17 @@ export default defineScenario({
   incident: {
     source: 'Apple Core ML deployment (seed: production-pruning-failure-modes)',
     date: '2023',
-    summary: 'Structured pruning removed skip-connection channels but not the matching projection layer; a silent broadcast passed validation and the on-device runtime failed with a dimension mismatch.',
+    summary:
+      'Structured pruning removed skip-connection channels but not the matching projection layer; a silent broadcast passed validation and the on-device runtime failed with a dimension mismatch.',
   },
   failureMode: 'shape-mismatch',
   model: 'fixtures/models/resnet_tiny_op17.onnx',
   variants: {
     faulty: { summary: `${fault.id}: ${fault.bug}`, plan, prune: fault.prune },
-    fixed: { summary: "pruneguard's dependency-aware pruner (projection, BatchNorm and main path pruned as one group)", plan },
+    fixed: {
+      summary: "pruneguard's dependency-aware pruner (projection, BatchNorm and main path pruned as one group)",
+      plan,
+    },
   },
   mustCatch: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
   async check(c) {

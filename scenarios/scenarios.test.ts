@@ -38,15 +38,27 @@ describe('incident scenarios', () => {
       const result = await runScenario(scenario, { root, file: rel });
       results.push(result);
       const goldenPath = join(goldenDir, `${scenario.id}.json`);
-      const previous: Golden | undefined = existsSync(goldenPath) ? JSON.parse(readFileSync(goldenPath, 'utf8')) : undefined;
+      const previous: Golden | undefined = existsSync(goldenPath)
+        ? JSON.parse(readFileSync(goldenPath, 'utf8'))
+        : undefined;
       expect.soft(result.ok, explainResult(result)).toBe(true);
-      expect.soft(outOfBand(result, previous), `measured numbers left their recorded bands; if that is intended: ${UPDATE_COMMAND}`).toEqual([]);
+      expect
+        .soft(
+          outOfBand(result, previous),
+          `measured numbers left their recorded bands; if that is intended: ${UPDATE_COMMAND}`,
+        )
+        .toEqual([]);
       const text = stableStringify(goldenOf(result, versions(), previous));
       const update = expect.getState().snapshotState.snapshotUpdateState;
       if (!previous && (process.env.CI || update !== 'all')) {
-        expect.fail(`golden file ${relative(root, goldenPath)} is missing: restore it (git checkout), or record it on purpose: ${UPDATE_COMMAND}${process.env.CI ? ' (never in CI)' : ''}`);
+        expect.fail(
+          `golden file ${relative(root, goldenPath)} is missing: restore it (git checkout), or record it on purpose: ${UPDATE_COMMAND}${process.env.CI ? ' (never in CI)' : ''}`,
+        );
       }
-      if (process.env.CI) expect(text, `golden file ${relative(root, goldenPath)} differs (CI never writes golden files)`).toBe(readFileSync(goldenPath, 'utf8'));
+      if (process.env.CI)
+        expect(text, `golden file ${relative(root, goldenPath)} differs (CI never writes golden files)`).toBe(
+          readFileSync(goldenPath, 'utf8'),
+        );
       else await expect(text).toMatchFileSnapshot(goldenPath);
     });
   }
@@ -61,5 +73,20 @@ describe('incident scenarios', () => {
 afterAll(() => {
   const out = process.env.PRUNEGUARD_REPORT_PART;
   if (!out || results.length === 0) return;
-  writeOutput(out, JSON.stringify(makePart({ shard: process.env.PRUNEGUARD_SHARD ?? 'vitest', versions: versions(), scenarios: results, properties: [], faults: [], ms: performance.now() - t0 }), null, 1), { what: 'report part', inputs: [], owned: isReportPart });
+  writeOutput(
+    out,
+    JSON.stringify(
+      makePart({
+        shard: process.env.PRUNEGUARD_SHARD ?? 'vitest',
+        versions: versions(),
+        scenarios: results,
+        properties: [],
+        faults: [],
+        ms: performance.now() - t0,
+      }),
+      null,
+      1,
+    ),
+    { what: 'report part', inputs: [], owned: isReportPart },
+  );
 });

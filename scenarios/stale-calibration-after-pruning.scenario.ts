@@ -27,10 +27,18 @@ function calibration(c: MakeContext): Feeds[] {
   return [feedsFromEvalSet(c.data!)(256)];
 }
 
-async function quantizeWith(c: MakeContext, calibrationModel: (pruned: Model) => Model): Promise<{ pruned: Model; plan: Plan }> {
+async function quantizeWith(
+  c: MakeContext,
+  calibrationModel: (pruned: Model) => Model,
+): Promise<{ pruned: Model; plan: Plan }> {
   const pruned = prune(c.dense, plan).model;
   const source = calibrationModel(pruned);
-  const cal = await calibrate(source, calibration(c), quantizationSites(pruned).map((s) => s.activation), modelDigest(source));
+  const cal = await calibrate(
+    source,
+    calibration(c),
+    quantizationSites(pruned).map((s) => s.activation),
+    modelDigest(source),
+  );
   const quantized = quantizeQdq(pruned, cal);
   float.set(quantized, pruned);
   return { pruned: quantized, plan };
@@ -42,14 +50,21 @@ export default defineScenario({
   incident: {
     source: 'Seed takeaway: combining pruning with quantization (production-pruning-failure-modes)',
     date: '2023',
-    summary: 'Pruning shifts activation distributions; quantizing those shifted distributions without recalibration compounds errors (3–7% accuracy loss reported).',
+    summary:
+      'Pruning shifts activation distributions; quantizing those shifted distributions without recalibration compounds errors (3–7% accuracy loss reported).',
   },
   failureMode: 'quantization-compounding',
   model: 'fixtures/models/digits_cnn_op17.onnx',
   data: { file: 'fixtures/data/digits_eval.npz' },
   variants: {
-    faulty: { summary: 'conv2 pruned 50%, then int8 QDQ with the dense model’s calibration ranges', make: (c) => quantizeWith(c, () => c.dense) },
-    fixed: { summary: 'conv2 pruned 50%, then int8 QDQ recalibrated on the pruned model', make: (c) => quantizeWith(c, (pruned) => pruned) },
+    faulty: {
+      summary: 'conv2 pruned 50%, then int8 QDQ with the dense model’s calibration ranges',
+      make: (c) => quantizeWith(c, () => c.dense),
+    },
+    fixed: {
+      summary: 'conv2 pruned 50%, then int8 QDQ recalibrated on the pruned model',
+      make: (c) => quantizeWith(c, (pruned) => pruned),
+    },
   },
   mustCatch: ['calibration-freshness'],
   async check(c) {

@@ -37,16 +37,26 @@ const LAYERS: readonly { layer: string; rank: number; paths: readonly string[] }
  * an entry here is a defect with an owner, not a permission.
  */
 const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
-  { from: 'ops', to: 'prune', why: 'issue 10: ops/channel-rule.ts reads the ShapeEntry type of prune/shape-entry.ts, which the op registry has not taken over yet' },
+  {
+    from: 'ops',
+    to: 'prune',
+    why: 'issue 10: ops/channel-rule.ts reads the ShapeEntry type of prune/shape-entry.ts, which the op registry has not taken over yet',
+  },
 ];
 
-interface Import { from: string; to: string }
+interface Import {
+  from: string;
+  to: string;
+}
 
 /** The layer of a path relative to src/, or undefined when no layer claims it. */
 function layerOf(path: string): (typeof LAYERS)[number] | undefined {
   let best: (typeof LAYERS)[number] | undefined;
   let bestLength = -1;
-  for (const l of LAYERS) for (const p of l.paths) if ((path === p || (p.endsWith('/') && path.startsWith(p))) && p.length > bestLength) [best, bestLength] = [l, p.length];
+  for (const l of LAYERS)
+    for (const p of l.paths)
+      if ((path === p || (p.endsWith('/') && path.startsWith(p))) && p.length > bestLength)
+        [best, bestLength] = [l, p.length];
   return best;
 }
 
@@ -62,7 +72,9 @@ function layerViolations(imports: readonly Import[], exceptions = KNOWN_EXCEPTIO
     }
     if (a === b || b.rank < a.rank) continue;
     if (exceptions.some((e) => e.from === a.layer && e.to === b.layer)) continue;
-    out.add(`${from} (${a.layer}, rank ${a.rank}) imports ${to} (${b.layer}, rank ${b.rank}): ${b.rank > a.rank ? 'upward' : 'sideways'}`);
+    out.add(
+      `${from} (${a.layer}, rank ${a.rank}) imports ${to} (${b.layer}, rank ${b.rank}): ${b.rank > a.rank ? 'upward' : 'sideways'}`,
+    );
   }
   return [...out];
 }
@@ -108,11 +120,15 @@ const isTestFile = (p: string) => /\.test\.ts$|\.test-helpers\.ts$|(^|\/)test-su
 
 /** The relative imports of every non-test source file under src/, as paths relative to src/. */
 function sourceImports(srcDir: string): Import[] {
-  const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !isTestFile(f));
+  const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter(
+    (f) => f.endsWith('.ts') && !isTestFile(f),
+  );
   const imports: Import[] = [];
   for (const file of files) {
     const text = readFileSync(join(srcDir, file), 'utf8');
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) {
+    for (const m of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
+    )) {
       const spec = m[1] ?? m[2];
       const to = relative(srcDir, normalize(join(srcDir, dirname(file), spec))).replace(/\.js$/, '.ts');
       if (!to.startsWith('..')) imports.push({ from: file.split('\\').join('/'), to: to.split('\\').join('/') });
@@ -123,33 +139,51 @@ function sourceImports(srcDir: string): Import[] {
 
 describe('the layering checker', () => {
   it('fails on a deliberate upward import, and on a sideways one', () => {
-    expect(layerViolations([{ from: 'ir/types.ts', to: 'prune/plan.ts' }])).toEqual(['ir/types.ts (ir, rank 1) imports prune/plan.ts (prune, rank 7): upward']);
-    expect(layerViolations([{ from: 'prune/groups.ts', to: 'data/load.ts' }])).toEqual(['prune/groups.ts (prune, rank 7) imports data/load.ts (data, rank 7): sideways']);
+    expect(layerViolations([{ from: 'ir/types.ts', to: 'prune/plan.ts' }])).toEqual([
+      'ir/types.ts (ir, rank 1) imports prune/plan.ts (prune, rank 7): upward',
+    ]);
+    expect(layerViolations([{ from: 'prune/groups.ts', to: 'data/load.ts' }])).toEqual([
+      'prune/groups.ts (prune, rank 7) imports data/load.ts (data, rank 7): sideways',
+    ]);
     expect(layerViolations([{ from: 'prune/apply.ts', to: 'arbitraries/plan.ts' }])).toHaveLength(1);
   });
 
   it('passes downward and same-layer imports, and the nested faults layer over the generators', () => {
-    expect(layerViolations([
-      { from: 'prune/apply.ts', to: 'ir/types.ts' },
-      { from: 'prune/apply.ts', to: 'prune/slice.ts' },
-      { from: 'prune/faults/types.ts', to: 'arbitraries/graph.ts' },
-      { from: 'cli/main.ts', to: 'errors.ts' },
-    ])).toEqual([]);
+    expect(
+      layerViolations([
+        { from: 'prune/apply.ts', to: 'ir/types.ts' },
+        { from: 'prune/apply.ts', to: 'prune/slice.ts' },
+        { from: 'prune/faults/types.ts', to: 'arbitraries/graph.ts' },
+        { from: 'cli/main.ts', to: 'errors.ts' },
+      ]),
+    ).toEqual([]);
   });
 
   it('names files no layer claims', () => {
-    expect(layerViolations([{ from: 'newthing/a.ts', to: 'ir/types.ts' }])).toEqual(['newthing/a.ts belongs to no layer (declare it in LAYERS and docs/architecture.md)']);
+    expect(layerViolations([{ from: 'newthing/a.ts', to: 'ir/types.ts' }])).toEqual([
+      'newthing/a.ts belongs to no layer (declare it in LAYERS and docs/architecture.md)',
+    ]);
   });
 
   it('finds file cycles, type-only ones included', () => {
-    expect(importCycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'c.ts' }, { from: 'c.ts', to: 'a.ts' }, { from: 'c.ts', to: 'd.ts' }])).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+    expect(
+      importCycles([
+        { from: 'a.ts', to: 'b.ts' },
+        { from: 'b.ts', to: 'c.ts' },
+        { from: 'c.ts', to: 'a.ts' },
+        { from: 'c.ts', to: 'd.ts' },
+      ]),
+    ).toEqual([['a.ts', 'b.ts', 'c.ts']]);
     expect(importCycles([{ from: 'a.ts', to: 'b.ts' }])).toEqual([]);
   });
 
   it('reads imports, export-froms and dynamic imports', () => {
     const imports = sourceImports(new URL('.', import.meta.url).pathname);
     expect(imports).toContainEqual({ from: 'cli/main.ts', to: 'errors.ts' });
-    expect(imports.some((i) => i.from === 'cli/commands/index.ts' && i.to === 'cli/commands/inspect.ts'), 'the lazy command table').toBe(true);
+    expect(
+      imports.some((i) => i.from === 'cli/commands/index.ts' && i.to === 'cli/commands/inspect.ts'),
+      'the lazy command table',
+    ).toBe(true);
   });
 });
 

@@ -31,7 +31,14 @@ export { prune, type PruneReport } from './prune/prune.js';
 export { mask } from './prune/mask.js';
 export { verify } from './prune/verify.js';
 export type { Plan, ChannelSpec, HeadSpec, Guards, Criterion } from './prune/plan.js';
-export { applyNm, applyUnstructured, checkNm, eligibility, reductionAxis, KERNEL_FAMILIES } from './prune/masks/index.js';
+export {
+  applyNm,
+  applyUnstructured,
+  checkNm,
+  eligibility,
+  reductionAxis,
+  KERNEL_FAMILIES,
+} from './prune/masks/index.js';
 export { FAULTS, faultById, type Fault } from './prune/faults/index.js';
 
 // invariants and structural checks
@@ -62,7 +69,14 @@ export { formatCounterexample, replayCommand, type Counterexample } from './chec
 export { runSelftest, type FaultResult } from './check/selftest.js';
 
 // onnxruntime
-export { createSession, releaseSession, run, randomInputs, compareOutputs, exposeIntermediates } from './runtime/index.js';
+export {
+  createSession,
+  releaseSession,
+  run,
+  randomInputs,
+  compareOutputs,
+  exposeIntermediates,
+} from './runtime/index.js';
 
 // measured gates
 export * from './data/index.js';
@@ -86,7 +100,16 @@ export { calibrationFreshness } from './analysis/quantize/freshness.js';
 export { modelDigest } from './analysis/quantize/digest.js';
 
 // Incident scenarios and reports
-export { defineScenario, type Scenario, type ScenarioSpec, type CheckContext, type MakeContext, type Variant, type Tolerance, type PlotData } from './scenarios/define.js';
+export {
+  defineScenario,
+  type Scenario,
+  type ScenarioSpec,
+  type CheckContext,
+  type MakeContext,
+  type Variant,
+  type Tolerance,
+  type PlotData,
+} from './scenarios/define.js';
 export { runScenario, type ScenarioResult, type VariantResult } from './scenarios/run.js';
 export { discoverScenarios, loadScenario } from './scenarios/discover.js';
 export { buildReport, type Report } from './report/model.js';

@@ -11,7 +11,15 @@ import { ROOT } from './workspace.js';
 
 export const BIN = join(ROOT, 'bin/pruneguard.js');
 
-export interface ChildResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number; peakRssMb: number; timedOut: boolean }
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  peakRssMb: number;
+  timedOut: boolean;
+}
 
 export interface ChildOptions {
   env?: Record<string, string>;
@@ -36,15 +44,29 @@ function vmHwmMb(pid: number): number {
 /** Runs `pruneguard ...args` in a child process. */
 export function runCli(args: readonly string[], o: ChildOptions = {}): Promise<ChildResult> {
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : []), BIN, ...args], {
-    cwd: o.cwd ?? ROOT,
-    env: { ...process.env, ...o.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : []), BIN, ...args],
+    {
+      cwd: o.cwd ?? ROOT,
+      env: { ...process.env, ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '',
+    stderr = '',
+    peak = 0,
+    timedOut = false;
+  const sample = setInterval(() => {
+    peak = Math.max(peak, vmHwmMb(child.pid!));
+  }, 20);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, o.timeoutMs ?? 60_000);
+  child.stdout!.on('data', (d) => {
+    stdout += d;
   });
-  let stdout = '', stderr = '', peak = 0, timedOut = false;
-  const sample = setInterval(() => { peak = Math.max(peak, vmHwmMb(child.pid!)); }, 20);
-  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, o.timeoutMs ?? 60_000);
-  child.stdout!.on('data', (d) => { stdout += d; });
   child.stderr!.on('data', (d) => {
     stderr += d;
     if (o.killWhen?.(stderr)) child.kill('SIGKILL');
@@ -54,7 +76,9 @@ export function runCli(args: readonly string[], o: ChildOptions = {}): Promise<C
       clearInterval(sample);
       clearTimeout(timer);
       // stdio may still hold buffered output: wait for close.
-      child.on('close', () => resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, peakRssMb: peak, timedOut }));
+      child.on('close', () =>
+        resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, peakRssMb: peak, timedOut }),
+      );
     });
   });
 }

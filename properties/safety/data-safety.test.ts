@@ -15,7 +15,15 @@ import { main } from '../../src/cli/main.js';
 import { FOLDER_MARKER } from '../../src/fs/owned-folder.js';
 import { makePart } from '../../src/report/part.js';
 import { versions } from '../../src/scenarios/versions.js';
-import { damaged, FILE_TARGETS, leftoverTemporaries, makeWorkspace, snapshot, type InputKind, type Workspace } from './workspace.js';
+import {
+  damaged,
+  FILE_TARGETS,
+  leftoverTemporaries,
+  makeWorkspace,
+  snapshot,
+  type InputKind,
+  type Workspace,
+} from './workspace.js';
 
 interface OutputOption {
   command: string;
@@ -31,27 +39,86 @@ interface OutputOption {
 
 const sensitivity = (w: Workspace, option: string[], target: string) => {
   const cache = join(w.dir, 'sens-cache.json');
-  return { argv: ['sensitivity', w.model, '--data', w.data, '--ratios', '0.5', ...option, target, ...(option[0] === '--cache' ? [] : ['--cache', cache])], extra: [cache] };
+  return {
+    argv: [
+      'sensitivity',
+      w.model,
+      '--data',
+      w.data,
+      '--ratios',
+      '0.5',
+      ...option,
+      target,
+      ...(option[0] === '--cache' ? [] : ['--cache', cache]),
+    ],
+    extra: [cache],
+  };
 };
 
 const OPTIONS: Record<string, OutputOption> = {
-  'prune -o': { command: 'prune', inputs: ['plan'], forceable: true, argv: (w, t) => ({ argv: ['prune', w.model, '--plan', w.plan, '-o', t] }) },
-  'check --report': { command: 'check', inputs: ['plan', 'data'], forceable: true, argv: (w, t) => ({ argv: ['check', '--dense', w.model, '--pruned', w.model, '--plan', w.plan, '--data', w.data, '--report', t] }) },
-  'sensitivity --report': { command: 'sensitivity', inputs: ['data'], forceable: true, argv: (w, t) => sensitivity(w, ['--report'], t) },
-  'sensitivity --plot': { command: 'sensitivity', inputs: ['data'], forceable: true, argv: (w, t) => sensitivity(w, ['--plot'], t) },
-  'sensitivity --plan-out': { command: 'sensitivity', inputs: ['data'], forceable: true, argv: (w, t) => sensitivity(w, ['--target', '0.1', '--plan-out'], t) },
-  'sensitivity --cache': { command: 'sensitivity', inputs: ['data'], forceable: false, argv: (w, t) => sensitivity(w, ['--cache'], t) },
-  'run --shard --part': { command: 'run', inputs: [], forceable: false, refusalsOnly: true, argv: (w, t) => ({ argv: ['run', '--root', w.dir, '--shard', '1/1', '--part', t] }) },
+  'prune -o': {
+    command: 'prune',
+    inputs: ['plan'],
+    forceable: true,
+    argv: (w, t) => ({ argv: ['prune', w.model, '--plan', w.plan, '-o', t] }),
+  },
+  'check --report': {
+    command: 'check',
+    inputs: ['plan', 'data'],
+    forceable: true,
+    argv: (w, t) => ({
+      argv: ['check', '--dense', w.model, '--pruned', w.model, '--plan', w.plan, '--data', w.data, '--report', t],
+    }),
+  },
+  'sensitivity --report': {
+    command: 'sensitivity',
+    inputs: ['data'],
+    forceable: true,
+    argv: (w, t) => sensitivity(w, ['--report'], t),
+  },
+  'sensitivity --plot': {
+    command: 'sensitivity',
+    inputs: ['data'],
+    forceable: true,
+    argv: (w, t) => sensitivity(w, ['--plot'], t),
+  },
+  'sensitivity --plan-out': {
+    command: 'sensitivity',
+    inputs: ['data'],
+    forceable: true,
+    argv: (w, t) => sensitivity(w, ['--target', '0.1', '--plan-out'], t),
+  },
+  'sensitivity --cache': {
+    command: 'sensitivity',
+    inputs: ['data'],
+    forceable: false,
+    argv: (w, t) => sensitivity(w, ['--cache'], t),
+  },
+  'run --shard --part': {
+    command: 'run',
+    inputs: [],
+    forceable: false,
+    refusalsOnly: true,
+    argv: (w, t) => ({ argv: ['run', '--root', w.dir, '--shard', '1/1', '--part', t] }),
+  },
 };
 
 function capture() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
 
 const figures = { cases: 0, exits: {} as Record<number, number>, dataLoss: 0, leftovers: 0 };
-const count = (code: number) => { figures.cases++; figures.exits[code] = (figures.exits[code] ?? 0) + 1; };
-afterAll(() => console.log(`[data-safety] ${figures.cases} cases; exits ${JSON.stringify(figures.exits)}; data-loss cases: ${figures.dataLoss}; temporaries left: ${figures.leftovers}`));
+const count = (code: number) => {
+  figures.cases++;
+  figures.exits[code] = (figures.exits[code] ?? 0) + 1;
+};
+afterAll(() =>
+  console.log(
+    `[data-safety] ${figures.cases} cases; exits ${JSON.stringify(figures.exits)}; data-loss cases: ${figures.dataLoss}; temporaries left: ${figures.leftovers}`,
+  ),
+);
 
 describe('data safety: file outputs', () => {
   for (const [label, option] of Object.entries(OPTIONS)) {
@@ -113,18 +180,56 @@ describe('data safety: file outputs', () => {
   });
 });
 
-interface FolderTarget { name: string; make: (w: Workspace) => string; ok: boolean }
+interface FolderTarget {
+  name: string;
+  make: (w: Workspace) => string;
+  ok: boolean;
+}
 
 const FOLDER_TARGETS: FolderTarget[] = [
   { name: 'a new folder', make: (w) => join(w.dir, 'reports'), ok: true },
-  { name: 'an empty folder', make: (w) => { const p = join(w.dir, 'empty'); mkdirSync(p); return p; }, ok: true },
-  { name: "pruneguard's folder holding a user's extra file", make: (w) => { const p = join(w.dir, 'ours'); mkdirSync(p); writeFileSync(join(p, FOLDER_MARKER), ''); writeFileSync(join(p, 'keep.txt'), 'mine'); return p; }, ok: true },
+  {
+    name: 'an empty folder',
+    make: (w) => {
+      const p = join(w.dir, 'empty');
+      mkdirSync(p);
+      return p;
+    },
+    ok: true,
+  },
+  {
+    name: "pruneguard's folder holding a user's extra file",
+    make: (w) => {
+      const p = join(w.dir, 'ours');
+      mkdirSync(p);
+      writeFileSync(join(p, FOLDER_MARKER), '');
+      writeFileSync(join(p, 'keep.txt'), 'mine');
+      return p;
+    },
+    ok: true,
+  },
   { name: "a user's non-empty folder", make: (w) => w.userFolder, ok: false },
   { name: 'the project itself (--out .)', make: (w) => w.dir, ok: false },
   { name: 'a file', make: (w) => w.userFile, ok: false },
   { name: '/dev/null', make: () => '/dev/null', ok: false },
-  { name: 'a symlink to a folder', make: (w) => { const p = join(w.dir, 'linked'); symlinkSync(w.userFolder, p); return p; }, ok: false },
-  { name: 'a FIFO', make: (w) => { const p = join(w.dir, 'fifo'); execFileSync('mkfifo', [p]); return p; }, ok: false },
+  {
+    name: 'a symlink to a folder',
+    make: (w) => {
+      const p = join(w.dir, 'linked');
+      symlinkSync(w.userFolder, p);
+      return p;
+    },
+    ok: false,
+  },
+  {
+    name: 'a FIFO',
+    make: (w) => {
+      const p = join(w.dir, 'fifo');
+      execFileSync('mkfifo', [p]);
+      return p;
+    },
+    ok: false,
+  },
 ];
 
 describe('data safety: report folders', () => {
@@ -135,11 +240,19 @@ describe('data safety: report folders', () => {
         const w = makeWorkspace();
         try {
           const part = join(w.dir, 'part.json');
-          writeFileSync(part, JSON.stringify(makePart({ shard: 'main', versions: versions(), scenarios: [], properties: [], faults: [], ms: 1 })));
+          writeFileSync(
+            part,
+            JSON.stringify(
+              makePart({ shard: 'main', versions: versions(), scenarios: [], properties: [], faults: [], ms: 1 }),
+            ),
+          );
           const out = target.make(w);
           const before = snapshot(w.dir);
           const c = capture();
-          const argv = command === 'report' ? ['report', '--merge', part, '--out', out, '--root', w.dir] : ['run', '--root', w.dir, '--out', out];
+          const argv =
+            command === 'report'
+              ? ['report', '--merge', part, '--out', out, '--root', w.dir]
+              : ['run', '--root', w.dir, '--out', out];
           const code = await main(argv, c.io);
           count(code);
           const after = snapshot(w.dir);

@@ -25,8 +25,16 @@ export interface HostileCase {
 
 const hostile = (f: string) => join(ROOT, 'fixtures/hostile', f);
 const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
-const fifo = (dir: string, name: string) => { const p = join(dir, name); execFileSync('mkfifo', [p]); return p; };
-const file = (dir: string, name: string, text: string | Uint8Array) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+const fifo = (dir: string, name: string) => {
+  const p = join(dir, name);
+  execFileSync('mkfifo', [p]);
+  return p;
+};
+const file = (dir: string, name: string, text: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
 
 /** A zip whose one deflated member expands 64 MiB, listed `copies` times (all pointing at the same bytes when `overlap`). */
 function zipBomb(copies: number, overlap: boolean): Uint8Array {
@@ -82,40 +90,259 @@ function npyWithHeader(headerBytes: number): Uint8Array {
   return out;
 }
 
-const digitsData = (dir: string, arrays: Record<string, ReturnType<typeof fromNumbers>>) => file(dir, 'eval.npz', writeNpz(arrays));
+const digitsData = (dir: string, arrays: Record<string, ReturnType<typeof fromNumbers>>) =>
+  file(dir, 'eval.npz', writeNpz(arrays));
 const sens = (dir: string, data: string) => ['sensitivity', MODEL, '--data', data, '--ratios', '0.5'];
 const checkWith = (...extra: string[]) => ['check', '--dense', MODEL, '--pruned', MODEL, ...extra];
 
 export const HOSTILE_CASES: HostileCase[] = [
   // Resource bombs: bounded time and memory, symbolic or refused.
   ...['constant-of-shape-1e8', 'constant-of-shape-2p31', 'reshape-1e8', 'reshape-2p31'].flatMap((m): HostileCase[] => [
-    { name: `inspect ${m}`, kind: 'model', exits: [0, 2], make: () => ({ argv: ['inspect', hostile(`${m}.onnx`)], names: hostile(`${m}.onnx`) }) },
-    { name: `check ${m}`, kind: 'model', exits: [0, 1, 2], make: () => ({ argv: ['check', '--dense', hostile(`${m}.onnx`), '--pruned', hostile(`${m}.onnx`)], names: hostile(`${m}.onnx`) }) },
+    {
+      name: `inspect ${m}`,
+      kind: 'model',
+      exits: [0, 2],
+      make: () => ({ argv: ['inspect', hostile(`${m}.onnx`)], names: hostile(`${m}.onnx`) }),
+    },
+    {
+      name: `check ${m}`,
+      kind: 'model',
+      exits: [0, 1, 2],
+      make: () => ({
+        argv: ['check', '--dense', hostile(`${m}.onnx`), '--pruned', hostile(`${m}.onnx`)],
+        names: hostile(`${m}.onnx`),
+      }),
+    },
   ]),
-  { name: 'npz: 20 members each inflating 64 MiB (a deflate bomb)', kind: 'npz', exits: [2], make: (d) => { const p = file(d, 'bomb.npz', zipBomb(20, false)); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'npz: 200 entries pointing at one member', kind: 'npz', exits: [2], make: (d) => { const p = file(d, 'overlap.npz', zipBomb(200, true)); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'npz: zip64 extra field past its record', kind: 'npz', exits: [2], make: (d) => { const p = file(d, 'zip64.npz', zip64PastRecord()); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'npy: 600 KB header', kind: 'npy', exits: [2], make: (d) => { const p = file(d, 'x.npy', npyWithHeader(600_000)); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'config: productionBatchSizes [1e6]', kind: 'config', exits: [2], make: (d) => { const p = file(d, 'c.json', JSON.stringify({ latency: { productionBatchSizes: [1e6] } })); return { argv: checkWith('--config', p), names: p }; } },
-  { name: 'config: structural.dims [1e6]', kind: 'config', exits: [2], make: (d) => { const p = file(d, 'c.json', JSON.stringify({ structural: { dims: [1e6] } })); return { argv: checkWith('--config', p), names: p }; } },
-  { name: 'plan: 1M invalid indices (error list truncated)', kind: 'plan', exits: [2], make: (d) => { const p = file(d, 'p.json', JSON.stringify({ version: 1, channels: [{ group: 'conv1.weight#0', indices: Array.from({ length: 1e6 }, () => -1) }] })); return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p }; } },
+  {
+    name: 'npz: 20 members each inflating 64 MiB (a deflate bomb)',
+    kind: 'npz',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'bomb.npz', zipBomb(20, false));
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'npz: 200 entries pointing at one member',
+    kind: 'npz',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'overlap.npz', zipBomb(200, true));
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'npz: zip64 extra field past its record',
+    kind: 'npz',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'zip64.npz', zip64PastRecord());
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'npy: 600 KB header',
+    kind: 'npy',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'x.npy', npyWithHeader(600_000));
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'config: productionBatchSizes [1e6]',
+    kind: 'config',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'c.json', JSON.stringify({ latency: { productionBatchSizes: [1e6] } }));
+      return { argv: checkWith('--config', p), names: p };
+    },
+  },
+  {
+    name: 'config: structural.dims [1e6]',
+    kind: 'config',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'c.json', JSON.stringify({ structural: { dims: [1e6] } }));
+      return { argv: checkWith('--config', p), names: p };
+    },
+  },
+  {
+    name: 'plan: 1M invalid indices (error list truncated)',
+    kind: 'plan',
+    exits: [2],
+    make: (d) => {
+      const p = file(
+        d,
+        'p.json',
+        JSON.stringify({
+          version: 1,
+          channels: [{ group: 'conv1.weight#0', indices: Array.from({ length: 1e6 }, () => -1) }],
+        }),
+      );
+      return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p };
+    },
+  },
   // Nesting past the stack.
-  { name: 'plan nested 100,000 deep', kind: 'plan', exits: [2], make: (d) => { const p = file(d, 'p.json', deep(100_000)); return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p }; } },
-  { name: 'config nested 100,000 deep', kind: 'config', exits: [2], make: (d) => { const p = file(d, 'c.json', deep(100_000)); return { argv: checkWith('--config', p), names: p }; } },
-  { name: 'JSON data nested 100,000 deep', kind: 'json data', exits: [2], make: (d) => { const p = file(d, 'd.json', deep(100_000)); return { argv: checkWith('--data', p), names: p }; } },
+  {
+    name: 'plan nested 100,000 deep',
+    kind: 'plan',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'p.json', deep(100_000));
+      return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p };
+    },
+  },
+  {
+    name: 'config nested 100,000 deep',
+    kind: 'config',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'c.json', deep(100_000));
+      return { argv: checkWith('--config', p), names: p };
+    },
+  },
+  {
+    name: 'JSON data nested 100,000 deep',
+    kind: 'json data',
+    exits: [2],
+    make: (d) => {
+      const p = file(d, 'd.json', deep(100_000));
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
   // FIFOs never hang.
-  { name: 'FIFO as --plan', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'plan.json'); return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p }; } },
-  { name: 'FIFO as --config', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'c.json'); return { argv: checkWith('--config', p), names: p }; } },
-  { name: 'FIFO as JSON data', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'd.json'); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'FIFO as npz data', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'd.npz'); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'FIFO as the model', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'm.onnx'); return { argv: ['inspect', p], names: p }; } },
-  { name: 'FIFO as a report part', kind: 'fifo', exits: [2], make: (d) => { const p = fifo(d, 'part.json'); return { argv: ['report', '--merge', p, '--out', join(d, 'r')], names: p }; } },
-  { name: 'directory as --plan', kind: 'plan', exits: [2], make: (d) => ({ argv: ['prune', MODEL, '--plan', d, '-o', join(d, 'o.onnx')], names: d }) },
+  {
+    name: 'FIFO as --plan',
+    kind: 'fifo',
+    exits: [2],
+    make: (d) => {
+      const p = fifo(d, 'plan.json');
+      return { argv: ['prune', MODEL, '--plan', p, '-o', join(d, 'o.onnx')], names: p };
+    },
+  },
+  {
+    name: 'FIFO as --config',
+    kind: 'fifo',
+    exits: [2],
+    make: (d) => {
+      const p = fifo(d, 'c.json');
+      return { argv: checkWith('--config', p), names: p };
+    },
+  },
+  {
+    name: 'FIFO as JSON data',
+    kind: 'fifo',
+    exits: [2],
+    make: (d) => {
+      const p = fifo(d, 'd.json');
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'FIFO as npz data',
+    kind: 'fifo',
+    exits: [2],
+    make: (d) => {
+      const p = fifo(d, 'd.npz');
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'FIFO as the model',
+    kind: 'fifo',
+    exits: [2],
+    make: (d) => {
+      const p = fifo(d, 'm.onnx');
+      return { argv: ['inspect', p], names: p };
+    },
+  },
+  {
+    name: 'FIFO as a report part',
+    kind: 'fifo',
+    exits: [2],
+    make: (d) => {
+      const p = fifo(d, 'part.json');
+      return { argv: ['report', '--merge', p, '--out', join(d, 'r')], names: p };
+    },
+  },
+  {
+    name: 'directory as --plan',
+    kind: 'plan',
+    exits: [2],
+    make: (d) => ({ argv: ['prune', MODEL, '--plan', d, '-o', join(d, 'o.onnx')], names: d }),
+  },
   // Messages and semantics.
-  { name: 'sensitivity: a label outside the classes', kind: 'npz', exits: [2], make: (d) => { copyFileSync(DATA, join(d, 'orig.npz')); const p = digitsData(d, { input: fromNumbers('float32', [2, 1, 8, 8], new Array(128).fill(0)), labels: fromNumbers('int64', [2], [1, 12]) }); return { argv: sens(d, p), names: p }; } },
-  { name: 'int64 labels past 2^32 do not wrap', kind: 'npz', exits: [2], make: (d) => { const p = digitsData(d, { input: fromNumbers('float32', [1, 1, 8, 8], new Array(64).fill(0)), labels: fromNumbers('int64', [1], [2 ** 32 + 1]) }); return { argv: checkWith('--data', p), names: p }; } },
-  { name: "JSON data with an input named 'constructor'", kind: 'json data', exits: [2], make: (d) => { const p = file(d, 'd.json', JSON.stringify({ inputs: { constructor: [[1]] }, dtypes: { constructor: 'float32' } })); return { argv: checkWith('--data', p), names: p }; } },
-  { name: 'a plan with a UTF-8 BOM is accepted', kind: 'plan', exits: [0], make: (d) => ({ argv: ['prune', MODEL, '--plan', file(d, 'p.json', `\ufeff${JSON.stringify({ version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.25 }] })}`), '-o', join(d, 'o.onnx')] }) },
-  { name: 'inspect reports a dangling node input', kind: 'model', exits: [0], stdout: /dangling-input/, make: () => ({ argv: ['inspect', hostile('dangling-input.onnx')] }) },
-  { name: 'inspect reports a self-loop', kind: 'model', exits: [0], stdout: /self-loop/, make: () => ({ argv: ['inspect', hostile('self-loop.onnx')] }) },
+  {
+    name: 'sensitivity: a label outside the classes',
+    kind: 'npz',
+    exits: [2],
+    make: (d) => {
+      copyFileSync(DATA, join(d, 'orig.npz'));
+      const p = digitsData(d, {
+        input: fromNumbers('float32', [2, 1, 8, 8], new Array(128).fill(0)),
+        labels: fromNumbers('int64', [2], [1, 12]),
+      });
+      return { argv: sens(d, p), names: p };
+    },
+  },
+  {
+    name: 'int64 labels past 2^32 do not wrap',
+    kind: 'npz',
+    exits: [2],
+    make: (d) => {
+      const p = digitsData(d, {
+        input: fromNumbers('float32', [1, 1, 8, 8], new Array(64).fill(0)),
+        labels: fromNumbers('int64', [1], [2 ** 32 + 1]),
+      });
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: "JSON data with an input named 'constructor'",
+    kind: 'json data',
+    exits: [2],
+    make: (d) => {
+      const p = file(
+        d,
+        'd.json',
+        JSON.stringify({ inputs: { constructor: [[1]] }, dtypes: { constructor: 'float32' } }),
+      );
+      return { argv: checkWith('--data', p), names: p };
+    },
+  },
+  {
+    name: 'a plan with a UTF-8 BOM is accepted',
+    kind: 'plan',
+    exits: [0],
+    make: (d) => ({
+      argv: [
+        'prune',
+        MODEL,
+        '--plan',
+        file(
+          d,
+          'p.json',
+          `\ufeff${JSON.stringify({ version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.25 }] })}`,
+        ),
+        '-o',
+        join(d, 'o.onnx'),
+      ],
+    }),
+  },
+  {
+    name: 'inspect reports a dangling node input',
+    kind: 'model',
+    exits: [0],
+    stdout: /dangling-input/,
+    make: () => ({ argv: ['inspect', hostile('dangling-input.onnx')] }),
+  },
+  {
+    name: 'inspect reports a self-loop',
+    kind: 'model',
+    exits: [0],
+    stdout: /self-loop/,
+    make: () => ({ argv: ['inspect', hostile('self-loop.onnx')] }),
+  },
 ];

@@ -19,7 +19,10 @@ const temporaries = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('
 
 function partFile(w: Workspace): string {
   const p = join(w.dir, 'part.json');
-  writeFileSync(p, JSON.stringify(makePart({ shard: 'main', versions: versions(), scenarios: [], properties: [], faults: [], ms: 1 })));
+  writeFileSync(
+    p,
+    JSON.stringify(makePart({ shard: 'main', versions: versions(), scenarios: [], properties: [], faults: [], ms: 1 })),
+  );
   return p;
 }
 
@@ -71,7 +74,10 @@ describe('concurrent writers', () => {
     const out = join(w.dir, 'reports');
     const args = ['report', '--merge', part, '--out', out, '--root', w.dir];
     const rs = await Promise.all([runCli(args), runCli(args)]);
-    expect(rs.map((r) => r.code), rs.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
+    expect(
+      rs.map((r) => r.code),
+      rs.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0]);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).ok).toBeDefined();
     expect(temporaries(out)).toEqual([]);
     expect(readdirSync(w.dir).filter((f) => f.includes('pruneguard-tmp'))).toEqual([]);
@@ -84,7 +90,10 @@ describe('concurrent writers', () => {
     const args = ['prune', w.model, '--plan', w.plan, '-o', out];
     const rs = await Promise.all([runCli(args), runCli(args)]);
     const codes = rs.map((r) => r.code);
-    expect(codes.every((c) => c === 0 || c === 2), rs.map((r) => r.stderr).join('\n')).toBe(true);
+    expect(
+      codes.every((c) => c === 0 || c === 2),
+      rs.map((r) => r.stderr).join('\n'),
+    ).toBe(true);
     expect(codes).toContain(0);
     expect(loadModelFile(out).graph.nodes.length).toBeGreaterThan(0);
     expect(temporaries(w.dir)).toEqual([]);

@@ -5,7 +5,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -46,7 +57,13 @@ export type InputKind = 'model' | 'data' | 'plan';
  * `allowedWithForce`: --force may replace it, unless it is `input` of the command
  * (the data file is a user's file to `prune`, an input to `sensitivity`).
  */
-export interface Target { name: string; make: (w: Workspace) => string; allowedWithForce: boolean; isNew?: boolean; input?: InputKind }
+export interface Target {
+  name: string;
+  make: (w: Workspace) => string;
+  allowedWithForce: boolean;
+  isNew?: boolean;
+  input?: InputKind;
+}
 
 export const FILE_TARGETS: Target[] = [
   { name: 'a new file', make: (w) => join(w.dir, 'out', 'new.out'), allowedWithForce: true, isNew: true },
@@ -57,7 +74,11 @@ export const FILE_TARGETS: Target[] = [
   { name: 'a hard link to the input model', make: (w) => hardLink(w, w.model), allowedWithForce: false },
   { name: 'a symlink to the input model', make: (w) => symLink(w, w.model), allowedWithForce: false },
   { name: "a symlink to a user's file", make: (w) => symLink(w, w.userFile), allowedWithForce: false },
-  { name: 'the input via ./ and ..', make: (w) => join(w.dir, 'work', '..', '.', 'model.onnx'), allowedWithForce: false },
+  {
+    name: 'the input via ./ and ..',
+    make: (w) => join(w.dir, 'work', '..', '.', 'model.onnx'),
+    allowedWithForce: false,
+  },
   { name: 'a directory', make: (w) => w.userFolder, allowedWithForce: false },
   { name: 'a character device (/dev/null)', make: () => '/dev/null', allowedWithForce: false },
   { name: 'a FIFO', make: (w) => fifo(w), allowedWithForce: false },
@@ -81,7 +102,12 @@ function fifo(w: Workspace): string {
   return p;
 }
 
-export interface Entry { kind: string; ino: number; digest?: string; link?: string }
+export interface Entry {
+  kind: string;
+  ino: number;
+  digest?: string;
+  link?: string;
+}
 
 /** Everything under `dir` (not following links): kind, inode and a digest of the bytes. Never opens a FIFO. */
 export function snapshot(dir: string): Map<string, Entry> {
@@ -91,8 +117,11 @@ export function snapshot(dir: string): Map<string, Entry> {
       const p = join(d, name);
       const st = lstatSync(p);
       if (st.isSymbolicLink()) out.set(p, { kind: 'symlink', ino: st.ino, link: readlinkSync(p) });
-      else if (st.isDirectory()) { out.set(p, { kind: 'dir', ino: st.ino }); walk(p); }
-      else if (st.isFile()) out.set(p, { kind: 'file', ino: st.ino, digest: createHash('sha256').update(readFileSync(p)).digest('hex') });
+      else if (st.isDirectory()) {
+        out.set(p, { kind: 'dir', ino: st.ino });
+        walk(p);
+      } else if (st.isFile())
+        out.set(p, { kind: 'file', ino: st.ino, digest: createHash('sha256').update(readFileSync(p)).digest('hex') });
       else out.set(p, { kind: 'special', ino: st.ino });
     }
   };
@@ -101,7 +130,11 @@ export function snapshot(dir: string): Map<string, Entry> {
 }
 
 /** Paths that were changed, deleted or replaced between two snapshots (new paths are not listed). */
-export function damaged(before: Map<string, Entry>, after: Map<string, Entry>, except: readonly string[] = []): string[] {
+export function damaged(
+  before: Map<string, Entry>,
+  after: Map<string, Entry>,
+  except: readonly string[] = [],
+): string[] {
   const out: string[] = [];
   for (const [p, e] of before) {
     if (except.includes(p)) continue;

@@ -5,8 +5,20 @@ import { monotoneSensitivityBudget } from '../invariants/monotone-sensitivity-bu
 import { allocateBudget } from './budget.js';
 import type { SensitivityEntry, SensitivityProfile } from './profile.js';
 
-const entry = (group: string, sensitivity: number, params: number, depth: number, extra: Partial<SensitivityEntry> = {}): SensitivityEntry => ({
-  group, sensitivity, params, depth, probeRatio: 0.2, kind: 'conv', ...extra,
+const entry = (
+  group: string,
+  sensitivity: number,
+  params: number,
+  depth: number,
+  extra: Partial<SensitivityEntry> = {},
+): SensitivityEntry => ({
+  group,
+  sensitivity,
+  params,
+  depth,
+  probeRatio: 0.2,
+  kind: 'conv',
+  ...extra,
 });
 
 const profileArb = fc
@@ -20,7 +32,12 @@ const profileArb = fc
     }),
     { minLength: 1, maxLength: 12 },
   )
-  .map((rows): SensitivityProfile => ({ metric: 'accuracy', entries: rows.map((r, i) => ({ group: `g${i}`, probeRatio: 0.2, ...r })) }));
+  .map(
+    (rows): SensitivityProfile => ({
+      metric: 'accuracy',
+      entries: rows.map((r, i) => ({ group: `g${i}`, probeRatio: 0.2, ...r })),
+    }),
+  );
 
 describe('allocateBudget', () => {
   it('prunes the tolerant late layers more than the sensitive early ones', () => {
@@ -43,7 +60,10 @@ describe('allocateBudget', () => {
   });
 
   it('names the binding caps when the target cannot be met', () => {
-    const profile: SensitivityProfile = { metric: 'accuracy', entries: [entry('stem', 1, 100, 0), entry('fc', 0, 100, 0.9, { classifier: true, kind: 'linear' })] };
+    const profile: SensitivityProfile = {
+      metric: 'accuracy',
+      entries: [entry('stem', 1, 100, 0), entry('fc', 0, 100, 0.9, { classifier: true, kind: 'linear' })],
+    };
     expect(() => allocateBudget(profile, 0.9)).toThrowError(/binding caps: .*stem \(earlyConv cap 0.2\)/);
   });
 
@@ -56,7 +76,13 @@ describe('allocateBudget', () => {
       fc.property(profileArb, fc.double({ min: 0, max: 0.6, noNaN: true }), (profile, target) => {
         try {
           const a = allocateBudget(profile, target);
-          const findings = monotoneSensitivityBudget({ profile, ratios: a.ratios, target, sensitivityTolerance: 0, ratioTolerance: 1e-9 });
+          const findings = monotoneSensitivityBudget({
+            profile,
+            ratios: a.ratios,
+            target,
+            sensitivityTolerance: 0,
+            ratioTolerance: 1e-9,
+          });
           expect(findings).toEqual([]);
         } catch (e) {
           if (!isPruneguardError(e) || e.code !== 'E_INFEASIBLE') throw e;
@@ -68,7 +94,10 @@ describe('allocateBudget', () => {
 });
 
 describe('monotoneSensitivityBudget', () => {
-  const profile: SensitivityProfile = { metric: 'accuracy', entries: [entry('early', 8, 100, 0.1), entry('late', 1, 100, 0.8)] };
+  const profile: SensitivityProfile = {
+    metric: 'accuracy',
+    entries: [entry('early', 8, 100, 0.1), entry('late', 1, 100, 0.8)],
+  };
 
   it('flags the seed incident: 45% of an early, sensitive layer', () => {
     const findings = monotoneSensitivityBudget({ profile, ratios: { early: 0.45, late: 0.3 } });
@@ -94,13 +123,18 @@ describe('allocateBudget by FLOPs', () => {
     // A conv with few parameters but most of the compute, a classifier with the parameters but little compute.
     const profile: SensitivityProfile = {
       metric: 'accuracy',
-      entries: [entry('conv', 1, 100, 0.5, { flops: 90_000 }), entry('fc', 0, 10_000, 0.9, { kind: 'linear', classifier: true, flops: 10_000 })],
+      entries: [
+        entry('conv', 1, 100, 0.5, { flops: 90_000 }),
+        entry('fc', 0, 10_000, 0.9, { kind: 'linear', classifier: true, flops: 10_000 }),
+      ],
     };
     expect(allocateBudget(profile, 0.3).ratios).toEqual({ fc: 0.31, conv: 0 });
     const byFlops = allocateBudget(profile, 0.3, { by: 'flops' });
     expect(byFlops.removedShare).toBeGreaterThanOrEqual(0.3);
     expect(byFlops.ratios.conv).toBeGreaterThan(0);
     expect(byFlops.ratios.conv).toBeLessThanOrEqual(byFlops.ratios.fc);
-    expect(() => allocateBudget({ metric: 'a', entries: [entry('x', 1, 10, 0.5)] }, 0.2, { by: 'flops' })).toThrowError(/with FLOPs/);
+    expect(() => allocateBudget({ metric: 'a', entries: [entry('x', 1, 10, 0.5)] }, 0.2, { by: 'flops' })).toThrowError(
+      /with FLOPs/,
+    );
   });
 });

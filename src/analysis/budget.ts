@@ -33,13 +33,18 @@ export interface AllocateOptions {
 }
 
 export function allocateBudget(profile: SensitivityProfile, target: number, options: AllocateOptions = {}): Allocation {
-  if (!(target >= 0 && target < 1)) throw new PruneguardError('E_BAD_ARGUMENT', `budget target must be in [0, 1), got ${target}`);
+  if (!(target >= 0 && target < 1))
+    throw new PruneguardError('E_BAD_ARGUMENT', `budget target must be in [0, 1), got ${target}`);
   const caps = options.caps ?? DEFAULT_CAPS;
   const step = options.step ?? 0.01;
   const entries = [...profile.entries].sort((a, b) => a.sensitivity - b.sensitivity || a.group.localeCompare(b.group));
-  const cost = (e: (typeof entries)[number]) => (options.by === 'flops' ? e.flops ?? 0 : e.params);
+  const cost = (e: (typeof entries)[number]) => (options.by === 'flops' ? (e.flops ?? 0) : e.params);
   const total = entries.reduce((s, e) => s + cost(e), 0);
-  if (entries.length === 0 || total === 0) throw new PruneguardError('E_BAD_ARGUMENT', `budget allocation needs a profile with at least one group with ${options.by === 'flops' ? 'FLOPs' : 'parameters'}`);
+  if (entries.length === 0 || total === 0)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `budget allocation needs a profile with at least one group with ${options.by === 'flops' ? 'FLOPs' : 'parameters'}`,
+    );
   const tolerance = options.tolerance ?? 0.5;
   // Level k starts at the least sensitive group not yet in a level and takes every group within `tolerance` of it.
   const level: number[] = [];
@@ -70,8 +75,10 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
       .map((e, i) => ({ e, r: ceiling[i], cap: capFor(e, caps) }))
       .filter((x) => x.r >= x.cap.cap - step)
       .map((x) => `${x.e.group} (${x.cap.rule} cap ${x.cap.cap})`);
-    throw new PruneguardError('E_INFEASIBLE',
-      `cannot remove ${(target * 100).toFixed(1)}% of ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; binding caps: ${binding.join(', ')}`);
+    throw new PruneguardError(
+      'E_INFEASIBLE',
+      `cannot remove ${(target * 100).toFixed(1)}% of ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; binding caps: ${binding.join(', ')}`,
+    );
   }
   let lo = 0;
   let hi = entries.length + 1;

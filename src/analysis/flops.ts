@@ -22,7 +22,13 @@ export function weightInputOf(node: Node, model: Model, index: GraphIndex): { na
     if (name && constantValue(model.graph, name, index)) return { name, slot };
     // QDQ: the weight is DequantizeLinear(stored int8), its elements are the stored ones.
     const dq = name ? index.producer.get(name) : undefined;
-    if (dq?.opType === 'DequantizeLinear' && dq.domain === '' && dq.inputs[0] && constantValue(model.graph, dq.inputs[0], index)) return { name: dq.inputs[0], slot };
+    if (
+      dq?.opType === 'DequantizeLinear' &&
+      dq.domain === '' &&
+      dq.inputs[0] &&
+      constantValue(model.graph, dq.inputs[0], index)
+    )
+      return { name: dq.inputs[0], slot };
   }
   return undefined;
 }

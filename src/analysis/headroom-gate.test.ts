@@ -3,11 +3,26 @@ import { amdahlBound, headroomGate } from './headroom-gate.js';
 import { summarize } from './op-profile.js';
 
 const run = (ts: number, dur: number) => ({ cat: 'Session', name: 'model_run', ts, dur });
-const node = (ts: number, dur: number, op: string) => ({ cat: 'Node', name: `n${ts}_kernel_time`, ts, dur, args: { op_name: op } });
+const node = (ts: number, dur: number, op: string) => ({
+  cat: 'Node',
+  name: `n${ts}_kernel_time`,
+  ts,
+  dur,
+  args: { op_name: op },
+});
 
 describe('op profile from an onnxruntime trace', () => {
   it('drops the warm-up runs and averages per measured run', () => {
-    const events = [run(0, 1000), node(10, 900, 'Gemm'), run(2000, 100), node(2010, 40, 'Gemm'), node(2050, 50, 'Gather'), run(3000, 120), node(3010, 60, 'Gemm'), node(3070, 50, 'Gather')];
+    const events = [
+      run(0, 1000),
+      node(10, 900, 'Gemm'),
+      run(2000, 100),
+      node(2010, 40, 'Gemm'),
+      node(2050, 50, 'Gather'),
+      run(3000, 120),
+      node(3010, 60, 'Gemm'),
+      node(3070, 50, 'Gather'),
+    ];
     expect(summarize(events, 1)).toEqual({ runs: 2, totalMicros: 110, byOp: { Gemm: 50, Gather: 50 } });
   });
   it('says when no run is left after the warm-up', () => {
@@ -32,6 +47,8 @@ describe('end-to-end headroom (Amdahl)', () => {
     ]);
   });
   it('passes a claim within the bound that is not from a kernel benchmark', () => {
-    expect(headroomGate(profile, { ...claim, endToEndSpeedup: 1.2, basis: 'end-to-end-measurement' }).findings).toEqual([]);
+    expect(headroomGate(profile, { ...claim, endToEndSpeedup: 1.2, basis: 'end-to-end-measurement' }).findings).toEqual(
+      [],
+    );
   });
 });

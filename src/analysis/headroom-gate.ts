@@ -45,16 +45,20 @@ export function headroomGate(profile: OpProfile, claim: SpeedupClaim): HeadroomR
   const where = `batch ${claim.productionBatch}`;
   if (claim.endToEndSpeedup > bound + 1e-9) {
     findings.push({
-      ...F, where,
+      ...F,
+      where,
       message: `claimed ${claim.endToEndSpeedup.toFixed(2)}× end to end, but only ${(share * 100).toFixed(1)}% of the time at ${where} is in ${claim.ops.join('/')}: a ${claim.kernelSpeedup}× kernel gives at most ${bound.toFixed(2)}× (Amdahl)`,
-      expected: `≤ ${bound.toFixed(2)}`, received: claim.endToEndSpeedup,
+      expected: `≤ ${bound.toFixed(2)}`,
+      received: claim.endToEndSpeedup,
     });
   }
   if (claim.basis === 'kernel-benchmark') {
     findings.push({
-      ...F, where,
+      ...F,
+      where,
       message: `the end-to-end speedup ${claim.endToEndSpeedup.toFixed(2)}× comes from a kernel benchmark alone; the kernels are ${(share * 100).toFixed(1)}% of serving time at ${where}`,
-      expected: 'an end-to-end measurement or the Amdahl bound', received: claim.basis,
+      expected: 'an end-to-end measurement or the Amdahl bound',
+      received: claim.basis,
     });
   }
   return { share, bound, findings };

@@ -14,7 +14,13 @@
 import { PruneguardError } from '../errors.js';
 import type { Finding } from '../findings.js';
 import type { RatioInterval } from './latency-stats.js';
-import { measureLatency, type LatencyMeasurement, type LatencyOptions, type LatencySettings, type ModelInput } from './latency.js';
+import {
+  measureLatency,
+  type LatencyMeasurement,
+  type LatencyOptions,
+  type LatencySettings,
+  type ModelInput,
+} from './latency.js';
 
 export interface LatencyRequirement {
   /** Batch sizes the model is served at (default [1]). */
@@ -31,7 +37,11 @@ export interface LatencyRequirement {
 
 export type LatencyVerdict = 'pass' | 'fail' | 'inconclusive';
 
-export interface ProductionVerdict { batchSize: number; speedup: RatioInterval; verdict: LatencyVerdict }
+export interface ProductionVerdict {
+  batchSize: number;
+  speedup: RatioInterval;
+  verdict: LatencyVerdict;
+}
 
 export interface LatencyGap {
   claimedSpeedup?: number;
@@ -48,16 +58,27 @@ const x = (v: number): string => `${v.toFixed(2)}×`;
 const ci = (s: RatioInterval): string => `${x(s.ratio)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}]`;
 
 /** Applies the rule to measurements (pure: no timing, testable on synthetic numbers). */
-export function judgeLatency(measurements: readonly LatencyMeasurement[], req: LatencyRequirement): { verdicts: ProductionVerdict[]; gap?: LatencyGap; findings: Finding[] } {
+export function judgeLatency(
+  measurements: readonly LatencyMeasurement[],
+  req: LatencyRequirement,
+): { verdicts: ProductionVerdict[]; gap?: LatencyGap; findings: Finding[] } {
   const production = req.productionBatchSizes ?? [1];
   const at = (b: number): LatencyMeasurement => {
     const m = measurements.find((m) => m.batchSize === b);
-    if (!m) throw new PruneguardError('E_BAD_ARGUMENT', `no latency measurement at batch size ${b} (measured: ${measurements.map((m) => m.batchSize).join(', ')})`);
+    if (!m)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `no latency measurement at batch size ${b} (measured: ${measurements.map((m) => m.batchSize).join(', ')})`,
+      );
     return m;
   };
   const verdicts = production.map((b): ProductionVerdict => {
     const s = at(b).speedup;
-    return { batchSize: b, speedup: s, verdict: s.lo >= req.requiredSpeedup ? 'pass' : s.hi < req.requiredSpeedup ? 'fail' : 'inconclusive' };
+    return {
+      batchSize: b,
+      speedup: s,
+      verdict: s.lo >= req.requiredSpeedup ? 'pass' : s.hi < req.requiredSpeedup ? 'fail' : 'inconclusive',
+    };
   });
   let gap: LatencyGap | undefined;
   if (req.claimedAtBatch !== undefined) {
@@ -105,10 +126,28 @@ export interface LatencyGateResult {
  * const { findings, gap } = await latencyGate({ dense, pruned, productionBatchSizes: [1], requiredSpeedup: 1.3, claimedSpeedup: 2, claimedAtBatch: 64 });
  */
 export async function latencyGate(input: LatencyGateInput): Promise<LatencyGateResult> {
-  const { dense, pruned, productionBatchSizes = [1], requiredSpeedup, claimedSpeedup, claimedAtBatch, strict, ...options } = input;
-  if (!(requiredSpeedup > 0)) throw new PruneguardError('E_BAD_ARGUMENT', `requiredSpeedup must be > 0, got ${requiredSpeedup}`);
-  if (claimedSpeedup !== undefined && claimedAtBatch === undefined) throw new PruneguardError('E_BAD_ARGUMENT', 'claimedSpeedup needs claimedAtBatch (the batch size the claim was measured at)');
+  const {
+    dense,
+    pruned,
+    productionBatchSizes = [1],
+    requiredSpeedup,
+    claimedSpeedup,
+    claimedAtBatch,
+    strict,
+    ...options
+  } = input;
+  if (!(requiredSpeedup > 0))
+    throw new PruneguardError('E_BAD_ARGUMENT', `requiredSpeedup must be > 0, got ${requiredSpeedup}`);
+  if (claimedSpeedup !== undefined && claimedAtBatch === undefined)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      'claimedSpeedup needs claimedAtBatch (the batch size the claim was measured at)',
+    );
   const batchSizes = [...new Set([...productionBatchSizes, ...(claimedAtBatch !== undefined ? [claimedAtBatch] : [])])];
   const { settings, measurements } = await measureLatency(dense, pruned, { ...options, batchSizes });
-  return { settings, measurements, ...judgeLatency(measurements, { productionBatchSizes, requiredSpeedup, claimedSpeedup, claimedAtBatch, strict }) };
+  return {
+    settings,
+    measurements,
+    ...judgeLatency(measurements, { productionBatchSizes, requiredSpeedup, claimedSpeedup, claimedAtBatch, strict }),
+  };
 }

@@ -32,7 +32,8 @@ describe('latency statistics', () => {
   });
 
   it('is deterministic for a seed and has level-dependent width', () => {
-    const a = samples(30, 3, 0.2, 5), b = samples(30, 3, 0.2, 6);
+    const a = samples(30, 3, 0.2, 5),
+      b = samples(30, 3, 0.2, 6);
     expect(ratioOfMediansCI(a, b, { seed: 1 })).toEqual(ratioOfMediansCI(a, b, { seed: 1 }));
     const c90 = ratioOfMediansCI(a, b, { seed: 1, level: 0.9 });
     const c99 = ratioOfMediansCI(a, b, { seed: 1, level: 0.99 });
@@ -42,7 +43,10 @@ describe('latency statistics', () => {
   it('covers the truth in most repetitions (coverage check on 100 synthetic experiments)', () => {
     let covered = 0;
     for (let k = 0; k < 100; k++) {
-      const ci = ratioOfMediansCI(samples(25, 8, 0.25, 100 + k), samples(25, 4, 0.25, 500 + k), { seed: k, resamples: 500 });
+      const ci = ratioOfMediansCI(samples(25, 8, 0.25, 100 + k), samples(25, 4, 0.25, 500 + k), {
+        seed: k,
+        resamples: 500,
+      });
       if (ci.lo <= 2 && 2 <= ci.hi) covered++;
     }
     expect(covered).toBeGreaterThanOrEqual(85); // nominal 95%; percentile bootstrap of medians under-covers a little

@@ -24,7 +24,13 @@ export function sampleStats(samples: readonly number[]): SampleStats {
   const s = sortedCopy(samples);
   const med = quantileSorted(s, 0.5);
   const dev = Float64Array.from(s, (x) => Math.abs(x - med)).sort();
-  return { samples: [...samples], median: med, iqr: quantileSorted(s, 0.75) - quantileSorted(s, 0.25), mad: quantileSorted(dev, 0.5), min: s[0] };
+  return {
+    samples: [...samples],
+    median: med,
+    iqr: quantileSorted(s, 0.75) - quantileSorted(s, 0.25),
+    mad: quantileSorted(dev, 0.5),
+    min: s[0],
+  };
 }
 
 export interface RatioInterval {
@@ -35,18 +41,31 @@ export interface RatioInterval {
   level: number;
 }
 
-export interface BootstrapOptions { resamples?: number; level?: number; seed?: number }
+export interface BootstrapOptions {
+  resamples?: number;
+  level?: number;
+  seed?: number;
+}
 
 /**
  * Percentile bootstrap CI of median(num)/median(den): both sample sets are
  * resampled independently with replacement (they are separate measurements).
  * @example ratioOfMediansCI(denseMs, prunedMs, { seed: 1 }) // speedup with a 95% CI
  */
-export function ratioOfMediansCI(num: readonly number[], den: readonly number[], options: BootstrapOptions = {}): RatioInterval {
+export function ratioOfMediansCI(
+  num: readonly number[],
+  den: readonly number[],
+  options: BootstrapOptions = {},
+): RatioInterval {
   const resamples = options.resamples ?? 2000;
   const level = options.level ?? 0.95;
-  if (num.length === 0 || den.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', `bootstrap needs samples on both sides (got ${num.length} and ${den.length})`);
-  if (!(level > 0 && level < 1)) throw new PruneguardError('E_BAD_ARGUMENT', `confidence level must be in (0, 1), got ${level}`);
+  if (num.length === 0 || den.length === 0)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `bootstrap needs samples on both sides (got ${num.length} and ${den.length})`,
+    );
+  if (!(level > 0 && level < 1))
+    throw new PruneguardError('E_BAD_ARGUMENT', `confidence level must be in (0, 1), got ${level}`);
   const rand = mulberry32(options.seed ?? 0x5eed);
   const a = new Float64Array(num.length);
   const b = new Float64Array(den.length);
@@ -58,5 +77,10 @@ export function ratioOfMediansCI(num: readonly number[], den: readonly number[],
   }
   ratios.sort();
   const tail = (1 - level) / 2;
-  return { ratio: median(num) / median(den), lo: quantileSorted(ratios, tail), hi: quantileSorted(ratios, 1 - tail), level };
+  return {
+    ratio: median(num) / median(den),
+    lo: quantileSorted(ratios, tail),
+    hi: quantileSorted(ratios, 1 - tail),
+    level,
+  };
 }

@@ -67,12 +67,20 @@ function defaultFeeds(model: Model, options: LatencyOptions): (b: number) => Fee
   return (b) => {
     const sizes: Record<string, number[]> = {};
     for (const vi of feedInputs(model)) {
-      if (!vi.shape) throw new PruneguardError('E_BAD_ARGUMENT', `input '${vi.name}' has unknown rank: pass feeds for latency measurement`);
+      if (!vi.shape)
+        throw new PruneguardError(
+          'E_BAD_ARGUMENT',
+          `input '${vi.name}' has unknown rank: pass feeds for latency measurement`,
+        );
       sizes[vi.name] = vi.shape.map((d, axis) => {
         if (axis === 0) return b;
         if (typeof d === 'number') return d;
         const v = d === null ? undefined : options.dims?.[d];
-        if (v === undefined) throw new PruneguardError('E_BAD_ARGUMENT', `input '${vi.name}' axis ${axis} is '${d ?? '?'}': give its size in dims (e.g. { ${d ?? 'seq'}: 128 }) or pass feeds`);
+        if (v === undefined)
+          throw new PruneguardError(
+            'E_BAD_ARGUMENT',
+            `input '${vi.name}' axis ${axis} is '${d ?? '?'}': give its size in dims (e.g. { ${d ?? 'seq'}: 128 }) or pass feeds`,
+          );
         return v;
       });
     }
@@ -86,13 +94,18 @@ function defaultFeeds(model: Model, options: LatencyOptions): (b: number) => Fee
  * lengths are cut to `length` on axis 1 when given (the production sequence
  * length), else kept at the padded length.
  */
-export function feedsFromEvalSet(set: Pick<EvalSet, 'count' | 'inputs'> & Partial<Pick<EvalSet, 'lengths'>>, length?: number): (batchSize: number) => Feeds {
+export function feedsFromEvalSet(
+  set: Pick<EvalSet, 'count' | 'inputs'> & Partial<Pick<EvalSet, 'lengths'>>,
+  length?: number,
+): (batchSize: number) => Feeds {
   return (b) => {
     const indices = Int32Array.from({ length: b }, (_, i) => i % set.count);
-    return Object.fromEntries(Object.entries(set.inputs).map(([name, t]) => {
-      const cut = length !== undefined && set.lengths?.[name] ? Math.min(length, t.dims[1]) : undefined;
-      return [name, gatherRows(t, indices, cut)];
-    }));
+    return Object.fromEntries(
+      Object.entries(set.inputs).map(([name, t]) => {
+        const cut = length !== undefined && set.lengths?.[name] ? Math.min(length, t.dims[1]) : undefined;
+        return [name, gatherRows(t, indices, cut)];
+      }),
+    );
   };
 }
 
@@ -105,19 +118,34 @@ async function timeRun(session: Session, feeds: Record<string, OrtTensor>): Prom
 /**
  * @example const { measurements } = await measureLatency(dense, pruned, { batchSizes: [1, 32] });
  */
-export async function measureLatency(dense: ModelInput, pruned: ModelInput, options: LatencyOptions = {}): Promise<{ settings: LatencySettings; measurements: LatencyMeasurement[] }> {
+export async function measureLatency(
+  dense: ModelInput,
+  pruned: ModelInput,
+  options: LatencyOptions = {},
+): Promise<{ settings: LatencySettings; measurements: LatencyMeasurement[] }> {
   const batchSizes = options.batchSizes ?? [1];
   const warmup = options.warmup ?? 5;
   const rounds = options.rounds ?? 30;
   const seed = options.seed ?? 1;
   const threads = { intraOpThreads: options.intraOpThreads ?? 1, interOpThreads: options.interOpThreads ?? 1 };
   for (const [k, v] of Object.entries({ warmup, rounds, ...threads })) {
-    if (!Number.isSafeInteger(v) || v < (k === 'warmup' ? 0 : 1)) throw new PruneguardError('E_BAD_ARGUMENT', `${k} must be a ${k === 'warmup' ? 'non-negative' : 'positive'} integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < (k === 'warmup' ? 0 : 1))
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `${k} must be a ${k === 'warmup' ? 'non-negative' : 'positive'} integer, got ${v}`,
+      );
   }
-  if (batchSizes.length === 0 || batchSizes.some((b) => !Number.isSafeInteger(b) || b < 1)) throw new PruneguardError('E_BAD_ARGUMENT', `batch sizes must be positive integers, got [${batchSizes.join(', ')}]`);
+  if (batchSizes.length === 0 || batchSizes.some((b) => !Number.isSafeInteger(b) || b < 1))
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `batch sizes must be positive integers, got [${batchSizes.join(', ')}]`,
+    );
   const denseModel = dense instanceof Uint8Array ? loadModel(dense) : dense;
   const makeFeeds = options.feeds ?? defaultFeeds(denseModel, options);
-  const sessions = [await createSession(dense, { ...threads, source: 'dense model' }), await createSession(pruned, { ...threads, source: 'pruned model' })];
+  const sessions = [
+    await createSession(dense, { ...threads, source: 'dense model' }),
+    await createSession(pruned, { ...threads, source: 'pruned model' }),
+  ];
   const rand = mulberry32(seed);
   const measurements: LatencyMeasurement[] = [];
   try {
@@ -146,9 +174,18 @@ export async function measureLatency(dense: ModelInput, pruned: ModelInput, opti
   const cpu = cpus();
   return {
     settings: {
-      intraOpNumThreads: threads.intraOpThreads, interOpNumThreads: threads.interOpThreads, executionMode: 'sequential', graphOptimizationLevel: 'all',
-      warmup, rounds, order: options.order ?? 'random', seed,
-      onnxruntime: env.versions.node ?? env.versions.common, node: process.version, cpu: cpu[0]?.model ?? 'unknown', logicalCpus: cpu.length,
+      intraOpNumThreads: threads.intraOpThreads,
+      interOpNumThreads: threads.interOpThreads,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      warmup,
+      rounds,
+      order: options.order ?? 'random',
+      seed,
+      onnxruntime: env.versions.node ?? env.versions.common,
+      node: process.version,
+      cpu: cpu[0]?.model ?? 'unknown',
+      logicalCpus: cpu.length,
     },
     measurements,
   };

@@ -51,7 +51,10 @@ function logSoftmax(v: Float32Array, out: Float64Array): void {
  */
 export function computeMetrics(result: Evaluated, reference?: Evaluated, indices?: ArrayLike<number>): Metrics {
   if (reference && (reference.count !== result.count || reference.width !== result.width)) {
-    throw new PruneguardError('E_BAD_ARGUMENT', `reference has ${reference.count} examples × ${reference.width} outputs, result has ${result.count} × ${result.width}; evaluate both models on the same data`);
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `reference has ${reference.count} examples × ${reference.width} outputs, result has ${result.count} × ${result.width}; evaluate both models on the same data`,
+    );
   }
   const idx = indices ?? Int32Array.from({ length: result.count }, (_, i) => i);
   const n = idx.length;
@@ -75,7 +78,10 @@ export function computeMetrics(result: Evaluated, reference?: Evaluated, indices
     const w = result.width;
     const lp = new Float64Array(Math.max(w, 2));
     const lq = new Float64Array(Math.max(w, 2));
-    let agree = 0, maxAbs = 0, kl = 0, l2 = 0;
+    let agree = 0,
+      maxAbs = 0,
+      kl = 0,
+      l2 = 0;
     for (let j = 0; j < n; j++) {
       const i = idx[j];
       if (result.predictions[i] === reference.predictions[i]) agree++;

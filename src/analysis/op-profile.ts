@@ -24,18 +24,38 @@ export interface OpProfile {
   byOp: Record<string, number>;
 }
 
-interface TraceEvent { cat: string; name: string; ts: number; dur: number; args?: { op_name?: string } }
+interface TraceEvent {
+  cat: string;
+  name: string;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string };
+}
 
-export async function profileOps(model: Model, feeds: Feeds, o: { warmup?: number; runs?: number; threads?: number } = {}): Promise<OpProfile> {
+export async function profileOps(
+  model: Model,
+  feeds: Feeds,
+  o: { warmup?: number; runs?: number; threads?: number } = {},
+): Promise<OpProfile> {
   const warmup = o.warmup ?? 3;
   const runs = o.runs ?? 20;
   const dir = mkdtempSync(join(tmpdir(), 'pruneguard-profile-'));
   try {
     const ort = await InferenceSession.create(saveModel(model), {
-      enableProfiling: true, profileFilePrefix: join(dir, 'trace'),
-      intraOpNumThreads: o.threads ?? 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3,
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'trace'),
+      intraOpNumThreads: o.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
     });
-    const session: Session = { ort, source: `model '${model.graph.name}'`, inputNames: ort.inputNames, outputNames: ort.outputNames };
+    const session: Session = {
+      ort,
+      source: `model '${model.graph.name}'`,
+      inputNames: ort.inputNames,
+      outputNames: ort.outputNames,
+    };
     try {
       for (let i = 0; i < warmup + runs; i++) await run(session, feeds);
       ort.endProfiling();
@@ -54,7 +74,8 @@ export async function profileOps(model: Model, feeds: Feeds, o: { warmup?: numbe
 export function summarize(events: readonly TraceEvent[], warmup: number): OpProfile {
   const modelRuns = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts);
   const measured = modelRuns.slice(warmup);
-  if (!measured.length) throw new Error(`the profile has ${modelRuns.length} runs, none after the ${warmup} warm-up runs`);
+  if (!measured.length)
+    throw new Error(`the profile has ${modelRuns.length} runs, none after the ${warmup} warm-up runs`);
   const from = measured[0].ts;
   const byOp: Record<string, number> = {};
   for (const e of events) {

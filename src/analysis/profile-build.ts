@@ -41,7 +41,10 @@ export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFact
     seen.add(v);
     const p = index.producer.get(v);
     if (!p) continue;
-    if (isWeightOp(p)) { last.add(p); continue; }
+    if (isWeightOp(p)) {
+      last.add(p);
+      continue;
+    }
     stack.push(...p.inputs.filter(Boolean));
   }
 
@@ -61,14 +64,25 @@ export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFact
       }
     }
     // The producing layer: a weight op reading a non-entry member (conv1 for conv1's channels).
-    const producers = group.members.filter((m) => !m.entry).flatMap((m) => readers(m.tensor)).filter(isWeightOp);
+    const producers = group.members
+      .filter((m) => !m.entry)
+      .flatMap((m) => readers(m.tensor))
+      .filter(isWeightOp);
     const fallback = group.values.map(([v]) => index.producer.get(v)).filter((n): n is Node => !!n);
     const candidates = producers.length ? producers : fallback;
-    const first = candidates.reduce<Node | undefined>((best, n) => (best === undefined || (position.get(n) ?? 0) < (position.get(best) ?? 0) ? n : best), undefined);
+    const first = candidates.reduce<Node | undefined>(
+      (best, n) => (best === undefined || (position.get(n) ?? 0) < (position.get(best) ?? 0) ? n : best),
+      undefined,
+    );
     const depth = first ? (position.get(first) ?? 0) / Math.max(1, order.length) : 0;
-    const kind: GroupKind = group.kind === 'heads' ? 'attention'
-      : first?.opType === 'Conv' || first?.opType === 'ConvTranspose' ? 'conv'
-      : first?.opType === 'Gemm' || first?.opType === 'MatMul' ? 'linear' : 'other';
+    const kind: GroupKind =
+      group.kind === 'heads'
+        ? 'attention'
+        : first?.opType === 'Conv' || first?.opType === 'ConvTranspose'
+          ? 'conv'
+          : first?.opType === 'Gemm' || first?.opType === 'MatMul'
+            ? 'linear'
+            : 'other';
     const classifier = group.members.some((m) => m.entry && readers(m.tensor).some((n) => last.has(n)));
     return { params: Math.round(params), flops: Math.round(flops), depth, kind, classifier };
   };

@@ -24,7 +24,14 @@ function readCacheFile(path: string): CacheFile | undefined {
     const json = readJsonFile(path, 'sensitivity cache') as CacheFile;
     // Files before `kind` was written hold just { version, entries }.
     const entries = json?.entries;
-    if ((json.kind === KIND || json.kind === undefined) && typeof json.version === 'number' && entries && typeof entries === 'object' && !Array.isArray(entries)) return json;
+    if (
+      (json.kind === KIND || json.kind === undefined) &&
+      typeof json.version === 'number' &&
+      entries &&
+      typeof entries === 'object' &&
+      !Array.isArray(entries)
+    )
+      return json;
   } catch {
     // Not JSON, or not readable: not a cache.
   }
@@ -44,7 +51,13 @@ export interface SensitivityCache {
 /** An in-memory cache (the default: nothing survives the process). */
 export function memoryCache(): SensitivityCache {
   const map = new Map<string, number>();
-  return { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), get size() { return map.size; } };
+  return {
+    get: (k) => map.get(k),
+    set: (k, v) => void map.set(k, v),
+    get size() {
+      return map.size;
+    },
+  };
 }
 
 /**
@@ -56,13 +69,24 @@ export function fileCache(path: string, inputs: readonly (string | undefined)[] 
   checkOutput(path, { what: 'sensitivity cache', inputs, owned: isSensitivityCache });
   const json = readCacheFile(path);
   if (json?.version === VERSION) {
-    for (const [k, v] of Object.entries(json.entries!)) if (typeof v === 'number' && Number.isFinite(v) && k !== '__proto__') map.set(k, v);
+    for (const [k, v] of Object.entries(json.entries!))
+      if (typeof v === 'number' && Number.isFinite(v) && k !== '__proto__') map.set(k, v);
   }
-  const save = () => writeFileAtomic(path, `${JSON.stringify({ kind: KIND, version: VERSION, entries: Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b))) }, null, 1)}\n`, { replace: true, what: 'sensitivity cache' });
+  const save = () =>
+    writeFileAtomic(
+      path,
+      `${JSON.stringify({ kind: KIND, version: VERSION, entries: Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b))) }, null, 1)}\n`,
+      { replace: true, what: 'sensitivity cache' },
+    );
   return {
     get: (k) => map.get(k),
-    set: (k, v) => { map.set(k, v); save(); },
-    get size() { return map.size; },
+    set: (k, v) => {
+      map.set(k, v);
+      save();
+    },
+    get size() {
+      return map.size;
+    },
   };
 }
 
@@ -98,7 +122,13 @@ export function dataDigest(set: EvalSet): string {
     h.update(`${name}:${t.dtype}[${t.dims.join(',')}]`);
     h.update(tensorBytes(t.data));
   }
-  if (set.labels) { h.update('labels'); h.update(tensorBytes(set.labels)); }
-  for (const [name, l] of Object.entries(set.lengths).sort(([a], [b]) => a.localeCompare(b))) { h.update(`len:${name}`); h.update(tensorBytes(l)); }
+  if (set.labels) {
+    h.update('labels');
+    h.update(tensorBytes(set.labels));
+  }
+  for (const [name, l] of Object.entries(set.lengths).sort(([a], [b]) => a.localeCompare(b))) {
+    h.update(`len:${name}`);
+    h.update(tensorBytes(l));
+  }
   return h.digest('hex').slice(0, 16);
 }

@@ -1,4 +1,3 @@
-
 import { join } from 'node:path';
 import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -30,14 +29,19 @@ async function outputs(m: Model, feeds: Record<string, OrtTensor>): Promise<Floa
 }
 
 /** For every gateable group: gated (half its channels off) vs prune(dense, plan) on the same feeds. */
-async function gatedEqualsPruned(file: string, feeds: Record<string, OrtTensor>, prefer: 'activation' | 'weight'): Promise<string[]> {
+async function gatedEqualsPruned(
+  file: string,
+  feeds: Record<string, OrtTensor>,
+  prefer: 'activation' | 'weight',
+): Promise<string[]> {
   const dense = loadModelFile(model(file));
   const analysis = analyzeGroups(dense);
   const groups = analysis.groups.filter((g) => !g.blocked && g.channels >= 2);
   const gated = gateModel(analysis, groups, { prefer });
   const session = await createOrtSession(saveModel(gated.model));
   const ones: Record<string, OrtTensor> = {};
-  for (const list of gated.gates.values()) for (const g of list) ones[g.input] = new OrtTensor(g.dtype, gateValues(g, []), g.dims);
+  for (const list of gated.gates.values())
+    for (const g of list) ones[g.input] = new OrtTensor(g.dtype, gateValues(g, []), g.dims);
   const checked: string[] = [];
   try {
     for (const g of groups) {
@@ -45,7 +49,10 @@ async function gatedEqualsPruned(file: string, feeds: Record<string, OrtTensor>,
       if (!gates) continue;
       const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
       const remove = lowest(channelScores(g, 'l1', read), Math.floor(g.channels / 2));
-      const plan: Plan = g.kind === 'heads' ? { version: 1, heads: [{ attention: g.id, remove }] } : { version: 1, channels: [{ group: g.id, indices: remove }] };
+      const plan: Plan =
+        g.kind === 'heads'
+          ? { version: 1, heads: [{ attention: g.id, remove }] }
+          : { version: 1, channels: [{ group: g.id, indices: remove }] };
       const want = await outputs(prune(dense, plan).model, feeds);
       const fed = { ...feeds, ...ones };
       for (const gate of gates) fed[gate.input] = new OrtTensor(gate.dtype, gateValues(gate, remove), gate.dims);
@@ -71,15 +78,24 @@ describe('gated evaluation equals real pruning for mask-exact groups', () => {
   it('digits CNN on its evaluation data, activation and weight gates', async () => {
     const set = await loadEvalSet(digitsData, { inputNames: ['input'] });
     const x = set.inputs.input;
-    const feeds = { input: new OrtTensor('float32', (x.data as Float32Array).subarray(0, 128 * 64), [128, ...x.dims.slice(1)]) };
+    const feeds = {
+      input: new OrtTensor('float32', (x.data as Float32Array).subarray(0, 128 * 64), [128, ...x.dims.slice(1)]),
+    };
     for (const prefer of ['activation', 'weight'] as const) {
-      expect(await gatedEqualsPruned('digits_cnn_op17.onnx', feeds, prefer)).toEqual(['conv1.weight#0', 'conv2.weight#0', 'fc1.weight#0']);
+      expect(await gatedEqualsPruned('digits_cnn_op17.onnx', feeds, prefer)).toEqual([
+        'conv1.weight#0',
+        'conv2.weight#0',
+        'fc1.weight#0',
+      ]);
     }
   });
 
   it('MobileNetV2 (depthwise, projections) and GPT (MLP MatMuls, heads); LayerNorm-coupled groups are not gated', async () => {
     for (const prefer of ['activation', 'weight'] as const) {
-      expect((await gatedEqualsPruned('mobilenetv2_tiny_op17.onnx', randomFeeds('mobilenetv2_tiny_op17.onnx'), prefer)).length).toBeGreaterThanOrEqual(5);
+      expect(
+        (await gatedEqualsPruned('mobilenetv2_tiny_op17.onnx', randomFeeds('mobilenetv2_tiny_op17.onnx'), prefer))
+          .length,
+      ).toBeGreaterThanOrEqual(5);
       const gpt = await gatedEqualsPruned('gpt_tiny_op17.onnx', randomFeeds('gpt_tiny_op17.onnx'), prefer);
       expect(gpt).toEqual(expect.arrayContaining(['h.0.mlp.0.bias#0', 'h.0.attn.c_attn.bias#0']));
       expect(gpt).not.toContain('h.0.attn.c_proj.bias#0');

@@ -54,28 +54,53 @@ export function gateRefusal(group: Group): string | undefined {
  * fed through Mul is not constant and loses both: measured 1.4× slower per pass
  * on the digits CNN). Returns the activation slot and gate shape, or undefined.
  */
-function activationSite(node: Node, slot: number, axis: number, weightRank: number, k: number): { dims: number[] } | undefined {
+function activationSite(
+  node: Node,
+  slot: number,
+  axis: number,
+  weightRank: number,
+  k: number,
+): { dims: number[] } | undefined {
   if (node.domain !== '' || slot !== 1) return undefined;
-  if (node.opType === 'Conv' && axis === 1 && attrInt(node, 'group', 1) === 1) return { dims: Array.from({ length: weightRank }, (_, i) => (i === 1 ? k : 1)) };
-  if (node.opType === 'Gemm' && axis === (attrInt(node, 'transB', 0) ? 1 : 0)) return { dims: attrInt(node, 'transA', 0) ? [k, 1] : [1, k] };
+  if (node.opType === 'Conv' && axis === 1 && attrInt(node, 'group', 1) === 1)
+    return { dims: Array.from({ length: weightRank }, (_, i) => (i === 1 ? k : 1)) };
+  if (node.opType === 'Gemm' && axis === (attrInt(node, 'transB', 0) ? 1 : 0))
+    return { dims: attrInt(node, 'transA', 0) ? [k, 1] : [1, k] };
   if (node.opType === 'MatMul' && weightRank >= 2 && axis === weightRank - 2) return { dims: [k] };
   return undefined;
 }
 
-interface Insert { before?: Node; afterOutput?: string; nodes: Node[] }
+interface Insert {
+  before?: Node;
+  afterOutput?: string;
+  nodes: Node[];
+}
 
 /**
  * Builds the gated model from the analysis' own prepared copy (the names the
  * groups refer to). The analysis model is not mutated. `prefer: 'weight'`
  * gates every weight itself (tests use it to check both forms).
  */
-export function gateModel(analysis: GroupAnalysis, groups: readonly Group[], options: { prefer?: 'activation' | 'weight' } = {}): GatedModel {
+export function gateModel(
+  analysis: GroupAnalysis,
+  groups: readonly Group[],
+  options: { prefer?: 'activation' | 'weight' } = {},
+): GatedModel {
   const src = analysis.model;
-  const graph = { ...src.graph, nodes: src.graph.nodes.map((n) => ({ ...n, inputs: [...n.inputs] })), inputs: [...src.graph.inputs] };
+  const graph = {
+    ...src.graph,
+    nodes: src.graph.nodes.map((n) => ({ ...n, inputs: [...n.inputs] })),
+    inputs: [...src.graph.inputs],
+  };
   const index = indexGraph(graph);
   const used = new Set<string>();
-  const taken = (n: string) => graph.initializers.has(n) || index.producer.has(n) || index.graphInputs.has(n) || used.has(n);
-  const fresh = (hint: string) => { const n = freshName(taken, hint); used.add(n); return n; };
+  const taken = (n: string) =>
+    graph.initializers.has(n) || index.producer.has(n) || index.graphInputs.has(n) || used.has(n);
+  const fresh = (hint: string) => {
+    const n = freshName(taken, hint);
+    used.add(n);
+    return n;
+  };
   const gates = new Map<string, Gate[]>();
   const ungated: { group: string; reason: string }[] = [];
   const inserts: Insert[] = [];
@@ -85,18 +110,29 @@ export function gateModel(analysis: GroupAnalysis, groups: readonly Group[], opt
 
   for (const g of groups) {
     const refusal = gateRefusal(g);
-    if (refusal) { ungated.push({ group: g.id, reason: refusal }); continue; }
+    if (refusal) {
+      ungated.push({ group: g.id, reason: refusal });
+      continue;
+    }
     const mine: Gate[] = [];
     let reason: string | undefined;
     for (const m of g.members.filter((x) => x.entry)) {
       const source = constantSource(src.graph, m.tensor, index);
       const value = constantValue(src.graph, m.tensor, index);
-      if (!source || !value) { reason = `${m.tensor} is not a stored constant`; break; }
-      if (!GATE_DTYPES.has(value.dtype)) { reason = `${m.tensor} is ${value.dtype}, gates need float32 or float16`; break; }
+      if (!source || !value) {
+        reason = `${m.tensor} is not a stored constant`;
+        break;
+      }
+      if (!GATE_DTYPES.has(value.dtype)) {
+        reason = `${m.tensor} is ${value.dtype}, gates need float32 or float16`;
+        break;
+      }
       const dtype = value.dtype as Gate['dtype'];
       const root = source.kind === 'initializer' ? source.name : source.node.outputs[0];
       const names = aliasesOf(root, index);
-      const uses = names.flatMap((n) => index.consumers.get(n) ?? []).filter((u) => !(u.node.opType === 'Identity' && u.node.domain === ''));
+      const uses = names
+        .flatMap((n) => index.consumers.get(n) ?? [])
+        .filter((u) => !(u.node.opType === 'Identity' && u.node.domain === ''));
       const k = value.dims[m.axis];
       const sites = uses.map((u) => activationSite(u.node, u.slot, m.axis, value.dims.length, k));
       if (options.prefer !== 'weight' && uses.length > 0 && sites.every((s) => s !== undefined)) {
@@ -104,8 +140,15 @@ export function gateModel(analysis: GroupAnalysis, groups: readonly Group[], opt
         uses.forEach((u, i) => {
           const x = u.node.inputs[0];
           const out = fresh(`${x}__gated`);
-          inserts.push({ before: u.node, nodes: [{ name: `${out}/Mul`, opType: 'Mul', domain: '', inputs: [x, input], outputs: [out], attributes: [] }] });
-          rewires.push(() => { u.node.inputs[0] = out; });
+          inserts.push({
+            before: u.node,
+            nodes: [
+              { name: `${out}/Mul`, opType: 'Mul', domain: '', inputs: [x, input], outputs: [out], attributes: [] },
+            ],
+          });
+          rewires.push(() => {
+            u.node.inputs[0] = out;
+          });
           mine.push({ input, dtype, dims: sites[i]!.dims, positions: m.indices, at: 'activation' });
         });
       } else {
@@ -114,10 +157,19 @@ export function gateModel(analysis: GroupAnalysis, groups: readonly Group[], opt
         let chain = chains.get(root);
         if (!chain) chains.set(root, (chain = []));
         chain.push(input);
-        mine.push({ input, dtype, dims: value.dims.map((d, i) => (i === m.axis ? d : 1)), positions: m.indices, at: 'weight' });
+        mine.push({
+          input,
+          dtype,
+          dims: value.dims.map((d, i) => (i === m.axis ? d : 1)),
+          positions: m.indices,
+          at: 'weight',
+        });
       }
     }
-    if (reason) { ungated.push({ group: g.id, reason }); continue; }
+    if (reason) {
+      ungated.push({ group: g.id, reason });
+      continue;
+    }
     gates.set(g.id, mine);
   }
   // Several activation gates may share one input (a weight read by several nodes): declare each once.
@@ -133,18 +185,29 @@ export function gateModel(analysis: GroupAnalysis, groups: readonly Group[], opt
     let current = root;
     const muls = chain.map((input) => {
       const out = fresh(`${root}__gated`);
-      const node: Node = { name: `${out}/Mul`, opType: 'Mul', domain: '', inputs: [current, input], outputs: [out], attributes: [] };
+      const node: Node = {
+        name: `${out}/Mul`,
+        opType: 'Mul',
+        domain: '',
+        inputs: [current, input],
+        outputs: [out],
+        attributes: [],
+      };
       current = out;
       return node;
     });
     const last = current;
-    rewires.push(() => { for (const n of graph.nodes) n.inputs = n.inputs.map((x) => (x === root ? last : x)); });
+    rewires.push(() => {
+      for (const n of graph.nodes) n.inputs = n.inputs.map((x) => (x === root ? last : x));
+    });
     inserts.push({ afterOutput: root, nodes: muls });
   }
   for (const r of rewires) r();
   for (const ins of inserts) {
     // Before its consumer, or right after the Constant node holding the weight (first for an initializer).
-    const at = ins.before ? graph.nodes.indexOf(ins.before) : graph.nodes.findIndex((n) => n.outputs.includes(ins.afterOutput!)) + 1;
+    const at = ins.before
+      ? graph.nodes.indexOf(ins.before)
+      : graph.nodes.findIndex((n) => n.outputs.includes(ins.afterOutput!)) + 1;
     graph.nodes.splice(at, 0, ...ins.nodes);
   }
   return { model: { ...src, graph }, gates, ungated };

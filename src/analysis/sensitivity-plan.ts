@@ -25,17 +25,34 @@ export interface TargetPlan {
 }
 
 /** The plan the `prune` command accepts: each group at its allocated ratio, by the sweep's criterion. */
-export function planFromRatios(profile: SensitivityProfile, ratios: Record<string, number>, criterion: Criterion): Plan {
+export function planFromRatios(
+  profile: SensitivityProfile,
+  ratios: Record<string, number>,
+  criterion: Criterion,
+): Plan {
   const kind = new Map(profile.entries.map((e) => [e.group, e.kind]));
-  const chosen = Object.entries(ratios).filter(([, r]) => r > 0).sort(([a], [b]) => a.localeCompare(b));
-  const channels = chosen.filter(([g]) => kind.get(g) !== 'attention').map(([group, ratio]) => ({ group, ratio, criterion }));
-  const heads = chosen.filter(([g]) => kind.get(g) === 'attention').map(([attention, ratio]) => ({ attention, ratio, criterion }));
+  const chosen = Object.entries(ratios)
+    .filter(([, r]) => r > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
+  const channels = chosen
+    .filter(([g]) => kind.get(g) !== 'attention')
+    .map(([group, ratio]) => ({ group, ratio, criterion }));
+  const heads = chosen
+    .filter(([g]) => kind.get(g) === 'attention')
+    .map(([attention, ratio]) => ({ attention, ratio, criterion }));
   return { version: 1, ...(channels.length ? { channels } : {}), ...(heads.length ? { heads } : {}) };
 }
 
 /** Smallest monotone, capped plan removing at least `target` of the model's parameters. */
-export function planForTarget(model: Model, profile: SensitivityProfile, target: number, criterion: Criterion = 'l1', options: AllocateOptions = {}): TargetPlan {
-  if (!(target > 0 && target < 1)) throw new PruneguardError('E_BAD_ARGUMENT', `target must be in (0, 1), got ${target}`);
+export function planForTarget(
+  model: Model,
+  profile: SensitivityProfile,
+  target: number,
+  criterion: Criterion = 'l1',
+  options: AllocateOptions = {},
+): TargetPlan {
+  if (!(target > 0 && target < 1))
+    throw new PruneguardError('E_BAD_ARGUMENT', `target must be in (0, 1), got ${target}`);
   const denseMacs = options.by === 'flops' ? weightMacs(model) : 0;
   const at = (t: number): TargetPlan | undefined => {
     let allocation: Allocation;
@@ -47,27 +64,41 @@ export function planForTarget(model: Model, profile: SensitivityProfile, target:
     }
     const plan = planFromRatios(profile, allocation.ratios, criterion);
     const { model: pruned, report } = prune(model, plan);
-    const removed = options.by === 'flops'
-      ? 1 - weightMacs(pruned) / denseMacs
-      : report.paramsBefore ? (report.paramsBefore - report.paramsAfter) / report.paramsBefore : 0;
+    const removed =
+      options.by === 'flops'
+        ? 1 - weightMacs(pruned) / denseMacs
+        : report.paramsBefore
+          ? (report.paramsBefore - report.paramsAfter) / report.paramsBefore
+          : 0;
     return { plan, allocation, removed };
   };
   // The allocator's feasible range, then the smallest level whose measured removal reaches the target.
-  let lo = 0, hi = 0.999;
+  let lo = 0,
+    hi = 0.999;
   let best = at(hi);
   if (!best) {
     let feasible = 0;
-    for (let i = 0; i < 30; i++) { const mid = (feasible + hi) / 2; if (at(mid)) feasible = mid; else hi = mid; }
+    for (let i = 0; i < 30; i++) {
+      const mid = (feasible + hi) / 2;
+      if (at(mid)) feasible = mid;
+      else hi = mid;
+    }
     hi = feasible;
     best = at(hi);
   }
   if (!best || best.removed + 1e-12 < target) {
-    throw new PruneguardError('E_INFEASIBLE', `cannot remove ${(target * 100).toFixed(1)}% of the model's ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${((best?.removed ?? 0) * 100).toFixed(1)}% fits under the caps and the monotone rule (${profile.entries.length} profiled groups)`);
+    throw new PruneguardError(
+      'E_INFEASIBLE',
+      `cannot remove ${(target * 100).toFixed(1)}% of the model's ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${((best?.removed ?? 0) * 100).toFixed(1)}% fits under the caps and the monotone rule (${profile.entries.length} profiled groups)`,
+    );
   }
   for (let i = 0; i < 30 && hi - lo > 1e-3; i++) {
     const mid = (lo + hi) / 2;
     const p = at(mid);
-    if (p && p.removed + 1e-12 >= target) { hi = mid; best = p; } else lo = mid;
+    if (p && p.removed + 1e-12 >= target) {
+      hi = mid;
+      best = p;
+    } else lo = mid;
   }
   return best;
 }

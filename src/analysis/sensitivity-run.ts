@@ -25,7 +25,9 @@ export interface PreparedData {
 export function prepareData(set: EvalSet, batchSize: number): PreparedData {
   const batches = planBatches(set, batchSize).map((b) => ({
     indices: b.indices,
-    feeds: Object.fromEntries(Object.entries(set.inputs).map(([name, t]) => [name, toOrt(gatherRows(t, b.indices, b.lengths[name]), name)])),
+    feeds: Object.fromEntries(
+      Object.entries(set.inputs).map(([name, t]) => [name, toOrt(gatherRows(t, b.indices, b.lengths[name]), name)]),
+    ),
   }));
   return { count: set.count, labels: set.labels, batches };
 }
@@ -37,7 +39,14 @@ export type FeedsOf = (batch: number, data: Record<string, OrtTensor>) => Record
  * Runs every batch and returns the outputs in example order; `keep` names more
  * outputs to return per batch (the dense pass keeps the cut values for suffixes).
  */
-export async function runPrepared(session: InferenceSession, data: PreparedData, outputName: string, feedsOf: FeedsOf, source = 'model', keep: readonly string[] = []): Promise<{ result: Evaluated; kept: Record<string, OrtTensor>[] }> {
+export async function runPrepared(
+  session: InferenceSession,
+  data: PreparedData,
+  outputName: string,
+  feedsOf: FeedsOf,
+  source = 'model',
+  keep: readonly string[] = [],
+): Promise<{ result: Evaluated; kept: Record<string, OrtTensor>[] }> {
   let outputs: Float32Array | undefined;
   let width = 0;
   const kept: Record<string, OrtTensor>[] = [];
@@ -51,16 +60,35 @@ export async function runPrepared(session: InferenceSession, data: PreparedData,
     if (keep.length) kept.push(Object.fromEntries(keep.map((k) => [k, result[k]])));
     const t = result[outputName];
     const n = b.indices.length;
-    if (t.dims[0] !== n) throw new PruneguardError('E_RUNTIME', `${source}: output '${outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`);
+    if (t.dims[0] !== n)
+      throw new PruneguardError(
+        'E_RUNTIME',
+        `${source}: output '${outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`,
+      );
     const values = t.type === 'float32' ? (t.data as Float32Array) : toFloat32(fromOrt(t));
     const w = values.length / n;
-    if (!outputs) { width = w; outputs = new Float32Array(data.count * w); }
-    else if (w !== width) throw new PruneguardError('E_RUNTIME', `${source}: output '${outputName}' has ${w} values per example, earlier batches had ${width}`);
+    if (!outputs) {
+      width = w;
+      outputs = new Float32Array(data.count * w);
+    } else if (w !== width)
+      throw new PruneguardError(
+        'E_RUNTIME',
+        `${source}: output '${outputName}' has ${w} values per example, earlier batches had ${width}`,
+      );
     for (let r = 0; r < n; r++) outputs.set(values.subarray(r * w, (r + 1) * w), b.indices[r] * w);
   }
   outputs ??= new Float32Array(0);
   checkLabels(data.labels, width, outputName);
-  return { result: { count: data.count, width, outputs, predictions: predictionsOf(outputs, data.count, width), labels: data.labels }, kept };
+  return {
+    result: {
+      count: data.count,
+      width,
+      outputs,
+      predictions: predictionsOf(outputs, data.count, width),
+      labels: data.labels,
+    },
+    kept,
+  };
 }
 
 export type SweepMetric = 'accuracy' | 'agreement';
@@ -84,17 +112,27 @@ function metricOn(result: Evaluated, metric: SweepMetric, dense: Evaluated | und
  * and every slice, so a group whose removal collapses a rare class counts as
  * sensitive even when the aggregate barely moves.
  */
-export function score(result: Evaluated, metric: SweepMetric, dense?: Evaluated, slices?: ReadonlyMap<string, Int32Array>): number {
+export function score(
+  result: Evaluated,
+  metric: SweepMetric,
+  dense?: Evaluated,
+  slices?: ReadonlyMap<string, Int32Array>,
+): number {
   const all = metricOn(result, metric, dense);
   if (!dense || !slices?.size) return all;
   const denseAll = metricOn(dense, metric, dense);
   let worst = denseAll - all;
-  for (const idx of slices.values()) worst = Math.max(worst, metricOn(dense, metric, dense, idx) - metricOn(result, metric, dense, idx));
+  for (const idx of slices.values())
+    worst = Math.max(worst, metricOn(dense, metric, dense, idx) - metricOn(result, metric, dense, idx));
   return denseAll - worst;
 }
 
 export function createOrtSession(bytes: Uint8Array, threads = 1): Promise<InferenceSession> {
   return InferenceSession.create(bytes, {
-    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', logSeverityLevel: 3,
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
   });
 }

@@ -23,19 +23,48 @@ export interface Suffix {
   bytesPerExample: number;
 }
 
-const BYTES: Record<string, number> = { float32: 4, float16: 2, bfloat16: 2, float64: 8, int64: 8, uint64: 8, int32: 4, uint32: 4, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1 };
+const BYTES: Record<string, number> = {
+  float32: 4,
+  float16: 2,
+  bfloat16: 2,
+  float64: 8,
+  int64: 8,
+  uint64: 8,
+  int32: 4,
+  uint32: 4,
+  int16: 2,
+  uint16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+};
 
 /**
  * The part of `gated` downstream of `gateInputs` that `output` depends on, or
  * undefined when the gates do not reach the output, or a cut value's dtype or
  * per-example size is not known statically.
  */
-export function suffixModel(gated: Model, gateInputs: readonly string[], output: string, shapes: ShapeResult, otherGates: ReadonlySet<string> = new Set()): Suffix | 'unaffected' | undefined {
+export function suffixModel(
+  gated: Model,
+  gateInputs: readonly string[],
+  output: string,
+  shapes: ShapeResult,
+  otherGates: ReadonlySet<string> = new Set(),
+): Suffix | 'unaffected' | undefined {
   // Other groups' gates stay open in this group's variants: drop their Muls, so the suffix costs no more than the dense layers.
   const bypass = new Map<string, string>();
-  for (const n of gated.graph.nodes) if (n.opType === 'Mul' && n.domain === '' && otherGates.has(n.inputs[1])) bypass.set(n.outputs[0], n.inputs[0]);
-  const resolve = (x: string) => { while (bypass.has(x)) x = bypass.get(x)!; return x; };
-  const graph = { ...gated.graph, nodes: gated.graph.nodes.filter((n) => !bypass.has(n.outputs[0])).map((n) => ({ ...n, inputs: n.inputs.map(resolve) })) };
+  for (const n of gated.graph.nodes)
+    if (n.opType === 'Mul' && n.domain === '' && otherGates.has(n.inputs[1])) bypass.set(n.outputs[0], n.inputs[0]);
+  const resolve = (x: string) => {
+    while (bypass.has(x)) x = bypass.get(x)!;
+    return x;
+  };
+  const graph = {
+    ...gated.graph,
+    nodes: gated.graph.nodes
+      .filter((n) => !bypass.has(n.outputs[0]))
+      .map((n) => ({ ...n, inputs: n.inputs.map(resolve) })),
+  };
   const index = indexGraph(graph);
   const affected = new Set<Node>();
   const dirty = new Set<string>(gateInputs);
@@ -45,7 +74,11 @@ export function suffixModel(gated: Model, gateInputs: readonly string[], output:
     for (const u of index.consumers.get(v) ?? []) {
       if (affected.has(u.node)) continue;
       affected.add(u.node);
-      for (const o of u.node.outputs) if (o && !dirty.has(o)) { dirty.add(o); queue.push(o); }
+      for (const o of u.node.outputs)
+        if (o && !dirty.has(o)) {
+          dirty.add(o);
+          queue.push(o);
+        }
     }
   }
   if (!dirty.has(output)) return 'unaffected';
@@ -80,7 +113,13 @@ export function suffixModel(gated: Model, gateInputs: readonly string[], output:
       else {
         const type = shapes.values.get(name);
         const perExample = type?.shape?.slice(1);
-        if (!type?.dtype || !perExample || perExample.some((d) => typeof d !== 'number') || BYTES[type.dtype] === undefined) return undefined;
+        if (
+          !type?.dtype ||
+          !perExample ||
+          perExample.some((d) => typeof d !== 'number') ||
+          BYTES[type.dtype] === undefined
+        )
+          return undefined;
         bytesPerExample += (perExample as number[]).reduce((a, b) => a * b, 1) * BYTES[type.dtype];
         cuts.push(name);
         inputs.push({ name, dtype: type.dtype, shape: [...type.shape!] });

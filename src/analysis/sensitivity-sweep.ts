@@ -16,10 +16,23 @@ import type { Plan } from '../prune/plan.js';
 import { prune } from '../prune/prune.js';
 import type { Evaluated } from './metrics.js';
 import { gateModel, gateValues, type Gate } from './sensitivity-gates.js';
-import { createOrtSession, prepareData, runPrepared, score, type FeedsOf, type PreparedData, type SweepMetric } from './sensitivity-run.js';
+import {
+  createOrtSession,
+  prepareData,
+  runPrepared,
+  score,
+  type FeedsOf,
+  type PreparedData,
+  type SweepMetric,
+} from './sensitivity-run.js';
 import { suffixModel, type Suffix } from './sensitivity-suffix.js';
 
-export interface PendingVariant { group: Group; ratio: number; remove: number[]; metric?: number }
+export interface PendingVariant {
+  group: Group;
+  ratio: number;
+  remove: number[];
+  metric?: number;
+}
 
 export interface SweepSettings {
   metric: SweepMetric;
@@ -42,15 +55,26 @@ export interface SweepOutcome {
   fallback: Map<string, string>;
 }
 
-const gateTensor = (gate: Gate, removed: readonly number[]) => new OrtTensor(gate.dtype, gateValues(gate, removed), gate.dims);
+const gateTensor = (gate: Gate, removed: readonly number[]) =>
+  new OrtTensor(gate.dtype, gateValues(gate, removed), gate.dims);
 
-export async function runSweep(model: Model, analysis: GroupAnalysis, set: EvalSet, pending: readonly PendingVariant[], s: SweepSettings, done: (v: PendingVariant) => void): Promise<SweepOutcome> {
+export async function runSweep(
+  model: Model,
+  analysis: GroupAnalysis,
+  set: EvalSet,
+  pending: readonly PendingVariant[],
+  s: SweepSettings,
+  done: (v: PendingVariant) => void,
+): Promise<SweepOutcome> {
   const groups = [...new Set(pending.map((v) => v.group))];
   const gated = gateModel(analysis, groups);
   const fallback = new Map(gated.ungated.map((u) => [u.group, u.reason]));
   const outputName = s.outputName ?? model.graph.outputs[0]?.name;
   if (!outputName || !model.graph.outputs.some((o) => o.name === outputName)) {
-    throw new PruneguardError('E_BAD_ARGUMENT', `no output '${outputName}' (outputs: ${model.graph.outputs.map((o) => o.name).join(', ')})`);
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `no output '${outputName}' (outputs: ${model.graph.outputs.map((o) => o.name).join(', ')})`,
+    );
   }
   // Suffixes whose kept activations fit the memory budget.
   const suffixes = new Map<string, Suffix | 'unaffected'>();
@@ -60,7 +84,13 @@ export async function runSweep(model: Model, analysis: GroupAnalysis, set: EvalS
     const allGates = new Set([...gated.gates.values()].flatMap((list) => list.map((g) => g.input)));
     for (const [id, gates] of gated.gates) {
       const own = new Set(gates.map((g) => g.input));
-      const sfx = suffixModel(gated.model, [...own], outputName, analysis.prop.shapes, new Set([...allGates].filter((g) => !own.has(g))));
+      const sfx = suffixModel(
+        gated.model,
+        [...own],
+        outputName,
+        analysis.prop.shapes,
+        new Set([...allGates].filter((g) => !own.has(g))),
+      );
       if (sfx === undefined) continue;
       if (sfx !== 'unaffected') {
         const cost = sfx.bytesPerExample * set.count;
@@ -72,7 +102,10 @@ export async function runSweep(model: Model, analysis: GroupAnalysis, set: EvalS
     }
     const extra = [...kept].filter((c) => !gated.model.graph.outputs.some((o) => o.name === c));
     const typeOf = (c: string) => analysis.prop.shapes.values.get(c);
-    gated.model.graph.outputs = [...gated.model.graph.outputs, ...extra.map((c) => ({ name: c, dtype: typeOf(c)?.dtype, shape: typeOf(c)?.shape && [...typeOf(c)!.shape!] }))];
+    gated.model.graph.outputs = [
+      ...gated.model.graph.outputs,
+      ...extra.map((c) => ({ name: c, dtype: typeOf(c)?.dtype, shape: typeOf(c)?.shape && [...typeOf(c)!.shape!] })),
+    ];
   }
   const keep = [...new Set([...suffixes.values()].flatMap((x) => (x === 'unaffected' ? [] : x.cuts)))];
 
@@ -83,7 +116,14 @@ export async function runSweep(model: Model, analysis: GroupAnalysis, set: EvalS
   let denseResult: Evaluated;
   let cuts: Record<string, OrtTensor>[];
   try {
-    ({ result: denseResult, kept: cuts } = await runPrepared(full, data, outputName, (_, d) => ({ ...d, ...ones }), set.source, keep));
+    ({ result: denseResult, kept: cuts } = await runPrepared(
+      full,
+      data,
+      outputName,
+      (_, d) => ({ ...d, ...ones }),
+      set.source,
+      keep,
+    ));
     s.onDense?.(score(denseResult, s.metric));
     const fullSet = pending.filter((v) => gated.gates.has(v.group.id) && !suffixes.has(v.group.id));
     for (const v of fullSet) {
@@ -102,7 +142,10 @@ export async function runSweep(model: Model, analysis: GroupAnalysis, set: EvalS
   for (const g of groups) {
     const mine = pending.filter((v) => v.group === g);
     const sfx = suffixes.get(g.id);
-    if (sfx === 'unaffected') { for (const v of mine) finish(v, denseResult); continue; }
+    if (sfx === 'unaffected') {
+      for (const v of mine) finish(v, denseResult);
+      continue;
+    }
     if (sfx) {
       const session = await createOrtSession(saveModel(sfx.model), s.threads);
       try {
@@ -127,10 +170,18 @@ function pick<T>(from: Record<string, T>, names: readonly string[]): Record<stri
 }
 
 /** The fallback: a real pruned model and a session of its own. */
-async function runPruned(model: Model, v: PendingVariant, data: PreparedData, outputName: string, threads: number | undefined, source: string): Promise<Evaluated> {
-  const plan: Plan = v.group.kind === 'heads'
-    ? { version: 1, heads: [{ attention: v.group.id, remove: v.remove }] }
-    : { version: 1, channels: [{ group: v.group.id, indices: v.remove }] };
+async function runPruned(
+  model: Model,
+  v: PendingVariant,
+  data: PreparedData,
+  outputName: string,
+  threads: number | undefined,
+  source: string,
+): Promise<Evaluated> {
+  const plan: Plan =
+    v.group.kind === 'heads'
+      ? { version: 1, heads: [{ attention: v.group.id, remove: v.remove }] }
+      : { version: 1, channels: [{ group: v.group.id, indices: v.remove }] };
   const session = await createOrtSession(saveModel(prune(model, plan).model), threads);
   try {
     return (await runPrepared(session, data, outputName, (_, d) => d, `${source} (${v.group.id} pruned)`)).result;

@@ -60,7 +60,11 @@ describe('sensitivity on the digits CNN with its real evaluation data', () => {
     const plan = planForTarget(model, worst, 0.3).plan;
     const dense = await evaluate(model, set, { batchSize: 1024 });
     const gate = compareSlices(dense, await evaluate(prune(model, plan).model, set, { batchSize: 1024 }));
-    console.log('slice-aware 30% plan', JSON.stringify(plan.channels), gate.verdicts.map((v) => `${v.slice} ${v.dense.toFixed(1)} -> ${v.pruned.toFixed(1)}`).join(', '));
+    console.log(
+      'slice-aware 30% plan',
+      JSON.stringify(plan.channels),
+      gate.verdicts.map((v) => `${v.slice} ${v.dense.toFixed(1)} -> ${v.pruned.toFixed(1)}`).join(', '),
+    );
     expect(gate.findings).toEqual([]);
     await expect(sensitivity(model, set, { slices: ['nope'] })).rejects.toMatchObject({ code: 'E_BAD_ARGUMENT' });
   });
@@ -72,9 +76,20 @@ describe('sensitivity on the digits CNN with its real evaluation data', () => {
 
   it('fills the structural facts the caps are decided on', () => {
     const e = Object.fromEntries(profile.entries.map((x) => [x.group, x]));
-    expect(e['conv1.weight#0']).toMatchObject({ kind: 'conv', depth: 0, classifier: false, channels: 16, params: 144 + 4 * 16 + 24 * 16 * 9 });
+    expect(e['conv1.weight#0']).toMatchObject({
+      kind: 'conv',
+      depth: 0,
+      classifier: false,
+      channels: 16,
+      params: 144 + 4 * 16 + 24 * 16 * 9,
+    });
     expect(e['conv2.weight#0']).toMatchObject({ kind: 'conv', classifier: false, channels: 24 });
-    expect(e['fc1.weight#0']).toMatchObject({ kind: 'linear', classifier: true, channels: 64, params: 64 * 384 + 64 + 10 * 64 });
+    expect(e['fc1.weight#0']).toMatchObject({
+      kind: 'linear',
+      classifier: true,
+      channels: 64,
+      params: 64 * 384 + 64 + 10 * 64,
+    });
     expect(e['conv2.weight#0'].depth).toBeLessThan(1 / 3);
     // MACs per example: conv1's own filters (9 per channel) and conv2's input slices (24·9), at 8×8 positions.
     expect(e['conv1.weight#0'].flops).toBe(16 * (9 + 24 * 9) * 64);
@@ -110,7 +125,15 @@ describe('sensitivity on the digits CNN with its real evaluation data', () => {
   it('resumes an interrupted sweep from the cache file and reruns for free', async () => {
     const cache = join(dir, 'cache.json');
     let seen = 0;
-    await expect(sensitivity(model, set, { ratios: [0.2, 0.5], cache, onProgress: () => { if (++seen === 3) throw new Error('interrupted'); } })).rejects.toThrow('interrupted');
+    await expect(
+      sensitivity(model, set, {
+        ratios: [0.2, 0.5],
+        cache,
+        onProgress: () => {
+          if (++seen === 3) throw new Error('interrupted');
+        },
+      }),
+    ).rejects.toThrow('interrupted');
     const kept = Object.keys(JSON.parse(readFileSync(cache, 'utf8')).entries).length;
     expect(kept).toBe(4); // dense + 3 variants measured before the interruption
     const events: SensitivityProgress[] = [];
@@ -118,16 +141,29 @@ describe('sensitivity on the digits CNN with its real evaluation data', () => {
     expect(events.filter((p) => p.cached)).toHaveLength(3);
     expect(resumed.entries).toEqual(profile.entries);
     const again: SensitivityProgress[] = [];
-    expect((await sensitivity(model, set, { ratios: [0.2, 0.5], cache, onProgress: (p) => again.push(p) })).entries).toEqual(profile.entries);
+    expect(
+      (await sensitivity(model, set, { ratios: [0.2, 0.5], cache, onProgress: (p) => again.push(p) })).entries,
+    ).toEqual(profile.entries);
     expect(again.every((p) => p.cached)).toBe(true);
   });
 
   it('refuses bad input with a code and a message', async () => {
-    await expect(sensitivity(model, set, { ratios: [1.2] })).rejects.toMatchObject({ code: 'E_BAD_ARGUMENT', message: expect.stringMatching(/ratio must be in \(0, 1\), got 1.2/) });
+    await expect(sensitivity(model, set, { ratios: [1.2] })).rejects.toMatchObject({
+      code: 'E_BAD_ARGUMENT',
+      message: expect.stringMatching(/ratio must be in \(0, 1\), got 1.2/),
+    });
     await expect(sensitivity(model, set, { groups: ['nope'] })).rejects.toMatchObject({ code: 'E_BAD_ARGUMENT' });
-    const wrong = evalSetFromArrays(new Map([['input', fromNumbers('float32', [2, 1, 4, 4], new Array(32).fill(0))]]), 'wrong.npz');
-    await expect(sensitivity(model, wrong)).rejects.toMatchObject({ code: 'E_BAD_DATA', message: expect.stringMatching(/axis 2 is 4, the model expects 8/) });
-    await expect(sensitivity(model, { ...set, labels: undefined }, { metric: 'accuracy' })).rejects.toMatchObject({ code: 'E_BAD_ARGUMENT' });
+    const wrong = evalSetFromArrays(
+      new Map([['input', fromNumbers('float32', [2, 1, 4, 4], new Array(32).fill(0))]]),
+      'wrong.npz',
+    );
+    await expect(sensitivity(model, wrong)).rejects.toMatchObject({
+      code: 'E_BAD_DATA',
+      message: expect.stringMatching(/axis 2 is 4, the model expects 8/),
+    });
+    await expect(sensitivity(model, { ...set, labels: undefined }, { metric: 'accuracy' })).rejects.toMatchObject({
+      code: 'E_BAD_ARGUMENT',
+    });
   });
 });
 
@@ -135,16 +171,23 @@ describe('sensitivity without labels, with a group that is not mask-exact', () =
   it('measures agreement with the dense model and prunes LayerNorm-coupled groups for real', async () => {
     const model = loadModelFile(join(root, 'fixtures/models/gpt_tiny_op17.onnx'));
     const ids = Array.from({ length: 32 * 6 }, (_, i) => (i * 37 + 11) % 100);
-    const set = evalSetFromArrays(new Map([['input_ids', fromNumbers('int64', [32, 6], ids)]]), 'tokens', { inputNames: ['input_ids'] });
+    const set = evalSetFromArrays(new Map([['input_ids', fromNumbers('int64', [32, 6], ids)]]), 'tokens', {
+      inputNames: ['input_ids'],
+    });
     const profile = await sensitivity(model, set, { ratios: [0.5], heads: true });
     console.log(formatProfile(profile));
-    expect((await sensitivity(model, set, { ratios: [0.5], heads: true, suffix: false })).entries).toEqual(profile.entries);
+    expect((await sensitivity(model, set, { ratios: [0.5], heads: true, suffix: false })).entries).toEqual(
+      profile.entries,
+    );
     expect(profile.metric).toBe('agreement');
     expect(profile.dense).toBe(100);
     const ln = profile.entries.find((e) => e.group === 'h.0.attn.c_proj.bias#0')!;
     expect(ln).toMatchObject({ evaluation: 'pruned', fallbackReason: expect.stringMatching(/not mask-exact/) });
     expect(profile.entries.find((e) => e.group === 'h.0.mlp.0.bias#0')!.evaluation).toBe('gated');
-    expect(profile.entries.find((e) => e.group === 'h.0.attn.c_attn.bias#0')).toMatchObject({ kind: 'attention', evaluation: 'gated' });
+    expect(profile.entries.find((e) => e.group === 'h.0.attn.c_attn.bias#0')).toMatchObject({
+      kind: 'attention',
+      evaluation: 'gated',
+    });
   });
 });
 
@@ -157,7 +200,9 @@ describe('per-head probing on the long-range transformer (length-grouped data)',
     const set = await loadEvalSet(longData, { inputNames: model.graph.inputs.map((i) => i.name) });
     const profile = await sensitivity(model, set, { ratios: [0.25], heads: 'each' });
     console.log(formatProfile(profile));
-    const heads = profile.entries.filter((e) => e.perHead).flatMap((e) => e.perHead!.map((h) => ({ group: e.group, ...h })));
+    const heads = profile.entries
+      .filter((e) => e.perHead)
+      .flatMap((e) => e.perHead!.map((h) => ({ group: e.group, ...h })));
     const critical = heads.filter((h) => h.drop > 20);
     expect(critical).toHaveLength(1);
     expect(heads.filter((h) => h !== critical[0]).every((h) => h.drop < 2)).toBe(true);

@@ -22,7 +22,14 @@ import { keepCount } from '../prune/plan-resolve.js';
 import { saveModel } from '../onnx/save.js';
 import type { SensitivityEntry, SensitivityProfile } from './profile.js';
 import { groupFacts } from './profile-build.js';
-import { cacheKey, dataDigest, fileCache, memoryCache, modelBytesDigest, type SensitivityCache } from './sensitivity-cache.js';
+import {
+  cacheKey,
+  dataDigest,
+  fileCache,
+  memoryCache,
+  modelBytesDigest,
+  type SensitivityCache,
+} from './sensitivity-cache.js';
 import { gateRefusal } from './sensitivity-gates.js';
 import type { SweepMetric } from './sensitivity-run.js';
 import { runSweep } from './sensitivity-sweep.js';
@@ -74,7 +81,14 @@ export interface SensitivityOptions {
   suffix?: boolean;
 }
 
-interface Variant { group: Group; ratio: number; remove: number[]; key: string; metric?: number; head?: number }
+interface Variant {
+  group: Group;
+  ratio: number;
+  remove: number[];
+  key: string;
+  metric?: number;
+  head?: number;
+}
 
 function checkRatios(ratios: readonly number[]): number[] {
   if (ratios.length === 0) throw new PruneguardError('E_BAD_ARGUMENT', 'ratios must list at least one ratio');
@@ -89,30 +103,46 @@ function removeCount(g: Group, ratio: number): number {
   return g.channels - keepCount(g.channels, ratio);
 }
 
-export async function sensitivity(model: Model, evalSet: EvalSet, options: SensitivityOptions = {}): Promise<SensitivityProfile> {
+export async function sensitivity(
+  model: Model,
+  evalSet: EvalSet,
+  options: SensitivityOptions = {},
+): Promise<SensitivityProfile> {
   const ratios = checkRatios(options.ratios ?? [0.2]);
   const criterion = options.criterion ?? 'l1';
   const seed = options.seed ?? 0;
   const batchSize = options.batchSize ?? 1024;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new PruneguardError('E_BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new PruneguardError('E_BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
   const set = bindEvalSet(evalSet, model);
   if (set.count === 0) throw new PruneguardError('E_BAD_DATA', `${set.source}: no examples`);
   const metric: SweepMetric = options.metric ?? (set.labels ? 'accuracy' : 'agreement');
-  if (metric === 'accuracy' && !set.labels) throw new PruneguardError('E_BAD_ARGUMENT', `${set.source}: metric 'accuracy' needs a 'labels' array`);
+  if (metric === 'accuracy' && !set.labels)
+    throw new PruneguardError('E_BAD_ARGUMENT', `${set.source}: metric 'accuracy' needs a 'labels' array`);
 
   const slices = sliceIndices(set.slices, options.slices, set.source);
   const analysis = analyzeGroups(model);
-  const prunable = analysis.groups.filter((g) => !g.blocked && g.channels >= 2 && (g.kind === 'channels' || (options.heads && g.kind === 'heads')));
+  const prunable = analysis.groups.filter(
+    (g) => !g.blocked && g.channels >= 2 && (g.kind === 'channels' || (options.heads && g.kind === 'heads')),
+  );
   let groups = prunable;
   if (options.groups) {
     const unknown = options.groups.filter((id) => !prunable.some((g) => g.id === id));
-    if (unknown.length) throw new PruneguardError('E_BAD_ARGUMENT', `not a prunable group: ${unknown.join(', ')} (prunable: ${prunable.map((g) => g.id).slice(0, 8).join(', ')}${prunable.length > 8 ? ', ...' : ''})`);
+    if (unknown.length)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `not a prunable group: ${unknown.join(', ')} (prunable: ${prunable
+          .map((g) => g.id)
+          .slice(0, 8)
+          .join(', ')}${prunable.length > 8 ? ', ...' : ''})`,
+      );
     groups = prunable.filter((g) => options.groups!.includes(g.id));
   }
-  const cache = typeof options.cache === 'string' ? fileCache(options.cache) : options.cache ?? memoryCache();
+  const cache = typeof options.cache === 'string' ? fileCache(options.cache) : (options.cache ?? memoryCache());
   const digests = { model: modelBytesDigest(saveModel(model)), data: dataDigest(set) };
   const sliceKey = slices.size ? `worst-of:${[...slices.keys()].sort().join(',')}` : 'aggregate';
-  const key = (group: string, ratio: number) => cacheKey({ ...digests, group, ratio, criterion, metric: `${metric}/${sliceKey}`, seed });
+  const key = (group: string, ratio: number) =>
+    cacheKey({ ...digests, group, ratio, criterion, metric: `${metric}/${sliceKey}`, seed });
   const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
 
   const variants: Variant[] = [];
@@ -125,7 +155,13 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
     }
     if (options.heads === 'each' && g.kind === 'heads') {
       for (let head = 0; head < g.channels; head++) {
-        const v: Variant = { group: g, ratio: 1 / g.channels, remove: [head], head, key: key(`${g.id}@head${head}`, 0) };
+        const v: Variant = {
+          group: g,
+          ratio: 1 / g.channels,
+          remove: [head],
+          head,
+          key: key(`${g.id}@head${head}`, 0),
+        };
         v.metric = cache.get(v.key);
         variants.push(v);
       }
@@ -135,14 +171,30 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
   const pending = variants.filter((v) => v.metric === undefined && v.remove.length > 0);
   const fallback = new Map<string, string>();
   let done = 0;
-  const progress = (v: Variant, cached: boolean) => options.onProgress?.({ done: ++done, total: variants.length, group: v.group.id, ratio: v.ratio, cached });
+  const progress = (v: Variant, cached: boolean) =>
+    options.onProgress?.({ done: ++done, total: variants.length, group: v.group.id, ratio: v.ratio, cached });
   for (const v of variants) if (!pending.includes(v)) progress(v, v.metric !== undefined);
 
   if (pending.length > 0 || dense === undefined) {
-    const outcome = await runSweep(model, analysis, set, pending, { metric, slices, batchSize, threads: options.threads, outputName: options.outputName, suffix: options.suffix, onDense: (m) => cache.set(key('<dense>', 0), m) }, (v) => {
-      cache.set((v as Variant).key, v.metric!);
-      progress(v as Variant, false);
-    });
+    const outcome = await runSweep(
+      model,
+      analysis,
+      set,
+      pending,
+      {
+        metric,
+        slices,
+        batchSize,
+        threads: options.threads,
+        outputName: options.outputName,
+        suffix: options.suffix,
+        onDense: (m) => cache.set(key('<dense>', 0), m),
+      },
+      (v) => {
+        cache.set((v as Variant).key, v.metric!);
+        progress(v as Variant, false);
+      },
+    );
     dense = outcome.dense;
     for (const [g, why] of outcome.fallback) fallback.set(g, why);
   }
@@ -154,35 +206,68 @@ export async function sensitivity(model: Model, evalSet: EvalSet, options: Sensi
 
   const facts = groupFacts(analysis);
   const entries: SensitivityEntry[] = groups.map((g) => {
-    const drops = variants.filter((v) => v.group === g && v.head === undefined).map((v) => {
-      const m = v.remove.length ? v.metric! : dense!;
-      return { ratio: v.ratio, removed: v.remove.length, metric: m, drop: dense! - m };
-    });
+    const drops = variants
+      .filter((v) => v.group === g && v.head === undefined)
+      .map((v) => {
+        const m = v.remove.length ? v.metric! : dense!;
+        return { ratio: v.ratio, removed: v.remove.length, metric: m, drop: dense! - m };
+      });
     const sensitivity = drops.reduce((s, d) => s + d.drop, 0) / drops.length;
-    const perHead = variants.filter((v) => v.group === g && v.head !== undefined).map((v) => ({ head: v.head!, metric: v.metric!, drop: dense! - v.metric! }));
+    const perHead = variants
+      .filter((v) => v.group === g && v.head !== undefined)
+      .map((v) => ({ head: v.head!, metric: v.metric!, drop: dense! - v.metric! }));
     const f = facts(g);
     return {
-      group: g.id, sensitivity, probeRatio: ratios[ratios.length - 1],
-      params: f.params, flops: f.flops, depth: f.depth, kind: f.kind, classifier: f.classifier, channels: g.channels,
-      drops, dense: dense!, pruned: drops[drops.length - 1].metric,
+      group: g.id,
+      sensitivity,
+      probeRatio: ratios[ratios.length - 1],
+      params: f.params,
+      flops: f.flops,
+      depth: f.depth,
+      kind: f.kind,
+      classifier: f.classifier,
+      channels: g.channels,
+      drops,
+      dense: dense!,
+      pruned: drops[drops.length - 1].metric,
       ...(perHead.length ? { perHead } : {}),
       evaluation: fallback.has(g.id) ? 'pruned' : 'gated',
       ...(fallback.has(g.id) ? { fallbackReason: fallback.get(g.id) } : {}),
     } satisfies SensitivityEntry;
   });
   entries.sort((a, b) => b.sensitivity - a.sensitivity || a.depth - b.depth || a.group.localeCompare(b.group));
-  return { metric: slices.size ? `${metric} (worst of all, ${[...slices.keys()].join(', ')})` : metric, entries, dense, criterion, ratios, examples: set.count, totalParams: countParams(model), modelDigest: digests.model, dataDigest: digests.data };
+  return {
+    metric: slices.size ? `${metric} (worst of all, ${[...slices.keys()].join(', ')})` : metric,
+    entries,
+    dense,
+    criterion,
+    ratios,
+    examples: set.count,
+    totalParams: countParams(model),
+    modelDigest: digests.model,
+    dataDigest: digests.data,
+  };
 }
 
 /** Example indices of the slices a sweep should also score. */
-function sliceIndices(all: Record<string, Uint8Array>, wanted: boolean | readonly string[] | undefined, source: string): Map<string, Int32Array> {
+function sliceIndices(
+  all: Record<string, Uint8Array>,
+  wanted: boolean | readonly string[] | undefined,
+  source: string,
+): Map<string, Int32Array> {
   if (!wanted) return new Map();
   const names = wanted === true ? Object.keys(all).sort() : [...wanted];
   const unknown = names.filter((n) => !(n in all));
-  if (unknown.length) throw new PruneguardError('E_BAD_ARGUMENT', `${source}: no slice ${unknown.map((n) => `'${n}'`).join(', ')} (slices: ${Object.keys(all).join(', ') || 'none'})`);
-  return new Map(names.map((n) => {
-    const idx = Int32Array.from([...all[n].keys()].filter((i) => all[n][i] === 1));
-    if (idx.length === 0) throw new PruneguardError('E_BAD_DATA', `${source}: slice '${n}' is empty`);
-    return [n, idx] as const;
-  }));
+  if (unknown.length)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `${source}: no slice ${unknown.map((n) => `'${n}'`).join(', ')} (slices: ${Object.keys(all).join(', ') || 'none'})`,
+    );
+  return new Map(
+    names.map((n) => {
+      const idx = Int32Array.from([...all[n].keys()].filter((i) => all[n][i] === 1));
+      if (idx.length === 0) throw new PruneguardError('E_BAD_DATA', `${source}: slice '${n}' is empty`);
+      return [n, idx] as const;
+    }),
+  );
 }

@@ -25,7 +25,10 @@ export interface SliceVerdict {
   pass: boolean;
 }
 
-export interface SliceGateResult { verdicts: SliceVerdict[]; findings: Finding[] }
+export interface SliceGateResult {
+  verdicts: SliceVerdict[];
+  findings: Finding[];
+}
 
 export interface SliceGateOptions {
   /** Default: accuracy when both sides have labels, else agreement with the dense model. */
@@ -38,7 +41,11 @@ const pts = (v: number): string => `${v.toFixed(1)}%`;
 function value(m: Metrics, metric: SliceMetricName, side: string, slice: string): number {
   // The dense model agrees with itself: its agreement is 1 when not computed.
   const v = metric === 'agreement' ? (m.agreement ?? (side === 'dense' ? 1 : undefined)) : m.accuracy;
-  if (v === undefined) throw new PruneguardError('E_BAD_ARGUMENT', `slice '${slice}': the ${side} metrics have no ${metric}${metric === 'accuracy' ? ' (no labels)' : ' (evaluate with the dense result as reference)'}`);
+  if (v === undefined)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `slice '${slice}': the ${side} metrics have no ${metric}${metric === 'accuracy' ? ' (no labels)' : ' (evaluate with the dense result as reference)'}`,
+    );
   return v * 100;
 }
 
@@ -57,7 +64,11 @@ export function sliceGate(
   const names = Object.keys(dense);
   const missing = names.filter((n) => !(n in pruned));
   if (missing.length) throw new PruneguardError('E_BAD_ARGUMENT', `pruned metrics lack slice(s) ${missing.join(', ')}`);
-  const metric = options.metric ?? (names.every((n) => dense[n].accuracy !== undefined && pruned[n].accuracy !== undefined) ? 'accuracy' : 'agreement');
+  const metric =
+    options.metric ??
+    (names.every((n) => dense[n].accuracy !== undefined && pruned[n].accuracy !== undefined)
+      ? 'accuracy'
+      : 'agreement');
   const verdicts: SliceVerdict[] = names.map((slice) => {
     const d = value(dense[slice], metric, 'dense', slice);
     const p = value(pruned[slice], metric, 'pruned', slice);
@@ -66,27 +77,50 @@ export function sliceGate(
     const eps = 1e-9; // a drop of exactly maxDrop passes despite float noise
     const overDrop = rule.maxDrop !== undefined && d - p > rule.maxDrop + eps;
     const underMin = rule.minMetric !== undefined && p < rule.minMetric - eps;
-    return { slice, count: pruned[slice].count, metric, dense: d, pruned: p, drop: d - p, threshold: rule, pass: !(overDrop || underMin) };
+    return {
+      slice,
+      count: pruned[slice].count,
+      metric,
+      dense: d,
+      pruned: p,
+      drop: d - p,
+      threshold: rule,
+      pass: !(overDrop || underMin),
+    };
   });
   const all = verdicts.find((v) => v.slice === 'all');
-  const findings: Finding[] = verdicts.filter((v) => !v.pass).map((v) => {
-    const { maxDrop, minMetric } = v.threshold;
-    const limits = [maxDrop !== undefined ? `drop ≤ ${maxDrop} points` : '', minMetric !== undefined ? `${v.metric} ≥ ${pts(minMetric)}` : ''].filter(Boolean).join(' and ');
-    const aggregate = all && v.slice !== 'all' ? `; aggregate ${all.pass ? 'passes' : 'fails'} (${pts(all.dense)} → ${pts(all.pruned)})` : '';
-    return {
-      invariant: 'slice-threshold',
-      failureMode: 'slice-regression',
-      message: `slice '${v.slice}' (${v.count} examples): ${v.metric} ${pts(v.dense)} dense → ${pts(v.pruned)} pruned, drop ${v.drop.toFixed(1)} points; allowed ${limits}${aggregate}`,
-      expected: v.threshold,
-      received: { metric: v.metric, dense: v.dense, pruned: v.pruned, drop: v.drop },
-      where: `slice ${v.slice}`,
-    } satisfies Finding;
-  });
+  const findings: Finding[] = verdicts
+    .filter((v) => !v.pass)
+    .map((v) => {
+      const { maxDrop, minMetric } = v.threshold;
+      const limits = [
+        maxDrop !== undefined ? `drop ≤ ${maxDrop} points` : '',
+        minMetric !== undefined ? `${v.metric} ≥ ${pts(minMetric)}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      const aggregate =
+        all && v.slice !== 'all'
+          ? `; aggregate ${all.pass ? 'passes' : 'fails'} (${pts(all.dense)} → ${pts(all.pruned)})`
+          : '';
+      return {
+        invariant: 'slice-threshold',
+        failureMode: 'slice-regression',
+        message: `slice '${v.slice}' (${v.count} examples): ${v.metric} ${pts(v.dense)} dense → ${pts(v.pruned)} pruned, drop ${v.drop.toFixed(1)} points; allowed ${limits}${aggregate}`,
+        expected: v.threshold,
+        received: { metric: v.metric, dense: v.dense, pruned: v.pruned, drop: v.drop },
+        where: `slice ${v.slice}`,
+      } satisfies Finding;
+    });
   return { verdicts, findings };
 }
 
 /** Metrics of every slice; `reference` (the dense result) adds agreement and divergence. */
-export function sliceMetrics(result: EvalResult, slices: ReturnType<typeof resolveSlices>, reference?: EvalResult): Record<string, Metrics> {
+export function sliceMetrics(
+  result: EvalResult,
+  slices: ReturnType<typeof resolveSlices>,
+  reference?: EvalResult,
+): Record<string, Metrics> {
   return Object.fromEntries(slices.map((s) => [s.name, computeMetrics(result, reference, s.indices)]));
 }
 
@@ -94,7 +128,12 @@ export function sliceMetrics(result: EvalResult, slices: ReturnType<typeof resol
  * Resolves slices on the dense result, measures both models per slice and runs the gate.
  * @example const { verdicts, findings } = compareSlices(await evaluate(dense, set), await evaluate(pruned, set), [{ name: 'rare', labels: [8] }]);
  */
-export function compareSlices(dense: EvalResult, pruned: EvalResult, defs: readonly SliceDef[] = [], options: ResolveOptions & SliceGateOptions = {}): SliceGateResult & { dense: Record<string, Metrics>; pruned: Record<string, Metrics> } {
+export function compareSlices(
+  dense: EvalResult,
+  pruned: EvalResult,
+  defs: readonly SliceDef[] = [],
+  options: ResolveOptions & SliceGateOptions = {},
+): SliceGateResult & { dense: Record<string, Metrics>; pruned: Record<string, Metrics> } {
   const slices = resolveSlices(dense, defs, options);
   const d = sliceMetrics(dense, slices, dense);
   const p = sliceMetrics(pruned, slices, dense);

@@ -58,13 +58,31 @@ export interface ResolveOptions {
  * indices and threshold.
  * @throws PruneguardError('E_BAD_DATA') for an empty slice, a slice naming data that is absent, or a duplicate name.
  */
-export function resolveSlices(data: SliceSource, defs: readonly SliceDef[] = [], options: ResolveOptions = {}): ResolvedSlice[] {
+export function resolveSlices(
+  data: SliceSource,
+  defs: readonly SliceDef[] = [],
+  options: ResolveOptions = {},
+): ResolvedSlice[] {
   const dflt = options.defaultThreshold ?? DEFAULT_THRESHOLD;
-  const out: ResolvedSlice[] = [{ name: 'all', kind: 'all', description: 'all examples', indices: where(data.count, () => true), threshold: options.aggregateThreshold ?? dflt }];
+  const out: ResolvedSlice[] = [
+    {
+      name: 'all',
+      kind: 'all',
+      description: 'all examples',
+      indices: where(data.count, () => true),
+      threshold: options.aggregateThreshold ?? dflt,
+    },
+  ];
   const byName = new Map(defs.map((d) => [d.name, d]));
   if (byName.size !== defs.length) throw bad(`slice names must be unique (got ${defs.map((d) => d.name).join(', ')})`);
   for (const [name, mask] of Object.entries(data.slices)) {
-    out.push({ name, kind: 'data', description: `slice_${name} in the data`, indices: where(data.count, (i) => mask[i] === 1), threshold: byName.get(name)?.threshold ?? dflt });
+    out.push({
+      name,
+      kind: 'data',
+      description: `slice_${name} in the data`,
+      indices: where(data.count, (i) => mask[i] === 1),
+      threshold: byName.get(name)?.threshold ?? dflt,
+    });
   }
   for (const d of defs) {
     if (d.name === 'all') throw bad("'all' is the aggregate slice; use aggregateThreshold to set its threshold");
@@ -73,18 +91,35 @@ export function resolveSlices(data: SliceSource, defs: readonly SliceDef[] = [],
       const inputs = Object.keys(data.lengths);
       const input = d.input ?? (inputs.length === 1 ? inputs[0] : undefined);
       const lengths = input === undefined ? undefined : data.lengths[input];
-      if (!lengths) throw bad(`slice '${d.name}' selects by length but the data has ${d.input ? `no '${d.input}_lengths'` : inputs.length ? `several length arrays (${inputs.join(', ')}); name one with 'input'` : 'no <input>_lengths array'}`);
+      if (!lengths)
+        throw bad(
+          `slice '${d.name}' selects by length but the data has ${d.input ? `no '${d.input}_lengths'` : inputs.length ? `several length arrays (${inputs.join(', ')}); name one with 'input'` : 'no <input>_lengths array'}`,
+        );
       if (!(min <= max)) throw bad(`slice '${d.name}': length range [${min}, ${max}] is empty`);
       if (d.name in data.slices) throw bad(`slice '${d.name}' is defined both in the data and by lengths`);
-      out.push({ name: d.name, kind: 'lengths', description: `${input} length ${min}–${max}`, indices: where(data.count, (i) => lengths[i] >= min && lengths[i] <= max), threshold: d.threshold ?? dflt });
+      out.push({
+        name: d.name,
+        kind: 'lengths',
+        description: `${input} length ${min}–${max}`,
+        indices: where(data.count, (i) => lengths[i] >= min && lengths[i] <= max),
+        threshold: d.threshold ?? dflt,
+      });
     } else if ('labels' in d) {
       const labels = data.labels;
       if (!labels) throw bad(`slice '${d.name}' selects by label but the data has no 'labels'`);
       if (d.name in data.slices) throw bad(`slice '${d.name}' is defined both in the data and by labels`);
       const set = new Set(d.labels);
-      out.push({ name: d.name, kind: 'labels', description: `labels {${[...set].join(', ')}}`, indices: where(data.count, (i) => set.has(labels[i])), threshold: d.threshold ?? dflt });
+      out.push({
+        name: d.name,
+        kind: 'labels',
+        description: `labels {${[...set].join(', ')}}`,
+        indices: where(data.count, (i) => set.has(labels[i])),
+        threshold: d.threshold ?? dflt,
+      });
     } else if (!(d.name in data.slices)) {
-      throw bad(`slice '${d.name}' is configured but the data has no 'slice_${d.name}' array (data slices: ${Object.keys(data.slices).join(', ') || 'none'})`);
+      throw bad(
+        `slice '${d.name}' is configured but the data has no 'slice_${d.name}' array (data slices: ${Object.keys(data.slices).join(', ') || 'none'})`,
+      );
     }
   }
   for (const s of out) {

@@ -14,17 +14,28 @@ import { type BreakEvenOptions, type BreakEvenResult, probeBreakEven } from './s
 function matmulModel(w: Float32Array, rows: number, cols: number, batch: number): Model {
   return {
     graph: {
-      name: 'breakeven', nodes: [{ name: 'mm', opType: 'MatMul', domain: '', inputs: ['w', 'x'], outputs: ['y'], attributes: [] }],
+      name: 'breakeven',
+      nodes: [{ name: 'mm', opType: 'MatMul', domain: '', inputs: ['w', 'x'], outputs: ['y'], attributes: [] }],
       inputs: [{ name: 'x', dtype: 'float32', shape: [cols, batch] }],
       outputs: [{ name: 'y', dtype: 'float32', shape: [rows, batch] }],
-      initializers: new Map([['w', { dtype: 'float32', dims: [rows, cols], data: w }]]), valueInfo: [],
+      initializers: new Map([['w', { dtype: 'float32', dims: [rows, cols], data: w }]]),
+      valueInfo: [],
     },
-    irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'pruneguard', producerVersion: '', domain: '', modelVersion: 1, docString: '', metadata: [],
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }],
+    producerName: 'pruneguard',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 1,
+    docString: '',
+    metadata: [],
   };
 }
 
 /** The probe with onnxruntime's dense MatMul (one session per weight) as the yardstick. */
-export async function sparseBreakEvenVsRuntime(options: BreakEvenOptions): Promise<BreakEvenResult & { dense: 'onnxruntime' }> {
+export async function sparseBreakEvenVsRuntime(
+  options: BreakEvenOptions,
+): Promise<BreakEvenResult & { dense: 'onnxruntime' }> {
   const { rows, cols, batch } = options;
   const result = await probeBreakEven(options, { warmup: 3, repetitions: 15 }, async (w, x) => {
     const session = await createSession(matmulModel(w, rows, cols, batch));

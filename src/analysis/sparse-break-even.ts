@@ -77,11 +77,24 @@ export async function probeBreakEven(
   defaults: { warmup: number; repetitions: number },
   dense: (w: Float32Array, x: Float32Array) => Promise<DenseYardstick> | DenseYardstick,
 ): Promise<BreakEvenResult> {
-  const { rows, cols, batch, sparsities, warmup = defaults.warmup, repetitions = defaults.repetitions, seed = 1 } = options;
+  const {
+    rows,
+    cols,
+    batch,
+    sparsities,
+    warmup = defaults.warmup,
+    repetitions = defaults.repetitions,
+    seed = 1,
+  } = options;
   for (const [k, v] of Object.entries({ rows, cols, batch, repetitions })) {
-    if (!Number.isInteger(v) || v < 1) throw new PruneguardError('E_BAD_ARGUMENT', `sparse break-even: ${k} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new PruneguardError('E_BAD_ARGUMENT', `sparse break-even: ${k} must be a positive integer, got ${v}`);
   }
-  if (sparsities.length === 0 || sparsities.some((s) => !(s >= 0 && s < 1))) throw new PruneguardError('E_BAD_ARGUMENT', `sparse break-even: sparsities must be in [0, 1), got ${sparsities.join(', ')}`);
+  if (sparsities.length === 0 || sparsities.some((s) => !(s >= 0 && s < 1)))
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `sparse break-even: sparsities must be in [0, 1), got ${sparsities.join(', ')}`,
+    );
   const x = sparseMatrix(cols, batch, 0, seed + 1);
   const out = new Float32Array(rows * batch);
   const points: BreakEvenPoint[] = [];
@@ -98,7 +111,10 @@ export async function probeBreakEven(
       t = performance.now();
       csrMatmul(csr, x, batch, out);
       const sp = performance.now() - t;
-      if (r >= warmup) { denseTimes.push(d); sparseTimes.push(sp); }
+      if (r >= warmup) {
+        denseTimes.push(d);
+        sparseTimes.push(sp);
+      }
     }
     await yardstick.release?.();
     const denseMs = median(denseTimes);
@@ -118,5 +134,7 @@ export async function probeBreakEven(
 export function sparseBreakEven(options: BreakEvenOptions): Promise<BreakEvenResult> {
   const { rows, cols, batch } = options;
   const out = new Float32Array(rows * batch);
-  return probeBreakEven(options, { warmup: 2, repetitions: 7 }, (w, x) => ({ run: () => denseMatmul(w, rows, cols, x, batch, out) }));
+  return probeBreakEven(options, { warmup: 2, repetitions: 7 }, (w, x) => ({
+    run: () => denseMatmul(w, rows, cols, x, batch, out),
+  }));
 }

@@ -45,7 +45,14 @@ const layer: fc.Arbitrary<AttentionLayer> = fc.record({
   block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
   bias: fc.boolean(),
   // Simplest first: fast-check shrinks towards the first choice.
-  projection: fc.constantFrom<AttentionLayer['projection']>('einsum', 'fused-qkv-split', 'fused-in-proj', 'separate', 'fused-qkv-heads', 'fused-qkv-per-head'),
+  projection: fc.constantFrom<AttentionLayer['projection']>(
+    'einsum',
+    'fused-qkv-split',
+    'fused-in-proj',
+    'separate',
+    'fused-qkv-heads',
+    'fused-qkv-per-head',
+  ),
   scale: fc.constantFrom<AttentionLayer['scale']>('none', 'div', 'mul'),
   gqa: fc.boolean(),
   norm: fc.constantFrom<'pre' | 'post'>('pre', 'post'),
@@ -55,24 +62,25 @@ const layer: fc.Arbitrary<AttentionLayer> = fc.record({
 });
 
 export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<AttentionRecipe> {
-  return fc
-    .record({
-      family: fc.constant('attention' as const),
-      opset: fc.constantFrom(17, 14, 18),
-      heads: fc.integer({ min: 1, max: 4 }),
-      headSize: fc.integer({ min: 1, max: 4 }),
-      layers: fc.array(layer, { minLength: 1, maxLength: c.maxLayers ?? 2 }),
-      mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
-      readout: fc.constantFrom<AttentionRecipe['readout']>('sequence', 'classifier'),
-      seq: fc.constantFrom<number | 'seq'>('seq', 5),
-      classes: fc.integer({ min: 2, max: 3 }),
-      ...exportFormFields,
-      seed: fc.nat({ max: 1000 }),
-    })
-    // A causal mask is a constant [T, T]: it needs a concrete sequence length.
-    .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r));
+  return (
+    fc
+      .record({
+        family: fc.constant('attention' as const),
+        opset: fc.constantFrom(17, 14, 18),
+        heads: fc.integer({ min: 1, max: 4 }),
+        headSize: fc.integer({ min: 1, max: 4 }),
+        layers: fc.array(layer, { minLength: 1, maxLength: c.maxLayers ?? 2 }),
+        mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
+        readout: fc.constantFrom<AttentionRecipe['readout']>('sequence', 'classifier'),
+        seq: fc.constantFrom<number | 'seq'>('seq', 5),
+        classes: fc.integer({ min: 2, max: 3 }),
+        ...exportFormFields,
+        seed: fc.nat({ max: 1000 }),
+      })
+      // A causal mask is a constant [T, T]: it needs a concrete sequence length.
+      .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r))
+  );
 }
-
 
 export function buildAttention(r: AttentionRecipe): Model {
   const b = new GraphBuilder({ name: 'attention', opset: r.opset, seed: r.seed, constants: r.constants });
@@ -83,10 +91,20 @@ export function buildAttention(r: AttentionRecipe): Model {
   for (const l of r.layers) {
     const fusedPerHead = l.projection === 'fused-qkv-heads' || l.projection === 'fused-qkv-per-head';
     const kv = l.gqa && heads % 2 === 0 && !fusedPerHead ? heads / 2 : heads;
-    const attn = { heads, kvHeads: kv, projection: l.projection, scale: l.scale, bias: l.bias, dynamicReshape: l.dynamicReshape, causalMask: r.mask === 'causal', ...(mask ? { mask } : {}) };
-    x = l.block === 'attention'
-      ? b.attention(x, { ...attn, embed })
-      : b.transformerBlock(x, { ...attn, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden });
+    const attn = {
+      heads,
+      kvHeads: kv,
+      projection: l.projection,
+      scale: l.scale,
+      bias: l.bias,
+      dynamicReshape: l.dynamicReshape,
+      causalMask: r.mask === 'causal',
+      ...(mask ? { mask } : {}),
+    };
+    x =
+      l.block === 'attention'
+        ? b.attention(x, { ...attn, embed })
+        : b.transformerBlock(x, { ...attn, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden });
   }
   if (r.readout === 'sequence') {
     b.output(x, 'hidden');

@@ -33,7 +33,14 @@ export function dedupInitializers(model: Model): Model {
       continue;
     }
     initializers.delete(name);
-    aliases.push({ name: `Identity_${aliases.length}`, opType: 'Identity', domain: '', inputs: [kept], outputs: [name], attributes: [] });
+    aliases.push({
+      name: `Identity_${aliases.length}`,
+      opType: 'Identity',
+      domain: '',
+      inputs: [kept],
+      outputs: [name],
+      attributes: [],
+    });
   }
   if (aliases.length === 0) return model;
   return { ...model, graph: { ...graph, nodes: [...aliases, ...graph.nodes], initializers } };

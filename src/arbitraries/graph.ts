@@ -9,7 +9,8 @@ import { buildResidual, residualRecipe, type ResidualRecipe } from './residual.j
 export type GraphRecipe = ResidualRecipe | AttentionRecipe | NormalizationRecipe;
 
 export function buildGraph(r: GraphRecipe): Model {
-  const model = r.family === 'residual' ? buildResidual(r) : r.family === 'attention' ? buildAttention(r) : buildNormalization(r);
+  const model =
+    r.family === 'residual' ? buildResidual(r) : r.family === 'attention' ? buildAttention(r) : buildNormalization(r);
   // As PyTorch exports: equal parameters kept once, other names re-created by Identity.
   return r.dedup ? dedupInitializers(model) : model;
 }
@@ -18,7 +19,9 @@ export function buildGraph(r: GraphRecipe): Model {
 export type Family = GraphRecipe['family'] | 'control-flow';
 
 /** Recipes of the chosen families (default: residual, attention, normalization). */
-export function graphRecipe(families: readonly Family[] = ['residual', 'attention', 'normalization']): fc.Arbitrary<GraphRecipe> {
+export function graphRecipe(
+  families: readonly Family[] = ['residual', 'attention', 'normalization'],
+): fc.Arbitrary<GraphRecipe> {
   const table: Record<Family, fc.Arbitrary<GraphRecipe>> = {
     residual: residualRecipe(),
     attention: attentionRecipe(),

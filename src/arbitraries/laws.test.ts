@@ -25,7 +25,9 @@ describe.each(families)('%s graphs', (family) => {
     const a = fc.sample(arb, { seed: 42, numRuns: 5 });
     const b = fc.sample(arb, { seed: 42, numRuns: 5 });
     expect(a).toEqual(b);
-    a.forEach((r, i) => expect(Buffer.from(saveModel(buildGraph(r))).equals(Buffer.from(saveModel(buildGraph(b[i]))))).toBe(true));
+    a.forEach((r, i) =>
+      expect(Buffer.from(saveModel(buildGraph(r))).equals(Buffer.from(saveModel(buildGraph(b[i]))))).toBe(true),
+    );
   });
 
   it('every value is a valid model: static inference finds no problem and onnxruntime runs it', async () => {
@@ -50,9 +52,13 @@ describe.each(families)('%s graphs', (family) => {
         const chain: GraphRecipe[] = [];
         // A predicate that always fails makes fast-check accept the first shrink at every step,
         // so the values it sees form a chain in which each is a shrink of the one before.
-        fc.check(fc.property(arb, (r) => (chain.push(r), false)), { seed: start.seed, numRuns: 1, endOnFailure: false });
+        fc.check(
+          fc.property(arb, (r) => (chain.push(r), false)),
+          { seed: start.seed, numRuns: 1, endOnFailure: false },
+        );
         const sizes = chain.map((r) => graphSize(buildGraph(r)));
-        for (let i = 1; i < sizes.length; i++) expect(compareSize(sizes[i], sizes[i - 1]), JSON.stringify(chain[i])).toBeLessThanOrEqual(0);
+        for (let i = 1; i < sizes.length; i++)
+          expect(compareSize(sizes[i], sizes[i - 1]), JSON.stringify(chain[i])).toBeLessThanOrEqual(0);
         if (sizes.length > 1 && compareSize(sizes[0], sizes[sizes.length - 1]) !== 0) checked++;
         if (sizes.length > 1) expect(compareSize(sizes[sizes.length - 1], sizes[0])).toBeLessThanOrEqual(0);
       }),
@@ -62,7 +68,10 @@ describe.each(families)('%s graphs', (family) => {
   });
 
   it('health: graphs are not trivial', () => {
-    const sizes = fc.sample(arb, { seed: 11, numRuns: 40 }).map((r) => graphSize(buildGraph(r)).nodes).sort((a, b) => a - b);
+    const sizes = fc
+      .sample(arb, { seed: 11, numRuns: 40 })
+      .map((r) => graphSize(buildGraph(r)).nodes)
+      .sort((a, b) => a - b);
     expect(sizes[Math.floor(sizes.length / 2)], `median node count of ${family} graphs`).toBeGreaterThanOrEqual(6);
   });
 });

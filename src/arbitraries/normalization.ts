@@ -27,7 +27,14 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       family: fc.constant('normalization' as const),
       opset: fc.constantFrom(18, 17, 13),
       layout: fc.constant('conv' as const),
-      layers: fc.array(fc.record({ width: fc.integer({ min: 1, max: 4 }).map((k) => 2 * k), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('instance', 'batch', 'group'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
+      layers: fc.array(
+        fc.record({
+          width: fc.integer({ min: 1, max: 4 }).map((k) => 2 * k),
+          norm: fc.constantFrom<ChannelNorm | FeatureNorm>('instance', 'batch', 'group'),
+          act: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: n },
+      ),
       classes: fc.integer({ min: 2, max: 3 }),
       ...exportFormFields,
       seed: fc.nat({ max: 1000 }),
@@ -36,7 +43,14 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
       family: fc.constant('normalization' as const),
       opset: fc.constantFrom(17, 14),
       layout: fc.constant('tokens' as const),
-      layers: fc.array(fc.record({ width: fc.integer({ min: 2, max: 8 }), norm: fc.constantFrom<ChannelNorm | FeatureNorm>('layer', 'rms', 'layer-decomposed'), act: fc.boolean() }), { minLength: 1, maxLength: n }),
+      layers: fc.array(
+        fc.record({
+          width: fc.integer({ min: 2, max: 8 }),
+          norm: fc.constantFrom<ChannelNorm | FeatureNorm>('layer', 'rms', 'layer-decomposed'),
+          act: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: n },
+      ),
       classes: fc.integer({ min: 2, max: 3 }),
       ...exportFormFields,
       seed: fc.nat({ max: 1000 }),

@@ -38,7 +38,8 @@ export function relativePlan(c: PlanConstraints = {}): fc.Arbitrary<RelativePlan
   const parts = new Set(c.parts ?? ['channels', 'heads', 'unstructured', 'nm']);
   // Parts a caller asks for explicitly are always present; by default they are optional.
   const minLength = c.parts ? 1 : 0;
-  const maybe = <T>(part: string, arb: fc.Arbitrary<T>, max: number) => (parts.has(part as never) ? fc.array(arb, { minLength, maxLength: max }) : fc.constant([] as T[]));
+  const maybe = <T>(part: string, arb: fc.Arbitrary<T>, max: number) =>
+    parts.has(part as never) ? fc.array(arb, { minLength, maxLength: max }) : fc.constant([] as T[]);
   return fc.record({
     channels: parts.has('channels')
       ? fc.array(
@@ -50,8 +51,16 @@ export function relativePlan(c: PlanConstraints = {}): fc.Arbitrary<RelativePlan
           { minLength: 1, maxLength: 3 },
         )
       : fc.constant([]),
-    heads: maybe('heads', fc.record({ pick: fc.nat({ max: 64 }), share: fc.double({ min: 0, max: 0.99, noNaN: true }) }), 2),
-    unstructured: maybe('unstructured', fc.record({ pick: fc.nat({ max: 64 }), sparsity: fc.double({ min: 0.1, max: 0.95, noNaN: true }) }), 2),
+    heads: maybe(
+      'heads',
+      fc.record({ pick: fc.nat({ max: 64 }), share: fc.double({ min: 0, max: 0.99, noNaN: true }) }),
+      2,
+    ),
+    unstructured: maybe(
+      'unstructured',
+      fc.record({ pick: fc.nat({ max: 64 }), sparsity: fc.double({ min: 0.1, max: 0.95, noNaN: true }) }),
+      2,
+    ),
     nm: maybe('nm', fc.record({ pick: fc.nat({ max: 64 }) }), 2),
   });
 }
@@ -62,7 +71,12 @@ export function prunableGroups(analysis: GroupAnalysis) {
 }
 
 /** Turns a relative plan into a concrete one for `model` (parts with nothing to pick are dropped). */
-export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysis = analyzeGroups(model), c: PlanConstraints = {}): Plan {
+export function bindPlan(
+  model: Model,
+  rel: RelativePlan,
+  analysis: GroupAnalysis = analyzeGroups(model),
+  c: PlanConstraints = {},
+): Plan {
   const plan: Plan = { version: 1 };
   const groups = prunableGroups(analysis);
   const chosen = new Map<string, { ratio: number; criterion: Criterion }>();
@@ -72,7 +86,13 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   // the pick a no-op, and a shrunk graph (fewer channels) would stall shrinking on it.
   const size = new Map(groups.map((g) => [g.id, g.channels]));
   const ratioFor = (id: string, ratio: number) => Math.max(round(ratio), Math.ceil(100 / size.get(id)!) / 100);
-  if (chosen.size) plan.channels = [...chosen].map(([group, c]) => ({ group, ratio: ratioFor(group, c.ratio), criterion: c.criterion, ...(c.criterion === 'random' ? { seed: 1 } : {}) }));
+  if (chosen.size)
+    plan.channels = [...chosen].map(([group, c]) => ({
+      group,
+      ratio: ratioFor(group, c.ratio),
+      criterion: c.criterion,
+      ...(c.criterion === 'random' ? { seed: 1 } : {}),
+    }));
 
   const units = analysis.attention.filter((a) => !a.blocked && a.heads >= 2);
   const heads = new Map<string, number[]>();
@@ -81,13 +101,20 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
     if (!units.length) break;
     const u = units[h.pick % units.length];
     const count = Math.min(u.heads - 1, Math.max(1, Math.floor(h.share * u.heads)));
-    heads.set(u.id, Array.from({ length: count }, (_, i) => (h.pick + i) % u.heads).sort((a, b) => a - b));
+    heads.set(
+      u.id,
+      Array.from({ length: count }, (_, i) => (h.pick + i) % u.heads).sort((a, b) => a - b),
+    );
   }
   if (heads.size) plan.heads = [...heads].map(([attention, remove]) => ({ attention, remove }));
 
   // Masks go on weights that structured removal leaves whole, so the mask oracle (masks on the
   // dense weights) and the pruner (masks on the sliced weights) select the same elements.
-  const touched = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => m.tensor) ?? []));
+  const touched = new Set(
+    [...chosen.keys(), ...heads.keys()].flatMap(
+      (id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => m.tensor) ?? [],
+    ),
+  );
   // Reduction axes, resolved once per weight against one index of the graph.
   const index = indexGraph(model.graph);
   const axes = new Map<string, { axis: number; length: number } | undefined>();
@@ -98,13 +125,23 @@ export function bindPlan(model: Model, rel: RelativePlan, analysis: GroupAnalysi
   const candidates = prunableWeights(model);
   const weights = candidates.filter((w) => safeAxis(model, w) !== undefined && !touched.has(w));
   // With nmOnTouched, N:M goes where structured removal cuts the reduction axis: the pattern must survive that.
-  const cutReduction = new Set([...chosen.keys(), ...heads.keys()].flatMap((id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => `${m.tensor}#${m.axis}`) ?? []));
-  const nmPool = c.nmOnTouched ? candidates.filter((w) => cutReduction.has(`${w}#${safeAxis(model, w)?.axis}`)) : weights;
+  const cutReduction = new Set(
+    [...chosen.keys(), ...heads.keys()].flatMap(
+      (id) => analysis.groups.find((g) => g.id === id)?.members.map((m) => `${m.tensor}#${m.axis}`) ?? [],
+    ),
+  );
+  const nmPool = c.nmOnTouched
+    ? candidates.filter((w) => cutReduction.has(`${w}#${safeAxis(model, w)?.axis}`))
+    : weights;
   const unstructured = new Map<string, number>();
-  for (const u of rel.unstructured) if (weights.length) unstructured.set(weights[u.pick % weights.length], round(u.sparsity));
+  for (const u of rel.unstructured)
+    if (weights.length) unstructured.set(weights[u.pick % weights.length], round(u.sparsity));
   if (unstructured.size) plan.unstructured = [...unstructured].map(([tensor, sparsity]) => ({ tensor, sparsity }));
 
-  const nmCandidates = nmPool.filter((w) => !unstructured.has(w) && (safeAxis(model, w)?.length ?? 1) % 4 === 0 && (safeAxis(model, w)?.length ?? 0) >= 4);
+  const nmCandidates = nmPool.filter(
+    (w) =>
+      !unstructured.has(w) && (safeAxis(model, w)?.length ?? 1) % 4 === 0 && (safeAxis(model, w)?.length ?? 0) >= 4,
+  );
   const nm = new Set<string>();
   for (const n of rel.nm) if (nmCandidates.length) nm.add(nmCandidates[n.pick % nmCandidates.length]);
   if (nm.size) plan.nm = [...nm].map((tensor) => ({ tensor, n: 2, m: 4 }));

@@ -15,7 +15,16 @@ export type Activation = 'relu' | 'relu6' | 'hardSwish' | 'none';
 
 export type ResidualBlock =
   | { kind: 'conv'; out: number; kernel: 1 | 3; stride: 1 | 2; norm: NormKind; act: Activation }
-  | { kind: 'residual'; skip: 'identity' | 'projection'; width: number; out: number; stride: 1 | 2; depth: 1 | 2 | 3; norm: NormKind; act: Activation }
+  | {
+      kind: 'residual';
+      skip: 'identity' | 'projection';
+      width: number;
+      out: number;
+      stride: 1 | 2;
+      depth: 1 | 2 | 3;
+      norm: NormKind;
+      act: Activation;
+    }
   | { kind: 'inverted'; expand: 1 | 2 | 3; norm: NormKind; act: Activation }
   | { kind: 'grouped'; groups: 2; perGroup: number }
   | { kind: 'concat'; branches: number[]; act: boolean }
@@ -53,16 +62,64 @@ const MINIMAL_BLOCK: ResidualBlock = { kind: 'conv', out: 1, kernel: 1, stride: 
 const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
   { withCrossShrink: true },
   { weight: 1, arbitrary: fc.constant(MINIMAL_BLOCK) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('residual' as const), skip: fc.constantFrom<'identity' | 'projection'>('identity', 'projection'), width, out: width, stride: fc.constantFrom<1 | 2>(1, 2), depth: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm, act }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('conv' as const), out: width, kernel: fc.constantFrom<1 | 3>(1, 3), stride: fc.constantFrom<1 | 2>(1, 2), norm, act }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('inverted' as const), expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3), norm, act }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('grouped' as const), groups: fc.constant(2 as const), perGroup: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('concat' as const), branches: fc.array(width, { minLength: 2, maxLength: 3 }), act: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('residual' as const),
+      skip: fc.constantFrom<'identity' | 'projection'>('identity', 'projection'),
+      width,
+      out: width,
+      stride: fc.constantFrom<1 | 2>(1, 2),
+      depth: fc.constantFrom<1 | 2 | 3>(1, 2, 3),
+      norm,
+      act,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('conv' as const),
+      out: width,
+      kernel: fc.constantFrom<1 | 3>(1, 3),
+      stride: fc.constantFrom<1 | 2>(1, 2),
+      norm,
+      act,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('inverted' as const),
+      expand: fc.constantFrom<1 | 2 | 3>(1, 2, 3),
+      norm,
+      act,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('grouped' as const),
+      groups: fc.constant(2 as const),
+      perGroup: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('concat' as const),
+      branches: fc.array(width, { minLength: 2, maxLength: 3 }),
+      act: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('se' as const), squeeze: fc.integer({ min: 1, max: 4 }) }) },
 );
 
 /** The If idiom, simplest branch first so a shrink moves towards the one-conv branch. */
-const ifBlock: fc.Arbitrary<ResidualBlock> = fc.record({ kind: fc.constant('if' as const), branch: fc.constantFrom<'conv' | 'residual'>('conv', 'residual'), width });
+const ifBlock: fc.Arbitrary<ResidualBlock> = fc.record({
+  kind: fc.constant('if' as const),
+  branch: fc.constantFrom<'conv' | 'residual'>('conv', 'residual'),
+  width,
+});
 
 export interface ResidualConstraints {
   maxBlocks?: number;
@@ -83,7 +140,15 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
     size: fc.constantFrom(4, 6, 8),
     stem: fc.record({ out: fc.integer({ min: 3, max: 8 }), norm, act }),
     blocks: c.controlFlow
-      ? fc.tuple(ifBlock, fc.array(fc.oneof({ withCrossShrink: true }, block, ifBlock), { minLength: 0, maxLength: (c.maxBlocks ?? 4) - 1 })).map(([first, rest]) => [first, ...rest])
+      ? fc
+          .tuple(
+            ifBlock,
+            fc.array(fc.oneof({ withCrossShrink: true }, block, ifBlock), {
+              minLength: 0,
+              maxLength: (c.maxBlocks ?? 4) - 1,
+            }),
+          )
+          .map(([first, rest]) => [first, ...rest])
       : fc.array(block, { minLength: 0, maxLength: c.maxBlocks ?? 4 }),
     head: fc.constantFrom<'gap-gemm' | 'flatten-gemm'>('flatten-gemm', 'gap-gemm'),
     classes: fc.integer({ min: 2, max: 4 }),
@@ -128,7 +193,12 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
   const stride = (s: 1 | 2) => (s === 2 && spatial(x) >= 4 ? 2 : 1);
   switch (blk.kind) {
     case 'conv':
-      return normAct(b, b.conv(x, blk.out, { kernel: blk.kernel, pad: blk.kernel === 3 ? 1 : 0, stride: stride(blk.stride) }), blk.norm, blk.act);
+      return normAct(
+        b,
+        b.conv(x, blk.out, { kernel: blk.kernel, pad: blk.kernel === 3 ? 1 : 0, stride: stride(blk.stride) }),
+        blk.norm,
+        blk.act,
+      );
     case 'residual': {
       // depth 1: one 3x3 conv; 2: two (a ResNet basic block); 3: 1x1-3x3-1x1 (a bottleneck).
       const s = stride(blk.stride);
@@ -138,7 +208,12 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
       let y = x;
       kernels.forEach((k, i) => {
         const last = i === kernels.length - 1;
-        y = normAct(b, b.conv(y, last ? out : blk.width, { kernel: k, pad: k === 3 ? 1 : 0, stride: i === 0 ? s : 1 }), blk.norm, last ? 'none' : blk.act);
+        y = normAct(
+          b,
+          b.conv(y, last ? out : blk.width, { kernel: k, pad: k === 3 ? 1 : 0, stride: i === 0 ? s : 1 }),
+          blk.norm,
+          last ? 'none' : blk.act,
+        );
       });
       const skip = identity ? x : normAct(b, b.conv(x, out, { kernel: 1, stride: s, name: 'proj' }), blk.norm, 'none');
       return normAct(b, b.add(y, skip), 'none', blk.act);
@@ -157,20 +232,27 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
       return b.relu(b.conv(input, blk.groups * blk.perGroup, { kernel: 3, pad: 1, group: blk.groups }));
     }
     case 'concat':
-      return b.concat(blk.branches.map((w, i) => {
-        const y = b.conv(x, w, { kernel: i % 2 ? 3 : 1, pad: i % 2 ? 1 : 0 });
-        return blk.act ? b.relu(y) : y;
-      }), 1);
+      return b.concat(
+        blk.branches.map((w, i) => {
+          const y = b.conv(x, w, { kernel: i % 2 ? 3 : 1, pad: i % 2 ? 1 : 0 });
+          return blk.act ? b.relu(y) : y;
+        }),
+        1,
+      );
     case 'se':
       return b.squeezeExcitation(x, { squeeze: Math.min(blk.squeeze, channels(x)) });
     case 'if': {
       const c = channels(x);
       const mean = b.meanAll(x);
       const cond = b.greater(mean, 0);
-      return b.ifThenElse(cond, () => {
-        if (blk.branch === 'conv') return b.conv(x, c, { kernel: 1 });
-        return b.add(x, b.conv(b.relu(b.conv(x, blk.width, { kernel: 3, pad: 1 })), c, { kernel: 1 }));
-      }, () => x);
+      return b.ifThenElse(
+        cond,
+        () => {
+          if (blk.branch === 'conv') return b.conv(x, c, { kernel: 1 });
+          return b.add(x, b.conv(b.relu(b.conv(x, blk.width, { kernel: 3, pad: 1 })), c, { kernel: 1 }));
+        },
+        () => x,
+      );
     }
   }
 }

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import type { Family } from '../arbitraries/graph.js';
 import type { PlanConstraints } from '../arbitraries/plan.js';
 import { PrunerDeclined, PrunerFailure } from './command/outcome.js';
-import { commandPruner, runCase, writeCaseFiles, type CaseFiles, type CommandPrunerOptions } from './command/command-pruner.js';
+import {
+  commandPruner,
+  runCase,
+  writeCaseFiles,
+  type CaseFiles,
+  type CommandPrunerOptions,
+} from './command/command-pruner.js';
 import { quoteWord } from './command/template.js';
 import { runPruneProperty, type PropertyOutcome } from './run-property.js';
 import { checkStructure } from './structure.js';
@@ -47,15 +53,25 @@ export function fuzzReplay(o: Omit<FuzzOptions, 'runs'>, seed: number, path?: st
 export async function runFuzz(o: FuzzOptions): Promise<FuzzOutcome> {
   const pruner = commandPruner(o.template, o);
   const outcome: FuzzOutcome = await runPruneProperty({
-    name: FUZZ_PROPERTY, pruner, families: o.families, plans: o.parts ? { parts: o.parts } : {},
-    runs: o.runs, seed: o.seed, ...(o.path ? { path: o.path } : {}),
+    name: FUZZ_PROPERTY,
+    pruner,
+    families: o.families,
+    plans: o.parts ? { parts: o.parts } : {},
+    runs: o.runs,
+    seed: o.seed,
+    ...(o.path ? { path: o.path } : {}),
     check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
     oracle: true,
     replay: (seed, path) => fuzzReplay(o, seed, path),
   });
   const cx = outcome.counterexample;
   if (cx) {
-    outcome.files = writeCaseFiles(mkdtempSync(join(tmpdir(), 'pruneguard-counterexample-')), pruner.words, cx.case.dense, cx.case.plan);
+    outcome.files = writeCaseFiles(
+      mkdtempSync(join(tmpdir(), 'pruneguard-counterexample-')),
+      pruner.words,
+      cx.case.dense,
+      cx.case.plan,
+    );
     try {
       await runCase(outcome.files, o);
       outcome.rerun = `pruned (written to ${outcome.files.paths.out})`;

@@ -23,7 +23,13 @@ import { PrunerDeclined, PrunerFailure } from './command/outcome.js';
  * makes a finding, PrunerDeclined a declined case.
  */
 export type Pruner = (dense: Model, plan: Plan, analysis?: GroupAnalysis) => Model | Promise<Model>;
-export type CaseCheck = (c: { dense: Model; pruned: Model; plan: Plan; denseShapes?: ShapeResult; oracle?: Oracle }) => Promise<Finding[]> | Finding[];
+export type CaseCheck = (c: {
+  dense: Model;
+  pruned: Model;
+  plan: Plan;
+  denseShapes?: ShapeResult;
+  oracle?: Oracle;
+}) => Promise<Finding[]> | Finding[];
 
 export interface PropertyRun {
   name: string;
@@ -60,7 +66,13 @@ export interface PropertyOutcome {
  * Findings for one case; a pruner that refuses the plan (bad plan, blocked group) yields undefined.
  * Empty plans still run: a buggy pruner may break a graph it was asked to leave alone.
  */
-export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseCheck, withOracle = false, counts?: { declined: number }): Promise<Finding[] | undefined> {
+export async function evaluateCase(
+  m: MaterialCase,
+  pruner: Pruner,
+  check: CaseCheck,
+  withOracle = false,
+  counts?: { declined: number },
+): Promise<Finding[] | undefined> {
   let pruned: Model;
   // The dense shapes and the oracle come from the analysis, before a pruner consumes it.
   const denseShapes = m.analysis?.prop.shapes;
@@ -79,7 +91,15 @@ export async function evaluateCase(m: MaterialCase, pruner: Pruner, check: CaseC
     if (isPruneguardError(e) && (e.code === 'E_BAD_PLAN' || e.code === 'E_PRUNE_BLOCKED')) return undefined;
     throw e;
   }
-  return failing(await check({ dense: m.dense, pruned, plan: m.plan, ...(denseShapes ? { denseShapes } : {}), ...(oracle ? { oracle } : {}) }));
+  return failing(
+    await check({
+      dense: m.dense,
+      pruned,
+      plan: m.plan,
+      ...(denseShapes ? { denseShapes } : {}),
+      ...(oracle ? { oracle } : {}),
+    }),
+  );
 }
 
 export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {
@@ -89,21 +109,48 @@ export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome>
     if (!findings) fc.pre(false);
     return findings!.length === 0;
   });
-  const details = await fc.check(property, { numRuns: p.runs, seed: p.seed, ...(p.path ? { path: p.path } : {}), maxSkipsPerRun: p.maxSkipsPerRun ?? 10, ...(p.shrink === false ? { endOnFailure: true } : {}) });
+  const details = await fc.check(property, {
+    numRuns: p.runs,
+    seed: p.seed,
+    ...(p.path ? { path: p.path } : {}),
+    maxSkipsPerRun: p.maxSkipsPerRun ?? 10,
+    ...(p.shrink === false ? { endOnFailure: true } : {}),
+  });
   // Declines counted while shrinking are not generated cases: cap at the skips fast-check saw.
-  const outcome: PropertyOutcome = { name: p.name, seed: p.seed, cases: details.numRuns, skipped: details.numSkips, declined: Math.min(counts.declined, details.numSkips) };
+  const outcome: PropertyOutcome = {
+    name: p.name,
+    seed: p.seed,
+    cases: details.numRuns,
+    skipped: details.numSkips,
+    declined: Math.min(counts.declined, details.numSkips),
+  };
   if (details.failed && details.counterexample && details.counterexamplePath !== null) {
     const m = materialize(details.counterexample[0], p.plans);
     let findings: Finding[];
     try {
       findings = (await evaluateCase(m, p.pruner, p.check)) ?? [];
     } catch (e) {
-      findings = [{ invariant: 'pruner', failureMode: 'shape-mismatch', message: `the pruner crashed: ${(e as Error).message}` }];
+      findings = [
+        { invariant: 'pruner', failureMode: 'shape-mismatch', message: `the pruner crashed: ${(e as Error).message}` },
+      ];
     }
     if (details.errorInstance && findings.length === 0) {
-      findings = [{ invariant: 'harness', failureMode: 'shape-mismatch', message: `the property threw: ${String((details.errorInstance as Error).message ?? details.errorInstance)}` }];
+      findings = [
+        {
+          invariant: 'harness',
+          failureMode: 'shape-mismatch',
+          message: `the property threw: ${String((details.errorInstance as Error).message ?? details.errorInstance)}`,
+        },
+      ];
     }
-    outcome.counterexample = { property: p.name, seed: details.seed, path: details.counterexamplePath, case: m, findings, replay: p.replay(details.seed, details.counterexamplePath) };
+    outcome.counterexample = {
+      property: p.name,
+      seed: details.seed,
+      path: details.counterexamplePath,
+      case: m,
+      findings,
+      replay: p.replay(details.seed, details.counterexamplePath),
+    };
   }
   return outcome;
 }

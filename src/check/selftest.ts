@@ -50,7 +50,8 @@ export async function runSelftest(o: SelftestOptions = {}): Promise<FaultResult[
       runs: o.runs ?? 200,
       seed,
       ...(o.path ? { path: o.path } : {}),
-      replay: (s, path) => o.replay?.(fault, s, path) ?? `pruneguard selftest --fault ${fault.id} --seed ${s} --path ${path}`,
+      replay: (s, path) =>
+        o.replay?.(fault, s, path) ?? `pruneguard selftest --fault ${fault.id} --seed ${s} --path ${path}`,
     });
     const cx = outcome.counterexample;
     const caughtBy = [...new Set(cx?.findings.map((f) => f.invariant) ?? [])].sort();
@@ -62,7 +63,14 @@ export async function runSelftest(o: SelftestOptions = {}): Promise<FaultResult[
       caughtBy,
       casesToFirstCatch: cx ? outcome.cases : null,
       skipped: outcome.skipped,
-      shrunk: cx ? { nodes: graphSize(cx.case.dense).nodes, channels: analyzeGroups(cx.case.dense).groups.filter((g) => g.kind === 'channels').reduce((s, g) => s + g.channels, 0) } : null,
+      shrunk: cx
+        ? {
+            nodes: graphSize(cx.case.dense).nodes,
+            channels: analyzeGroups(cx.case.dense)
+              .groups.filter((g) => g.kind === 'channels')
+              .reduce((s, g) => s + g.channels, 0),
+          }
+        : null,
       seed,
       ...(cx ? { counterexample: cx } : {}),
     };

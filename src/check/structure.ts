@@ -28,7 +28,14 @@ export interface StructureOptions {
   merge?: boolean;
 }
 
-export const STRUCTURAL_INVARIANTS = ['shape-consistency', 'no-silent-broadcast', 'nm-conformance', 'mask-equivalence', 'plan-fulfilled', 'interface-consistency'] as const;
+export const STRUCTURAL_INVARIANTS = [
+  'shape-consistency',
+  'no-silent-broadcast',
+  'nm-conformance',
+  'mask-equivalence',
+  'plan-fulfilled',
+  'interface-consistency',
+] as const;
 
 /** The structural invariants that guard each failure mode. */
 export const GUARDS: Partial<Record<FailureMode, readonly string[]>> = {
@@ -43,7 +50,14 @@ export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Pr
   const want = (id: string) => !o.only || o.only.includes(id);
   // A graph that fails statically is still executed: onnxruntime's verdict is the ground truth.
   if (want('shape-consistency') || (want('mask-equivalence') && c.plan)) {
-    findings.push(...(await executedInvariants(c, { shapeConsistency: want('shape-consistency'), maskEquivalence: want('mask-equivalence'), optimization: o.optimization, merge: o.merge })));
+    findings.push(
+      ...(await executedInvariants(c, {
+        shapeConsistency: want('shape-consistency'),
+        maskEquivalence: want('mask-equivalence'),
+        optimization: o.optimization,
+        merge: o.merge,
+      })),
+    );
   }
   return findings;
 }
@@ -55,7 +69,8 @@ export function checkStructureStatic(c: PruneCase, o: Pick<StructureOptions, 'on
   const findings: Finding[] = [];
   if (want('shape-consistency')) findings.push(...staticShapeConsistency(c, shapes));
   if (want('no-silent-broadcast')) findings.push(...noSilentBroadcast(c, shapes));
-  if (want('nm-conformance') && (c.plan as Plan | undefined)?.nm?.length) findings.push(...nmConformance({ dense: c.dense, pruned: c.pruned, plan: c.plan as Plan }));
+  if (want('nm-conformance') && (c.plan as Plan | undefined)?.nm?.length)
+    findings.push(...nmConformance({ dense: c.dense, pruned: c.pruned, plan: c.plan as Plan }));
   // Both compare with pruneguard's own pruning of the plan (one more prune per case), so they run when asked for or when the plan is known.
   if (c.plan && want('plan-fulfilled')) findings.push(...planFulfilled(c));
   if (want('interface-consistency')) findings.push(...interfaceConsistency(c));

@@ -37,7 +37,16 @@ export function defineCommand<O extends Options>(command: Command<O>): Command {
 
 /** `pruneguard NAME --help`, from the declarations. */
 export function commandHelp(c: Command): string {
-  return [`Usage: pruneguard ${c.name} ${c.usage}`, '', c.description, '', 'Options:', optionsHelp(c.options), '', `Exit codes: ${c.exitCodes}`].join('\n');
+  return [
+    `Usage: pruneguard ${c.name} ${c.usage}`,
+    '',
+    c.description,
+    '',
+    'Options:',
+    optionsHelp(c.options),
+    '',
+    `Exit codes: ${c.exitCodes}`,
+  ].join('\n');
 }
 
 /** The process's stdout and stderr. */

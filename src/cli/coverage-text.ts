@@ -15,7 +15,10 @@ export function renderCoverage(c: Coverage, limit = 8): string {
   const list = (title: string, reasons: CoverageReason[]) => {
     if (reasons.length === 0) return;
     lines.push(`  ${title}:`);
-    for (const r of reasons.slice(0, limit)) lines.push(`    ${num(r.parameters).padStart(10)} params, ${r.tensors} tensor${r.tensors === 1 ? '' : 's'}: ${r.reason}`);
+    for (const r of reasons.slice(0, limit))
+      lines.push(
+        `    ${num(r.parameters).padStart(10)} params, ${r.tensors} tensor${r.tensors === 1 ? '' : 's'}: ${r.reason}`,
+      );
     if (reasons.length > limit) lines.push(`    ... and ${reasons.length - limit} more reasons (--json)`);
   };
   list('not analysed', c.notAnalysedReasons);

@@ -18,7 +18,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tiny = join(dir, 'tiny.onnx');
 writeFileSync(tiny, saveModel(convModel()));
 const data = join(dir, 'eval.npz');
-writeFileSync(data, writeNpz({ x: fromNumbers('float32', [4, 3, 8, 8], Array.from({ length: 4 * 3 * 64 }, (_, i) => Math.sin(i))) }));
+writeFileSync(
+  data,
+  writeNpz({
+    x: fromNumbers(
+      'float32',
+      [4, 3, 8, 8],
+      Array.from({ length: 4 * 3 * 64 }, (_, i) => Math.sin(i)),
+    ),
+  }),
+);
 // An empty project: `run`, `scenarios` and `report` have nothing slow to do in it.
 const project = join(dir, 'project');
 mkdirSync(join(project, 'scenarios'), { recursive: true });
@@ -30,7 +39,16 @@ const CASES: Record<string, string[]> = {
   check: ['check', '--dense', tiny, '--pruned', tiny, '--json'],
   sensitivity: ['sensitivity', tiny, '--data', data, '--batch', '4', '--json'],
   selftest: ['selftest', '--fault', 'batchnorm-not-sliced', '--runs', '5', '--json'],
-  fuzz: ['fuzz', '--pruner', `"${process.execPath}" -e "process.exit(10)" {model} {plan} {out}`, '--runs', '1', '--families', 'residual', '--json'],
+  fuzz: [
+    'fuzz',
+    '--pruner',
+    `"${process.execPath}" -e "process.exit(10)" {model} {plan} {out}`,
+    '--runs',
+    '1',
+    '--families',
+    'residual',
+    '--json',
+  ],
   run: ['run', '--root', project, '--runs', '1', '--fault-runs', '1', '--json'],
   scenarios: ['scenarios', '--root', project, '--json'],
   scenario: ['scenario', 'new', 'json-contract', '--root', join(dir, 'scaffold'), '--json'],
@@ -52,8 +70,29 @@ describe('--json prints one JSON document on stdout', () => {
 
   it.each(Object.entries(CASES))('%s', async (name, argv) => {
     // `report` merges a part; a one-run shard of the empty project writes one.
-    if (name === 'report') expect((await cli(['run', '--root', project, '--runs', '1', '--fault-runs', '1', '--shard', '1/1', '--part', join(dir, 'part.json'), '--json'])).code).toBeLessThanOrEqual(1);
-    expect((await COMMANDS.find((c) => c.name === name)!.load()).options.json?.type, `${name} declares --json as a flag`).toBe('boolean');
+    if (name === 'report')
+      expect(
+        (
+          await cli([
+            'run',
+            '--root',
+            project,
+            '--runs',
+            '1',
+            '--fault-runs',
+            '1',
+            '--shard',
+            '1/1',
+            '--part',
+            join(dir, 'part.json'),
+            '--json',
+          ])
+        ).code,
+      ).toBeLessThanOrEqual(1);
+    expect(
+      (await COMMANDS.find((c) => c.name === name)!.load()).options.json?.type,
+      `${name} declares --json as a flag`,
+    ).toBe('boolean');
     const r = await cli(argv);
     expect(r.code, r.err).toBeLessThanOrEqual(1);
     expect(() => JSON.parse(r.out), `stdout of ${argv.join(' ')} is JSON:\n${r.out.slice(0, 400)}`).not.toThrow();

@@ -8,7 +8,8 @@ import { COMMANDS } from './commands/index.js';
 import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 async function cli(...argv: string[]) {
-  let out = '', err = '';
+  let out = '',
+    err = '';
   const code = await main(argv, { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n') });
   return { code, out, err };
 }
@@ -24,7 +25,10 @@ describe('pruneguard (global)', () => {
     expect(help.code).toBe(0);
     for (const c of COMMANDS) expect(help.out).toContain(c.name);
     expect((await cli()).code).toBe(2);
-    expect(await cli('frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/^pruneguard: unknown command 'frobnicate'/) });
+    expect(await cli('frobnicate')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^pruneguard: unknown command 'frobnicate'/),
+    });
   });
 
   it.each(COMMANDS.map((c) => c.name))('%s --help prints usage and exits 0', async (name) => {
@@ -40,12 +44,30 @@ describe('exit codes', () => {
     let err = '';
     const io = { out: () => {}, err: (t: string) => void (err += t) };
     const base = { name: 'boom', usage: '', description: '', exitCodes: '', options: {} };
-    const bug = await runCommand({ ...base, run: async () => { throw new TypeError('x is undefined'); } }, { values: {}, positionals: [] }, io);
+    const bug = await runCommand(
+      {
+        ...base,
+        run: async () => {
+          throw new TypeError('x is undefined');
+        },
+      },
+      { values: {}, positionals: [] },
+      io,
+    );
     expect(bug).toBe(3);
     expect(err).toMatch(/internal error[\s\S]*TypeError: x is undefined\n\s+at /);
     err = '';
     const { PruneguardError } = await import('../errors.js');
-    const bad = await runCommand({ ...base, run: async () => { throw new PruneguardError('E_BAD_DATA', 'a.npz:\n  bad'); } }, { values: {}, positionals: [] }, io);
+    const bad = await runCommand(
+      {
+        ...base,
+        run: async () => {
+          throw new PruneguardError('E_BAD_DATA', 'a.npz:\n  bad');
+        },
+      },
+      { values: {}, positionals: [] },
+      io,
+    );
     expect([bad, err]).toEqual([2, 'pruneguard boom: a.npz: bad']);
   });
 });

@@ -20,14 +20,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    io.err(`pruneguard: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see pruneguard --help)`);
+    io.err(
+      `pruneguard: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see pruneguard --help)`,
+    );
     return EXIT.badInput;
   }
   const command = await entry.load();
   let parsed: { values: Record<string, RawValue>; positionals: string[] };
   try {
     const options = Object.fromEntries(
-      Object.entries(command.options).map(([k, o]) => [k, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]),
+      Object.entries(command.options).map(([k, o]) => [
+        k,
+        { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) },
+      ]),
     );
     parsed = parseArgs({
       args: [...rest],
@@ -47,7 +52,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 }
 
 /** Runs a parsed command, mapping errors to exit codes (exported for tests). */
-export async function runCommand(command: Command, args: { values: Record<string, RawValue>; positionals: string[] }, io: Io): Promise<number> {
+export async function runCommand(
+  command: Command,
+  args: { values: Record<string, RawValue>; positionals: string[] },
+  io: Io,
+): Promise<number> {
   try {
     return await command.run({ values: parseOptions(command.options, args.values), positionals: args.positionals }, io);
   } catch (e) {
@@ -55,7 +64,9 @@ export async function runCommand(command: Command, args: { values: Record<string
       io.err(`pruneguard ${command.name}: ${oneLine(e.message)}`);
       return EXIT.badInput;
     }
-    io.err(`pruneguard ${command.name}: internal error (a bug in pruneguard, please report it)\n${(e as Error)?.stack ?? String(e)}`);
+    io.err(
+      `pruneguard ${command.name}: internal error (a bug in pruneguard, please report it)\n${(e as Error)?.stack ?? String(e)}`,
+    );
     return EXIT.internal;
   }
 }

@@ -36,7 +36,13 @@ export interface ModelSummary {
   /** Node count per op type ("com.acme::FancyOp" outside the default domain), sorted by op. */
   ops: Record<string, number>;
   values: Record<string, ValueSummary>;
-  broadcasts: { node: string; op: string; inputs: { name: string; shape: Dim[] }[]; output: Dim[]; axes: BroadcastAxis[] }[];
+  broadcasts: {
+    node: string;
+    op: string;
+    inputs: { name: string; shape: Dim[] }[];
+    output: Dim[];
+    axes: BroadcastAxis[];
+  }[];
   problems: ShapeProblem[];
 }
 
@@ -80,7 +86,13 @@ export function summarize(model: Model, source: string, inputShapes: Record<stri
     nodes: Object.values(ops).reduce((a, b) => a + b, 0),
     ops: Object.fromEntries(Object.entries(ops).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     values,
-    broadcasts: shapes.broadcasts.map((b) => ({ node: b.node, op: b.op, inputs: b.inputs, output: b.output, axes: b.axes })),
+    broadcasts: shapes.broadcasts.map((b) => ({
+      node: b.node,
+      op: b.op,
+      inputs: b.inputs,
+      output: b.output,
+      axes: b.axes,
+    })),
     problems: shapes.problems,
   };
 }

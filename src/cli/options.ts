@@ -39,18 +39,37 @@ function single(raw: RawValue): string | undefined {
   return Array.isArray(raw) ? String(raw[raw.length - 1]) : raw === undefined ? undefined : String(raw);
 }
 
-function stringOption<T>(placeholder: string, help: string, parse: (text: string, flag: string) => T, short?: string): Option<T | undefined> {
-  return { type: 'string', placeholder, help, short, parse: (raw, flag) => (raw === undefined ? undefined : parse(single(raw)!, flag)) };
+function stringOption<T>(
+  placeholder: string,
+  help: string,
+  parse: (text: string, flag: string) => T,
+  short?: string,
+): Option<T | undefined> {
+  return {
+    type: 'string',
+    placeholder,
+    help,
+    short,
+    parse: (raw, flag) => (raw === undefined ? undefined : parse(single(raw)!, flag)),
+  };
 }
 
 function withDefault<T>(option: Option<T | undefined>, fallback: T): Option<T> {
-  return { ...option, help: `${option.help} (default ${Array.isArray(fallback) ? fallback.join(',') : String(fallback)})`, parse: (raw, flag) => option.parse(raw, flag) ?? fallback };
+  return {
+    ...option,
+    help: `${option.help} (default ${Array.isArray(fallback) ? fallback.join(',') : String(fallback)})`,
+    parse: (raw, flag) => option.parse(raw, flag) ?? fallback,
+  };
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {
   const v = /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(v) || v < min || v > max) {
-    throw misuse(flag, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`, text);
+    throw misuse(
+      flag,
+      max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`,
+      text,
+    );
   }
   return v;
 }
@@ -58,7 +77,8 @@ function integer(text: string, flag: string, min: number, max: number): number {
 /** A share of something: in (0, 1), or [0, 1) when zero is meaningful. */
 function share(text: string, flag: string, zero: boolean): number {
   const v = text.trim() === '' ? NaN : Number(text);
-  if (!Number.isFinite(v) || (zero ? v < 0 : v <= 0) || v >= 1) throw misuse(flag, `a number in ${zero ? '[0, 1)' : '(0, 1)'}`, text);
+  if (!Number.isFinite(v) || (zero ? v < 0 : v <= 0) || v >= 1)
+    throw misuse(flag, `a number in ${zero ? '[0, 1)' : '(0, 1)'}`, text);
   return v;
 }
 
@@ -76,10 +96,15 @@ export const opt = {
   },
   /** A file or folder path (non-empty). */
   path(placeholder: string, help: string, short?: string): Option<string | undefined> {
-    return stringOption(placeholder, help, (text, flag) => {
-      if (text === '') throw misuse(flag, 'a path', text);
-      return text;
-    }, short);
+    return stringOption(
+      placeholder,
+      help,
+      (text, flag) => {
+        if (text === '') throw misuse(flag, 'a path', text);
+        return text;
+      },
+      short,
+    );
   },
   /** Free text (an id, a pattern). */
   text(placeholder: string, help: string): Option<string | undefined> {
@@ -87,20 +112,40 @@ export const opt = {
   },
   /** A repeatable string option (`--only a --only b`). */
   repeated(placeholder: string, help: string): Option<string[]> {
-    return { type: 'string', multiple: true, placeholder, help, parse: (raw) => (raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String)) };
+    return {
+      type: 'string',
+      multiple: true,
+      placeholder,
+      help,
+      parse: (raw) => (raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String)),
+    };
   },
   /** An integer in [min, max]. */
-  integer<D extends number | undefined = undefined>(placeholder: string, help: string, range: { min: number; max?: number; default?: D }): Option<D extends number ? number : number | undefined> {
-    const o = stringOption(placeholder, help, (text, flag) => integer(text, flag, range.min, range.max ?? Number.MAX_SAFE_INTEGER));
-    return (range.default === undefined ? o : withDefault(o, range.default)) as Option<D extends number ? number : number | undefined>;
+  integer<D extends number | undefined = undefined>(
+    placeholder: string,
+    help: string,
+    range: { min: number; max?: number; default?: D },
+  ): Option<D extends number ? number : number | undefined> {
+    const o = stringOption(placeholder, help, (text, flag) =>
+      integer(text, flag, range.min, range.max ?? Number.MAX_SAFE_INTEGER),
+    );
+    return (range.default === undefined ? o : withDefault(o, range.default)) as Option<
+      D extends number ? number : number | undefined
+    >;
   },
   /** A positive count (runs, batch size). */
   count(help: string, fallback: number): Option<number> {
-    return withDefault(stringOption('N', help, (text, flag) => integer(text, flag, 1, Number.MAX_SAFE_INTEGER)), fallback);
+    return withDefault(
+      stringOption('N', help, (text, flag) => integer(text, flag, 1, Number.MAX_SAFE_INTEGER)),
+      fallback,
+    );
   },
   /** A fast-check seed: any integer in [0, 2^31 - 1], 0 included. */
   seed(help: string, fallback: number): Option<number> {
-    return withDefault(stringOption('S', help, (text, flag) => integer(text, flag, 0, 2 ** 31 - 1)), fallback);
+    return withDefault(
+      stringOption('S', help, (text, flag) => integer(text, flag, 0, 2 ** 31 - 1)),
+      fallback,
+    );
   },
   /** A share in (0, 1), or [0, 1) with `zero`. */
   ratio(placeholder: string, help: string, options: { zero?: boolean } = {}): Option<number | undefined> {
@@ -108,19 +153,28 @@ export const opt = {
   },
   /** A comma-separated list of shares. */
   ratios(placeholder: string, help: string, fallback: number[], options: { zero?: boolean } = {}): Option<number[]> {
-    return withDefault(stringOption(placeholder, help, (text, flag) => list(text, flag, (s) => share(s, flag, !!options.zero))), fallback);
+    return withDefault(
+      stringOption(placeholder, help, (text, flag) => list(text, flag, (s) => share(s, flag, !!options.zero))),
+      fallback,
+    );
   },
   /** One of a fixed set of words. */
   choice<const C extends string>(values: readonly C[], help: string, fallback: C): Option<C> {
-    return withDefault(stringOption(values.join('|'), help, (text, flag) => {
-      if (!values.includes(text as C)) throw misuse(flag, `one of ${values.join(', ')}`, text);
-      return text as C;
-    }), fallback);
+    return withDefault(
+      stringOption(values.join('|'), help, (text, flag) => {
+        if (!values.includes(text as C)) throw misuse(flag, `one of ${values.join(', ')}`, text);
+        return text as C;
+      }),
+      fallback,
+    );
   },
   /** `--shape NAME=D0,D1,...`, repeatable; the syntax is checked here, the names against the model by parseShapeArgs. */
   shapes(help: string): Option<string[]> {
     return {
-      type: 'string', multiple: true, placeholder: 'NAME=D0,D1,...', help,
+      type: 'string',
+      multiple: true,
+      placeholder: 'NAME=D0,D1,...',
+      help,
       parse: (raw) => {
         const values = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
         for (const v of values) parseShapeSyntax(v);

@@ -11,10 +11,17 @@ const root = resolve(import.meta.dirname, '../..');
 const dir = tempDir('pruneguard-proc-');
 // What bin/pruneguard.js does with dist/, done on the sources (an -e script cannot take an 'inspect' argument: node starts its debugger).
 const entry = join(dir, 'pruneguard.mjs');
-writeFileSync(entry, `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+writeFileSync(
+  entry,
+  `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+);
 
 function pruneguard(...argv: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...argv], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -43,7 +50,9 @@ describe('pruneguard as a process', () => {
     const r = pruneguard('inspect', path, '--json');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^pruneguard inspect: ${path.replace(/[.\\/]/g, '\\$&')}: `))]);
+    expect(r.err.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^pruneguard inspect: ${path.replace(/[.\\/]/g, '\\$&')}: `)),
+    ]);
     expect(r.err).not.toMatch(/\bat .*\.(ts|js):\d+/);
     expect(readFileSync(path)).toEqual(Buffer.from(bytes)); // never rewritten
   });

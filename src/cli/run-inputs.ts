@@ -27,10 +27,18 @@ export const RUN_INPUT_OPTIONS = {
 };
 
 /** Reads --shape and --inputs against `model` (the file `modelPath`). */
-export async function readRunInputs(values: { shape: string[]; inputs?: string }, model: Model, modelPath: string): Promise<RunInputs> {
+export async function readRunInputs(
+  values: { shape: string[]; inputs?: string },
+  model: Model,
+  modelPath: string,
+): Promise<RunInputs> {
   const shapeArgs = values.shape;
   const inputsPath = values.inputs;
-  if (shapeArgs.length && inputsPath) throw new PruneguardError('E_BAD_ARGUMENT', `give --shape or --inputs, not both (${inputsPath} fixes every input's shape)`);
+  if (shapeArgs.length && inputsPath)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `give --shape or --inputs, not both (${inputsPath} fixes every input's shape)`,
+    );
   const fixed = parseShapeArgs(shapeArgs, model, modelPath);
   if (!inputsPath) return { fixed };
   // Evaluation data is welcome (labels, slices): only its inputs are fed.
@@ -38,7 +46,11 @@ export async function readRunInputs(values: { shape: string[]; inputs?: string }
   for (const vi of feedInputs(model)) {
     const d = vi.shape?.[0];
     const got = set.inputs[vi.name].dims[0];
-    if (typeof d === 'number' && d !== got) throw new PruneguardError('E_BAD_DATA', `${inputsPath}: input '${vi.name}' axis 0 is ${got}, the model expects ${d}`);
+    if (typeof d === 'number' && d !== got)
+      throw new PruneguardError(
+        'E_BAD_DATA',
+        `${inputsPath}: input '${vi.name}' axis 0 is ${got}, the model expects ${d}`,
+      );
   }
   return { fixed, feeds: set.inputs, inputsPath };
 }

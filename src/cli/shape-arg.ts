@@ -26,10 +26,13 @@ export function parseShapeArgs(values: readonly string[], model: Model, source: 
     if (name in shapes) throw bad(`'${name}' is given twice`);
     const declared = input.shape;
     if (declared && declared.length !== dims.length) {
-      throw bad(`'${name}' has rank ${declared.length} ([${declared.map((d) => d ?? '?').join(',')}]), got ${dims.length} dims`);
+      throw bad(
+        `'${name}' has rank ${declared.length} ([${declared.map((d) => d ?? '?').join(',')}]), got ${dims.length} dims`,
+      );
     }
     const clash = declared?.findIndex((d, i) => typeof d === 'number' && d !== dims[i]) ?? -1;
-    if (clash >= 0) throw bad(`'${name}' axis ${clash} is fixed to ${declared![clash]} in the model, got ${dims[clash]}`);
+    if (clash >= 0)
+      throw bad(`'${name}' axis ${clash} is fixed to ${declared![clash]} in the model, got ${dims[clash]}`);
     shapes[name] = dims;
   }
   return shapes;

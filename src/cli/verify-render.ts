@@ -25,7 +25,10 @@ function outputLine(o: OutputJudgement): string {
 }
 
 function failures(v: VerifyResult): string[] {
-  return [...(v.prunedError ? [`  ${v.prunedError}`] : []), ...(v.shapeMismatch ? [`  output shapes differ: ${v.shapeMismatch}`] : [])];
+  return [
+    ...(v.prunedError ? [`  ${v.prunedError}`] : []),
+    ...(v.shapeMismatch ? [`  output shapes differ: ${v.shapeMismatch}`] : []),
+  ];
 }
 
 /** The `verify:` section of `prune`'s text report. */
@@ -33,19 +36,28 @@ export function renderVerify(v: PruneVerification): string {
   const lines: string[] = [];
   const at = `on ${v.runs.join('; ')}`;
   if (v.exact) {
-    lines.push(`verify: max deviation from the mask oracle ${exp(v.maxDeviation)} — ${v.status === 'pass' ? 'pass' : 'FAIL'} (${at})`);
+    lines.push(
+      `verify: max deviation from the mask oracle ${exp(v.maxDeviation)} — ${v.status === 'pass' ? 'pass' : 'FAIL'} (${at})`,
+    );
     lines.push(...failures(v), ...v.outputs.map(outputLine));
     return lines.join('\n');
   }
   if (v.prunedError || v.shapeMismatch) {
     lines.push(`verify: FAIL (${at})`, ...failures(v));
   } else {
-    lines.push(`verify: inexact — the pruned model runs with the dense output shapes; max deviation from the mask oracle ${exp(v.maxDeviation)} is information, not a verdict (${at})`);
+    lines.push(
+      `verify: inexact — the pruned model runs with the dense output shapes; max deviation from the mask oracle ${exp(v.maxDeviation)} is information, not a verdict (${at})`,
+    );
   }
-  for (const i of v.inexact) lines.push(`  not mask-exact: ${i.group}: ${i.reasons.slice(0, 2).join('; ')}${i.reasons.length > 2 ? ` (and ${i.reasons.length - 2} more)` : ''}`);
+  for (const i of v.inexact)
+    lines.push(
+      `  not mask-exact: ${i.group}: ${i.reasons.slice(0, 2).join('; ')}${i.reasons.length > 2 ? ` (and ${i.reasons.length - 2} more)` : ''}`,
+    );
   if (v.exactPart) {
     const p = v.exactPart;
-    lines.push(`verify (the ${p.groups.length} mask-exact group(s) alone): max deviation ${exp(p.maxDeviation)} — ${p.status === 'pass' ? 'pass' : 'FAIL'}`);
+    lines.push(
+      `verify (the ${p.groups.length} mask-exact group(s) alone): max deviation ${exp(p.maxDeviation)} — ${p.status === 'pass' ? 'pass' : 'FAIL'}`,
+    );
     lines.push(...failures(p), ...p.outputs.map(outputLine));
   }
   return lines.join('\n');

@@ -46,12 +46,14 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>, seqLen?: numbe
   const data = allocate(t.dtype, indices.length * keep);
   if (Array.isArray(data)) {
     const src = t.data as string[];
-    for (let r = 0; r < indices.length; r++) for (let k = 0; k < keep; k++) data[r * keep + k] = src[indices[r] * rowSize + k];
+    for (let r = 0; r < indices.length; r++)
+      for (let k = 0; k < keep; k++) data[r * keep + k] = src[indices[r] * rowSize + k];
   } else {
     // Same constructor on both sides (allocate mirrors the dtype), so set() copies element-wise.
     const src = t.data as Float32Array;
     const dst = data as Float32Array;
-    for (let r = 0; r < indices.length; r++) dst.set(src.subarray(indices[r] * rowSize, indices[r] * rowSize + keep), r * keep);
+    for (let r = 0; r < indices.length; r++)
+      dst.set(src.subarray(indices[r] * rowSize, indices[r] * rowSize + keep), r * keep);
   }
   return { dtype: t.dtype, dims, data };
 }

@@ -34,9 +34,14 @@ function integers(t: Tensor, what: string, source: string): Int32Array {
   const out = new Int32Array(t.dims[0]);
   for (let i = 0; i < out.length; i++) {
     const v = getElement(t, i);
-    if (!Number.isInteger(v)) throw bad(source, `${what} must hold integers; element ${i} is ${v}${isFloating(t.dtype) ? ` (dtype ${t.dtype})` : ''}`);
+    if (!Number.isInteger(v))
+      throw bad(
+        source,
+        `${what} must hold integers; element ${i} is ${v}${isFloating(t.dtype) ? ` (dtype ${t.dtype})` : ''}`,
+      );
     // Stored as int32: a larger int64 would wrap into a different, plausible-looking value.
-    if (v < -(2 ** 31) || v >= 2 ** 31) throw bad(source, `${what} element ${i} is ${v}, outside the 32-bit range a label or index can have`);
+    if (v < -(2 ** 31) || v >= 2 ** 31)
+      throw bad(source, `${what} element ${i} is ${v}, outside the 32-bit range a label or index can have`);
     out[i] = v;
   }
   return out;
@@ -72,7 +77,10 @@ export function evalSetFromArrays(arrays: Map<string, Tensor>, source: string, o
   const count = first.dims[0];
   const checkCount = (what: string, t: Tensor): void => {
     if (t.dims.length === 0 || t.dims[0] !== count) {
-      throw bad(source, `${what} has ${t.dims.length ? t.dims[0] : 'no'} examples (shape [${t.dims.join(',')}]) but input '${names[0]}' has ${count}`);
+      throw bad(
+        source,
+        `${what} has ${t.dims.length ? t.dims[0] : 'no'} examples (shape [${t.dims.join(',')}]) but input '${names[0]}' has ${count}`,
+      );
     }
   };
   for (const n of names) checkCount(`input '${n}'`, inputs[n]);
@@ -97,9 +105,14 @@ export function evalSetFromArrays(arrays: Map<string, Tensor>, source: string, o
     checkCount(`'${input}_lengths'`, t);
     const v = integers(t, `'${input}_lengths'`, source);
     const max = inputs[input].dims[1];
-    if (max === undefined) throw bad(source, `'${input}_lengths' given but input '${input}' has no sequence axis (shape [${inputs[input].dims.join(',')}])`);
+    if (max === undefined)
+      throw bad(
+        source,
+        `'${input}_lengths' given but input '${input}' has no sequence axis (shape [${inputs[input].dims.join(',')}])`,
+      );
     const i = v.findIndex((l) => l < 1 || l > max);
-    if (i >= 0) throw bad(source, `'${input}_lengths'[${i}] = ${v[i]} is outside 1..${max} (the padded length of '${input}')`);
+    if (i >= 0)
+      throw bad(source, `'${input}_lengths'[${i}] = ${v[i]} is outside 1..${max} (the padded length of '${input}')`);
     lengths[input] = v;
   }
   return { source, count, inputs, labels, slices, lengths, looseDtypes: options.looseDtypes };

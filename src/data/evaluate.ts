@@ -57,7 +57,10 @@ function isSession(t: EvalTarget): t is Session {
 export function predictionsOf(outputs: Float32Array, count: number, width: number): Int32Array {
   const p = new Int32Array(count);
   for (let i = 0; i < count; i++) {
-    if (width === 1) { p[i] = outputs[i] > 0 ? 1 : 0; continue; }
+    if (width === 1) {
+      p[i] = outputs[i] > 0 ? 1 : 0;
+      continue;
+    }
     let best = 0;
     for (let k = 1; k < width; k++) if (outputs[i * width + k] > outputs[i * width + best]) best = k;
     p[i] = best;
@@ -68,13 +71,23 @@ export function predictionsOf(outputs: Float32Array, count: number, width: numbe
 class Collector {
   exampleDims?: number[];
   chunks: { indices?: Int32Array; values: Float32Array; n: number }[] = [];
-  constructor(readonly source: string, readonly outputName: string) {}
+  constructor(
+    readonly source: string,
+    readonly outputName: string,
+  ) {}
   add(t: Tensor, n: number, indices?: Int32Array): void {
-    if (t.dims[0] !== n) throw new PruneguardError('E_RUNTIME', `${this.source}: output '${this.outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`);
+    if (t.dims[0] !== n)
+      throw new PruneguardError(
+        'E_RUNTIME',
+        `${this.source}: output '${this.outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`,
+      );
     const dims = t.dims.slice(1);
     if (!this.exampleDims) this.exampleDims = dims;
     else if (dims.join(',') !== this.exampleDims.join(',')) {
-      throw new PruneguardError('E_RUNTIME', `${this.source}: output '${this.outputName}' per-example shape changed from [${this.exampleDims.join(',')}] to [${dims.join(',')}] between batches; evaluation needs one output vector per example`);
+      throw new PruneguardError(
+        'E_RUNTIME',
+        `${this.source}: output '${this.outputName}' per-example shape changed from [${this.exampleDims.join(',')}] to [${dims.join(',')}] between batches; evaluation needs one output vector per example`,
+      );
     }
     this.chunks.push({ indices, values: toFloat32(t), n });
   }
@@ -101,13 +114,18 @@ class Collector {
  */
 export async function evaluate(target: EvalTarget, data: EvalData, options: EvaluateOptions = {}): Promise<EvalResult> {
   const batchSize = options.batchSize ?? 64;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new PruneguardError('E_BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
-  const model = options.model ?? (isSession(target) ? undefined : target instanceof Uint8Array ? loadModel(target) : target);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new PruneguardError('E_BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
+  const model =
+    options.model ?? (isSession(target) ? undefined : target instanceof Uint8Array ? loadModel(target) : target);
   const session = isSession(target) ? target : await createSession(target, options.session);
   try {
     const outputName = options.outputName ?? session.outputNames[0];
     if (!session.outputNames.includes(outputName)) {
-      throw new PruneguardError('E_BAD_ARGUMENT', `${session.source}: no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `${session.source}: no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`,
+      );
     }
     const collector = new Collector(session.source, outputName);
     let result: Omit<EvalResult, 'outputs' | 'predictions' | 'width' | 'exampleDims' | 'outputName'>;
@@ -124,7 +142,14 @@ export async function evaluate(target: EvalTarget, data: EvalData, options: Eval
     }
     const { outputs, width, exampleDims } = collector.finish(result.count);
     checkLabels(result.labels, width, outputName);
-    return { ...result, outputName, exampleDims, width, outputs, predictions: predictionsOf(outputs, result.count, width) };
+    return {
+      ...result,
+      outputName,
+      exampleDims,
+      width,
+      outputs,
+      predictions: predictionsOf(outputs, result.count, width),
+    };
   } finally {
     if (!isSession(target)) await releaseSession(session);
   }
@@ -135,11 +160,21 @@ export function checkLabels(labels: ArrayLike<number> | undefined, width: number
   if (!labels || width <= 1) return;
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
-    if (l < 0 || l >= width) throw new PruneguardError('E_BAD_DATA', `label ${l} of example ${i} is outside the model's ${width} classes (output '${outputName}')`);
+    if (l < 0 || l >= width)
+      throw new PruneguardError(
+        'E_BAD_DATA',
+        `label ${l} of example ${i} is outside the model's ${width} classes (output '${outputName}')`,
+      );
   }
 }
 
-async function consumeStream(data: AsyncIterable<StreamBatch> | Iterable<StreamBatch>, session: Session, outputName: string, collector: Collector, model?: Model) {
+async function consumeStream(
+  data: AsyncIterable<StreamBatch> | Iterable<StreamBatch>,
+  session: Session,
+  outputName: string,
+  collector: Collector,
+  model?: Model,
+) {
   const labels: number[] = [];
   const slices: Record<string, number[]> = {};
   let count = 0;
@@ -147,16 +182,33 @@ async function consumeStream(data: AsyncIterable<StreamBatch> | Iterable<StreamB
   for await (const batch of data) {
     const first = Object.values(batch.feeds)[0];
     const n = first?.dims[0];
-    if (n === undefined) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: feeds have no batch axis`);
-    if (labelled !== undefined && labelled !== (batch.labels !== undefined)) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: labels must be given for every batch or none`);
+    if (n === undefined)
+      throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: feeds have no batch axis`);
+    if (labelled !== undefined && labelled !== (batch.labels !== undefined))
+      throw new PruneguardError(
+        'E_BAD_DATA',
+        `stream batch ${collector.chunks.length}: labels must be given for every batch or none`,
+      );
     labelled = batch.labels !== undefined;
     if (model) {
-      const issues = checkEvalSet({ source: `stream batch ${collector.chunks.length}`, count: n, inputs: batch.feeds, slices: {}, lengths: {} }, feedInputs(model));
-      if (issues.length) throw new PruneguardError('E_BAD_DATA', formatIssues(`stream batch ${collector.chunks.length}`, issues));
+      const issues = checkEvalSet(
+        { source: `stream batch ${collector.chunks.length}`, count: n, inputs: batch.feeds, slices: {}, lengths: {} },
+        feedInputs(model),
+      );
+      if (issues.length)
+        throw new PruneguardError('E_BAD_DATA', formatIssues(`stream batch ${collector.chunks.length}`, issues));
     }
-    if (batch.labels && batch.labels.length !== n) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: ${batch.labels.length} labels for ${n} examples`);
+    if (batch.labels && batch.labels.length !== n)
+      throw new PruneguardError(
+        'E_BAD_DATA',
+        `stream batch ${collector.chunks.length}: ${batch.labels.length} labels for ${n} examples`,
+      );
     for (const [name, m] of Object.entries(batch.slices ?? {})) {
-      if (m.length !== n) throw new PruneguardError('E_BAD_DATA', `stream batch ${collector.chunks.length}: slice '${name}' has ${m.length} entries for ${n} examples`);
+      if (m.length !== n)
+        throw new PruneguardError(
+          'E_BAD_DATA',
+          `stream batch ${collector.chunks.length}: slice '${name}' has ${m.length} entries for ${n} examples`,
+        );
       const s = (slices[name] ??= new Array<number>(count).fill(0));
       for (let i = 0; i < n; i++) s.push(m[i] ? 1 : 0);
     }

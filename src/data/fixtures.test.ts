@@ -18,7 +18,8 @@ import { loadEvalSet } from './load.js';
 const root = new URL('../../fixtures/', import.meta.url).pathname;
 const json = (f: string): any => JSON.parse(readFileSync(root + f, 'utf8'));
 /** One example may flip between PyTorch and onnxruntime kernels on a near-tie. */
-const closeTo = (measured: number, recorded: number, n: number): void => expect(Math.abs(measured - recorded)).toBeLessThanOrEqual(1 / n + 1e-4);
+const closeTo = (measured: number, recorded: number, n: number): void =>
+  expect(Math.abs(measured - recorded)).toBeLessThanOrEqual(1 / n + 1e-4);
 
 /**
  * Zeroes the `frac` lowest-L1 output channels of `layer` after its ReLU, as the
@@ -29,7 +30,9 @@ function maskChannels(model: Model, layer: string, frac: number): Model {
   const w = model.graph.initializers.get(`${layer}.weight`)!;
   const n = w.dims[0];
   const per = w.data.length / n;
-  const l1 = Array.from({ length: n }, (_, c) => (w.data as Float32Array).subarray(c * per, (c + 1) * per).reduce((a, v) => a + Math.abs(v), 0));
+  const l1 = Array.from({ length: n }, (_, c) =>
+    (w.data as Float32Array).subarray(c * per, (c + 1) * per).reduce((a, v) => a + Math.abs(v), 0),
+  );
   const removed = [...l1.keys()].sort((a, b) => l1[a] - l1[b]).slice(0, Math.round(n * frac));
   const nodes = [...model.graph.nodes];
   let at = nodes.findIndex((x) => x.opType === 'Conv' && x.inputs[1] === `${layer}.weight`);
@@ -38,8 +41,19 @@ function maskChannels(model: Model, layer: string, frac: number): Model {
   const masked = `${out}_masked`;
   for (const x of nodes) x.inputs = x.inputs.map((i) => (i === out ? masked : i));
   for (const o of model.graph.outputs) if (o.name === out) o.name = masked;
-  nodes.splice(at + 1, 0, { name: `${layer}_mask`, opType: 'Mul', domain: '', inputs: [out, `${layer}.mask`], outputs: [masked], attributes: [] });
-  const mask = fromNumbers('float32', [1, n, 1, 1], Array.from({ length: n }, (_, c) => (removed.includes(c) ? 0 : 1)));
+  nodes.splice(at + 1, 0, {
+    name: `${layer}_mask`,
+    opType: 'Mul',
+    domain: '',
+    inputs: [out, `${layer}.mask`],
+    outputs: [masked],
+    attributes: [],
+  });
+  const mask = fromNumbers(
+    'float32',
+    [1, n, 1, 1],
+    Array.from({ length: n }, (_, c) => (removed.includes(c) ? 0 : 1)),
+  );
   const initializers = new Map(model.graph.initializers).set(`${layer}.mask`, mask);
   return { ...model, graph: { ...model.graph, nodes, initializers } };
 }
@@ -53,10 +67,21 @@ describe('fixture models on their evaluation data', () => {
     const n = exp.eval_examples;
     const dense = await evaluate(model, set, { batchSize: 128 });
     expect(dense.count).toBe(n);
-    for (const [layer, frac] of [['conv1', 0.5], ['conv3', 0.2]] as const) {
+    for (const [layer, frac] of [
+      ['conv1', 0.5],
+      ['conv3', 0.2],
+    ] as const) {
       const pruned = await evaluate(maskChannels(load(), layer, frac), set, { batchSize: 128 });
       const r = compareSlices(dense, pruned, [{ name: 'rare_by_label', labels: [exp.rare_class] }]);
-      console.log(`digits, dense → ${layer} masked ${frac * 100}%:\n` + r.verdicts.map((v) => `  ${v.slice.padEnd(14)} n=${String(v.count).padStart(3)}  ${v.dense.toFixed(2)}% → ${v.pruned.toFixed(2)}%  ${v.pass ? 'pass' : 'FAIL'}`).join('\n'));
+      console.log(
+        `digits, dense → ${layer} masked ${frac * 100}%:\n` +
+          r.verdicts
+            .map(
+              (v) =>
+                `  ${v.slice.padEnd(14)} n=${String(v.count).padStart(3)}  ${v.dense.toFixed(2)}% → ${v.pruned.toFixed(2)}%  ${v.pass ? 'pass' : 'FAIL'}`,
+            )
+            .join('\n'),
+      );
       closeTo(r.dense.all.accuracy!, exp.dense.accuracy, n);
       closeTo(r.dense.rare.accuracy!, exp.dense.rare_recall, n);
       expect(r.dense.rare_by_label.accuracy).toBe(r.dense.rare.accuracy);
@@ -75,8 +100,27 @@ describe('fixture models on their evaluation data', () => {
   it('digits CNN: the latency gate times a masked (not removed) model at the production batch and at the claimed one (timings printed, never asserted: they belong to bench/)', async () => {
     const model = loadModelFile(root + 'models/digits_cnn_op17.onnx');
     const set = await loadEvalSet(root + 'data/digits_eval.npz', { inputNames: ['input'] });
-    const r = await latencyGate({ dense: model, pruned: maskChannels(loadModelFile(root + 'models/digits_cnn_op17.onnx'), 'conv2', 0.5), feeds: feedsFromEvalSet(set), productionBatchSizes: [1], claimedSpeedup: 2, claimedAtBatch: 64, requiredSpeedup: 1.5, warmup: 3, rounds: 15 });
-    console.log('digits latency, dense vs conv2 masked 50% (intra-op 1 thread):\n' + r.measurements.map((m) => `  batch ${m.batchSize}: ${m.dense.median.toFixed(3)} ms vs ${m.pruned.median.toFixed(3)} ms, speedup ${m.speedup.ratio.toFixed(2)}× [${m.speedup.lo.toFixed(2)}, ${m.speedup.hi.toFixed(2)}]`).join('\n') + `\n  findings: ${r.findings.map((f) => f.message).join('; ') || 'none'}`);
+    const r = await latencyGate({
+      dense: model,
+      pruned: maskChannels(loadModelFile(root + 'models/digits_cnn_op17.onnx'), 'conv2', 0.5),
+      feeds: feedsFromEvalSet(set),
+      productionBatchSizes: [1],
+      claimedSpeedup: 2,
+      claimedAtBatch: 64,
+      requiredSpeedup: 1.5,
+      warmup: 3,
+      rounds: 15,
+    });
+    console.log(
+      'digits latency, dense vs conv2 masked 50% (intra-op 1 thread):\n' +
+        r.measurements
+          .map(
+            (m) =>
+              `  batch ${m.batchSize}: ${m.dense.median.toFixed(3)} ms vs ${m.pruned.median.toFixed(3)} ms, speedup ${m.speedup.ratio.toFixed(2)}× [${m.speedup.lo.toFixed(2)}, ${m.speedup.hi.toFixed(2)}]`,
+          )
+          .join('\n') +
+        `\n  findings: ${r.findings.map((f) => f.message).join('; ') || 'none'}`,
+    );
     expect(r.measurements.map((m) => m.batchSize)).toEqual([1, 64]);
     expect(r.verdicts[0].batchSize).toBe(1);
   });
@@ -84,17 +128,29 @@ describe('fixture models on their evaluation data', () => {
   it('long-range transformer: each example at its own length; removing the global head fails the long slice and passes the short one', async () => {
     const load = (): Model => loadModelFile(root + 'models/longrange_transformer_op17.onnx');
     const model = load();
-    const set = await loadEvalSet(root + 'data/longrange_eval.npz', { inputNames: model.graph.inputs.map((i) => i.name) });
+    const set = await loadEvalSet(root + 'data/longrange_eval.npz', {
+      inputNames: model.graph.inputs.map((i) => i.name),
+    });
     expect(Object.keys(set.lengths)).toEqual(['input_ids']);
     const exp = json('data/longrange_expectations.json');
     const dense = await evaluate(model, set, { batchSize: 64 });
     const padded = await evaluate(model, { ...set, lengths: {} }, { batchSize: 64 });
     expect(Array.from(padded.outputs)).not.toEqual(Array.from(dense.outputs)); // padding would change the answers
-    const lines = [`  dense (padding ignored, for contrast): all ${(compareSlices(padded, padded).dense.all.accuracy! * 100).toFixed(2)}%`];
-    for (const [layer, head] of [[0, 3], [0, 0]] as const) {
+    const lines = [
+      `  dense (padding ignored, for contrast): all ${(compareSlices(padded, padded).dense.all.accuracy! * 100).toFixed(2)}%`,
+    ];
+    for (const [layer, head] of [
+      [0, 3],
+      [0, 0],
+    ] as const) {
       const pruned = await evaluate(removeHead(load(), layer, head, exp.heads), set, { batchSize: 64 });
       const r = compareSlices(dense, pruned);
-      lines.push(`  without layers.${layer}.head${head}: ` + r.verdicts.map((v) => `${v.slice} ${v.dense.toFixed(2)}% → ${v.pruned.toFixed(2)}% ${v.pass ? 'pass' : 'FAIL'}`).join(', '));
+      lines.push(
+        `  without layers.${layer}.head${head}: ` +
+          r.verdicts
+            .map((v) => `${v.slice} ${v.dense.toFixed(2)}% → ${v.pruned.toFixed(2)}% ${v.pass ? 'pass' : 'FAIL'}`)
+            .join(', '),
+      );
       const recorded = exp.accuracy[`without layers.${layer}.head${head}`];
       for (const sl of ['all', 'short', 'long']) {
         closeTo(r.dense[sl].accuracy!, exp.accuracy.dense[sl], set.count);

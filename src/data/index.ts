@@ -5,4 +5,12 @@ export { evalSetFromArrays, type EvalSet, type ClassifyOptions } from './eval-se
 export { evalSetFromJson } from './json.js';
 export { loadEvalSet } from './load.js';
 export { bindEvalSet, checkEvalSet, formatIssues, type DataIssue } from './validate.js';
-export { evaluate, predictionsOf, type EvalResult, type EvalData, type EvalTarget, type EvaluateOptions, type StreamBatch } from './evaluate.js';
+export {
+  evaluate,
+  predictionsOf,
+  type EvalResult,
+  type EvalData,
+  type EvalTarget,
+  type EvaluateOptions,
+  type StreamBatch,
+} from './evaluate.js';

@@ -10,7 +10,20 @@ import type { DType, Tensor } from '../ir/types.js';
 import type { ClassifyOptions, EvalSet } from './eval-set.js';
 import { evalSetFromArrays } from './eval-set.js';
 
-const DTYPES = new Set<DType>(['float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool']);
+const DTYPES = new Set<DType>([
+  'float32',
+  'float64',
+  'float16',
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'bool',
+]);
 
 /** A rectangular nested number array → dims + flat values. */
 export function nestedToTensor(value: unknown, dtype: DType, where: string): Tensor {
@@ -25,7 +38,10 @@ export function nestedToTensor(value: unknown, dtype: DType, where: string): Ten
       return;
     }
     if (!Array.isArray(v) || v.length !== dims[depth]) {
-      throw new PruneguardError('E_BAD_DATA', `${where}${path}: ragged array (expected ${dims[depth]} elements at depth ${depth})`);
+      throw new PruneguardError(
+        'E_BAD_DATA',
+        `${where}${path}: ragged array (expected ${dims[depth]} elements at depth ${depth})`,
+      );
     }
     v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
   };
@@ -44,18 +60,24 @@ function record(value: unknown, what: string, source: string): Record<string, un
 export function evalSetFromJson(json: unknown, source = '<json>', options: ClassifyOptions = {}): EvalSet {
   const top = record(json, '<top level>', source);
   const unknownKeys = Object.keys(top).filter((k) => !['inputs', 'labels', 'slices', 'lengths', 'dtypes'].includes(k));
-  if (unknownKeys.length) throw new PruneguardError('E_BAD_DATA', `${source}: unknown key(s) ${unknownKeys.join(', ')} (expected inputs, labels, slices, lengths, dtypes)`);
+  if (unknownKeys.length)
+    throw new PruneguardError(
+      'E_BAD_DATA',
+      `${source}: unknown key(s) ${unknownKeys.join(', ')} (expected inputs, labels, slices, lengths, dtypes)`,
+    );
   const dtypes = record(top.dtypes, 'dtypes', source);
   const arrays = new Map<string, Tensor>();
   const loose = new Set<string>();
   for (const [name, v] of Object.entries(record(top.inputs, 'inputs', source))) {
     const dtype = dtypes[name];
-    if (dtype !== undefined && !DTYPES.has(dtype as DType)) throw new PruneguardError('E_BAD_DATA', `${source}: dtypes.${name} '${String(dtype)}' is not a known dtype`);
+    if (dtype !== undefined && !DTYPES.has(dtype as DType))
+      throw new PruneguardError('E_BAD_DATA', `${source}: dtypes.${name} '${String(dtype)}' is not a known dtype`);
     if (dtype === undefined) loose.add(name);
     arrays.set(name, nestedToTensor(v, (dtype as DType | undefined) ?? 'float64', `${source}: inputs.${name}`));
   }
   if (top.labels !== undefined) arrays.set('labels', nestedToTensor(top.labels, 'float64', `${source}: labels`));
-  for (const [name, v] of Object.entries(record(top.slices, 'slices', source))) arrays.set(`slice_${name}`, nestedToTensor(v, 'float64', `${source}: slices.${name}`));
+  for (const [name, v] of Object.entries(record(top.slices, 'slices', source)))
+    arrays.set(`slice_${name}`, nestedToTensor(v, 'float64', `${source}: slices.${name}`));
   for (const [name, v] of Object.entries(record(top.lengths, 'lengths', source))) {
     if (!arrays.has(name)) throw new PruneguardError('E_BAD_DATA', `${source}: lengths.${name} names no input`);
     arrays.set(`${name}_lengths`, nestedToTensor(v, 'float64', `${source}: lengths.${name}`));

@@ -1,7 +1,10 @@
 /** NumPy dtype strings (`descr`) ↔ IR dtypes. Only little-endian, fixed-size numeric types. */
 import type { DType } from '../ir/types.js';
 
-interface NpyType { dtype: DType; itemSize: number }
+interface NpyType {
+  dtype: DType;
+  itemSize: number;
+}
 
 /** Accepted descr strings; '=' (native) is little-endian on every platform onnxruntime-node ships for. */
 const BY_DESCR: Record<string, NpyType> = {
@@ -24,7 +27,10 @@ export const SUPPORTED_DESCRS = ['<f2', '<f4', '<f8', '|i1', '<i2', '<i4', '<i8'
 /** The IR dtype of a descr, or a reason it is not supported. */
 export function dtypeOfDescr(descr: string): NpyType | { reason: string } {
   const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
-  if (!m) return { reason: `dtype '${descr}' is not a simple numeric dtype (structured, string or object arrays are not supported)` };
+  if (!m)
+    return {
+      reason: `dtype '${descr}' is not a simple numeric dtype (structured, string or object arrays are not supported)`,
+    };
   const [, order, kind, size] = m;
   const t = BY_DESCR[`${kind}${size}`];
   if (!t) return { reason: `dtype '${descr}' is not supported` };

@@ -11,7 +11,12 @@ import { descrOfDtype, dtypeOfDescr, SUPPORTED_DESCRS } from './npy-dtype.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-export interface NpyHeader { descr: string; fortranOrder: boolean; shape: number[]; dataOffset: number }
+export interface NpyHeader {
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  dataOffset: number;
+}
 
 function bad(where: string, message: string): PruneguardError {
   return new PruneguardError('E_BAD_DATA', `${where}: ${message}`);
@@ -27,19 +32,32 @@ export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   if (bytes.length < 8 + lenSize) throw bad(where, 'truncated header');
   const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
   // numpy's np.load refuses longer headers too; it also keeps the parse below linear.
-  if (headerLen > BUDGETS.npyHeaderBytes) throw bad(where, `header of ${headerLen} bytes, over the ${BUDGETS.npyHeaderBytes}-byte limit numpy itself applies`);
+  if (headerLen > BUDGETS.npyHeaderBytes)
+    throw bad(
+      where,
+      `header of ${headerLen} bytes, over the ${BUDGETS.npyHeaderBytes}-byte limit numpy itself applies`,
+    );
   const start = 8 + lenSize;
-  if (start + headerLen > bytes.length) throw bad(where, `truncated header (needs ${headerLen} bytes, file has ${bytes.length - start})`);
+  if (start + headerLen > bytes.length)
+    throw bad(where, `truncated header (needs ${headerLen} bytes, file has ${bytes.length - start})`);
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /['"]descr['"]\s*:\s*(?:'([^']*)'|"([^"]*)"|(\[))/.exec(text);
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
   const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
   if (!descr || !fortran || !shape) throw bad(where, `malformed header ${JSON.stringify(text.trim())}`);
   if (descr[3]) throw bad(where, 'structured dtypes are not supported; save one array per field');
-  const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const dims = shape[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (dims.some((d) => !/^\d{1,15}$/.test(d))) throw bad(where, `malformed shape (${shape[1]})`);
   if (dims.length > 32) throw bad(where, `${dims.length} dimensions (at most 32)`);
-  return { descr: descr[1] ?? descr[2], fortranOrder: fortran[1] === 'True', shape: dims.map(Number), dataOffset: start + headerLen };
+  return {
+    descr: descr[1] ?? descr[2],
+    fortranOrder: fortran[1] === 'True',
+    shape: dims.map(Number),
+    dataOffset: start + headerLen,
+  };
 }
 
 /**
@@ -56,7 +74,10 @@ export function readNpy(bytes: Uint8Array, where = '<npy>'): Tensor {
   const byteLen = count * t.itemSize;
   const available = bytes.length - h.dataOffset;
   if (available < byteLen) {
-    throw bad(where, `truncated data: shape (${h.shape.join(', ')}) of ${h.descr} needs ${byteLen} bytes, file has ${available}`);
+    throw bad(
+      where,
+      `truncated data: shape (${h.shape.join(', ')}) of ${h.descr} needs ${byteLen} bytes, file has ${available}`,
+    );
   }
   // Copy into fresh storage: the data offset need not be aligned for a typed-array view.
   const data = allocate(t.dtype, count);
@@ -72,7 +93,8 @@ export function readNpy(bytes: Uint8Array, where = '<npy>'): Tensor {
 /** Encodes one array as `.npy` (version 1.0, or 2.0 when the header is huge). */
 export function writeNpy(t: Tensor, where = '<tensor>'): Uint8Array {
   const descr = descrOfDtype(t.dtype);
-  if (!descr || Array.isArray(t.data)) throw new PruneguardError('E_UNSUPPORTED_DTYPE', `${where}: cannot write ${t.dtype} to .npy`);
+  if (!descr || Array.isArray(t.data))
+    throw new PruneguardError('E_UNSUPPORTED_DTYPE', `${where}: cannot write ${t.dtype} to .npy`);
   const shape = t.dims.length === 1 ? `(${t.dims[0]},)` : `(${t.dims.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const lenSize = header.length + 12 > 0xffff ? 4 : 2;

@@ -119,14 +119,27 @@ describe('npz', () => {
   });
 
   it('writes archives numpy can load', () => {
-    const bytes = writeNpz({ x: fromNumbers('float32', [2, 2], [1, 2, 3, 4]), flag: fromNumbers('bool', [2], [1, 0]), n: fromNumbers('int64', [1], [-5]) });
+    const bytes = writeNpz({
+      x: fromNumbers('float32', [2, 2], [1, 2, 3, 4]),
+      flag: fromNumbers('bool', [2], [1, 0]),
+      n: fromNumbers('int64', [1], [-5]),
+    });
     let out: string;
     try {
-      out = execFileSync('/usr/bin/python3', ['-c', 'import sys,io,numpy as np; d=np.load(io.BytesIO(sys.stdin.buffer.read())); print(sorted((k, d[k].dtype.str, d[k].tolist()) for k in d.files))'], { input: bytes }).toString();
+      out = execFileSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import sys,io,numpy as np; d=np.load(io.BytesIO(sys.stdin.buffer.read())); print(sorted((k, d[k].dtype.str, d[k].tolist()) for k in d.files))',
+        ],
+        { input: bytes },
+      ).toString();
     } catch {
       return; // Tests must not need Python: skip the cross-check where numpy is absent.
     }
-    expect(out.trim()).toBe("[('flag', '|b1', [True, False]), ('n', '<i8', [-5]), ('x', '<f4', [[1.0, 2.0], [3.0, 4.0]])]");
+    expect(out.trim()).toBe(
+      "[('flag', '|b1', [True, False]), ('n', '<i8', [-5]), ('x', '<f4', [[1.0, 2.0], [3.0, 4.0]])]",
+    );
   });
 });
 

@@ -9,9 +9,15 @@ import { fromNumbers, toNumbers, isFloating } from '../ir/tensor.js';
 import type { Dim, Model, Tensor, ValueInfo } from '../ir/types.js';
 import type { EvalSet } from './eval-set.js';
 
-export interface DataIssue { array: string; message: string; expected?: string; received?: string }
+export interface DataIssue {
+  array: string;
+  message: string;
+  expected?: string;
+  received?: string;
+}
 
-const fmtShape = (dims: readonly Dim[] | undefined): string => (dims ? `[${dims.map((d) => d ?? '?').join(',')}]` : '[unknown rank]');
+const fmtShape = (dims: readonly Dim[] | undefined): string =>
+  dims ? `[${dims.map((d) => d ?? '?').join(',')}]` : '[unknown rank]';
 
 /** The graph inputs a caller must feed (initializers listed as inputs have defaults). */
 export function feedInputs(model: Pick<Model, 'graph'>): ValueInfo[] {
@@ -22,7 +28,12 @@ function cast(t: Tensor, dtype: NonNullable<ValueInfo['dtype']>, name: string, i
   if (t.dtype === dtype) return t;
   const values = toNumbers(t);
   if (!isFloating(dtype) && values.some((v) => !Number.isInteger(v))) {
-    issues.push({ array: name, message: `input '${name}' must hold integers for a ${dtype} model input`, expected: dtype, received: 'non-integer numbers' });
+    issues.push({
+      array: name,
+      message: `input '${name}' must hold integers for a ${dtype} model input`,
+      expected: dtype,
+      received: 'non-integer numbers',
+    });
     return t;
   }
   return fromNumbers(dtype, t.dims, values);
@@ -35,16 +46,31 @@ export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIs
     const t = set.inputs[vi.name];
     const expected = `${vi.dtype ?? '?'}${fmtShape(vi.shape)}`;
     if (!t) {
-      issues.push({ array: vi.name, message: `missing input '${vi.name}' (data has ${arrays.join(', ') || 'no input arrays'})`, expected, received: 'absent' });
+      issues.push({
+        array: vi.name,
+        message: `missing input '${vi.name}' (data has ${arrays.join(', ') || 'no input arrays'})`,
+        expected,
+        received: 'absent',
+      });
       continue;
     }
     const received = `${t.dtype}[${t.dims.join(',')}]`;
     if (vi.dtype && t.dtype !== vi.dtype && !set.looseDtypes?.has(vi.name)) {
-      issues.push({ array: vi.name, message: `input '${vi.name}' has dtype ${t.dtype}, the model expects ${vi.dtype} (save it with .astype(...))`, expected, received });
+      issues.push({
+        array: vi.name,
+        message: `input '${vi.name}' has dtype ${t.dtype}, the model expects ${vi.dtype} (save it with .astype(...))`,
+        expected,
+        received,
+      });
     }
     if (!vi.shape) continue;
     if (vi.shape.length !== t.dims.length) {
-      issues.push({ array: vi.name, message: `input '${vi.name}' has rank ${t.dims.length}, the model expects rank ${vi.shape.length}`, expected, received });
+      issues.push({
+        array: vi.name,
+        message: `input '${vi.name}' has rank ${t.dims.length}, the model expects rank ${vi.shape.length}`,
+        expected,
+        received,
+      });
       continue;
     }
     const lengths = set.lengths[vi.name];
@@ -53,29 +79,62 @@ export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIs
       if (typeof d !== 'number') continue;
       if (axis === 1 && lengths) {
         if (lengths.some((l) => l !== d)) {
-          issues.push({ array: `${vi.name}_lengths`, message: `input '${vi.name}' has a fixed length ${d} on axis 1 in the model, so per-example lengths cannot vary`, expected: `all ${d}`, received: 'varying lengths' });
+          issues.push({
+            array: `${vi.name}_lengths`,
+            message: `input '${vi.name}' has a fixed length ${d} on axis 1 in the model, so per-example lengths cannot vary`,
+            expected: `all ${d}`,
+            received: 'varying lengths',
+          });
         }
       } else if (d !== t.dims[axis]) {
-        issues.push({ array: vi.name, message: `input '${vi.name}' axis ${axis} is ${t.dims[axis]}, the model expects ${d}`, expected, received });
+        issues.push({
+          array: vi.name,
+          message: `input '${vi.name}' axis ${axis} is ${t.dims[axis]}, the model expects ${d}`,
+          expected,
+          received,
+        });
       }
     }
   }
   const known = new Set(inputs.map((i) => i.name));
   for (const name of arrays) {
-    if (!known.has(name)) issues.push({ array: name, message: `array '${name}' matches no model input, 'labels', 'slice_<name>' or '<input>_lengths' (model inputs: ${[...known].join(', ')})` });
+    if (!known.has(name))
+      issues.push({
+        array: name,
+        message: `array '${name}' matches no model input, 'labels', 'slice_<name>' or '<input>_lengths' (model inputs: ${[...known].join(', ')})`,
+      });
   }
   if (set.labels && set.labels.length !== set.count) {
-    issues.push({ array: 'labels', message: `'labels' has ${set.labels.length} entries for ${set.count} examples`, expected: String(set.count), received: String(set.labels.length) });
+    issues.push({
+      array: 'labels',
+      message: `'labels' has ${set.labels.length} entries for ${set.count} examples`,
+      expected: String(set.count),
+      received: String(set.labels.length),
+    });
   }
   for (const [name, mask] of Object.entries(set.slices)) {
-    if (mask.length !== set.count) issues.push({ array: `slice_${name}`, message: `slice '${name}' has ${mask.length} entries for ${set.count} examples`, expected: String(set.count), received: String(mask.length) });
-    else if (!mask.some((m) => m === 1)) issues.push({ array: `slice_${name}`, message: `slice '${name}' is empty (0 of ${set.count} examples)`, expected: 'at least 1 example', received: '0' });
+    if (mask.length !== set.count)
+      issues.push({
+        array: `slice_${name}`,
+        message: `slice '${name}' has ${mask.length} entries for ${set.count} examples`,
+        expected: String(set.count),
+        received: String(mask.length),
+      });
+    else if (!mask.some((m) => m === 1))
+      issues.push({
+        array: `slice_${name}`,
+        message: `slice '${name}' is empty (0 of ${set.count} examples)`,
+        expected: 'at least 1 example',
+        received: '0',
+      });
   }
   return issues;
 }
 
 export function formatIssues(source: string, issues: readonly DataIssue[]): string {
-  const lines = issues.map((i) => `  - ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${i.received})` : ''}`);
+  const lines = issues.map(
+    (i) => `  - ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${i.received})` : ''}`,
+  );
   return `${source}: evaluation data does not match the model:\n${listProblems(lines, '\n')}`;
 }
 
@@ -91,7 +150,9 @@ export function bindEvalSet(set: EvalSet, model: Pick<Model, 'graph'>): EvalSet 
   const issues = checkEvalSet(set, inputs);
   const cast_: Record<string, Tensor> = { ...set.inputs };
   if (!issues.length) {
-    for (const vi of inputs) if (vi.dtype && set.looseDtypes?.has(vi.name)) cast_[vi.name] = cast(set.inputs[vi.name], vi.dtype, vi.name, issues);
+    for (const vi of inputs)
+      if (vi.dtype && set.looseDtypes?.has(vi.name))
+        cast_[vi.name] = cast(set.inputs[vi.name], vi.dtype, vi.name, issues);
   }
   if (issues.length) throw new PruneguardError('E_BAD_DATA', formatIssues(set.source, issues));
   const lengths = { ...set.lengths };

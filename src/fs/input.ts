@@ -23,23 +23,35 @@ export function assertRegularFile(path: string, what: string): number {
     const code = (e as NodeJS.ErrnoException).code;
     throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read ${what} (${code ?? (e as Error).message})`);
   }
-  if (!st.isFile()) throw new PruneguardError('E_NOT_A_FILE', `${path}: cannot read ${what} (${kindOf(st)}; ${what} must be a regular file)`);
+  if (!st.isFile())
+    throw new PruneguardError(
+      'E_NOT_A_FILE',
+      `${path}: cannot read ${what} (${kindOf(st)}; ${what} must be a regular file)`,
+    );
   return st.size;
 }
 
 /** Reads a whole regular file of at most `maxBytes`; O_NONBLOCK so even a file swapped for a FIFO meanwhile cannot hang. */
 export function readInputFile(path: string, what: string, maxBytes = Infinity): Buffer {
   const size = assertRegularFile(path, what);
-  if (size > maxBytes) throw new PruneguardError('E_TOO_LARGE', `${path}: ${what} is ${size} bytes, over the ${maxBytes}-byte limit`);
+  if (size > maxBytes)
+    throw new PruneguardError('E_TOO_LARGE', `${path}: ${what} is ${size} bytes, over the ${maxBytes}-byte limit`);
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new PruneguardError(
+      'E_FILE_NOT_FOUND',
+      `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new PruneguardError('E_NOT_A_FILE', `${path}: cannot read ${what} (${kindOf(st)}; ${what} must be a regular file)`);
+    if (!st.isFile())
+      throw new PruneguardError(
+        'E_NOT_A_FILE',
+        `${path}: cannot read ${what} (${kindOf(st)}; ${what} must be a regular file)`,
+      );
     const buf = Buffer.allocUnsafe(st.size);
     let off = 0;
     while (off < buf.length) {
@@ -50,7 +62,10 @@ export function readInputFile(path: string, what: string, maxBytes = Infinity): 
     return off === buf.length ? buf : buf.subarray(0, off);
   } catch (e) {
     if (e instanceof PruneguardError) throw e;
-    throw new PruneguardError('E_FILE_NOT_FOUND', `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new PruneguardError(
+      'E_FILE_NOT_FOUND',
+      `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   } finally {
     closeSync(fd);
   }

@@ -38,14 +38,25 @@ export function sameFile(a: string, b: string): boolean {
 /** Checks `path` against the rule; returns whether the write may replace an existing file. Throws bad input otherwise. */
 export function checkOutput(path: string, rule: OutputRule): { replace: boolean } {
   const input = rule.inputs.find((i): i is string => typeof i === 'string' && sameFile(i, path));
-  if (input !== undefined) throw new PruneguardError('E_UNSAFE_OUTPUT', `${path}: refusing to write the ${rule.what} over the input ${input} (not even with --force)`);
+  if (input !== undefined)
+    throw new PruneguardError(
+      'E_UNSAFE_OUTPUT',
+      `${path}: refusing to write the ${rule.what} over the input ${input} (not even with --force)`,
+    );
   const kind = existingKind(path);
   if (kind === undefined) return { replace: false };
-  if (kind !== 'file') throw new PruneguardError('E_UNSAFE_OUTPUT', `${path}: is a ${kind}; the ${rule.what} goes to a regular file only (give a file path)`);
+  if (kind !== 'file')
+    throw new PruneguardError(
+      'E_UNSAFE_OUTPUT',
+      `${path}: is a ${kind}; the ${rule.what} goes to a regular file only (give a file path)`,
+    );
   if (rule.owned?.(path)) return { replace: true };
   if (rule.force) return { replace: true };
   const whose = rule.owned ? ` and is not pruneguard's ${rule.what}` : '';
-  throw new PruneguardError('E_OUTPUT_EXISTS', `${path} exists${whose} (${rule.forceHint ? `${rule.forceHint} to overwrite it` : 'choose another path'})`);
+  throw new PruneguardError(
+    'E_OUTPUT_EXISTS',
+    `${path} exists${whose} (${rule.forceHint ? `${rule.forceHint} to overwrite it` : 'choose another path'})`,
+  );
 }
 
 /** checkOutput, then an atomic write. */

@@ -14,7 +14,8 @@ import { pausePoint } from './test-pause.js';
 import { existingKind, writeError, writeFileAtomic } from './write-atomic.js';
 
 export const FOLDER_MARKER = '.pruneguard-report';
-const MARKER_TEXT = 'This folder is written by pruneguard (run, report). pruneguard writes only its own files here and deletes nothing.\n';
+const MARKER_TEXT =
+  'This folder is written by pruneguard (run, report). pruneguard writes only its own files here and deletes nothing.\n';
 
 function hasMarker(dir: string): boolean {
   try {
@@ -31,10 +32,17 @@ function hasMarker(dir: string): boolean {
 export function checkFolder(dir: string, what: string): 'absent' | 'empty' | 'ours' {
   const kind = existingKind(dir);
   if (kind === undefined) return 'absent';
-  if (kind !== 'directory') throw new PruneguardError('E_UNSAFE_OUTPUT', `${dir}: is a ${kind}, not a folder; the ${what} needs a folder (give a new or empty folder)`);
+  if (kind !== 'directory')
+    throw new PruneguardError(
+      'E_UNSAFE_OUTPUT',
+      `${dir}: is a ${kind}, not a folder; the ${what} needs a folder (give a new or empty folder)`,
+    );
   if (hasMarker(dir)) return 'ours';
   if (readdirSync(dir).length > 0) {
-    throw new PruneguardError('E_UNSAFE_OUTPUT', `${dir}: a folder pruneguard did not create (no ${FOLDER_MARKER} marker) and not empty; refusing to write the ${what} into it (give a new or empty folder)`);
+    throw new PruneguardError(
+      'E_UNSAFE_OUTPUT',
+      `${dir}: a folder pruneguard did not create (no ${FOLDER_MARKER} marker) and not empty; refusing to write the ${what} into it (give a new or empty folder)`,
+    );
   }
   return 'empty';
 }
@@ -72,7 +80,8 @@ export function claimFolder(dir: string, what: string): void {
 export function writeOwnedFolder(dir: string, files: Record<string, string>, what: string): void {
   claimFolder(dir, what);
   for (const [name, content] of Object.entries(files)) {
-    if (name !== basename(name) || name.startsWith('.')) throw new Error(`writeOwnedFolder: '${name}' is not a plain file name`);
+    if (name !== basename(name) || name.startsWith('.'))
+      throw new Error(`writeOwnedFolder: '${name}' is not a plain file name`);
     pausePoint('between-files', join(dir, name));
     writeFileAtomic(join(dir, name), content, { replace: true, what });
   }

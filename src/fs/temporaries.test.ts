@@ -12,16 +12,22 @@ function deadPid(): number {
 }
 
 describe('temporaries', () => {
-  it('are named after their target and recognisably pruneguard\'s', () => {
-    expect(temporaryFor('/a/b/out.onnx')).toMatch(new RegExp(`^/a/b/\\.out\\.onnx\\.${process.pid}-[0-9a-f]{8}\\.pruneguard-tmp$`));
+  it("are named after their target and recognisably pruneguard's", () => {
+    expect(temporaryFor('/a/b/out.onnx')).toMatch(
+      new RegExp(`^/a/b/\\.out\\.onnx\\.${process.pid}-[0-9a-f]{8}\\.pruneguard-tmp$`),
+    );
   });
 
-  it('a dead writer\'s temporaries (this and earlier versions\' names) are removed; a live one\'s and unrelated files stay', () => {
+  it("a dead writer's temporaries (this and earlier versions' names) are removed; a live one's and unrelated files stay", () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg-tmp-'));
     const target = join(dir, 'out.onnx');
     const dead = deadPid();
     const stale = [`.out.onnx.${dead}-0a1b2c3d.pruneguard-tmp`, `out.onnx.${dead}.1700000000000.tmp`];
-    const kept = [`.out.onnx.${process.pid}-0a1b2c3d.pruneguard-tmp`, 'out.onnx.backup', `.other.onnx.${dead}-0a1b2c3d.pruneguard-tmp`];
+    const kept = [
+      `.out.onnx.${process.pid}-0a1b2c3d.pruneguard-tmp`,
+      'out.onnx.backup',
+      `.other.onnx.${dead}-0a1b2c3d.pruneguard-tmp`,
+    ];
     for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x');
     expect(removeStaleTemporaries(target).sort()).toEqual(stale.map((f) => join(dir, f)).sort());
     expect(readdirSync(dir).sort()).toEqual([...kept].sort());

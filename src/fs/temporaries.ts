@@ -24,7 +24,11 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 function temporaryPatterns(name: string): RegExp[] {
   const n = escapeRegExp(name);
-  return [new RegExp(`^\\.${n}\\.(\\d+)-[0-9a-f]+${escapeRegExp(SUFFIX)}$`), new RegExp(`^${n}\\.(\\d+)\\.\\d+\\.tmp$`), new RegExp(`^\\.${n}\\.(?:tmp|old)-(\\d+)-\\d+$`)];
+  return [
+    new RegExp(`^\\.${n}\\.(\\d+)-[0-9a-f]+${escapeRegExp(SUFFIX)}$`),
+    new RegExp(`^${n}\\.(\\d+)\\.\\d+\\.tmp$`),
+    new RegExp(`^\\.${n}\\.(?:tmp|old)-(\\d+)-\\d+$`),
+  ];
 }
 
 function alive(pid: number): boolean {

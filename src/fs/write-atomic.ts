@@ -25,16 +25,24 @@ export interface AtomicWriteOptions {
 /** Writes `data` to `path` atomically; see the module comment for what it refuses. */
 export function writeFileAtomic(path: string, data: Uint8Array | string, o: AtomicWriteOptions = {}): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  writeFileAtomicWith(path, (fd, tmp) => {
-    const half = bytes.byteLength >> 1;
-    writeAll(fd, bytes.subarray(0, half));
-    pausePoint('partial-write', tmp);
-    writeAll(fd, bytes.subarray(half));
-  }, o);
+  writeFileAtomicWith(
+    path,
+    (fd, tmp) => {
+      const half = bytes.byteLength >> 1;
+      writeAll(fd, bytes.subarray(0, half));
+      pausePoint('partial-write', tmp);
+      writeAll(fd, bytes.subarray(half));
+    },
+    o,
+  );
 }
 
 /** Like writeFileAtomic, for contents written in pieces by `write` (a model streamed tensor by tensor). */
-export function writeFileAtomicWith(path: string, write: (fd: number, tmp: string) => void, o: AtomicWriteOptions = {}): void {
+export function writeFileAtomicWith(
+  path: string,
+  write: (fd: number, tmp: string) => void,
+  o: AtomicWriteOptions = {},
+): void {
   const what = o.what ?? 'output';
   removeStaleTemporaries(path);
   try {
@@ -53,7 +61,11 @@ export function writeFileAtomicWith(path: string, write: (fd: number, tmp: strin
     pausePoint('before-rename', tmp);
     if (o.replace) {
       const kind = existingKind(path);
-      if (kind && kind !== 'file') throw new PruneguardError('E_UNSAFE_OUTPUT', `${path}: refusing to replace a ${kind} with the ${what} (outputs go to regular files only)`);
+      if (kind && kind !== 'file')
+        throw new PruneguardError(
+          'E_UNSAFE_OUTPUT',
+          `${path}: refusing to replace a ${kind} with the ${what} (outputs go to regular files only)`,
+        );
       renameSync(tmp, path);
     } else {
       linkOnto(tmp, path, what);
@@ -75,7 +87,11 @@ function linkOnto(tmp: string, path: string, what: string): void {
     linkSync(tmp, path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new PruneguardError('E_OUTPUT_EXISTS', `${path} exists (appeared while the ${what} was being written); nothing was overwritten`);
+    if (code === 'EEXIST')
+      throw new PruneguardError(
+        'E_OUTPUT_EXISTS',
+        `${path} exists (appeared while the ${what} was being written); nothing was overwritten`,
+      );
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw e;
     if (existingKind(path)) throw new PruneguardError('E_OUTPUT_EXISTS', `${path} exists; nothing was overwritten`);
     renameSync(tmp, path);
@@ -105,14 +121,24 @@ export function existingKind(path: string): string | undefined {
 }
 
 const REASONS: Record<string, string> = {
-  EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOTDIR: 'a parent is not a directory',
-  EISDIR: 'is a directory', ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', ENAMETOOLONG: 'name too long',
-  ELOOP: 'too many symbolic links', EEXIST: 'a parent is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a parent is not a directory',
+  EISDIR: 'is a directory',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+  EEXIST: 'a parent is not a directory',
 };
 
 /** A file-system failure while writing, as a one-line bad-input error naming the path. */
 export function writeError(path: string, what: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code && REASONS[code]) return new PruneguardError('E_WRITE_FAILED', `${path}: cannot write the ${what} (${REASONS[code]}, ${code})`, { cause: e });
+  if (code && REASONS[code])
+    return new PruneguardError('E_WRITE_FAILED', `${path}: cannot write the ${what} (${REASONS[code]}, ${code})`, {
+      cause: e,
+    });
   return e as Error;
 }

@@ -29,8 +29,12 @@ describe('runCheck', () => {
   it('returns a verdict for every failure mode, and skips what has no input', async () => {
     const r = await runCheck({ dense, pruned: aware });
     expect(Object.fromEntries(Object.entries(r.verdicts).map(([m, v]) => [m, v.status]))).toEqual({
-      'accuracy-cliff': 'skipped', 'hardware-headroom': 'skipped', 'slice-regression': 'skipped',
-      'shape-mismatch': 'pass', 'nm-nonconformance': 'skipped', 'quantization-compounding': 'skipped',
+      'accuracy-cliff': 'skipped',
+      'hardware-headroom': 'skipped',
+      'slice-regression': 'skipped',
+      'shape-mismatch': 'pass',
+      'nm-nonconformance': 'skipped',
+      'quantization-compounding': 'skipped',
     });
     expect(r.pass).toBe(true);
     expect(r.verdicts['slice-regression'].reason).toBe('slices: needs --data');
@@ -38,23 +42,40 @@ describe('runCheck', () => {
   });
 
   it('uses a given profile instead of measuring one; findings carry their failure mode', async () => {
-    const profile: SensitivityProfile = { metric: 'accuracy', entries: [
-      { group: 'conv1.weight#0', sensitivity: 0, probeRatio: 0.2, params: 100, depth: 0.5, kind: 'linear' },
-      { group: 'fc1.weight#0', sensitivity: 10, probeRatio: 0.2, params: 100, depth: 0.9, kind: 'linear' },
-    ] };
+    const profile: SensitivityProfile = {
+      metric: 'accuracy',
+      entries: [
+        { group: 'conv1.weight#0', sensitivity: 0, probeRatio: 0.2, params: 100, depth: 0.5, kind: 'linear' },
+        { group: 'fc1.weight#0', sensitivity: 10, probeRatio: 0.2, params: 100, depth: 0.9, kind: 'linear' },
+      ],
+    };
     const r = await runCheck({ dense, pruned: aware, plan: DIGITS_PLANS.sensitivityAware, data, profile });
     expect(r.measurements.budget?.profile).toBe(profile);
     expect(r.verdicts['accuracy-cliff'].status).toBe('fail');
-    expect(r.verdicts['accuracy-cliff'].findings.map((f) => [f.invariant, f.failureMode])).toEqual([['monotone-sensitivity-budget', 'accuracy-cliff']]);
+    expect(r.verdicts['accuracy-cliff'].findings.map((f) => [f.invariant, f.failureMode])).toEqual([
+      ['monotone-sensitivity-budget', 'accuracy-cliff'],
+    ]);
     expect(r.findings.every((f) => r.verdicts[f.failureMode].findings.includes(f))).toBe(true);
   });
 
   it('latency: judged at production batch 1 against the required speedup', async () => {
     const latency = { repetitions: 5, warmup: 1 };
-    const impossible = await runCheck({ dense, pruned: aware, data, config: { latency: { ...latency, requiredSpeedup: 1000 } } });
+    const impossible = await runCheck({
+      dense,
+      pruned: aware,
+      data,
+      config: { latency: { ...latency, requiredSpeedup: 1000 } },
+    });
     expect(impossible.verdicts['hardware-headroom'].status).toBe('fail');
-    expect(impossible.verdicts['hardware-headroom'].findings[0].message).toMatch(/at production batch 1 .* below the required 1000\.00×/);
-    const trivial = await runCheck({ dense, pruned: aware, data, config: { latency: { ...latency, requiredSpeedup: 0.001, claimedSpeedup: 2, claimedAtBatch: 8 } } });
+    expect(impossible.verdicts['hardware-headroom'].findings[0].message).toMatch(
+      /at production batch 1 .* below the required 1000\.00×/,
+    );
+    const trivial = await runCheck({
+      dense,
+      pruned: aware,
+      data,
+      config: { latency: { ...latency, requiredSpeedup: 0.001, claimedSpeedup: 2, claimedAtBatch: 8 } },
+    });
     expect(trivial.verdicts['hardware-headroom'].status).toBe('pass');
     expect(trivial.measurements.latency?.measurements.map((m) => m.batchSize)).toEqual([1, 8]);
     expect(trivial.measurements.latency?.gap?.claimedAtBatch).toBe(8);
@@ -73,7 +94,10 @@ describe('runCheck', () => {
     expect(f.verdicts['quantization-compounding'].status).toBe('pass');
     expect(f.measurements.quantization?.provenanceMatches).toBe(true);
     const without = await runCheck({ dense, pruned: fresh, config });
-    expect(without.verdicts['quantization-compounding']).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/set quantization\.floatModel/) });
+    expect(without.verdicts['quantization-compounding']).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/set quantization\.floatModel/),
+    });
     expect(without.verdicts['shape-mismatch'].status).toBe('pass');
   });
 

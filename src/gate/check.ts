@@ -85,38 +85,57 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
   const config = validateConfig(input.config ?? {});
   const { dense, pruned } = input;
   // Bad input first, before any measurement.
-  const plan: Plan | undefined = input.plan === undefined ? undefined : checkPlan(analyzeGroups(dense), input.plan, 'plan').plan;
+  const plan: Plan | undefined =
+    input.plan === undefined ? undefined : checkPlan(analyzeGroups(dense), input.plan, 'plan').plan;
   let data: EvalSet | undefined;
   if (input.data) {
     data = bindEvalSet(input.data, dense);
     try {
       bindEvalSet(input.data, pruned); // the pruned model must take the same inputs
     } catch (e) {
-      if (e instanceof PruneguardError) throw new PruneguardError(e.code, `${e.message} (checked against the pruned model)`);
+      if (e instanceof PruneguardError)
+        throw new PruneguardError(e.code, `${e.message} (checked against the pruned model)`);
       throw e;
     }
-    resolveSlices(data, sliceDefs(config), { defaultThreshold: config.defaultThreshold, aggregateThreshold: config.aggregate });
+    resolveSlices(data, sliceDefs(config), {
+      defaultThreshold: config.defaultThreshold,
+      aggregateThreshold: config.aggregate,
+    });
   }
   const quantized = isQuantized(pruned);
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
-    try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
+    try {
+      return await f();
+    } finally {
+      timings[name] = Math.round(performance.now() - t0);
+    }
   };
   const outcomes: GateOutcome[] = [];
   const measurements: CheckMeasurements = { structuralSizes: [], timings };
 
-  const structural = await timed('structure', () => structuralGates({
-    dense, pruned: quantized && input.floatModel ? input.floatModel : pruned, plan, config: config.structural, quantizedOnly: quantized && !input.floatModel,
-    feeds: input.feeds, denseSource: input.denseSource,
-  }));
+  const structural = await timed('structure', () =>
+    structuralGates({
+      dense,
+      pruned: quantized && input.floatModel ? input.floatModel : pruned,
+      plan,
+      config: config.structural,
+      quantizedOnly: quantized && !input.floatModel,
+      feeds: input.feeds,
+      denseSource: input.denseSource,
+    }),
+  );
   outcomes.push(...structural.outcomes);
   measurements.structuralSizes = structural.sizes;
 
   if (data) {
     const set = data;
     const opts = { batchSize: config.batchSize ?? DEFAULTS.batchSize, outputName: config.outputName };
-    const [d, p] = await timed('evaluate', async () => [await evaluate(dense, set, opts), await evaluate(pruned, set, opts)]);
+    const [d, p] = await timed('evaluate', async () => [
+      await evaluate(dense, set, opts),
+      await evaluate(pruned, set, opts),
+    ]);
     const s = sliceGates(d, p, config);
     outcomes.push(...s.outcomes);
     measurements.slices = s.verdicts;
@@ -124,11 +143,27 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
     if (Object.keys(ratios).length) {
       const metric = config.metric ?? (d.labels ? 'accuracy' : 'agreement');
       const b = { ...DEFAULTS.budget, ...config.budget };
-      const profile = input.profile ?? (await timed('sensitivity', () => (input.sensitivity ?? measureSensitivity)(dense, set, { ratios: [b.probeRatio], metric, heads: true, slices: Object.keys(set.slices).length > 0, ...(opts.outputName ? { outputName: opts.outputName } : {}) })));
+      const profile =
+        input.profile ??
+        (await timed('sensitivity', () =>
+          (input.sensitivity ?? measureSensitivity)(dense, set, {
+            ratios: [b.probeRatio],
+            metric,
+            heads: true,
+            slices: Object.keys(set.slices).length > 0,
+            ...(opts.outputName ? { outputName: opts.outputName } : {}),
+          }),
+        ));
       outcomes.push(budgetGate({ profile, ratios, config }));
       measurements.budget = { profile, ratios };
     } else {
-      outcomes.push({ gate: 'monotone-budget', mode: 'accuracy-cliff', ran: false, findings: [], reason: plan ? 'the plan prunes no channel groups or heads' : 'needs --plan (the ratios to check)' });
+      outcomes.push({
+        gate: 'monotone-budget',
+        mode: 'accuracy-cliff',
+        ran: false,
+        findings: [],
+        reason: plan ? 'the plan prunes no channel groups or heads' : 'needs --plan (the ratios to check)',
+      });
     }
   } else {
     outcomes.push(
@@ -142,7 +177,9 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
   outcomes.push(latency.outcome);
   if (latency.result) measurements.latency = latency.result;
 
-  const fresh = await timed('calibration-freshness', () => freshnessOutcome(quantized, input.floatModel, pruned, data, config));
+  const fresh = await timed('calibration-freshness', () =>
+    freshnessOutcome(quantized, input.floatModel, pruned, data, config),
+  );
   outcomes.push(fresh.outcome);
   if (fresh.result) measurements.quantization = fresh.result;
 

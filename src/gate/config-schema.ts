@@ -8,12 +8,20 @@ import type { CheckConfig } from './config.js';
 import { readJsonFile } from '../util/json-file.js';
 import { listProblems } from '../util/budgets.js';
 
-export interface ConfigIssue { path: string; message: string; expected?: string; received?: unknown }
+export interface ConfigIssue {
+  path: string;
+  message: string;
+  expected?: string;
+  received?: unknown;
+}
 
 type Obj = Record<string, unknown>;
 const at = (path: string, k: string): string => (path ? `${path}.${k}` : k);
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => { const s = JSON.stringify(v); return s === undefined ? String(v) : s.length > 50 ? `${s.slice(0, 47)}...` : s; };
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 50 ? `${s.slice(0, 47)}...` : s;
+};
 
 class Checker {
   readonly issues: ConfigIssue[] = [];
@@ -24,19 +32,34 @@ class Checker {
   section(parent: Obj, key: string, path: string, allowed: string[]): Obj | undefined {
     const v = parent[key];
     if (v === undefined) return undefined;
-    if (!isObj(v)) { this.issue(path, 'must be an object', 'object', v); return undefined; }
+    if (!isObj(v)) {
+      this.issue(path, 'must be an object', 'object', v);
+      return undefined;
+    }
     this.keys(v, path, allowed);
     return v;
   }
   keys(o: Obj, path: string, allowed: string[]): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.issue(at(path, k), 'unknown key', allowed.join(' | '), k);
+    for (const k of Object.keys(o))
+      if (!allowed.includes(k)) this.issue(at(path, k), 'unknown key', allowed.join(' | '), k);
   }
-  num(o: Obj, k: string, path: string, lo: number, hi = Infinity, opts: { int?: boolean; loOpen?: boolean; hiOpen?: boolean } = {}): void {
+  num(
+    o: Obj,
+    k: string,
+    path: string,
+    lo: number,
+    hi = Infinity,
+    opts: { int?: boolean; loOpen?: boolean; hiOpen?: boolean } = {},
+  ): void {
     const v = o[k];
     if (v === undefined) return;
     const range = `${opts.int ? 'integer ' : ''}in ${opts.loOpen ? '(' : '['}${lo}, ${hi === Infinity ? '∞)' : `${hi}${opts.hiOpen ? ')' : ']'}`}`;
-    const ok = typeof v === 'number' && Number.isFinite(v) && (!opts.int || Number.isInteger(v))
-      && (opts.loOpen ? v > lo : v >= lo) && (opts.hiOpen ? v < hi : v <= hi);
+    const ok =
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (!opts.int || Number.isInteger(v)) &&
+      (opts.loOpen ? v > lo : v >= lo) &&
+      (opts.hiOpen ? v < hi : v <= hi);
     if (!ok) this.issue(at(path, k), `must be a number ${range}`, range, v);
   }
   bool(o: Obj, k: string, path: string): void {
@@ -50,8 +73,19 @@ class Checker {
   ints(o: Obj, k: string, path: string, min: number, max: number, maxLength = 64): void {
     const v = o[k];
     if (v === undefined) return;
-    if (!Array.isArray(v) || v.length === 0 || v.length > maxLength) { this.issue(at(path, k), `must be a non-empty array of at most ${maxLength} integers`, `integer[] in [${min}, ${max}]`, Array.isArray(v) ? `${v.length} elements` : v); return; }
-    v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) this.issue(`${path}.${k}[${i}]`, `must be an integer in [${min}, ${max}]`, `integer in [${min}, ${max}]`, x); });
+    if (!Array.isArray(v) || v.length === 0 || v.length > maxLength) {
+      this.issue(
+        at(path, k),
+        `must be a non-empty array of at most ${maxLength} integers`,
+        `integer[] in [${min}, ${max}]`,
+        Array.isArray(v) ? `${v.length} elements` : v,
+      );
+      return;
+    }
+    v.forEach((x, i) => {
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
+        this.issue(`${path}.${k}[${i}]`, `must be an integer in [${min}, ${max}]`, `integer in [${min}, ${max}]`, x);
+    });
   }
   threshold(o: Obj, path: string): void {
     this.num(o, 'maxDrop', path, 0, 100);
@@ -68,23 +102,32 @@ const LIMITS = { batch: 4096, dim: 65_536, repetitions: 10_000, examples: 1_000_
 
 function sliceIssues(c: Checker, slices: unknown): void {
   if (slices === undefined) return;
-  if (!Array.isArray(slices)) { c.issue('slices', 'must be an array', 'array', slices); return; }
+  if (!Array.isArray(slices)) {
+    c.issue('slices', 'must be an array', 'array', slices);
+    return;
+  }
   const seen = new Set<string>();
   slices.forEach((s, i) => {
     const path = `slices[${i}]`;
-    if (!isObj(s)) { c.issue(path, 'must be an object', 'object', s); return; }
+    if (!isObj(s)) {
+      c.issue(path, 'must be an object', 'object', s);
+      return;
+    }
     c.string(s, 'name', path, false);
     if (typeof s.name === 'string') {
-      if (s.name === 'all') c.issue(`${path}.name`, "'all' is the aggregate; set its threshold with 'aggregate'", 'another name', s.name);
+      if (s.name === 'all')
+        c.issue(`${path}.name`, "'all' is the aggregate; set its threshold with 'aggregate'", 'another name', s.name);
       if (seen.has(s.name)) c.issue(`${path}.name`, 'duplicate slice name', 'unique names', s.name);
       seen.add(s.name);
     }
     c.threshold(s, path);
-    if ('lengths' in s && 'labels' in s) c.issue(path, "give either 'lengths' or 'labels', not both", 'one selector', Object.keys(s));
+    if ('lengths' in s && 'labels' in s)
+      c.issue(path, "give either 'lengths' or 'labels', not both", 'one selector', Object.keys(s));
     if ('lengths' in s) {
       c.keys(s, path, ['name', 'lengths', 'input', 'maxDrop', 'minMetric']);
       const l = s.lengths;
-      if (!Array.isArray(l) || l.length !== 2 || !l.every((x) => Number.isInteger(x) && (x as number) >= 0)) c.issue(`${path}.lengths`, 'must be [min, max] of non-negative integers', '[min, max]', l);
+      if (!Array.isArray(l) || l.length !== 2 || !l.every((x) => Number.isInteger(x) && (x as number) >= 0))
+        c.issue(`${path}.lengths`, 'must be [min, max] of non-negative integers', '[min, max]', l);
       else if (l[0] > l[1]) c.issue(`${path}.lengths`, 'is an empty range (min > max)', 'min <= max', l);
       c.string(s, 'input', path);
     } else if ('labels' in s) {
@@ -97,10 +140,28 @@ function sliceIssues(c: Checker, slices: unknown): void {
 /** Every problem of `config` (empty when valid). */
 export function configIssues(config: unknown): ConfigIssue[] {
   const c = new Checker();
-  if (!isObj(config)) { c.issue('(config)', 'the config must be a JSON object', 'object', config); return c.issues; }
-  c.keys(config, '', ['$schema', 'version', 'metric', 'batchSize', 'outputName', 'defaultThreshold', 'aggregate', 'slices', 'latency', 'budget', 'quantization', 'structural']);
-  if (config.version !== undefined && config.version !== 1) c.issue('version', 'unsupported config version', '1', config.version);
-  if (config.metric !== undefined && config.metric !== 'accuracy' && config.metric !== 'agreement') c.issue('metric', 'unknown metric', '"accuracy" | "agreement"', config.metric);
+  if (!isObj(config)) {
+    c.issue('(config)', 'the config must be a JSON object', 'object', config);
+    return c.issues;
+  }
+  c.keys(config, '', [
+    '$schema',
+    'version',
+    'metric',
+    'batchSize',
+    'outputName',
+    'defaultThreshold',
+    'aggregate',
+    'slices',
+    'latency',
+    'budget',
+    'quantization',
+    'structural',
+  ]);
+  if (config.version !== undefined && config.version !== 1)
+    c.issue('version', 'unsupported config version', '1', config.version);
+  if (config.metric !== undefined && config.metric !== 'accuracy' && config.metric !== 'agreement')
+    c.issue('metric', 'unknown metric', '"accuracy" | "agreement"', config.metric);
   c.num(config, 'batchSize', '', 1, Infinity, { int: true });
   c.string(config, 'outputName', '');
   for (const k of ['defaultThreshold', 'aggregate']) {
@@ -108,13 +169,29 @@ export function configIssues(config: unknown): ConfigIssue[] {
     if (t) c.threshold(t, k);
   }
   sliceIssues(c, config.slices);
-  const lat = c.section(config, 'latency', 'latency', ['productionBatchSizes', 'requiredSpeedup', 'claimedSpeedup', 'claimedAtBatch', 'repetitions', 'warmup', 'strict', 'sequenceLength', 'dims']);
+  const lat = c.section(config, 'latency', 'latency', [
+    'productionBatchSizes',
+    'requiredSpeedup',
+    'claimedSpeedup',
+    'claimedAtBatch',
+    'repetitions',
+    'warmup',
+    'strict',
+    'sequenceLength',
+    'dims',
+  ]);
   if (lat) {
     c.ints(lat, 'productionBatchSizes', 'latency', 1, LIMITS.batch, 16);
     c.num(lat, 'requiredSpeedup', 'latency', 0, Infinity, { loOpen: true });
     c.num(lat, 'claimedSpeedup', 'latency', 0, Infinity, { loOpen: true });
     c.num(lat, 'claimedAtBatch', 'latency', 1, LIMITS.batch, { int: true });
-    if ((lat.claimedSpeedup === undefined) !== (lat.claimedAtBatch === undefined)) c.issue('latency.claimedAtBatch', 'claimedSpeedup and claimedAtBatch go together (a claim is measured at a batch size)', 'both or neither', { claimedSpeedup: lat.claimedSpeedup, claimedAtBatch: lat.claimedAtBatch });
+    if ((lat.claimedSpeedup === undefined) !== (lat.claimedAtBatch === undefined))
+      c.issue(
+        'latency.claimedAtBatch',
+        'claimedSpeedup and claimedAtBatch go together (a claim is measured at a batch size)',
+        'both or neither',
+        { claimedSpeedup: lat.claimedSpeedup, claimedAtBatch: lat.claimedAtBatch },
+      );
     c.num(lat, 'repetitions', 'latency', 1, LIMITS.repetitions, { int: true });
     c.num(lat, 'warmup', 'latency', 0, LIMITS.repetitions, { int: true });
     c.bool(lat, 'strict', 'latency');
@@ -122,12 +199,29 @@ export function configIssues(config: unknown): ConfigIssue[] {
     const dims = c.section(lat, 'dims', 'latency.dims', Object.keys(isObj(lat.dims) ? lat.dims : {}));
     if (dims) for (const k of Object.keys(dims)) c.num(dims, k, 'latency.dims', 1, LIMITS.dim, { int: true });
   }
-  const budget = c.section(config, 'budget', 'budget', ['caps', 'target', 'sensitivityTolerance', 'ratioTolerance', 'probeRatio']);
+  const budget = c.section(config, 'budget', 'budget', [
+    'caps',
+    'target',
+    'sensitivityTolerance',
+    'ratioTolerance',
+    'probeRatio',
+  ]);
   if (budget) {
-    const caps = c.section(budget, 'caps', 'budget.caps', ['earlyConv', 'earlyDepth', 'classifier', 'other', 'byGroup']);
+    const caps = c.section(budget, 'caps', 'budget.caps', [
+      'earlyConv',
+      'earlyDepth',
+      'classifier',
+      'other',
+      'byGroup',
+    ]);
     if (caps) {
       for (const k of ['earlyConv', 'earlyDepth', 'classifier', 'other']) c.num(caps, k, 'budget.caps', 0, 1);
-      const byGroup = c.section(caps, 'byGroup', 'budget.caps.byGroup', Object.keys(isObj(caps.byGroup) ? caps.byGroup : {}));
+      const byGroup = c.section(
+        caps,
+        'byGroup',
+        'budget.caps.byGroup',
+        Object.keys(isObj(caps.byGroup) ? caps.byGroup : {}),
+      );
       if (byGroup) for (const k of Object.keys(byGroup)) c.num(byGroup, k, 'budget.caps.byGroup', 0, 1);
     }
     c.num(budget, 'target', 'budget', 0, 1, { hiOpen: true });
@@ -135,7 +229,12 @@ export function configIssues(config: unknown): ConfigIssue[] {
     c.num(budget, 'ratioTolerance', 'budget', 0, 1);
     c.num(budget, 'probeRatio', 'budget', 0, 1, { loOpen: true, hiOpen: true });
   }
-  const q = c.section(config, 'quantization', 'quantization', ['floatModel', 'maxClipped', 'minUtilisation', 'calibrationExamples']);
+  const q = c.section(config, 'quantization', 'quantization', [
+    'floatModel',
+    'maxClipped',
+    'minUtilisation',
+    'calibrationExamples',
+  ]);
   if (q) {
     c.string(q, 'floatModel', 'quantization');
     c.num(q, 'maxClipped', 'quantization', 0, 1);
@@ -146,8 +245,14 @@ export function configIssues(config: unknown): ConfigIssue[] {
   if (s) {
     c.ints(s, 'dims', 'structural', 1, LIMITS.dim);
     if (s.sizes !== undefined) {
-      if (!Array.isArray(s.sizes) || s.sizes.length === 0) c.issue('structural.sizes', 'must be a non-empty array of {input: dims}', '[{"x": [1, 3, 32, 32]}]', s.sizes);
-      else s.sizes.forEach((e, i) => (isObj(e) ? Object.keys(e).forEach((k) => c.ints(e, k, `structural.sizes[${i}]`, 1, LIMITS.dim, 16)) : c.issue(`structural.sizes[${i}]`, 'must be an object', 'object', e)));
+      if (!Array.isArray(s.sizes) || s.sizes.length === 0)
+        c.issue('structural.sizes', 'must be a non-empty array of {input: dims}', '[{"x": [1, 3, 32, 32]}]', s.sizes);
+      else
+        s.sizes.forEach((e, i) =>
+          isObj(e)
+            ? Object.keys(e).forEach((k) => c.ints(e, k, `structural.sizes[${i}]`, 1, LIMITS.dim, 16))
+            : c.issue(`structural.sizes[${i}]`, 'must be an object', 'object', e),
+        );
     }
     c.num(s, 'vocab', 'structural', 1, LIMITS.vocab, { int: true });
     c.num(s, 'atol', 'structural', 0);
@@ -160,8 +265,14 @@ export function configIssues(config: unknown): ConfigIssue[] {
 export function validateConfig(config: unknown, source = 'config'): CheckConfig {
   const issues = configIssues(config);
   if (issues.length) {
-    const lines = issues.map((i) => `${i.path}: ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`);
-    const err = new PruneguardError('E_BAD_ARGUMENT', `${source}: ${issues.length} config problem${issues.length > 1 ? 's' : ''}: ${listProblems(lines)}`);
+    const lines = issues.map(
+      (i) =>
+        `${i.path}: ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`,
+    );
+    const err = new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `${source}: ${issues.length} config problem${issues.length > 1 ? 's' : ''}: ${listProblems(lines)}`,
+    );
     (err as PruneguardError & { issues: readonly ConfigIssue[] }).issues = issues;
     throw err;
   }
@@ -172,6 +283,7 @@ export function validateConfig(config: unknown, source = 'config'): CheckConfig 
 export function loadConfigFile(path: string): CheckConfig {
   const json = readJsonFile(path, 'config');
   const config = validateConfig(json, path);
-  if (config.quantization?.floatModel) config.quantization.floatModel = resolve(dirname(path), config.quantization.floatModel);
+  if (config.quantization?.floatModel)
+    config.quantization.floatModel = resolve(dirname(path), config.quantization.floatModel);
   return config;
 }

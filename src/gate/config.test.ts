@@ -11,9 +11,29 @@ const full: CheckConfig = {
   batchSize: 32,
   defaultThreshold: { maxDrop: 2 },
   aggregate: { maxDrop: 1 },
-  slices: [{ name: 'rare', maxDrop: 3 }, { name: 'long', lengths: [48, 64], input: 'input_ids' }, { name: 'eights', labels: [8], minMetric: 60 }],
-  latency: { productionBatchSizes: [1, 4], requiredSpeedup: 1.2, claimedSpeedup: 2, claimedAtBatch: 64, repetitions: 20, warmup: 3, strict: false, sequenceLength: 32, dims: { seq: 64 } },
-  budget: { caps: { earlyConv: 0.25, byGroup: { 'fc1.weight#0': 0.8 } }, target: 0.3, sensitivityTolerance: 0.5, ratioTolerance: 0.02, probeRatio: 0.2 },
+  slices: [
+    { name: 'rare', maxDrop: 3 },
+    { name: 'long', lengths: [48, 64], input: 'input_ids' },
+    { name: 'eights', labels: [8], minMetric: 60 },
+  ],
+  latency: {
+    productionBatchSizes: [1, 4],
+    requiredSpeedup: 1.2,
+    claimedSpeedup: 2,
+    claimedAtBatch: 64,
+    repetitions: 20,
+    warmup: 3,
+    strict: false,
+    sequenceLength: 32,
+    dims: { seq: 64 },
+  },
+  budget: {
+    caps: { earlyConv: 0.25, byGroup: { 'fc1.weight#0': 0.8 } },
+    target: 0.3,
+    sensitivityTolerance: 0.5,
+    ratioTolerance: 0.02,
+    probeRatio: 0.2,
+  },
   quantization: { floatModel: 'pruned_float.onnx', maxClipped: 0.001, minUtilisation: 0.7, calibrationExamples: 128 },
   structural: { dims: [1, 3], sizes: [{ input: [2, 1, 8, 8] }], vocab: 48, atol: 1e-4, rtol: 1e-3 },
 };
@@ -26,7 +46,9 @@ describe('pruneguard.config.json', () => {
 
   it('reports every problem at once, with paths', () => {
     const issues = configIssues({
-      metric: 'f1', batchSize: 0, colour: 'red',
+      metric: 'f1',
+      batchSize: 0,
+      colour: 'red',
       slices: [{ name: 'all' }, { name: 'x', lengths: [9, 3] }, { name: 'x', labels: [-1], maxDrop: -2 }, 7],
       latency: { productionBatchSizes: [], claimedSpeedup: 2, requiredSpeedup: 0 },
       budget: { caps: { earlyConv: 1.5, deep: 0.2 }, target: 1, probeRatio: 0 },
@@ -34,13 +56,29 @@ describe('pruneguard.config.json', () => {
       structural: { dims: [0], atol: -1 },
     });
     expect(issues.map((i) => i.path)).toEqual([
-      'colour', 'metric', 'batchSize',
-      'slices[0].name', 'slices[1].lengths', 'slices[2].name', 'slices[2].maxDrop', 'slices[2].labels[0]', 'slices[3]',
-      'latency.productionBatchSizes', 'latency.requiredSpeedup', 'latency.claimedAtBatch',
-      'budget.caps.deep', 'budget.caps.earlyConv', 'budget.target', 'budget.probeRatio',
-      'quantization.floatModel', 'structural.dims[0]', 'structural.atol',
+      'colour',
+      'metric',
+      'batchSize',
+      'slices[0].name',
+      'slices[1].lengths',
+      'slices[2].name',
+      'slices[2].maxDrop',
+      'slices[2].labels[0]',
+      'slices[3]',
+      'latency.productionBatchSizes',
+      'latency.requiredSpeedup',
+      'latency.claimedAtBatch',
+      'budget.caps.deep',
+      'budget.caps.earlyConv',
+      'budget.target',
+      'budget.probeRatio',
+      'quantization.floatModel',
+      'structural.dims[0]',
+      'structural.atol',
     ]);
-    expect(() => validateConfig({ batchSize: 0, metric: 'f1' }, 'my.json')).toThrow(/^my\.json: 2 config problems: metric: unknown metric .*; batchSize: must be a number/);
+    expect(() => validateConfig({ batchSize: 0, metric: 'f1' }, 'my.json')).toThrow(
+      /^my\.json: 2 config problems: metric: unknown metric .*; batchSize: must be a number/,
+    );
   });
 
   it('documents its defaults in docs/config.md', async () => {
@@ -59,7 +97,9 @@ describe('pruneguard.config.json', () => {
     expect(loadConfigFile(ok).quantization?.floatModel).toBe(join(dir, 'f.onnx'));
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"slices": [');
-    expect(() => loadConfigFile(broken)).toThrow(new RegExp(`^${broken.replace(/[.\\/]/g, '\\$&')}: config is not valid JSON`));
+    expect(() => loadConfigFile(broken)).toThrow(
+      new RegExp(`^${broken.replace(/[.\\/]/g, '\\$&')}: config is not valid JSON`),
+    );
     expect(() => loadConfigFile(join(dir, 'absent.json'))).toThrow(/absent\.json: cannot read config \(ENOENT\)/);
   });
 });

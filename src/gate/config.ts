@@ -22,14 +22,15 @@ export interface ThresholdConfig {
   minMetric?: number;
 }
 
-export type SliceConfig = ThresholdConfig & (
+export type SliceConfig = ThresholdConfig &
   /** A `slice_<name>` array of the data (data slices are found automatically; list one to set its threshold). */
-  | { name: string }
-  /** Examples whose `<input>_lengths` lies in [min, max], inclusive. */
-  | { name: string; lengths: [number, number]; input?: string }
-  /** Examples whose label is in the set (rare classes). */
-  | { name: string; labels: number[] }
-);
+  (
+    | { name: string }
+    /** Examples whose `<input>_lengths` lies in [min, max], inclusive. */
+    | { name: string; lengths: [number, number]; input?: string }
+    /** Examples whose label is in the set (rare classes). */
+    | { name: string; labels: number[] }
+  );
 
 export interface LatencyConfig {
   /** Batch sizes the model is served at. Default [1]. */

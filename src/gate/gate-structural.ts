@@ -43,15 +43,39 @@ function runSizes(dense: Model, config: StructuralConfig | undefined): Record<st
 
 /** One line per output: how mask-equivalence judged it (its worst run). */
 function judgedText(judged: Map<string, OutputJudgement>): string {
-  return [...judged.values()].map((j) => `${j.name} by ${j.judged} (${j.judged === 'agreement' ? `${(100 * j.agreement).toFixed(2)}% agree, needs ${(100 * j.threshold!).toFixed(0)}%; ` : `max |Δ| ${j.maxDeviation.toExponential(2)}, atol ${j.atol.toExponential(2)}, rtol ${j.rtol.toExponential(2)}; `}${j.basis})`).join('; ');
+  return [...judged.values()]
+    .map(
+      (j) =>
+        `${j.name} by ${j.judged} (${j.judged === 'agreement' ? `${(100 * j.agreement).toFixed(2)}% agree, needs ${(100 * j.threshold!).toFixed(0)}%; ` : `max |Δ| ${j.maxDeviation.toExponential(2)}, atol ${j.atol.toExponential(2)}, rtol ${j.rtol.toExponential(2)}; `}${j.basis})`,
+    )
+    .join('; ');
 }
 
-const sizesText = (sizes: Record<string, number[]>[]) => sizes.map((s) => Object.entries(s).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' ')).join('; ');
+const sizesText = (sizes: Record<string, number[]>[]) =>
+  sizes
+    .map((s) =>
+      Object.entries(s)
+        .map(([k, v]) => `${k}=[${v.join(',')}]`)
+        .join(' '),
+    )
+    .join('; ');
 
-export async function structuralGates(input: StructuralInput): Promise<{ outcomes: GateOutcome[]; sizes: Record<string, number[]>[] }> {
+export async function structuralGates(
+  input: StructuralInput,
+): Promise<{ outcomes: GateOutcome[]; sizes: Record<string, number[]>[] }> {
   const cfg = { ...DEFAULTS.structural, ...input.config };
-  const sizes = input.feeds ? input.feeds.map((f) => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, [...t.dims]]))) : runSizes(input.dense, input.config);
-  const c: PruneCase = { dense: input.dense, pruned: input.pruned, plan: input.plan, sizes, vocab: cfg.vocab, feeds: input.feeds, denseSource: input.denseSource };
+  const sizes = input.feeds
+    ? input.feeds.map((f) => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, [...t.dims]])))
+    : runSizes(input.dense, input.config);
+  const c: PruneCase = {
+    dense: input.dense,
+    pruned: input.pruned,
+    plan: input.plan,
+    sizes,
+    vocab: cfg.vocab,
+    feeds: input.feeds,
+    denseSource: input.denseSource,
+  };
   const shapes = { dense: inferShapes(c.dense), pruned: inferShapes(c.pruned) };
   const findings: Finding[] = [...staticShapeConsistency(c, shapes), ...noSilentBroadcast(c, shapes)];
   const executed = await executedShapeConsistency(c);
@@ -59,7 +83,8 @@ export async function structuralGates(input: StructuralInput): Promise<{ outcome
   const ran = ['shape-consistency', 'no-silent-broadcast'];
   const loads = !executed.some((f) => /cannot load/.test(f.message));
   let maskNote = input.plan ? '' : '; mask-equivalence needs --plan';
-  if (input.plan && input.quantizedOnly) maskNote = '; mask-equivalence not run on a quantized model without quantization.floatModel';
+  if (input.plan && input.quantizedOnly)
+    maskNote = '; mask-equivalence not run on a quantized model without quantization.floatModel';
   else if (input.plan && loads) {
     // A tolerance the user set wins; otherwise each output's is derived from its precision and magnitude.
     const judged = new Map<string, OutputJudgement>();
@@ -67,17 +92,41 @@ export async function structuralGates(input: StructuralInput): Promise<{ outcome
       const before = judged.get(j.name);
       if (!before || (before.pass && !j.pass) || j.maxDeviation > before.maxDeviation) judged.set(j.name, j);
     };
-    findings.push(...(await maskEquivalence({ ...c, plan: input.plan }, { atol: input.config?.atol, rtol: input.config?.rtol, onJudgement })));
+    findings.push(
+      ...(await maskEquivalence(
+        { ...c, plan: input.plan },
+        { atol: input.config?.atol, rtol: input.config?.rtol, onJudgement },
+      )),
+    );
     ran.push('mask-equivalence');
     if (judged.size) maskNote = `; outputs judged: ${judgedText(judged)}`;
   }
-  const outcomes: GateOutcome[] = [{
-    gate: 'structure', mode: 'shape-mismatch', ran: true, findings,
-    reason: `${ran.join(', ')} at ${sizesText(sizes)}${maskNote}`,
-  }];
+  const outcomes: GateOutcome[] = [
+    {
+      gate: 'structure',
+      mode: 'shape-mismatch',
+      ran: true,
+      findings,
+      reason: `${ran.join(', ')} at ${sizesText(sizes)}${maskNote}`,
+    },
+  ];
   const nm = input.plan?.nm?.filter(Boolean) ?? [];
-  outcomes.push(nm.length
-    ? { gate: 'nm-conformance', mode: 'nm-nonconformance', ran: true, findings: nmConformance({ dense: c.dense, pruned: c.pruned, plan: input.plan! }), reason: `nm-conformance on ${nm.map((s) => s.tensor).join(', ')}` }
-    : { gate: 'nm-conformance', mode: 'nm-nonconformance', ran: false, findings: [], reason: input.plan ? 'the plan declares no N:M tensors' : 'needs --plan (the N:M tensors it declares)' });
+  outcomes.push(
+    nm.length
+      ? {
+          gate: 'nm-conformance',
+          mode: 'nm-nonconformance',
+          ran: true,
+          findings: nmConformance({ dense: c.dense, pruned: c.pruned, plan: input.plan! }),
+          reason: `nm-conformance on ${nm.map((s) => s.tensor).join(', ')}`,
+        }
+      : {
+          gate: 'nm-conformance',
+          mode: 'nm-nonconformance',
+          ran: false,
+          findings: [],
+          reason: input.plan ? 'the plan declares no N:M tensors' : 'needs --plan (the N:M tensors it declares)',
+        },
+  );
   return { outcomes, sizes };
 }

@@ -20,7 +20,13 @@ export const tempDir = (): string => tempDirRemovedAfter('pruneguard-check-');
 
 /** Incident (a): 45% of the early conv layers (conv1, conv2+conv3 residual group) vs only the least sensitive group. */
 export const DIGITS_PLANS = {
-  earlyHeavy: { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.45 }, { group: 'conv2.weight#0', ratio: 0.45 }] },
+  earlyHeavy: {
+    version: 1,
+    channels: [
+      { group: 'conv1.weight#0', ratio: 0.45 },
+      { group: 'conv2.weight#0', ratio: 0.45 },
+    ],
+  },
   sensitivityAware: { version: 1, channels: [{ group: 'fc1.weight#0', ratio: 0.5 }] },
 } satisfies Record<string, Plan>;
 
@@ -76,7 +82,10 @@ export function writeShortOnly(dir: string): string {
 
 function rows(t: Tensor, keep: number[]): Tensor {
   const width = t.dims.slice(1).reduce((a, b) => a * b, 1);
-  const src = t.data as unknown as { subarray(a: number, b: number): ArrayLike<unknown>; constructor: new (n: number) => { set(a: ArrayLike<unknown>, o: number): void } };
+  const src = t.data as unknown as {
+    subarray(a: number, b: number): ArrayLike<unknown>;
+    constructor: new (n: number) => { set(a: ArrayLike<unknown>, o: number): void };
+  };
   const data = new src.constructor(keep.length * width);
   keep.forEach((r, i) => data.set(src.subarray(r * width, (r + 1) * width), i * width));
   return { ...t, dims: [keep.length, ...t.dims.slice(1)], data: data as unknown as Tensor['data'] };

@@ -30,15 +30,23 @@ export function verdicts(outcomes: readonly GateOutcome[]): Record<FailureMode, 
   for (const mode of FAILURE_MODES) {
     const mine = outcomes.filter((o) => o.mode === mode);
     const findings = mine.flatMap((o) => o.findings);
-    const gates = mine.map((o) => ({ gate: o.gate, ran: o.ran, reason: o.reason, failing: failing(o.findings).length }));
+    const gates = mine.map((o) => ({
+      gate: o.gate,
+      ran: o.ran,
+      reason: o.reason,
+      failing: failing(o.findings).length,
+    }));
     const ran = mine.filter((o) => o.ran);
     const bad = gates.filter((g) => g.failing > 0);
     const status: VerdictStatus = bad.length ? 'fail' : ran.length ? 'pass' : 'skipped';
-    const reason = status === 'fail'
-      ? bad.map((g) => `${g.gate}: ${g.failing} finding${g.failing > 1 ? 's' : ''}`).join('; ')
-      : status === 'pass'
-        ? ran.map((o) => `${o.gate}: ${o.reason}`).join('; ')
-        : mine.length ? mine.map((o) => `${o.gate}: ${o.reason}`).join('; ') : 'no gate guards this mode';
+    const reason =
+      status === 'fail'
+        ? bad.map((g) => `${g.gate}: ${g.failing} finding${g.failing > 1 ? 's' : ''}`).join('; ')
+        : status === 'pass'
+          ? ran.map((o) => `${o.gate}: ${o.reason}`).join('; ')
+          : mine.length
+            ? mine.map((o) => `${o.gate}: ${o.reason}`).join('; ')
+            : 'no gate guards this mode';
     out[mode] = { status, reason, findings, gates };
   }
   return out;

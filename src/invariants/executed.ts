@@ -42,17 +42,22 @@ export interface ExecutedOptions {
 const SHAPE = { invariant: 'shape-consistency', failureMode: 'shape-mismatch' } as const;
 
 /** Sessions made for a check: run at a few sizes and released, so without a memory arena. */
-const checkSession = (o: ExecutedOptions): SessionOptions => ({ graphOptimizationLevel: o.optimization, memArena: false });
+const checkSession = (o: ExecutedOptions): SessionOptions => ({
+  graphOptimizationLevel: o.optimization,
+  memArena: false,
+});
 const MASK = { invariant: 'mask-equivalence', failureMode: 'shape-mismatch' } as const;
 
 export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}): Promise<Finding[]> {
   const wantShape = o.shapeConsistency ?? true;
   const wantMask = (o.maskEquivalence ?? true) && c.plan !== undefined;
   const findings: Finding[] = [];
-  const oracle = wantMask ? c.oracle ?? maskOracle(c.dense, c.plan as Plan) : undefined;
+  const oracle = wantMask ? (c.oracle ?? maskOracle(c.dense, c.plan as Plan)) : undefined;
   if (oracle?.inexact.length) {
     findings.push({
-      ...MASK, severity: 'warning', where: oracle.inexact.map((i) => i.group).join(', '),
+      ...MASK,
+      severity: 'warning',
+      where: oracle.inexact.map((i) => i.group).join(', '),
       message: `not checked: removal is not equivalent to masking for ${oracle.inexact.map((i) => `${i.group} (${i.reasons[0]})`).join('; ')}`,
     });
   }
@@ -62,26 +67,57 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
   const sizes = c.feeds
     ? c.feeds.map((feeds) => ({ at: describeFeeds(feeds), feeds }))
     : (c.sizes ?? deriveSizes(c.dense)).map((s) => ({
-      at: Object.entries(s).map(([k, v]) => `${k}=[${v.join(',')}]`).join(' '),
-      feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
-    }));
+        at: Object.entries(s)
+          .map(([k, v]) => `${k}=[${v.join(',')}]`)
+          .join(' '),
+        feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
+      }));
   const blame = { denseSource: c.denseSource ?? 'dense model', oracleOf: reference === c.dense ? undefined : c.dense };
-  const outcome = (o.merge && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) || (await runSeparately(c.pruned, reference, sizes, o, blame));
+  const outcome =
+    (o.merge && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) ||
+    (await runSeparately(c.pruned, reference, sizes, o, blame));
   if ('loadError' in outcome) {
-    const f = { ...SHAPE, where: 'session', message: `onnxruntime cannot load the pruned model: ${outcome.loadError}`, expected: 'loads', received: outcome.loadError };
-    return [...findings, f, ...(compareValues && !wantShape ? [{ ...f, ...MASK }] : [])].filter((x) => wantShape || x.invariant !== SHAPE.invariant);
+    const f = {
+      ...SHAPE,
+      where: 'session',
+      message: `onnxruntime cannot load the pruned model: ${outcome.loadError}`,
+      expected: 'loads',
+      received: outcome.loadError,
+    };
+    return [...findings, f, ...(compareValues && !wantShape ? [{ ...f, ...MASK }] : [])].filter(
+      (x) => wantShape || x.invariant !== SHAPE.invariant,
+    );
   }
   let kinds: Map<string, ReturnType<typeof outputKinds>[number]> | undefined;
   for (const { at, want, got, error } of outcome.runs) {
     if (!got) {
-      if (wantShape) findings.push({ ...SHAPE, where: at, message: `onnxruntime fails on the pruned model at ${at}: ${error}`, expected: 'runs', received: error });
-      if (compareValues && !wantShape) findings.push({ ...MASK, where: 'run', message: `the pruned model fails where the mask oracle runs: ${error}` });
+      if (wantShape)
+        findings.push({
+          ...SHAPE,
+          where: at,
+          message: `onnxruntime fails on the pruned model at ${at}: ${error}`,
+          expected: 'runs',
+          received: error,
+        });
+      if (compareValues && !wantShape)
+        findings.push({
+          ...MASK,
+          where: 'run',
+          message: `the pruned model fails where the mask oracle runs: ${error}`,
+        });
       continue;
     }
     for (const [name, t] of Object.entries(want)) {
       const g = got[name];
       if (!g || g.dims.join() !== t.dims.join()) {
-        if (wantShape) findings.push({ ...SHAPE, where: name, message: `output '${name}' at ${at} has shape ${g ? `[${g.dims.join(',')}]` : 'missing'}, dense [${t.dims.join(',')}]`, expected: t.dims, received: g?.dims });
+        if (wantShape)
+          findings.push({
+            ...SHAPE,
+            where: name,
+            message: `output '${name}' at ${at} has shape ${g ? `[${g.dims.join(',')}]` : 'missing'}, dense [${t.dims.join(',')}]`,
+            expected: t.dims,
+            received: g?.dims,
+          });
       }
     }
     if (!compareValues) continue;
@@ -90,24 +126,47 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
     for (const [name, t] of Object.entries(want)) {
       const g = got[name];
       if (!g) continue;
-      const r = judgeOutput(kinds.get(name) ?? { name, precision: 'float32' }, g, t, { tolerance, agreement: o.agreement });
+      const r = judgeOutput(kinds.get(name) ?? { name, precision: 'float32' }, g, t, {
+        tolerance,
+        agreement: o.agreement,
+      });
       o.onJudgement?.(r, at);
       if (r.pass || r.mismatch) continue; // a shape difference is shape-consistency's finding
-      const how = r.judged === 'agreement'
-        ? `agrees on ${(100 * r.agreement).toFixed(2)}% of elements, needs ${(100 * r.threshold!).toFixed(0)}% (${r.basis})`
-        : `max |Δ| ${r.maxDeviation.toExponential(2)} beyond atol ${r.atol.toExponential(2)} + rtol ${r.rtol.toExponential(2)}·|oracle| (${r.basis})`;
-      findings.push({ ...MASK, where: name, message: `output '${name}' differs from the mask oracle at ${at}: ${how}`, expected: 'mask oracle outputs', received: r.maxDeviation });
+      const how =
+        r.judged === 'agreement'
+          ? `agrees on ${(100 * r.agreement).toFixed(2)}% of elements, needs ${(100 * r.threshold!).toFixed(0)}% (${r.basis})`
+          : `max |Δ| ${r.maxDeviation.toExponential(2)} beyond atol ${r.atol.toExponential(2)} + rtol ${r.rtol.toExponential(2)}·|oracle| (${r.basis})`;
+      findings.push({
+        ...MASK,
+        where: name,
+        message: `output '${name}' differs from the mask oracle at ${at}: ${how}`,
+        expected: 'mask oracle outputs',
+        received: r.maxDeviation,
+      });
     }
   }
   return findings;
 }
 
-interface Sized { at: string; feeds: Feeds }
-interface PairRun { at: string; want: Outputs; got?: Outputs; error?: string }
+interface Sized {
+  at: string;
+  feeds: Feeds;
+}
+interface PairRun {
+  at: string;
+  want: Outputs;
+  got?: Outputs;
+  error?: string;
+}
 type PairOutcome = { runs: PairRun[] } | { loadError: string };
 
 /** The pruned model and the reference in one session. Undefined when that fails: the caller then runs them apart to say which side fails and how. */
-async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[], o: ExecutedOptions): Promise<PairOutcome | undefined> {
+async function runMerged(
+  pruned: Model,
+  reference: Model,
+  sizes: readonly Sized[],
+  o: ExecutedOptions,
+): Promise<PairOutcome | undefined> {
   let session: Session;
   try {
     session = await createSession(mergeModels(pruned, reference, 'pruned', 'reference'), checkSession(o));
@@ -118,7 +177,12 @@ async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[
     const runs: PairRun[] = [];
     for (const { at, feeds } of sizes) {
       const out = await run(session, feeds);
-      const side = (prefix: string) => Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith(`${prefix}/`)).map(([k, v]) => [k.slice(prefix.length + 1), v]));
+      const side = (prefix: string) =>
+        Object.fromEntries(
+          Object.entries(out)
+            .filter(([k]) => k.startsWith(`${prefix}/`))
+            .map(([k, v]) => [k.slice(prefix.length + 1), v]),
+        );
       runs.push({ at, want: side('reference'), got: side('pruned') });
     }
     return { runs };
@@ -129,7 +193,13 @@ async function runMerged(pruned: Model, reference: Model, sizes: readonly Sized[
   }
 }
 
-async function runSeparately(prunedModel: Model, referenceModel: Model, sizes: readonly Sized[], o: ExecutedOptions, blame: { denseSource: string; oracleOf?: Model }): Promise<PairOutcome> {
+async function runSeparately(
+  prunedModel: Model,
+  referenceModel: Model,
+  sizes: readonly Sized[],
+  o: ExecutedOptions,
+  blame: { denseSource: string; oracleOf?: Model },
+): Promise<PairOutcome> {
   let pruned: Session;
   try {
     pruned = await createSession(prunedModel, checkSession(o));

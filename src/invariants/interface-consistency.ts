@@ -17,7 +17,14 @@ type Side = 'input' | 'output';
 
 export function interfaceConsistency(c: PruneCase): Finding[] {
   const reference = c.plan ? planReference(c) : c.dense;
-  if (!reference) return [{ ...F, severity: 'warning', message: 'not checked: pruneguard\'s pruner refuses this plan, so its interface changes are unknown' }];
+  if (!reference)
+    return [
+      {
+        ...F,
+        severity: 'warning',
+        message: "not checked: pruneguard's pruner refuses this plan, so its interface changes are unknown",
+      },
+    ];
   const findings: Finding[] = [];
   for (const side of ['input', 'output'] as const) {
     const dense = ports(c.dense, side);
@@ -28,9 +35,16 @@ export function interfaceConsistency(c: PruneCase): Finding[] {
       if (w === g) continue;
       const listed = d !== w ? `the plan changes it to ${w ?? 'nothing'}` : 'the plan does not change it';
       findings.push({
-        ...F, where: name,
-        message: g === undefined ? `graph ${side} '${name}' disappeared (${listed})` : d === undefined && w === undefined ? `graph ${side} '${name}' ${g} appeared; the plan adds no ${side}` : `graph ${side} '${name}' is ${g}, was ${d ?? 'absent'}; ${listed}`,
-        expected: w ?? 'absent', received: g ?? 'absent',
+        ...F,
+        where: name,
+        message:
+          g === undefined
+            ? `graph ${side} '${name}' disappeared (${listed})`
+            : d === undefined && w === undefined
+              ? `graph ${side} '${name}' ${g} appeared; the plan adds no ${side}`
+              : `graph ${side} '${name}' is ${g}, was ${d ?? 'absent'}; ${listed}`,
+        expected: w ?? 'absent',
+        received: g ?? 'absent',
       });
     }
   }
@@ -39,6 +53,7 @@ export function interfaceConsistency(c: PruneCase): Finding[] {
 
 /** Graph inputs (not initializers) or outputs: name -> "dtype[shape]". */
 function ports(model: Model, side: Side): Map<string, string> {
-  const list: ValueInfo[] = side === 'input' ? model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name)) : model.graph.outputs;
+  const list: ValueInfo[] =
+    side === 'input' ? model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name)) : model.graph.outputs;
   return new Map(list.map((v) => [v.name, `${v.dtype ?? '?'}${formatShape(v.shape)}`]));
 }

@@ -26,6 +26,9 @@ export interface MaskEquivalenceOptions {
 }
 
 /** mask-equivalence alone (see executed.ts, which runs it together with shape-consistency). */
-export async function maskEquivalence(c: PruneCase & { plan: Plan }, o: MaskEquivalenceOptions = {}): Promise<Finding[]> {
+export async function maskEquivalence(
+  c: PruneCase & { plan: Plan },
+  o: MaskEquivalenceOptions = {},
+): Promise<Finding[]> {
   return executedInvariants(c, { ...o, shapeConsistency: false, maskEquivalence: true });
 }

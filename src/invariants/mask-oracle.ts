@@ -15,4 +15,3 @@ export function maskOracle(dense: Model, plan: Plan, analysis?: GroupAnalysis): 
   if (plan.nm?.length) model = applyNm(model, plan.nm).model;
   return { model, inexact: m.inexact };
 }
-

@@ -33,7 +33,9 @@ export function monotoneSensitivityBudget(input: BudgetCheckInput): Finding[] {
     for (const b of entries) {
       if (a.sensitivity > b.sensitivity + sTol && ratio(a.group) > ratio(b.group) + rTol) {
         findings.push({
-          invariant, failureMode, where: a.group,
+          invariant,
+          failureMode,
+          where: a.group,
           message: `${a.group} (sensitivity ${a.sensitivity.toFixed(2)}) is pruned ${pct(ratio(a.group))}, more than the less sensitive ${b.group} (sensitivity ${b.sensitivity.toFixed(2)}) at ${pct(ratio(b.group))}`,
           expected: `ratio(${a.group}) <= ratio(${b.group}) + ${rTol}`,
           received: { [a.group]: ratio(a.group), [b.group]: ratio(b.group) },
@@ -45,22 +47,38 @@ export function monotoneSensitivityBudget(input: BudgetCheckInput): Finding[] {
     const { cap, rule } = capFor(e, caps);
     if (ratio(e.group) > cap + 1e-9) {
       findings.push({
-        invariant, failureMode, where: e.group,
+        invariant,
+        failureMode,
+        where: e.group,
         message: `${e.group} is pruned ${pct(ratio(e.group))}, over its ${rule} cap of ${pct(cap)}`,
-        expected: `<= ${cap}`, received: ratio(e.group),
+        expected: `<= ${cap}`,
+        received: ratio(e.group),
       });
     }
   }
   for (const g of Object.keys(input.ratios)) {
     if (!entries.some((e) => e.group === g)) {
-      findings.push({ invariant, failureMode, where: g, message: `${g} is pruned but has no measured sensitivity`, expected: 'a profile entry', received: 'none' });
+      findings.push({
+        invariant,
+        failureMode,
+        where: g,
+        message: `${g} is pruned but has no measured sensitivity`,
+        expected: 'a profile entry',
+        received: 'none',
+      });
     }
   }
   if (input.target !== undefined) {
     const total = entries.reduce((s, e) => s + e.params, 0);
     const removed = total ? entries.reduce((s, e) => s + ratio(e.group) * e.params, 0) / total : 0;
     if (removed + 1e-9 < input.target) {
-      findings.push({ invariant, failureMode, message: `the plan removes ${pct(removed)} of parameters, short of the ${pct(input.target)} budget`, expected: input.target, received: removed });
+      findings.push({
+        invariant,
+        failureMode,
+        message: `the plan removes ${pct(removed)} of parameters, short of the ${pct(input.target)} budget`,
+        expected: input.target,
+        received: removed,
+      });
     }
   }
   return findings;

@@ -18,7 +18,12 @@ describe('nmConformance', () => {
   it('flags a dense weight the plan declares 2:4', () => {
     const dense = gemmModel(1, 64, 64, 'float16');
     const [f] = nmConformance({ dense, pruned: dense, plan });
-    expect(f).toMatchObject({ invariant: 'nm-conformance', failureMode: 'nm-nonconformance', where: 'w', received: { axis: 1, violatingGroups: 64 * 16 } });
+    expect(f).toMatchObject({
+      invariant: 'nm-conformance',
+      failureMode: 'nm-nonconformance',
+      where: 'w',
+      received: { axis: 1, violatingGroups: 64 * 16 },
+    });
     expect(f.severity).toBeUndefined();
   });
 
@@ -26,7 +31,9 @@ describe('nmConformance', () => {
     // Gemm transB=1 reduces over axis 1; mask the same values along axis 0 (as a MatMul [K,N] would).
     const dense = gemmModel(1, 8, 16);
     const v = constantValue(dense.graph, 'w')!;
-    const asMatMul = model([node('MatMul', ['x', 'w'], ['y'])], [2, 16], [2, 8], { w: fromNumbers('float32', [...v.dims], toNumbers(v)) });
+    const asMatMul = model([node('MatMul', ['x', 'w'], ['y'])], [2, 16], [2, 8], {
+      w: fromNumbers('float32', [...v.dims], toNumbers(v)),
+    });
     const pruned = gemmModel(1, 8, 16);
     pruned.graph.initializers.set('w', constantValue(applyNm(asMatMul, plan.nm).model.graph, 'w')!);
     const [f] = nmConformance({ dense, pruned, plan });
@@ -37,7 +44,10 @@ describe('nmConformance', () => {
   it('flags an axis that is not a multiple of M, and a tensor it cannot check', () => {
     const odd = matmulModel(6, 8);
     expect(nmConformance({ pruned: odd, plan })[0]).toMatchObject({ expected: 'axis 0 length % 4 == 0', received: 6 });
-    expect(nmConformance({ pruned: odd, plan: { nm: [{ tensor: 'missing' }] } })[0]).toMatchObject({ where: 'missing', received: 'E_UNKNOWN_TENSOR' });
+    expect(nmConformance({ pruned: odd, plan: { nm: [{ tensor: 'missing' }] } })[0]).toMatchObject({
+      where: 'missing',
+      received: 'E_UNKNOWN_TENSOR',
+    });
   });
 
   it('warns when the pattern is right but no kernel family would accept the weight', () => {

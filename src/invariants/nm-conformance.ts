@@ -64,20 +64,40 @@ export function nmConformance(c: NmConformanceCase, options: NmConformanceOption
       axis = reductionAxis(c.pruned, tensor, index).axis;
     } catch (e) {
       if (!isPruneguardError(e)) throw e;
-      findings.push({ invariant, failureMode, where: tensor, message: `cannot check N:M of '${tensor}': ${e.message}`, expected, received: e.code });
+      findings.push({
+        invariant,
+        failureMode,
+        where: tensor,
+        message: `cannot check N:M of '${tensor}': ${e.message}`,
+        expected,
+        received: e.code,
+      });
       continue;
     }
     const dims = value.dims;
     const bad = nmViolations(value, tensor, n, m, axis);
     if (bad.length > 0 && bad[0].kind === 'axis-length') {
-      findings.push({ invariant, failureMode, where: tensor, message: `'${tensor}' [${dims.join(',')}]: reduction axis ${axis} has length ${dims[axis]}, not a multiple of ${m}: no ${n}:${m} kernel can use it`, expected: `axis ${axis} length % ${m} == 0`, received: dims[axis] });
+      findings.push({
+        invariant,
+        failureMode,
+        where: tensor,
+        message: `'${tensor}' [${dims.join(',')}]: reduction axis ${axis} has length ${dims[axis]}, not a multiple of ${m}: no ${n}:${m} kernel can use it`,
+        expected: `axis ${axis} length % ${m} == 0`,
+        received: dims[axis],
+      });
       continue;
     }
     if (bad.length > 0) {
-      const elsewhere = dims.map((_, a) => a).filter((a) => a !== axis && dims[a] % m === 0 && nmViolations(value, tensor, n, m, a).length === 0);
-      const hint = elsewhere.length ? `; the pattern holds along axis ${elsewhere.join('/')} instead: N:M was applied along the wrong axis` : '';
+      const elsewhere = dims
+        .map((_, a) => a)
+        .filter((a) => a !== axis && dims[a] % m === 0 && nmViolations(value, tensor, n, m, a).length === 0);
+      const hint = elsewhere.length
+        ? `; the pattern holds along axis ${elsewhere.join('/')} instead: N:M was applied along the wrong axis`
+        : '';
       findings.push({
-        invariant, failureMode, where: tensor,
+        invariant,
+        failureMode,
+        where: tensor,
         message: `'${tensor}' [${dims.join(',')}] is not ${n}:${m} along its reduction axis ${axis}: ${bad.length} group(s) exceed ${n} non-zeros (first: ${bad.slice(0, 3).map(fmtGroup).join('; ')})${hint}`,
         expected,
         received: { axis, violatingGroups: bad.length, first: bad.slice(0, 3), conformsAlong: elsewhere },
@@ -87,7 +107,10 @@ export function nmConformance(c: NmConformanceCase, options: NmConformanceOption
     const verdicts = eligibility(c.pruned, tensor, { dtype: options.servedDtype });
     if (!verdicts.some((v) => v.eligible)) {
       findings.push({
-        invariant, failureMode, where: tensor, severity: 'warning',
+        invariant,
+        failureMode,
+        where: tensor,
+        severity: 'warning',
         message: `'${tensor}' [${dims.join(',')}] ${value.dtype} is ${n}:${m} but no sparse kernel family would accept it: ${verdicts.map((v) => `${v.family}: ${v.reasons.join('; ')}`).join(' | ')}`,
         expected: 'at least one eligible sparse-kernel family',
         received: verdicts,

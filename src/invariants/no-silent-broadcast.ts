@@ -54,7 +54,12 @@ function prunedProducer(model: Model, value: string, dense: ShapeResult, pruned:
     const node = index.producer.get(v);
     if (!node) continue;
     if (formatShape(dense.values.get(v)?.shape) !== formatShape(pruned.values.get(v)?.shape)) {
-      const upstreamChanged = node.inputs.some((i) => i && index.producer.has(i) && formatShape(dense.values.get(i)?.shape) !== formatShape(pruned.values.get(i)?.shape));
+      const upstreamChanged = node.inputs.some(
+        (i) =>
+          i &&
+          index.producer.has(i) &&
+          formatShape(dense.values.get(i)?.shape) !== formatShape(pruned.values.get(i)?.shape),
+      );
       if (!upstreamChanged) return `${node.opType} '${node.name}'`;
     }
     queue.push(...node.inputs.filter(Boolean));
@@ -65,4 +70,3 @@ function prunedProducer(model: Model, value: string, dense: ShapeResult, pruned:
 function signature(b: BroadcastSignature) {
   return { inputs: b.inputs.map((i) => ({ name: i.name, shape: i.shape })), axes: b.axes };
 }
-

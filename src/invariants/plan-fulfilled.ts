@@ -24,16 +24,37 @@ const F = { invariant: 'plan-fulfilled', failureMode: 'hardware-headroom' } as c
 export function planFulfilled(c: PruneCase): Finding[] {
   const reference = planReference(c);
   if (!reference) {
-    return c.plan ? [{ ...F, severity: 'warning', message: 'not checked: pruneguard\'s pruner refuses this plan, so there is nothing to compare with' }] : [];
+    return c.plan
+      ? [
+          {
+            ...F,
+            severity: 'warning',
+            message: "not checked: pruneguard's pruner refuses this plan, so there is nothing to compare with",
+          },
+        ]
+      : [];
   }
   const plan = c.plan as Plan;
   const findings: Finding[] = [];
-  const idx = { dense: indexGraph(c.dense.graph), ref: indexGraph(reference.graph), pruned: indexGraph(c.pruned.graph) };
+  const idx = {
+    dense: indexGraph(c.dense.graph),
+    ref: indexGraph(reference.graph),
+    pruned: indexGraph(c.pruned.graph),
+  };
   const [before, want, got] = paramCounts(c.dense, reference, c.pruned, idx);
   if (want < before && got === before) {
-    findings.push({ ...F, where: 'model', message: `silent no-op: the plan removes ${before - want} of ${before} parameters, the pruned model still has all ${before}`, expected: want, received: got });
+    findings.push({
+      ...F,
+      where: 'model',
+      message: `silent no-op: the plan removes ${before - want} of ${before} parameters, the pruned model still has all ${before}`,
+      expected: want,
+      received: got,
+    });
   } else if (got !== want) {
-    const what = got > want ? `removed ${before - got} parameters, the plan asks for ${before - want} (under-removal)` : `removed ${before - got} parameters, the plan asks for only ${before - want} (over-removal)`;
+    const what =
+      got > want
+        ? `removed ${before - got} parameters, the plan asks for ${before - want} (under-removal)`
+        : `removed ${before - got} parameters, the plan asks for only ${before - want} (over-removal)`;
     findings.push({ ...F, where: 'model', message: what, expected: want, received: got });
   }
   for (const name of storedNames(reference)) {
@@ -43,7 +64,13 @@ export function planFulfilled(c: PruneCase): Finding[] {
     if (!d || !r || !p || d.dims.join() === r.dims.join()) continue;
     if (p.dims.join() !== r.dims.join()) {
       const left = p.dims.join() === d.dims.join() ? ' (left at its dense shape)' : '';
-      findings.push({ ...F, where: name, message: `'${name}' has shape [${p.dims.join(',')}], the plan makes it [${r.dims.join(',')}]${left}`, expected: r.dims, received: p.dims });
+      findings.push({
+        ...F,
+        where: name,
+        message: `'${name}' has shape [${p.dims.join(',')}], the plan makes it [${r.dims.join(',')}]${left}`,
+        expected: r.dims,
+        received: p.dims,
+      });
     }
   }
   for (const spec of plan.unstructured ?? []) {
@@ -52,7 +79,14 @@ export function planFulfilled(c: PruneCase): Finding[] {
     const p = constantValue(c.pruned.graph, spec.tensor, idx.pruned);
     if (!r || !p) continue;
     const [want0, got0] = [zeros(r), zeros(p)];
-    if (got0 < want0) findings.push({ ...F, where: spec.tensor, message: `'${spec.tensor}' has ${got0} zeros, sparsity ${spec.sparsity} asks for ${want0}`, expected: want0, received: got0 });
+    if (got0 < want0)
+      findings.push({
+        ...F,
+        where: spec.tensor,
+        message: `'${spec.tensor}' has ${got0} zeros, sparsity ${spec.sparsity} asks for ${want0}`,
+        expected: want0,
+        received: got0,
+      });
   }
   return findings;
 }
@@ -66,15 +100,23 @@ type Indexes = Record<'dense' | 'ref' | 'pruned', ReturnType<typeof indexGraph>>
  * A pruner that renames most weights is counted in total instead.
  */
 function paramCounts(dense: Model, reference: Model, pruned: Model, idx: Indexes): [number, number, number] {
-  const names = storedNames(dense).filter((n) => isFloating(constantValue(dense.graph, n, idx.dense)?.dtype ?? 'int64'));
-  const common = names.filter((n) => constantValue(reference.graph, n, idx.ref) && constantValue(pruned.graph, n, idx.pruned));
+  const names = storedNames(dense).filter((n) =>
+    isFloating(constantValue(dense.graph, n, idx.dense)?.dtype ?? 'int64'),
+  );
+  const common = names.filter(
+    (n) => constantValue(reference.graph, n, idx.ref) && constantValue(pruned.graph, n, idx.pruned),
+  );
   if (common.length * 2 < names.length) return [countParams(dense), countParams(reference), countParams(pruned)];
-  const sum = (m: Model, index: ReturnType<typeof indexGraph>) => common.reduce((s, n) => s + numel(constantValue(m.graph, n, index)!.dims), 0);
+  const sum = (m: Model, index: ReturnType<typeof indexGraph>) =>
+    common.reduce((s, n) => s + numel(constantValue(m.graph, n, index)!.dims), 0);
   return [sum(dense, idx.dense), sum(reference, idx.ref), sum(pruned, idx.pruned)];
 }
 
 function storedNames(model: Model): string[] {
-  return [...model.graph.initializers.keys(), ...model.graph.nodes.filter((n) => n.opType === 'Constant').flatMap((n) => n.outputs)];
+  return [
+    ...model.graph.initializers.keys(),
+    ...model.graph.nodes.filter((n) => n.opType === 'Constant').flatMap((n) => n.outputs),
+  ];
 }
 
 function zeros(t: Tensor): number {

@@ -24,18 +24,35 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
   for (const p of pruned.problems) {
     if (known.has(`${p.node}|${p.rule}`)) continue;
     findings.push({
-      invariant, failureMode, where: p.node,
+      invariant,
+      failureMode,
+      where: p.node,
       message: `${p.op} '${p.node}': ${p.message} (inputs ${p.inputShapes.map(formatShape).join(', ')})`,
-      expected: p.rule, received: p.inputShapes,
+      expected: p.rule,
+      received: p.inputShapes,
     });
   }
   for (const out of c.dense.graph.outputs) {
     const before = dense.values.get(out.name)?.shape;
     const after = pruned.values.get(out.name)?.shape;
     if (!c.pruned.graph.outputs.some((o) => o.name === out.name)) {
-      findings.push({ invariant, failureMode, where: out.name, message: `graph output '${out.name}' disappeared`, expected: formatShape(before), received: 'missing' });
+      findings.push({
+        invariant,
+        failureMode,
+        where: out.name,
+        message: `graph output '${out.name}' disappeared`,
+        expected: formatShape(before),
+        received: 'missing',
+      });
     } else if (before && after && formatShape(before) !== formatShape(after)) {
-      findings.push({ invariant, failureMode, where: out.name, message: `graph output '${out.name}' changed shape from ${formatShape(before)} to ${formatShape(after)}`, expected: before, received: after });
+      findings.push({
+        invariant,
+        failureMode,
+        where: out.name,
+        message: `graph output '${out.name}' changed shape from ${formatShape(before)} to ${formatShape(after)}`,
+        expected: before,
+        received: after,
+      });
     }
   }
   return findings;
@@ -45,4 +62,3 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
 export async function executedShapeConsistency(c: PruneCase, seed = 0): Promise<Finding[]> {
   return executedInvariants(c, { seed, shapeConsistency: true, maskEquivalence: false });
 }
-

@@ -9,9 +9,7 @@ import { fromNumbers } from './tensor.js';
 import type { Graph, Node, Tensor } from './types.js';
 
 /** Where a constant's bytes live. */
-export type ConstantSource =
-  | { kind: 'initializer'; name: string }
-  | { kind: 'constant-node'; node: Node };
+export type ConstantSource = { kind: 'initializer'; name: string } | { kind: 'constant-node'; node: Node };
 
 /** Follows Identity aliases back to the value that holds the data. */
 export function resolveAlias(name: string, index: GraphIndex): string {
@@ -24,10 +22,17 @@ export function resolveAlias(name: string, index: GraphIndex): string {
   return current;
 }
 
-export function constantSource(graph: Graph, name: string, index: GraphIndex = indexGraph(graph)): ConstantSource | undefined {
+export function constantSource(
+  graph: Graph,
+  name: string,
+  index: GraphIndex = indexGraph(graph),
+): ConstantSource | undefined {
   const root = resolveAlias(name, index);
   const producer = index.producer.get(root);
-  if (producer) return producer.opType === 'Constant' && producer.domain === '' ? { kind: 'constant-node', node: producer } : undefined;
+  if (producer)
+    return producer.opType === 'Constant' && producer.domain === ''
+      ? { kind: 'constant-node', node: producer }
+      : undefined;
   // An initializer that is also a graph input is overridable at run time: not a constant.
   if (graph.initializers.has(root) && !index.graphInputs.has(root)) return { kind: 'initializer', name: root };
   return undefined;

@@ -10,7 +10,6 @@ import { constantNodeValue } from './constants.js';
 import { toNumbers } from './tensor.js';
 import { AttrType as AT, type Attribute, type Dim, type Model, type Tensor } from './types.js';
 
-
 /** Attribute values that are ONNX defaults and only add noise. */
 const DEFAULTS: Record<string, (v: number[]) => boolean> = {
   dilations: (v) => v.every((x) => x === 1),
@@ -50,16 +49,31 @@ function fmtAttr(op: string, a: Attribute): string | undefined {
   let nums: number[] | undefined;
   let text: string;
   switch (a.type) {
-    case AT.INT: nums = [Number(a.i ?? 0)]; text = String(nums[0]); break;
-    case AT.FLOAT: nums = [a.f ?? 0]; text = num(nums[0]); break;
-    case AT.INTS: nums = (a.ints ?? []).map(Number); text = nums.join(','); break;
-    case AT.FLOATS: nums = [...(a.floats ?? [])]; text = nums.map(num).join(','); break;
-    case AT.STRING: text = new TextDecoder().decode(a.s ?? new Uint8Array()); break;
+    case AT.INT:
+      nums = [Number(a.i ?? 0)];
+      text = String(nums[0]);
+      break;
+    case AT.FLOAT:
+      nums = [a.f ?? 0];
+      text = num(nums[0]);
+      break;
+    case AT.INTS:
+      nums = (a.ints ?? []).map(Number);
+      text = nums.join(',');
+      break;
+    case AT.FLOATS:
+      nums = [...(a.floats ?? [])];
+      text = nums.map(num).join(',');
+      break;
+    case AT.STRING:
+      text = new TextDecoder().decode(a.s ?? new Uint8Array());
+      break;
     case AT.TENSOR: {
       text = `${a.t?.dtype ?? '?'}[${(a.t?.dims ?? []).join(',')}]`;
       break;
     }
-    default: text = `<${String(a.type)}>`;
+    default:
+      text = `<${String(a.type)}>`;
   }
   if (nums && DEFAULTS[name]?.(nums)) return undefined;
   return `${name}:${text}`;
@@ -83,7 +97,8 @@ export function printGraph(model: Model, shapes?: ReadonlyMap<string, { shape?: 
   };
   const opset = model.opsetImports.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   const lines = [`graph ${g.name} (opset ${opset})`];
-  for (const v of g.inputs) if (!g.initializers.has(v.name)) lines.push(`  input ${v.name}: ${v.dtype ?? '?'}${fmtDims(v.shape)}`);
+  for (const v of g.inputs)
+    if (!g.initializers.has(v.name)) lines.push(`  input ${v.name}: ${v.dtype ?? '?'}${fmtDims(v.shape)}`);
   for (const n of g.nodes) {
     const op = n.domain ? `${n.domain}.${n.opType}` : n.opType;
     const attrs = n.attributes.map((a) => fmtAttr(n.opType, a)).filter((s) => s !== undefined);
@@ -91,7 +106,8 @@ export function printGraph(model: Model, shapes?: ReadonlyMap<string, { shape?: 
     const label = n.outputs.length === 1 && n.name && n.name !== n.outputs[0] ? `  # ${n.name}` : '';
     lines.push(
       `  ${n.outputs.join(', ')} = ${op}(${n.inputs.map(operand).join(', ')}) -> ${outShapes}` +
-        (attrs.length ? ` {${attrs.join(' ')}}` : '') + label,
+        (attrs.length ? ` {${attrs.join(' ')}}` : '') +
+        label,
     );
   }
   for (const v of g.outputs) lines.push(`  output ${v.name}: ${v.dtype ?? '?'}${fmtDims(shapeOf(v.name))}`);

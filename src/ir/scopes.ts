@@ -51,7 +51,11 @@ export function scopeLabel(path: readonly ScopeStep[]): string {
 }
 
 /** Visits `graph` and every subgraph nested in it, outermost first, with the path that leads there. */
-export function forEachScope(graph: Graph, visit: (g: Graph, path: readonly ScopeStep[]) => void, path: readonly ScopeStep[] = []): void {
+export function forEachScope(
+  graph: Graph,
+  visit: (g: Graph, path: readonly ScopeStep[]) => void,
+  path: readonly ScopeStep[] = [],
+): void {
   visit(graph, path);
   for (const node of graph.nodes) {
     for (const [attribute, sub] of subgraphsOf(node)) forEachScope(sub, visit, [...path, { node, attribute }]);

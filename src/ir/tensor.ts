@@ -11,17 +11,31 @@ export function numel(dims: readonly number[]): number {
 /** Allocates zeroed storage for `count` elements of `dtype`. */
 export function allocate(dtype: DType, count: number): TensorData {
   switch (dtype) {
-    case 'float32': return new Float32Array(count);
-    case 'float64': return new Float64Array(count);
-    case 'float16': case 'bfloat16': case 'uint16': return new Uint16Array(count);
-    case 'int8': return new Int8Array(count);
-    case 'uint8': case 'bool': return new Uint8Array(count);
-    case 'int16': return new Int16Array(count);
-    case 'int32': return new Int32Array(count);
-    case 'uint32': return new Uint32Array(count);
-    case 'int64': return new BigInt64Array(count);
-    case 'uint64': return new BigUint64Array(count);
-    case 'string': return new Array<string>(count).fill('');
+    case 'float32':
+      return new Float32Array(count);
+    case 'float64':
+      return new Float64Array(count);
+    case 'float16':
+    case 'bfloat16':
+    case 'uint16':
+      return new Uint16Array(count);
+    case 'int8':
+      return new Int8Array(count);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(count);
+    case 'int16':
+      return new Int16Array(count);
+    case 'int32':
+      return new Int32Array(count);
+    case 'uint32':
+      return new Uint32Array(count);
+    case 'int64':
+      return new BigInt64Array(count);
+    case 'uint64':
+      return new BigUint64Array(count);
+    case 'string':
+      return new Array<string>(count).fill('');
   }
 }
 
@@ -29,7 +43,10 @@ export function tensor(dtype: DType, dims: readonly number[], data?: TensorData 
   const count = numel(dims);
   if (data === undefined) return { dtype, dims: [...dims], data: allocate(dtype, count) };
   if (data.length !== count) {
-    throw new PruneguardError('E_BAD_ARGUMENT', `tensor of dims [${dims.join(',')}] needs ${count} elements, got ${data.length}`);
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `tensor of dims [${dims.join(',')}] needs ${count} elements, got ${data.length}`,
+    );
   }
   if (Array.isArray(data) && dtype !== 'string') return fromNumbers(dtype, dims, data as unknown as number[]);
   return { dtype, dims: [...dims], data: data as TensorData };
@@ -57,12 +74,23 @@ export function getElement(t: Tensor, i: number): number {
 export function setElement(t: Tensor, i: number, value: number): void {
   const d = t.data as unknown as { [k: number]: number | bigint | string };
   switch (t.dtype) {
-    case 'float16': d[i] = floatToHalf(value); return;
-    case 'bfloat16': d[i] = floatToBfloat(value); return;
-    case 'int64': case 'uint64': d[i] = BigInt(Math.trunc(value)); return;
-    case 'bool': d[i] = value ? 1 : 0; return;
-    case 'string': throw new PruneguardError('E_UNSUPPORTED_DTYPE', 'cannot set a number into a string tensor');
-    default: d[i] = value;
+    case 'float16':
+      d[i] = floatToHalf(value);
+      return;
+    case 'bfloat16':
+      d[i] = floatToBfloat(value);
+      return;
+    case 'int64':
+    case 'uint64':
+      d[i] = BigInt(Math.trunc(value));
+      return;
+    case 'bool':
+      d[i] = value ? 1 : 0;
+      return;
+    case 'string':
+      throw new PruneguardError('E_UNSUPPORTED_DTYPE', 'cannot set a number into a string tensor');
+    default:
+      d[i] = value;
   }
 }
 
@@ -119,14 +147,18 @@ export function floatToHalf(v: number): number {
     const half = 1 << (shift - 1);
     let m = mant >> shift;
     const rem = mant & ((1 << shift) - 1);
-    if (rem > half || (rem === half && (m & 1))) m++;
+    if (rem > half || (rem === half && m & 1)) m++;
     return sign | m;
   }
   let m = mant >> 13;
   const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (m & 1))) {
+  if (rem > 0x1000 || (rem === 0x1000 && m & 1)) {
     m++;
-    if (m === 0x400) { m = 0; e++; if (e >= 0x1f) return sign | 0x7c00; }
+    if (m === 0x400) {
+      m = 0;
+      e++;
+      if (e >= 0x1f) return sign | 0x7c00;
+    }
   }
   return sign | (e << 10) | m;
 }

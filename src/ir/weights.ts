@@ -36,7 +36,8 @@ export function storedWeights(model: Model): StoredWeight[] {
     for (const node of g.nodes) {
       if (node.opType !== 'Constant' || (node.domain !== '' && node.domain !== 'ai.onnx')) continue;
       const tensor = constantNodeValue(node);
-      if (tensor && isParameterDtype(tensor.dtype)) out.push({ name: node.outputs[0], tensor, kind: 'constant-node', scope });
+      if (tensor && isParameterDtype(tensor.dtype))
+        out.push({ name: node.outputs[0], tensor, kind: 'constant-node', scope });
     }
   });
   return out;

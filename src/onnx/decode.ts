@@ -11,7 +11,17 @@ import { Reader, readRepeated } from './wire/reader.js';
 
 /** Field numbers of onnx.proto (current schema), for the fields the IR models. */
 export const F = {
-  model: { irVersion: 1, producerName: 2, producerVersion: 3, domain: 4, modelVersion: 5, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 },
+  model: {
+    irVersion: 1,
+    producerName: 2,
+    producerVersion: 3,
+    domain: 4,
+    modelVersion: 5,
+    docString: 6,
+    graph: 7,
+    opsetImport: 8,
+    metadataProps: 14,
+  },
   graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12, valueInfo: 13 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, docString: 6, domain: 7 },
   attr: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, floats: 7, ints: 8, strings: 9, tensors: 10, type: 20 },
@@ -20,8 +30,16 @@ export const F = {
 
 export function decodeModel(r: Reader, ctx: TensorContext): Model & { hasGraph: boolean } {
   const m: Model & { hasGraph: boolean } = {
-    graph: emptyGraph(), irVersion: 0, opsetImports: [], producerName: '', producerVersion: '', domain: '',
-    modelVersion: 0, docString: '', metadata: [], hasGraph: false,
+    graph: emptyGraph(),
+    irVersion: 0,
+    opsetImports: [],
+    producerName: '',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    metadata: [],
+    hasGraph: false,
   };
   const extra = new OpaqueCollector();
   const M = F.model;
@@ -29,16 +47,36 @@ export function decodeModel(r: Reader, ctx: TensorContext): Model & { hasGraph: 
     const start = r.pos;
     const [field, wire] = r.tag();
     switch (field) {
-      case M.irVersion: m.irVersion = r.int64Number(); break;
-      case M.producerName: m.producerName = r.string(); break;
-      case M.producerVersion: m.producerVersion = r.string(); break;
-      case M.domain: m.domain = r.string(); break;
-      case M.modelVersion: m.modelVersion = r.int64Number(); break;
-      case M.docString: m.docString = r.string(); break;
-      case M.graph: m.graph = decodeGraph(r.message(), ctx); m.hasGraph = true; break;
-      case M.opsetImport: m.opsetImports.push(decodeOpset(r.message())); break;
-      case M.metadataProps: m.metadata.push(readEntry(r.message())); break;
-      default: extra.keep(r, start, wire);
+      case M.irVersion:
+        m.irVersion = r.int64Number();
+        break;
+      case M.producerName:
+        m.producerName = r.string();
+        break;
+      case M.producerVersion:
+        m.producerVersion = r.string();
+        break;
+      case M.domain:
+        m.domain = r.string();
+        break;
+      case M.modelVersion:
+        m.modelVersion = r.int64Number();
+        break;
+      case M.docString:
+        m.docString = r.string();
+        break;
+      case M.graph:
+        m.graph = decodeGraph(r.message(), ctx);
+        m.hasGraph = true;
+        break;
+      case M.opsetImport:
+        m.opsetImports.push(decodeOpset(r.message()));
+        break;
+      case M.metadataProps:
+        m.metadata.push(readEntry(r.message()));
+        break;
+      default:
+        extra.keep(r, start, wire);
     }
   }
   const opaque = extra.result();
@@ -51,7 +89,8 @@ function emptyGraph(): Graph {
 }
 
 function decodeOpset(r: Reader): { domain: string; version: number } {
-  let domain = '', version = 0;
+  let domain = '',
+    version = 0;
   while (!r.done) {
     const [field, wire] = r.tag();
     if (field === 1) domain = r.string();
@@ -69,14 +108,31 @@ export function decodeGraph(r: Reader, ctx: TensorContext): Graph {
     const start = r.pos;
     const [field, wire] = r.tag();
     switch (field) {
-      case G.node: g.nodes.push(decodeNode(r.message(), ctx)); break;
-      case G.name: g.name = r.string(); break;
-      case G.initializer: { const { name, tensor } = decodeTensor(r.message(), ctx); g.initializers.set(name, tensor); break; }
-      case G.docString: g.docString = r.string(); break;
-      case G.input: g.inputs.push(decodeValueInfo(r.message())); break;
-      case G.output: g.outputs.push(decodeValueInfo(r.message())); break;
-      case G.valueInfo: g.valueInfo.push(decodeValueInfo(r.message())); break;
-      default: extra.keep(r, start, wire);
+      case G.node:
+        g.nodes.push(decodeNode(r.message(), ctx));
+        break;
+      case G.name:
+        g.name = r.string();
+        break;
+      case G.initializer: {
+        const { name, tensor } = decodeTensor(r.message(), ctx);
+        g.initializers.set(name, tensor);
+        break;
+      }
+      case G.docString:
+        g.docString = r.string();
+        break;
+      case G.input:
+        g.inputs.push(decodeValueInfo(r.message()));
+        break;
+      case G.output:
+        g.outputs.push(decodeValueInfo(r.message()));
+        break;
+      case G.valueInfo:
+        g.valueInfo.push(decodeValueInfo(r.message()));
+        break;
+      default:
+        extra.keep(r, start, wire);
     }
   }
   const opaque = extra.result();
@@ -92,10 +148,18 @@ function decodeNode(r: Reader, ctx: TensorContext): Node {
     const start = r.pos;
     const [field, wire] = r.tag();
     switch (field) {
-      case N.input: n.inputs.push(r.string()); break;
-      case N.output: n.outputs.push(r.string()); break;
-      case N.name: n.name = r.string(); break;
-      case N.opType: n.opType = r.string(); break;
+      case N.input:
+        n.inputs.push(r.string());
+        break;
+      case N.output:
+        n.outputs.push(r.string());
+        break;
+      case N.name:
+        n.name = r.string();
+        break;
+      case N.opType:
+        n.opType = r.string();
+        break;
       case N.attribute: {
         // A graph attribute (If branch, Loop/Scan body) is decoded into `subgraphs`; the attribute stays in place without it.
         const { attribute, graph } = decodeAttribute(r.message(), ctx);
@@ -103,9 +167,14 @@ function decodeNode(r: Reader, ctx: TensorContext): Node {
         if (graph) (n.subgraphs ??= {})[attribute.name] = graph;
         break;
       }
-      case N.docString: n.docString = r.string(); break;
-      case N.domain: n.domain = r.string(); break;
-      default: extra.keep(r, start, wire);
+      case N.docString:
+        n.docString = r.string();
+        break;
+      case N.domain:
+        n.domain = r.string();
+        break;
+      default:
+        extra.keep(r, start, wire);
     }
   }
   const opaque = extra.result();
@@ -122,19 +191,42 @@ function decodeAttribute(r: Reader, ctx: TensorContext): { attribute: Attribute;
     const start = r.pos;
     const [field, wire] = r.tag();
     switch (field) {
-      case A.name: a.name = r.string(); break;
-      case A.f: a.f = r.float(); break;
-      case A.i: a.i = r.int64(); break;
-      case A.s: a.s = new Uint8Array(r.bytes()); break;
+      case A.name:
+        a.name = r.string();
+        break;
+      case A.f:
+        a.f = r.float();
+        break;
+      case A.i:
+        a.i = r.int64();
+        break;
+      case A.s:
+        a.s = new Uint8Array(r.bytes());
+        break;
       // A Constant node's tensor resolves external data like an initializer does.
-      case A.t: a.t = decodeTensor(r.message(), ctx).tensor; break;
-      case A.g: graph = decodeGraph(r.message(), ctx); break;
-      case A.floats: readRepeated(r, wire, (x) => x.float(), (a.floats ??= [])); break;
-      case A.ints: readRepeated(r, wire, (x) => x.int64(), (a.ints ??= [])); break;
-      case A.strings: (a.strings ??= []).push(new Uint8Array(r.bytes())); break;
-      case A.tensors: (a.tensors ??= []).push(decodeTensor(r.message(), ctx).tensor as Tensor); break;
-      case A.type: a.type = r.uint32(); break;
-      default: extra.keep(r, start, wire);
+      case A.t:
+        a.t = decodeTensor(r.message(), ctx).tensor;
+        break;
+      case A.g:
+        graph = decodeGraph(r.message(), ctx);
+        break;
+      case A.floats:
+        readRepeated(r, wire, (x) => x.float(), (a.floats ??= []));
+        break;
+      case A.ints:
+        readRepeated(r, wire, (x) => x.int64(), (a.ints ??= []));
+        break;
+      case A.strings:
+        (a.strings ??= []).push(new Uint8Array(r.bytes()));
+        break;
+      case A.tensors:
+        (a.tensors ??= []).push(decodeTensor(r.message(), ctx).tensor as Tensor);
+        break;
+      case A.type:
+        a.type = r.uint32();
+        break;
+      default:
+        extra.keep(r, start, wire);
     }
   }
   const opaque = extra.result();
@@ -150,7 +242,9 @@ function decodeValueInfo(r: Reader): ValueInfo {
     const start = r.pos;
     const [field, wire] = r.tag();
     switch (field) {
-      case V.name: v.name = r.string(); break;
+      case V.name:
+        v.name = r.string();
+        break;
       case V.type: {
         const bytes = r.bytes();
         const t = decodeTensorType(new Reader(bytes));
@@ -159,8 +253,11 @@ function decodeValueInfo(r: Reader): ValueInfo {
         if (!t.plain) v.rawType = new Uint8Array(bytes);
         break;
       }
-      case V.docString: v.docString = r.string(); break;
-      default: extra.keep(r, start, wire);
+      case V.docString:
+        v.docString = r.string();
+        break;
+      default:
+        extra.keep(r, start, wire);
     }
   }
   const opaque = extra.result();
@@ -172,11 +269,22 @@ function decodeValueInfo(r: Reader): ValueInfo {
  * dtype and shape of a TypeProto's tensor_type; `plain` when that is all it says (else the
  * whole TypeProto is kept as rawType: sequences, maps, denotations...).
  */
-export function decodeTensorType(r: Reader): { dtype?: ReturnType<typeof tryDtypeFromOnnx>; shape?: Dim[]; plain: boolean } {
-  let plain = true, isTensor = false, elemType: number | undefined, shape: Dim[] | undefined;
+export function decodeTensorType(r: Reader): {
+  dtype?: ReturnType<typeof tryDtypeFromOnnx>;
+  shape?: Dim[];
+  plain: boolean;
+} {
+  let plain = true,
+    isTensor = false,
+    elemType: number | undefined,
+    shape: Dim[] | undefined;
   while (!r.done) {
     const [field, wire] = r.tag();
-    if (field !== 1 || isTensor) { plain = false; r.skip(wire); continue; }
+    if (field !== 1 || isTensor) {
+      plain = false;
+      r.skip(wire);
+      continue;
+    }
     isTensor = true;
     const t = r.message();
     while (!t.done) {
@@ -187,18 +295,31 @@ export function decodeTensorType(r: Reader): { dtype?: ReturnType<typeof tryDtyp
         shape = [];
         while (!s.done) {
           const [sf, sw] = s.tag();
-          if (sf !== 1) { plain = false; s.skip(sw); continue; }
+          if (sf !== 1) {
+            plain = false;
+            s.skip(sw);
+            continue;
+          }
           const d = s.message();
           let dim: Dim = null;
           while (!d.done) {
             const [df, dw] = d.tag();
-            if (df === 1) { const v = d.int64(); dim = typeof v === 'number' ? v : null; if (typeof v !== 'number') plain = false; }
-            else if (df === 2) dim = d.string();
-            else { plain = false; d.skip(dw); }
+            if (df === 1) {
+              const v = d.int64();
+              dim = typeof v === 'number' ? v : null;
+              if (typeof v !== 'number') plain = false;
+            } else if (df === 2) dim = d.string();
+            else {
+              plain = false;
+              d.skip(dw);
+            }
           }
           shape.push(dim);
         }
-      } else { plain = false; t.skip(tw); }
+      } else {
+        plain = false;
+        t.skip(tw);
+      }
     }
   }
   if (!isTensor || elemType === undefined) plain = false;

@@ -4,7 +4,15 @@
  * IR keeps opaque are written back in field-number order among the modeled ones.
  */
 import { dtypeToOnnx } from '../ir/dtype-codes.js';
-import { AttrType, type Attribute, type Graph, type Model, type Node, type Tensor, type ValueInfo } from '../ir/types.js';
+import {
+  AttrType,
+  type Attribute,
+  type Graph,
+  type Model,
+  type Node,
+  type Tensor,
+  type ValueInfo,
+} from '../ir/types.js';
 import { F, decodeTensorType } from './decode.js';
 import { encodeTensor, type TensorPlacement } from './tensor-codec.js';
 import { OpaqueWriter } from './wire/opaque.js';
@@ -32,7 +40,8 @@ export function encodeModel(model: Model, placements: Placements = new Map()): W
       e.tag(2, WIRE.varint).varint(op.version);
     });
   }
-  for (const m of model.metadata) o.before(M.metadataProps).message(M.metadataProps, (e) => e.string(1, m.key).string(2, m.value));
+  for (const m of model.metadata)
+    o.before(M.metadataProps).message(M.metadataProps, (e) => e.string(1, m.key).string(2, m.value));
   o.end();
   return w.flush();
 }
@@ -42,7 +51,8 @@ export function encodeGraph(w: Writer, g: Graph, placements: Placements = new Ma
   const G = F.graph;
   for (const n of g.nodes) o.before(G.node).message(G.node, (e) => encodeNode(e, n, placements));
   o.before(G.name).string(G.name, g.name);
-  for (const [name, t] of g.initializers) o.before(G.initializer).message(G.initializer, (e) => encodeTensor(e, t, name, placements.get(t)));
+  for (const [name, t] of g.initializers)
+    o.before(G.initializer).message(G.initializer, (e) => encodeTensor(e, t, name, placements.get(t)));
   if (g.docString) o.before(G.docString).string(G.docString, g.docString);
   for (const v of g.inputs) o.before(G.input).message(G.input, (e) => encodeValueInfo(e, v));
   for (const v of g.outputs) o.before(G.output).message(G.output, (e) => encodeValueInfo(e, v));
@@ -59,10 +69,14 @@ function encodeNode(w: Writer, n: Node, placements: Placements): void {
   if (n.name) o.before(N.name).string(N.name, n.name);
   o.before(N.opType).string(N.opType, n.opType);
   const subs = n.subgraphs ?? {};
-  for (const a of n.attributes) o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, a, placements, subs[a.name]));
+  for (const a of n.attributes)
+    o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, a, placements, subs[a.name]));
   // Subgraphs made in the IR (the builder's If) have no attribute yet.
   for (const [name, g] of Object.entries(subs)) {
-    if (!n.attributes.some((a) => a.name === name)) o.before(N.attribute).message(N.attribute, (e) => encodeAttribute(e, { name, type: AttrType.GRAPH }, placements, g));
+    if (!n.attributes.some((a) => a.name === name))
+      o.before(N.attribute).message(N.attribute, (e) =>
+        encodeAttribute(e, { name, type: AttrType.GRAPH }, placements, g),
+      );
   }
   if (n.docString) o.before(N.docString).string(N.docString, n.docString);
   if (n.domain) o.before(N.domain).string(N.domain, n.domain);
@@ -82,7 +96,8 @@ function encodeAttribute(w: Writer, a: Attribute, placements: Placements, graph?
   for (const v of a.floats ?? []) o.before(A.floats).tag(A.floats, WIRE.fixed32).float(v);
   for (const v of a.ints ?? []) o.before(A.ints).tag(A.ints, WIRE.varint).varint(v);
   for (const v of a.strings ?? []) o.before(A.strings).bytes(A.strings, v);
-  for (const t of a.tensors ?? []) o.before(A.tensors).message(A.tensors, (e) => encodeTensor(e, t, undefined, placements.get(t)));
+  for (const t of a.tensors ?? [])
+    o.before(A.tensors).message(A.tensors, (e) => encodeTensor(e, t, undefined, placements.get(t)));
   if (a.type) o.before(A.type).tag(A.type, WIRE.varint).varint(a.type);
   o.end();
 }

@@ -29,23 +29,44 @@ symlinkSync(join(folder, 'weights.bin'), join(folder, 'inside-link.bin'));
 
 /** Writes a model whose initializer lives at `location` and returns its path. */
 function modelAt(location: string, extra: Record<string, string> = { offset: '8', length: '24' }): string {
-  const externalData = [{ key: 'location', value: location }, ...Object.entries(extra).map(([key, value]) => ({ key, value }))];
+  const externalData = [
+    { key: 'location', value: location },
+    ...Object.entries(extra).map(([key, value]) => ({ key, value })),
+  ];
   const path = join(folder, `m-${Math.random().toString(36).slice(2)}.onnx`);
-  writeFileSync(path, encode(identityModelProto({ dataType: DT.FLOAT, dims: [2, 3], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData })));
+  writeFileSync(
+    path,
+    encode(
+      identityModelProto({
+        dataType: DT.FLOAT,
+        dims: [2, 3],
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData,
+      }),
+    ),
+  );
   return path;
 }
 
 function errorOf(f: () => unknown): PruneguardError {
-  try { f(); } catch (e) { expect(e).toBeInstanceOf(PruneguardError); return e as PruneguardError; }
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(PruneguardError);
+    return e as PruneguardError;
+  }
   throw new Error('expected an error');
 }
 
 describe('external data', () => {
-  it.each(['weights.bin', 'data/w.bin', './data/../weights.bin', 'inside-link.bin'])('reads %s relative to the model folder', (location) => {
-    const w = loadModelFile(modelAt(location)).graph.initializers.get('w')!;
-    expect(w.dims).toEqual([2, 3]);
-    expect([...(w.data as Float32Array)]).toEqual([...values]);
-  });
+  it.each(['weights.bin', 'data/w.bin', './data/../weights.bin', 'inside-link.bin'])(
+    'reads %s relative to the model folder',
+    (location) => {
+      const w = loadModelFile(modelAt(location)).graph.initializers.get('w')!;
+      expect(w.dims).toEqual([2, 3]);
+      expect([...(w.data as Float32Array)]).toEqual([...values]);
+    },
+  );
 
   it('inlines external data so the saved model runs like the original in onnxruntime', async () => {
     const path = modelAt('weights.bin');
@@ -65,14 +86,19 @@ describe('external data', () => {
   ])('refuses %s with E_UNSAFE_EXTERNAL_DATA', (_what, location) => {
     const err = errorOf(() => loadModelFile(modelAt(location)));
     expect(err.code).toBe('E_UNSAFE_EXTERNAL_DATA');
-    expect(err.message).toContain("escapes the model folder");
+    expect(err.message).toContain('escapes the model folder');
   });
 
   it.each([
     ['a missing file', 'nope.bin', undefined, /cannot open external data 'nope.bin'/],
     ['a range past the end', 'weights.bin', { offset: '16', length: '24' }, /exceeds 'weights.bin' \(32 bytes\)/],
     ['a negative offset', 'weights.bin', { offset: '-8' }, /bad external offset/],
-    ['a length that does not fit the dims', 'weights.bin', { offset: '0', length: '32' }, /needs 24 bytes of data, has 32/],
+    [
+      'a length that does not fit the dims',
+      'weights.bin',
+      { offset: '0', length: '32' },
+      /needs 24 bytes of data, has 32/,
+    ],
   ])('reports %s as a PruneguardError', (_what, location, extra, message) => {
     const err = errorOf(() => loadModelFile(modelAt(location, extra)));
     expect(['E_EXTERNAL_DATA', 'E_CORRUPT_MODEL']).toContain(err.code);
@@ -80,7 +106,14 @@ describe('external data', () => {
   });
 
   it('refuses external data when loading bytes without a base folder, and a base folder that does not exist', () => {
-    const bytes = encode(identityModelProto({ dataType: DT.FLOAT, dims: [1], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'w.bin' }] }));
+    const bytes = encode(
+      identityModelProto({
+        dataType: DT.FLOAT,
+        dims: [1],
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData: [{ key: 'location', value: 'w.bin' }],
+      }),
+    );
     expect(errorOf(() => loadModel(bytes)).code).toBe('E_EXTERNAL_DATA');
     expect(errorOf(() => loadModel(bytes, { baseDir: join(root, 'missing') })).code).toBe('E_EXTERNAL_DATA');
   });

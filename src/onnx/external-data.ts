@@ -19,7 +19,10 @@ export function externalDataResolver(baseDir: string): ExternalDataResolver {
     try {
       return (resolved ??= realpathSync(baseDir));
     } catch (e) {
-      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': cannot resolve the model folder '${baseDir}' (${(e as Error).message})`);
+      throw new PruneguardError(
+        'E_EXTERNAL_DATA',
+        `tensor '${tensorName}': cannot resolve the model folder '${baseDir}' (${(e as Error).message})`,
+      );
     }
   };
   // One stat per file: an LLM export may keep hundreds of tensors in one file.
@@ -28,27 +31,43 @@ export function externalDataResolver(baseDir: string): ExternalDataResolver {
     const base = baseOf(tensorName);
     const get = (k: string) => entries.find((e) => e.key === k)?.value;
     const location = get('location');
-    if (!location) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}' has external data without a location`);
+    if (!location)
+      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}' has external data without a location`);
     const path = safeLocation(base, location, tensorName);
     const offset = Number(get('offset') ?? 0);
     const lengthField = get('length');
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': bad external offset '${get('offset')}'`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': bad external offset '${get('offset')}'`);
     let size = sizes.get(path);
     if (size === undefined) {
       // A FIFO or device would block the open (or never end): only a regular file is data.
       const kind = existingKind(path);
-      if (kind && kind !== 'file' && kind !== 'symbolic link') throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': external data '${location}' is a ${kind}, not a regular file`);
+      if (kind && kind !== 'file' && kind !== 'symbolic link')
+        throw new PruneguardError(
+          'E_EXTERNAL_DATA',
+          `tensor '${tensorName}': external data '${location}' is a ${kind}, not a regular file`,
+        );
       try {
         const fd = openSync(path, 'r');
-        try { size = fstatSync(fd).size; } finally { closeSync(fd); }
+        try {
+          size = fstatSync(fd).size;
+        } finally {
+          closeSync(fd);
+        }
       } catch (e) {
-        throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': cannot open external data '${location}' (${(e as Error).message})`);
+        throw new PruneguardError(
+          'E_EXTERNAL_DATA',
+          `tensor '${tensorName}': cannot open external data '${location}' (${(e as Error).message})`,
+        );
       }
       sizes.set(path, size);
     }
     const length = lengthField === undefined ? size - offset : Number(lengthField);
     if (!Number.isSafeInteger(length) || length < 0 || offset + length > size) {
-      throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${tensorName}': external range offset=${offset} length=${lengthField} exceeds '${location}' (${size} bytes)`);
+      throw new PruneguardError(
+        'E_EXTERNAL_DATA',
+        `tensor '${tensorName}': external range offset=${offset} length=${lengthField} exceeds '${location}' (${size} bytes)`,
+      );
     }
     return { path, offset, length };
   };
@@ -66,7 +85,11 @@ export function readRange(range: FileRange, into = new Uint8Array(range.length))
     let done = 0;
     while (done < range.length) {
       const n = readSync(fd, into, done, range.length - done, range.offset + done);
-      if (n === 0) throw new PruneguardError('E_EXTERNAL_DATA', `'${range.path}' ended after ${range.offset + done} bytes (changed since the model was loaded?)`);
+      if (n === 0)
+        throw new PruneguardError(
+          'E_EXTERNAL_DATA',
+          `'${range.path}' ended after ${range.offset + done} bytes (changed since the model was loaded?)`,
+        );
       done += n;
     }
     return into;
@@ -77,7 +100,10 @@ export function readRange(range: FileRange, into = new Uint8Array(range.length))
 
 function safeLocation(base: string, location: string, tensorName: string): string {
   const refuse = () =>
-    new PruneguardError('E_UNSAFE_EXTERNAL_DATA', `tensor '${tensorName}': external data location '${location}' escapes the model folder`);
+    new PruneguardError(
+      'E_UNSAFE_EXTERNAL_DATA',
+      `tensor '${tensorName}': external data location '${location}' escapes the model folder`,
+    );
   if (isAbsolute(location) || location.includes('\0') || /^[a-zA-Z]:/.test(location)) throw refuse();
   const target = resolve(join(base, location));
   const rel = relative(base, target);

@@ -29,12 +29,26 @@ function withConstant(): Model {
   const m = mlpModel();
   const b2 = m.graph.initializers.get('b2')!;
   m.graph.initializers.delete('b2');
-  m.graph.nodes.unshift(node('Constant', [], ['b2'], [{ name: 'value', type: AttrType.TENSOR, t: weights([...b2.dims], 99, 0.5) }], 'b2_const'));
+  m.graph.nodes.unshift(
+    node(
+      'Constant',
+      [],
+      ['b2'],
+      [{ name: 'value', type: AttrType.TENSOR, t: weights([...b2.dims], 99, 0.5) }],
+      'b2_const',
+    ),
+  );
   return m;
 }
 
-const bytesOf = (m: Model) => [...m.graph.initializers.entries()].map(([n, t]) => [n, Buffer.from(dataBytes(t))] as const)
-  .concat(m.graph.nodes.flatMap((n) => n.attributes.filter((a) => a.t).map((a) => [`${n.name}.${a.name}`, Buffer.from(dataBytes(a.t!))] as const)));
+const bytesOf = (m: Model) =>
+  [...m.graph.initializers.entries()]
+    .map(([n, t]) => [n, Buffer.from(dataBytes(t))] as const)
+    .concat(
+      m.graph.nodes.flatMap((n) =>
+        n.attributes.filter((a) => a.t).map((a) => [`${n.name}.${a.name}`, Buffer.from(dataBytes(a.t!))] as const),
+      ),
+    );
 
 async function outputOf(model: Model | Uint8Array): Promise<number[]> {
   return [...((await run(await createSession(model), { x })).y.data as Float32Array)];
@@ -49,11 +63,33 @@ describe('external data of Constant nodes', () => {
     blob.set(new Uint8Array(values.buffer), 16);
     writeFileSync(join(dir, 'c.bin'), blob);
     const proto = onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ version: 17 }],
+      irVersion: 8,
+      opsetImport: [{ version: 17 }],
       graph: {
         name: 'g',
         node: [
-          { name: 'c', opType: 'Constant', output: ['c'], attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { name: '/Constant_1_attr::value', dataType: 1, dims: [3], dataLocation: EXTERNAL, externalData: [{ key: 'location', value: 'c.bin' }, { key: 'offset', value: '16' }, { key: 'length', value: '12' }] } }] },
+          {
+            name: 'c',
+            opType: 'Constant',
+            output: ['c'],
+            attribute: [
+              {
+                name: 'value',
+                type: onnx.AttributeProto.AttributeType.TENSOR,
+                t: {
+                  name: '/Constant_1_attr::value',
+                  dataType: 1,
+                  dims: [3],
+                  dataLocation: EXTERNAL,
+                  externalData: [
+                    { key: 'location', value: 'c.bin' },
+                    { key: 'offset', value: '16' },
+                    { key: 'length', value: '12' },
+                  ],
+                },
+              },
+            ],
+          },
           { name: 'id', opType: 'Identity', input: ['c'], output: ['y'] },
         ],
         output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
@@ -84,7 +120,8 @@ describe('saving with external data', () => {
     const tensors = [...proto.graph!.initializer!, proto.graph!.node![0].attribute![0].t!];
     for (const t of tensors) expect([t.dataLocation, t.rawData?.length ?? 0]).toEqual([EXTERNAL, 0]);
     const back = loadModelFile(path);
-    for (const t of [...back.graph.initializers.values(), back.graph.nodes[0].attributes[0].t!]) expect(storedExternally(t)).toBeDefined();
+    for (const t of [...back.graph.initializers.values(), back.graph.nodes[0].attributes[0].t!])
+      expect(storedExternally(t)).toBeDefined();
     expect(bytesOf(back)).toEqual(bytesOf(model));
     const fromPath = await InferenceSession.create(path);
     const ortOut = (await fromPath.run({ x: new Tensor('float32', x.data, x.dims) })).y.data as Float32Array;
@@ -105,7 +142,8 @@ describe('saving with external data', () => {
     expect(saveModelFile(loaded, inline, { externalData: false })).toEqual({});
     expect(bytesOf(loadModel(readFileSync(inline)))).toEqual(expected);
     // Saving never read the tensors into memory: they still wait in the source file.
-    for (const t of loaded.graph.initializers.values()) expect(storedExternally(t)?.path).toBe(join(src, 'm.onnx.data'));
+    for (const t of loaded.graph.initializers.values())
+      expect(storedExternally(t)?.path).toBe(join(src, 'm.onnx.data'));
   });
 
   it('keeps small models inline by default (external data only past 2 GB)', () => {
@@ -119,7 +157,11 @@ describe('saving with external data', () => {
     saveModelFile(mlpModel(), join(dir, 'm.onnx'), { externalData: true, sizeThreshold: 0 });
     const loaded = loadModelFile(join(dir, 'm.onnx'));
     let err: unknown;
-    try { saveModelFile(loaded, join(dir, 'other.onnx'), { externalData: true, sizeThreshold: 0, location: 'm.onnx.data' }); } catch (e) { err = e; }
+    try {
+      saveModelFile(loaded, join(dir, 'other.onnx'), { externalData: true, sizeThreshold: 0, location: 'm.onnx.data' });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(PruneguardError);
     expect((err as Error).message).toMatch(/tensors are read from it/);
     expect(bytesOf(loadModelFile(join(dir, 'm.onnx')))).toEqual(bytesOf(mlpModel()));

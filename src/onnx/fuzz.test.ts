@@ -12,9 +12,19 @@ import { loadModel } from './load.js';
 import { onnx } from './proto.test-helpers.js';
 import { saveModel } from './save.js';
 
-const LOAD_CODES: ErrorCode[] = ['E_NOT_ONNX', 'E_CORRUPT_MODEL', 'E_UNSUPPORTED_DTYPE', 'E_EXTERNAL_DATA', 'E_UNSAFE_EXTERNAL_DATA'];
+const LOAD_CODES: ErrorCode[] = [
+  'E_NOT_ONNX',
+  'E_CORRUPT_MODEL',
+  'E_UNSUPPORTED_DTYPE',
+  'E_EXTERNAL_DATA',
+  'E_UNSAFE_EXTERNAL_DATA',
+];
 const fixture = join(import.meta.dirname, '../../fixtures/models/resnet_tiny_op17.onnx');
-const seeds = [saveModel(mlpModel()), saveModel(convModel()), ...(existsSync(fixture) ? [new Uint8Array(readFileSync(fixture))] : [])];
+const seeds = [
+  saveModel(mlpModel()),
+  saveModel(convModel()),
+  ...(existsSync(fixture) ? [new Uint8Array(readFileSync(fixture))] : []),
+];
 
 type Mutation =
   | { kind: 'flip'; at: number; xor: number }
@@ -27,8 +37,16 @@ const position = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
   // 0x80 / 0xff build long varints; big values make huge length prefixes and dims.
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.constantFrom(0x00, 0x7f, 0x80, 0xff, 0x08, 0x0a, 0x12) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.nat(),
+    value: fc.constantFrom(0x00, 0x7f, 0x80, 0xff, 0x08, 0x0a, 0x12),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 16 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
 );
@@ -36,18 +54,32 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function apply(bytes: Uint8Array, m: Mutation): Uint8Array {
   const at = bytes.length === 0 ? 0 : m.at % bytes.length;
   switch (m.kind) {
-    case 'flip': { const out = bytes.slice(); if (out.length) out[at] ^= m.xor; return out; }
-    case 'set': { const out = bytes.slice(); if (out.length) out[at] = m.value; return out; }
-    case 'insert': return concat(bytes.subarray(0, at), m.bytes, bytes.subarray(at));
-    case 'delete': return concat(bytes.subarray(0, at), bytes.subarray(at + m.count));
-    case 'truncate': return bytes.subarray(0, at);
+    case 'flip': {
+      const out = bytes.slice();
+      if (out.length) out[at] ^= m.xor;
+      return out;
+    }
+    case 'set': {
+      const out = bytes.slice();
+      if (out.length) out[at] = m.value;
+      return out;
+    }
+    case 'insert':
+      return concat(bytes.subarray(0, at), m.bytes, bytes.subarray(at));
+    case 'delete':
+      return concat(bytes.subarray(0, at), bytes.subarray(at + m.count));
+    case 'truncate':
+      return bytes.subarray(0, at);
   }
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -81,7 +113,12 @@ describe('loadModel on damaged bytes', () => {
   it('returns a model or throws a PruneguardError for well-framed protos with damaged tensors', () => {
     const damage = fc.record({
       tensor: fc.nat(),
-      dims: fc.option(fc.array(fc.oneof(fc.integer({ min: -3, max: 8 }), fc.constantFrom(2 ** 31, 2 ** 40, 2 ** 53)), { maxLength: 5 }), { freq: 2 }),
+      dims: fc.option(
+        fc.array(fc.oneof(fc.integer({ min: -3, max: 8 }), fc.constantFrom(2 ** 31, 2 ** 40, 2 ** 53)), {
+          maxLength: 5,
+        }),
+        { freq: 2 },
+      ),
       dataType: fc.option(fc.integer({ min: 0, max: 25 }), { freq: 2 }),
       cut: fc.option(fc.nat(), { freq: 2 }),
       external: fc.constantFrom(null, null, null, null, null, '/etc/passwd', '../x.bin', 'w.bin'),
@@ -103,11 +140,16 @@ describe('loadModel on damaged bytes', () => {
       }),
       { numRuns: 300, seed: 11 },
     );
-    expect([...seen]).toEqual(expect.arrayContaining(['ok', 'E_CORRUPT_MODEL', 'E_UNSUPPORTED_DTYPE', 'E_EXTERNAL_DATA']));
+    expect([...seen]).toEqual(
+      expect.arrayContaining(['ok', 'E_CORRUPT_MODEL', 'E_UNSUPPORTED_DTYPE', 'E_EXTERNAL_DATA']),
+    );
   });
 
   it('handles random bytes and every truncation of a small model', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (b) => void outcome(b)), { numRuns: 300, seed: 7 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (b) => void outcome(b)),
+      { numRuns: 300, seed: 7 },
+    );
     const small = seeds[0];
     for (let n = 0; n < small.length; n++) outcome(small.subarray(0, n));
   });

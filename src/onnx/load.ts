@@ -49,13 +49,15 @@ function decode(bytes: Uint8Array, options: LoadOptions, ownBytes: boolean): Mod
   try {
     model = decodeModel(new Reader(bytes), { external, ownBytes });
   } catch (e) {
-    if (e instanceof WireError || e instanceof RangeError) throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (${(e as Error).message})`);
+    if (e instanceof WireError || e instanceof RangeError)
+      throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (${(e as Error).message})`);
     if (isPruneguardError(e)) throw new PruneguardError(e.code, `${source}: ${e.message}`, { cause: e });
     throw new PruneguardError('E_CORRUPT_MODEL', `${source}: corrupt model (${(e as Error).message})`, { cause: e });
   }
   const { hasGraph, ...rest } = model;
   if (!hasGraph) throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (no graph)`);
-  if (rest.opsetImports.length === 0) throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (no opset_import)`);
+  if (rest.opsetImports.length === 0)
+    throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (no opset_import)`);
   if (options.runtimeInputs?.length) markRuntimeInputs(rest, options.runtimeInputs, source);
   return rest;
 }
@@ -70,7 +72,10 @@ export function markRuntimeInputs(model: Model, names: readonly string[], source
   for (const name of names) {
     if (!inputs.has(name) || !g.initializers.has(name)) {
       const candidates = g.inputs.filter((i) => g.initializers.has(i.name)).map((i) => i.name);
-      throw new PruneguardError('E_BAD_ARGUMENT', `${source}: --runtime-input ${name} is not an initializer listed as a graph input (${candidates.length ? `candidates: ${candidates.slice(0, 8).join(', ')}${candidates.length > 8 ? ', ...' : ''}` : 'the model has none'})`);
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `${source}: --runtime-input ${name} is not an initializer listed as a graph input (${candidates.length ? `candidates: ${candidates.slice(0, 8).join(', ')}${candidates.length > 8 ? ', ...' : ''}` : 'the model has none'})`,
+      );
     }
   }
   g.runtimeInputs = new Set([...(g.runtimeInputs ?? []), ...names]);

@@ -4,7 +4,11 @@ import { onnx } from './proto.test-helpers.js';
 export const DT = onnx.TensorProto.DataType;
 
 /** A model whose single output is Identity(initializer `w`), so onnxruntime reads `w` exactly as stored. */
-export function identityModelProto(w: onnx.ITensorProto, opset = 17, elemType = w.dataType ?? DT.FLOAT): onnx.IModelProto {
+export function identityModelProto(
+  w: onnx.ITensorProto,
+  opset = 17,
+  elemType = w.dataType ?? DT.FLOAT,
+): onnx.IModelProto {
   return {
     irVersion: opset >= 21 ? 10 : 8,
     opsetImport: [{ domain: '', version: opset }],

@@ -58,37 +58,60 @@ export function externalDataPath(path: string, options: SaveOptions = {}): strin
  * `replace` (default true: the caller named the path) lets it replace existing regular files;
  * commands decide it with checkOutput. Returns the external-data file written, if any.
  */
-export function saveModelFile(model: Model, path: string, options: SaveOptions & { replace?: boolean } = {}): { externalData?: string } {
+export function saveModelFile(
+  model: Model,
+  path: string,
+  options: SaveOptions & { replace?: boolean } = {},
+): { externalData?: string } {
   const mode = options.externalData ?? 'auto';
   const replace = options.replace ?? true;
   let w = encodeModel(model);
   let plan: ExternalDataPlan | undefined;
   if (mode === true || (mode === 'auto' && w.size > PROTOBUF_LIMIT)) {
     plan = planExternalData(model, options.location ?? `${basename(path)}.data`, options.sizeThreshold ?? 1024);
-    refuseReadingWhatWeWrite(plan.writes.map((x) => x.source), join(dirname(path), plan.location));
+    refuseReadingWhatWeWrite(
+      plan.writes.map((x) => x.source),
+      join(dirname(path), plan.location),
+    );
     w = encodeModel(model, plan.placements);
   }
   if (w.size > PROTOBUF_LIMIT) throw tooBig(w.size);
   const dataPath = plan && join(dirname(path), plan.location);
   if (plan && dataPath) {
     const parts = plan.writes.flatMap((x) => [padding(x.padding), x.source]);
-    writeFileAtomicWith(dataPath, (fd, tmp) => writeParts(fd, parts, () => pausePoint('partial-write', tmp)), { replace, what: 'external data' });
+    writeFileAtomicWith(dataPath, (fd, tmp) => writeParts(fd, parts, () => pausePoint('partial-write', tmp)), {
+      replace,
+      what: 'external data',
+    });
   }
-  writeFileAtomicWith(path, (fd, tmp) => writeParts(fd, w.parts, () => pausePoint('partial-write', tmp)), { replace, what: 'model' });
+  writeFileAtomicWith(path, (fd, tmp) => writeParts(fd, w.parts, () => pausePoint('partial-write', tmp)), {
+    replace,
+    what: 'model',
+  });
   return dataPath ? { externalData: dataPath } : {};
 }
 
 function tooBig(size: number): PruneguardError {
-  return new PruneguardError('E_BAD_ARGUMENT', `the model is ${size} bytes, past protobuf's 2 GB limit: save it with external data`);
+  return new PruneguardError(
+    'E_BAD_ARGUMENT',
+    `the model is ${size} bytes, past protobuf's 2 GB limit: save it with external data`,
+  );
 }
 
 /** Copying a tensor out of the very file being replaced would read half-written bytes. */
 function refuseReadingWhatWeWrite(sources: Part[], target: string): void {
   let real: string;
-  try { real = realpathSync(target); } catch { return; } // does not exist yet
+  try {
+    real = realpathSync(target);
+  } catch {
+    return;
+  } // does not exist yet
   for (const s of sources) {
     if (!(s instanceof Uint8Array) && resolve(s.path) === real) {
-      throw new PruneguardError('E_BAD_ARGUMENT', `refusing to write external data to ${target}: the model's own tensors are read from it`);
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `refusing to write external data to ${target}: the model's own tensors are read from it`,
+      );
     }
   }
 }
@@ -105,12 +128,22 @@ const CHUNK = 8 << 20;
 function writeParts(fd: number, parts: readonly Part[], midway: () => void): void {
   const buf = new Uint8Array(CHUNK);
   let used = 0;
-  const drain = () => { if (used) writeAll(fd, buf.subarray(0, used)); used = 0; };
+  const drain = () => {
+    if (used) writeAll(fd, buf.subarray(0, used));
+    used = 0;
+  };
   const half = parts.length >> 1;
   for (const [i, p] of parts.entries()) {
-    if (i === half) { drain(); midway(); }
+    if (i === half) {
+      drain();
+      midway();
+    }
     if (p instanceof Uint8Array) {
-      if (p.length > CHUNK / 4) { drain(); writeAll(fd, p); continue; }
+      if (p.length > CHUNK / 4) {
+        drain();
+        writeAll(fd, p);
+        continue;
+      }
       if (used + p.length > CHUNK) drain();
       buf.set(p, used);
       used += p.length;
@@ -127,7 +160,11 @@ function copyRange(fd: number, range: FileRange, buf: Uint8Array): void {
   try {
     for (let done = 0; done < range.length; ) {
       const n = readSync(src, buf, 0, Math.min(buf.length, range.length - done), range.offset + done);
-      if (n === 0) throw new PruneguardError('E_EXTERNAL_DATA', `'${range.path}' ended early (changed since the model was loaded?)`);
+      if (n === 0)
+        throw new PruneguardError(
+          'E_EXTERNAL_DATA',
+          `'${range.path}' ended early (changed since the model was loaded?)`,
+        );
       writeAll(fd, buf.subarray(0, n));
       done += n;
     }
@@ -141,7 +178,11 @@ function readInto(range: FileRange, into: Uint8Array): void {
   try {
     for (let done = 0; done < range.length; ) {
       const n = readSync(src, into, done, range.length - done, range.offset + done);
-      if (n === 0) throw new PruneguardError('E_EXTERNAL_DATA', `'${range.path}' ended early (changed since the model was loaded?)`);
+      if (n === 0)
+        throw new PruneguardError(
+          'E_EXTERNAL_DATA',
+          `'${range.path}' ended early (changed since the model was loaded?)`,
+        );
       done += n;
     }
   } finally {

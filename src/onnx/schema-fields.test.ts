@@ -33,7 +33,10 @@ describe('fields of the current ONNX schema', () => {
     expect(Buffer.from(saved).equals(Buffer.from(original))).toBe(false);
     for (const m of markers) expect(has(saved, m), m).toBe(true);
     const again = loadModel(saved);
-    expect(again.graph.nodes.find((n) => n.opType === 'MatMul')).toMatchObject({ name: 'renamed', extra: matmul.extra });
+    expect(again.graph.nodes.find((n) => n.opType === 'MatMul')).toMatchObject({
+      name: 'renamed',
+      extra: matmul.extra,
+    });
     expect(again.graph.extra).toEqual(model.graph.extra);
     expect(again.extra).toEqual(model.extra);
   });

@@ -20,8 +20,18 @@ const MAX_ELEMENTS = 2 ** 31 - 1;
 const EXTERNAL = 1;
 /** TensorProto field numbers (onnx.proto). */
 export const TF = {
-  dims: 1, dataType: 2, floatData: 4, int32Data: 5, stringData: 6, int64Data: 7, name: 8, rawData: 9,
-  doubleData: 10, uint64Data: 11, externalData: 13, dataLocation: 14,
+  dims: 1,
+  dataType: 2,
+  floatData: 4,
+  int32Data: 5,
+  stringData: 6,
+  int64Data: 7,
+  name: 8,
+  rawData: 9,
+  doubleData: 10,
+  uint64Data: 11,
+  externalData: 13,
+  dataLocation: 14,
 } as const;
 
 export interface TensorContext {
@@ -67,24 +77,62 @@ interface Fields {
 }
 
 function readFields(r: Reader): Fields {
-  const f: Fields = { name: '', dims: [], dataType: 0, floats: [], int32s: [], strings: [], int64s: [], doubles: [], uint64s: [], externalData: [], dataLocation: 0, extra: new OpaqueCollector() };
+  const f: Fields = {
+    name: '',
+    dims: [],
+    dataType: 0,
+    floats: [],
+    int32s: [],
+    strings: [],
+    int64s: [],
+    doubles: [],
+    uint64s: [],
+    externalData: [],
+    dataLocation: 0,
+    extra: new OpaqueCollector(),
+  };
   while (!r.done) {
     const start = r.pos;
     const [field, wire] = r.tag();
     switch (field) {
-      case TF.dims: readRepeated(r, wire, (x) => x.int64Number(), f.dims); break;
-      case TF.dataType: f.dataType = r.uint32(); break;
-      case TF.floatData: readRepeated(r, wire, (x) => x.float(), f.floats); break;
-      case TF.int32Data: readRepeated(r, wire, (x) => x.uint32(), f.int32s); break;
-      case TF.stringData: f.strings.push(r.bytes()); break;
-      case TF.int64Data: readRepeated(r, wire, (x) => x.int64(), f.int64s); break;
-      case TF.name: f.name = r.string(); break;
-      case TF.rawData: f.raw = r.bytes(); break;
-      case TF.doubleData: readRepeated(r, wire, (x) => x.double(), f.doubles); break;
-      case TF.uint64Data: readRepeated(r, wire, (x) => x.int64(), f.uint64s); break;
-      case TF.externalData: f.externalData.push(readEntry(r.message())); break;
-      case TF.dataLocation: f.dataLocation = r.uint32(); break;
-      default: f.extra.keep(r, start, wire);
+      case TF.dims:
+        readRepeated(r, wire, (x) => x.int64Number(), f.dims);
+        break;
+      case TF.dataType:
+        f.dataType = r.uint32();
+        break;
+      case TF.floatData:
+        readRepeated(r, wire, (x) => x.float(), f.floats);
+        break;
+      case TF.int32Data:
+        readRepeated(r, wire, (x) => x.uint32(), f.int32s);
+        break;
+      case TF.stringData:
+        f.strings.push(r.bytes());
+        break;
+      case TF.int64Data:
+        readRepeated(r, wire, (x) => x.int64(), f.int64s);
+        break;
+      case TF.name:
+        f.name = r.string();
+        break;
+      case TF.rawData:
+        f.raw = r.bytes();
+        break;
+      case TF.doubleData:
+        readRepeated(r, wire, (x) => x.double(), f.doubles);
+        break;
+      case TF.uint64Data:
+        readRepeated(r, wire, (x) => x.int64(), f.uint64s);
+        break;
+      case TF.externalData:
+        f.externalData.push(readEntry(r.message()));
+        break;
+      case TF.dataLocation:
+        f.dataLocation = r.uint32();
+        break;
+      default:
+        f.extra.keep(r, start, wire);
     }
   }
   return f;
@@ -92,7 +140,8 @@ function readFields(r: Reader): Fields {
 
 /** A StringStringEntryProto. */
 export function readEntry(r: Reader): { key: string; value: string } {
-  let key = '', value = '';
+  let key = '',
+    value = '';
   while (!r.done) {
     const [field, wire] = r.tag();
     if (field === 1) key = r.string();
@@ -113,18 +162,27 @@ export function decodeTensor(r: Reader, ctx: TensorContext): { name: string; ten
   }
   const count = numel(dims);
   if (count > MAX_ELEMENTS) {
-    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' claims ${count} elements (dims [${dims.join(',')}]), more than this tool can hold`);
+    throw new PruneguardError(
+      'E_CORRUPT_MODEL',
+      `tensor '${name}' claims ${count} elements (dims [${dims.join(',')}]), more than this tool can hold`,
+    );
   }
   let tensor: Tensor;
   if (f.dataLocation === EXTERNAL) {
-    if (!ctx.external) throw new PruneguardError('E_EXTERNAL_DATA', `tensor '${name}' uses external data but the model was loaded from bytes without a base folder`);
+    if (!ctx.external)
+      throw new PruneguardError(
+        'E_EXTERNAL_DATA',
+        `tensor '${name}' uses external data but the model was loaded from bytes without a base folder`,
+      );
     const range = ctx.external(f.externalData, name);
     checkRawLength(name, dtype, dims, range.length);
     tensor = lazy(dtype, dims, range, () => readRange(range));
   } else if (f.raw && f.raw.length > 0) {
     const raw = f.raw;
     checkRawLength(name, dtype, dims, raw.length);
-    tensor = lazy(dtype, dims, raw, () => (ctx.ownBytes && raw.byteOffset % byteSize(dtype) === 0 ? raw : new Uint8Array(raw)));
+    tensor = lazy(dtype, dims, raw, () =>
+      ctx.ownBytes && raw.byteOffset % byteSize(dtype) === 0 ? raw : new Uint8Array(raw),
+    );
   } else {
     tensor = { dtype, dims, data: fromTyped(name, f, dtype, dims, count) };
   }
@@ -139,14 +197,21 @@ function checkRawLength(name: string, dtype: DType, dims: number[], length: numb
   if (size === 0) throw new PruneguardError('E_CORRUPT_MODEL', `string tensor '${name}' cannot use raw_data`);
   const need = numel(dims) * size;
   if (length !== need) {
-    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${need} bytes of data, has ${length}`);
+    throw new PruneguardError(
+      'E_CORRUPT_MODEL',
+      `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${need} bytes of data, has ${length}`,
+    );
   }
 }
 
 const storageClass = new Map<DType, new (b: ArrayBuffer, offset: number, length: number) => TensorData>();
 function storageOf(dtype: DType) {
   let c = storageClass.get(dtype);
-  if (c === undefined) storageClass.set(dtype, (c = allocate(dtype, 0).constructor as new (b: ArrayBuffer, offset: number, length: number) => TensorData));
+  if (c === undefined)
+    storageClass.set(
+      dtype,
+      (c = allocate(dtype, 0).constructor as new (b: ArrayBuffer, offset: number, length: number) => TensorData),
+    );
   return c;
 }
 
@@ -172,7 +237,10 @@ function fromTyped(name: string, f: Fields, dtype: DType, dims: number[], count:
   const [field, values, conv] = typedField(f, dtype);
   // Check the length before allocating: a corrupt file may claim 2^31 elements and carry none.
   if (values.length !== count) {
-    throw new PruneguardError('E_CORRUPT_MODEL', `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${count} values, ${field} has ${values.length}`);
+    throw new PruneguardError(
+      'E_CORRUPT_MODEL',
+      `tensor '${name}' (${dtype}, dims [${dims.join(',')}]) needs ${count} values, ${field} has ${values.length}`,
+    );
   }
   const data = allocate(dtype, count);
   const out = data as unknown as { [i: number]: unknown };
@@ -185,22 +253,36 @@ const utf8 = new TextDecoder();
 
 function typedField(f: Fields, dtype: DType): [string, readonly unknown[], Conv] {
   switch (dtype) {
-    case 'float32': return ['float_data', f.floats, Number];
-    case 'float64': return ['double_data', f.doubles, Number];
-    case 'int64': return ['int64_data', f.int64s, (v: number | bigint) => BigInt.asIntN(64, BigInt(v))];
-    case 'uint64': return ['uint64_data', f.uint64s, (v: number | bigint) => BigInt.asUintN(64, BigInt(v))];
-    case 'uint32': return ['uint64_data', f.uint64s, (v: number | bigint) => Number(BigInt.asUintN(32, BigInt(v)))];
-    case 'string': return ['string_data', f.strings, (v: Uint8Array) => utf8.decode(v)];
+    case 'float32':
+      return ['float_data', f.floats, Number];
+    case 'float64':
+      return ['double_data', f.doubles, Number];
+    case 'int64':
+      return ['int64_data', f.int64s, (v: number | bigint) => BigInt.asIntN(64, BigInt(v))];
+    case 'uint64':
+      return ['uint64_data', f.uint64s, (v: number | bigint) => BigInt.asUintN(64, BigInt(v))];
+    case 'uint32':
+      return ['uint64_data', f.uint64s, (v: number | bigint) => Number(BigInt.asUintN(32, BigInt(v)))];
+    case 'string':
+      return ['string_data', f.strings, (v: Uint8Array) => utf8.decode(v)];
     // int32_data carries every narrower integer type, bool, and the bits of float16/bfloat16.
-    default: return ['int32_data', f.int32s, Number];
+    default:
+      return ['int32_data', f.int32s, Number];
   }
 }
 
 /** Where `encodeTensor` puts a tensor's bytes: inline raw_data, or an external-data file. */
-export type TensorPlacement = { kind: 'inline' } | { kind: 'external'; location: string; offset: number; length: number };
+export type TensorPlacement =
+  | { kind: 'inline' }
+  | { kind: 'external'; location: string; offset: number; length: number };
 
 /** Writes `t` as a TensorProto's fields into `w`. */
-export function encodeTensor(w: Writer, t: Tensor, name: string | undefined, placement: TensorPlacement = { kind: 'inline' }): void {
+export function encodeTensor(
+  w: Writer,
+  t: Tensor,
+  name: string | undefined,
+  placement: TensorPlacement = { kind: 'inline' },
+): void {
   const o = new OpaqueWriter(w, tensorExtra.get(t));
   name ??= tensorName.get(t);
   for (const d of t.dims) o.before(TF.dims).tag(TF.dims, WIRE.varint).varint(d);
@@ -212,8 +294,13 @@ export function encodeTensor(w: Writer, t: Tensor, name: string | undefined, pla
   if (t.dtype === 'string') {
     // string_data is written above: it comes before name.
   } else if (placement.kind === 'external') {
-    const entries = [['location', placement.location], ['offset', String(placement.offset)], ['length', String(placement.length)]];
-    for (const [key, value] of entries) o.before(TF.externalData).message(TF.externalData, (e) => e.string(1, key).string(2, value));
+    const entries = [
+      ['location', placement.location],
+      ['offset', String(placement.offset)],
+      ['length', String(placement.length)],
+    ];
+    for (const [key, value] of entries)
+      o.before(TF.externalData).message(TF.externalData, (e) => e.string(1, key).string(2, value));
     o.before(TF.dataLocation).tag(TF.dataLocation, WIRE.varint).varint(EXTERNAL);
   } else {
     const s = storedBytes(t);

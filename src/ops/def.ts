@@ -75,6 +75,9 @@ export function family<K extends string>(
 }
 
 /** The same facets for every op in `ops`. */
-export function same<K extends string>(ops: readonly K[], facets: Omit<OpDef, 'shape'>): { [P in K]: Omit<OpDef, 'shape'> } {
+export function same<K extends string>(
+  ops: readonly K[],
+  facets: Omit<OpDef, 'shape'>,
+): { [P in K]: Omit<OpDef, 'shape'> } {
   return Object.fromEntries(ops.map((o) => [o, facets])) as { [P in K]: Omit<OpDef, 'shape'> };
 }

@@ -20,7 +20,10 @@ export function gatherAxes(v: SymbolicValue, perAxis: readonly (readonly number[
   const dims = perAxis.map((ix) => ix.length);
   const values: Dim[] = [];
   const walk = (axis: number, offset: number): void => {
-    if (axis === perAxis.length) { values.push(v.values[offset]); return; }
+    if (axis === perAxis.length) {
+      values.push(v.values[offset]);
+      return;
+    }
     for (const i of perAxis[axis]) walk(axis + 1, offset + i * st[axis]);
   };
   if (dims.every((d) => d > 0)) walk(0, 0);
@@ -44,7 +47,10 @@ export function transposeValue(v: SymbolicValue, perm: readonly number[]): Symbo
   const dims = perm.map((p) => v.dims[p]);
   const values: Dim[] = [];
   const walk = (k: number, offset: number): void => {
-    if (k === perm.length) { values.push(v.values[offset]); return; }
+    if (k === perm.length) {
+      values.push(v.values[offset]);
+      return;
+    }
     for (let i = 0; i < dims[k]; i++) walk(k + 1, offset + i * st[perm[k]]);
   };
   if (dims.every((d) => d > 0)) walk(0, 0);

@@ -74,29 +74,47 @@ export function forEachPair(map: IndexMap, nFrom: number, nTo: number, pair: (i:
 /** The map seen from the other side (target → source), used when a link is walked backwards. */
 export function invertMap(map: IndexMap): IndexMap {
   switch (map.kind) {
-    case 'identity': return map;
-    case 'offset': return { kind: 'offset', offset: -map.offset };
-    case 'block': return { kind: 'unblock', size: map.size };
-    case 'unblock': return { kind: 'block', size: map.size };
-    case 'modulo': return { kind: 'periodic', period: map.period };
-    case 'periodic': return { kind: 'modulo', period: map.period };
-    case 'repeat': return { kind: 'unblock', size: map.times };
-    case 'digit': return { kind: 'undigit', stride: map.stride, radix: map.radix };
-    case 'undigit': return { kind: 'digit', stride: map.stride, radix: map.radix };
+    case 'identity':
+      return map;
+    case 'offset':
+      return { kind: 'offset', offset: -map.offset };
+    case 'block':
+      return { kind: 'unblock', size: map.size };
+    case 'unblock':
+      return { kind: 'block', size: map.size };
+    case 'modulo':
+      return { kind: 'periodic', period: map.period };
+    case 'periodic':
+      return { kind: 'modulo', period: map.period };
+    case 'repeat':
+      return { kind: 'unblock', size: map.times };
+    case 'digit':
+      return { kind: 'undigit', stride: map.stride, radix: map.radix };
+    case 'undigit':
+      return { kind: 'digit', stride: map.stride, radix: map.radix };
   }
 }
 
 /** Short human form for reports: "identity", "+16", "block 49", ... */
 export function describeMap(map: IndexMap): string {
   switch (map.kind) {
-    case 'identity': return 'identity';
-    case 'offset': return map.offset >= 0 ? `+${map.offset}` : `${map.offset}`;
-    case 'block': return `block ${map.size}`;
-    case 'unblock': return `unblock ${map.size}`;
-    case 'modulo': return `mod ${map.period}`;
-    case 'periodic': return `every ${map.period}`;
-    case 'repeat': return `repeat ${map.times}`;
-    case 'digit': return `digit ${map.stride}×${map.radix}`;
-    case 'undigit': return `undigit ${map.stride}×${map.radix}`;
+    case 'identity':
+      return 'identity';
+    case 'offset':
+      return map.offset >= 0 ? `+${map.offset}` : `${map.offset}`;
+    case 'block':
+      return `block ${map.size}`;
+    case 'unblock':
+      return `unblock ${map.size}`;
+    case 'modulo':
+      return `mod ${map.period}`;
+    case 'periodic':
+      return `every ${map.period}`;
+    case 'repeat':
+      return `repeat ${map.times}`;
+    case 'digit':
+      return `digit ${map.stride}×${map.radix}`;
+    case 'undigit':
+      return `undigit ${map.stride}×${map.radix}`;
   }
 }

@@ -19,7 +19,21 @@ import { shapeOps } from './shape-ops/index.js';
 import { slicingOps } from './slicing/index.js';
 import { unaryOps } from './unary/index.js';
 
-const FAMILIES = [unaryOps, elementwiseOps, convOps, poolOps, normOps, reduceOps, matmulOps, shapeOps, slicingOps, gatherOps, constantOps, resizeOps, quantOps];
+const FAMILIES = [
+  unaryOps,
+  elementwiseOps,
+  convOps,
+  poolOps,
+  normOps,
+  reduceOps,
+  matmulOps,
+  shapeOps,
+  slicingOps,
+  gatherOps,
+  constantOps,
+  resizeOps,
+  quantOps,
+];
 const defs = Object.entries(OP_DEFS);
 
 describe('op registry', () => {
@@ -38,7 +52,17 @@ describe('op registry', () => {
   it('an op that seeds channels or counts MACs declares which inputs are its weights', () => {
     const weightOps = defs.filter(([, d]) => 'seeds' in d || 'positions' in d).map(([op]) => op);
     for (const op of weightOps) expect('weights' in OP_DEFS[op as keyof typeof OP_DEFS], op).toBe(true);
-    expect(weightOps.sort()).toEqual(['Conv', 'ConvInteger', 'ConvTranspose', 'Einsum', 'Gemm', 'MatMul', 'MatMulInteger', 'QLinearConv', 'QLinearMatMul']);
+    expect(weightOps.sort()).toEqual([
+      'Conv',
+      'ConvInteger',
+      'ConvTranspose',
+      'Einsum',
+      'Gemm',
+      'MatMul',
+      'MatMulInteger',
+      'QLinearConv',
+      'QLinearMatMul',
+    ]);
   });
 
   it('an op that seeds channels has a channel rule to propagate them with', () => {

@@ -21,8 +21,19 @@ import { slicingOps } from './slicing/index.js';
 import { unaryOps } from './unary/index.js';
 
 export const OP_DEFS = {
-  ...unaryOps, ...elementwiseOps, ...convOps, ...poolOps, ...normOps, ...reduceOps, ...matmulOps,
-  ...shapeOps, ...slicingOps, ...gatherOps, ...constantOps, ...resizeOps, ...quantOps,
+  ...unaryOps,
+  ...elementwiseOps,
+  ...convOps,
+  ...poolOps,
+  ...normOps,
+  ...reduceOps,
+  ...matmulOps,
+  ...shapeOps,
+  ...slicingOps,
+  ...gatherOps,
+  ...constantOps,
+  ...resizeOps,
+  ...quantOps,
 } satisfies Record<OpType, OpDef>;
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);

@@ -21,9 +21,15 @@ describe('a rule that throws', () => {
   it('a channel rule: analysis throws a RuleBug naming the rule, the node and the port, with the rule frames', () => {
     vi.spyOn(OP_DEFS.Relu.channels!, 'links').mockImplementation(throwingRule);
     let caught: unknown;
-    try { analyzeGroups(convModel()); } catch (e) { caught = e; }
+    try {
+      analyzeGroups(convModel());
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).toBeInstanceOf(RuleBug);
-    expect((caught as Error).message).toMatch(/^channel rule of Relu r1 at (in|out)put 0 axis \d+ threw TypeError: x is undefined$/);
+    expect((caught as Error).message).toMatch(
+      /^channel rule of Relu r1 at (in|out)put 0 axis \d+ threw TypeError: x is undefined$/,
+    );
     expect((caught as Error).stack).toMatch(/RuleBug: channel rule of Relu[\s\S]*\n\s+at (Object\.)?throwingRule/);
   });
 
@@ -35,8 +41,9 @@ describe('a rule that throws', () => {
   it('a rewrite: pruning throws', async () => {
     const { prune } = await import('../prune/prune.js');
     vi.spyOn(OP_DEFS.Conv.channels!, 'rewrite').mockImplementation(throwingRule);
-    expect(() => prune(convModel(), { version: 1, channels: [{ group: analyzeGroups(convModel()).groups[0].id, ratio: 0.5 }] }))
-      .toThrow(/^channel rewrite of Conv \S+ threw TypeError/);
+    expect(() =>
+      prune(convModel(), { version: 1, channels: [{ group: analyzeGroups(convModel()).groups[0].id, ratio: 0.5 }] }),
+    ).toThrow(/^channel rewrite of Conv \S+ threw TypeError/);
   });
 
   it('the CLI reports it as an internal error: exit 3 with the stack', async () => {
@@ -45,7 +52,10 @@ describe('a rule that throws', () => {
     writeFileSync(model, saveModel(convModel()));
     vi.spyOn(OP_DEFS.Relu.channels!, 'links').mockImplementation(throwingRule);
     let err = '';
-    const code = await main(['prune', model, '--ratio', '0.5', '-o', join(dir, 'out.onnx')], { out: () => {}, err: (t) => void (err += t) });
+    const code = await main(['prune', model, '--ratio', '0.5', '-o', join(dir, 'out.onnx')], {
+      out: () => {},
+      err: (t) => void (err += t),
+    });
     expect(code).toBe(3);
     expect(err).toMatch(/internal error[\s\S]*RuleBug: channel rule of Relu r1[\s\S]*\n\s+at (Object\.)?throwingRule/);
     expect(err).not.toMatch(/blocked/);

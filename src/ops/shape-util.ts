@@ -26,7 +26,12 @@ export function allUnknown(ctx: OpContext, reason: string, dtype?: DType): Value
  * Axes given either as an attribute (older opsets) or as input `inputIndex` (newer).
  * Returns null when the input exists but is not a known constant; undefined when absent.
  */
-export function axesOf(ctx: OpContext, inputIndex: number, inputSince: number, attr = 'axes'): number[] | null | undefined {
+export function axesOf(
+  ctx: OpContext,
+  inputIndex: number,
+  inputSince: number,
+  attr = 'axes',
+): number[] | null | undefined {
   if (ctx.opset >= inputSince) {
     if (!ctx.has(inputIndex)) return undefined;
     return ctx.ints(inputIndex) ?? null;

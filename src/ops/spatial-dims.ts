@@ -36,8 +36,8 @@ export function windowOutput(ctx: OpContext, spatial: Dim[], w: Window, ceilMode
     const s = w.strides[i] ?? 1;
     const ek = (w.dilations[i] ?? 1) * (w.kernel[i] - 1) + 1;
     const same = w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER';
-    const pb = same || w.autoPad === 'VALID' ? 0 : w.pads[i] ?? 0;
-    const pe = same || w.autoPad === 'VALID' ? 0 : w.pads[i + r] ?? 0;
+    const pb = same || w.autoPad === 'VALID' ? 0 : (w.pads[i] ?? 0);
+    const pe = same || w.autoPad === 'VALID' ? 0 : (w.pads[i + r] ?? 0);
     if (typeof size !== 'number') {
       if (size === null || s !== 1) return null;
       return same ? size : addDims(size, pb + pe - ek + 1);
@@ -52,7 +52,10 @@ export function windowOutput(ctx: OpContext, spatial: Dim[], w: Window, ceilMode
       } else out = Math.floor(span / s) + 1;
     }
     if (out < 1) {
-      ctx.problem('window-too-large', `${ctx.node.opType} axis ${i + 2}: window ${ek} (kernel ${w.kernel[i]}) does not fit input ${size} with pads ${pb}+${pe}`);
+      ctx.problem(
+        'window-too-large',
+        `${ctx.node.opType} axis ${i + 2}: window ${ek} (kernel ${w.kernel[i]}) does not fit input ${size} with pads ${pb}+${pe}`,
+      );
       return null;
     }
     return out;

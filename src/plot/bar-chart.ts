@@ -42,7 +42,10 @@ export function horizontalBarChart(spec: BarChartSpec): string {
   const body: string[] = [];
   let lx = left;
   for (const l of spec.legend ?? []) {
-    body.push(`<rect x="${lx}" y="35" width="10" height="10" fill="${l.color}"/>`, `<text x="${lx + 14}" y="44">${esc(l.name)}</text>`);
+    body.push(
+      `<rect x="${lx}" y="35" width="10" height="10" fill="${l.color}"/>`,
+      `<text x="${lx + 14}" y="44">${esc(l.name)}</text>`,
+    );
     lx += 24 + textWidth(l.name);
   }
   for (const t of ticks) {
@@ -55,8 +58,12 @@ export function horizontalBarChart(spec: BarChartSpec): string {
     const x0 = x(Math.min(0, v));
     const w = Math.abs(x(v) - x(0));
     body.push(`<text x="${left - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(b.label)}</text>`);
-    body.push(`<rect x="${x0}" y="${y + 3}" width="${w}" height="${rowH - 6}" fill="${b.color ?? PALETTE[0]}"><title>${esc(`${b.label}: ${fmt(b.value)}${b.note ? ` (${b.note})` : ''}`)}</title></rect>`);
-    body.push(`<text x="${Math.max(x(v), x(0)) + 4}" y="${y + rowH / 2 + 4}" fill="#333">${fmt(b.value)}${b.note ? ` ${esc(b.note)}` : ''}</text>`);
+    body.push(
+      `<rect x="${x0}" y="${y + 3}" width="${w}" height="${rowH - 6}" fill="${b.color ?? PALETTE[0]}"><title>${esc(`${b.label}: ${fmt(b.value)}${b.note ? ` (${b.note})` : ''}`)}</title></rect>`,
+    );
+    body.push(
+      `<text x="${Math.max(x(v), x(0)) + 4}" y="${y + rowH / 2 + 4}" fill="#333">${fmt(b.value)}${b.note ? ` ${esc(b.note)}` : ''}</text>`,
+    );
   });
   body.push(`<line x1="${x(0)}" y1="${top}" x2="${x(0)}" y2="${top + plotH}" stroke="#333"/>`);
   return svgDocument({ width, height, title: spec.title, xLabel: spec.xLabel }, body);

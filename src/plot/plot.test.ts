@@ -14,7 +14,15 @@ function wellFormed(svg: string): void {
 
 describe('plots', () => {
   it('bar chart: sorted, labelled, escaped, negative values drawn left of zero', () => {
-    const svg = horizontalBarChart({ title: 'Drop <&>', xLabel: 'points', bars: [{ label: 'b', value: -2 }, { label: 'a', value: 9 }, { label: 'c', value: 3 }] });
+    const svg = horizontalBarChart({
+      title: 'Drop <&>',
+      xLabel: 'points',
+      bars: [
+        { label: 'b', value: -2 },
+        { label: 'a', value: 9 },
+        { label: 'c', value: 3 },
+      ],
+    });
     wellFormed(svg);
     expect(svg).toContain('Drop &lt;&amp;&gt;');
     expect(svg.indexOf('>a<')).toBeLessThan(svg.indexOf('>c<'));
@@ -23,8 +31,33 @@ describe('plots', () => {
   });
 
   it('grouped bars and line chart with log x', () => {
-    wellFormed(groupedBarChart({ title: 'slices', yLabel: 'accuracy', categories: ['all', 'rare'], series: [{ name: 'dense', values: [97, 79] }, { name: 'pruned', values: [96, 61] }] }));
-    const line = lineChart({ title: 'latency', xLabel: 'batch size', yLabel: 'ms', logX: true, series: [{ name: 'dense', points: [[1, 0.5], [8, 2], [64, 11]] }] });
+    wellFormed(
+      groupedBarChart({
+        title: 'slices',
+        yLabel: 'accuracy',
+        categories: ['all', 'rare'],
+        series: [
+          { name: 'dense', values: [97, 79] },
+          { name: 'pruned', values: [96, 61] },
+        ],
+      }),
+    );
+    const line = lineChart({
+      title: 'latency',
+      xLabel: 'batch size',
+      yLabel: 'ms',
+      logX: true,
+      series: [
+        {
+          name: 'dense',
+          points: [
+            [1, 0.5],
+            [8, 2],
+            [64, 11],
+          ],
+        },
+      ],
+    });
     wellFormed(line);
     expect(line).toContain('>64<');
     expect(line).toContain('<polyline');
@@ -37,10 +70,14 @@ describe('plots', () => {
   });
 
   it('sensitivity chart from a profile', () => {
-    const svg = sensitivityChart({ metric: 'accuracy', ratios: [0.2], entries: [
-      { group: 'conv1', sensitivity: 8, probeRatio: 0.2, params: 10, depth: 0, kind: 'conv' },
-      { group: 'ln', sensitivity: 1, probeRatio: 0.2, params: 10, depth: 0.5, kind: 'linear', evaluation: 'pruned' },
-    ] });
+    const svg = sensitivityChart({
+      metric: 'accuracy',
+      ratios: [0.2],
+      entries: [
+        { group: 'conv1', sensitivity: 8, probeRatio: 0.2, params: 10, depth: 0, kind: 'conv' },
+        { group: 'ln', sensitivity: 1, probeRatio: 0.2, params: 10, depth: 0.5, kind: 'linear', evaluation: 'pruned' },
+      ],
+    });
     wellFormed(svg);
     expect(svg).toContain('(pruned)');
   });

@@ -8,7 +8,11 @@ export function sensitivityChart(profile: SensitivityProfile, title?: string): s
   const pct = shares.map((r) => `${Number((r * 100).toFixed(1))}%`).join(', ');
   return horizontalBarChart({
     title: title ?? `Sensitivity: ${profile.metric} drop when ${pct} of a group's channels are removed`,
-    legend: [{ name: 'early conv (depth < 1/3)', color: PALETTE[1] }, { name: 'classifier', color: PALETTE[2] }, { name: 'other', color: PALETTE[0] }],
+    legend: [
+      { name: 'early conv (depth < 1/3)', color: PALETTE[1] },
+      { name: 'classifier', color: PALETTE[2] },
+      { name: 'other', color: PALETTE[0] },
+    ],
     xLabel: `${profile.metric} drop (points${profile.ratios && profile.ratios.length > 1 ? ', mean over ratios' : ''})`,
     bars: profile.entries.map((e) => ({
       label: e.group,

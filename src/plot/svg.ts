@@ -21,7 +21,9 @@ export function fmt(x: number): string {
 
 /** About `count` ticks at 1/2/5 × 10^k steps covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) { hi = lo + 1; }
+  if (!(hi > lo)) {
+    hi = lo + 1;
+  }
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
@@ -55,7 +57,10 @@ export function svgDocument(f: Frame, body: string[]): string {
     ...body,
   ];
   if (f.xLabel) parts.push(`<text x="${f.width / 2}" y="${f.height - 8}" text-anchor="middle">${esc(f.xLabel)}</text>`);
-  if (f.yLabel) parts.push(`<text transform="translate(14 ${f.height / 2}) rotate(-90)" text-anchor="middle">${esc(f.yLabel)}</text>`);
+  if (f.yLabel)
+    parts.push(
+      `<text transform="translate(14 ${f.height / 2}) rotate(-90)" text-anchor="middle">${esc(f.yLabel)}</text>`,
+    );
   parts.push('</svg>');
   return parts.join('\n');
 }

@@ -51,7 +51,10 @@ export function removedBySpace(analysis: GroupAnalysis, removals: readonly Remov
  * The pruned model, as a new model: the analysis (its model, index and rule contexts) is left exactly as it was,
  * so one analysis serves any number of prunes.
  */
-export function applyRemovals(analysis: GroupAnalysis, removals: readonly Removal[]): { model: Model; changes: Changes } {
+export function applyRemovals(
+  analysis: GroupAnalysis,
+  removals: readonly Removal[],
+): { model: Model; changes: Changes } {
   const restore = snapshotModel(analysis.model);
   try {
     const changes = applyInPlace(analysis, removals);
@@ -78,10 +81,14 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
   const graph = model.graph;
   const { index, shapes } = analysis.prop;
   const changes: Changes = new Map();
-  const storage = new Map<string, { src: NonNullable<ReturnType<typeof constantSource>>; axes: Map<number, Int32Array>; name: string }>();
+  const storage = new Map<
+    string,
+    { src: NonNullable<ReturnType<typeof constantSource>>; axes: Map<number, Int32Array>; name: string }
+  >();
   for (const [s, removed] of removedBySpace(analysis, removals)) {
     const keep = keptIndices(s.n, removed);
-    if (keep.length === 0) throw new PruneguardError('E_BAD_PLAN', `the plan removes every channel of ${s.value} axis ${s.axis}`);
+    if (keep.length === 0)
+      throw new PruneguardError('E_BAD_PLAN', `the plan removes every channel of ${s.value} axis ${s.axis}`);
     let m = changes.get(s.value);
     if (!m) changes.set(s.value, (m = new Map()));
     m.set(s.axis, { before: s.n, keep });
@@ -92,7 +99,10 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
     if (!entry) storage.set(key, (entry = { src, axes: new Map(), name: s.value }));
     const prev = entry.axes.get(s.axis);
     if (prev && (prev.length !== keep.length || prev.some((v, i) => v !== keep[i]))) {
-      throw new PruneguardError('E_PRUNE_BLOCKED', `${s.value} is shared and would be sliced differently along axis ${s.axis}`);
+      throw new PruneguardError(
+        'E_PRUNE_BLOCKED',
+        `${s.value} is shared and would be sliced differently along axis ${s.axis}`,
+      );
     }
     entry.axes.set(s.axis, keep);
   }
@@ -111,7 +121,8 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
     if (p) touched.add(p);
     for (const u of index.consumers.get(value) ?? []) touched.add(u.node);
   }
-  const stored = (src: NonNullable<ReturnType<typeof constantSource>>) => (src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index));
+  const stored = (src: NonNullable<ReturnType<typeof constantSource>>) =>
+    src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index);
   for (const node of graph.nodes.filter((n) => touched.has(n))) {
     const rule = opDef(node.opType, node.domain)?.channels;
     if (!rule?.rewrite) continue;
@@ -129,11 +140,21 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
       setInput: (slot, value) => {
         node.inputs[slot] = ctx.addConstant(`${node.inputs[slot] || nodeLabel(node)}__pruned`, value);
       },
-      setShapeEntry: (slot, pos, value) => rewriteShapeEntry({ graph, shape: (n) => shapes.values.get(n)?.shape, stored }, node, slot, pos, value),
+      setShapeEntry: (slot, pos, value) =>
+        rewriteShapeEntry({ graph, shape: (n) => shapes.values.get(n)?.shape, stored }, node, slot, pos, value),
     };
-    runRule(() => `channel rewrite of ${node.opType} ${nodeLabel(node)}`, () => rule.rewrite!(ctx));
+    runRule(
+      () => `channel rewrite of ${node.opType} ${nodeLabel(node)}`,
+      () => rule.rewrite!(ctx),
+    );
   }
-  freezeShapeEntries(model, index, changes, { graph, shape: (n) => shapes.values.get(n)?.shape, stored }, (n) => shapes.values.get(n)?.shape);
+  freezeShapeEntries(
+    model,
+    index,
+    changes,
+    { graph, shape: (n) => shapes.values.get(n)?.shape, stored },
+    (n) => shapes.values.get(n)?.shape,
+  );
   reshare(model, analysis.copies);
   for (const vi of [...graph.valueInfo, ...graph.inputs, ...graph.outputs]) {
     const m = changes.get(vi.name);
@@ -143,7 +164,8 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
   // Old IR lists weights as graph inputs too: their declared shapes follow the sliced tensors.
   for (const vi of graph.inputs) {
     const t = graph.initializers.get(vi.name);
-    if (t && vi.shape && (vi.shape.length !== t.dims.length || vi.shape.some((d, i) => d !== t.dims[i]))) vi.shape = [...t.dims];
+    if (t && vi.shape && (vi.shape.length !== t.dims.length || vi.shape.some((d, i) => d !== t.dims[i])))
+      vi.shape = [...t.dims];
   }
   removeDead(model);
   return changes;

@@ -17,13 +17,23 @@ function block(o: Partial<AttentionOptions>) {
 const seqs = [{ x: [1, 3, 16] }, { x: [2, 7, 16] }];
 
 describe('attention heads', () => {
-  for (const projection of ['separate', 'fused-in-proj', 'fused-qkv-split', 'fused-qkv-heads', 'fused-qkv-per-head'] as const) {
+  for (const projection of [
+    'separate',
+    'fused-in-proj',
+    'fused-qkv-split',
+    'fused-qkv-heads',
+    'fused-qkv-per-head',
+  ] as const) {
     for (const dynamicReshape of [false, true]) {
       it(`${projection}${dynamicReshape ? ' with Concat-built shapes' : ''}: one unit of 4 heads; removing heads equals the mask`, async () => {
         const m = block({ projection, dynamicReshape, causalMask: true, maxSeq: 8 });
         const units = analyzeGroups(m).attention;
         expect(units.map((u) => [u.heads, u.headSize, u.blocked])).toEqual([[4, 4, undefined]]);
-        const { verified, report } = await pruneAndVerify(m, { heads: [{ attention: units[0].id, remove: [0, 2] }] }, seqs);
+        const { verified, report } = await pruneAndVerify(
+          m,
+          { heads: [{ attention: units[0].id, remove: [0, 2] }] },
+          seqs,
+        );
         expect(report.heads[0].after).toBe(2);
         expect(verified.exact).toBe(true);
         expect(verified.maxDeviation).toBeLessThan(1e-5);
@@ -36,11 +46,20 @@ describe('attention heads', () => {
       const m = block({ projection: 'einsum', bias, scale: 'none', causalMask: true, maxSeq: 8 });
       const a = analyzeGroups(m);
       expect(a.attention.map((u) => [u.heads, u.headSize, u.blocked])).toEqual([[4, 4, undefined]]);
-      expect(a.attention[0].members.map((mm) => `${mm.tensor}#${mm.axis}${mm.entry ? ' entry' : ''}`).sort()).toEqual([
-        'attn1.k_proj.kernel#1', 'attn1.out_proj.weight#0 entry', 'attn1.q_proj.kernel#1', 'attn1.v_proj.kernel#1',
-        ...(bias ? ['attn1.k_proj.bias#0', 'attn1.q_proj.bias#0', 'attn1.v_proj.bias#0'] : []),
-      ].sort());
-      const { verified, report } = await pruneAndVerify(m, { heads: [{ attention: a.attention[0].id, remove: [1, 2] }] }, seqs);
+      expect(a.attention[0].members.map((mm) => `${mm.tensor}#${mm.axis}${mm.entry ? ' entry' : ''}`).sort()).toEqual(
+        [
+          'attn1.k_proj.kernel#1',
+          'attn1.out_proj.weight#0 entry',
+          'attn1.q_proj.kernel#1',
+          'attn1.v_proj.kernel#1',
+          ...(bias ? ['attn1.k_proj.bias#0', 'attn1.q_proj.bias#0', 'attn1.v_proj.bias#0'] : []),
+        ].sort(),
+      );
+      const { verified, report } = await pruneAndVerify(
+        m,
+        { heads: [{ attention: a.attention[0].id, remove: [1, 2] }] },
+        seqs,
+      );
       expect(report.heads[0].after).toBe(2);
       expect(verified.exact).toBe(true);
       expect(verified.maxDeviation).toBeLessThan(1e-5);
@@ -51,7 +70,8 @@ describe('attention heads', () => {
     const m = block({ projection: 'einsum', bias: false });
     const a = analyzeGroups(m);
     const byKernel = (t: string) => a.groups.find((g) => g.members.some((mm) => mm.tensor === t && mm.axis === 2))!;
-    const qk = byKernel('attn1.q_proj.kernel'), v = byKernel('attn1.v_proj.kernel');
+    const qk = byKernel('attn1.q_proj.kernel'),
+      v = byKernel('attn1.v_proj.kernel');
     expect(qk.members.some((mm) => mm.tensor === 'attn1.k_proj.kernel')).toBe(true);
     expect(qk.inexact[0]).toMatch(/contracts the pruned axis between two activations/);
     // [B, T, H, hd] → [B, T, H·hd]: a head-dim channel is one feature in every head, which one union of channels cannot say.
@@ -61,7 +81,12 @@ describe('attention heads', () => {
     expect(verified.exact).toBe(false);
   });
 
-  for (const [repeatKv, projection] of [['expand', 'separate'], ['tile', 'separate'], ['expand', 'einsum'], ['tile', 'einsum']] as const) {
+  for (const [repeatKv, projection] of [
+    ['expand', 'separate'],
+    ['tile', 'separate'],
+    ['expand', 'einsum'],
+    ['tile', 'einsum'],
+  ] as const) {
     it(`grouped-query attention (${repeatKv}, ${projection} projections): a KV head goes with the Q heads it serves`, async () => {
       const m = block({ kvHeads: 2, repeatKv, projection });
       const units = analyzeGroups(m).attention;
@@ -77,6 +102,8 @@ describe('attention heads', () => {
   it('never removes every head', async () => {
     const m = block({});
     const u = analyzeGroups(m).attention[0];
-    await expect(pruneAndVerify(m, { heads: [{ attention: u.id, remove: [0, 1, 2, 3] }] }, seqs)).rejects.toThrow(/removes every head/);
+    await expect(pruneAndVerify(m, { heads: [{ attention: u.id, remove: [0, 1, 2, 3] }] }, seqs)).rejects.toThrow(
+      /removes every head/,
+    );
   });
 });

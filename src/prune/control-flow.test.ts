@@ -85,6 +85,8 @@ describe('old IR: initializers listed as graph inputs', () => {
   });
 
   it('rejects a runtime input that is not an initializer listed as an input', () => {
-    expect(() => loadModelFile(path, { runtimeInputs: ['input'] })).toThrow(/--runtime-input input is not an initializer listed as a graph input/);
+    expect(() => loadModelFile(path, { runtimeInputs: ['input'] })).toThrow(
+      /--runtime-input input is not an initializer listed as a graph input/,
+    );
   });
 });

@@ -63,19 +63,27 @@ export function coverage(analysis: GroupAnalysis, model: Model): Coverage {
     r.tensors++;
     into.set(reason, r);
   };
-  let parameters = 0, prunable = 0, blocked = 0;
+  let parameters = 0,
+    prunable = 0,
+    blocked = 0;
   for (const w of storedWeights(model)) {
     const n = numel(w.tensor.dims);
     parameters += n;
     const s = w.scope.length === 0 ? status.get(w.name) : undefined;
     if (s === true) prunable += n;
-    else if (s !== undefined) { blocked += n; tally(blockedBy, s, n); }
-    else tally(notAnalysedBy, notAnalysedReason(w, graph, index), n);
+    else if (s !== undefined) {
+      blocked += n;
+      tally(blockedBy, s, n);
+    } else tally(notAnalysedBy, notAnalysedReason(w, graph, index), n);
   }
-  const ranked = (m: Map<string, CoverageReason>) => [...m.values()].sort((a, b) => b.parameters - a.parameters || (a.reason < b.reason ? -1 : 1));
+  const ranked = (m: Map<string, CoverageReason>) =>
+    [...m.values()].sort((a, b) => b.parameters - a.parameters || (a.reason < b.reason ? -1 : 1));
   const notAnalysed = parameters - prunable - blocked;
   return {
-    parameters, prunable, blocked, notAnalysed,
+    parameters,
+    prunable,
+    blocked,
+    notAnalysed,
     analysedPercent: parameters === 0 ? 100 : (100 * (prunable + blocked)) / parameters,
     blockedReasons: ranked(blockedBy),
     notAnalysedReasons: ranked(notAnalysedBy),
@@ -88,16 +96,24 @@ const label = (node: Node) => `${node.opType} ${node.name || node.outputs[0] || 
 function notAnalysedReason(w: StoredWeight, graph: Graph, index: GraphIndex): string {
   if (w.scope.length > 0) return `held inside ${scopeLabel(w.scope)}: weights of subgraphs are not analysed`;
   const names = aliasesOf(w.name, index);
-  const reads = names.flatMap((n) => index.consumers.get(n) ?? []).filter((u) => !(u.node.opType === 'Identity' && u.node.domain === ''));
+  const reads = names
+    .flatMap((n) => index.consumers.get(n) ?? [])
+    .filter((u) => !(u.node.opType === 'Identity' && u.node.domain === ''));
   const inside = names.flatMap((n) => index.implicitUses.get(n) ?? []);
   if (reads.length === 0 && inside.length > 0) {
     const node = inside[0];
-    return `read only inside ${label(node)}'s ${subgraphsOf(node).map(([a]) => a).join('/')}: channels are not followed across a subgraph boundary`;
+    return `read only inside ${label(node)}'s ${subgraphsOf(node)
+      .map(([a]) => a)
+      .join('/')}: channels are not followed across a subgraph boundary`;
   }
-  if (reads.length === 0) return graph.outputs.some((o) => names.includes(o.name)) ? 'a graph output itself' : 'read by no node';
+  if (reads.length === 0)
+    return graph.outputs.some((o) => names.includes(o.name)) ? 'a graph output itself' : 'read by no node';
   const unknown = reads.find((u) => !opDef(u.node.opType, u.node.domain)?.channels);
   if (unknown) {
-    const op = unknown.node.domain && unknown.node.domain !== 'ai.onnx' ? `${unknown.node.domain}::${unknown.node.opType}` : unknown.node.opType;
+    const op =
+      unknown.node.domain && unknown.node.domain !== 'ai.onnx'
+        ? `${unknown.node.domain}::${unknown.node.opType}`
+        : unknown.node.opType;
     return `read by ${label(unknown.node)}: no pruning rule for ${op}`;
   }
   const ops = [...new Set(reads.map((u) => `${u.node.opType} input ${u.slot}`))].slice(0, 3).join(', ');

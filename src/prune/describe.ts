@@ -24,11 +24,16 @@ export interface AttentionSummary {
   cache?: string[];
 }
 
-export function describeGroups(model: Model | GroupAnalysis): { groups: GroupSummary[]; attention: AttentionSummary[] } {
+export function describeGroups(model: Model | GroupAnalysis): {
+  groups: GroupSummary[];
+  attention: AttentionSummary[];
+} {
   const a = 'prop' in model ? model : analyzeGroups(model);
   return {
     groups: a.groups.map((g) => ({
-      id: g.id, kind: g.kind, channels: g.channels,
+      id: g.id,
+      kind: g.kind,
+      channels: g.channels,
       members: g.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map, entry: m.entry })),
       maskExact: g.maskExact,
       ...(g.inexact.length ? { inexact: g.inexact } : {}),
@@ -38,7 +43,9 @@ export function describeGroups(model: Model | GroupAnalysis): { groups: GroupSum
     attention: a.attention.map((u) => {
       const cache = a.groups.find((g) => g.id === u.id)?.cache;
       return {
-        id: u.id, heads: u.heads, headSize: u.headSize,
+        id: u.id,
+        heads: u.heads,
+        headSize: u.headSize,
         members: u.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map })),
         ...(u.blocked ? { blocked: u.blocked } : {}),
         ...(cache ? { cache } : {}),

@@ -13,9 +13,13 @@ import { pruneAndVerify } from './testing/check.js';
 
 const DIR = 'fixtures/models';
 const MANIFEST = `${DIR}/manifest.json`;
-interface Entry { file: string; family: string; sizes: Record<string, number[]>[]; vocab?: number }
-const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models;  // committed: a missing manifest fails the file
-
+interface Entry {
+  file: string;
+  family: string;
+  sizes: Record<string, number[]>[];
+  vocab?: number;
+}
+const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models; // committed: a missing manifest fails the file
 
 it('finds the committed fixture models', () => {
   expect(entries.length, 'models listed in the committed manifest').toBeGreaterThan(0);
@@ -32,13 +36,17 @@ describe('pruning every fixture', () => {
       expect(verified.shapeMismatch).toBeUndefined();
       if (verified.exact) expect(verified.maxDeviation).toBeLessThan(1e-3);
       // The mask-exact part alone must match the oracle.
-      const exactOnly = { channels: all.channels!.filter((c) => report.groups.find((g) => g.id === c.group)?.maskExact) };
+      const exactOnly = {
+        channels: all.channels!.filter((c) => report.groups.find((g) => g.id === c.group)?.maskExact),
+      };
       if (exactOnly.channels.length > 0) {
         const exact = await pruneAndVerify(dense, exactOnly, e.sizes, e.vocab);
         expect(exact.verified.exact).toBe(true);
         expect(exact.verified.maxDeviation).toBeLessThan(1e-3);
       }
-      console.log(`${e.file}: params ${report.paramsBefore} → ${report.paramsAfter}; groups ${report.groups.length} (exact ${exactOnly.channels.length}); deviation all=${verified.maxDeviation.toExponential(2)}${verified.exact ? '' : ' (inexact groups)'}`);
+      console.log(
+        `${e.file}: params ${report.paramsBefore} → ${report.paramsAfter}; groups ${report.groups.length} (exact ${exactOnly.channels.length}); deviation all=${verified.maxDeviation.toExponential(2)}${verified.exact ? '' : ' (inexact groups)'}`,
+      );
     });
   }
 });
@@ -58,7 +66,9 @@ describe('removing one head per layer', () => {
       expect(report.heads.map((h) => h.after)).toEqual(units.map((u) => u.heads - 1));
       expect(verified.exact).toBe(true);
       expect(verified.maxDeviation).toBeLessThan(1e-4);
-      console.log(`${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`);
+      console.log(
+        `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`,
+      );
     });
   }
 });

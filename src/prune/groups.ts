@@ -178,7 +178,14 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
     ss.forEach((s, k) => {
       if (!s.stored) return;
       const indices = channels.map((c) => c.at[k]);
-      members.push({ tensor: s.value, axis: s.axis, node: s.via ? nodeLabel(s.via) : '', map: describe(indices), entry: s.entry, indices });
+      members.push({
+        tensor: s.value,
+        axis: s.axis,
+        node: s.via ? nodeLabel(s.via) : '',
+        map: describe(indices),
+        entry: s.entry,
+        indices,
+      });
     });
     const storedSpaces = ss.filter((s) => s.stored);
     // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
@@ -200,7 +207,14 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
       channels: cs.length,
       members,
       values: ss.filter((s) => !s.stored).map((s) => [s.value, s.axis]),
-      ...(blocked.length ? { blocked: blocked.slice(0, MAX_REASONS).join('; ') + (blocked.length > MAX_REASONS ? `; and ${blocked.length - MAX_REASONS} more` : ''), blockedReasons: blocked } : {}),
+      ...(blocked.length
+        ? {
+            blocked:
+              blocked.slice(0, MAX_REASONS).join('; ') +
+              (blocked.length > MAX_REASONS ? `; and ${blocked.length - MAX_REASONS} more` : ''),
+            blockedReasons: blocked,
+          }
+        : {}),
       maskExact: inexact.length === 0,
       inexact,
       ...(heads ? { headSize: heads } : {}),
@@ -208,9 +222,17 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
       elements: cs,
     });
   }
-  const attention = groups.filter((g) => g.kind === 'heads').map((g): AttentionUnit => ({
-    id: g.id, heads: g.channels, headSize: g.headSize!, members: g.members, ...(g.blocked ? { blocked: g.blocked } : {}),
-  }));
+  const attention = groups
+    .filter((g) => g.kind === 'heads')
+    .map(
+      (g): AttentionUnit => ({
+        id: g.id,
+        heads: g.channels,
+        headSize: g.headSize!,
+        members: g.members,
+        ...(g.blocked ? { blocked: g.blocked } : {}),
+      }),
+    );
   return { model, groups, attention, prop, copies };
 }
 

@@ -12,7 +12,10 @@ import type { Criterion } from './plan.js';
 
 /** Sum of |w| (p=1) or w² (p=2) per position along `axis`; NaN if any weight is NaN. */
 export function axisNorms(t: Tensor, axis: number, p: 1 | 2): Float64Array {
-  const data = t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16' ? toFloat32(t) : Float64Array.from(t.data as ArrayLike<number>, Number);
+  const data =
+    t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16'
+      ? toFloat32(t)
+      : Float64Array.from(t.data as ArrayLike<number>, Number);
   const dim = t.dims[axis];
   const inner = numel(t.dims.slice(axis + 1));
   const out = new Float64Array(dim);
@@ -32,7 +35,12 @@ export function axisNorms(t: Tensor, axis: number, p: 1 | 2): Float64Array {
  * Scores per channel of the group (higher = more important). Throws a message
  * naming the tensor when a weight is NaN (importance is then undefined).
  */
-export function channelScores(group: Group, criterion: Criterion, read: (tensor: string) => Tensor | undefined, seed = 0): Float64Array {
+export function channelScores(
+  group: Group,
+  criterion: Criterion,
+  read: (tensor: string) => Tensor | undefined,
+  seed = 0,
+): Float64Array {
   const scores = new Float64Array(group.channels);
   if (criterion === 'random') {
     const r = mulberry32(seed);
@@ -42,14 +50,21 @@ export function channelScores(group: Group, criterion: Criterion, read: (tensor:
   const p = criterion === 'l1' ? 1 : 2;
   for (const m of group.members) {
     const t = read(m.tensor);
-    if (!t || t.dtype === 'string' || t.dtype.startsWith('int') || t.dtype.startsWith('uint') || t.dtype === 'bool') continue;
+    if (!t || t.dtype === 'string' || t.dtype.startsWith('int') || t.dtype.startsWith('uint') || t.dtype === 'bool')
+      continue;
     const norms = axisNorms(t, m.axis, p);
     for (let c = 0; c < scores.length; c++) for (const i of m.indices[c]) scores[c] += norms[i];
   }
   const bad = scores.findIndex((s) => Number.isNaN(s));
   if (bad >= 0) {
-    const culprit = group.members.find((m) => { const t = read(m.tensor); return t && axisNorms(t, m.axis, 1).some(Number.isNaN); });
-    throw new PruneguardError('E_CORRUPT_MODEL', `weights of ${culprit?.tensor ?? group.id} contain NaN: importance is undefined`);
+    const culprit = group.members.find((m) => {
+      const t = read(m.tensor);
+      return t && axisNorms(t, m.axis, 1).some(Number.isNaN);
+    });
+    throw new PruneguardError(
+      'E_CORRUPT_MODEL',
+      `weights of ${culprit?.tensor ?? group.id} contain NaN: importance is undefined`,
+    );
   }
   if (p === 2) for (let c = 0; c < scores.length; c++) scores[c] = Math.sqrt(scores[c]);
   return scores;

@@ -7,7 +7,9 @@ import { reflectPadAudio } from './testing/verify-models.js';
 describe('defaultSizes', () => {
   it('grows a symbolic length until the graph accepts it (reflect Pad by 16 needs more than 16 samples), and onnxruntime runs there', async () => {
     const m = reflectPadAudio(16);
-    expect(sizeProblems(m, { samples: [2, 1, 5] }).join()).toMatch(/reflect Pad by 16 needs axis 2 longer than 16, got 5/);
+    expect(sizeProblems(m, { samples: [2, 1, 5] }).join()).toMatch(
+      /reflect Pad by 16 needs axis 2 longer than 16, got 5/,
+    );
     const sizes = defaultSizes(m);
     expect(sizes.samples[2]).toBeGreaterThan(16);
     expect(sizeProblems(m, sizes)).toEqual([]);

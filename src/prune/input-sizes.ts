@@ -26,16 +26,23 @@ const problemKeys = (r: ShapeResult) => new Set(r.problems.map((p) => `${p.node}
 export function sizeProblems(model: Model, sizes: Sizes, baseline = problemKeys(inferShapes(model))): string[] {
   const r = inferShapes(model, { inputShapes: sizes });
   const out = r.problems.filter((p) => !baseline.has(`${p.node}\u0000${p.rule}`)).map((p) => `${p.node}: ${p.message}`);
-  for (const [name, v] of r.values) if (v.shape?.some((d) => d === 0) && !model.graph.initializers.has(name)) out.push(`${name} has an empty axis [${v.shape.join(',')}]`);
+  for (const [name, v] of r.values)
+    if (v.shape?.some((d) => d === 0) && !model.graph.initializers.has(name))
+      out.push(`${name} has an empty axis [${v.shape.join(',')}]`);
   for (const node of model.graph.nodes) {
     if (node.opType !== 'Pad' || (attrString(node, 'mode') ?? 'constant') !== 'reflect') continue;
     const x = r.values.get(node.inputs[0])?.shape;
     const padsTensor = node.inputs[1] ? r.constants.get(node.inputs[1]) : undefined;
-    const pads = padsTensor ? Array.from(padsTensor.data as ArrayLike<number | bigint>, Number) : attrInts(node, 'pads');
+    const pads = padsTensor
+      ? Array.from(padsTensor.data as ArrayLike<number | bigint>, Number)
+      : attrInts(node, 'pads');
     if (!x || !pads || node.inputs[3]) continue; // explicit axes (opset 18): not modelled here
     x.forEach((d, i) => {
       const most = Math.max(pads[i] ?? 0, pads[i + x.length] ?? 0);
-      if (typeof d === 'number' && most > 0 && d <= most) out.push(`${node.name || node.outputs[0]}: reflect Pad by ${most} needs axis ${i} longer than ${most}, got ${d}`);
+      if (typeof d === 'number' && most > 0 && d <= most)
+        out.push(
+          `${node.name || node.outputs[0]}: reflect Pad by ${most} needs axis ${i} longer than ${most}, got ${d}`,
+        );
     });
   }
   return out;
@@ -47,20 +54,26 @@ export function sizeProblems(model: Model, sizes: Sizes, baseline = problemKeys(
  */
 export function defaultSizes(model: Model, scale = 1, fixed: Sizes = {}): Sizes {
   const inputs = feedableInputs(model);
-  const start = (shape: readonly Dim[], axis: number) => (axis === 0 ? 2 * scale : shape.length === 4 && axis >= 2 ? 32 : 4 * scale + 1);
+  const start = (shape: readonly Dim[], axis: number) =>
+    axis === 0 ? 2 * scale : shape.length === 4 && axis >= 2 ? 32 : 4 * scale + 1;
   const at = (k: number): Sizes => {
     const bySymbol = new Map<string, number>();
-    return Object.fromEntries(inputs.map((input) => {
-      if (fixed[input.name]) return [input.name, fixed[input.name]];
-      const shape = input.shape ?? [];
-      return [input.name, shape.map((d, axis) => {
-        if (typeof d === 'number') return d;
-        const grown = axis === 0 ? start(shape, axis) : start(shape, axis) * 2 ** k;
-        if (typeof d !== 'string') return grown;
-        if (!bySymbol.has(d)) bySymbol.set(d, grown);
-        return bySymbol.get(d)!;
-      })];
-    }));
+    return Object.fromEntries(
+      inputs.map((input) => {
+        if (fixed[input.name]) return [input.name, fixed[input.name]];
+        const shape = input.shape ?? [];
+        return [
+          input.name,
+          shape.map((d, axis) => {
+            if (typeof d === 'number') return d;
+            const grown = axis === 0 ? start(shape, axis) : start(shape, axis) * 2 ** k;
+            if (typeof d !== 'string') return grown;
+            if (!bySymbol.has(d)) bySymbol.set(d, grown);
+            return bySymbol.get(d)!;
+          }),
+        ];
+      }),
+    );
   };
   const first = at(0);
   const symbolic = inputs.some((i) => !fixed[i.name] && i.shape?.some((d, axis) => axis > 0 && typeof d !== 'number'));

@@ -12,7 +12,12 @@ function cached() {
       node('Concat', ['past', 'k'], ['present'], [intAttr('axis', 1)]),
       node('Concat', ['a', 'b'], ['ab'], [intAttr('axis', 1)]),
     ],
-    [vi('x', 'float32', ['batch', 'seq', 4]), vi('past', 'float32', ['batch', 'past', 2]), vi('a', 'float32', [1, 2, 2]), vi('b', 'float32', [1, 2, 2])],
+    [
+      vi('x', 'float32', ['batch', 'seq', 4]),
+      vi('past', 'float32', ['batch', 'past', 2]),
+      vi('a', 'float32', [1, 2, 2]),
+      vi('b', 'float32', [1, 2, 2]),
+    ],
     [vi('present', 'float32', ['batch', 'past+seq', 2]), vi('ab', 'float32', [1, 4, 2])],
     { w: weights([4, 2], 1) },
   );

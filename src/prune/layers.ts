@@ -43,7 +43,10 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
   const layer = new Set(graph.nodes.filter((n) => inLayer(n, name)));
   if (layer.size === 0) throw bad(`layers: no node is named under ${name} (expected names like /${name}/...)`);
   const outputs = new Set(graph.outputs.map((o) => o.name));
-  const inside = (value: string) => { const p = index.producer.get(value); return !!p && layer.has(p); };
+  const inside = (value: string) => {
+    const p = index.producer.get(value);
+    return !!p && layer.has(p);
+  };
   // What the block hands to the rest of the model, graph outputs (its cache) aside.
   const handed = new Set<string>();
   for (const node of layer) {
@@ -53,7 +56,9 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
     }
   }
   if (handed.size !== 1) {
-    throw bad(`layers: ${name} is not one residual block: it hands ${handed.size} values to the rest of the model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`);
+    throw bad(
+      `layers: ${name} is not one residual block: it hands ${handed.size} values to the rest of the model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`,
+    );
   }
   const [output] = handed;
   // Its input: the value from outside that the chain of residual Adds ending at the output starts from.
@@ -69,11 +74,14 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
     if (!p || !layer.has(p) || p.opType !== 'Add') continue;
     for (const i of p.inputs) {
       if (inside(i)) queue.push(i);
-      else if (i && constantSource(graph, i, index) === undefined && sameShape(shape(i), shape(output))) candidates.add(i);
+      else if (i && constantSource(graph, i, index) === undefined && sameShape(shape(i), shape(output)))
+        candidates.add(i);
     }
   }
   if (candidates.size !== 1) {
-    throw bad(`layers: ${name} is not a residual block: its output ${output} is not the sum of one outside value of its shape and the block's own (${candidates.size} candidates)`);
+    throw bad(
+      `layers: ${name} is not a residual block: its output ${output} is not the sum of one outside value of its shape and the block's own (${candidates.size} candidates)`,
+    );
   }
   const [input] = candidates;
   for (const node of graph.nodes) {
@@ -85,7 +93,9 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
   removeDead(model);
   const read = new Set(graph.nodes.flatMap((n) => n.inputs));
   // Cache inputs only this block read go with it; inputs it never read stay, even if unused.
-  graph.inputs = graph.inputs.filter((i) => read.has(i.name) || !readByLayer.has(i.name) || graph.initializers.has(i.name));
+  graph.inputs = graph.inputs.filter(
+    (i) => read.has(i.name) || !readByLayer.has(i.name) || graph.initializers.has(i.name),
+  );
   return { name, input, output, nodes: layer.size };
 }
 
@@ -93,7 +103,10 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
  * The model a plan's channels and heads apply to: `model` itself without `layers`,
  * else a copy with those blocks removed (names checked by the plan's shape first).
  */
-export function withoutLayers(model: Model, layers: readonly (LayerSpec | undefined)[] | undefined): { model: Model; removed: RemovedLayer[] } {
+export function withoutLayers(
+  model: Model,
+  layers: readonly (LayerSpec | undefined)[] | undefined,
+): { model: Model; removed: RemovedLayer[] } {
   const specs = (layers ?? []).filter((l): l is LayerSpec => !!l);
   if (specs.length === 0) return { model, removed: [] };
   const copy = copyModel(model);

@@ -45,7 +45,11 @@ function pairingBlocked(p: Propagation, blocked: Set<number>, node: Node): boole
   });
 }
 
-export function propagateChoosing(model: Model, index?: GraphIndex, options: { keepInterface?: boolean } = {}): Propagation {
+export function propagateChoosing(
+  model: Model,
+  index?: GraphIndex,
+  options: { keepInterface?: boolean } = {},
+): Propagation {
   const shapes = inferShapes(model);
   const keep = options.keepInterface ? { keepInterface: true } : {};
   let best = propagate(model, { ...(index ? { index } : {}), shapes, ...keep });

@@ -15,9 +15,18 @@ import { verify } from './verify.js';
 
 const DIR = 'fixtures/models';
 const MANIFEST = `${DIR}/manifest.json`;
-interface Entry { file: string; family: string; reference?: string; inputs: { name: string }[]; outputs: { name: string }[]; sizes: Record<string, number[]>[] }
+interface Entry {
+  file: string;
+  family: string;
+  reference?: string;
+  inputs: { name: string }[];
+  outputs: { name: string }[];
+  sizes: Record<string, number[]>[];
+}
 // Committed fixtures: a missing manifest fails the file, a missing model fails its test.
-const decoders: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models.filter((e) => e.family === 'decoder-llama');
+const decoders: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models.filter(
+  (e) => e.family === 'decoder-llama',
+);
 
 it('finds the committed decoder fixtures', () => {
   expect(decoders.map((d) => d.file)).toContainEqual(expect.stringMatching(/^llama_gqa_cache/));
@@ -52,7 +61,9 @@ describe('removing one KV head per layer', () => {
       expect(report.heads.map((h) => h.after)).toEqual(units.map((u) => u.heads - 1));
       expect(verified.exact).toBe(true);
       expect(verified.maxDeviation).toBeLessThan(1e-4);
-      console.log(`${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`);
+      console.log(
+        `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`,
+      );
     });
   }
 });
@@ -74,11 +85,17 @@ describe('a KV cache shrinks with its KV heads', () => {
       expect(verified.exact).toBe(true);
       expect(verified.maxDeviation).toBeLessThan(1e-4);
       // The oracle can fail: the model pruned of the other head deviates from this plan's oracle.
-      const other = prune(dense, { heads: units.map((u, i) => ({ attention: u.id, remove: [(i + 1) % u.heads] })) }).model;
+      const other = prune(dense, {
+        heads: units.map((u, i) => ({ attention: u.id, remove: [(i + 1) % u.heads] })),
+      }).model;
       expect((await verify(dense, other, plan, feeds)).maxDeviation).toBeGreaterThan(1e-2);
       // --keep-interface refuses the same plan, naming the cache.
-      expect(() => prune(dense, plan, { keepInterface: true })).toThrow(/KV cache: pruning it changes the model interface/);
-      console.log(`${e.file}: KV heads 2 → 1 per layer, ${report.interface.length} cache values shrink, max deviation ${verified.maxDeviation.toExponential(2)}`);
+      expect(() => prune(dense, plan, { keepInterface: true })).toThrow(
+        /KV cache: pruning it changes the model interface/,
+      );
+      console.log(
+        `${e.file}: KV heads 2 → 1 per layer, ${report.interface.length} cache values shrink, max deviation ${verified.maxDeviation.toExponential(2)}`,
+      );
     });
   }
 });
@@ -90,8 +107,14 @@ describe('removing a whole layer', () => {
     const plan = { version: 1 as const, layers: [{ remove: 'layers.1' }] };
     const { model: pruned, report } = prune(dense, plan);
     expect(report.layers.map((l) => [l.name, l.input])).toEqual([['layers.1', '/layers.0/Add_1_output_0']]);
-    expect(report.interface.map((c) => `${c.kind} ${c.name} ${c.after === null ? 'removed' : 'changed'}`).sort()).toEqual(
-      ['input past_key_values.1.key removed', 'input past_key_values.1.value removed', 'output present.1.key removed', 'output present.1.value removed']);
+    expect(
+      report.interface.map((c) => `${c.kind} ${c.name} ${c.after === null ? 'removed' : 'changed'}`).sort(),
+    ).toEqual([
+      'input past_key_values.1.key removed',
+      'input past_key_values.1.value removed',
+      'output present.1.key removed',
+      'output present.1.value removed',
+    ]);
     expect(pruned.graph.nodes.some((n) => n.name.startsWith('/layers.1/'))).toBe(false);
     expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
     const feeds = randomInputs(dense, e!.sizes[0], { seed: 3, vocab: 64 });
@@ -108,6 +131,8 @@ describe('removing a whole layer', () => {
     expect(() => prune(dense, plan, { keepInterface: true })).toThrow(/interface changes/);
     expect(() => prune(dense, { layers: [{ remove: 'layers.9' }] })).toThrow(/no node is named under layers.9/);
     // The attention alone is no residual block: its output is no sum with the stream.
-    expect(() => prune(dense, { layers: [{ remove: 'layers.0/self_attn' }] })).toThrow(/is not (one )?(a )?residual block/);
+    expect(() => prune(dense, { layers: [{ remove: 'layers.0/self_attn' }] })).toThrow(
+      /is not (one )?(a )?residual block/,
+    );
   });
 });

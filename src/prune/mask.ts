@@ -64,20 +64,33 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
   const source = analysis.model;
   // Without a caller's analysis the analysis' own copy can be written; with one, write a copy of it.
   const model = options.analysis && !base.removed.length ? copyModel(source) : source;
-  const position = options.analysis && !base.removed.length ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
+  const position =
+    options.analysis && !base.removed.length ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
   const index = analysis.prop.index;
   let zeroed = 0;
   const cache: CacheSlice[] = [];
   for (const [s, removed] of removedBySpace(analysis, removals)) {
-    if (s.cache) cache.push({ name: s.value, axis: s.axis, removed: [...removed].sort((a, b) => a - b), keep: keptIndices(s.n, removed) });
+    if (s.cache)
+      cache.push({
+        name: s.value,
+        axis: s.axis,
+        removed: [...removed].sort((a, b) => a - b),
+        keep: keptIndices(s.n, removed),
+      });
     if (!s.entry || !s.stored) continue;
     const src = constantSource(source.graph, s.value, index)!;
-    const target: ConstantSource = src.kind === 'constant-node' && position ? { kind: 'constant-node', node: model.graph.nodes[position.get(src.node)!] } : src;
+    const target: ConstantSource =
+      src.kind === 'constant-node' && position
+        ? { kind: 'constant-node', node: model.graph.nodes[position.get(src.node)!] }
+        : src;
     // Read what the copy holds now: an earlier space may already have zeroed part of the same tensor.
-    const value = target.kind === 'initializer' ? model.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
+    const value =
+      target.kind === 'initializer' ? model.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
     setConstant(model.graph, target, zeroAlong(value, s.axis, [...removed]));
     zeroed++;
   }
-  const inexact = removals.filter((r) => !r.group.maskExact).map((r) => ({ group: r.group.id, reasons: r.group.inexact }));
+  const inexact = removals
+    .filter((r) => !r.group.maskExact)
+    .map((r) => ({ group: r.group.id, reasons: r.group.inexact }));
   return { model, inexact, zeroed, cache };
 }

@@ -16,14 +16,22 @@ import { prune } from './prune.js';
 
 /** What must not change: the analysis' model bytes and its groups, as plain data. */
 function fingerprint(analysis: GroupAnalysis): string {
-  return JSON.stringify({ groups: analysis.groups, attention: analysis.attention, copies: analysis.copies.map((c) => [c.copy, c.root]) });
+  return JSON.stringify({
+    groups: analysis.groups,
+    attention: analysis.attention,
+    copies: analysis.copies.map((c) => [c.copy, c.root]),
+  });
 }
 
 function checkUntouched(bytes: Uint8Array, plan: Plan): void {
   const model = loadModel(bytes);
   const analysis = analyzeGroups(model);
   const modelBytes = saveModel(model);
-  const before = { analysisModel: saveModel(analysis.model), analysis: fingerprint(analysis), nodes: [...analysis.model.graph.nodes] };
+  const before = {
+    analysisModel: saveModel(analysis.model),
+    analysis: fingerprint(analysis),
+    nodes: [...analysis.model.graph.nodes],
+  };
   const first = saveModel(prune(model, plan, { analysis }).model);
   expect(Buffer.from(saveModel(model)).equals(Buffer.from(modelBytes))).toBe(true);
   expect(Buffer.from(saveModel(analysis.model)).equals(Buffer.from(before.analysisModel))).toBe(true);
@@ -36,7 +44,13 @@ function checkUntouched(bytes: Uint8Array, plan: Plan): void {
 }
 
 describe('prune() leaves its inputs as they were', () => {
-  for (const file of ['resnet_tiny_constants_op17.onnx', 'bert_tiny_op17.onnx', 'llama_gqa_op17.onnx', 'mobilenetv2_tiny_op14.onnx', 'einsum_tiny_op17.onnx']) {
+  for (const file of [
+    'resnet_tiny_constants_op17.onnx',
+    'bert_tiny_op17.onnx',
+    'llama_gqa_op17.onnx',
+    'mobilenetv2_tiny_op14.onnx',
+    'einsum_tiny_op17.onnx',
+  ]) {
     it(`${file}: --ratio 0.3 and an empty plan`, () => {
       const bytes = new Uint8Array(readFileSync(`fixtures/models/${file}`));
       checkUntouched(bytes, ratioPlan(analyzeGroups(loadModel(bytes)), 0.3));
@@ -45,15 +59,19 @@ describe('prune() leaves its inputs as they were', () => {
   }
 
   it('on generated graphs and plans (property)', () => {
-    fc.assert(fc.property(caseRecipe(), (recipe) => {
-      const { dense, plan } = materialize(recipe);
-      try {
-        checkUntouched(saveModel(dense), plan);
-      } catch (e) {
-        // Plans a generated case cannot carry out are refused before anything is touched; still checked above for the rest.
-        if ((e as { code?: string }).code === 'E_BAD_PLAN' || (e as { code?: string }).code === 'E_PRUNE_BLOCKED') return;
-        throw e;
-      }
-    }), { numRuns: 25, seed: 10 });
+    fc.assert(
+      fc.property(caseRecipe(), (recipe) => {
+        const { dense, plan } = materialize(recipe);
+        try {
+          checkUntouched(saveModel(dense), plan);
+        } catch (e) {
+          // Plans a generated case cannot carry out are refused before anything is touched; still checked above for the rest.
+          if ((e as { code?: string }).code === 'E_BAD_PLAN' || (e as { code?: string }).code === 'E_PRUNE_BLOCKED')
+            return;
+          throw e;
+        }
+      }),
+      { numRuns: 25, seed: 10 },
+    );
   });
 });

@@ -23,7 +23,8 @@ export function quantizedWeights(model: Model): Set<string> {
       const src = node.inputs[slot] ? constantSource(graph, node.inputs[slot], index) : undefined;
       if (!src) continue;
       const t = src.kind === 'initializer' ? graph.initializers.get(src.name) : constantNodeValue(src.node);
-      if (t && !isFloating(t.dtype) && t.dtype !== 'string' && t.dtype !== 'bool') out.add(src.kind === 'initializer' ? src.name : src.node.outputs[0]);
+      if (t && !isFloating(t.dtype) && t.dtype !== 'string' && t.dtype !== 'bool')
+        out.add(src.kind === 'initializer' ? src.name : src.node.outputs[0]);
     }
   }
   return out;
@@ -32,7 +33,8 @@ export function quantizedWeights(model: Model): Set<string> {
 export function countParams(model: Model): number {
   const quantized = quantizedWeights(model);
   let n = 0;
-  for (const [name, t] of model.graph.initializers) if (!model.graph.runtimeInputs?.has(name) && (isFloating(t.dtype) || quantized.has(name))) n += numel(t.dims);
+  for (const [name, t] of model.graph.initializers)
+    if (!model.graph.runtimeInputs?.has(name) && (isFloating(t.dtype) || quantized.has(name))) n += numel(t.dims);
   for (const node of model.graph.nodes) {
     if (node.opType !== 'Constant' || node.domain !== '') continue;
     const t = constantNodeValue(node);

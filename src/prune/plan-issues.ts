@@ -18,8 +18,13 @@ const show = (v: unknown): string => {
 /** Throws one E_BAD_PLAN listing every issue (no-op when there are none). */
 export function throwIssues(issues: readonly PlanIssue[], source = 'plan'): void {
   if (issues.length === 0) return;
-  const lines = issues.map((i) => `  ${i.path}: ${i.message}${i.expected ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`);
-  const err = new PruneguardError('E_BAD_PLAN', `${source} has ${issues.length} problem${issues.length > 1 ? 's' : ''}:\n${listProblems(lines, '\n')}`);
+  const lines = issues.map(
+    (i) => `  ${i.path}: ${i.message}${i.expected ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`,
+  );
+  const err = new PruneguardError(
+    'E_BAD_PLAN',
+    `${source} has ${issues.length} problem${issues.length > 1 ? 's' : ''}:\n${listProblems(lines, '\n')}`,
+  );
   (err as PruneguardError & { issues: readonly PlanIssue[] }).issues = issues;
   throw err;
 }

@@ -26,16 +26,36 @@ export function keepCount(c: number, ratio: number, guards: Guards = {}): number
   return keep;
 }
 
-function lookup(analysis: GroupAnalysis, name: string, path: string, issues: PlanIssue[], heads: boolean): Group | undefined {
+function lookup(
+  analysis: GroupAnalysis,
+  name: string,
+  path: string,
+  issues: PlanIssue[],
+  heads: boolean,
+): Group | undefined {
   const found = findGroups(analysis, name).filter((g) => !heads || g.kind === 'heads');
   if (found.length === 0) {
-    const known = (heads ? analysis.attention.map((a) => a.id) : analysis.groups.filter((g) => !g.blocked).map((g) => g.id)).slice(0, 5);
-    const expected = known.length ? `one of ${known.join(', ')}${known.length === 5 ? ', ...' : ''}` : `nothing: the model has no prunable ${heads ? 'attention units' : 'groups'}`;
-    issues.push({ path, message: `unknown ${heads ? 'attention unit' : 'group'} or tensor "${name}"`, expected, received: name });
+    const known = (
+      heads ? analysis.attention.map((a) => a.id) : analysis.groups.filter((g) => !g.blocked).map((g) => g.id)
+    ).slice(0, 5);
+    const expected = known.length
+      ? `one of ${known.join(', ')}${known.length === 5 ? ', ...' : ''}`
+      : `nothing: the model has no prunable ${heads ? 'attention units' : 'groups'}`;
+    issues.push({
+      path,
+      message: `unknown ${heads ? 'attention unit' : 'group'} or tensor "${name}"`,
+      expected,
+      received: name,
+    });
     return undefined;
   }
   if (found.length > 1) {
-    issues.push({ path, message: `"${name}" belongs to ${found.length} groups; name one by id`, expected: found.map((g) => g.id).join(' | '), received: name });
+    issues.push({
+      path,
+      message: `"${name}" belongs to ${found.length} groups; name one by id`,
+      expected: found.map((g) => g.id).join(' | '),
+      received: name,
+    });
     return undefined;
   }
   const g = found[0];
@@ -54,19 +74,40 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
   const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
   const floor = Math.max(guards.minChannels ?? 1, guards.allowSingleChannel ? 1 : 2);
 
-  const add = (g: Group, path: string, spec: { indices?: number[]; ratio?: number; criterion?: Criterion; seed?: number }, what: string) => {
+  const add = (
+    g: Group,
+    path: string,
+    spec: { indices?: number[]; ratio?: number; criterion?: Criterion; seed?: number },
+    what: string,
+  ) => {
     if (seen.has(g)) return issues.push({ path, message: `${what} ${g.id} is already pruned by ${seen.get(g)}` });
     seen.set(g, path);
     let remove: number[];
     if (spec.indices) {
       const bad = spec.indices.filter((i) => i >= g.channels);
-      if (bad.length) return issues.push({ path: `${path}.indices`, message: `${what} ${g.id} has ${g.channels} ${what === 'attention unit' ? 'heads' : 'channels'}`, expected: `indices < ${g.channels}`, received: bad });
-      if (spec.indices.length >= g.channels) return issues.push({ path, message: `removes every ${what === 'attention unit' ? 'head' : 'channel'} of ${g.id}`, expected: `fewer than ${g.channels}`, received: spec.indices.length });
+      if (bad.length)
+        return issues.push({
+          path: `${path}.indices`,
+          message: `${what} ${g.id} has ${g.channels} ${what === 'attention unit' ? 'heads' : 'channels'}`,
+          expected: `indices < ${g.channels}`,
+          received: bad,
+        });
+      if (spec.indices.length >= g.channels)
+        return issues.push({
+          path,
+          message: `removes every ${what === 'attention unit' ? 'head' : 'channel'} of ${g.id}`,
+          expected: `fewer than ${g.channels}`,
+          received: spec.indices.length,
+        });
       const kept = g.channels - spec.indices.length;
-      if (what === 'group' && kept < Math.min(floor, g.channels)) return issues.push({ path, message: `keeps ${kept} channel(s) of ${g.id}; guards require at least ${floor}` });
+      if (what === 'group' && kept < Math.min(floor, g.channels))
+        return issues.push({ path, message: `keeps ${kept} channel(s) of ${g.id}; guards require at least ${floor}` });
       remove = [...spec.indices].sort((a, b) => a - b);
     } else {
-      const keep = what === 'group' ? keepCount(g.channels, spec.ratio!, guards) : Math.max(1, g.channels - Math.floor(spec.ratio! * g.channels + 1e-9));
+      const keep =
+        what === 'group'
+          ? keepCount(g.channels, spec.ratio!, guards)
+          : Math.max(1, g.channels - Math.floor(spec.ratio! * g.channels + 1e-9));
       try {
         remove = lowest(channelScores(g, spec.criterion ?? 'l1', read, spec.seed ?? 0), g.channels - keep);
       } catch (e) {
@@ -94,7 +135,11 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
  * Validates structure and resolves names in one go: every problem of both kinds is
  * thrown together as one E_BAD_PLAN.
  */
-export function checkPlan(analysis: GroupAnalysis, planInput: unknown, source?: string): { plan: Plan; removals: Removal[] } {
+export function checkPlan(
+  analysis: GroupAnalysis,
+  planInput: unknown,
+  source?: string,
+): { plan: Plan; removals: Removal[] } {
   const shaped = planShapeIssues(planInput);
   const { removals, issues } = resolvePlan(analysis, shaped.plan);
   throwIssues([...shaped.issues, ...issues], source);
@@ -117,7 +162,8 @@ export interface RatioPlanOptions {
  * @example ratioPlan(analyzeGroups(model), 0.3).channels.map((c) => c.group)
  */
 export function ratioPlan(analysis: GroupAnalysis, ratio: number, options: RatioPlanOptions = {}): Plan {
-  const eligible = (g: GroupAnalysis['groups'][number]) => !g.blocked && g.kind === 'channels' && g.channels >= 2 && (options.includeInexact || g.maskExact);
+  const eligible = (g: GroupAnalysis['groups'][number]) =>
+    !g.blocked && g.kind === 'channels' && g.channels >= 2 && (options.includeInexact || g.maskExact);
   return {
     version: 1,
     channels: analysis.groups.filter(eligible).map((g) => ({ group: g.id, ratio, criterion: 'l1' as const })),

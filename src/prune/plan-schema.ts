@@ -6,11 +6,21 @@
 import * as v from 'valibot';
 import type { PlanIssue } from './plan-issues.js';
 
-const name = (what: string) => v.pipe(v.string(`${what} must be a non-empty string`), v.nonEmpty(`${what} must be a non-empty string`));
+const name = (what: string) =>
+  v.pipe(v.string(`${what} must be a non-empty string`), v.nonEmpty(`${what} must be a non-empty string`));
 const share = (what: string) =>
-  v.pipe(v.number(`${what} must be a number in [0, 1)`), v.finite(`${what} must be a number in [0, 1)`), v.minValue(0, `${what} must be a number in [0, 1)`), v.ltValue(1, `${what} must be a number in [0, 1)`));
+  v.pipe(
+    v.number(`${what} must be a number in [0, 1)`),
+    v.finite(`${what} must be a number in [0, 1)`),
+    v.minValue(0, `${what} must be a number in [0, 1)`),
+    v.ltValue(1, `${what} must be a number in [0, 1)`),
+  );
 const integer = (min: number) =>
-  v.pipe(v.number(`must be an integer >= ${min}`), v.integer(`must be an integer >= ${min}`), v.minValue(min, `must be an integer >= ${min}`));
+  v.pipe(
+    v.number(`must be an integer >= ${min}`),
+    v.integer(`must be an integer >= ${min}`),
+    v.minValue(min, `must be an integer >= ${min}`),
+  );
 const indices = v.pipe(
   v.array(integer(0), 'must be a non-empty array of indices'),
   v.nonEmpty('must be a non-empty array of indices'),
@@ -32,7 +42,9 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  */
 function either<A extends v.GenericSchema, B extends v.GenericSchema>(key: string, a: A, b: B) {
   const both = v.union([a, b]);
-  return v.lazy((input: unknown) => (input === undefined ? both : isObject(input) && key in input ? a : isObject(input) ? b : both));
+  return v.lazy((input: unknown) =>
+    input === undefined ? both : isObject(input) && key in input ? a : isObject(input) ? b : both,
+  );
 }
 
 export const ChannelSpecSchema = either('indices', ChannelIndices, ChannelRatio);
@@ -44,7 +56,10 @@ export const UnstructuredSpecSchema = either(
 );
 export const NmSpecSchema = v.pipe(
   v.strictObject({ tensor: name('tensor'), n: v.optional(integer(1)), m: v.optional(integer(1)) }),
-  v.forward(v.check((s) => (s.n ?? 2) < (s.m ?? 4), 'n must be smaller than m'), ['n']),
+  v.forward(
+    v.check((s) => (s.n ?? 2) < (s.m ?? 4), 'n must be smaller than m'),
+    ['n'],
+  ),
 );
 /** A whole residual block to remove, by the name the exporter gave its nodes ("layers.1" for `/layers.1/...`). */
 export const LayerSpecSchema = v.strictObject({ remove: name('remove') });
@@ -83,11 +98,15 @@ function oversizedArrays(plan: unknown): PlanIssue[] {
   for (const key of ['channels', 'heads', 'unstructured', 'nm', 'layers']) {
     const list = plan[key];
     if (!Array.isArray(list)) continue;
-    if (list.length > PLAN_LIMITS.entries) { out.push({ path: key, message: `has ${list.length} entries, at most ${PLAN_LIMITS.entries}` }); continue; }
+    if (list.length > PLAN_LIMITS.entries) {
+      out.push({ path: key, message: `has ${list.length} entries, at most ${PLAN_LIMITS.entries}` });
+      continue;
+    }
     list.forEach((e, i) => {
       for (const k of ['indices', 'remove']) {
         const xs = isObject(e) ? e[k] : undefined;
-        if (Array.isArray(xs) && xs.length > PLAN_LIMITS.indices) out.push({ path: `${key}[${i}].${k}`, message: `has ${xs.length} entries, at most ${PLAN_LIMITS.indices}` });
+        if (Array.isArray(xs) && xs.length > PLAN_LIMITS.indices)
+          out.push({ path: `${key}[${i}].${k}`, message: `has ${xs.length} entries, at most ${PLAN_LIMITS.indices}` });
       }
     });
   }
@@ -105,9 +124,16 @@ export function pathOf(issue: v.BaseIssue<unknown>, root: string): string {
 export function issuesOf(issues: readonly v.BaseIssue<unknown>[], root: string): PlanIssue[] {
   return issues.map((i) => {
     const path = pathOf(i, root);
-    if (i.kind === 'schema' && i.expected === 'never') return { path, message: 'unknown key', expected: 'no such key', received: i.input };
-    if (i.type === 'strict_object' && i.expected === 'Object' ) return { path, message: 'must be a JSON object', expected: 'object', received: i.input };
-    return { path, message: i.message.replace(/^Invalid type: Expected Object but received .*/, 'must be an object'), expected: i.expected ?? undefined, received: i.input };
+    if (i.kind === 'schema' && i.expected === 'never')
+      return { path, message: 'unknown key', expected: 'no such key', received: i.input };
+    if (i.type === 'strict_object' && i.expected === 'Object')
+      return { path, message: 'must be a JSON object', expected: 'object', received: i.input };
+    return {
+      path,
+      message: i.message.replace(/^Invalid type: Expected Object but received .*/, 'must be an object'),
+      expected: i.expected ?? undefined,
+      received: i.input,
+    };
   });
 }
 
@@ -121,10 +147,16 @@ export function planShapeIssues(plan: unknown): { plan: v.InferOutput<typeof Pla
   const result = v.safeParse(PlanSchema, plan, { abortEarly: false });
   if (result.success) return { plan: result.output, issues: [] };
   const issues = issuesOf(result.issues, '(plan)');
-  if (!isObject(plan)) return { plan: {}, issues: [{ path: '(plan)', message: 'a plan must be a JSON object', expected: 'object', received: plan }] };
-  const bad = (path: string) => issues.some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+  if (!isObject(plan))
+    return {
+      plan: {},
+      issues: [{ path: '(plan)', message: 'a plan must be a JSON object', expected: 'object', received: plan }],
+    };
+  const bad = (path: string) =>
+    issues.some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
   // Malformed entries become holes, so later issues keep the entry's own index in their path.
-  const clean = (k: string) => (Array.isArray(plan[k]) ? (plan[k] as unknown[]).map((e, i) => (bad(`${k}[${i}]`) ? undefined : e)) : undefined);
+  const clean = (k: string) =>
+    Array.isArray(plan[k]) ? (plan[k] as unknown[]).map((e, i) => (bad(`${k}[${i}]`) ? undefined : e)) : undefined;
   type Plan = v.InferOutput<typeof PlanSchema>;
   const cleaned: Plan = {
     ...(clean('channels') ? { channels: clean('channels') as Plan['channels'] } : {}),

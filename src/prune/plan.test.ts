@@ -25,24 +25,52 @@ function issuesOf(f: () => unknown): PlanIssue[] {
 
 describe('plans', () => {
   it('reports every problem at once, with paths, structural and name resolution alike', () => {
-    const issues = issuesOf(() => prune(residualCnn(), {
-      version: 2,
-      channels: [{ group: 'nope', ratio: 0.5 }, { group: 'stem.weight', ratio: 1 }, { group: 'b1c1.weight#0', indices: [0, 99] }, { group: 'b2c1.weight#0', indices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }],
-      heads: [{ attention: 'x', remove: [0] }],
-      extra: true,
-    } as unknown as Plan)); // deliberately not a Plan: a JSON file's plan is checked at run time
-    expect(issues.map((i) => i.path).sort()).toEqual(['channels[0].group', 'channels[1].ratio', 'channels[2].indices', 'channels[3]', 'extra', 'heads[0].attention', 'version'].sort());
-    expect(issues.find((i) => i.path === 'channels[2].indices')).toMatchObject({ expected: 'indices < 6', received: [99] });
+    const issues = issuesOf(() =>
+      prune(residualCnn(), {
+        version: 2,
+        channels: [
+          { group: 'nope', ratio: 0.5 },
+          { group: 'stem.weight', ratio: 1 },
+          { group: 'b1c1.weight#0', indices: [0, 99] },
+          { group: 'b2c1.weight#0', indices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+        ],
+        heads: [{ attention: 'x', remove: [0] }],
+        extra: true,
+      } as unknown as Plan),
+    ); // deliberately not a Plan: a JSON file's plan is checked at run time
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      [
+        'channels[0].group',
+        'channels[1].ratio',
+        'channels[2].indices',
+        'channels[3]',
+        'extra',
+        'heads[0].attention',
+        'version',
+      ].sort(),
+    );
+    expect(issues.find((i) => i.path === 'channels[2].indices')).toMatchObject({
+      expected: 'indices < 6',
+      received: [99],
+    });
   });
 
   it('refuses blocked groups with the reason, and NaN weights', () => {
     const m = residualCnn();
-    expect(issuesOf(() => prune(m, { channels: [{ group: 'fc.weight#0', ratio: 0.5 }] }))[0].message).toMatch(/graph output logits/);
+    expect(issuesOf(() => prune(m, { channels: [{ group: 'fc.weight#0', ratio: 0.5 }] }))[0].message).toMatch(
+      /graph output logits/,
+    );
     const nan = residualCnn();
     const w = nan.graph.initializers.get('b1c1.weight')!;
-    const bad = fromNumbers('float32', w.dims, [...(w.data as Float32Array)].map((v, i) => (i === 5 ? NaN : v)));
+    const bad = fromNumbers(
+      'float32',
+      w.dims,
+      [...(w.data as Float32Array)].map((v, i) => (i === 5 ? NaN : v)),
+    );
     setConstant(nan.graph, { kind: 'initializer', name: 'b1c1.weight' }, bad);
-    expect(issuesOf(() => prune(nan, { channels: [{ group: 'b1c1.weight#0', ratio: 0.5 }] }))[0].message).toMatch(/b1c1.weight contain NaN/);
+    expect(issuesOf(() => prune(nan, { channels: [{ group: 'b1c1.weight#0', ratio: 0.5 }] }))[0].message).toMatch(
+      /b1c1.weight contain NaN/,
+    );
   });
 
   it('guards: never below two channels unless allowed, rounded up to a multiple', () => {

@@ -13,7 +13,16 @@
  *  "guards": {"minChannels": 1, "allowSingleChannel": false, "roundTo": 1}}
  */
 import type * as v from 'valibot';
-import type { ChannelSpecSchema, CriterionSchema, GuardsSchema, HeadSpecSchema, LayerSpecSchema, NmSpecSchema, PlanSchema, UnstructuredSpecSchema } from './plan-schema.js';
+import type {
+  ChannelSpecSchema,
+  CriterionSchema,
+  GuardsSchema,
+  HeadSpecSchema,
+  LayerSpecSchema,
+  NmSpecSchema,
+  PlanSchema,
+  UnstructuredSpecSchema,
+} from './plan-schema.js';
 
 export { type PlanIssue, throwIssues } from './plan-issues.js';
 

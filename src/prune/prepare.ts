@@ -21,10 +21,18 @@ import { constantNodeValue } from '../ir/constants.js';
  * that read these nodes monomorphic.
  */
 export function copyNode(n: Node): Node {
-  const copy: Node = { name: n.name, opType: n.opType, domain: n.domain, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] };
+  const copy: Node = {
+    name: n.name,
+    opType: n.opType,
+    domain: n.domain,
+    inputs: [...n.inputs],
+    outputs: [...n.outputs],
+    attributes: [...n.attributes],
+  };
   if (n.docString !== undefined) copy.docString = n.docString;
   // Subgraphs are copied too: pruning rewrites them like the main graph.
-  if (n.subgraphs !== undefined) copy.subgraphs = Object.fromEntries(Object.entries(n.subgraphs).map(([k, g]) => [k, copyGraph(g)]));
+  if (n.subgraphs !== undefined)
+    copy.subgraphs = Object.fromEntries(Object.entries(n.subgraphs).map(([k, g]) => [k, copyGraph(g)]));
   return copy;
 }
 
@@ -56,10 +64,38 @@ export function copyModel(model: Model): Model {
  * stays shared and is pruned consistently for every user.
  */
 const PARAM_OPS = new Set([
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'PRelu', 'Where', 'Max', 'Min', 'Clip',
-  'BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'GroupNormalization',
-  'Reshape', 'Expand', 'Tile', 'Slice', 'Split', 'Concat', 'Unsqueeze', 'Squeeze', 'Pad', 'Resize', 'Range',
-  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'QuantizeLinear', 'DequantizeLinear', 'ConstantOfShape',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'PRelu',
+  'Where',
+  'Max',
+  'Min',
+  'Clip',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'LayerNormalization',
+  'GroupNormalization',
+  'Reshape',
+  'Expand',
+  'Tile',
+  'Slice',
+  'Split',
+  'Concat',
+  'Unsqueeze',
+  'Squeeze',
+  'Pad',
+  'Resize',
+  'Range',
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceMax',
+  'ReduceMin',
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'ConstantOfShape',
 ]);
 
 function isParamUse(node: Node, slot: number): boolean {
@@ -93,13 +129,17 @@ export function unshareConstants(model: Model, index: GraphIndex = indexGraph(mo
   const g = model.graph;
   // Names in use, gathered only once a copy needs a fresh one (most graphs need none).
   let names: Set<string> | undefined;
-  const roots = [...g.initializers.keys(), ...g.nodes.filter((n) => n.opType === 'Constant' && n.domain === '').map((n) => n.outputs[0])];
+  const roots = [
+    ...g.initializers.keys(),
+    ...g.nodes.filter((n) => n.opType === 'Constant' && n.domain === '').map((n) => n.outputs[0]),
+  ];
   const copies: CopyRecord[] = [];
   for (const root of roots) {
     if (!constantSource(g, root, index)) continue;
     const uses: { node: Node; slot: number }[] = [];
     for (const name of aliasesOf(root, index)) {
-      for (const u of index.consumers.get(name) ?? []) if (!(u.node.opType === 'Identity' && u.node.domain === '')) uses.push(u);
+      for (const u of index.consumers.get(name) ?? [])
+        if (!(u.node.opType === 'Identity' && u.node.domain === '')) uses.push(u);
     }
     if (uses.length < 2 || new Set(uses.map((u) => u.node)).size < 2) continue;
     const producer = index.producer.get(root);
@@ -154,7 +194,8 @@ export function removeDead(model: Model): void {
     g.nodes = g.nodes.filter((n) => n.outputs.some((o) => o && used.has(o)));
     if (g.nodes.length === before) {
       const inputs = new Set(g.inputs.map((i) => i.name));
-      for (const name of [...g.initializers.keys()]) if (!used.has(name) && !inputs.has(name)) g.initializers.delete(name);
+      for (const name of [...g.initializers.keys()])
+        if (!used.has(name) && !inputs.has(name)) g.initializers.delete(name);
       // `used` now also takes what is still produced: valueInfo stays for every live value.
       for (const n of g.nodes) for (const o of n.outputs) used.add(o);
       g.valueInfo = g.valueInfo.filter((v) => used.has(v.name));

@@ -10,7 +10,10 @@ describe('structured pruning on CNN builder graphs', () => {
     const { report, verified } = await pruneAndVerify(dense, 0.5, [{ x: [1, 3, 8, 8] }, { x: [2, 3, 12, 10] }]);
     expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
     expect(report.groups.map((g) => [g.id, g.before, g.after])).toEqual([
-      ['stem.weight#0', 8, 4], ['b1c1.weight#0', 6, 3], ['b2c1.weight#0', 10, 5], ['b2c2.weight#0', 12, 6],
+      ['stem.weight#0', 8, 4],
+      ['b1c1.weight#0', 6, 3],
+      ['b2c1.weight#0', 10, 5],
+      ['b2c2.weight#0', 12, 6],
     ]);
     expect(verified.exact).toBe(true);
     expect(verified.maxDeviation).toBeLessThan(1e-4);
@@ -18,16 +21,28 @@ describe('structured pruning on CNN builder graphs', () => {
 
   it('the skip projection is in the same group as the block output (the Core ML incident)', () => {
     const g = analyzeGroups(residualCnn()).groups.find((x) => x.id === 'b2c2.weight#0')!;
-    expect(g.members.map((m) => m.tensor)).toEqual(expect.arrayContaining(['b2proj.weight', 'b2proj.bias', 'bn5.running_var', 'fc.weight']));
+    expect(g.members.map((m) => m.tensor)).toEqual(
+      expect.arrayContaining(['b2proj.weight', 'b2proj.bias', 'bn5.running_var', 'fc.weight']),
+    );
     expect(g.members.find((m) => m.tensor === 'fc.weight')).toMatchObject({ axis: 1, entry: true });
   });
 
   it('concat offsets and flatten→gemm blocks', async () => {
     const dense = concatFlattenCnn();
     const a = analyzeGroups(dense);
-    expect(a.groups.find((g) => g.id === 'right.weight#0')!.members.find((m) => m.tensor === 'mix.weight')!.map).toBe('offset 4');
-    expect(a.groups.find((g) => g.id === 'mix.weight#0')!.members.find((m) => m.tensor === 'fc.weight')!.map).toBe('block 4');
-    const plan = { channels: [{ group: 'right.weight', indices: [0, 4] }, { group: 'mix.weight#0', indices: [1, 3] }, { group: 'left.weight', indices: [2] }] };
+    expect(a.groups.find((g) => g.id === 'right.weight#0')!.members.find((m) => m.tensor === 'mix.weight')!.map).toBe(
+      'offset 4',
+    );
+    expect(a.groups.find((g) => g.id === 'mix.weight#0')!.members.find((m) => m.tensor === 'fc.weight')!.map).toBe(
+      'block 4',
+    );
+    const plan = {
+      channels: [
+        { group: 'right.weight', indices: [0, 4] },
+        { group: 'mix.weight#0', indices: [1, 3] },
+        { group: 'left.weight', indices: [2] },
+      ],
+    };
     const { verified, pruned } = await pruneAndVerify(dense, plan, [{ x: [2, 3, 4, 4] }]);
     expect(pruned.graph.initializers.get('fc.weight')!.dims).toEqual([3, 12]);
     expect(verified.maxDeviation).toBeLessThan(1e-4);

@@ -11,7 +11,14 @@ import type { GraphIndex } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
 import { applyRemovals, unprunedCopy } from './apply.js';
 import { analyzeGroups, type GroupAnalysis } from './groups.js';
-import { applyNm, applyUnstructured, nmViolations, reductionAxis, type NmReport, type UnstructuredReport } from './masks/index.js';
+import {
+  applyNm,
+  applyUnstructured,
+  nmViolations,
+  reductionAxis,
+  type NmReport,
+  type UnstructuredReport,
+} from './masks/index.js';
 import { countParams } from './params.js';
 import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
@@ -86,12 +93,22 @@ function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex):
  * @example
  * const { model: pruned, report } = prune(dense, { version: 1, channels: [{ group: 'conv1.weight#0', ratio: 0.5 }] });
  */
-export function prune(model: Model, planInput: Plan, options: PruneOptions = {}): { model: Model; report: PruneReport } {
+export function prune(
+  model: Model,
+  planInput: Plan,
+  options: PruneOptions = {},
+): { model: Model; report: PruneReport } {
   const layers = planShapeIssues(planInput).plan.layers;
-  if (layers?.length && options.keepInterface) throw new PruneguardError('E_PRUNE_BLOCKED', 'removing layers drops their KV cache inputs/outputs: the model interface changes (kept by --keep-interface)');
+  if (layers?.length && options.keepInterface)
+    throw new PruneguardError(
+      'E_PRUNE_BLOCKED',
+      'removing layers drops their KV cache inputs/outputs: the model interface changes (kept by --keep-interface)',
+    );
   const base = withoutLayers(model, layers);
   // A caller's analysis is of the model with every layer: after removing some, analyse what is left.
-  const analysis = (base.removed.length ? undefined : options.analysis) ?? analyzeGroups(base.model, options.keepInterface ? { keepInterface: true } : {});
+  const analysis =
+    (base.removed.length ? undefined : options.analysis) ??
+    analyzeGroups(base.model, options.keepInterface ? { keepInterface: true } : {});
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
@@ -104,11 +121,18 @@ export function prune(model: Model, planInput: Plan, options: PruneOptions = {})
     const t = constantValue(out.graph, name);
     if (!t) return false;
     const axis = reductionAxis(out, name).axis;
-    if (t.dims[axis] % 4 !== 0) throw new PruneguardError('E_PRUNE_BLOCKED', `${name} was 2:4 sparse; after pruning its reduction axis has ${t.dims[axis]} entries, not a multiple of 4 (use guards.roundTo: 4)`);
+    if (t.dims[axis] % 4 !== 0)
+      throw new PruneguardError(
+        'E_PRUNE_BLOCKED',
+        `${name} was 2:4 sparse; after pruning its reduction axis has ${t.dims[axis]} entries, not a multiple of 4 (use guards.roundTo: 4)`,
+      );
     return nmViolations(t, name, 2, 4, axis).length > 0;
   });
   if (broken.length) {
-    out = applyNm(out, broken.map((tensor) => ({ tensor, n: 2, m: 4 }))).model;
+    out = applyNm(
+      out,
+      broken.map((tensor) => ({ tensor, n: 2, m: 4 })),
+    ).model;
     nmReapplied.push(...broken);
   }
   let unstructured: UnstructuredReport[] = [];
@@ -117,15 +141,22 @@ export function prune(model: Model, planInput: Plan, options: PruneOptions = {})
   if (plan.nm?.length) ({ model: out, report: nm } = applyNm(out, plan.nm));
 
   const entry = (r: (typeof removals)[number]): RemovedChannels => ({
-    id: r.group.id, removed: [...r.remove], before: r.group.channels, after: r.group.channels - r.remove.length, maskExact: r.group.maskExact,
+    id: r.group.id,
+    removed: [...r.remove],
+    before: r.group.channels,
+    after: r.group.channels - r.remove.length,
+    maskExact: r.group.maskExact,
   });
   return {
     model: out,
     report: {
       groups: removals.filter((r) => r.group.kind === 'channels').map(entry),
       heads: removals.filter((r) => r.group.kind === 'heads').map(entry),
-      unstructured, nm, nmReapplied,
-      paramsBefore, paramsAfter: countParams(out),
+      unstructured,
+      nm,
+      nmReapplied,
+      paramsBefore,
+      paramsAfter: countParams(out),
       layers: base.removed,
       interface: interfaceChanges(model, out),
     },

@@ -27,26 +27,35 @@ describe('quantized and low-precision models', () => {
     ['integer_ops_op17.onnx', ['ci.weight', 'ql.weight', 'mm.weight']],
   ])('%s: integer weights count as parameters', (file, integerWeights) => {
     const model = loadModelFile(`fixtures/models/${file}`);
-    const floating = [...model.graph.initializers.values()].filter((t) => isFloating(t.dtype)).reduce((n, t) => n + numel(t.dims), 0);
+    const floating = [...model.graph.initializers.values()]
+      .filter((t) => isFloating(t.dtype))
+      .reduce((n, t) => n + numel(t.dims), 0);
     const integer = integerWeights.reduce((n, name) => n + numel(model.graph.initializers.get(name)!.dims), 0);
     expect(summarize(model, file, {}).parameters).toBe(floating + integer);
   });
 
-  it.each(['qdq_cnn_op17.onnx', 'integer_ops_op17.onnx', 'fp16_cnn_op17.onnx', 'bf16_cnn_op17.onnx'])('%s: prune --ratio 0.3 --verify writes a model onnxruntime runs', async (file) => {
-    const out = join(dir, file);
-    let err = '', stdout = '';
-    const code = await main(['prune', `fixtures/models/${file}`, '--ratio', '0.3', '--verify', '-o', out], { out: (t) => void (stdout += t), err: (t) => void (err += t) });
-    expect(err).toBe('');
-    expect(code).toBe(0);
-    const pruned = loadModelFile(out);
-    const session = await createSession(pruned);
-    try {
-      const y = await run(session, randomInputs(pruned, sizes[1], { seed: 3 }));
-      expect(Object.keys(y)).toEqual(['logits']);
-    } finally {
-      await releaseSession(session);
-    }
-  });
+  it.each(['qdq_cnn_op17.onnx', 'integer_ops_op17.onnx', 'fp16_cnn_op17.onnx', 'bf16_cnn_op17.onnx'])(
+    '%s: prune --ratio 0.3 --verify writes a model onnxruntime runs',
+    async (file) => {
+      const out = join(dir, file);
+      let err = '',
+        stdout = '';
+      const code = await main(['prune', `fixtures/models/${file}`, '--ratio', '0.3', '--verify', '-o', out], {
+        out: (t) => void (stdout += t),
+        err: (t) => void (err += t),
+      });
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      const pruned = loadModelFile(out);
+      const session = await createSession(pruned);
+      try {
+        const y = await run(session, randomInputs(pruned, sizes[1], { seed: 3 }));
+        expect(Object.keys(y)).toEqual(['logits']);
+      } finally {
+        await releaseSession(session);
+      }
+    },
+  );
 
   it.each([
     ['qdq_cnn_op17.onnx', ['c1.weight#0', 'c2.bias#0']],
@@ -56,7 +65,12 @@ describe('quantized and low-precision models', () => {
   ])('%s: the prunable groups remove exactly what the mask oracle zeroes', async (file, prunable) => {
     const dense = loadModelFile(`fixtures/models/${file}`);
     const analysis = analyzeGroups(dense);
-    expect(analysis.groups.filter((g) => !g.blocked).map((g) => g.id).sort()).toEqual([...prunable].sort());
+    expect(
+      analysis.groups
+        .filter((g) => !g.blocked)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([...prunable].sort());
     const plan = ratioPlan(analysis, 0.3);
     const { report, verified } = await pruneAndVerify(dense, plan, sizes);
     expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
@@ -68,13 +82,19 @@ describe('quantized and low-precision models', () => {
   it('QDQ: the int8 weight, its per-channel scale and zero point are sliced together', () => {
     const dense = loadModelFile('fixtures/models/qdq_cnn_op17.onnx');
     const group = analyzeGroups(dense).groups.find((g) => g.id === 'c2.bias#0')!;
-    expect(group.members.map((m) => `${m.tensor}#${m.axis}`).sort()).toEqual(
-      ['c2.bias#0', 'c2.weight_q#0', 'c2.weight_scale#0', 'c2.weight_zp#0', 'c3.weight#1'],
-    );
+    expect(group.members.map((m) => `${m.tensor}#${m.axis}`).sort()).toEqual([
+      'c2.bias#0',
+      'c2.weight_q#0',
+      'c2.weight_scale#0',
+      'c2.weight_zp#0',
+      'c3.weight#1',
+    ]);
   });
 
   it('integer ops block with their reason', () => {
-    const reasons = analyzeGroups(loadModelFile('fixtures/models/integer_ops_op17.onnx')).groups.flatMap((g) => g.blocked ?? []).join('\n');
+    const reasons = analyzeGroups(loadModelFile('fixtures/models/integer_ops_op17.onnx'))
+      .groups.flatMap((g) => g.blocked ?? [])
+      .join('\n');
     expect(reasons).toMatch(/ConvInteger ci: integer convolution/);
     expect(reasons).toMatch(/MatMulInteger mm: integer matmul/);
     expect(reasons).toMatch(/DynamicQuantizeLinear computes one scale from every channel/);

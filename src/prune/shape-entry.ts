@@ -40,7 +40,7 @@ function pieceLength(look: Omit<ShapeLookup, 'index'>, name: string, index: Grap
   let s = look.shape(name);
   if (!s) {
     const src = constantSource(look.graph, name, index);
-    s = src ? look.stored(src)?.dims as Dim[] | undefined : undefined;
+    s = src ? (look.stored(src)?.dims as Dim[] | undefined) : undefined;
   }
   if (!s) return undefined;
   if (s.length === 0) return 1;
@@ -84,7 +84,10 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
         const i = getElement(idx, idx.dims.length === 0 ? 0 : pos);
         const rank = look.shape(data.inputs[0])?.length ?? 0;
         const start = attrInt(data, 'start', 0);
-        return { kind: 'dynamic', from: { value: data.inputs[0], axis: (i < 0 ? i + rank : i) + (start < 0 ? start + rank : start) } };
+        return {
+          kind: 'dynamic',
+          from: { value: data.inputs[0], axis: (i < 0 ? i + rank : i) + (start < 0 ? start + rank : start) },
+        };
       }
       return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name}` };
     }
@@ -118,7 +121,10 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
       const isNeutral = (e: ShapeEntry) => (e.kind === 'literal' || e.kind === 'fixed') && e.value === neutral;
       if (isNeutral(b)) return a;
       if (node.opType === 'Add' && isNeutral(a)) return b;
-      return { kind: 'unknown', reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name} from a runtime size` };
+      return {
+        kind: 'unknown',
+        reason: `entry ${pos} of ${name} is computed by ${node.opType} ${node.name} from a runtime size`,
+      };
     }
     case 'Mul': {
       // Operands at this entry (a vector of scales multiplies entry by entry; a scalar broadcasts).
@@ -126,7 +132,11 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
       const k = lit.findIndex((r) => r.kind === 'literal');
       const other = lit[1 - k];
       if (k >= 0 && other.kind !== 'literal' && other.kind !== 'fixed') {
-        return { kind: 'scaled', factor: (lit[k] as { value: number }).value, ...(other.kind === 'dynamic' ? { from: other.from } : {}) };
+        return {
+          kind: 'scaled',
+          factor: (lit[k] as { value: number }).value,
+          ...(other.kind === 'dynamic' ? { from: other.from } : {}),
+        };
       }
       const both = operands(look, node, pos, depth);
       if (both) return { kind: 'fixed', value: both[0] * both[1] };
@@ -138,12 +148,14 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
       // torch's expand(B, Hkv, n_rep, S, hd) tests every entry for -1: a runtime size never is.
       const [a, b] = [0, 1].map((k) => entryAt(look, node.inputs[k], pos, depth));
       const negative = (e: ShapeEntry) => (e.kind === 'literal' || e.kind === 'fixed') && e.value < 0;
-      if ((a.kind === 'dynamic' && negative(b)) || (b.kind === 'dynamic' && negative(a))) return { kind: 'fixed', value: 0 };
+      if ((a.kind === 'dynamic' && negative(b)) || (b.kind === 'dynamic' && negative(a)))
+        return { kind: 'fixed', value: 0 };
       return { kind: 'unknown', reason: `entry ${pos} of ${name} compares values that are not constant` };
     }
     case 'Where': {
       const cond = entryAt(look, node.inputs[0], pos, depth);
-      if (cond.kind !== 'literal' && cond.kind !== 'fixed') return { kind: 'unknown', reason: `the condition of Where ${node.name} at entry ${pos} is not constant` };
+      if (cond.kind !== 'literal' && cond.kind !== 'fixed')
+        return { kind: 'unknown', reason: `the condition of Where ${node.name} at entry ${pos} is not constant` };
       const picked = traceShapeEntry(look, node.inputs[cond.value ? 1 : 2], pos, depth + 1);
       // The picked entry still adapts (dynamic) or stays (literal); a literal behind a Where cannot be rewritten.
       return picked.kind === 'literal' ? { kind: 'fixed', value: picked.value } : picked;
@@ -165,7 +177,9 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
         const e = node.inputs[k] ? traceShapeEntry(look, node.inputs[k], 0, depth + 1) : undefined;
         return e?.kind === 'literal' || e?.kind === 'fixed' ? e.value : undefined;
       };
-      const start = ints(1), axes = node.inputs[3] ? ints(3) : 0, steps = node.inputs[4] ? ints(4) : 1;
+      const start = ints(1),
+        axes = node.inputs[3] ? ints(3) : 0,
+        steps = node.inputs[4] ? ints(4) : 1;
       const len = pieceLength(look, node.inputs[0], look.index);
       if (start !== undefined && axes === 0 && steps === 1 && len !== undefined) {
         const from = Math.min(Math.max(start < 0 ? start + len : start, 0), len);
@@ -204,13 +218,22 @@ function operands(look: ShapeLookup, node: Node, pos: number, depth: number): [n
  * every node on the way (Concat, Unsqueeze...) that another consumer also reads
  * is cloned for this path first. Returns false when the entry is not a literal.
  */
-export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, slot: number, pos: number, value: number, opts: { onlyComputed?: boolean } = {}): boolean {
+export function rewriteShapeEntry(
+  look: Omit<ShapeLookup, 'index'>,
+  node: Node,
+  slot: number,
+  pos: number,
+  value: number,
+  opts: { onlyComputed?: boolean } = {},
+): boolean {
   const graph = look.graph;
   if (opts.onlyComputed) {
     const e = traceShapeEntry({ ...look, index: indexGraph(graph) }, node.inputs[slot], pos);
     if (e.kind === 'literal') return true;
   }
-  let consumer = node, at = slot, entry = pos;
+  let consumer = node,
+    at = slot,
+    entry = pos;
   for (let depth = 0; depth < 16; depth++) {
     const index = indexGraph(graph);
     const name = consumer.inputs[at];
@@ -231,7 +254,13 @@ export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, 
       // Un-share this step of the shape computation for our consumer only.
       const out = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${name}__pruned`);
       const names = new Set(graph.nodes.map((n) => n.name));
-      const clone: Node = { ...producer, name: producer.name ? freshName((n) => names.has(n), `${producer.name}__pruned`) : '', inputs: [...producer.inputs], outputs: producer.outputs.map((o) => (o === name ? out : '')), attributes: [...producer.attributes] };
+      const clone: Node = {
+        ...producer,
+        name: producer.name ? freshName((n) => names.has(n), `${producer.name}__pruned`) : '',
+        inputs: [...producer.inputs],
+        outputs: producer.outputs.map((o) => (o === name ? out : '')),
+        attributes: [...producer.attributes],
+      };
       graph.nodes.splice(graph.nodes.indexOf(producer) + 1, 0, clone);
       consumer.inputs[at] = out;
       producer = clone;
@@ -248,18 +277,30 @@ export function rewriteShapeEntry(look: Omit<ShapeLookup, 'index'>, node: Node, 
       const sub = traceShapeEntry({ ...look, index: indexGraph(graph) }, producer.inputs[k], entry);
       if (sub.kind !== 'literal' && sub.kind !== 'scaled') {
         // A computed 1-element piece (the size of some other value): the pruned size is static, write it.
-        const fresh = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${producer.inputs[k]}__pruned`);
+        const fresh = freshName(
+          (n) => graph.initializers.has(n) || index.producer.has(n),
+          `${producer.inputs[k]}__pruned`,
+        );
         graph.initializers.set(fresh, fromNumbers('int64', [1], [value]));
         producer.inputs[k] = fresh;
         return true;
       }
-      consumer = producer; at = k;
+      consumer = producer;
+      at = k;
     } else if (producer.opType === 'Mul') {
       const k = [0, 1].find((s) => constantSource(graph, producer!.inputs[s], index) !== undefined);
       if (k === undefined) return false;
-      consumer = producer; at = k; entry = 0;
-    } else if (producer.opType === 'Unsqueeze' || producer.opType === 'Cast' || producer.opType === 'Squeeze' || producer.opType === 'Identity') {
-      consumer = producer; at = 0;
+      consumer = producer;
+      at = k;
+      entry = 0;
+    } else if (
+      producer.opType === 'Unsqueeze' ||
+      producer.opType === 'Cast' ||
+      producer.opType === 'Squeeze' ||
+      producer.opType === 'Identity'
+    ) {
+      consumer = producer;
+      at = 0;
     } else return false;
   }
   return false;

@@ -11,10 +11,12 @@ type Typed = Exclude<TensorData, string[]>;
 
 export function takeAlong(t: Tensor, axis: number, keep: ArrayLike<number>): Tensor {
   const dims = t.dims;
-  if (axis < 0 || axis >= dims.length) throw new PruneguardError('E_BAD_ARGUMENT', `axis ${axis} out of range for dims [${dims.join(',')}]`);
+  if (axis < 0 || axis >= dims.length)
+    throw new PruneguardError('E_BAD_ARGUMENT', `axis ${axis} out of range for dims [${dims.join(',')}]`);
   const dim = dims[axis];
   for (let k = 0; k < keep.length; k++) {
-    if (keep[k] < 0 || keep[k] >= dim) throw new PruneguardError('E_BAD_ARGUMENT', `index ${keep[k]} out of range for axis ${axis} of size ${dim}`);
+    if (keep[k] < 0 || keep[k] >= dim)
+      throw new PruneguardError('E_BAD_ARGUMENT', `index ${keep[k]} out of range for axis ${axis} of size ${dim}`);
   }
   const outer = numel(dims.slice(0, axis));
   const inner = numel(dims.slice(axis + 1));
@@ -23,7 +25,9 @@ export function takeAlong(t: Tensor, axis: number, keep: ArrayLike<number>): Ten
   if (Array.isArray(t.data)) {
     const src = t.data;
     const out: string[] = [];
-    for (let o = 0; o < outer; o++) for (let k = 0; k < keep.length; k++) for (let r = 0; r < inner; r++) out.push(src[(o * dim + keep[k]) * inner + r]);
+    for (let o = 0; o < outer; o++)
+      for (let k = 0; k < keep.length; k++)
+        for (let r = 0; r < inner; r++) out.push(src[(o * dim + keep[k]) * inner + r]);
     return { dtype: t.dtype, dims: newDims, data: out };
   }
   const src = t.data as Typed;
@@ -39,7 +43,10 @@ export function takeAlong(t: Tensor, axis: number, keep: ArrayLike<number>): Ten
       while (end < keep.length && keep[end] === keep[end - 1] + 1) end++;
       const from = base + keep[k] * inner;
       const len = (end - k) * inner;
-      (out as { set(a: ArrayLike<number | bigint>, o: number): void }).set((src as Float32Array).subarray(from, from + len), w);
+      (out as { set(a: ArrayLike<number | bigint>, o: number): void }).set(
+        (src as Float32Array).subarray(from, from + len),
+        w,
+      );
       w += len;
       k = end;
     }

@@ -29,7 +29,9 @@ function snapshotInfos(list: ValueInfo[]): () => ValueInfo[] {
 
 function snapshotNode(n: Node): () => void {
   const fields = { ...n };
-  const inputs = [...n.inputs], outputs = [...n.outputs], attributes = [...n.attributes];
+  const inputs = [...n.inputs],
+    outputs = [...n.outputs],
+    attributes = [...n.attributes];
   return () => {
     for (const key of Object.keys(n) as (keyof Node)[]) if (!(key in fields)) delete n[key];
     Object.assign(n, fields);

@@ -79,9 +79,11 @@ const opLabel = (node: Node) => `${node.opType} ${nodeLabel(node)}`;
 function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node, choice: number): RuleContext {
   const graph = model.graph;
   const lookup: ShapeLookup = {
-    graph, index,
+    graph,
+    index,
     shape: (n) => shapes.values.get(n)?.shape,
-    stored: (src) => (src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index)),
+    stored: (src) =>
+      src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index),
   };
   const constant = (slot: number): Tensor | undefined => {
     const name = node.inputs[slot];
@@ -117,7 +119,13 @@ const WEIGHT_CONVERSIONS = new Set(['Cast', 'DequantizeLinear']);
 /** The conversion node between `name` and the stored weight it converts, if `name` is one. */
 function weightConversion(model: Model, index: GraphIndex, name: string): Node | undefined {
   const p = index.producer.get(name);
-  return p && p.domain === '' && WEIGHT_CONVERSIONS.has(p.opType) && !!p.inputs[0] && constantSource(model.graph, p.inputs[0], index) ? p : undefined;
+  return p &&
+    p.domain === '' &&
+    WEIGHT_CONVERSIONS.has(p.opType) &&
+    !!p.inputs[0] &&
+    constantSource(model.graph, p.inputs[0], index)
+    ? p
+    : undefined;
 }
 
 /** Seeds: the output axes whose channels a node's stored (or converted stored) weights create (`OpDef.seeds`). */
@@ -127,7 +135,8 @@ function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: s
     if (node.domain !== '') continue;
     const seedsOf = opDef(node.opType, node.domain)?.seeds;
     if (!seedsOf) continue;
-    const stored = (name: string) => constantSource(model.graph, name, index) !== undefined || weightConversion(model, index, name) !== undefined;
+    const stored = (name: string) =>
+      constantSource(model.graph, name, index) !== undefined || weightConversion(model, index, name) !== undefined;
     const view = {
       stored: (slot: number) => !!node.inputs[slot] && stored(node.inputs[slot]),
       output: shapes.values.get(node.outputs[0])?.shape,
@@ -163,10 +172,20 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     const dim = channelCount(raw);
     if (dim === undefined) return `channel count of ${value} axis ${axis} is not static (${raw ?? 'unknown'})`;
     const s: Space = {
-      id: spaces.length, value, axis, n: dim, base: uf.add(dim),
+      id: spaces.length,
+      value,
+      axis,
+      n: dim,
+      base: uf.add(dim),
       stored: constantSource(graph, value, index) !== undefined,
       // Every field set here, optional ones too: one object shape for all spaces keeps their reads monomorphic.
-      blocked: [], inexact: [], entry: false, via: undefined, headSize: undefined, attention: undefined, cache: false,
+      blocked: [],
+      inexact: [],
+      entry: false,
+      via: undefined,
+      headSize: undefined,
+      attention: undefined,
+      cache: false,
     };
     for (let i = 0; i < dim; i++) owner[s.base + i] = s;
     spaces.push(s);
@@ -215,7 +234,10 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     for (const link of res.links) {
       const t = portSpace(node, link);
       if (t === undefined) continue;
-      if (typeof t === 'string') { s.blocked.push(`${opLabel(node)}: ${t}`); continue; }
+      if (typeof t === 'string') {
+        s.blocked.push(`${opLabel(node)}: ${t}`);
+        continue;
+      }
       chooser?.spaces.push(t);
       t.via ??= node;
       if (link.headSize) t.headSize = link.headSize;
@@ -241,15 +263,22 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
   // Each space is dequeued once and each of its ports is distinct, so no (space, node, port) is visited twice.
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
-    for (const [io, names] of [['output', index.graphOutputs], ['input', index.graphInputs]] as const) {
+    for (const [io, names] of [
+      ['output', index.graphOutputs],
+      ['input', index.graphInputs],
+    ] as const) {
       if (!names.has(s.value)) continue;
       if (!cache.has(s.value)) s.blocked.push(`graph ${io} ${s.value} keeps its shape`);
-      else if (options.keepInterface) s.blocked.push(`graph ${io} ${s.value} is a KV cache: pruning it changes the model interface (kept by --keep-interface)`);
+      else if (options.keepInterface)
+        s.blocked.push(
+          `graph ${io} ${s.value} is a KV cache: pruning it changes the model interface (kept by --keep-interface)`,
+        );
       else s.cache = true;
     }
     const producer = index.producer.get(s.value);
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
-    for (const use of index.consumers.get(s.value) ?? []) visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
+    for (const use of index.consumers.get(s.value) ?? [])
+      visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
     for (const node of index.implicitUses.get(s.value) ?? []) s.blocked.push(implicitUseReason(node, s.value));
   }
   markConvertedEntries(model, index, spaces, byValue);
@@ -261,7 +290,12 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
  * behind it: zero stays zero through a Cast, and through a DequantizeLinear whose zero point is 0. With
  * another zero point a stored 0 dequantizes to a nonzero value, so the oracle cannot mask it: inexact.
  */
-function markConvertedEntries(model: Model, index: GraphIndex, spaces: readonly Space[], byValue: ReadonlyMap<string, Space[]>): void {
+function markConvertedEntries(
+  model: Model,
+  index: GraphIndex,
+  spaces: readonly Space[],
+  byValue: ReadonlyMap<string, Space[]>,
+): void {
   for (const s of spaces) {
     if (!s.entry || s.stored) continue;
     const conv = weightConversion(model, index, s.value);
@@ -270,7 +304,10 @@ function markConvertedEntries(model: Model, index: GraphIndex, spaces: readonly 
     behind.entry = true;
     if (conv.opType === 'DequantizeLinear' && conv.inputs[2]) {
       const zp = constantValue(model.graph, conv.inputs[2], index);
-      if (!zp || toNumbers(zp).some((v) => Number(v) !== 0)) s.inexact.push(`${opLabel(conv)}: the weight's zero point is not 0, so a masked (0) entry does not dequantize to 0`);
+      if (!zp || toNumbers(zp).some((v) => Number(v) !== 0))
+        s.inexact.push(
+          `${opLabel(conv)}: the weight's zero point is not 0, so a masked (0) entry does not dequantize to 0`,
+        );
     }
   }
 }

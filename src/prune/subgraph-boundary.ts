@@ -15,7 +15,9 @@ export function boundaryReason(node: Node, port: Port): string {
   const subs = subgraphsOf(node);
   const names = subs.map(([attr]) => attr).join(', ');
   if (port.io === 'out') {
-    const from = subs.map(([attr, g]) => `${attr}'s ${g.outputs[outputSlot(node, port.slot)]?.name ?? '?'}`).join(' or ');
+    const from = subs
+      .map(([attr, g]) => `${attr}'s ${g.outputs[outputSlot(node, port.slot)]?.name ?? '?'}`)
+      .join(' or ');
     return `${label(node)}: output ${port.slot} comes from ${from}; channels are not followed across a subgraph boundary`;
   }
   const role = node.opType === 'If' && port.slot === 0 ? 'its condition' : `input ${port.slot}, read by its ${names}`;
@@ -24,7 +26,9 @@ export function boundaryReason(node: Node, port: Port): string {
 
 /** Why channels stop at a value read inside the node's subgraphs (not one of its inputs). */
 export function implicitUseReason(node: Node, value: string): string {
-  return `${label(node)}: ${value} is read inside its ${subgraphsOf(node).map(([attr]) => attr).join('/')}; channels are not followed across a subgraph boundary`;
+  return `${label(node)}: ${value} is read inside its ${subgraphsOf(node)
+    .map(([attr]) => attr)
+    .join('/')}; channels are not followed across a subgraph boundary`;
 }
 
 /** Body output feeding node output `slot`: Loop/Scan bodies list the condition first, If branches do not. */

@@ -20,12 +20,17 @@ export class UnionFind {
     const p = this.parent;
     let r = x;
     while (p[r] !== r) r = p[r];
-    while (p[x] !== r) { const next = p[x]; p[x] = r; x = next; }
+    while (p[x] !== r) {
+      const next = p[x];
+      p[x] = r;
+      x = next;
+    }
     return r;
   }
 
   union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     // The smaller id stays root: components are then named by their earliest element.
     if (ra < rb) this.parent[rb] = ra;
     else if (rb < ra) this.parent[ra] = rb;

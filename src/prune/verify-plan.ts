@@ -17,16 +17,30 @@ export interface PruneVerification extends VerifyResult {
 }
 
 /** @example const v = await verifyPrune(dense, plan, [defaultFeeds(dense, 1)]); v.status */
-export async function verifyPrune(dense: Model, plan: Plan, feeds: Feeds[], options: VerifyOptions & { keepInterface?: boolean } = {}): Promise<PruneVerification> {
+export async function verifyPrune(
+  dense: Model,
+  plan: Plan,
+  feeds: Feeds[],
+  options: VerifyOptions & { keepInterface?: boolean } = {},
+): Promise<PruneVerification> {
   const structural = structuredOnly(plan);
   const keepInterface = options.keepInterface;
   const { model, report } = prune(dense, structural, { keepInterface });
   const all = await verify(dense, model, structural, feeds, options);
   if (all.exact || all.status === 'fail') return all;
-  const channels = report.groups.filter((g) => g.maskExact && g.removed.length).map((g) => ({ group: g.id, indices: g.removed }));
-  const heads = report.heads.filter((h) => h.maskExact && h.removed.length).map((h) => ({ attention: h.id, remove: h.removed }));
+  const channels = report.groups
+    .filter((g) => g.maskExact && g.removed.length)
+    .map((g) => ({ group: g.id, indices: g.removed }));
+  const heads = report.heads
+    .filter((h) => h.maskExact && h.removed.length)
+    .map((h) => ({ attention: h.id, remove: h.removed }));
   if (!channels.length && !heads.length) return all;
   const exactPlan: Plan = { channels, heads, ...(plan.guards ? { guards: plan.guards } : {}) };
   const part = await verify(dense, prune(dense, exactPlan, { keepInterface }).model, exactPlan, feeds, options);
-  return { ...all, pass: part.pass, status: part.status === 'fail' ? 'fail' : 'inexact', exactPart: { ...part, groups: [...channels.map((c) => c.group), ...heads.map((h) => h.attention)] } };
+  return {
+    ...all,
+    pass: part.pass,
+    status: part.status === 'fail' ? 'fail' : 'inexact',
+    exactPart: { ...part, groups: [...channels.map((c) => c.group), ...heads.map((h) => h.attention)] },
+  };
 }

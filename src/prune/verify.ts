@@ -16,7 +16,15 @@
  * verdict (status 'inexact'); loading, running and output shapes are still judged.
  */
 import type { Model } from '../ir/types.js';
-import { createSession, releaseSession, run, type Feeds, type Outputs, type Session, type Tolerance } from '../runtime/index.js';
+import {
+  createSession,
+  releaseSession,
+  run,
+  type Feeds,
+  type Outputs,
+  type Session,
+  type Tolerance,
+} from '../runtime/index.js';
 import { judgeOutput, type OutputJudgement } from '../runtime/judge.js';
 import { outputKinds } from '../runtime/output-kinds.js';
 import { describeFeeds, runReference } from '../runtime/reference-run.js';
@@ -55,7 +63,13 @@ export interface VerifyResult {
 
 /** Structured part of a plan: masks change values on both sides differently, so they are left out. */
 export function structuredOnly(plan: Plan): Plan {
-  return { ...(plan.version ? { version: plan.version } : {}), channels: plan.channels ?? [], heads: plan.heads ?? [], ...(plan.layers ? { layers: plan.layers } : {}), ...(plan.guards ? { guards: plan.guards } : {}) };
+  return {
+    ...(plan.version ? { version: plan.version } : {}),
+    channels: plan.channels ?? [],
+    heads: plan.heads ?? [],
+    ...(plan.layers ? { layers: plan.layers } : {}),
+    ...(plan.guards ? { guards: plan.guards } : {}),
+  };
 }
 
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
@@ -64,10 +78,18 @@ const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')
 function worse(a: OutputJudgement | undefined, b: OutputJudgement): OutputJudgement {
   if (!a) return b;
   if (a.pass !== b.pass) return a.pass ? b : a;
-  return b.maxDeviation > a.maxDeviation || b.agreement < a.agreement ? { ...b, maxDeviation: Math.max(a.maxDeviation, b.maxDeviation), agreement: Math.min(a.agreement, b.agreement) } : a;
+  return b.maxDeviation > a.maxDeviation || b.agreement < a.agreement
+    ? { ...b, maxDeviation: Math.max(a.maxDeviation, b.maxDeviation), agreement: Math.min(a.agreement, b.agreement) }
+    : a;
 }
 
-export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Feeds | Feeds[], options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verify(
+  dense: Model,
+  pruned: Model,
+  plan: Plan,
+  feeds: Feeds | Feeds[],
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const denseSource = options.denseSource ?? 'dense model';
   let masked: ReturnType<typeof mask> | undefined = mask(dense, structuredOnly(plan));
   const { cache, inexact } = masked;
@@ -75,7 +97,8 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
   const feedList: Feeds[] = Array.isArray(feeds) ? feeds : [feeds];
   // A pruned KV cache: the pruned model reads the kept heads, the dense side zeros in the removed ones.
   const sides = feedList.map((f) => {
-    const fa: Feeds = { ...f }, fb: Feeds = { ...f };
+    const fa: Feeds = { ...f },
+      fb: Feeds = { ...f };
     for (const c of cache) {
       if (!(c.name in f)) continue;
       fa[c.name] = takeAlong(f[c.name], c.axis, c.keep);
@@ -84,7 +107,8 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
     return { fa, fb };
   });
   // A removed layer took its cache inputs with it: each side reads only the inputs it has.
-  const only = (f: Feeds, names: readonly string[]): Feeds => Object.fromEntries(Object.entries(f).filter(([n]) => names.includes(n)));
+  const only = (f: Feeds, names: readonly string[]): Feeds =>
+    Object.fromEntries(Object.entries(f).filter(([n]) => names.includes(n)));
   // One session at a time, released before the next is made: memory stays bounded by one model.
   const oracle = await createSession(masked.model, { source: `mask oracle of ${denseSource}` });
   const wants: Outputs[] = [];
@@ -94,7 +118,8 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
     await releaseSession(oracle);
   }
   masked = undefined;
-  for (const out of wants) for (const c of cache) if (c.name in out) out[c.name] = takeAlong(out[c.name], c.axis, c.keep);
+  for (const out of wants)
+    for (const c of cache) if (c.name in out) out[c.name] = takeAlong(out[c.name], c.axis, c.keep);
   const judged = new Map<string, OutputJudgement>();
   let prunedError: string | undefined;
   let shapeMismatch: string | undefined;
@@ -116,7 +141,10 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
         }
         for (const [name, w] of Object.entries(wants[i])) {
           const g = got[name];
-          if (!g) { shapeMismatch ??= `${name}: missing from the pruned model's outputs`; continue; }
+          if (!g) {
+            shapeMismatch ??= `${name}: missing from the pruned model's outputs`;
+            continue;
+          }
           const j = judgeOutput(kinds.get(name) ?? { name, precision: 'float32' }, g, w, options);
           if (j.mismatch) shapeMismatch ??= `${name}: ${j.mismatch}`;
           judged.set(name, worse(judged.get(name), j));
@@ -132,5 +160,15 @@ export async function verify(dense: Model, pruned: Model, plan: Plan, feeds: Fee
   const pass = !prunedError && !shapeMismatch && outputs.every((o) => o.pass);
   const status = prunedError || shapeMismatch ? 'fail' : !exact ? 'inexact' : pass ? 'pass' : 'fail';
   const runs = feedList.map((f) => describeFeeds(f));
-  return { maxDeviation, pass, status, ...(shapeMismatch ? { shapeMismatch } : {}), ...(prunedError ? { prunedError } : {}), inexact, exact, outputs, runs };
+  return {
+    maxDeviation,
+    pass,
+    status,
+    ...(shapeMismatch ? { shapeMismatch } : {}),
+    ...(prunedError ? { prunedError } : {}),
+    inexact,
+    exact,
+    outputs,
+    runs,
+  };
 }

@@ -10,10 +10,13 @@
 import type { ModeReport, Report, ScenarioLine } from './model.js';
 import { chart, esc } from './charts.js';
 
-const badge = (s: string): string => `<span class="badge ${s === 'ok' || s === 'pass' || s === 'caught' ? 'ok' : s === 'unexercised' ? 'none' : 'bad'}">${esc(s)}</span>`;
+const badge = (s: string): string =>
+  `<span class="badge ${s === 'ok' || s === 'pass' || s === 'caught' ? 'ok' : s === 'unexercised' ? 'none' : 'bad'}">${esc(s)}</span>`;
 
 function scenario(s: ScenarioLine): string {
-  const rows = Object.entries(s.measurements).map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td class="num">${v}</td></tr>`).join('');
+  const rows = Object.entries(s.measurements)
+    .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td class="num">${v}</td></tr>`)
+    .join('');
   return `<article class="scenario" id="scenario-${esc(s.id)}">
 <h4>${esc(s.title)} ${badge(s.ok ? 'ok' : 'failing')}</h4>
 <p class="incident">${esc(s.incident.source)}, ${esc(s.incident.date)}: ${esc(s.incident.summary)}</p>
@@ -27,9 +30,21 @@ function scenario(s: ScenarioLine): string {
 }
 
 function mode(m: ModeReport): string {
-  const props = m.properties.map((p) => `<tr><td>${esc(p.name)}</td><td class="num">${p.cases}</td><td class="num">${p.seed}</td><td>${badge(p.passed ? 'pass' : 'fail')}</td></tr>`).join('');
-  const faults = m.faults.map((f) => `<tr><td><code>${esc(f.fault)}</code></td><td>${badge(f.caught && f.caughtByExpected ? 'caught' : 'missed')}</td><td class="num">${f.casesToFirstCatch ?? '–'}</td><td>${f.caughtBy.map((c) => `<code>${esc(c)}</code>`).join(' ')}</td><td>${f.shrunk ? `${f.shrunk.nodes} nodes, ${f.shrunk.channels} channels` : '–'}</td></tr>`).join('');
-  const cov = m.coverage ? `<p>Line coverage of its modules: <b>${m.coverage.lines.pct}%</b> (${m.coverage.lines.covered}/${m.coverage.lines.total})</p><details><summary>per file</summary><table>${m.coverage.files.map((f) => `<tr><td><code>${esc(f.file)}</code></td><td class="num">${f.pct}%</td></tr>`).join('')}</table></details>` : '<p>Coverage not measured.</p>';
+  const props = m.properties
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.name)}</td><td class="num">${p.cases}</td><td class="num">${p.seed}</td><td>${badge(p.passed ? 'pass' : 'fail')}</td></tr>`,
+    )
+    .join('');
+  const faults = m.faults
+    .map(
+      (f) =>
+        `<tr><td><code>${esc(f.fault)}</code></td><td>${badge(f.caught && f.caughtByExpected ? 'caught' : 'missed')}</td><td class="num">${f.casesToFirstCatch ?? '–'}</td><td>${f.caughtBy.map((c) => `<code>${esc(c)}</code>`).join(' ')}</td><td>${f.shrunk ? `${f.shrunk.nodes} nodes, ${f.shrunk.channels} channels` : '–'}</td></tr>`,
+    )
+    .join('');
+  const cov = m.coverage
+    ? `<p>Line coverage of its modules: <b>${m.coverage.lines.pct}%</b> (${m.coverage.lines.covered}/${m.coverage.lines.total})</p><details><summary>per file</summary><table>${m.coverage.files.map((f) => `<tr><td><code>${esc(f.file)}</code></td><td class="num">${f.pct}%</td></tr>`).join('')}</table></details>`
+    : '<p>Coverage not measured.</p>';
   return `<section id="${esc(m.id)}">
 <h2>${esc(m.title)} <code>${esc(m.id)}</code> ${badge(m.status)}</h2>
 <p class="risk">${esc(m.risk)}</p>
@@ -42,7 +57,12 @@ ${m.scenarios.length ? `<h3>Scenarios</h3>${m.scenarios.map(scenario).join('')}`
 }
 
 export function renderHtml(r: Report): string {
-  const summary = r.failureModes.map((m) => `<tr><td><a href="#${esc(m.id)}">${esc(m.title)}</a></td><td>${badge(m.status)}</td><td class="num">${m.scenarios.filter((s) => s.ok).length}/${m.scenarios.length}</td><td class="num">${m.properties.reduce((s, p) => s + p.cases, 0)}</td><td class="num">${m.faults.filter((f) => f.caught).length}/${m.faults.length}</td><td class="num">${m.coverage ? `${m.coverage.lines.pct}%` : '–'}</td></tr>`).join('');
+  const summary = r.failureModes
+    .map(
+      (m) =>
+        `<tr><td><a href="#${esc(m.id)}">${esc(m.title)}</a></td><td>${badge(m.status)}</td><td class="num">${m.scenarios.filter((s) => s.ok).length}/${m.scenarios.length}</td><td class="num">${m.properties.reduce((s, p) => s + p.cases, 0)}</td><td class="num">${m.faults.filter((f) => f.caught).length}/${m.faults.length}</td><td class="num">${m.coverage ? `${m.coverage.lines.pct}%` : '–'}</td></tr>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pruneguard report</title>

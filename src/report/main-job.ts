@@ -42,21 +42,39 @@ export async function runMainJob(o: MainJobOptions): Promise<ReportPart> {
   for (const family of inShard(FAMILIES, o.shard)) {
     const name = `the pruner on ${family} graphs passes every structural invariant`;
     const out = await runPruneProperty({
-      name, families: [family], runs: o.runs ?? 25, seed,
+      name,
+      families: [family],
+      runs: o.runs ?? 25,
+      seed,
       pruner: (dense, plan, analysis) => prune(dense, plan, analysis ? { analysis } : {}).model,
       check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
       oracle: true,
-      replay: (s, path) => replayCommand('properties/pruner.test.ts', `${family} graphs pass every executed invariant`, s, path),
+      replay: (s, path) =>
+        replayCommand('properties/pruner.test.ts', `${family} graphs pass every executed invariant`, s, path),
     });
     const record: PropertyRecord = {
-      name, failureModes: structuralModes, invariants: [...STRUCTURAL_INVARIANTS], seed, cases: out.cases, skipped: out.skipped, passed: !out.counterexample,
+      name,
+      failureModes: structuralModes,
+      invariants: [...STRUCTURAL_INVARIANTS],
+      seed,
+      cases: out.cases,
+      skipped: out.skipped,
+      passed: !out.counterexample,
       ...(out.counterexample ? { replay: out.counterexample.replay } : {}),
     };
     o.onProperty?.(record);
     properties.push(record);
   }
-  const faults: FaultRecord[] = (await runSelftest({ faults: inShard(FAULTS, o.shard), runs: o.faultRuns ?? 60, seed }))
-    .map(({ counterexample: _cx, skipped: _s, ...f }) => f);
+  const faults: FaultRecord[] = (
+    await runSelftest({ faults: inShard(FAULTS, o.shard), runs: o.faultRuns ?? 60, seed })
+  ).map(({ counterexample: _cx, skipped: _s, ...f }) => f);
   for (const f of faults) o.onFault?.(f);
-  return makePart({ shard: o.shard ? `${o.shard.index}/${o.shard.count}` : 'main', versions: versions(), scenarios, properties, faults, ms: performance.now() - t0 });
+  return makePart({
+    shard: o.shard ? `${o.shard.index}/${o.shard.count}` : 'main',
+    versions: versions(),
+    scenarios,
+    properties,
+    faults,
+    ms: performance.now() - t0,
+  });
 }

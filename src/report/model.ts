@@ -44,7 +44,14 @@ export interface Report {
   shards: string[];
   versions: Versions;
   ok: boolean;
-  totals: { scenarios: number; scenariosOk: number; propertyCases: number; faults: number; faultsCaught: number; ms: number };
+  totals: {
+    scenarios: number;
+    scenariosOk: number;
+    propertyCases: number;
+    faults: number;
+    faultsCaught: number;
+    ms: number;
+  };
   coverage: { source: string; measuredAt: string } | null;
   failureModes: ModeReport[];
 }
@@ -54,13 +61,31 @@ const round = (v: number): number => Math.round(v * 1000) / 1000;
 function scenarioLine(s: ReportPart['scenarios'][number]): ScenarioLine {
   const v = (name: 'faulty' | 'fixed') => {
     const r = s.variants[name];
-    return { summary: r.summary, verdict: r.verdict, caughtBy: r.caughtBy, ...(r.findings[0] ? { firstFinding: r.findings[0].message } : r.error ? { firstFinding: `error: ${r.error.split('\n')[0]}` } : {}) };
+    return {
+      summary: r.summary,
+      verdict: r.verdict,
+      caughtBy: r.caughtBy,
+      ...(r.findings[0]
+        ? { firstFinding: r.findings[0].message }
+        : r.error
+          ? { firstFinding: `error: ${r.error.split('\n')[0]}` }
+          : {}),
+    };
   };
   const measurements: Record<string, number> = {};
   for (const [k, m] of Object.entries(s.shared.measurements)) measurements[k] = round(m.value);
-  for (const [n, r] of Object.entries(s.variants)) for (const [k, m] of Object.entries(r.measurements)) measurements[`${n}.${k}`] = round(m.value);
+  for (const [n, r] of Object.entries(s.variants))
+    for (const [k, m] of Object.entries(r.measurements)) measurements[`${n}.${k}`] = round(m.value);
   return {
-    id: s.id, title: s.title, ...(s.file ? { file: s.file } : {}), incident: s.incident, ok: s.ok, faulty: v('faulty'), fixed: v('fixed'), mustCatch: s.mustCatch, measurements,
+    id: s.id,
+    title: s.title,
+    ...(s.file ? { file: s.file } : {}),
+    incident: s.incident,
+    ok: s.ok,
+    faulty: v('faulty'),
+    fixed: v('fixed'),
+    mustCatch: s.mustCatch,
+    measurements,
     plots: [...s.shared.plots, ...s.variants.faulty.plots, ...s.variants.fixed.plots],
   };
 }
@@ -73,16 +98,35 @@ export function buildReport(part: ReportPart & { shards?: string[] }, coverage?:
     const scenarios = part.scenarios.filter((s) => s.failureMode === id).map(scenarioLine);
     const faults = part.faults.filter((f) => f.failureMode === id);
     const exercised = properties.length + scenarios.length + faults.length > 0;
-    const failing = properties.some((p) => !p.passed) || scenarios.some((s) => !s.ok) || faults.some((f) => !f.caught || !f.caughtByExpected);
-    return { id, title: entry.title, risk: entry.risk, guards: [...entry.guards], status: failing ? 'failing' : exercised ? 'ok' : 'unexercised', properties, scenarios, faults, coverage: cov?.[id] ?? null };
+    const failing =
+      properties.some((p) => !p.passed) ||
+      scenarios.some((s) => !s.ok) ||
+      faults.some((f) => !f.caught || !f.caughtByExpected);
+    return {
+      id,
+      title: entry.title,
+      risk: entry.risk,
+      guards: [...entry.guards],
+      status: failing ? 'failing' : exercised ? 'ok' : 'unexercised',
+      properties,
+      scenarios,
+      faults,
+      coverage: cov?.[id] ?? null,
+    };
   });
   return {
-    kind: 'pruneguard-report', version: 1, createdAt: part.createdAt, shards: part.shards ?? [part.shard], versions: part.versions,
+    kind: 'pruneguard-report',
+    version: 1,
+    createdAt: part.createdAt,
+    shards: part.shards ?? [part.shard],
+    versions: part.versions,
     ok: failureModes.every((m) => m.status !== 'failing'),
     totals: {
-      scenarios: part.scenarios.length, scenariosOk: part.scenarios.filter((s) => s.ok).length,
+      scenarios: part.scenarios.length,
+      scenariosOk: part.scenarios.filter((s) => s.ok).length,
       propertyCases: part.properties.reduce((s, p) => s + p.cases, 0),
-      faults: part.faults.length, faultsCaught: part.faults.filter((f) => f.caught && f.caughtByExpected).length,
+      faults: part.faults.length,
+      faultsCaught: part.faults.filter((f) => f.caught && f.caughtByExpected).length,
       ms: Math.round(part.ms),
     },
     coverage: coverage ? { source: coverage.source, measuredAt: coverage.measuredAt } : null,

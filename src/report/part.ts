@@ -41,9 +41,17 @@ export interface ReportPart {
 
 /** A scenario result as stored in parts: findings kept, values made JSON-safe. */
 export function slimScenario(r: ScenarioResult): ScenarioResult {
-  return JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v instanceof Map ? Object.fromEntries(v) : v)));
+  return JSON.parse(
+    JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v instanceof Map ? Object.fromEntries(v) : v)),
+  );
 }
 
 export function makePart(p: Omit<ReportPart, 'kind' | 'version' | 'createdAt'>): ReportPart {
-  return { kind: PART_KIND, version: 1, createdAt: new Date().toISOString(), ...p, scenarios: p.scenarios.map(slimScenario) };
+  return {
+    kind: PART_KIND,
+    version: 1,
+    createdAt: new Date().toISOString(),
+    ...p,
+    scenarios: p.scenarios.map(slimScenario),
+  };
 }

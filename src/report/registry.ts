@@ -21,25 +21,61 @@ export const REGISTRY = {
     title: 'Accuracy cliff',
     risk: 'Early layers over-pruned: accuracy collapses 5–10 points (or a rare class does).',
     guards: ['monotone-sensitivity-budget'],
-    modules: ['src/invariants/monotone-sensitivity-budget.ts', 'src/analysis/budget.ts', 'src/analysis/profile.ts', 'src/analysis/sensitivity*.ts'],
+    modules: [
+      'src/invariants/monotone-sensitivity-budget.ts',
+      'src/analysis/budget.ts',
+      'src/analysis/profile.ts',
+      'src/analysis/sensitivity*.ts',
+    ],
   },
   'hardware-headroom': {
     title: 'Hidden hardware headroom',
     risk: 'The pruned model is not faster (or slower) at the production batch size on the production runtime.',
     guards: ['latency-at-production-batch', 'end-to-end-headroom', 'plan-fulfilled'],
-    modules: ['src/analysis/latency.ts', 'src/analysis/latency-gate.ts', 'src/analysis/latency-stats.ts', 'src/analysis/sparse-break-even.ts', 'src/analysis/headroom-gate.ts', 'src/analysis/op-profile.ts', 'src/invariants/plan-fulfilled.ts'],
+    modules: [
+      'src/analysis/latency.ts',
+      'src/analysis/latency-gate.ts',
+      'src/analysis/latency-stats.ts',
+      'src/analysis/sparse-break-even.ts',
+      'src/analysis/headroom-gate.ts',
+      'src/analysis/op-profile.ts',
+      'src/invariants/plan-fulfilled.ts',
+    ],
   },
   'slice-regression': {
     title: 'Slice regression',
     risk: 'The aggregate metric holds while a slice (long documents, rare classes) collapses.',
     guards: ['slice-threshold'],
-    modules: ['src/analysis/slices.ts', 'src/analysis/slices-gate.ts', 'src/analysis/metrics.ts', 'src/data/evaluate.ts'],
+    modules: [
+      'src/analysis/slices.ts',
+      'src/analysis/slices-gate.ts',
+      'src/analysis/metrics.ts',
+      'src/data/evaluate.ts',
+    ],
   },
   'shape-mismatch': {
     title: 'Shape mismatch',
     risk: 'Residual, skip, projection or normalization not updated: silent broadcast or a runtime dimension error.',
-    guards: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence', 'interface-consistency', 'pruner-protocol'],
-    modules: ['src/invariants/shape-consistency.ts', 'src/invariants/interface-consistency.ts', 'src/check/command/**', 'src/invariants/no-silent-broadcast.ts', 'src/invariants/mask-equivalence.ts', 'src/invariants/executed.ts', 'src/shape/**', 'src/ops/**', 'src/prune/groups.ts', 'src/prune/apply.ts', 'src/prune/mask.ts'],
+    guards: [
+      'shape-consistency',
+      'no-silent-broadcast',
+      'mask-equivalence',
+      'interface-consistency',
+      'pruner-protocol',
+    ],
+    modules: [
+      'src/invariants/shape-consistency.ts',
+      'src/invariants/interface-consistency.ts',
+      'src/check/command/**',
+      'src/invariants/no-silent-broadcast.ts',
+      'src/invariants/mask-equivalence.ts',
+      'src/invariants/executed.ts',
+      'src/shape/**',
+      'src/ops/**',
+      'src/prune/groups.ts',
+      'src/prune/apply.ts',
+      'src/prune/mask.ts',
+    ],
   },
   'nm-nonconformance': {
     title: 'N:M non-conformance',
@@ -57,6 +93,11 @@ export const REGISTRY = {
 
 /** Does a repo-relative path match a module pattern? */
 export function matchesModule(path: string, pattern: string): boolean {
-  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').split('\u0000').join('.*');
+  const re = pattern
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .split('\u0000')
+    .join('.*');
   return new RegExp(`^${re}$`).test(path) && !/\.test\.ts$|\.test-helpers\.ts$/.test(path);
 }

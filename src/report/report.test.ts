@@ -21,7 +21,30 @@ import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const results: ScenarioResult[] = [];
-const latencyPlot = { kind: 'latency' as const, title: 'Latency vs batch size', x: 'batch size', y: 'ms', series: [{ name: 'dense', points: [{ x: 1, y: 0.5 }, { x: 8, y: 2 }, { x: 64, y: 9 }] }, { name: 'pruned', points: [{ x: 1, y: 0.2 }, { x: 8, y: 0.6 }, { x: 64, y: 2.5 }] }] };
+const latencyPlot = {
+  kind: 'latency' as const,
+  title: 'Latency vs batch size',
+  x: 'batch size',
+  y: 'ms',
+  series: [
+    {
+      name: 'dense',
+      points: [
+        { x: 1, y: 0.5 },
+        { x: 8, y: 2 },
+        { x: 64, y: 9 },
+      ],
+    },
+    {
+      name: 'pruned',
+      points: [
+        { x: 1, y: 0.2 },
+        { x: 8, y: 0.6 },
+        { x: 64, y: 2.5 },
+      ],
+    },
+  ],
+};
 
 beforeAll(async () => {
   for (const id of ['early-layer-collapse', 'missing-projection-update']) {
@@ -31,15 +54,49 @@ beforeAll(async () => {
 });
 
 const part = (shard: string, scenarios: ScenarioResult[], extra: Partial<ReportPart> = {}): ReportPart =>
-  makePart({ shard, versions: versions(), scenarios, properties: [{ name: `p${shard}`, failureModes: ['shape-mismatch'], invariants: ['shape-consistency'], seed: 1, cases: 10, skipped: 0, passed: true }], faults: [], ms: 100, ...extra });
+  makePart({
+    shard,
+    versions: versions(),
+    scenarios,
+    properties: [
+      {
+        name: `p${shard}`,
+        failureModes: ['shape-mismatch'],
+        invariants: ['shape-consistency'],
+        seed: 1,
+        cases: 10,
+        skipped: 0,
+        passed: true,
+      },
+    ],
+    faults: [],
+    ms: 100,
+    ...extra,
+  });
 
 describe('report', () => {
   it('lists, per failure mode, guards, scenarios with verdicts, properties and coverage', () => {
-    const cov = { source: 'coverage/coverage-summary.json', measuredAt: 'now', files: [{ file: 'src/invariants/shape-consistency.ts', lines: { covered: 8, total: 10 } }, { file: 'src/shape/infer.ts', lines: { covered: 1, total: 10 } }, { file: 'src/shape/infer.test.ts', lines: { covered: 5, total: 5 } }] };
+    const cov = {
+      source: 'coverage/coverage-summary.json',
+      measuredAt: 'now',
+      files: [
+        { file: 'src/invariants/shape-consistency.ts', lines: { covered: 8, total: 10 } },
+        { file: 'src/shape/infer.ts', lines: { covered: 1, total: 10 } },
+        { file: 'src/shape/infer.test.ts', lines: { covered: 5, total: 5 } },
+      ],
+    };
     const r = buildReport(part('main', results), cov);
     const shape = r.failureModes.find((m) => m.id === 'shape-mismatch')!;
-    expect(shape.guards).toEqual(['shape-consistency', 'no-silent-broadcast', 'mask-equivalence', 'interface-consistency', 'pruner-protocol']);
-    expect(shape.scenarios.map((s) => [s.id, s.faulty.verdict, s.fixed.verdict])).toEqual([['missing-projection-update', 'caught', 'pass']]);
+    expect(shape.guards).toEqual([
+      'shape-consistency',
+      'no-silent-broadcast',
+      'mask-equivalence',
+      'interface-consistency',
+      'pruner-protocol',
+    ]);
+    expect(shape.scenarios.map((s) => [s.id, s.faulty.verdict, s.fixed.verdict])).toEqual([
+      ['missing-projection-update', 'caught', 'pass'],
+    ]);
     expect(shape.coverage!.lines).toEqual({ covered: 9, total: 20, pct: 45 });
     expect(coverageByMode(cov)['nm-nonconformance'].lines.total).toBe(0);
     expect(r.failureModes.find((m) => m.id === 'hardware-headroom')!.status).toBe('unexercised');
@@ -52,8 +109,15 @@ describe('report', () => {
     expect(merged.scenarios.map((s) => s.id)).toEqual(['early-layer-collapse', 'missing-projection-update']);
     const r = buildReport(merged);
     expect(r.totals).toMatchObject({ scenarios: 2, scenariosOk: 2, propertyCases: 20 });
-    expect(() => mergeParts([part('1/2', results), part('2/2', [results[1]], { properties: [] })])).toThrow("scenario 'missing-projection-update' appears in more than one part");
-    expect(() => mergeParts([part('1/2', [results[0]]), { ...part('2/2', [results[1]]), versions: { ...versions(), pruneguard: '9.9.9' } }])).toThrow('different versions');
+    expect(() => mergeParts([part('1/2', results), part('2/2', [results[1]], { properties: [] })])).toThrow(
+      "scenario 'missing-projection-update' appears in more than one part",
+    );
+    expect(() =>
+      mergeParts([
+        part('1/2', [results[0]]),
+        { ...part('2/2', [results[1]]), versions: { ...versions(), pruneguard: '9.9.9' } },
+      ]),
+    ).toThrow('different versions');
     expect(() => mergeParts([])).toThrow('no report parts');
   });
 
@@ -65,25 +129,38 @@ describe('report', () => {
       return f;
     });
     const out: string[] = [];
-    const code = await main(['report', '--merge', ...files, '--out', join(tmp, 'reports'), '--root', tmp], { out: (t) => void out.push(t), err: (t) => void out.push(t) });
+    const code = await main(['report', '--merge', ...files, '--out', join(tmp, 'reports'), '--root', tmp], {
+      out: (t) => void out.push(t),
+      err: (t) => void out.push(t),
+    });
     expect(code).toBe(0);
     const json = JSON.parse(readFileSync(join(tmp, 'reports/report.json'), 'utf8'));
     expect(json.shards).toEqual(['1/2', '2/2']);
     expect(json.totals.scenarios).toBe(2);
     expect(out.join('\n')).toContain('shape-mismatch');
-    expect(await main(['report', '--merge', join(tmp, 'nope.json'), '--root', tmp], { out: () => {}, err: () => {} })).toBe(2);
+    expect(
+      await main(['report', '--merge', join(tmp, 'nope.json'), '--root', tmp], { out: () => {}, err: () => {} }),
+    ).toBe(2);
   });
 
   it('renders the HTML offline in headless chromium: every chart laid out, no console errors', async () => {
     if (!hasChromium()) {
-      if (process.env.CI) throw new Error('chromium is required in CI (.ci/run installs it): /usr/bin/chromium not found');
+      if (process.env.CI)
+        throw new Error('chromium is required in CI (.ci/run installs it): /usr/bin/chromium not found');
       console.warn('[pruneguard] chromium not installed: HTML render check skipped locally');
       return;
     }
     const dir = join(tempDir('pg-html-'), 'reports');
     const p = part('main', results);
     writeReport(dir, buildReport(p), p);
-    expect(readdirSync(dir).sort()).toEqual(['.pruneguard-report', 'README.md', 'part.json', 'report.html', 'report.json', 'report.md']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.pruneguard-report',
+      'README.md',
+      'part.json',
+      'report.html',
+      'report.json',
+      'report.md',
+    ]);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     const charts = (html.match(/<svg /g) ?? []).length;

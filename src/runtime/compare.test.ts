@@ -7,12 +7,21 @@ const t = (dims: number[], v: number[]) => fromNumbers('float32', dims, v);
 describe('compareTensors', () => {
   it('reports max abs/rel error and the worst element by coordinates', () => {
     const c = compareTensors(t([2, 2], [1, 2, 3, 4]), t([2, 2], [1, 2, 3.5, 4]), { atol: 0.1, rtol: 0 });
-    expect(c).toMatchObject({ pass: false, maxAbs: 0.5, worstIndex: 2, worstAt: [1, 0], mismatches: 1, worst: { a: 3, b: 3.5 } });
+    expect(c).toMatchObject({
+      pass: false,
+      maxAbs: 0.5,
+      worstIndex: 2,
+      worstAt: [1, 0],
+      mismatches: 1,
+      worst: { a: 3, b: 3.5 },
+    });
     expect(c.maxRel).toBeCloseTo(0.5 / 3.5);
   });
 
   it('passes within atol + rtol*|b| and treats equal NaN/Inf as equal', () => {
-    expect(compareTensors(t([3], [100, NaN, Infinity]), t([3], [100.5, NaN, Infinity]), { atol: 0, rtol: 0.01 }).pass).toBe(true);
+    expect(
+      compareTensors(t([3], [100, NaN, Infinity]), t([3], [100.5, NaN, Infinity]), { atol: 0, rtol: 0.01 }).pass,
+    ).toBe(true);
     expect(compareTensors(t([1], [NaN]), t([1], [0])).pass).toBe(false);
   });
 

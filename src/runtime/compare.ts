@@ -39,10 +39,15 @@ export function compareTensors(a: Tensor, b: Tensor, tol: Tolerance = {}): Tenso
   if (a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) {
     return { pass: false, ...empty, reason: `shape [${a.dims.join(',')}] vs [${b.dims.join(',')}]` };
   }
-  let maxAbs = 0, maxRel = 0, worstIndex = -1, worstExcess = -Infinity, mismatches = 0;
+  let maxAbs = 0,
+    maxRel = 0,
+    worstIndex = -1,
+    worstExcess = -Infinity,
+    mismatches = 0;
   const n = a.data.length;
   for (let i = 0; i < n; i++) {
-    const x = getElement(a, i), y = getElement(b, i);
+    const x = getElement(a, i),
+      y = getElement(b, i);
     if (Number.isNaN(x) && Number.isNaN(y)) continue; // same NaN in the same place: not a difference
     const diff = x === y ? 0 : Math.abs(x - y); // equal infinities give 0, not NaN
     const d = Number.isNaN(diff) ? Infinity : diff;
@@ -51,11 +56,17 @@ export function compareTensors(a: Tensor, b: Tensor, tol: Tolerance = {}): Tenso
     if (y !== 0 && d / Math.abs(y) > maxRel) maxRel = d / Math.abs(y);
     if (d > allowed) mismatches++;
     const excess = d - allowed;
-    if (excess > worstExcess) { worstExcess = excess; worstIndex = i; }
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worstIndex = i;
+    }
   }
   return {
     pass: mismatches === 0,
-    maxAbs, maxRel, worstIndex, mismatches,
+    maxAbs,
+    maxRel,
+    worstIndex,
+    mismatches,
     worstAt: worstIndex < 0 ? [] : unravel(worstIndex, a.dims),
     ...(worstIndex < 0 ? {} : { worst: { a: getElement(a, worstIndex), b: getElement(b, worstIndex) } }),
   };

@@ -2,6 +2,12 @@
 export { createSession, releaseSession, type Session, type SessionOptions } from './session.js';
 export { run, type Feeds, type Outputs } from './run.js';
 export { randomInputs, feedableInputs, type RandomInputOptions } from './random-inputs.js';
-export { compareTensors, compareOutputs, type Tolerance, type TensorComparison, type OutputsComparison } from './compare.js';
+export {
+  compareTensors,
+  compareOutputs,
+  type Tolerance,
+  type TensorComparison,
+  type OutputsComparison,
+} from './compare.js';
 export { exposeIntermediates } from './intermediates.js';
 export { toOrt, fromOrt } from './ort-tensor.js';

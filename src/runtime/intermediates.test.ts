@@ -13,7 +13,13 @@ describe('exposeIntermediates', () => {
     expect(m.graph.outputs.map((o) => o.name)).toEqual(['logits']);
     const out = await run(await createSession(exposed), randomInputs(m, { x: [2, 3, 8, 8] }, { seed: 1 }));
     expect(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.dims]))).toEqual({
-      logits: [2, 5], c1: [2, 4, 8, 8], r1: [2, 4, 8, 8], proj: [2, 4, 8, 8], sum: [2, 4, 8, 8], pool: [2, 4, 1, 1], flat: [2, 4],
+      logits: [2, 5],
+      c1: [2, 4, 8, 8],
+      r1: [2, 4, 8, 8],
+      proj: [2, 4, 8, 8],
+      sum: [2, 4, 8, 8],
+      pool: [2, 4, 1, 1],
+      flat: [2, 4],
     });
   });
 

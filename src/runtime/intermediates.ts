@@ -16,9 +16,14 @@ export function exposeIntermediates(model: Model, names?: readonly string[]): Mo
   const produced = new Set(g.nodes.flatMap((n) => n.outputs).filter((o) => o !== ''));
   const already = new Set(g.outputs.map((o) => o.name));
   const wanted = names ?? [...produced];
-  const unknown = wanted.filter((n) => !produced.has(n) && !already.has(n) && !g.initializers.has(n) && !g.inputs.some((i) => i.name === n));
+  const unknown = wanted.filter(
+    (n) => !produced.has(n) && !already.has(n) && !g.initializers.has(n) && !g.inputs.some((i) => i.name === n),
+  );
   if (unknown.length) {
-    throw new PruneguardError('E_UNKNOWN_TENSOR', `exposeIntermediates: no value named ${unknown.map((n) => `'${n}'`).join(', ')} in graph '${g.name}'`);
+    throw new PruneguardError(
+      'E_UNKNOWN_TENSOR',
+      `exposeIntermediates: no value named ${unknown.map((n) => `'${n}'`).join(', ')} in graph '${g.name}'`,
+    );
   }
   const declared = new Map(g.valueInfo.map((v) => [v.name, v]));
   const extra: ValueInfo[] = [];

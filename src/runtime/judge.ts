@@ -45,11 +45,26 @@ export function judgeOutput(kind: OutputKind, got: Tensor, want: Tensor, options
   const c = compareTensors(got, want, tol);
   const n = want.data.length;
   const agreement = c.reason ? 0 : n === 0 ? 1 : 1 - c.mismatches / n;
-  const precisionText = options.tolerance ? 'given tolerance' : `${kind.precision} precision, magnitude ${scale.toPrecision(3)}`;
-  const base = { name: kind.name, atol: tol.atol, rtol: tol.rtol, maxDeviation: c.maxAbs, agreement, ...(c.reason ? { mismatch: c.reason } : {}) };
+  const precisionText = options.tolerance
+    ? 'given tolerance'
+    : `${kind.precision} precision, magnitude ${scale.toPrecision(3)}`;
+  const base = {
+    name: kind.name,
+    atol: tol.atol,
+    rtol: tol.rtol,
+    maxDeviation: c.maxAbs,
+    agreement,
+    ...(c.reason ? { mismatch: c.reason } : {}),
+  };
   if (kind.decision) {
     const threshold = options.agreement ?? DEFAULT_AGREEMENT;
-    return { ...base, judged: 'agreement', basis: `through ${kind.decision.op} '${kind.decision.node}' (${precisionText})`, threshold, pass: !c.reason && agreement >= threshold };
+    return {
+      ...base,
+      judged: 'agreement',
+      basis: `through ${kind.decision.op} '${kind.decision.node}' (${precisionText})`,
+      threshold,
+      pass: !c.reason && agreement >= threshold,
+    };
   }
   return { ...base, judged: 'tolerance', basis: precisionText, pass: c.pass };
 }

@@ -9,9 +9,19 @@ import { AttrType, type Graph, type Model, type Node, type ValueInfo } from '../
 const GRAPH_ATTR = new Set<number>([AttrType.GRAPH, AttrType.GRAPHS]);
 
 export function canMerge(a: Model, b: Model): boolean {
-  const inputs = (m: Model) => m.graph.inputs.filter((i) => !m.graph.initializers.has(i.name)).map((i) => `${i.name}:${i.dtype}:${(i.shape ?? []).join('x')}`).sort().join();
-  const hasSubgraphs = (m: Model) => m.graph.nodes.some((n) => n.subgraphs !== undefined || n.attributes.some((at) => GRAPH_ATTR.has(at.type ?? 0)));
-  const opsets = (m: Model) => m.opsetImports.map((o) => `${o.domain}:${o.version}`).sort().join();
+  const inputs = (m: Model) =>
+    m.graph.inputs
+      .filter((i) => !m.graph.initializers.has(i.name))
+      .map((i) => `${i.name}:${i.dtype}:${(i.shape ?? []).join('x')}`)
+      .sort()
+      .join();
+  const hasSubgraphs = (m: Model) =>
+    m.graph.nodes.some((n) => n.subgraphs !== undefined || n.attributes.some((at) => GRAPH_ATTR.has(at.type ?? 0)));
+  const opsets = (m: Model) =>
+    m.opsetImports
+      .map((o) => `${o.domain}:${o.version}`)
+      .sort()
+      .join();
   return inputs(a) === inputs(b) && opsets(a) === opsets(b) && !hasSubgraphs(a) && !hasSubgraphs(b);
 }
 
@@ -22,7 +32,12 @@ export function mergeModels(a: Model, b: Model, prefixA = 'a', prefixB = 'b'): M
   const shared = new Set(a.graph.inputs.filter((i) => !a.graph.initializers.has(i.name)).map((i) => i.name));
   const side = (g: Graph, prefix: string) => {
     const rename = (n: string) => (n === '' || shared.has(n) ? n : mergedName(prefix, n));
-    const nodes: Node[] = g.nodes.map((n) => ({ ...n, name: mergedName(prefix, n.name || n.outputs[0]), inputs: n.inputs.map(rename), outputs: n.outputs.map(rename) }));
+    const nodes: Node[] = g.nodes.map((n) => ({
+      ...n,
+      name: mergedName(prefix, n.name || n.outputs[0]),
+      inputs: n.inputs.map(rename),
+      outputs: n.outputs.map(rename),
+    }));
     const initializers = [...g.initializers].map(([n, t]) => [rename(n), t] as const);
     const outputs: ValueInfo[] = g.outputs.map((o) => ({ ...o, name: rename(o.name) }));
     const valueInfo: ValueInfo[] = g.valueInfo.map((v) => ({ ...v, name: rename(v.name) }));

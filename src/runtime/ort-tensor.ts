@@ -4,12 +4,27 @@ import { PruneguardError } from '../errors.js';
 import type { DType, Tensor, TensorData } from '../ir/types.js';
 
 const ORT_TYPES = new Set<string>([
-  'float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool', 'string',
+  'float32',
+  'float64',
+  'float16',
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'bool',
+  'string',
 ]);
 
 export function toOrt(t: Tensor, name = '<tensor>'): OrtTensor {
   if (!ORT_TYPES.has(t.dtype)) {
-    throw new PruneguardError('E_UNSUPPORTED_DTYPE', `input '${name}': onnxruntime-node cannot take ${t.dtype} tensors`);
+    throw new PruneguardError(
+      'E_UNSUPPORTED_DTYPE',
+      `input '${name}': onnxruntime-node cannot take ${t.dtype} tensors`,
+    );
   }
   // ort takes float16 as raw bits in a Uint16Array, which is how the IR stores it.
   return new OrtTensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims]);
@@ -17,7 +32,8 @@ export function toOrt(t: Tensor, name = '<tensor>'): OrtTensor {
 
 export function fromOrt(t: OrtTensor): Tensor {
   const dtype = t.type as DType;
-  if (!ORT_TYPES.has(dtype)) throw new PruneguardError('E_UNSUPPORTED_DTYPE', `onnxruntime returned a ${t.type} tensor`);
+  if (!ORT_TYPES.has(dtype))
+    throw new PruneguardError('E_UNSUPPORTED_DTYPE', `onnxruntime returned a ${t.type} tensor`);
   let data = t.data as unknown as TensorData;
   // Newer runtimes may hand float16 back as Float16Array; the IR keeps bits.
   if (dtype === 'float16' && !(data instanceof Uint16Array)) {

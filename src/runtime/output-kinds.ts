@@ -33,14 +33,49 @@ export interface OutputKind {
 
 /** Ops whose outputs (all, or the listed output slots) are discrete decisions about their inputs. */
 const DECISIONS: Record<string, readonly number[] | 'all'> = {
-  ArgMax: 'all', ArgMin: 'all', TopK: [1], MaxPool: [1], NonMaxSuppression: 'all', NonZero: 'all',
-  Equal: 'all', Greater: 'all', GreaterOrEqual: 'all', Less: 'all', LessOrEqual: 'all',
-  Round: 'all', Floor: 'all', Ceil: 'all', Sign: 'all', IsInf: 'all', IsNaN: 'all',
-  QuantizeLinear: 'all', DynamicQuantizeLinear: 'all',
+  ArgMax: 'all',
+  ArgMin: 'all',
+  TopK: [1],
+  MaxPool: [1],
+  NonMaxSuppression: 'all',
+  NonZero: 'all',
+  Equal: 'all',
+  Greater: 'all',
+  GreaterOrEqual: 'all',
+  Less: 'all',
+  LessOrEqual: 'all',
+  Round: 'all',
+  Floor: 'all',
+  Ceil: 'all',
+  Sign: 'all',
+  IsInf: 'all',
+  IsNaN: 'all',
+  QuantizeLinear: 'all',
+  DynamicQuantizeLinear: 'all',
 };
 
 /** Ops that only move or select elements: they pass "computed" on but never make a value computed. */
-const MOVES = new Set(['Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten', 'Slice', 'Gather', 'GatherElements', 'GatherND', 'Concat', 'Split', 'Expand', 'Tile', 'Pad', 'Cast', 'CastLike', 'DepthToSpace', 'SpaceToDepth']);
+const MOVES = new Set([
+  'Identity',
+  'Reshape',
+  'Transpose',
+  'Squeeze',
+  'Unsqueeze',
+  'Flatten',
+  'Slice',
+  'Gather',
+  'GatherElements',
+  'GatherND',
+  'Concat',
+  'Split',
+  'Expand',
+  'Tile',
+  'Pad',
+  'Cast',
+  'CastLike',
+  'DepthToSpace',
+  'SpaceToDepth',
+]);
 
 /** Ops whose outputs depend on shapes only, not on values. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
@@ -56,14 +91,20 @@ interface Trace {
 
 function constantTrace(t: Tensor): Trace {
   const float = isFloatDType(t.dtype);
-  return { computed: false, weight: float && numel(t.dims) > 1, precision: float ? (t.dtype as FloatDType) : undefined };
+  return {
+    computed: false,
+    weight: float && numel(t.dims) > 1,
+    precision: float ? (t.dtype as FloatDType) : undefined,
+  };
 }
 
 export function outputKinds(model: Model): OutputKind[] {
   const g = model.graph;
   const traces = new Map<string, Trace>();
   for (const [name, t] of g.initializers) traces.set(name, constantTrace(t));
-  for (const i of g.inputs) if (!traces.has(i.name)) traces.set(i.name, { computed: false, weight: false, precision: isFloatDType(i.dtype) ? i.dtype : undefined });
+  for (const i of g.inputs)
+    if (!traces.has(i.name))
+      traces.set(i.name, { computed: false, weight: false, precision: isFloatDType(i.dtype) ? i.dtype : undefined });
   for (const node of topologicalOrder(g)) {
     if (SHAPE_ONLY.has(node.opType)) continue;
     if (node.opType === 'Constant') {
@@ -71,7 +112,10 @@ export function outputKinds(model: Model): OutputKind[] {
       if (t) traces.set(node.outputs[0], constantTrace(t));
       continue;
     }
-    const ins = node.inputs.filter((n) => n).map((n) => traces.get(n)).filter((t): t is Trace => t !== undefined);
+    const ins = node.inputs
+      .filter((n) => n)
+      .map((n) => traces.get(n))
+      .filter((t): t is Trace => t !== undefined);
     const anyComputed = ins.some((t) => t.computed);
     const merged: Trace = {
       computed: anyComputed || (!MOVES.has(node.opType) && ins.some((t) => t.weight)),
@@ -87,14 +131,21 @@ export function outputKinds(model: Model): OutputKind[] {
       if (!out) return;
       const discrete = decides === 'all' || decides?.includes(slot) || castsToInteger;
       // A decision on values that no rounding can change (a causal buffer, an input mask) is the same on both sides.
-      if (discrete && !anyComputed) traces.set(out, { computed: false, weight: false, precision: merged.precision, decision: merged.decision });
-      else if (discrete && !merged.decision) traces.set(out, { ...merged, decision: { node: node.name || out, op: node.opType } });
+      if (discrete && !anyComputed)
+        traces.set(out, { computed: false, weight: false, precision: merged.precision, decision: merged.decision });
+      else if (discrete && !merged.decision)
+        traces.set(out, { ...merged, decision: { node: node.name || out, op: node.opType } });
       else traces.set(out, merged);
     });
   }
   return g.outputs.map((o) => {
     const t = traces.get(o.name);
     const precision = coarser(t?.precision, isFloatDType(o.dtype) ? o.dtype : undefined) ?? 'float32';
-    return { name: o.name, ...(o.dtype ? { dtype: o.dtype } : {}), precision, ...(t?.decision ? { decision: t.decision } : {}) };
+    return {
+      name: o.name,
+      ...(o.dtype ? { dtype: o.dtype } : {}),
+      precision,
+      ...(t?.decision ? { decision: t.decision } : {}),
+    };
   });
 }

@@ -34,8 +34,16 @@ describe('randomInputs', () => {
   });
 
   it('refuses missing, clashing and unknown sizes with E_BAD_ARGUMENT', () => {
-    const codeOf = (f: () => unknown) => { try { f(); } catch (e) { return (e as PruneguardError).code + ': ' + (e as Error).message; } };
-    expect(codeOf(() => randomInputs(convModel(), {}, { seed: 1 }))).toMatch(/E_BAD_ARGUMENT.*'x' has shape \[batch,3,8,8\]/);
+    const codeOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as PruneguardError).code + ': ' + (e as Error).message;
+      }
+    };
+    expect(codeOf(() => randomInputs(convModel(), {}, { seed: 1 }))).toMatch(
+      /E_BAD_ARGUMENT.*'x' has shape \[batch,3,8,8\]/,
+    );
     expect(codeOf(() => randomInputs(convModel(), { x: [1, 4, 8, 8] }, { seed: 1 }))).toMatch(/do not fit/);
     expect(codeOf(() => randomInputs(convModel(), { y: [1] }, { seed: 1 }))).toMatch(/'y', which is not an input/);
   });

@@ -12,11 +12,18 @@ import { createSession, releaseSession, type Session } from './session.js';
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
 /** `name=[dims] ...` of a feed set, for messages. */
-export const describeFeeds = (f: Feeds): string => Object.entries(f).map(([k, t]) => `${k}=[${t.dims.join(',')}]`).join(' ');
+export const describeFeeds = (f: Feeds): string =>
+  Object.entries(f)
+    .map(([k, t]) => `${k}=[${t.dims.join(',')}]`)
+    .join(' ');
 
 /** The bad-input error for a dense model that cannot run on `feeds`. */
 export function denseCannotRun(denseSource: string, feeds: Feeds, e: unknown): PruneguardError {
-  return new PruneguardError('E_RUNTIME', `${denseSource}: dense model cannot run on these inputs (${describeFeeds(feeds)}): ${firstLine(e)}`, { cause: e });
+  return new PruneguardError(
+    'E_RUNTIME',
+    `${denseSource}: dense model cannot run on these inputs (${describeFeeds(feeds)}): ${firstLine(e)}`,
+    { cause: e },
+  );
 }
 
 /**
@@ -24,7 +31,12 @@ export function denseCannotRun(denseSource: string, feeds: Feeds, e: unknown): P
  *   `reference` is the dense model itself.
  * @example const want = await runReference(oracle, feeds, 'model.onnx', dense);
  */
-export async function runReference(reference: Session, feeds: Feeds, denseSource: string, oracleOf?: Model): Promise<Outputs> {
+export async function runReference(
+  reference: Session,
+  feeds: Feeds,
+  denseSource: string,
+  oracleOf?: Model,
+): Promise<Outputs> {
   try {
     return await run(reference, feeds);
   } catch (e) {
@@ -33,7 +45,11 @@ export async function runReference(reference: Session, feeds: Feeds, denseSource
     try {
       dense = await createSession(oracleOf, { source: denseSource, memArena: false });
     } catch (le) {
-      throw new PruneguardError('E_RUNTIME', `${denseSource}: onnxruntime cannot load the dense model: ${firstLine(le)}`, { cause: le });
+      throw new PruneguardError(
+        'E_RUNTIME',
+        `${denseSource}: onnxruntime cannot load the dense model: ${firstLine(le)}`,
+        { cause: le },
+      );
     }
     try {
       await run(dense, feeds);
@@ -42,6 +58,9 @@ export async function runReference(reference: Session, feeds: Feeds, denseSource
     } finally {
       await releaseSession(dense);
     }
-    throw new Error(`the mask oracle of ${denseSource} fails where the dense model runs (a pruneguard bug): ${firstLine(e)}`, { cause: e });
+    throw new Error(
+      `the mask oracle of ${denseSource} fails where the dense model runs (a pruneguard bug): ${firstLine(e)}`,
+      { cause: e },
+    );
   }
 }

@@ -30,7 +30,9 @@ export async function run(session: Session, feeds: Feeds, outputNames?: readonly
   try {
     result = outputNames ? await session.ort.run(ortFeeds, [...outputNames]) : await session.ort.run(ortFeeds);
   } catch (e) {
-    const described = Object.entries(feeds).map(([n, t]) => `${n}: ${describeTensor(t)}`).join(', ');
+    const described = Object.entries(feeds)
+      .map(([n, t]) => `${n}: ${describeTensor(t)}`)
+      .join(', ');
     throw wrapRuntimeError(e, `${session.source}: onnxruntime failed`, `{${described}}`);
   }
   const out: Outputs = {};

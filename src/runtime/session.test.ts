@@ -11,7 +11,9 @@ describe('createSession + run', () => {
     const m = mlpModel();
     const x = fromNumbers('float32', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4]);
     const a = await run(await createSession(m), { x });
-    const b = await run(await createSession(saveModel(m), { intraOpThreads: 1, graphOptimizationLevel: 'disabled' }), { x });
+    const b = await run(await createSession(saveModel(m), { intraOpThreads: 1, graphOptimizationLevel: 'disabled' }), {
+      x,
+    });
     expect(a.y.dims).toEqual([2, 3]);
     expect(a.y.dtype).toBe('float32');
     expect([...(a.y.data as Float32Array)]).toEqual([...(b.y.data as Float32Array)]);
@@ -30,10 +32,17 @@ describe('createSession + run', () => {
     expect(emb.y.dims).toEqual([1, 4]);
 
     const half = model([node('Add', ['a', 'a'], ['b'])], [vi('a', 'float16', [2])], [vi('b', 'float16', [2])], {});
-    const h = await run(await createSession(half), { a: { dtype: 'float16', dims: [2], data: new Uint16Array([floatToHalf(1.5), floatToHalf(-2)]) } });
+    const h = await run(await createSession(half), {
+      a: { dtype: 'float16', dims: [2], data: new Uint16Array([floatToHalf(1.5), floatToHalf(-2)]) },
+    });
     expect([...(h.b.data as Uint16Array)].map(halfToFloat)).toEqual([3, -4]);
 
-    const ints = model([node('Cast', ['i'], ['f'], [{ name: 'to', type: 2, i: 1 }])], [vi('i', 'int32', [3])], [vi('f', 'float32', [3])], {});
+    const ints = model(
+      [node('Cast', ['i'], ['f'], [{ name: 'to', type: 2, i: 1 }])],
+      [vi('i', 'int32', [3])],
+      [vi('f', 'float32', [3])],
+      {},
+    );
     const c = await run(await createSession(ints), { i: fromNumbers('int32', [3], [1, -2, 7]) });
     expect([...(c.f.data as Float32Array)]).toEqual([1, -2, 7]);
 
@@ -51,7 +60,9 @@ describe('createSession + run', () => {
     const err = await run(s, { x: fromNumbers('float32', [1, 5], [1, 2, 3, 4, 5]) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PruneguardError);
     expect((err as PruneguardError).code).toBe('E_RUNTIME');
-    expect((err as Error).message).toMatch(/^broken\.onnx: onnxruntime failed, at node 'h0' \(MatMul\), inputs \{x: float32\[1,5\]\}: /);
+    expect((err as Error).message).toMatch(
+      /^broken\.onnx: onnxruntime failed, at node 'h0' \(MatMul\), inputs \{x: float32\[1,5\]\}: /,
+    );
   });
 
   it('names the node when onnxruntime refuses a model at load time', async () => {

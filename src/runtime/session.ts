@@ -42,7 +42,8 @@ export interface Session {
  * @example const s = await createSession(model); const out = await run(s, { x });
  */
 export async function createSession(model: Model | Uint8Array, options: SessionOptions = {}): Promise<Session> {
-  const source = options.source ?? (model instanceof Uint8Array ? '<bytes>' : `model '${model.graph.name || '<unnamed>'}'`);
+  const source =
+    options.source ?? (model instanceof Uint8Array ? '<bytes>' : `model '${model.graph.name || '<unnamed>'}'`);
   try {
     const ort = await createOrt(model, options.viaFileAbove ?? VIA_FILE_BYTES, {
       intraOpNumThreads: options.intraOpThreads ?? 1,
@@ -69,7 +70,11 @@ export async function releaseSession(session: Session): Promise<void> {
  */
 const VIA_FILE_BYTES = 256 << 20;
 
-async function createOrt(model: Model | Uint8Array, viaFileAbove: number, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
+async function createOrt(
+  model: Model | Uint8Array,
+  viaFileAbove: number,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession> {
   if (model instanceof Uint8Array) return InferenceSession.create(model, options);
   if (encodedSize(model) <= viaFileAbove) return InferenceSession.create(saveModel(model), options);
   const dir = mkdtempSync(join(tmpdir(), 'pruneguard-session-'));

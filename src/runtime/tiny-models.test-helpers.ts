@@ -3,15 +3,34 @@
  * the IR (not the builder DSL) so these tests depend on nothing but the core.
  */
 import { fromNumbers } from '../ir/tensor.js';
-import { AttrType as A, type Attribute, type Dim, type DType, type Model, type Node, type Tensor, type ValueInfo } from '../ir/types.js';
+import {
+  AttrType as A,
+  type Attribute,
+  type Dim,
+  type DType,
+  type Model,
+  type Node,
+  type Tensor,
+  type ValueInfo,
+} from '../ir/types.js';
 
-export function node(opType: string, inputs: string[], outputs: string[], attributes: Attribute[] = [], name = outputs[0]): Node {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attributes: Attribute[] = [],
+  name = outputs[0],
+): Node {
   return { name, opType, domain: '', inputs, outputs, attributes };
 }
 
 export const intAttr = (name: string, i: number): Attribute => ({ name, type: A.INT, i });
 export const intsAttr = (name: string, ints: number[]): Attribute => ({ name, type: A.INTS, ints });
-export const strAttr = (name: string, v: string): Attribute => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
+export const strAttr = (name: string, v: string): Attribute => ({
+  name,
+  type: A.STRING,
+  s: new TextEncoder().encode(v),
+});
 
 export function vi(name: string, dtype: DType, shape: Dim[]): ValueInfo {
   return { name, dtype, shape };
@@ -29,7 +48,13 @@ export function weights(dims: number[], seed: number, scale = 0.5, dtype: DType 
   return fromNumbers(dtype, dims, values);
 }
 
-export function model(nodes: Node[], inputs: ValueInfo[], outputs: ValueInfo[], initializers: Record<string, Tensor>, opset = 17): Model {
+export function model(
+  nodes: Node[],
+  inputs: ValueInfo[],
+  outputs: ValueInfo[],
+  initializers: Record<string, Tensor>,
+  opset = 17,
+): Model {
   return {
     graph: { name: 'tiny', nodes, inputs, outputs, initializers: new Map(Object.entries(initializers)), valueInfo: [] },
     irVersion: 8,
@@ -74,9 +99,11 @@ export function convModel(cin = 3, c = 4, classes = 5): Model {
     [vi('x', 'float32', ['batch', cin, 8, 8])],
     [vi('logits', 'float32', ['batch', classes])],
     {
-      'c1.w': weights([c, cin, 3, 3], 11), 'c1.b': weights([c], 12),
+      'c1.w': weights([c, cin, 3, 3], 11),
+      'c1.b': weights([c], 12),
       'proj.w': weights([c, cin, 1, 1], 13),
-      'fc.w': weights([classes, c], 14), 'fc.b': weights([classes], 15),
+      'fc.w': weights([classes, c], 14),
+      'fc.b': weights([classes], 15),
     },
   );
 }

@@ -33,13 +33,24 @@ describe('judgeOutput', () => {
   });
 
   it('a given tolerance wins over the derived one', () => {
-    expect(judgeOutput({ name: 'y', precision: 'float16' }, rounded, want, { tolerance: { atol: 1e-5, rtol: 0 } }).pass).toBe(false);
+    expect(
+      judgeOutput({ name: 'y', precision: 'float16' }, rounded, want, { tolerance: { atol: 1e-5, rtol: 0 } }).pass,
+    ).toBe(false);
   });
 
   it('outputs behind a decision are judged by agreement: 1 flip in 200 passes 99%, 5 do not', () => {
     const kind = { name: 'label', precision: 'float32' as const, decision: { node: 'argmax', op: 'ArgMax' } };
-    const ref = fromNumbers('int64', [200], Array.from({ length: 200 }, (_, i) => i % 7));
-    const flip = (n: number) => fromNumbers('int64', [200], Array.from({ length: 200 }, (_, i) => (i < n ? (i % 7) + 1 : i % 7)));
+    const ref = fromNumbers(
+      'int64',
+      [200],
+      Array.from({ length: 200 }, (_, i) => i % 7),
+    );
+    const flip = (n: number) =>
+      fromNumbers(
+        'int64',
+        [200],
+        Array.from({ length: 200 }, (_, i) => (i < n ? (i % 7) + 1 : i % 7)),
+      );
     const one = judgeOutput(kind, flip(1), ref);
     expect(one).toMatchObject({ judged: 'agreement', pass: true, agreement: 0.995, threshold: 0.99 });
     expect(one.basis).toMatch(/through ArgMax 'argmax'/);

@@ -21,7 +21,12 @@ import type { Tolerance } from './compare.js';
 export type FloatDType = 'float64' | 'float32' | 'float16' | 'bfloat16';
 
 /** Machine epsilon (distance from 1 to the next representable value). */
-export const EPSILON: Record<FloatDType, number> = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10, bfloat16: 2 ** -7 };
+export const EPSILON: Record<FloatDType, number> = {
+  float64: 2 ** -52,
+  float32: 2 ** -23,
+  float16: 2 ** -10,
+  bfloat16: 2 ** -7,
+};
 
 /** Units in the last place of the output's magnitude that rounding may account for. */
 export const ULPS = 16;

@@ -36,7 +36,10 @@ export interface Incident {
 /** A tolerance band for a measured number, recorded in the golden file when it is updated. */
 export type Tolerance = { abs: number } | { rel: number };
 
-export interface PlotSeries { name: string; points: { x: string | number; y: number }[] }
+export interface PlotSeries {
+  name: string;
+  points: { x: string | number; y: number }[];
+}
 
 /** Data for the HTML report's plots (rendered as inline SVG). */
 export interface PlotData {
@@ -134,8 +137,10 @@ const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function defineScenario(spec: ScenarioSpec): Scenario {
   const problems: string[] = [];
   if (!ID.test(spec.id ?? '')) problems.push(`id must be kebab-case, got '${spec.id}'`);
-  if (!FAILURE_MODES.includes(spec.failureMode)) problems.push(`failureMode must be one of ${FAILURE_MODES.join(', ')}, got '${spec.failureMode}'`);
-  if (!spec.incident?.source || !spec.incident?.date || !spec.incident?.summary) problems.push('incident needs source, date and summary');
+  if (!FAILURE_MODES.includes(spec.failureMode))
+    problems.push(`failureMode must be one of ${FAILURE_MODES.join(', ')}, got '${spec.failureMode}'`);
+  if (!spec.incident?.source || !spec.incident?.date || !spec.incident?.summary)
+    problems.push('incident needs source, date and summary');
   for (const v of ['faulty', 'fixed'] as const) {
     const variant = spec.variants?.[v];
     if (!variant) problems.push(`variants.${v} is missing`);

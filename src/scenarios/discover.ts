@@ -12,7 +12,10 @@ import { isScenario, type Scenario } from './define.js';
 
 export const SCENARIO_SUFFIX = '.scenario.ts';
 
-export interface DiscoveredScenario { file: string; scenario: Scenario }
+export interface DiscoveredScenario {
+  file: string;
+  scenario: Scenario;
+}
 
 /** Scenario files in `dir`, sorted by name (relative to `dir`'s parent, e.g. `scenarios/x.scenario.ts`). */
 export function scenarioFiles(dir: string): string[] {
@@ -22,18 +25,27 @@ export function scenarioFiles(dir: string): string[] {
   } catch (e) {
     throw new PruneguardError('E_FILE_NOT_FOUND', `cannot read the scenarios folder ${dir}: ${(e as Error).message}`);
   }
-  return names.filter((n) => n.endsWith(SCENARIO_SUFFIX)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => n.endsWith(SCENARIO_SUFFIX))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /** True when TypeScript files can be imported natively (vitest, tsx). */
 function canImportTs(): boolean {
-  return !!process.env.VITEST || process.execArgv.some((a) => a.includes('tsx')) || !!(process as { _preload_modules?: string[] })._preload_modules?.some((m) => m.includes('tsx'));
+  return (
+    !!process.env.VITEST ||
+    process.execArgv.some((a) => a.includes('tsx')) ||
+    !!(process as { _preload_modules?: string[] })._preload_modules?.some((m) => m.includes('tsx'))
+  );
 }
 
 async function importTs(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(resolve(file)).href;
   if (canImportTs()) return (await import(url)) as Record<string, unknown>;
-  const { tsImport } = (await import('tsx/esm/api')) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
+  const { tsImport } = (await import('tsx/esm/api')) as {
+    tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>>;
+  };
   return tsImport(url, import.meta.url);
 }
 
@@ -47,7 +59,11 @@ export async function loadScenario(file: string): Promise<Scenario> {
     throw new PruneguardError('E_BAD_ARGUMENT', `cannot load scenario ${file}: ${(e as Error).message}`);
   }
   const found = isScenario(mod.default) ? [mod.default] : Object.values(mod).filter(isScenario);
-  if (found.length !== 1) throw new PruneguardError('E_BAD_ARGUMENT', `${file} must export one scenario made with defineScenario (as its default export), found ${found.length}`);
+  if (found.length !== 1)
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `${file} must export one scenario made with defineScenario (as its default export), found ${found.length}`,
+    );
   return found[0];
 }
 
@@ -57,7 +73,8 @@ export async function discoverScenarios(dir: string): Promise<DiscoveredScenario
   const seen = new Map<string, string>();
   for (const { file, scenario } of out) {
     const other = seen.get(scenario.id);
-    if (other) throw new PruneguardError('E_BAD_ARGUMENT', `scenario id '${scenario.id}' is used by both ${other} and ${file}`);
+    if (other)
+      throw new PruneguardError('E_BAD_ARGUMENT', `scenario id '${scenario.id}' is used by both ${other} and ${file}`);
     seen.set(scenario.id, file);
   }
   return out;

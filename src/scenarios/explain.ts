@@ -10,5 +10,9 @@ function variantLine(name: string, v: VariantResult, mustCatch: readonly string[
 }
 
 export function explainResult(r: ScenarioResult): string {
-  return [`scenario ${r.id} (${r.failureMode}): ${r.ok ? 'ok' : 'NOT OK'}`, ...Object.entries(r.variants).map(([n, v]) => variantLine(n, v, r.mustCatch)), ...(r.golden ?? []).map((g) => `  golden ${g}`)].join('\n');
+  return [
+    `scenario ${r.id} (${r.failureMode}): ${r.ok ? 'ok' : 'NOT OK'}`,
+    ...Object.entries(r.variants).map(([n, v]) => variantLine(n, v, r.mustCatch)),
+    ...(r.golden ?? []).map((g) => `  golden ${g}`),
+  ].join('\n');
 }

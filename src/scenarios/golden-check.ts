@@ -16,7 +16,8 @@ export const goldenPath = (root: string, id: string): string => join(root, 'gold
 /** Reasons the result disagrees with its golden file (empty when it agrees). */
 export function goldenProblems(result: ScenarioResult, root: string): string[] {
   const path = goldenPath(root, result.id);
-  if (!existsSync(path)) return [`golden file ${path} is missing (restore it, or record it on purpose: ${UPDATE_COMMAND})`];
+  if (!existsSync(path))
+    return [`golden file ${path} is missing (restore it, or record it on purpose: ${UPDATE_COMMAND})`];
   let golden: Golden;
   try {
     golden = JSON.parse(readFileSync(path, 'utf8')) as Golden;
@@ -28,7 +29,9 @@ export function goldenProblems(result: ScenarioResult, root: string): string[] {
     const recorded = golden.variants?.[name as keyof typeof golden.variants];
     if (!recorded) problems.push(`${path}: no recorded variant '${name}'`);
     else if (recorded.verdict !== v.verdict || JSON.stringify(recorded.caughtBy) !== JSON.stringify(v.caughtBy)) {
-      problems.push(`${name}: ${v.verdict} by [${v.caughtBy.join(', ')}], golden records ${recorded.verdict} by [${(recorded.caughtBy ?? []).join(', ')}]`);
+      problems.push(
+        `${name}: ${v.verdict} by [${v.caughtBy.join(', ')}], golden records ${recorded.verdict} by [${(recorded.caughtBy ?? []).join(', ')}]`,
+      );
     }
   }
   return [...problems, ...outOfBand(result, golden)];

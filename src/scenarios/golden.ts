@@ -13,7 +13,11 @@ import type { Versions } from './versions.js';
 
 export type Band = [number, number];
 
-export interface GoldenVariant { verdict: string; caughtBy: string[]; bands: Record<string, Band> }
+export interface GoldenVariant {
+  verdict: string;
+  caughtBy: string[];
+  bands: Record<string, Band>;
+}
 
 export interface Golden {
   _header: { pruneguard: string; 'onnxruntime-node': string; opset: number | null; update: string };
@@ -58,7 +62,8 @@ export function outOfBand(result: ScenarioResult, golden: Golden | undefined): s
     for (const [key, band] of Object.entries(recorded)) {
       const m = ms[key];
       if (!m) out.push(`${where} ${key}: recorded band [${band.join(', ')}] but nothing was measured`);
-      else if (!inBand(m.value, band)) out.push(`${where} ${key}: measured ${m.value.toFixed(3)}, outside the recorded band [${band.join(', ')}]`);
+      else if (!inBand(m.value, band))
+        out.push(`${where} ${key}: measured ${m.value.toFixed(3)}, outside the recorded band [${band.join(', ')}]`);
     }
   };
   check('shared', result.shared.measurements, golden.shared?.bands);
@@ -68,16 +73,26 @@ export function outOfBand(result: ScenarioResult, golden: Golden | undefined): s
 
 export function goldenOf(result: ScenarioResult, versions: Versions, previous?: Golden): Golden {
   return {
-    _header: { pruneguard: versions.pruneguard, 'onnxruntime-node': versions['onnxruntime-node'], opset: result.opset ?? null, update: UPDATE_COMMAND },
+    _header: {
+      pruneguard: versions.pruneguard,
+      'onnxruntime-node': versions['onnxruntime-node'],
+      opset: result.opset ?? null,
+      update: UPDATE_COMMAND,
+    },
     id: result.id,
     failureMode: result.failureMode,
     mustCatch: result.mustCatch,
     shared: { bands: bands(result.shared.measurements, previous?.shared?.bands) },
-    variants: Object.fromEntries(Object.entries(result.variants).map(([name, v]) => [name, {
-      verdict: v.verdict,
-      caughtBy: v.caughtBy,
-      bands: bands(v.measurements, previous?.variants?.[name]?.bands),
-    }])),
+    variants: Object.fromEntries(
+      Object.entries(result.variants).map(([name, v]) => [
+        name,
+        {
+          verdict: v.verdict,
+          caughtBy: v.caughtBy,
+          bands: bands(v.measurements, previous?.variants?.[name]?.bands),
+        },
+      ]),
+    ),
   };
 }
 
@@ -85,7 +100,12 @@ export function goldenOf(result: ScenarioResult, versions: Versions, previous?: 
 export function stableStringify(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return `${JSON.stringify(sort(value), null, 2)}\n`;

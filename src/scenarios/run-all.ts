@@ -5,14 +5,18 @@ import { discoverScenarios } from './discover.js';
 import { withGolden } from './golden-check.js';
 import { runScenario, type ScenarioResult } from './run.js';
 
-export interface Shard { index: number; count: number }
+export interface Shard {
+  index: number;
+  count: number;
+}
 
 /** Parses "i/n" (1-based). */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && index >= 1 && index <= count)) throw new PruneguardError('E_BAD_ARGUMENT', `--shard must be i/n with 1 ≤ i ≤ n, got '${text}'`);
+  if (!(count >= 1 && index >= 1 && index <= count))
+    throw new PruneguardError('E_BAD_ARGUMENT', `--shard must be i/n with 1 ≤ i ≤ n, got '${text}'`);
   return { index, count };
 }
 
@@ -33,12 +37,25 @@ export async function runAllScenarios(o: RunAllOptions): Promise<ScenarioResult[
   const found = await discoverScenarios(o.dir ?? join(o.root, 'scenarios'));
   if (o.only?.length) {
     const unknown = o.only.filter((id) => !found.some((f) => f.scenario.id === id));
-    if (unknown.length) throw new PruneguardError('E_BAD_ARGUMENT', `unknown scenario(s) ${unknown.join(', ')} (known: ${found.map((f) => f.scenario.id).join(', ')})`);
+    if (unknown.length)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `unknown scenario(s) ${unknown.join(', ')} (known: ${found.map((f) => f.scenario.id).join(', ')})`,
+      );
   }
-  const chosen = inShard(found.filter((f) => !o.only?.length || o.only.includes(f.scenario.id)), o.shard);
+  const chosen = inShard(
+    found.filter((f) => !o.only?.length || o.only.includes(f.scenario.id)),
+    o.shard,
+  );
   const results: ScenarioResult[] = [];
   for (const { file, scenario } of chosen) {
-    const r = withGolden(await runScenario(scenario, { root: o.root, file: file.startsWith(o.root) ? file.slice(o.root.length + 1) : file }), o.root);
+    const r = withGolden(
+      await runScenario(scenario, {
+        root: o.root,
+        file: file.startsWith(o.root) ? file.slice(o.root.length + 1) : file,
+      }),
+      o.root,
+    );
     o.onResult?.(r);
     results.push(r);
   }
@@ -53,7 +70,16 @@ export function scenarioSummary(results: readonly ScenarioResult[]) {
     ok: r.ok,
     faulty: { verdict: r.variants.faulty.verdict, caughtBy: r.variants.faulty.caughtBy, mustCatch: r.mustCatch },
     fixed: { verdict: r.variants.fixed.verdict, failingInvariants: r.variants.fixed.caughtBy },
-    measurements: Object.fromEntries(Object.entries({ ...r.shared.measurements, ...Object.fromEntries(Object.entries(r.variants).flatMap(([n, v]) => Object.entries(v.measurements).map(([k, m]) => [`${n}.${k}`, m]))) }).map(([k, m]) => [k, Number(m.value.toFixed(3))])),
+    measurements: Object.fromEntries(
+      Object.entries({
+        ...r.shared.measurements,
+        ...Object.fromEntries(
+          Object.entries(r.variants).flatMap(([n, v]) =>
+            Object.entries(v.measurements).map(([k, m]) => [`${n}.${k}`, m]),
+          ),
+        ),
+      }).map(([k, m]) => [k, Number(m.value.toFixed(3))]),
+    ),
     ms: Math.round(r.ms),
   }));
 }

@@ -16,7 +16,10 @@ import type { CheckContext, MakeContext, PlotData, Recorder, Scenario, Tolerance
 
 export type Verdict = 'caught' | 'missed' | 'pass' | 'fail' | 'error';
 
-export interface Measurement { value: number; tolerance?: Tolerance }
+export interface Measurement {
+  value: number;
+  tolerance?: Tolerance;
+}
 
 export interface VariantResult {
   summary: string;
@@ -64,7 +67,13 @@ export async function runScenario(s: Scenario, o: RunOptions = {}): Promise<Scen
   const resolve = (p: string): string => (isAbsolute(p) ? p : resolvePath(root, p));
   const shared = { measurements: {} as Record<string, Measurement>, plots: [] as PlotData[] };
   const base: Omit<ScenarioResult, 'ok' | 'variants' | 'ms' | 'opset'> = {
-    id: s.id, title: s.title, ...(o.file ? { file: o.file } : {}), failureMode: s.failureMode, incident: s.incident, mustCatch: [...s.mustCatch].sort(), shared,
+    id: s.id,
+    title: s.title,
+    ...(o.file ? { file: o.file } : {}),
+    failureMode: s.failureMode,
+    incident: s.incident,
+    mustCatch: [...s.mustCatch].sort(),
+    shared,
   };
   let dense: Model;
   let data: EvalSet | undefined;
@@ -73,8 +82,23 @@ export async function runScenario(s: Scenario, o: RunOptions = {}): Promise<Scen
     if (s.data) data = await loadEvalSet(resolve(s.data.file), { inputNames: dense.graph.inputs.map((i) => i.name) });
   } catch (e) {
     const error = (e as Error).message;
-    const failed = (summary: string): VariantResult => ({ summary, verdict: 'error', ok: false, caughtBy: [], findings: [], measurements: {}, plots: [], error, ms: 0 });
-    return { ...base, ok: false, variants: { faulty: failed(s.variants.faulty.summary), fixed: failed(s.variants.fixed.summary) }, ms: performance.now() - t0 };
+    const failed = (summary: string): VariantResult => ({
+      summary,
+      verdict: 'error',
+      ok: false,
+      caughtBy: [],
+      findings: [],
+      measurements: {},
+      plots: [],
+      error,
+      ms: 0,
+    });
+    return {
+      ...base,
+      ok: false,
+      variants: { faulty: failed(s.variants.faulty.summary), fixed: failed(s.variants.fixed.summary) },
+      ms: performance.now() - t0,
+    };
   }
   const evalOf = (m: Model): Promise<EvalResult> => {
     if (!data) throw new Error(`scenario '${s.id}' declares no data to evaluate on`);
@@ -83,9 +107,16 @@ export async function runScenario(s: Scenario, o: RunOptions = {}): Promise<Scen
   let denseResult: Promise<EvalResult> | undefined;
   const denseOnce = (): Promise<EvalResult> => (denseResult ??= evalOf(dense));
   const memo = new Map<string, Promise<unknown>>();
-  const sharedRecorder: Recorder = { record: (key, value, tolerance) => void (shared.measurements[key] = { value, ...(tolerance ? { tolerance } : {}) }), plot: (p) => void shared.plots.push(p) };
+  const sharedRecorder: Recorder = {
+    record: (key, value, tolerance) => void (shared.measurements[key] = { value, ...(tolerance ? { tolerance } : {}) }),
+    plot: (p) => void shared.plots.push(p),
+  };
   const once = <T>(key: string, compute: (r: Recorder) => Promise<T> | T): Promise<T> => {
-    if (!memo.has(key)) memo.set(key, Promise.resolve().then(() => compute(sharedRecorder)));
+    if (!memo.has(key))
+      memo.set(
+        key,
+        Promise.resolve().then(() => compute(sharedRecorder)),
+      );
     return memo.get(key) as Promise<T>;
   };
   const variants = {} as Record<VariantName, VariantResult>;
@@ -97,17 +128,66 @@ export async function runScenario(s: Scenario, o: RunOptions = {}): Promise<Scen
     const record = (key: string, value: number, tolerance?: Tolerance): void => {
       measurements[key] = { value, ...(tolerance ? { tolerance } : {}) };
     };
-    const make: MakeContext = { dense, data, evaluate: evalOf, denseResult: denseOnce, record, plot: (p) => void plots.push(p), resolve, shared: once };
+    const make: MakeContext = {
+      dense,
+      data,
+      evaluate: evalOf,
+      denseResult: denseOnce,
+      record,
+      plot: (p) => void plots.push(p),
+      resolve,
+      shared: once,
+    };
     try {
-      const made = v.make ? await v.make(make) : { pruned: v.prune ? await v.prune(dense, v.plan!) : prune(dense, v.plan!).model, plan: v.plan };
-      const ctx: CheckContext = { ...make, pruned: made.pruned, plan: made.plan, variant: name, slices: s.data?.slices ?? [] };
+      const made = v.make
+        ? await v.make(make)
+        : { pruned: v.prune ? await v.prune(dense, v.plan!) : prune(dense, v.plan!).model, plan: v.plan };
+      const ctx: CheckContext = {
+        ...make,
+        pruned: made.pruned,
+        plan: made.plan,
+        variant: name,
+        slices: s.data?.slices ?? [],
+      };
       const findings = failing(await s.check(ctx));
       const caughtBy = [...new Set(findings.map((f) => f.invariant))].sort();
-      const verdict: Verdict = name === 'faulty' ? (caughtBy.some((i) => s.mustCatch.includes(i)) ? 'caught' : 'missed') : findings.length ? 'fail' : 'pass';
-      variants[name] = { summary: v.summary, verdict, ok: verdict === 'caught' || verdict === 'pass', caughtBy, findings, measurements, plots, ms: performance.now() - t };
+      const verdict: Verdict =
+        name === 'faulty'
+          ? caughtBy.some((i) => s.mustCatch.includes(i))
+            ? 'caught'
+            : 'missed'
+          : findings.length
+            ? 'fail'
+            : 'pass';
+      variants[name] = {
+        summary: v.summary,
+        verdict,
+        ok: verdict === 'caught' || verdict === 'pass',
+        caughtBy,
+        findings,
+        measurements,
+        plots,
+        ms: performance.now() - t,
+      };
     } catch (e) {
-      variants[name] = { summary: v.summary, verdict: 'error', ok: false, caughtBy: [], findings: [], measurements, plots, error: (e as Error).stack ?? String(e), ms: performance.now() - t };
+      variants[name] = {
+        summary: v.summary,
+        verdict: 'error',
+        ok: false,
+        caughtBy: [],
+        findings: [],
+        measurements,
+        plots,
+        error: (e as Error).stack ?? String(e),
+        ms: performance.now() - t,
+      };
     }
   }
-  return { ...base, opset: defaultOpset(dense), ok: variants.faulty.ok && variants.fixed.ok, variants, ms: performance.now() - t0 };
+  return {
+    ...base,
+    opset: defaultOpset(dense),
+    ok: variants.faulty.ok && variants.fixed.ok,
+    variants,
+    ms: performance.now() - t0,
+  };
 }

@@ -24,12 +24,18 @@ export interface ScaffoldTarget {
 export function importsFor(root: string): ScaffoldTarget['from'] {
   const inRepo = existsSync(join(root, 'src/scenarios/define.ts'));
   return inRepo
-    ? { define: '../src/scenarios/define.js', structure: '../src/check/structure.js', faults: '../src/prune/faults/index.js', graph: '../src/arbitraries/graph.js' }
+    ? {
+        define: '../src/scenarios/define.js',
+        structure: '../src/check/structure.js',
+        faults: '../src/prune/faults/index.js',
+        graph: '../src/arbitraries/graph.js',
+      }
     : { define: 'pruneguard', structure: 'pruneguard', faults: 'pruneguard', graph: 'pruneguard' };
 }
 
 function pathFor(t: ScaffoldTarget): string {
-  if (!SLUG.test(t.slug)) throw new PruneguardError('E_BAD_ARGUMENT', `scenario slug must be kebab-case (a-z, 0-9, -), got '${t.slug}'`);
+  if (!SLUG.test(t.slug))
+    throw new PruneguardError('E_BAD_ARGUMENT', `scenario slug must be kebab-case (a-z, 0-9, -), got '${t.slug}'`);
   return join(t.dir, `${t.slug}.scenario.ts`);
 }
 
@@ -105,7 +111,11 @@ export default defineScenario({
 /** Writes a new scenario file; refuses to overwrite one. Returns its path. */
 export function writeScenario(t: ScaffoldTarget, text: string): string {
   const path = pathFor(t);
-  if (existingKind(path)) throw new PruneguardError('E_OUTPUT_EXISTS', `scenario file ${path} already exists (pick another slug or delete it first)`);
+  if (existingKind(path))
+    throw new PruneguardError(
+      'E_OUTPUT_EXISTS',
+      `scenario file ${path} already exists (pick another slug or delete it first)`,
+    );
   // Never replaces: a file that appears meanwhile makes the write fail, not vanish.
   writeFileAtomic(path, text, { what: 'scenario file' });
   return path;

@@ -20,22 +20,58 @@ import { blankScenario, type ScaffoldTarget } from './scaffold.js';
 import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 const src = new URL('..', import.meta.url).pathname;
-const abs = { define: join(src, 'scenarios/define.ts'), structure: join(src, 'check/structure.ts'), faults: join(src, 'prune/faults/index.ts'), graph: join(src, 'arbitraries/graph.ts') };
+const abs = {
+  define: join(src, 'scenarios/define.ts'),
+  structure: join(src, 'check/structure.ts'),
+  faults: join(src, 'prune/faults/index.ts'),
+  graph: join(src, 'arbitraries/graph.ts'),
+};
 const V = { pruneguard: '0.1.0', 'onnxruntime-node': '1.0.0', node: 'v20' };
-const io = () => { const out: string[] = []; const err: string[] = []; return { out, err, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) } }; };
+const io = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) } };
+};
 
 function fakeResult(verdict: string, value: number): ScenarioResult {
-  const v = (verdict2: string) => ({ summary: '', verdict: verdict2 as never, ok: true, caughtBy: verdict2 === 'caught' ? ['slice-threshold'] : [], findings: [], measurements: { acc: { value, tolerance: { abs: 1 } }, ms: { value: 3 } }, plots: [], ms: 1 });
-  return { id: 'x', title: 'x', failureMode: 'slice-regression', incident: { source: 's', date: 'd', summary: 's' }, mustCatch: ['slice-threshold'], opset: 17, ok: true, variants: { faulty: v(verdict), fixed: v('pass') }, shared: { measurements: {}, plots: [] }, ms: 1 };
+  const v = (verdict2: string) => ({
+    summary: '',
+    verdict: verdict2 as never,
+    ok: true,
+    caughtBy: verdict2 === 'caught' ? ['slice-threshold'] : [],
+    findings: [],
+    measurements: { acc: { value, tolerance: { abs: 1 } }, ms: { value: 3 } },
+    plots: [],
+    ms: 1,
+  });
+  return {
+    id: 'x',
+    title: 'x',
+    failureMode: 'slice-regression',
+    incident: { source: 's', date: 'd', summary: 's' },
+    mustCatch: ['slice-threshold'],
+    opset: 17,
+    ok: true,
+    variants: { faulty: v(verdict), fixed: v('pass') },
+    shared: { measurements: {}, plots: [] },
+    ms: 1,
+  };
 }
 
 describe('golden files', () => {
   it('record verdicts exactly and measurements as bands that in-band runs reproduce byte for byte', () => {
     const first = goldenOf(fakeResult('caught', 80.004), V);
-    expect(first.variants.faulty).toEqual({ verdict: 'caught', caughtBy: ['slice-threshold'], bands: { acc: [79, 81.01] } });
+    expect(first.variants.faulty).toEqual({
+      verdict: 'caught',
+      caughtBy: ['slice-threshold'],
+      bands: { acc: [79, 81.01] },
+    });
     const text = stableStringify(first);
     expect(stableStringify(goldenOf(fakeResult('caught', 80.7), V, first))).toBe(text);
-    expect(outOfBand(fakeResult('caught', 82), first)).toEqual(['faulty acc: measured 82.000, outside the recorded band [79, 81.01]', 'fixed acc: measured 82.000, outside the recorded band [79, 81.01]']);
+    expect(outOfBand(fakeResult('caught', 82), first)).toEqual([
+      'faulty acc: measured 82.000, outside the recorded band [79, 81.01]',
+      'fixed acc: measured 82.000, outside the recorded band [79, 81.01]',
+    ]);
     expect(stableStringify(goldenOf(fakeResult('caught', 82), V, first))).not.toBe(text);
     expect(stableStringify(goldenOf(fakeResult('missed', 80), V, first))).not.toBe(text);
     expect(text.indexOf('"_header"')).toBeLessThan(text.indexOf('"failureMode"'));
@@ -51,7 +87,9 @@ describe('golden files', () => {
     mkdirSync(join(root, 'golden'));
     writeFileSync(goldenPath(root, 'x'), stableStringify(goldenOf(fakeResult('caught', 80), V)));
     expect(withGolden(fakeResult('caught', 80.5), root).ok).toBe(true);
-    expect(goldenProblems(fakeResult('missed', 80), root)).toEqual(['faulty: missed by [], golden records caught by [slice-threshold]']);
+    expect(goldenProblems(fakeResult('missed', 80), root)).toEqual([
+      'faulty: missed by [], golden records caught by [slice-threshold]',
+    ]);
     expect(goldenProblems(fakeResult('caught', 90), root)).toHaveLength(2);
   });
 });
@@ -65,7 +103,13 @@ describe('discovery and scaffolding', () => {
 
   it('a scenario file added to the folder is found and run with no other change', async () => {
     const t = freshRoot();
-    writeFileSync(join(t.dir, 'added.scenario.ts'), blankScenario({ ...t, slug: 'added' }).replace("'fixtures/models/resnet_tiny_op17.onnx'", JSON.stringify(join(src, '../fixtures/models/resnet_tiny_op17.onnx'))));
+    writeFileSync(
+      join(t.dir, 'added.scenario.ts'),
+      blankScenario({ ...t, slug: 'added' }).replace(
+        "'fixtures/models/resnet_tiny_op17.onnx'",
+        JSON.stringify(join(src, '../fixtures/models/resnet_tiny_op17.onnx')),
+      ),
+    );
     writeFileSync(join(t.dir, 'notes.ts'), 'export const x = 1;\n');
     const found = await discoverScenarios(t.dir);
     expect(found.map((f) => f.scenario.id)).toEqual(['added']);
@@ -97,11 +141,15 @@ describe('discovery and scaffolding', () => {
     const result = await runScenario(await loadScenario(file), { root: t.root });
     expect(result.variants.faulty.verdict).toBe('caught');
     expect(result.variants.fixed.verdict).toBe('pass');
-    await expect(saveCounterexampleScenario(t, fault.id, r.counterexample!.seed, r.counterexample!.path)).rejects.toThrow('already exists');
+    await expect(
+      saveCounterexampleScenario(t, fault.id, r.counterexample!.seed, r.counterexample!.path),
+    ).rejects.toThrow('already exists');
   });
 
   it('rejects a scenario with missing parts, listing every problem', () => {
-    expect(() => defineScenario({ id: 'Bad', failureMode: 'nope' } as never)).toThrow(/id must be kebab-case.*failureMode must be one of.*incident needs.*variants.faulty is missing/);
+    expect(() => defineScenario({ id: 'Bad', failureMode: 'nope' } as never)).toThrow(
+      /id must be kebab-case.*failureMode must be one of.*incident needs.*variants.faulty is missing/,
+    );
   });
 
   it('shards split a list so that every item runs exactly once', () => {

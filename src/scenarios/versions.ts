@@ -16,7 +16,9 @@ export function packageRoot(): string {
   for (let i = 0; i < 6; i++) {
     try {
       if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'pruneguard') return dir;
-    } catch { /* keep walking up */ }
+    } catch {
+      /* keep walking up */
+    }
     dir = dirname(dir);
   }
   throw new Error('pruneguard: cannot find its own package.json');

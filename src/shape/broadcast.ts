@@ -37,11 +37,23 @@ export function broadcastShapes(shapes: readonly Dim[][], unidirectional = false
       const off = rank - s.length;
       if (a < off) continue;
       const d = s[a - off];
-      if (unidirectional && k === 0) { out = d; continue; }
+      if (unidirectional && k === 0) {
+        out = d;
+        continue;
+      }
       if (d === 1 || sameDim(d, out)) continue;
-      if (out === 1 && !(unidirectional && k > 0)) { out = d; continue; }
-      if (d === null || out === null) { if (d !== null && typeof out !== 'string') out = d; continue; }
-      if (typeof d === 'number' && typeof out === 'number') { conflict = true; continue; }
+      if (out === 1 && !(unidirectional && k > 0)) {
+        out = d;
+        continue;
+      }
+      if (d === null || out === null) {
+        if (d !== null && typeof out !== 'string') out = d;
+        continue;
+      }
+      if (typeof d === 'number' && typeof out === 'number') {
+        conflict = true;
+        continue;
+      }
       if (typeof d === 'string' && typeof out === 'string') {
         if (!noted) notes.push(`axis ${a}: symbolic ${out} vs ${d}; output unknown`);
         noted = true;
@@ -49,7 +61,8 @@ export function broadcastShapes(shapes: readonly Dim[][], unidirectional = false
         continue;
       }
       // symbol against a number
-      if (!noted) notes.push(`axis ${a}: symbolic ${typeof d === 'string' ? d : out} vs ${typeof d === 'number' ? d : out}`);
+      if (!noted)
+        notes.push(`axis ${a}: symbolic ${typeof d === 'string' ? d : out} vs ${typeof d === 'number' ? d : out}`);
       noted = true;
       if (typeof d === 'number' && !unidirectional) out = d;
     }
@@ -63,7 +76,10 @@ export function broadcastShapes(shapes: readonly Dim[][], unidirectional = false
     for (let k = 0; k < shapes.length; k++) {
       const s = shapes[k];
       const off = rank - s.length;
-      if (a < off) { axes.push({ input: k, axis: a, kind: 'missing' }); continue; }
+      if (a < off) {
+        axes.push({ input: k, axis: a, kind: 'missing' });
+        continue;
+      }
       if (s[a - off] === 1 && out !== 1) axes.push({ input: k, axis: a, kind: 'stretched' });
     }
   }

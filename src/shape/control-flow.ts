@@ -30,24 +30,36 @@ const If: ControlFlowRule = (ctx, scope) => {
   if (!then || !other) return ctx.node.outputs.map(() => unknown(`If ${ctx.label} lacks a branch`));
   // A condition known statically selects its branch: that branch's types are exact.
   const cond = ctx.ints(0);
-  if (cond && cond.length === 1) return ctx.node.outputs.map((_, k) => (cond[0] ? then[k] : other[k]) ?? unknown(`If ${ctx.label}: branch has no output ${k}`));
-  return ctx.node.outputs.map((_, k) => mergeTypes(then[k], other[k], `If ${ctx.label} branches disagree on output ${k}`));
+  if (cond && cond.length === 1)
+    return ctx.node.outputs.map(
+      (_, k) => (cond[0] ? then[k] : other[k]) ?? unknown(`If ${ctx.label}: branch has no output ${k}`),
+    );
+  return ctx.node.outputs.map((_, k) =>
+    mergeTypes(then[k], other[k], `If ${ctx.label} branches disagree on output ${k}`),
+  );
 };
 
 const Loop: ControlFlowRule = (ctx, scope) => {
   const n = ctx.node.inputs.length - 2;
   const initial = Array.from({ length: n }, (_, i) => ctx.type(i + 2));
-  const counters: ValueType[] = [{ dtype: 'int64', shape: [] }, { dtype: 'bool', shape: [] }];
+  const counters: ValueType[] = [
+    { dtype: 'int64', shape: [] },
+    { dtype: 'bool', shape: [] },
+  ];
   let carried: (ValueType | undefined)[] = initial;
   let body = scope('body', [...counters, ...carried]);
   if (!body) return ctx.node.outputs.map(() => unknown(`Loop ${ctx.label} has no body`));
   // A carried value whose type changes in the body is re-inferred once from the merged type.
-  const merged = carried.map((t, i) => mergeTypes(t, body![i + 1], `Loop ${ctx.label} carried value ${i} changes in the body`));
+  const merged = carried.map((t, i) =>
+    mergeTypes(t, body![i + 1], `Loop ${ctx.label} carried value ${i} changes in the body`),
+  );
   if (merged.some((m, i) => JSON.stringify(m.shape) !== JSON.stringify(carried[i]?.shape))) {
     carried = merged;
     body = scope('body', [...counters, ...carried]) ?? body;
   }
-  const finals = carried.map((t, i) => mergeTypes(t, body![i + 1], `Loop ${ctx.label} carried value ${i} changes in the body`));
+  const finals = carried.map((t, i) =>
+    mergeTypes(t, body![i + 1], `Loop ${ctx.label} carried value ${i} changes in the body`),
+  );
   const trip = ctx.ints(0);
   // The trip count is known only when it is a constant and no condition can stop the loop early.
   const length: Dim = trip && trip.length === 1 && !ctx.has(1) ? trip[0] : null;

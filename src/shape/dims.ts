@@ -27,7 +27,10 @@ function parse(d: number | string): Poly | undefined {
     if (!m) return undefined;
     let coef = m[1] !== undefined ? Number(m[1]) : 1;
     let rest = m[2];
-    if (m[1] === undefined && rest.startsWith('-')) { coef = -1; rest = rest.slice(1); }
+    if (m[1] === undefined && rest.startsWith('-')) {
+      coef = -1;
+      rest = rest.slice(1);
+    }
     const syms = rest === '' ? [] : rest.split('*');
     if (syms.some((s) => s === '' || OPERATOR.test(s) || /^\d/.test(s))) return undefined;
     const key = syms.sort().join('*');
@@ -85,12 +88,20 @@ function binary(a: Dim, b: Dim, f: (x: Poly, y: Poly) => Poly | undefined): Dim 
 
 export function addDims(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  return binary(a, b, (x, y) => { const r = new Map(x); for (const [k, c] of y) add(r, k, c); return r; });
+  return binary(a, b, (x, y) => {
+    const r = new Map(x);
+    for (const [k, c] of y) add(r, k, c);
+    return r;
+  });
 }
 
 export function subDims(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return binary(a, b, (x, y) => { const r = new Map(x); for (const [k, c] of y) add(r, k, -c); return r; });
+  return binary(a, b, (x, y) => {
+    const r = new Map(x);
+    for (const [k, c] of y) add(r, k, -c);
+    return r;
+  });
 }
 
 export function mulDims(a: Dim, b: Dim): Dim {

@@ -14,8 +14,22 @@ export function graphProblems(graph: Graph): ShapeProblem[] {
     const node = n.name || n.outputs[0] || n.opType;
     for (const input of n.inputs) {
       if (!input) continue; // an omitted optional input
-      if (n.outputs.includes(input)) problems.push({ node, op: n.opType, rule: 'self-loop', message: `consumes its own output '${input}'`, inputShapes: [] });
-      else if (!known.has(input)) problems.push({ node, op: n.opType, rule: 'dangling-input', message: `input '${input}' is produced by no node, initializer or graph input`, inputShapes: [] });
+      if (n.outputs.includes(input))
+        problems.push({
+          node,
+          op: n.opType,
+          rule: 'self-loop',
+          message: `consumes its own output '${input}'`,
+          inputShapes: [],
+        });
+      else if (!known.has(input))
+        problems.push({
+          node,
+          op: n.opType,
+          rule: 'dangling-input',
+          message: `input '${input}' is produced by no node, initializer or graph input`,
+          inputShapes: [],
+        });
     }
   }
   return problems;

@@ -22,7 +22,14 @@ describe('inferShapes', () => {
   it('inputShapes fixes symbolic dims; misuse is a PruneguardError', () => {
     const spec = { inputs: { x: ['batch', 3] }, nodes: [node('Relu', ['x'], ['y'])] };
     expect(infer(spec, { inputShapes: { x: [5, 3] } }).shape('y')).toEqual([5, 3]);
-    const err = (o: object) => { try { inferShapes(model(spec), o); } catch (e) { return isPruneguardError(e) ? e.code : e; } return undefined; };
+    const err = (o: object) => {
+      try {
+        inferShapes(model(spec), o);
+      } catch (e) {
+        return isPruneguardError(e) ? e.code : e;
+      }
+      return undefined;
+    };
     expect(err({ inputShapes: { nope: [1] } })).toBe('E_BAD_ARGUMENT');
     expect(err({ inputShapes: { x: [1, 2, 3] } })).toBe('E_BAD_ARGUMENT');
   });
@@ -41,8 +48,24 @@ describe('inferShapes', () => {
 
   it('covers the ops the harness relies on', () => {
     const ops = supportedOps();
-    for (const op of ['Conv', 'ConvTranspose', 'BatchNormalization', 'LayerNormalization', 'GroupNormalization', 'Gemm', 'MatMul',
-      'Reshape', 'Resize', 'Split', 'TopK', 'Trilu', 'CumSum', 'QuantizeLinear', 'DequantizeLinear', 'Einsum']) {
+    for (const op of [
+      'Conv',
+      'ConvTranspose',
+      'BatchNormalization',
+      'LayerNormalization',
+      'GroupNormalization',
+      'Gemm',
+      'MatMul',
+      'Reshape',
+      'Resize',
+      'Split',
+      'TopK',
+      'Trilu',
+      'CumSum',
+      'QuantizeLinear',
+      'DequantizeLinear',
+      'Einsum',
+    ]) {
       expect(ops).toContain(op);
     }
   });

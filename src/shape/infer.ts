@@ -86,7 +86,12 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapeResu
   const st = new State(defaultOpset(model));
   seedInputs(graph, st, options);
   for (const node of executionOrder(graph)) runNode(st, node);
-  return { values: st.values, broadcasts: st.broadcasts, problems: [...graphProblems(graph), ...st.problems], constants: st.constants };
+  return {
+    values: st.values,
+    broadcasts: st.broadcasts,
+    problems: [...graphProblems(graph), ...st.problems],
+    constants: st.constants,
+  };
 }
 
 function seedInputs(graph: Graph, st: State, options: InferOptions): void {
@@ -94,7 +99,10 @@ function seedInputs(graph: Graph, st: State, options: InferOptions): void {
   const inputNames = new Set(graph.inputs.map((i) => i.name));
   for (const name of Object.keys(fixed)) {
     if (!inputNames.has(name)) {
-      throw new PruneguardError('E_BAD_ARGUMENT', `inputShapes names "${name}", which is not a graph input (inputs: ${[...inputNames].join(', ')})`);
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `inputShapes names "${name}", which is not a graph input (inputs: ${[...inputNames].join(', ')})`,
+      );
     }
   }
   for (const [name, t] of graph.initializers) {
@@ -107,7 +115,10 @@ function seedInputs(graph: Graph, st: State, options: InferOptions): void {
     const f = fixed[input.name];
     if (f) {
       if (shape && shape.length !== f.length) {
-        throw new PruneguardError('E_BAD_ARGUMENT', `inputShapes.${input.name} has rank ${f.length}, the model declares rank ${shape.length}`);
+        throw new PruneguardError(
+          'E_BAD_ARGUMENT',
+          `inputShapes.${input.name} has rank ${f.length}, the model declares rank ${shape.length}`,
+        );
       }
       shape = [...f];
     }
@@ -146,7 +157,9 @@ function scopeInfer(outer: State, node: Node, label: string): ScopeInfer {
     for (const [k, v] of outer.constants) st.constants.set(k, v);
     for (const [k, v] of outer.symbolic) st.symbolic.set(k, v);
     g.inputs.forEach((input, i) => {
-      const declared: ValueType = input.shape ? { dtype: input.dtype, shape: input.shape.map(normalizeDim) } : { dtype: input.dtype, unknownReason: `subgraph input ${input.name} has no declared shape` };
+      const declared: ValueType = input.shape
+        ? { dtype: input.dtype, shape: input.shape.map(normalizeDim) }
+        : { dtype: input.dtype, unknownReason: `subgraph input ${input.name} has no declared shape` };
       st.values.set(input.name, formal[i] ?? declared);
       st.constants.delete(input.name);
       st.symbolic.delete(input.name);
@@ -158,7 +171,9 @@ function scopeInfer(outer: State, node: Node, label: string): ScopeInfer {
     for (const inner of executionOrder(g)) runNode(st, inner);
     for (const p of st.problems) outer.problems.push({ ...p, node: `${label} > ${attr} > ${p.node}` });
     for (const b of st.broadcasts) outer.broadcasts.push({ ...b, node: `${label} > ${attr} > ${b.node}` });
-    return g.outputs.map((o) => st.values.get(o.name) ?? { unknownReason: `subgraph output ${o.name} is never produced` });
+    return g.outputs.map(
+      (o) => st.values.get(o.name) ?? { unknownReason: `subgraph output ${o.name} is never produced` },
+    );
   };
 }
 
@@ -167,12 +182,15 @@ function runNode(st: State, node: Node): void {
   st.label = node.name || node.outputs[0] || node.opType;
   let out: ValueType[];
   const rule = opDef(node.opType, node.domain)?.shape;
-  const flow = (node.domain === '' || node.domain === 'ai.onnx') && node.subgraphs ? CONTROL_FLOW[node.opType] : undefined;
+  const flow =
+    (node.domain === '' || node.domain === 'ai.onnx') && node.subgraphs ? CONTROL_FLOW[node.opType] : undefined;
   if (flow) {
     try {
       out = flow(st, scopeInfer(st, node, st.label));
     } catch (e) {
-      out = node.outputs.map(() => ({ unknownReason: `shape rule for ${node.opType} failed: ${(e as Error).message}` }));
+      out = node.outputs.map(() => ({
+        unknownReason: `shape rule for ${node.opType} failed: ${(e as Error).message}`,
+      }));
     }
   } else if (!rule) {
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;

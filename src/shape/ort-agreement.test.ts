@@ -17,9 +17,12 @@ import { inferShapes } from './infer.js';
 const DIR = join(process.cwd(), 'fixtures/models');
 const MANIFEST = join(DIR, 'manifest.json');
 
-interface Entry { file: string; sizes: Record<string, number[]>[]; vocab?: number }
-const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models;  // committed: a missing manifest fails the file
-
+interface Entry {
+  file: string;
+  sizes: Record<string, number[]>[];
+  vocab?: number;
+}
+const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models; // committed: a missing manifest fails the file
 
 it('finds the committed fixture models', () => {
   expect(entries.length, 'models listed in the committed manifest').toBeGreaterThan(0);
@@ -40,12 +43,20 @@ describe('static shapes agree with onnxruntime on fixture models', () => {
         let matched = 0;
         for (const [name, t] of Object.entries(outputs)) {
           const got = inferred.values.get(name);
-          const ok = got?.shape !== undefined && got.shape.length === t.dims.length && got.shape.every((d, i) => d === t.dims[i]);
+          const ok =
+            got?.shape !== undefined &&
+            got.shape.length === t.dims.length &&
+            got.shape.every((d, i) => d === t.dims[i]);
           if (ok) matched++;
-          else mismatches.push(`${graphOutputs.has(name) ? 'OUTPUT ' : ''}${name}: inferred ${formatShape(got?.shape)}${got?.unknownReason ? ` (${got.unknownReason})` : ''}, runtime [${t.dims.join(',')}]`);
+          else
+            mismatches.push(
+              `${graphOutputs.has(name) ? 'OUTPUT ' : ''}${name}: inferred ${formatShape(got?.shape)}${got?.unknownReason ? ` (${got.unknownReason})` : ''}, runtime [${t.dims.join(',')}]`,
+            );
         }
         const total = Object.keys(outputs).length;
-        console.log(`${entry.file} ${JSON.stringify(sizes)}: ${matched}/${total} values agree (${((100 * matched) / total).toFixed(1)}%), ${inferred.problems.length} problems`);
+        console.log(
+          `${entry.file} ${JSON.stringify(sizes)}: ${matched}/${total} values agree (${((100 * matched) / total).toFixed(1)}%), ${inferred.problems.length} problems`,
+        );
         if (mismatches.length) console.log(mismatches.join('\n'));
         expect(inferred.problems).toEqual([]);
         expect(mismatches.filter((m) => m.startsWith('OUTPUT '))).toEqual([]);

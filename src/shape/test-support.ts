@@ -1,12 +1,26 @@
 /** Hand-written IR graphs for the shape rule tests (plain data, no builder needed). */
 import { fromNumbers } from '../ir/tensor.js';
-import { AttrType as AT, type Attribute, type Dim, type DType, type Model, type Node, type Tensor } from '../ir/types.js';
+import {
+  AttrType as AT,
+  type Attribute,
+  type Dim,
+  type DType,
+  type Model,
+  type Node,
+  type Tensor,
+} from '../ir/types.js';
 import { inferShapes } from './infer.js';
 import type { InferOptions, ShapeResult } from './types.js';
 
 type Attr = number | number[] | string | { f: number } | { fs: number[] } | { t: Tensor };
 
-export function node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, Attr> = {}, name?: string): Node {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attrs: Record<string, Attr> = {},
+  name?: string,
+): Node {
   const attributes: Attribute[] = Object.entries(attrs).map(([k, v]) => {
     if (typeof v === 'number') return { name: k, type: AT.INT, i: v };
     if (typeof v === 'string') return { name: k, type: AT.STRING, s: new TextEncoder().encode(v) };
@@ -19,7 +33,8 @@ export function node(opType: string, inputs: string[], outputs: string[], attrs:
 }
 
 export const i64 = (values: number[], dims = [values.length]): Tensor => fromNumbers('int64', dims, values);
-export const f32 = (dims: number[], fill = 0): Tensor => fromNumbers('float32', dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(fill));
+export const f32 = (dims: number[], fill = 0): Tensor =>
+  fromNumbers('float32', dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(fill));
 
 export interface GraphSpec {
   inputs: Record<string, Dim[] | [DType, Dim[]]>;
@@ -35,8 +50,13 @@ export function model(spec: GraphSpec): Model {
       name: 'test',
       nodes: spec.nodes,
       inputs: Object.entries(spec.inputs).map(([name, s]) => {
-        const [dtype, shape] = Array.isArray(s) && typeof s[0] === 'string' && ['float32', 'int64', 'bool', 'int32', 'uint8'].includes(s[0] as string) && Array.isArray(s[1])
-          ? (s as [DType, Dim[]]) : (['float32', s as Dim[]] as [DType, Dim[]]);
+        const [dtype, shape] =
+          Array.isArray(s) &&
+          typeof s[0] === 'string' &&
+          ['float32', 'int64', 'bool', 'int32', 'uint8'].includes(s[0] as string) &&
+          Array.isArray(s[1])
+            ? (s as [DType, Dim[]])
+            : (['float32', s as Dim[]] as [DType, Dim[]]);
         return { name, dtype, shape };
       }),
       outputs: (spec.outputs ?? []).map((name) => ({ name })),
@@ -45,12 +65,20 @@ export function model(spec: GraphSpec): Model {
     },
     irVersion: 8,
     opsetImports: [{ domain: '', version: spec.opset ?? 17 }],
-    producerName: 'test', producerVersion: '', domain: '', modelVersion: 0, docString: '', metadata: [],
+    producerName: 'test',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    metadata: [],
   };
 }
 
 /** Infers and returns a lookup of output shapes by value name. */
-export function infer(spec: GraphSpec, options?: InferOptions): ShapeResult & { shape(name: string): Dim[] | undefined } {
+export function infer(
+  spec: GraphSpec,
+  options?: InferOptions,
+): ShapeResult & { shape(name: string): Dim[] | undefined } {
   const r = inferShapes(model(spec), options);
   return { ...r, shape: (name: string) => r.values.get(name)?.shape };
 }

@@ -45,7 +45,10 @@ export function numElements(dims: readonly number[]): number {
 function strides(dims: readonly number[]): number[] {
   const s = new Array<number>(dims.length);
   let acc = 1;
-  for (let i = dims.length - 1; i >= 0; i--) { s[i] = acc; acc *= dims[i]; }
+  for (let i = dims.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= dims[i];
+  }
   return s;
 }
 
@@ -54,7 +57,9 @@ function strides(dims: readonly number[]): number[] {
  * shapes do not broadcast or the result is too big.
  */
 export function broadcastValues(
-  inputs: SymbolicValue[], dtype: DType, f: (xs: Dim[]) => Dim,
+  inputs: SymbolicValue[],
+  dtype: DType,
+  f: (xs: Dim[]) => Dim,
 ): SymbolicValue | undefined {
   const rank = Math.max(...inputs.map((v) => v.dims.length));
   const dims = new Array<number>(rank).fill(1);
@@ -97,9 +102,15 @@ export function broadcastValues(
 export function castDim(x: Dim, dtype: DType): Dim {
   if (typeof x !== 'number') return dtype === 'bool' ? null : x;
   switch (dtype) {
-    case 'bool': return x !== 0 ? 1 : 0;
-    case 'float32': case 'float16': case 'bfloat16': return Math.fround(x);
-    case 'float64': return x;
-    default: return Number.isFinite(x) ? Math.trunc(x) : null;
+    case 'bool':
+      return x !== 0 ? 1 : 0;
+    case 'float32':
+    case 'float16':
+    case 'bfloat16':
+      return Math.fround(x);
+    case 'float64':
+      return x;
+    default:
+      return Number.isFinite(x) ? Math.trunc(x) : null;
   }
 }

@@ -12,11 +12,17 @@ function fromEnv(name: string, fallback: number): number {
 
 export const BUDGETS = {
   /** Elements of a generated input (random feeds for declared shapes: check, verify, inspect). */
-  get feedElements(): number { return fromEnv('PRUNEGUARD_MAX_FEED_ELEMENTS', 2 ** 24); },
+  get feedElements(): number {
+    return fromEnv('PRUNEGUARD_MAX_FEED_ELEMENTS', 2 ** 24);
+  },
   /** Bytes all members of one .npz may decompress to (declared sizes, checked before inflating). */
-  get dataBytes(): number { return fromEnv('PRUNEGUARD_MAX_DATA_BYTES', 512 * 2 ** 20); },
+  get dataBytes(): number {
+    return fromEnv('PRUNEGUARD_MAX_DATA_BYTES', 512 * 2 ** 20);
+  },
   /** Bytes of a JSON input (plan, config, data, report part). */
-  get jsonBytes(): number { return fromEnv('PRUNEGUARD_MAX_JSON_BYTES', 256 * 2 ** 20); },
+  get jsonBytes(): number {
+    return fromEnv('PRUNEGUARD_MAX_JSON_BYTES', 256 * 2 ** 20);
+  },
   /** Nesting depth of a JSON input (arrays and objects). */
   jsonDepth: 256,
   /** Bytes of a .npy header (numpy's own np.load limit). */
@@ -26,7 +32,11 @@ export const BUDGETS = {
 };
 
 /** The environment variable that raises a budget, for messages. */
-export const BUDGET_ENV = { feedElements: 'PRUNEGUARD_MAX_FEED_ELEMENTS', dataBytes: 'PRUNEGUARD_MAX_DATA_BYTES', jsonBytes: 'PRUNEGUARD_MAX_JSON_BYTES' } as const;
+export const BUDGET_ENV = {
+  feedElements: 'PRUNEGUARD_MAX_FEED_ELEMENTS',
+  dataBytes: 'PRUNEGUARD_MAX_DATA_BYTES',
+  jsonBytes: 'PRUNEGUARD_MAX_JSON_BYTES',
+} as const;
 
 /** Joins problems for a one-line message, listing at most BUDGETS.listedProblems and counting the rest. */
 export function listProblems(problems: readonly string[], separator = '; '): string {

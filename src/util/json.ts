@@ -10,15 +10,21 @@ import { BUDGETS } from './budgets.js';
 
 /** The deepest nesting of arrays/objects in `text` (strings skipped); stops counting past `limit`. */
 export function jsonDepth(text: string, limit = Infinity): number {
-  let depth = 0, max = 0, inString = false;
+  let depth = 0,
+    max = 0,
+    inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped char
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped char
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) { max = depth; if (max > limit) return max; }
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return max;
@@ -43,7 +49,8 @@ function withoutPrototypes(value: unknown): unknown {
 export function parseJson(text: string, where: string, code: ErrorCode = 'E_BAD_DATA', what = 'JSON'): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const depth = jsonDepth(body, BUDGETS.jsonDepth);
-  if (depth > BUDGETS.jsonDepth) throw new PruneguardError(code, `${where}: ${what} is nested deeper than ${BUDGETS.jsonDepth} levels`);
+  if (depth > BUDGETS.jsonDepth)
+    throw new PruneguardError(code, `${where}: ${what} is nested deeper than ${BUDGETS.jsonDepth} levels`);
   let value: unknown;
   try {
     value = JSON.parse(body);

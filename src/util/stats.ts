@@ -17,4 +17,3 @@ export const sortedCopy = (xs: ArrayLike<number>): Float64Array => Float64Array.
 export function median(xs: ArrayLike<number>): number {
   return quantileSorted(sortedCopy(xs), 0.5);
 }
-

@@ -35,7 +35,12 @@ export async function visitActivations(
 }
 
 /** Ranges of `tensors` over every batch of `batches`, measured on `model`. */
-export async function calibrate(model: Model, batches: readonly Feeds[], tensors: readonly string[], digest: string): Promise<Calibration> {
+export async function calibrate(
+  model: Model,
+  batches: readonly Feeds[],
+  tensors: readonly string[],
+  digest: string,
+): Promise<Calibration> {
   const ranges: Record<string, Range> = {};
   await visitActivations(model, batches, tensors, (name, data) => {
     const r = (ranges[name] ??= { min: Infinity, max: -Infinity });

@@ -48,27 +48,51 @@ export interface FreshnessResult {
  * @param float the float model the quantized one was made from (e.g. the pruned model)
  * @param quantized its QDQ-quantized version
  */
-export async function calibrationFreshness(float: Model, quantized: Model, batches: readonly Feeds[], options: FreshnessOptions = {}): Promise<FreshnessResult> {
+export async function calibrationFreshness(
+  float: Model,
+  quantized: Model,
+  batches: readonly Feeds[],
+  options: FreshnessOptions = {},
+): Promise<FreshnessResult> {
   const maxClipped = options.maxClipped ?? 0.001;
   const minUtilisation = options.minUtilisation ?? 0.7;
-  const floatValues = new Set([...float.graph.nodes.flatMap((n) => n.outputs), ...float.graph.inputs.map((i) => i.name)]);
-  const qnodes = quantized.graph.nodes.filter((n) => n.opType === 'QuantizeLinear' && floatValues.has(n.inputs[0]) && !constantValue(quantized.graph, n.inputs[0]));
-  const stats = await measure(float, batches, qnodes.map((n) => ({ name: n.inputs[0], range: encodedRange(quantized, n) })));
+  const floatValues = new Set([
+    ...float.graph.nodes.flatMap((n) => n.outputs),
+    ...float.graph.inputs.map((i) => i.name),
+  ]);
+  const qnodes = quantized.graph.nodes.filter(
+    (n) =>
+      n.opType === 'QuantizeLinear' && floatValues.has(n.inputs[0]) && !constantValue(quantized.graph, n.inputs[0]),
+  );
+  const stats = await measure(
+    float,
+    batches,
+    qnodes.map((n) => ({ name: n.inputs[0], range: encodedRange(quantized, n) })),
+  );
   const tensors: TensorFreshness[] = [...stats].map(([tensor, s]) => {
     const utilisation = (Math.max(0, s.max) - Math.min(0, s.min)) / (s.range.max - s.range.min);
     const clipped = s.total ? s.clipped / s.total : 0;
-    return { tensor, encoded: s.range, observed: { min: s.min, max: s.max }, clipped, utilisation, stale: clipped > maxClipped || utilisation < minUtilisation };
+    return {
+      tensor,
+      encoded: s.range,
+      observed: { min: s.min, max: s.max },
+      clipped,
+      utilisation,
+      stale: clipped > maxClipped || utilisation < minUtilisation,
+    };
   });
   const recorded = quantized.metadata.find((m) => m.key === CALIBRATION_METADATA_KEY);
   const provenanceMatches = recorded ? JSON.parse(recorded.value).modelDigest === modelDigest(float) : undefined;
-  const findings: Finding[] = tensors.filter((t) => t.stale).map((t) => ({
-    invariant: 'calibration-freshness',
-    failureMode: 'quantization-compounding',
-    where: t.tensor,
-    message: `${t.tensor}: encoded range [${t.encoded.min.toFixed(3)}, ${t.encoded.max.toFixed(3)}] does not fit the model's activations [${t.observed.min.toFixed(3)}, ${t.observed.max.toFixed(3)}]: ${(t.clipped * 100).toFixed(2)}% clipped, ${(t.utilisation * 100).toFixed(0)}% of levels used${provenanceMatches === false ? '; calibrated on a different model' : ''}`,
-    expected: { maxClipped, minUtilisation },
-    received: { clipped: t.clipped, utilisation: t.utilisation },
-  }));
+  const findings: Finding[] = tensors
+    .filter((t) => t.stale)
+    .map((t) => ({
+      invariant: 'calibration-freshness',
+      failureMode: 'quantization-compounding',
+      where: t.tensor,
+      message: `${t.tensor}: encoded range [${t.encoded.min.toFixed(3)}, ${t.encoded.max.toFixed(3)}] does not fit the model's activations [${t.observed.min.toFixed(3)}, ${t.observed.max.toFixed(3)}]: ${(t.clipped * 100).toFixed(2)}% clipped, ${(t.utilisation * 100).toFixed(0)}% of levels used${provenanceMatches === false ? '; calibrated on a different model' : ''}`,
+      expected: { maxClipped, minUtilisation },
+      received: { clipped: t.clipped, utilisation: t.utilisation },
+    }));
   return { tensors, provenanceMatches, findings };
 }
 
@@ -80,7 +104,9 @@ function encodedRange(model: Model, q: { inputs: string[] }): Range {
 
 /** Share of each target's values outside its encoded range (beyond half a quantization step), and its observed range. */
 async function measure(model: Model, batches: readonly Feeds[], targets: { name: string; range: Range }[]) {
-  const stats = new Map(targets.map((t) => [t.name, { clipped: 0, total: 0, min: Infinity, max: -Infinity, range: t.range }]));
+  const stats = new Map(
+    targets.map((t) => [t.name, { clipped: 0, total: 0, min: Infinity, max: -Infinity, range: t.range }]),
+  );
   await visitActivations(model, batches, [...stats.keys()], (name, data) => {
     const s = stats.get(name)!;
     const slack = (s.range.max - s.range.min) / 510;

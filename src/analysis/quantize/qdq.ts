@@ -39,7 +39,8 @@ export function quantizationSites(model: Model): Site[] {
     const w = constantValue(model.graph, weight, index);
     if (!w || w.dtype !== 'float32' || constantValue(model.graph, activation, index)) continue;
     const transB = node.attributes.find((a) => a.name === 'transB')?.i;
-    const channelAxis = node.opType === 'MatMul' ? w.dims.length - 1 : node.opType === 'Gemm' && !Number(transB ?? 0) ? 1 : 0;
+    const channelAxis =
+      node.opType === 'MatMul' ? w.dims.length - 1 : node.opType === 'Gemm' && !Number(transB ?? 0) ? 1 : 0;
     sites.push({ node, activation, weight, channelAxis });
   }
   return sites;
@@ -48,7 +49,8 @@ export function quantizationSites(model: Model): Site[] {
 export function quantizeQdq(model: Model, calibration: Calibration, options: QuantizeOptions = {}): Model {
   const perChannel = options.perChannel ?? true;
   const opset = defaultOpset(model);
-  if (opset < 13 && perChannel) throw new PruneguardError('E_BAD_ARGUMENT', `per-channel QDQ needs opset >= 13, the model has ${opset}`);
+  if (opset < 13 && perChannel)
+    throw new PruneguardError('E_BAD_ARGUMENT', `per-channel QDQ needs opset >= 13, the model has ${opset}`);
   if (opset < 10) throw new PruneguardError('E_BAD_ARGUMENT', `QDQ needs opset >= 10, the model has ${opset}`);
   const graph = { ...model.graph, nodes: [...model.graph.nodes], initializers: new Map(model.graph.initializers) };
   const out: Model = { ...model, graph, metadata: model.metadata.filter((m) => m.key !== CALIBRATION_METADATA_KEY) };
@@ -67,8 +69,22 @@ export function quantizeQdq(model: Model, calibration: Calibration, options: Qua
       graph.initializers.set(`${base}.zero_point`, fromNumbers('uint8', [], [zeroPoint]));
       dq = `${base}.dq`;
       before.push(
-        { name: `${base}.Q`, opType: 'QuantizeLinear', domain: '', inputs: [site.activation, `${base}.scale`, `${base}.zero_point`], outputs: [`${base}.q`], attributes: [] },
-        { name: `${base}.DQ`, opType: 'DequantizeLinear', domain: '', inputs: [`${base}.q`, `${base}.scale`, `${base}.zero_point`], outputs: [dq], attributes: [] },
+        {
+          name: `${base}.Q`,
+          opType: 'QuantizeLinear',
+          domain: '',
+          inputs: [site.activation, `${base}.scale`, `${base}.zero_point`],
+          outputs: [`${base}.q`],
+          attributes: [],
+        },
+        {
+          name: `${base}.DQ`,
+          opType: 'DequantizeLinear',
+          domain: '',
+          inputs: [`${base}.q`, `${base}.scale`, `${base}.zero_point`],
+          outputs: [dq],
+          attributes: [],
+        },
       );
       quantizedActivations.set(site.activation, dq);
     }
@@ -78,14 +94,24 @@ export function quantizeQdq(model: Model, calibration: Calibration, options: Qua
     graph.initializers.set(`${wBase}.q`, q.values);
     graph.initializers.set(`${wBase}.scale`, q.scale);
     graph.initializers.set(`${wBase}.zero_point`, q.zeroPoint);
-    const wdq: Node = { name: `${wBase}.DQ`, opType: 'DequantizeLinear', domain: '', inputs: [`${wBase}.q`, `${wBase}.scale`, `${wBase}.zero_point`], outputs: [`${wBase}.dq`], attributes: [] };
+    const wdq: Node = {
+      name: `${wBase}.DQ`,
+      opType: 'DequantizeLinear',
+      domain: '',
+      inputs: [`${wBase}.q`, `${wBase}.scale`, `${wBase}.zero_point`],
+      outputs: [`${wBase}.dq`],
+      attributes: [],
+    };
     if (perChannel) setAttrInt(wdq, 'axis', site.channelAxis);
     before.push(wdq);
     const replaced: Node = { ...site.node, inputs: [dq, `${wBase}.dq`, ...site.node.inputs.slice(2)] };
     newNodes.set(site.node, [...before, replaced]);
   }
   graph.nodes = graph.nodes.flatMap((n) => newNodes.get(n) ?? [n]);
-  out.metadata.push({ key: CALIBRATION_METADATA_KEY, value: JSON.stringify({ modelDigest: calibration.modelDigest, perChannel }) });
+  out.metadata.push({
+    key: CALIBRATION_METADATA_KEY,
+    value: JSON.stringify({ modelDigest: calibration.modelDigest, perChannel }),
+  });
   return out;
 }
 
@@ -112,7 +138,12 @@ function quantizeWeight(w: Tensor, axis: number | undefined): { values: Tensor; 
   for (let i = 0; i < data.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(data[i]));
   const scales = Array.from(maxAbs, (m) => (m > 0 ? m / 127 : 1));
   const q = new Int8Array(data.length);
-  for (let i = 0; i < data.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round(data[i] / scales[channelOf(i)])));
+  for (let i = 0; i < data.length; i++)
+    q[i] = Math.max(-127, Math.min(127, Math.round(data[i] / scales[channelOf(i)])));
   const shape = axis === undefined ? [] : [channels];
-  return { values: tensor('int8', w.dims, q), scale: fromNumbers('float32', shape, scales), zeroPoint: tensor('int8', shape) };
+  return {
+    values: tensor('int8', w.dims, q),
+    scale: fromNumbers('float32', shape, scales),
+    zeroPoint: tensor('int8', shape),
+  };
 }

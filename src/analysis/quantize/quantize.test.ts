@@ -19,14 +19,26 @@ const batches = (model: Model, scale = 1): Feeds[] =>
 
 async function quantized(model: Model, calibrationBatches: Feeds[], perChannel = true) {
   const sites = quantizationSites(model);
-  const cal = await calibrate(model, calibrationBatches, sites.map((s) => s.activation), modelDigest(model));
+  const cal = await calibrate(
+    model,
+    calibrationBatches,
+    sites.map((s) => s.activation),
+    modelDigest(model),
+  );
   return quantizeQdq(model, cal, { perChannel });
 }
 
 describe('QDQ quantization', () => {
   it('finds every Conv/Gemm/MatMul with a constant weight', () => {
-    expect(quantizationSites(convModel()).map((s) => `${s.node.opType}:${s.activation}:${s.channelAxis}`)).toEqual(['Conv:x:0', 'Conv:x:0', 'Gemm:flat:0']);
-    expect(quantizationSites(mlpModel()).map((s) => `${s.node.opType}:${s.channelAxis}`)).toEqual(['MatMul:1', 'MatMul:1']);
+    expect(quantizationSites(convModel()).map((s) => `${s.node.opType}:${s.activation}:${s.channelAxis}`)).toEqual([
+      'Conv:x:0',
+      'Conv:x:0',
+      'Gemm:flat:0',
+    ]);
+    expect(quantizationSites(mlpModel()).map((s) => `${s.node.opType}:${s.channelAxis}`)).toEqual([
+      'MatMul:1',
+      'MatMul:1',
+    ]);
   });
 
   it('uint8 parameters cover the range and zero exactly', () => {
@@ -42,7 +54,10 @@ describe('QDQ quantization', () => {
       const q = await quantized(model, batches(model), perChannel);
       expect(q.graph.nodes.filter((n) => n.opType === 'QuantizeLinear')).toHaveLength(2);
       const feeds = batches(model)[0];
-      const [a, b] = await Promise.all([createSession(model).then((s) => run(s, feeds)), createSession(q).then((s) => run(s, feeds))]);
+      const [a, b] = await Promise.all([
+        createSession(model).then((s) => run(s, feeds)),
+        createSession(q).then((s) => run(s, feeds)),
+      ]);
       const cmp = compareOutputs(b, a, { atol: 0.05, rtol: 0.05 });
       expect(cmp.outputs.logits.maxAbs).toBeGreaterThan(0);
       expect(cmp.pass).toBe(true);
@@ -72,7 +87,10 @@ describe('calibration-freshness', () => {
   it('reports a calibration recorded for a different model', async () => {
     const model = convModel();
     const other = convModel(3, 4, 5);
-    other.graph.initializers.set('fc.b', { ...other.graph.initializers.get('fc.b')!, data: new Float32Array(5).fill(9) });
+    other.graph.initializers.set('fc.b', {
+      ...other.graph.initializers.get('fc.b')!,
+      data: new Float32Array(5).fill(9),
+    });
     const q = await quantized(model, batches(model));
     expect((await calibrationFreshness(other, q, batches(model))).provenanceMatches).toBe(false);
   });

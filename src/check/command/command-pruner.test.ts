@@ -19,7 +19,10 @@ const scripts = mkdtempSync(join(tmpdir(), 'pruneguard-protocol-test-'));
 const node = JSON.stringify(process.execPath).slice(1, -1);
 function script(name: string, body: string): string {
   const file = join(scripts, `${name}.mjs`);
-  writeFileSync(file, `import { copyFileSync, writeFileSync } from 'node:fs';\nconst [model, plan, out] = process.argv.slice(2);\n${body}\n`);
+  writeFileSync(
+    file,
+    `import { copyFileSync, writeFileSync } from 'node:fs';\nconst [model, plan, out] = process.argv.slice(2);\n${body}\n`,
+  );
   return `"${node}" "${file}" {model} {plan} {out}`;
 }
 
@@ -32,7 +35,11 @@ function oneCase(): MaterialCase {
   throw new Error('no case with channels in 20 samples');
 }
 
-async function failureOf(template: string, timeoutSeconds?: number, tmpDir?: string): Promise<PrunerFailure | PrunerDeclined> {
+async function failureOf(
+  template: string,
+  timeoutSeconds?: number,
+  tmpDir?: string,
+): Promise<PrunerFailure | PrunerDeclined> {
   const m = oneCase();
   try {
     await commandPruner(template, { timeoutSeconds, tmpDir })(m.dense, m.plan);
@@ -45,7 +52,12 @@ async function failureOf(template: string, timeoutSeconds?: number, tmpDir?: str
 
 describe('commandPruner: what a command does wrong is a finding', () => {
   it('a non-zero exit, with the end of its stderr', async () => {
-    const e = await failureOf(script('crash', `process.stderr.write('Traceback...\\nIndexError: index 7 is out of bounds\\n'); process.exit(3);`));
+    const e = await failureOf(
+      script(
+        'crash',
+        `process.stderr.write('Traceback...\\nIndexError: index 7 is out of bounds\\n'); process.exit(3);`,
+      ),
+    );
     expect(e).toBeInstanceOf(PrunerFailure);
     expect((e as PrunerFailure).finding).toMatchObject({ invariant: 'pruner-protocol', received: 3 });
     expect(e.message).toMatch(/exited with 3: Traceback\.\.\. \| IndexError: index 7 is out of bounds/);
@@ -54,13 +66,19 @@ describe('commandPruner: what a command does wrong is a finding', () => {
     expect((await failureOf(script('silent', ''))).message).toMatch(/exited 0 but wrote no model at .*pruned\.onnx/);
   });
   it('an output that is not a model', async () => {
-    expect((await failureOf(script('garbage', `writeFileSync(out, 'not a model');`))).message).toMatch(/output is not a model .*not a valid ONNX model/);
+    expect((await failureOf(script('garbage', `writeFileSync(out, 'not a model');`))).message).toMatch(
+      /output is not a model .*not a valid ONNX model/,
+    );
   });
   it('a timeout (the command is killed)', async () => {
-    expect((await failureOf(script('sleeps', `await new Promise((r) => setTimeout(r, 20000));`), 0.5)).message).toMatch(/longer than 0.5 s and was killed/);
+    expect((await failureOf(script('sleeps', `await new Promise((r) => setTimeout(r, 20000));`), 0.5)).message).toMatch(
+      /longer than 0.5 s and was killed/,
+    );
   });
   it('a command that cannot start', async () => {
-    expect((await failureOf('/nonexistent/pruner {model} {plan} {out}')).message).toMatch(/could not be started \(ENOENT/);
+    expect((await failureOf('/nonexistent/pruner {model} {plan} {out}')).message).toMatch(
+      /could not be started \(ENOENT/,
+    );
   });
   it('exit 10 declines the case', async () => {
     const e = await failureOf(script('declines', `process.stderr.write('declined: heads\\n'); process.exit(10);`));
@@ -69,18 +87,30 @@ describe('commandPruner: what a command does wrong is a finding', () => {
   });
   it('leaves no temporary folder behind', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'pruneguard-protocol-cases-'));
-    await failureOf(script('writes-then-crashes', `writeFileSync(out, 'partial'); process.exit(1);`), undefined, parent);
+    await failureOf(
+      script('writes-then-crashes', `writeFileSync(out, 'partial'); process.exit(1);`),
+      undefined,
+      parent,
+    );
     expect(readdirSync(parent)).toEqual([]);
   });
 });
 
 describe('runPruneProperty with a command pruner', () => {
   // Each case spawns a process: few cases, and no shrinking where only the catch matters.
-  const run = (template: string, runs: number, more: { shrink?: boolean; maxSkipsPerRun?: number } = {}) => runPruneProperty({
-    ...more,
-    name: 'command', pruner: commandPruner(template, { cwd: root }), families: ['residual'], plans: { parts: ['channels'] }, runs, seed: 3,
-    check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }), oracle: true, replay: (s, p) => `seed ${s} path ${p}`,
-  });
+  const run = (template: string, runs: number, more: { shrink?: boolean; maxSkipsPerRun?: number } = {}) =>
+    runPruneProperty({
+      ...more,
+      name: 'command',
+      pruner: commandPruner(template, { cwd: root }),
+      families: ['residual'],
+      plans: { parts: ['channels'] },
+      runs,
+      seed: 3,
+      check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
+      oracle: true,
+      replay: (s, p) => `seed ${s} path ${p}`,
+    });
 
   it('counts declined cases and judges none of them', async () => {
     const outcome = await run(script('declines-all', 'process.exit(10);'), 2, { maxSkipsPerRun: 1 });
@@ -96,7 +126,7 @@ describe('runPruneProperty with a command pruner', () => {
     expect(formatCounterexample(outcome.counterexample!)).toMatch(/silent no-op/);
   });
 
-  it('passes the TypeScript example pruner (pruneguard\'s own, behind the protocol)', async () => {
+  it("passes the TypeScript example pruner (pruneguard's own, behind the protocol)", async () => {
     const outcome = await run(`"${node}" --import tsx examples/typescript/prune.ts {model} {plan} {out}`, 2);
     if (outcome.counterexample) expect.fail(formatCounterexample(outcome.counterexample));
     expect(outcome.cases).toBe(2);

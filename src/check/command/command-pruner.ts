@@ -49,8 +49,19 @@ export interface CaseFiles {
 }
 
 /** Writes a case's files into `dir` (which must exist): model.onnx, plan.json, groups.json; {out} is pruned.onnx. */
-export function writeCaseFiles(dir: string, words: readonly string[], dense: Model, plan: Plan, analysis?: GroupAnalysis): CaseFiles {
-  const paths: Record<Placeholder, string> = { model: join(dir, 'model.onnx'), plan: join(dir, 'plan.json'), out: join(dir, 'pruned.onnx'), groups: join(dir, 'groups.json') };
+export function writeCaseFiles(
+  dir: string,
+  words: readonly string[],
+  dense: Model,
+  plan: Plan,
+  analysis?: GroupAnalysis,
+): CaseFiles {
+  const paths: Record<Placeholder, string> = {
+    model: join(dir, 'model.onnx'),
+    plan: join(dir, 'plan.json'),
+    out: join(dir, 'pruned.onnx'),
+    groups: join(dir, 'groups.json'),
+  };
   const concrete = concretePlan(dense, plan, analysis);
   writeFileSync(paths.model, saveModel(dense));
   writeFileSync(paths.plan, `${JSON.stringify(concrete.plan, null, 1)}\n`);
@@ -63,28 +74,75 @@ export function writeCaseFiles(dir: string, words: readonly string[], dense: Mod
 export async function runCase(files: CaseFiles, o: CommandPrunerOptions = {}): Promise<Model> {
   const timeoutMs = (o.timeoutSeconds ?? 60) * 1000;
   const [file, ...args] = files.argv;
-  const result = await new Promise<{ code: number | null; signal: string | null; stderr: string; timedOut: boolean; spawnError?: string }>((resolve) => {
+  const result = await new Promise<{
+    code: number | null;
+    signal: string | null;
+    stderr: string;
+    timedOut: boolean;
+    spawnError?: string;
+  }>((resolve) => {
     const started = Date.now();
-    execFile(file, args, { cwd: o.cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      const e = error as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string }) | null;
-      const spawnError = typeof e?.code === 'string' ? `${e.code}: ${e.message.split('\n')[0]}` : undefined;
-      resolve({ code: typeof e?.code === 'number' ? e.code : e ? null : 0, signal: e?.signal ?? null, stderr, timedOut: !!e?.killed && Date.now() - started >= timeoutMs - 50, spawnError });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: o.cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20, encoding: 'utf8' },
+      (error, _stdout, stderr) => {
+        const e = error as
+          | (NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string })
+          | null;
+        const spawnError = typeof e?.code === 'string' ? `${e.code}: ${e.message.split('\n')[0]}` : undefined;
+        resolve({
+          code: typeof e?.code === 'number' ? e.code : e ? null : 0,
+          signal: e?.signal ?? null,
+          stderr,
+          timedOut: !!e?.killed && Date.now() - started >= timeoutMs - 50,
+          spawnError,
+        });
+      },
+    );
   });
   const where = files.commandLine;
-  if (result.spawnError) throw new PrunerFailure({ where, message: `the pruner command could not be started (${result.spawnError})`, expected: 'the command runs', received: result.spawnError });
-  if (result.timedOut) throw new PrunerFailure({ where, message: `the pruner took longer than ${timeoutMs / 1000} s and was killed`, expected: `done within ${timeoutMs / 1000} s`, received: 'timeout' });
+  if (result.spawnError)
+    throw new PrunerFailure({
+      where,
+      message: `the pruner command could not be started (${result.spawnError})`,
+      expected: 'the command runs',
+      received: result.spawnError,
+    });
+  if (result.timedOut)
+    throw new PrunerFailure({
+      where,
+      message: `the pruner took longer than ${timeoutMs / 1000} s and was killed`,
+      expected: `done within ${timeoutMs / 1000} s`,
+      received: 'timeout',
+    });
   if (result.code === DECLINE_EXIT) throw new PrunerDeclined(tail(result.stderr) || `exit ${DECLINE_EXIT}`);
   if (result.code !== 0) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.code}`;
-    throw new PrunerFailure({ where, message: `the pruner ${how}${result.stderr.trim() ? `: ${tail(result.stderr)}` : ' (no stderr)'}`, expected: 'exit 0', received: result.signal ?? result.code });
+    throw new PrunerFailure({
+      where,
+      message: `the pruner ${how}${result.stderr.trim() ? `: ${tail(result.stderr)}` : ' (no stderr)'}`,
+      expected: 'exit 0',
+      received: result.signal ?? result.code,
+    });
   }
-  if (!existsSync(files.paths.out)) throw new PrunerFailure({ where, message: `the pruner exited 0 but wrote no model at ${files.paths.out}`, expected: 'a model at {out}', received: 'no file' });
+  if (!existsSync(files.paths.out))
+    throw new PrunerFailure({
+      where,
+      message: `the pruner exited 0 but wrote no model at ${files.paths.out}`,
+      expected: 'a model at {out}',
+      received: 'no file',
+    });
   try {
     return loadModel(readFileSync(files.paths.out), { source: files.paths.out });
   } catch (e) {
     if (!isPruneguardError(e)) throw e;
-    throw new PrunerFailure({ where, message: `the pruner's output is not a model pruneguard can read: ${e.message}`, expected: 'an ONNX model', received: e.code });
+    throw new PrunerFailure({
+      where,
+      message: `the pruner's output is not a model pruneguard can read: ${e.message}`,
+      expected: 'an ONNX model',
+      received: e.code,
+    });
   }
 }
 
@@ -108,6 +166,9 @@ export function isCommandPruner(p: Pruner): p is CommandPruner {
 
 /** The last lines of a command's stderr (a Python traceback's last line is the one that says what went wrong). */
 function tail(stderr: string): string {
-  const lines = stderr.trim().split('\n').filter((l) => l.trim());
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
   return lines.slice(-3).join(' | ').slice(0, 600);
 }

@@ -18,7 +18,11 @@ export interface PlannedGroup {
   members: { tensor: string; axis: number; remove: number[] }[];
 }
 
-export function concretePlan(dense: Parameters<typeof analyzeGroups>[0], plan: Plan, analysis: GroupAnalysis = analyzeGroups(dense)): { plan: Plan; groups: PlannedGroup[] } {
+export function concretePlan(
+  dense: Parameters<typeof analyzeGroups>[0],
+  plan: Plan,
+  analysis: GroupAnalysis = analyzeGroups(dense),
+): { plan: Plan; groups: PlannedGroup[] } {
   const { removals } = resolvePlan(analysis, plan);
   const out: Plan = { version: 1 };
   const channels = removals.filter((r) => r.group.kind === 'channels');
@@ -29,8 +33,14 @@ export function concretePlan(dense: Parameters<typeof analyzeGroups>[0], plan: P
   if (plan.nm?.length) out.nm = plan.nm;
   if (plan.guards) out.guards = plan.guards;
   const groups = removals.map((r) => ({
-    id: r.group.id, kind: r.group.kind, remove: [...r.remove],
-    members: r.group.members.map((m) => ({ tensor: m.tensor, axis: m.axis, remove: r.remove.flatMap((c) => m.indices[c]).sort((a, b) => a - b) })),
+    id: r.group.id,
+    kind: r.group.kind,
+    remove: [...r.remove],
+    members: r.group.members.map((m) => ({
+      tensor: m.tensor,
+      axis: m.axis,
+      remove: r.remove.flatMap((c) => m.indices[c]).sort((a, b) => a - b),
+    })),
   }));
   return { plan: out, groups };
 }

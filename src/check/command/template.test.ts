@@ -3,17 +3,39 @@ import { fillTemplate, quoteArgv, splitTemplate } from './template.js';
 
 describe('splitTemplate: shell words without a shell', () => {
   it('splits on whitespace and keeps quoted words whole', () => {
-    expect(splitTemplate(`python3 'my pruner.py' "--name=a b" {model} {plan} {out}`)).toEqual(['python3', 'my pruner.py', '--name=a b', '{model}', '{plan}', '{out}']);
+    expect(splitTemplate(`python3 'my pruner.py' "--name=a b" {model} {plan} {out}`)).toEqual([
+      'python3',
+      'my pruner.py',
+      '--name=a b',
+      '{model}',
+      '{plan}',
+      '{out}',
+    ]);
   });
   it('expands nothing: $VAR, globs, ; and | are characters', () => {
-    expect(splitTemplate('prune $HOME/*.py;rm {model} {plan} {out}|x')).toEqual(['prune', '$HOME/*.py;rm', '{model}', '{plan}', '{out}|x']);
+    expect(splitTemplate('prune $HOME/*.py;rm {model} {plan} {out}|x')).toEqual([
+      'prune',
+      '$HOME/*.py;rm',
+      '{model}',
+      '{plan}',
+      '{out}|x',
+    ]);
   });
   it('handles escapes inside and outside double quotes', () => {
-    expect(splitTemplate(String.raw`a\ b "c\"d" 'e\f' {model} {plan} {out}`)).toEqual(['a b', 'c"d', 'e\\f', '{model}', '{plan}', '{out}']);
+    expect(splitTemplate(String.raw`a\ b "c\"d" 'e\f' {model} {plan} {out}`)).toEqual([
+      'a b',
+      'c"d',
+      'e\\f',
+      '{model}',
+      '{plan}',
+      '{out}',
+    ]);
   });
   it('fills placeholders inside words, so a path with spaces stays one argument', () => {
     const words = splitTemplate('p --in={model} {plan} {out}');
-    expect(fillTemplate(words, { model: '/tmp/a b/model.onnx', plan: 'p.json', out: 'o.onnx', groups: 'g.json' })).toEqual(['p', '--in=/tmp/a b/model.onnx', 'p.json', 'o.onnx']);
+    expect(
+      fillTemplate(words, { model: '/tmp/a b/model.onnx', plan: 'p.json', out: 'o.onnx', groups: 'g.json' }),
+    ).toEqual(['p', '--in=/tmp/a b/model.onnx', 'p.json', 'o.onnx']);
   });
   it('refuses unbalanced quotes, unknown or missing placeholders', () => {
     expect(() => splitTemplate(`p '{model} {plan} {out}`)).toThrow(/unterminated '/);

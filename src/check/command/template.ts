@@ -54,7 +54,11 @@ export function splitTemplate(template: string): string[] {
   if (words.length === 0) throw bad(template, 'it is empty');
   const used = new Set([...words.join(' ').matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]));
   const unknown = [...used].filter((u) => !PLACEHOLDERS.includes(u as Placeholder));
-  if (unknown.length) throw bad(template, `unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`);
+  if (unknown.length)
+    throw bad(
+      template,
+      `unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
+    );
   const missing = REQUIRED.filter((p) => !used.has(p));
   if (missing.length) throw bad(template, `it must mention ${missing.map((p) => `{${p}}`).join(', ')}`);
   return words;

@@ -16,7 +16,9 @@ medians compared. Prints the sparsity from which sparse wins (or that it never d
     rows: opt.integer('N', 'weight rows', { min: 1, max: 16384, default: 768 }),
     cols: opt.integer('N', 'weight columns', { min: 1, max: 16384, default: 768 }),
     batch: opt.integer('B', 'batch size', { min: 1, max: 16384, default: 1 }),
-    sparsities: opt.ratios('S1,S2', 'sparsities to probe, each in [0,1)', [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99], { zero: true }),
+    sparsities: opt.ratios('S1,S2', 'sparsities to probe, each in [0,1)', [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99], {
+      zero: true,
+    }),
     dense: opt.choice(['onnxruntime', 'typescript'], 'the dense yardstick', 'onnxruntime'),
     json: opt.flag('print the measurements as JSON on stdout'),
   },
@@ -29,8 +31,15 @@ medians compared. Prints the sparsity from which sparse wins (or that it never d
       return EXIT.ok;
     }
     io.out(`${opts.rows}x${opts.cols} weight, batch ${opts.batch}, dense = ${dense}`);
-    for (const p of r.points) io.out(`  sparsity ${(p.sparsity * 100).toFixed(1).padStart(5)}%  dense ${p.denseMs.toFixed(3)} ms  CSR ${p.sparseMs.toFixed(3)} ms  sparse/dense ${p.ratio.toFixed(2)}`);
-    io.out(r.breakEven === null ? 'sparse never wins in the probed range' : `sparse wins from ${(r.breakEven * 100).toFixed(1)}% sparsity`);
+    for (const p of r.points)
+      io.out(
+        `  sparsity ${(p.sparsity * 100).toFixed(1).padStart(5)}%  dense ${p.denseMs.toFixed(3)} ms  CSR ${p.sparseMs.toFixed(3)} ms  sparse/dense ${p.ratio.toFixed(2)}`,
+      );
+    io.out(
+      r.breakEven === null
+        ? 'sparse never wins in the probed range'
+        : `sparse wins from ${(r.breakEven * 100).toFixed(1)}% sparsity`,
+    );
     return EXIT.ok;
   },
 });

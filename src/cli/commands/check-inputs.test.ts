@@ -11,7 +11,8 @@ import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-mode
 import { main } from '../main.js';
 
 function cli() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
 const dir = mkdtempSync(join(tmpdir(), 'pg-check-inputs-'));
@@ -30,7 +31,15 @@ describe('check on real inputs', () => {
   });
 
   it('says how each output was judged (text and --json): agreement behind Equal/ArgMax, tolerance otherwise', async () => {
-    const args = ['check', '--dense', f('peaks.onnx'), '--pruned', f('peaks.pruned.onnx'), '--plan', f('peaks.plan.json')];
+    const args = [
+      'check',
+      '--dense',
+      f('peaks.onnx'),
+      '--pruned',
+      f('peaks.pruned.onnx'),
+      '--plan',
+      f('peaks.plan.json'),
+    ];
     const c = cli();
     expect(await main(args, c.io)).toBe(0);
     const text = c.out.join('\n');
@@ -52,9 +61,23 @@ describe('check on real inputs', () => {
   });
 
   it('--inputs FILE.npz runs the structural invariants on the sample', async () => {
-    writeFileSync(f('sample.npz'), writeNpz({ samples: fromNumbers('float32', [1, 1, 40], Array.from({ length: 40 }, (_, i) => Math.cos(i / 5))) }));
+    writeFileSync(
+      f('sample.npz'),
+      writeNpz({
+        samples: fromNumbers(
+          'float32',
+          [1, 1, 40],
+          Array.from({ length: 40 }, (_, i) => Math.cos(i / 5)),
+        ),
+      }),
+    );
     const c = cli();
-    expect(await main(['check', '--dense', f('audio.onnx'), '--pruned', f('audio.pruned.onnx'), '--inputs', f('sample.npz')], c.io)).toBe(0);
+    expect(
+      await main(
+        ['check', '--dense', f('audio.onnx'), '--pruned', f('audio.pruned.onnx'), '--inputs', f('sample.npz')],
+        c.io,
+      ),
+    ).toBe(0);
     expect(c.out.join('\n')).toMatch(/at samples=\[1,1,40\]/);
   });
 });

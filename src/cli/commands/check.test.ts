@@ -14,7 +14,17 @@ import { analyzeGroups } from '../../prune/groups.js';
 import { faultById } from '../../prune/faults/index.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
 import { prune } from '../../prune/prune.js';
-import { DIGITS, DIGITS_DATA, LONGRANGE, LONGRANGE_DATA, prunedDigits, root, tempDir, writeLongrangeWithout, writeShortOnly } from '../../gate/incidents.test-helpers.js';
+import {
+  DIGITS,
+  DIGITS_DATA,
+  LONGRANGE,
+  LONGRANGE_DATA,
+  prunedDigits,
+  root,
+  tempDir,
+  writeLongrangeWithout,
+  writeShortOnly,
+} from '../../gate/incidents.test-helpers.js';
 import { main } from '../main.js';
 
 const dir = tempDir();
@@ -30,7 +40,9 @@ async function check(...argv: string[]) {
 const verdict = (out: string, mode: string) => out.match(new RegExp(`^(PASS|FAIL|SKIPPED)\\s+${mode}\\b`, 'm'))?.[1];
 /** dense, pruned and drop of a slice from the printed table. */
 function slice(out: string, name: string) {
-  const m = out.match(new RegExp(`^  ${name}\\s+n=\\s*(\\d+)\\s+dense\\s+([\\d.]+)\\s+pruned\\s+([\\d.]+)\\s+drop\\s+(-?[\\d.]+)`, 'm'));
+  const m = out.match(
+    new RegExp(`^  ${name}\\s+n=\\s*(\\d+)\\s+dense\\s+([\\d.]+)\\s+pruned\\s+([\\d.]+)\\s+drop\\s+(-?[\\d.]+)`, 'm'),
+  );
   if (!m) throw new Error(`no slice ${name} in\n${out}`);
   return { n: Number(m[1]), dense: Number(m[2]), pruned: Number(m[3]), drop: Number(m[4]) };
 }
@@ -53,12 +65,25 @@ describe('incident (a): digits CNN, 45% of the early layers vs a sensitivity-awa
     const rare = slice(r.out, 'rare');
     expect(rare.n).toBe(70);
     expect(rare.drop).toBeGreaterThan(20); // measured 78.6 → 4.3: far beyond any reasonable threshold
-    expect(r.out).toMatch(/conv1\.weight#0 \(sensitivity [\d.]+\) is pruned 45\.0%, more than the less sensitive fc1\.weight#0/);
+    expect(r.out).toMatch(
+      /conv1\.weight#0 \(sensitivity [\d.]+\) is pruned 45\.0%, more than the less sensitive fc1\.weight#0/,
+    );
     expect(r.out).toMatch(/conv1\.weight#0 is pruned 45\.0%, over its earlyConv cap of 20\.0%/);
   });
 
   it('sensitivity-aware (only the least sensitive group, fc1 50%): every mode passes or is skipped; exit 0', async () => {
-    const r = await check('--dense', DIGITS, '--pruned', aware.pruned, '--plan', aware.plan, '--data', DIGITS_DATA, '--report', join(dir, 'aware.json'));
+    const r = await check(
+      '--dense',
+      DIGITS,
+      '--pruned',
+      aware.pruned,
+      '--plan',
+      aware.plan,
+      '--data',
+      DIGITS_DATA,
+      '--report',
+      join(dir, 'aware.json'),
+    );
     expect(r.code).toBe(0);
     expect(verdict(r.out, 'slice-regression')).toBe('PASS');
     expect(verdict(r.out, 'accuracy-cliff')).toBe('PASS');
@@ -68,7 +93,12 @@ describe('incident (a): digits CNN, 45% of the early layers vs a sensitivity-awa
     expect(report.pass).toBe(true);
     expect(report.verdicts['hardware-headroom'].status).toBe('skipped');
     // The profile behind the monotone gate: early groups measured more sensitive than the classifier.
-    const s = Object.fromEntries(report.measurements.budget.profile.entries.map((e: { group: string; sensitivity: number }) => [e.group, e.sensitivity]));
+    const s = Object.fromEntries(
+      report.measurements.budget.profile.entries.map((e: { group: string; sensitivity: number }) => [
+        e.group,
+        e.sensitivity,
+      ]),
+    );
     expect(s['conv1.weight#0']).toBeGreaterThan(s['fc1.weight#0']);
     expect(s['conv2.weight#0']).toBeGreaterThan(s['fc1.weight#0']);
   });
@@ -82,7 +112,12 @@ describe('incident (b): a skip projection left at its old width', () => {
     b.output(b.gemm(b.flatten(b.globalAveragePool(b.resBlock(b.convBnAct(x, 8), 16, { stride: 2 }))), 10), 'logits');
     const dense = b.build();
     const plan = ratioPlan(analyzeGroups(dense), 0.5);
-    files = { dense: join(dir, 'res.onnx'), faulty: join(dir, 'res_faulty.onnx'), correct: join(dir, 'res_correct.onnx'), plan: join(dir, 'res.plan.json') };
+    files = {
+      dense: join(dir, 'res.onnx'),
+      faulty: join(dir, 'res_faulty.onnx'),
+      correct: join(dir, 'res_correct.onnx'),
+      plan: join(dir, 'res.plan.json'),
+    };
     saveModelFile(dense, files.dense);
     saveModelFile(faultById('skip-projection-not-updated')!.prune(dense, plan), files.faulty);
     saveModelFile(prune(dense, plan).model, files.correct);
@@ -94,7 +129,14 @@ describe('incident (b): a skip projection left at its old width', () => {
     expect(r.code).toBe(1);
     expect(verdict(r.out, 'shape-mismatch')).toBe('FAIL');
     expect(r.out).toMatch(/\[(shape-consistency|no-silent-broadcast|mask-equivalence)\]/);
-    for (const mode of ['accuracy-cliff', 'slice-regression', 'hardware-headroom', 'nm-nonconformance', 'quantization-compounding']) expect(verdict(r.out, mode)).toBe('SKIPPED');
+    for (const mode of [
+      'accuracy-cliff',
+      'slice-regression',
+      'hardware-headroom',
+      'nm-nonconformance',
+      'quantization-compounding',
+    ])
+      expect(verdict(r.out, mode)).toBe('SKIPPED');
   });
 
   it('the correct pruning passes; exit 0', async () => {
@@ -108,7 +150,11 @@ describe('incident (b): a skip projection left at its old width', () => {
 describe('incident (c): the long-range head of a transformer vs a redundant head', () => {
   let files: { global: string; local: string; short: string };
   beforeAll(() => {
-    files = { global: writeLongrangeWithout(dir, 0, 3), local: writeLongrangeWithout(dir, 0, 0), short: writeShortOnly(dir) };
+    files = {
+      global: writeLongrangeWithout(dir, 0, 3),
+      local: writeLongrangeWithout(dir, 0, 0),
+      short: writeShortOnly(dir),
+    };
   });
 
   it('without the global head: the aggregate on short data passes, the long slice fails', async () => {
@@ -168,7 +214,9 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
     oneLine(r.err);
     expect(r.err).toMatch(/bad\.config\.json: 2 config problems: slices\[0\]\.maxDrop: .*; latency\.claimedAtBatch: /);
     writeFileSync(path, '{ not json');
-    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--config', path)).err).toMatch(/bad\.config\.json: config is not valid JSON/);
+    expect((await check('--dense', DIGITS, '--pruned', DIGITS, '--config', path)).err).toMatch(
+      /bad\.config\.json: config is not valid JSON/,
+    );
   });
 
   it('a config slice the data lacks, and a plan that does not fit the model', async () => {
@@ -207,8 +255,16 @@ describe('incident (d): bad input exits 2 with one line naming the file', () => 
 describe('as a real process', () => {
   // What bin/pruneguard.js does with dist/, on the sources (see src/cli/process.test.ts).
   const entry = join(dir, 'pruneguard.mjs');
-  writeFileSync(entry, `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`);
-  const run = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', entry, 'check', ...argv], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  writeFileSync(
+    entry,
+    `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+  );
+  const run = (...argv: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', entry, 'check', ...argv], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
   it('exit 1 for the long-range head, exit 2 for a missing file', () => {
     const bad = run('--dense', LONGRANGE, '--pruned', writeLongrangeWithout(dir, 0, 3), '--data', LONGRANGE_DATA);

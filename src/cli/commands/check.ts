@@ -26,27 +26,46 @@ function isCheckReport(path: string): boolean {
   }
 }
 
-
 /** Re-throws bad plan/data errors with their file named, so the one-line message says where the problem is. */
 async function naming<T>(files: { plan?: string; data?: string; dense: string }, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
     // Anything else about the input (an input too large to generate) concerns the models; the dense one is the reference.
-    const file = e instanceof PruneguardError ? (e.code === 'E_BAD_PLAN' ? files.plan : e.code === 'E_BAD_DATA' ? files.data : e.code === 'E_BAD_ARGUMENT' ? files.dense : undefined) : undefined;
-    if (e instanceof PruneguardError && file && !e.message.includes(file)) throw new PruneguardError(e.code, `${file}: ${e.message}`);
+    const file =
+      e instanceof PruneguardError
+        ? e.code === 'E_BAD_PLAN'
+          ? files.plan
+          : e.code === 'E_BAD_DATA'
+            ? files.data
+            : e.code === 'E_BAD_ARGUMENT'
+              ? files.dense
+              : undefined
+        : undefined;
+    if (e instanceof PruneguardError && file && !e.message.includes(file))
+      throw new PruneguardError(e.code, `${file}: ${e.message}`);
     throw e;
   }
 }
 
 /** The JSON report: plain data (typed arrays and Maps do not survive JSON.stringify as-is). */
 function toJson(value: unknown): string {
-  return JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v instanceof Map ? Object.fromEntries(v) : v), 2);
+  return JSON.stringify(
+    value,
+    (_, v) =>
+      ArrayBuffer.isView(v)
+        ? Array.from(v as unknown as ArrayLike<number>)
+        : v instanceof Map
+          ? Object.fromEntries(v)
+          : v,
+    2,
+  );
 }
 
 export const checkCommand = defineCommand({
   name: 'check',
-  usage: '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] [--report REPORT.json] [--shape NAME=D0,...]... [--inputs FILE.npz]',
+  usage:
+    '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] [--report REPORT.json] [--shape NAME=D0,...]... [--inputs FILE.npz]',
   description: `Runs, per failure mode:
   shape-mismatch            shape-consistency, no-silent-broadcast (always); mask-equivalence (with --plan)
   nm-nonconformance         nm-conformance (the plan's N:M tensors)
@@ -70,20 +89,31 @@ config or plan), 3 internal error.`,
     data: opt.path('EVAL.npz', 'evaluation data (.npz, .npy or .json): inputs, labels, slice_<name>, <input>_lengths'),
     config: opt.path('FILE', 'pruneguard.config.json'),
     json: opt.flag('print the full report as JSON on stdout (instead of the text verdicts)'),
-    report: opt.path('REPORT.json', 'also write the full report as JSON (atomically; never over an input; an existing file only if it is an earlier check report, or with --force)'),
+    report: opt.path(
+      'REPORT.json',
+      'also write the full report as JSON (atomically; never over an input; an existing file only if it is an earlier check report, or with --force)',
+    ),
     force: opt.flag('let --report replace an existing file that is not a check report'),
     ...RUN_INPUT_OPTIONS,
   },
   async run({ values, positionals }, io) {
-    if (positionals.length) throw new PruneguardError('E_BAD_ARGUMENT', `unexpected argument ${positionals.join(' ')} (models are given with --dense and --pruned)`);
+    if (positionals.length)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `unexpected argument ${positionals.join(' ')} (models are given with --dense and --pruned)`,
+      );
     const densePath = values.dense;
     const prunedPath = values.pruned;
-    if (!densePath || !prunedPath) throw new PruneguardError('E_BAD_ARGUMENT', `missing ${!densePath ? '--dense D.onnx' : '--pruned P.onnx'}`);
+    if (!densePath || !prunedPath)
+      throw new PruneguardError('E_BAD_ARGUMENT', `missing ${!densePath ? '--dense D.onnx' : '--pruned P.onnx'}`);
     const report = values.report;
     const configPath = values.config ?? (existsSync('pruneguard.config.json') ? 'pruneguard.config.json' : undefined);
     const reportRule = (floatPath?: string): OutputRule => ({
-      what: 'check report', inputs: [densePath, prunedPath, values.plan, values.data, configPath, floatPath],
-      force: !!values.force, owned: isCheckReport, forceHint: 'use --force',
+      what: 'check report',
+      inputs: [densePath, prunedPath, values.plan, values.data, configPath, floatPath],
+      force: !!values.force,
+      owned: isCheckReport,
+      forceHint: 'use --force',
     });
     if (report) checkOutput(report, reportRule());
     const dense = loadModelFile(densePath);
@@ -92,16 +122,43 @@ config or plan), 3 internal error.`,
     const runInputs = await readRunInputs(values, dense, densePath);
     // --shape fixes those inputs' sizes for the structural runs (two runs, free dims at two sizes).
     const config: CheckConfig = Object.keys(runInputs.fixed).length
-      ? { ...loaded, structural: { ...loaded.structural, sizes: [defaultSizes(dense, 1, runInputs.fixed), defaultSizes(dense, 2, runInputs.fixed)] } }
+      ? {
+          ...loaded,
+          structural: {
+            ...loaded.structural,
+            sizes: [defaultSizes(dense, 1, runInputs.fixed), defaultSizes(dense, 2, runInputs.fixed)],
+          },
+        }
       : loaded;
     const floatPath = config.quantization?.floatModel;
     const floatModel = floatPath ? loadModelFile(floatPath) : undefined;
     const plan = values.plan !== undefined ? readJsonFile(values.plan, 'plan', 'E_BAD_PLAN') : undefined;
     const dataPath = values.data;
-    const data = dataPath ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) }) : undefined;
-    const result = await naming({ plan: values.plan, data: dataPath, dense: densePath }, () => runCheck({ dense, pruned, plan, data, config, floatModel, feeds: runInputs.feeds ? [runInputs.feeds] : undefined, denseSource: densePath }));
+    const data = dataPath
+      ? await loadEvalSet(dataPath, { inputNames: feedInputs(dense).map((i) => i.name) })
+      : undefined;
+    const result = await naming({ plan: values.plan, data: dataPath, dense: densePath }, () =>
+      runCheck({
+        dense,
+        pruned,
+        plan,
+        data,
+        config,
+        floatModel,
+        feeds: runInputs.feeds ? [runInputs.feeds] : undefined,
+        denseSource: densePath,
+      }),
+    );
     const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
-    const json = toJson({ kind: REPORT_KIND, dense: densePath, pruned: prunedPath, plan: values.plan, data: dataPath, config: configPath, ...result });
+    const json = toJson({
+      kind: REPORT_KIND,
+      dense: densePath,
+      pruned: prunedPath,
+      plan: values.plan,
+      data: dataPath,
+      config: configPath,
+      ...result,
+    });
     if (report) writeOutput(report, `${json}\n`, reportRule(floatPath));
     if (values.json) io.out(json);
     else io.out(`${renderCheck(result, header)}${report ? `\nreport: ${report}` : ''}`);

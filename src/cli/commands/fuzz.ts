@@ -16,22 +16,31 @@ const PARTS = ['channels', 'heads', 'unstructured', 'nm'] as const;
 
 function list<T extends string>(known: readonly T[]) {
   return (text: string, flag: string): T[] => {
-    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((i) => !known.includes(i as T));
-    if (bad.length || !items.length) throw new PruneguardError('E_BAD_ARGUMENT', `${flag} takes a comma-separated list of ${known.join(', ')}; got '${text}'`);
+    if (bad.length || !items.length)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `${flag} takes a comma-separated list of ${known.join(', ')}; got '${text}'`,
+      );
     return items as T[];
   };
 }
 
 function seconds(text: string, flag: string): number {
   const v = Number(text);
-  if (!Number.isFinite(v) || v <= 0) throw new PruneguardError('E_BAD_ARGUMENT', `${flag} must be a positive number of seconds, got '${text}'`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new PruneguardError('E_BAD_ARGUMENT', `${flag} must be a positive number of seconds, got '${text}'`);
   return v;
 }
 
 export const fuzzCommand = defineCommand({
   name: 'fuzz',
-  usage: "--pruner 'CMD {model} {plan} {out}' [--runs N] [--seed S] [--path P] [--families F,...] [--parts P,...] [--timeout-per-case S] [--save-scenario SLUG] [--json]",
+  usage:
+    "--pruner 'CMD {model} {plan} {out}' [--runs N] [--seed S] [--path P] [--families F,...] [--parts P,...] [--timeout-per-case S] [--save-scenario SLUG] [--json]",
   description: `For each generated case, writes the dense model ({model}, ONNX) and the plan ({plan}, JSON:
 a pruneguard plan with every group's channels and heads given as indices) to a fresh temporary
 folder, runs the command, reads the pruned model it wrote to {out}, removes the folder, and checks
@@ -63,7 +72,8 @@ scenarios/SLUG.scenario.ts, a scenario that runs the same command.`,
     json: opt.flag('print the outcome as JSON on stdout'),
   },
   async run({ values }, io) {
-    if (typeof values.pruner !== 'string') throw new PruneguardError('E_BAD_ARGUMENT', "--pruner 'CMD {model} {plan} {out}' is required");
+    if (typeof values.pruner !== 'string')
+      throw new PruneguardError('E_BAD_ARGUMENT', "--pruner 'CMD {model} {plan} {out}' is required");
     const { families, parts } = values;
     const o: FuzzOptions = {
       template: values.pruner,
@@ -77,22 +87,58 @@ scenarios/SLUG.scenario.ts, a scenario that runs the same command.`,
     const outcome = await runFuzz(o);
     const cx = outcome.counterexample;
     if (values['save-scenario'] !== undefined) {
-      if (!cx) throw new PruneguardError('E_BAD_ARGUMENT', '--save-scenario needs a failing run: nothing was found to save');
+      if (!cx)
+        throw new PruneguardError('E_BAD_ARGUMENT', '--save-scenario needs a failing run: nothing was found to save');
       const target = scaffoldTarget(process.cwd(), values['save-scenario']);
       const failingFindings = cx.findings.filter((f) => f.severity !== 'warning');
-      const file = writeScenario(target, commandScenario(target, {
-        template: o.template, timeoutSeconds: o.timeoutSeconds, replay: cx.replay, recipe: cx.case.recipe, plan: cx.case.plan,
-        caughtBy: [...new Set(failingFindings.map((f) => f.invariant))].sort(), firstFinding: failingFindings[0]?.message ?? '', failureMode: failingFindings[0]?.failureMode ?? 'shape-mismatch',
-      }));
+      const file = writeScenario(
+        target,
+        commandScenario(target, {
+          template: o.template,
+          timeoutSeconds: o.timeoutSeconds,
+          replay: cx.replay,
+          recipe: cx.case.recipe,
+          plan: cx.case.plan,
+          caughtBy: [...new Set(failingFindings.map((f) => f.invariant))].sort(),
+          firstFinding: failingFindings[0]?.message ?? '',
+          failureMode: failingFindings[0]?.failureMode ?? 'shape-mismatch',
+        }),
+      );
       io.err(`wrote ${file}\nnext: record its golden on purpose: npx vitest run scenarios -u`);
     }
     if (values.json) {
-      io.out(JSON.stringify({
-        ok: !cx, runs: o.runs, seed: outcome.seed, cases: outcome.cases, skipped: outcome.skipped, declined: outcome.declined,
-        ...(cx ? { counterexample: { path: cx.path, replay: cx.replay, findings: cx.findings, plan: cx.case.plan, recipe: cx.case.recipe, files: outcome.files?.paths, command: outcome.files?.commandLine, rerun: outcome.rerun } } : {}),
-      }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            ok: !cx,
+            runs: o.runs,
+            seed: outcome.seed,
+            cases: outcome.cases,
+            skipped: outcome.skipped,
+            declined: outcome.declined,
+            ...(cx
+              ? {
+                  counterexample: {
+                    path: cx.path,
+                    replay: cx.replay,
+                    findings: cx.findings,
+                    plan: cx.case.plan,
+                    recipe: cx.case.recipe,
+                    files: outcome.files?.paths,
+                    command: outcome.files?.commandLine,
+                    rerun: outcome.rerun,
+                  },
+                }
+              : {}),
+          },
+          null,
+          2,
+        ),
+      );
     } else {
-      io.out(`${outcome.cases} cases, ${outcome.declined} declined by the pruner, ${outcome.skipped - outcome.declined} skipped (plan refused or empty); seed ${outcome.seed}`);
+      io.out(
+        `${outcome.cases} cases, ${outcome.declined} declined by the pruner, ${outcome.skipped - outcome.declined} skipped (plan refused or empty); seed ${outcome.seed}`,
+      );
       if (cx) {
         io.out(formatCounterexample(cx));
         io.out(`  files: ${outcome.files!.dir} (model.onnx, plan.json, groups.json; kept)`);

@@ -21,12 +21,20 @@ not analysed, with the reasons ranked by parameters.`,
   exitCodes: '0 ok, 2 bad input (missing file, not ONNX, corrupt, bad --shape), 3 internal error.',
   options: {
     shape: opt.shapes('fix the dims of input NAME (repeatable), e.g. --shape input=1,3,32,32'),
-    'runtime-input': opt.repeated('NAME', 'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; by default such initializers are weights)'),
-    json: opt.flag('print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, groups, attention, coverage, ...}'),
+    'runtime-input': opt.repeated(
+      'NAME',
+      'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; by default such initializers are weights)',
+    ),
+    json: opt.flag(
+      'print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, groups, attention, coverage, ...}',
+    ),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
-      throw new PruneguardError('E_BAD_ARGUMENT', `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see pruneguard inspect --help)`);
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see pruneguard inspect --help)`,
+      );
     }
     const path = positionals[0];
     const model = loadModelFile(path, { runtimeInputs: values['runtime-input'] });
@@ -35,7 +43,11 @@ not analysed, with the reasons ranked by parameters.`,
     const analysis = analyzeGroups(model);
     const groups = describeGroups(analysis);
     const cover = coverage(analysis, model);
-    io.out(values.json ? JSON.stringify({ ...summary, ...groups, coverage: cover }, null, 2) : `${render(summary)}\n\n${renderGroups(groups)}\n\n${renderCoverage(cover)}`);
+    io.out(
+      values.json
+        ? JSON.stringify({ ...summary, ...groups, coverage: cover }, null, 2)
+        : `${render(summary)}\n\n${renderGroups(groups)}\n\n${renderCoverage(cover)}`,
+    );
     return EXIT.ok;
   },
 });
@@ -45,17 +57,28 @@ function render(s: ModelSummary): string {
   const opset = s.opsets.map((o) => `${o.domain} ${o.version}`).join(', ');
   lines.push(`${s.model}: ir ${s.irVersion}, opset ${opset}${s.producer ? `, producer ${s.producer}` : ''}`);
   const io = (label: string, list: ModelSummary['inputs']) =>
-    list.forEach((v, i) => lines.push(`${i === 0 ? label : ''.padEnd(label.length)}${v.name}  ${v.dtype ?? '?'} ${formatShape(v.shape)}`));
+    list.forEach((v, i) =>
+      lines.push(`${i === 0 ? label : ''.padEnd(label.length)}${v.name}  ${v.dtype ?? '?'} ${formatShape(v.shape)}`),
+    );
   io('inputs:     ', s.inputs);
   io('outputs:    ', s.outputs);
   lines.push(`parameters: ${s.parameters.toLocaleString('en-US')} in ${s.parameterTensors} tensors`);
-  lines.push(`nodes:      ${s.nodes} (${Object.entries(s.ops).map(([op, n]) => `${op} ×${n}`).join(', ')})`);
+  lines.push(
+    `nodes:      ${s.nodes} (${Object.entries(s.ops)
+      .map(([op, n]) => `${op} ×${n}`)
+      .join(', ')})`,
+  );
   // Weights are listed in --json only: here they would bury the activations.
   const entries = Object.entries(s.values).filter(([, v]) => !v.constant);
   const w = Math.min(48, Math.max(4, ...entries.map(([n]) => n.length)));
-  lines.push('', `values (${entries.length}; ${Object.keys(s.values).length - entries.length} initializers in --json):`);
+  lines.push(
+    '',
+    `values (${entries.length}; ${Object.keys(s.values).length - entries.length} initializers in --json):`,
+  );
   for (const [name, v] of entries) {
-    lines.push(`  ${name.padEnd(w)}  ${(v.dtype ?? '?').padEnd(7)}  ${formatShape(v.shape)}${v.unknownReason ? `  (${v.unknownReason})` : ''}`);
+    lines.push(
+      `  ${name.padEnd(w)}  ${(v.dtype ?? '?').padEnd(7)}  ${formatShape(v.shape)}${v.unknownReason ? `  (${v.unknownReason})` : ''}`,
+    );
   }
   lines.push('', `broadcasts (${s.broadcasts.length}):`);
   for (const b of s.broadcasts) {
@@ -70,15 +93,23 @@ function render(s: ModelSummary): string {
 
 /** The pruner's view: each channel group and attention unit, and why a blocked one cannot be pruned. */
 function renderGroups({ groups, attention }: ReturnType<typeof describeGroups>): string {
-  const lines = [`channel groups (${groups.filter((g) => g.kind === 'channels').length}, ${groups.filter((g) => g.blocked).length} blocked):`];
+  const lines = [
+    `channel groups (${groups.filter((g) => g.kind === 'channels').length}, ${groups.filter((g) => g.blocked).length} blocked):`,
+  ];
   for (const g of groups.filter((x) => x.kind === 'channels')) {
-    const notes = [g.blocked ? `blocked: ${g.blocked}` : '', g.maskExact ? '' : 'not mask-exact'].filter(Boolean).join('; ');
-    lines.push(`  ${g.id.padEnd(40)} ${String(g.channels).padStart(5)} channels  ${g.members.length} members${notes ? `  (${notes})` : ''}`);
+    const notes = [g.blocked ? `blocked: ${g.blocked}` : '', g.maskExact ? '' : 'not mask-exact']
+      .filter(Boolean)
+      .join('; ');
+    lines.push(
+      `  ${g.id.padEnd(40)} ${String(g.channels).padStart(5)} channels  ${g.members.length} members${notes ? `  (${notes})` : ''}`,
+    );
   }
   lines.push('', `attention units (${attention.length}):`);
   for (const a of attention) {
     const cache = a.cache ? `  (KV cache, interface changes: ${a.cache.join(', ')})` : '';
-    lines.push(`  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.blocked ? `  (blocked: ${a.blocked})` : ''}${cache}`);
+    lines.push(
+      `  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.blocked ? `  (blocked: ${a.blocked})` : ''}${cache}`,
+    );
   }
   return lines.join('\n');
 }

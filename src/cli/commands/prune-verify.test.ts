@@ -18,7 +18,8 @@ import { verify } from '../../prune/verify.js';
 import { main } from '../main.js';
 
 function cli() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
 const dir = mkdtempSync(join(tmpdir(), 'pg-verify-'));
@@ -64,18 +65,31 @@ describe('outputs behind discrete ops', () => {
   it('are judged by agreement and the report says which output was judged how', async () => {
     const r = await pruneJson([model, '--ratio', '0.5', '-o', join(dir, 'peaks.pruned.onnx'), '--verify']);
     expect(r.code).toBe(0);
-    const how = Object.fromEntries(r.json.verify.outputs.map((o: { name: string; judged: string }) => [o.name, o.judged]));
+    const how = Object.fromEntries(
+      r.json.verify.outputs.map((o: { name: string; judged: string }) => [o.name, o.judged]),
+    );
     expect(how).toEqual({ peaks: 'agreement', label: 'agreement', heatmap: 'tolerance', logits: 'tolerance' });
     const c = cli();
-    expect(await main(['prune', model, '--ratio', '0.5', '-o', join(dir, 'peaks.text.onnx'), '--verify'], c.io)).toBe(0);
-    expect(c.out.join('\n')).toMatch(/peaks: agreement 100\.00% \(needs 99%\).*judged by agreement: through Equal 'is_peak'/);
+    expect(await main(['prune', model, '--ratio', '0.5', '-o', join(dir, 'peaks.text.onnx'), '--verify'], c.io)).toBe(
+      0,
+    );
+    expect(c.out.join('\n')).toMatch(
+      /peaks: agreement 100\.00% \(needs 99%\).*judged by agreement: through Equal 'is_peak'/,
+    );
   });
 });
 
 describe('transformers: --ratio prunes mask-exact groups unless --include-inexact', () => {
   for (const f of ['bert_tiny_op17', 'gpt_tiny_op17', 'vit_tiny_op17']) {
     it(`${f}: --ratio 0.3 --verify is green`, async () => {
-      const r = await pruneJson([`fixtures/models/${f}.onnx`, '--ratio', '0.3', '-o', join(dir, `${f}.onnx`), '--verify']);
+      const r = await pruneJson([
+        `fixtures/models/${f}.onnx`,
+        '--ratio',
+        '0.3',
+        '-o',
+        join(dir, `${f}.onnx`),
+        '--verify',
+      ]);
       expect(r.code).toBe(0);
       expect(r.json.verify).toMatchObject({ status: 'pass', exact: true });
       expect(r.json.report.groups.every((g: { maskExact: boolean }) => g.maskExact)).toBe(true);
@@ -84,17 +98,46 @@ describe('transformers: --ratio prunes mask-exact groups unless --include-inexac
 
   it('with --include-inexact the hidden dim is pruned; its deviation is information, the exact groups are verified alone', async () => {
     const c = cli();
-    expect(await main(['prune', 'fixtures/models/bert_tiny_op17.onnx', '--ratio', '0.3', '--include-inexact', '-o', join(dir, 'bert.inexact.onnx'), '--verify'], c.io)).toBe(0);
+    expect(
+      await main(
+        [
+          'prune',
+          'fixtures/models/bert_tiny_op17.onnx',
+          '--ratio',
+          '0.3',
+          '--include-inexact',
+          '-o',
+          join(dir, 'bert.inexact.onnx'),
+          '--verify',
+        ],
+        c.io,
+      ),
+    ).toBe(0);
     const text = c.out.join('\n');
     expect(text).toMatch(/\[not mask-exact\]/);
-    expect(text).toMatch(/verify: inexact — the pruned model runs with the dense output shapes; max deviation .* is information, not a verdict/);
+    expect(text).toMatch(
+      /verify: inexact — the pruned model runs with the dense output shapes; max deviation .* is information, not a verdict/,
+    );
     expect(text).toMatch(/verify \(the \d+ mask-exact group\(s\) alone\): max deviation .* — pass/);
     expect(text).not.toMatch(/FAIL/);
   });
 
   it('--include-inexact needs --ratio (exit 2)', async () => {
     const c = cli();
-    expect(await main(['prune', 'fixtures/models/bert_tiny_op17.onnx', '--plan', 'x.json', '--include-inexact', '-o', join(dir, 'never.onnx')], c.io)).toBe(2);
+    expect(
+      await main(
+        [
+          'prune',
+          'fixtures/models/bert_tiny_op17.onnx',
+          '--plan',
+          'x.json',
+          '--include-inexact',
+          '-o',
+          join(dir, 'never.onnx'),
+        ],
+        c.io,
+      ),
+    ).toBe(2);
   });
 });
 
@@ -112,23 +155,49 @@ describe('inputs: default sizes the graph accepts, --shape, --inputs, and a dens
   it('--shape too short for the dense model: bad input naming the file, exit 2, not "pruned model failed", nothing written', async () => {
     const c = cli();
     const out = join(dir, 'audio.short.onnx');
-    expect(await main(['prune', model, '--ratio', '0.3', '-o', out, '--verify', '--shape', 'samples=1,1,8'], c.io)).toBe(2);
+    expect(
+      await main(['prune', model, '--ratio', '0.3', '-o', out, '--verify', '--shape', 'samples=1,1,8'], c.io),
+    ).toBe(2);
     const err = c.err.join('');
-    expect(err).toMatch(new RegExp(`${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: dense model cannot run on these inputs \\(samples=\\[1,1,8\\]\\)`));
+    expect(err).toMatch(
+      new RegExp(
+        `${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: dense model cannot run on these inputs \\(samples=\\[1,1,8\\]\\)`,
+      ),
+    );
     expect(err).not.toMatch(/pruned/);
     expect(existsSync(out)).toBe(false);
   });
 
   it('--inputs FILE.npz runs on the sample as given; a sample that does not fit the model is bad input naming the file', async () => {
     const good = join(dir, 'sample.npz');
-    writeFileSync(good, writeNpz({ samples: fromNumbers('float32', [1, 1, 40], Array.from({ length: 40 }, (_, i) => Math.sin(i / 3))) }));
-    const r = await pruneJson([model, '--ratio', '0.3', '-o', join(dir, 'audio.sample.onnx'), '--verify', '--inputs', good]);
+    writeFileSync(
+      good,
+      writeNpz({
+        samples: fromNumbers(
+          'float32',
+          [1, 1, 40],
+          Array.from({ length: 40 }, (_, i) => Math.sin(i / 3)),
+        ),
+      }),
+    );
+    const r = await pruneJson([
+      model,
+      '--ratio',
+      '0.3',
+      '-o',
+      join(dir, 'audio.sample.onnx'),
+      '--verify',
+      '--inputs',
+      good,
+    ]);
     expect(r.code).toBe(0);
     expect(r.json.verify.runs).toEqual(['samples=[1,1,40]']);
     const bad = join(dir, 'bad.npz');
     writeFileSync(bad, writeNpz({ samples: fromNumbers('float32', [1, 40], new Array(40).fill(0)) }));
     const c = cli();
-    expect(await main(['prune', model, '--ratio', '0.3', '-o', join(dir, 'never2.onnx'), '--verify', '--inputs', bad], c.io)).toBe(2);
+    expect(
+      await main(['prune', model, '--ratio', '0.3', '-o', join(dir, 'never2.onnx'), '--verify', '--inputs', bad], c.io),
+    ).toBe(2);
     expect(c.err.join('')).toMatch(/bad\.npz.*rank 2, the model expects rank 3/);
   });
 });

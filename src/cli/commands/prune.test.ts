@@ -8,7 +8,8 @@ import { main } from '../main.js';
 import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 
 function io() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
 
@@ -41,7 +42,15 @@ describe('pruneguard prune', () => {
   it('a bad plan lists every problem in one line, exit 2, nothing written', async () => {
     const c = io();
     const plan = join(dir, 'plan.json');
-    writeFileSync(plan, JSON.stringify({ channels: [{ group: 'nope', ratio: 2 }, { group: 'stem.weight', indices: [42] }] }));
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        channels: [
+          { group: 'nope', ratio: 2 },
+          { group: 'stem.weight', indices: [42] },
+        ],
+      }),
+    );
     const out = join(dir, 'never.onnx');
     expect(await main(['prune', model, '--plan', plan, '-o', out], c.io)).toBe(2);
     expect(c.err.join('')).toMatch(/2 problems: channels\[0\]\.ratio.*channels\[1\]\.indices/);
@@ -52,7 +61,11 @@ describe('pruneguard prune', () => {
     const c = io();
     expect(await main(['inspect', model, '--json'], c.io)).toBe(0);
     const j = JSON.parse(c.out.join(''));
-    expect(j.groups.find((g: { id: string }) => g.id === 'b2c2.weight#0').members.some((m: { tensor: string }) => m.tensor === 'b2proj.weight')).toBe(true);
+    expect(
+      j.groups
+        .find((g: { id: string }) => g.id === 'b2c2.weight#0')
+        .members.some((m: { tensor: string }) => m.tensor === 'b2proj.weight'),
+    ).toBe(true);
     expect(j.attention).toEqual([]);
   });
 });

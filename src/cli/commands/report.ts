@@ -34,12 +34,28 @@ Writes DIR/report.{json,md,html} atomically (default DIR: reports).`,
     const merging = values.merge.length > 0;
     // `--merge a.json b.json` (shell glob) leaves the rest as positionals.
     const files = [...values.merge, ...(merging ? positionals : [])];
-    if (!merging && positionals.length) throw new PruneguardError('E_BAD_ARGUMENT', `unexpected argument '${positionals[0]}' (did you mean --merge ${positionals.join(' ')}?)`);
-    if (!merging && !existsSync(resolve(out, 'part.json'))) throw new PruneguardError('E_FILE_NOT_FOUND', `no ${resolve(out, 'part.json')}: run \`pruneguard run\` first, or pass --merge PART...`);
+    if (!merging && positionals.length)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        `unexpected argument '${positionals[0]}' (did you mean --merge ${positionals.join(' ')}?)`,
+      );
+    if (!merging && !existsSync(resolve(out, 'part.json')))
+      throw new PruneguardError(
+        'E_FILE_NOT_FOUND',
+        `no ${resolve(out, 'part.json')}: run \`pruneguard run\` first, or pass --merge PART...`,
+      );
     const part = mergeParts((merging ? files : [resolve(out, 'part.json')]).map((f) => readPart(resolve(f))));
     const report = buildReport(part, readCoverage(resolve(root, values.coverage ?? 'coverage'), root));
     writeReport(out, report, part);
-    io.out(values.json ? JSON.stringify({ ok: report.ok, out, files: ['report.json', 'report.md', 'report.html'].map((f) => resolve(out, f)) }, null, 2) : formatSummary(report, out));
+    io.out(
+      values.json
+        ? JSON.stringify(
+            { ok: report.ok, out, files: ['report.json', 'report.md', 'report.html'].map((f) => resolve(out, f)) },
+            null,
+            2,
+          )
+        : formatSummary(report, out),
+    );
     return report.ok ? EXIT.ok : EXIT.findings;
   },
 });

@@ -16,7 +16,8 @@ import { scenarioRow } from './scenarios.js';
 
 export const runCommand = defineCommand({
   name: 'run',
-  usage: '[--json] [--root DIR] [--out DIR] [--runs N] [--fault-runs N] [--seed S] [--shard i/n --part FILE] [--coverage DIR]',
+  usage:
+    '[--json] [--root DIR] [--out DIR] [--runs N] [--fault-runs N] [--seed S] [--shard i/n --part FILE] [--coverage DIR]',
   description: `Runs every scenarios/*.scenario.ts, pruneguard's pruner on generated residual,
 attention and normalization graphs against every structural invariant, and the
 fault-injector self-test; prints a summary per failure mode and writes
@@ -29,7 +30,7 @@ and writes only a report part, for \`pruneguard report --merge\`.`,
     out: opt.path('DIR', 'where the reports are written (default reports)'),
     runs: opt.count('cases per property', 25),
     'fault-runs': opt.count('cases per fault injector', 60),
-    seed: opt.seed('the properties\' and self-test\'s seed', 1),
+    seed: opt.seed("the properties' and self-test's seed", 1),
     shard: opt.custom('i/n', 'run only shard i of n (needs --part)', (text) => parseShard(text)),
     part: opt.path('FILE', 'write a report part (for pruneguard report --merge) instead of reports/'),
     coverage: opt.path('DIR', 'V8 coverage written by `npx vitest run --coverage` (default coverage)'),
@@ -37,7 +38,11 @@ and writes only a report part, for \`pruneguard report --merge\`.`,
   async run({ values }, io) {
     const root = resolve(values.root ?? '.');
     const shard = values.shard;
-    if (shard && !values.part) throw new PruneguardError('E_BAD_ARGUMENT', '--shard needs --part FILE (a shard writes a part; merge parts with pruneguard report --merge)');
+    if (shard && !values.part)
+      throw new PruneguardError(
+        'E_BAD_ARGUMENT',
+        '--shard needs --part FILE (a shard writes a part; merge parts with pruneguard report --merge)',
+      );
     const partPath = values.part ? resolve(values.part) : undefined;
     // A part file is replaced only if it is an earlier report part (run has no --force).
     const partRule = { what: 'report part', inputs: [], owned: isReportPart };
@@ -46,10 +51,18 @@ and writes only a report part, for \`pruneguard report --merge\`.`,
     if (!partPath) checkFolder(out, 'report');
     const quiet = !!values.json;
     const part = await runMainJob({
-      root, shard,
-      runs: values.runs, faultRuns: values['fault-runs'], seed: values.seed,
+      root,
+      shard,
+      runs: values.runs,
+      faultRuns: values['fault-runs'],
+      seed: values.seed,
       onScenario: quiet ? undefined : (r) => io.out(scenarioRow(r)),
-      onProperty: quiet ? undefined : (p) => io.out(`${p.passed ? 'ok  ' : 'FAIL'} property: ${p.name} (${p.cases} cases, seed ${p.seed})${p.replay ? `\n     replay: ${p.replay}` : ''}`),
+      onProperty: quiet
+        ? undefined
+        : (p) =>
+            io.out(
+              `${p.passed ? 'ok  ' : 'FAIL'} property: ${p.name} (${p.cases} cases, seed ${p.seed})${p.replay ? `\n     replay: ${p.replay}` : ''}`,
+            ),
     });
     const report = buildReport(part, readCoverage(resolve(root, values.coverage ?? 'coverage'), root));
     if (partPath) writeOutput(partPath, JSON.stringify(part), partRule);

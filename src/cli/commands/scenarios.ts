@@ -32,7 +32,9 @@ or gates and its fixed variant must pass; numbers are measured live.`,
       root,
       only: values.only,
       ...(values.shard ? { shard: values.shard } : {}),
-      onResult: values.json ? undefined : (r) => io.out(values.verbose || !r.ok ? `${scenarioRow(r)}\n${explainResult(r)}` : scenarioRow(r)),
+      onResult: values.json
+        ? undefined
+        : (r) => io.out(values.verbose || !r.ok ? `${scenarioRow(r)}\n${explainResult(r)}` : scenarioRow(r)),
     });
     if (values.json) io.out(JSON.stringify({ scenarios: scenarioSummary(results) }, null, 2));
     else io.out(`${results.filter((r) => r.ok).length}/${results.length} scenarios behave`);

@@ -17,7 +17,13 @@ describe('pruneguard selftest --json', () => {
     expect(report).toMatchObject({ runs: 40, seed: 3, ok: true });
     expect(report.faults).toHaveLength(1);
     const [f] = report.faults;
-    expect(f).toMatchObject({ fault: 'reshape-heads-not-updated', failureMode: 'shape-mismatch', caught: true, caughtByExpected: true, caughtBy: ['shape-consistency'] });
+    expect(f).toMatchObject({
+      fault: 'reshape-heads-not-updated',
+      failureMode: 'shape-mismatch',
+      caught: true,
+      caughtByExpected: true,
+      caughtBy: ['shape-consistency'],
+    });
     expect(f.casesToFirstCatch).toBeGreaterThan(0);
     expect(f.shrunk.nodes).toBeLessThanOrEqual(8);
     expect(f.replay).toMatch(/^pruneguard selftest --fault reshape-heads-not-updated --seed 3 --path [\d:]+$/);

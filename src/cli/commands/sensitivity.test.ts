@@ -14,7 +14,8 @@ const dir = mkdtempSync(join(tmpdir(), 'pg-sens-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function io() {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
 
@@ -24,7 +25,29 @@ describe('pruneguard sensitivity', () => {
   it('prints the profile, writes JSON, a plot and a plan that `prune` accepts', async () => {
     const c = io();
     const [json, svg, plan] = ['p.json', 'p.svg', 'plan.json'].map((f) => join(dir, f));
-    expect(await main(['sensitivity', model, '--data', data, '--ratios', '0.2,0.5', '--report', json, '--plot', svg, '--target', '0.3', '--plan-out', plan, '--cache', cache], c.io)).toBe(0);
+    expect(
+      await main(
+        [
+          'sensitivity',
+          model,
+          '--data',
+          data,
+          '--ratios',
+          '0.2,0.5',
+          '--report',
+          json,
+          '--plot',
+          svg,
+          '--target',
+          '0.3',
+          '--plan-out',
+          plan,
+          '--cache',
+          cache,
+        ],
+        c.io,
+      ),
+    ).toBe(0);
     const text = c.out.join('\n');
     console.log(text);
     expect(text).toMatch(/conv1\.weight#0/);
@@ -38,7 +61,25 @@ describe('pruneguard sensitivity', () => {
     expect(await main(['prune', model, '--plan', plan, '-o', pruned], io().io)).toBe(0);
 
     const again = io();
-    expect(await main(['sensitivity', model, '--data', data, '--ratios', '0.2,0.5', '--target', '0.3', '--plan-out', plan, '--cache', cache], again.io)).toBe(2);
+    expect(
+      await main(
+        [
+          'sensitivity',
+          model,
+          '--data',
+          data,
+          '--ratios',
+          '0.2,0.5',
+          '--target',
+          '0.3',
+          '--plan-out',
+          plan,
+          '--cache',
+          cache,
+        ],
+        again.io,
+      ),
+    ).toBe(2);
     expect(again.err.join('')).toMatch(/plan\.json exists \(use --force/);
   });
 
@@ -49,9 +90,28 @@ describe('pruneguard sensitivity', () => {
       [['sensitivity', join(dir, 'missing.onnx'), '--data', data], /missing\.onnx/],
       [['sensitivity', model, '--data', join(dir, 'missing.npz')], /missing\.npz/],
       [['sensitivity', model, '--data', wrong], /axis 2 is 4, the model expects 8/],
-      [['sensitivity', model, '--data', data, '--ratios', '0.2,1.5'], /--ratios must be a number in \(0, 1\), got '1\.5'/],
+      [
+        ['sensitivity', model, '--data', data, '--ratios', '0.2,1.5'],
+        /--ratios must be a number in \(0, 1\), got '1\.5'/,
+      ],
       [['sensitivity', model], /missing --data/],
-      [['sensitivity', model, '--data', data, '--target', '0.3', '--plan-out', join(dir, 'x.json'), '--ratios', '0.2', '--criterion', 'l3'], /--criterion/],
+      [
+        [
+          'sensitivity',
+          model,
+          '--data',
+          data,
+          '--target',
+          '0.3',
+          '--plan-out',
+          join(dir, 'x.json'),
+          '--ratios',
+          '0.2',
+          '--criterion',
+          'l3',
+        ],
+        /--criterion/,
+      ],
     ];
     for (const [args, message] of cases) {
       const c = io();

@@ -5,7 +5,14 @@ import { fail, normAxis } from './dims.js';
 
 type Named = { name?: string };
 
-function unary(b: BuilderCore, opType: string, kind: string, x: Value, o: Named, attrs?: Parameters<BuilderCore['op']>[5]): Value {
+function unary(
+  b: BuilderCore,
+  opType: string,
+  kind: string,
+  x: Value,
+  o: Named,
+  attrs?: Parameters<BuilderCore['op']>[5],
+): Value {
   return b.op(opType, kind, [x], x.dtype, x.shape, attrs, o.name);
 }
 
@@ -26,7 +33,8 @@ export function clip(b: BuilderCore, x: Value, o: Named & { min?: number; max?: 
   return b.node('Clip', inputs, { name, outputs: [{ dtype: x.dtype, shape: x.shape }] })[0];
 }
 
-export const relu6 = (b: BuilderCore, x: Value, o: Named = {}) => clip(b, x, { min: 0, max: 6, name: o.name ?? b.nodeName('relu6') });
+export const relu6 = (b: BuilderCore, x: Value, o: Named = {}) =>
+  clip(b, x, { min: 0, max: 6, name: o.name ?? b.nodeName('relu6') });
 
 /** HardSigmoid; defaults to PyTorch's hardsigmoid (alpha 1/6, beta 0.5). */
 export function hardSigmoid(b: BuilderCore, x: Value, o: Named & { alpha?: number; beta?: number } = {}): Value {
@@ -66,8 +74,20 @@ export function gelu(b: BuilderCore, x: Value, o: GeluOptions = {}): Value {
   return b.scoped(name, () => {
     if (approximate === 'tanh') {
       const cube = b.op('Pow', 'pow', [x, k('three', 3)], dtype, shape);
-      const inner = b.op('Add', 'add', [x, b.op('Mul', 'mul', [cube, k('coef', 0.044715)], dtype, shape)], dtype, shape);
-      const th = b.op('Tanh', 'tanh', [b.op('Mul', 'mul', [inner, k('sqrt_2_over_pi', Math.sqrt(2 / Math.PI))], dtype, shape)], dtype, shape);
+      const inner = b.op(
+        'Add',
+        'add',
+        [x, b.op('Mul', 'mul', [cube, k('coef', 0.044715)], dtype, shape)],
+        dtype,
+        shape,
+      );
+      const th = b.op(
+        'Tanh',
+        'tanh',
+        [b.op('Mul', 'mul', [inner, k('sqrt_2_over_pi', Math.sqrt(2 / Math.PI))], dtype, shape)],
+        dtype,
+        shape,
+      );
       const onePlus = b.op('Add', 'add', [th, k('one', 1)], dtype, shape);
       return b.op('Mul', 'mul', [b.op('Mul', 'mul', [x, k('half', 0.5)], dtype, shape), onePlus], dtype, shape);
     }
@@ -83,7 +103,9 @@ export function gelu(b: BuilderCore, x: Value, o: GeluOptions = {}): Value {
 export function softmax(b: BuilderCore, x: Value, o: Named & { axis?: number } = {}): Value {
   const axis = normAxis(o.axis ?? -1, x.shape.length, `softmax on ${x.name}`);
   if (b.opset < 13 && axis !== x.shape.length - 1) {
-    fail(`softmax on ${x.name}: opset ${b.opset} Softmax flattens to 2-D; only the last axis is supported, got axis ${axis}`);
+    fail(
+      `softmax on ${x.name}: opset ${b.opset} Softmax flattens to 2-D; only the last axis is supported, got axis ${axis}`,
+    );
   }
   return unary(b, 'Softmax', 'softmax', x, o, { axis: o.axis ?? -1 });
 }

@@ -17,17 +17,28 @@ import { reshape } from './reshape.js';
 export function einsumAttention(b: BuilderCore, x: Value, o: AttentionOptions, d: AttentionDims): Value {
   const bias = o.bias ?? true;
   return b.scoped(d.name, () => {
-    const project = (tag: string, heads: number) => einsumDense(b, x, 'bte,ehd->bthd', [d.e, heads, d.hd], { bias, name: `${tag}_proj` });
+    const project = (tag: string, heads: number) =>
+      einsumDense(b, x, 'bte,ehd->bthd', [d.e, heads, d.hd], { bias, name: `${tag}_proj` });
     const q = project('q', d.heads);
-    let k = project('k', d.kvHeads), v = project('v', d.kvHeads);
+    let k = project('k', d.kvHeads),
+      v = project('v', d.kvHeads);
     if (d.kvHeads !== d.heads) {
-      const r = { headAxis: 2 as const, heads: d.heads, hd: d.hd, tile: o.repeatKv === 'tile', dynamic: o.dynamicReshape ?? false };
+      const r = {
+        headAxis: 2 as const,
+        heads: d.heads,
+        hd: d.hd,
+        tile: o.repeatKv === 'tile',
+        dynamic: o.dynamicReshape ?? false,
+      };
       k = repeatKvHeads(b, k, { ...r, tag: 'k' });
       v = repeatKvHeads(b, v, { ...r, tag: 'v' });
     }
     const probs = attentionProbs(b, x, einsum(b, [q, k], 'bqhd,bkhd->bhqk', { name: 'einsum_qk' }), o, d);
     const ctx = einsum(b, [probs, v], 'bhqk,bkhd->bqhd', { name: 'einsum_av' }); // [B, T, H, hd]
-    const flat = reshape(b, ctx, [{ axis: 0 }, { axis: 1 }, d.e], { dynamic: o.dynamicReshape ?? false, name: 'reshape_out' });
+    const flat = reshape(b, ctx, [{ axis: 0 }, { axis: 1 }, d.e], {
+      dynamic: o.dynamicReshape ?? false,
+      name: 'reshape_out',
+    });
     return linear(b, flat, d.e, { name: 'out_proj', bias });
   });
 }

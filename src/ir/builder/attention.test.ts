@@ -37,7 +37,16 @@ describe('attention', () => {
     const x = b.input('x', 'float32', ['batch', 'seq', 8]);
     b.output(b.attention(x, { heads: 4, embed: 8, projection: 'einsum', scale: 'none', bias: false }), 'y');
     const m = b.build();
-    expect(m.graph.nodes.filter((n) => n.opType !== 'Constant').map((n) => n.opType)).toEqual(['Einsum', 'Einsum', 'Einsum', 'Einsum', 'Softmax', 'Einsum', 'Reshape', 'MatMul']);
+    expect(m.graph.nodes.filter((n) => n.opType !== 'Constant').map((n) => n.opType)).toEqual([
+      'Einsum',
+      'Einsum',
+      'Einsum',
+      'Einsum',
+      'Softmax',
+      'Einsum',
+      'Reshape',
+      'MatMul',
+    ]);
     expect(m.graph.initializers.get('attn1.q_proj.kernel')?.dims).toEqual([8, 4, 2]);
   });
 
@@ -58,7 +67,8 @@ describe('attention', () => {
     const x = b.input('x', 'float32', [1, 3, 4]);
     b.output(b.attention(x, { heads: 2, embed: 4, causalMask: true }), 'y');
     const session = await ort.InferenceSession.create(saveModel(b.build()));
-    const run = async (data: number[]) => (await session.run({ x: new ort.Tensor('float32', Float32Array.from(data), [1, 3, 4]) })).y.data as Float32Array;
+    const run = async (data: number[]) =>
+      (await session.run({ x: new ort.Tensor('float32', Float32Array.from(data), [1, 3, 4]) })).y.data as Float32Array;
     const a = await run([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const c = await run([1, 2, 3, 4, -5, 0, 7, 1, 9, 9, 9, 9]);
     for (let i = 0; i < 4; i++) expect(c[i]).toBeCloseTo(a[i], 5);

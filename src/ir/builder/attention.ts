@@ -30,24 +30,31 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
   if (heads % kvHeads !== 0) fail(`${what}: kvHeads ${kvHeads} must divide heads ${heads}`);
   const hd = e / heads;
   if (o.projection === 'einsum') return einsumAttention(b, x, o, { name, e, heads, kvHeads, hd });
-  if ((o.projection === 'fused-qkv-heads' || o.projection === 'fused-qkv-per-head') && kvHeads !== heads) fail(`${what}: the ${o.projection} layout has no grouped-query form`);
+  if ((o.projection === 'fused-qkv-heads' || o.projection === 'fused-qkv-per-head') && kvHeads !== heads)
+    fail(`${what}: the ${o.projection} layout has no grouped-query form`);
   const kvE = kvHeads * hd;
   const dyn = { dynamic: o.dynamicReshape ?? false };
   const bias = o.bias ?? true;
 
   return b.scoped(name, () => {
     const heads4 = (t: Value, h: number, tag: string) =>
-      transpose(b, reshape(b, t, [{ axis: 0 }, { axis: 1 }, h, hd], { ...dyn, name: `reshape_${tag}` }), [0, 2, 1, 3], { name: `transpose_${tag}` });
+      transpose(b, reshape(b, t, [{ axis: 0 }, { axis: 1 }, h, hd], { ...dyn, name: `reshape_${tag}` }), [0, 2, 1, 3], {
+        name: `transpose_${tag}`,
+      });
     let qh: Value, kh: Value, vh: Value; // [B, H, T, hd]; K/V with kvH heads until repeated
     if (o.projection === 'fused-qkv-heads') {
       const qkv = linear(b, x, 3 * e, { name: 'qkv', bias });
       const parts = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, 3, heads, hd], { ...dyn, name: 'reshape_qkv' });
       const permuted = transpose(b, parts, [2, 0, 3, 1, 4], { name: 'permute_qkv' }); // [3, B, H, T, hd]
-      [qh, kh, vh] = split(b, permuted, { axis: 0, sizes: [1, 1, 1], name: 'unbind' }).map((t, i) => squeeze(b, t, [0], { name: `squeeze_${'qkv'[i]}` }));
+      [qh, kh, vh] = split(b, permuted, { axis: 0, sizes: [1, 1, 1], name: 'unbind' }).map((t, i) =>
+        squeeze(b, t, [0], { name: `squeeze_${'qkv'[i]}` }),
+      );
     } else if (o.projection === 'fused-qkv-per-head') {
       const qkv = linear(b, x, 3 * e, { name: 'qkv', bias });
       const perHead = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, heads, 3 * hd], { ...dyn, name: 'reshape_qkv' }); // [B, T, H, 3·hd]
-      [qh, kh, vh] = split(b, perHead, { axis: -1, sizes: [hd, hd, hd], name: 'split_qkv' }).map((t, i) => transpose(b, t, [0, 2, 1, 3], { name: `transpose_${'qkv'[i]}` }));
+      [qh, kh, vh] = split(b, perHead, { axis: -1, sizes: [hd, hd, hd], name: 'split_qkv' }).map((t, i) =>
+        transpose(b, t, [0, 2, 1, 3], { name: `transpose_${'qkv'[i]}` }),
+      );
     } else {
       let q: Value, k: Value, v: Value;
       if ((o.projection ?? 'separate') === 'separate') {
@@ -81,4 +88,3 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
     return linear(b, flat, e, { name: 'out_proj', bias });
   });
 }
-

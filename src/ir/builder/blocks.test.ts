@@ -27,7 +27,9 @@ describe('blocks', () => {
     expect(r2.shape).toEqual(['batch', 8, 3, 3]);
     const r = await runModel(b.build(), { batch: 2 });
     expect(r.actual).toEqual(r.expected);
-    expect(() => b.resBlock(r2, 16, { projection: 'never' })).toThrow(/identity shortcut impossible: 8 → 16 channels, stride 1/);
+    expect(() => b.resBlock(r2, 16, { projection: 'never' })).toThrow(
+      /identity shortcut impossible: 8 → 16 channels, stride 1/,
+    );
   });
 
   const cases: [number, TransformerBlockOptions][] = [
@@ -49,13 +51,20 @@ describe('blocks', () => {
   it('attention validates heads, kvHeads, embed and masks', () => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', ['batch', 'seq', 8]);
-    const bad = (f: () => unknown, msg: RegExp) => expect(f).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringMatching(msg) }));
+    const bad = (f: () => unknown, msg: RegExp) =>
+      expect(f).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringMatching(msg) }));
     bad(() => b.attention(x, { heads: 3, embed: 8 }), /heads 3 must divide embed 8/);
     bad(() => b.attention(x, { heads: 4, kvHeads: 3, embed: 8 }), /kvHeads 3 must divide heads 4/);
     bad(() => b.attention(x, { heads: 2, embed: 6 }), /embed 6 does not match last dim of x\[batch,seq,8\]/);
-    bad(() => b.attention(x, { heads: 2, embed: 8, causalMask: true }), /causalMask needs a concrete sequence length or maxSeq, got seq/);
+    bad(
+      () => b.attention(x, { heads: 2, embed: 8, causalMask: true }),
+      /causalMask needs a concrete sequence length or maxSeq, got seq/,
+    );
     bad(() => b.attention(b.input('y', 'float32', [1, 8]), { heads: 2, embed: 8 }), /expected rank 3, got rank 2/);
     const fixed = b.input('z', 'float32', [1, 4, 8]);
-    bad(() => b.attention(fixed, { heads: 2, embed: 8, mask: b.input('m', 'float32', [1, 1, 1, 5]) }), /do not broadcast/);
+    bad(
+      () => b.attention(fixed, { heads: 2, embed: 8, mask: b.input('m', 'float32', [1, 1, 1, 5]) }),
+      /do not broadcast/,
+    );
   });
 });

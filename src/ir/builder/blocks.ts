@@ -23,7 +23,8 @@ export function squeezeExcitation(b: BuilderCore, x: Value, o: SeOptions = {}): 
   requireRank(`squeezeExcitation ${name}: input ${x.name}`, x.shape, 4);
   const c = concrete(`squeezeExcitation ${name}: channels of ${x.name}`, x.shape, 1);
   const s = o.squeeze ?? Math.max(1, Math.floor(c / (o.reduction ?? 4)));
-  if (!Number.isInteger(s) || s < 1) fail(`squeezeExcitation ${name}: squeeze channels must be a positive integer, got ${s}`);
+  if (!Number.isInteger(s) || s < 1)
+    fail(`squeezeExcitation ${name}: squeeze channels must be a positive integer, got ${s}`);
   return b.scoped(name, () => {
     const pooled = globalAveragePool(b, x, { name: 'pool' });
     const fc1 = relu(b, conv(b, pooled, s, { kernel: 1, name: 'fc1' }), { name: 'relu' });
@@ -48,7 +49,9 @@ export function transformerBlock(b: BuilderCore, x: Value, o: TransformerBlockOp
   const { hidden, norm, normKind, name: _n, ...attnOpts } = o;
   return b.scoped(name, () => {
     const nrm = (t: Value, n: string) =>
-      normKind === 'rms' ? rmsNorm(b, t, { name: n }) : layerNorm(b, t, { name: n, form: normKind === 'layer-decomposed' ? 'decomposed' : undefined });
+      normKind === 'rms'
+        ? rmsNorm(b, t, { name: n })
+        : layerNorm(b, t, { name: n, form: normKind === 'layer-decomposed' ? 'decomposed' : undefined });
     const attn = (t: Value) => attention(b, t, { ...attnOpts, embed: e, name: 'attn' });
     const mlp = (t: Value) => ffn(b, t, { hidden: hidden ?? 4 * e, name: 'ffn' });
     if ((norm ?? 'pre') === 'pre') {

@@ -17,13 +17,18 @@ function maskValues(t: number): number[] {
 export function causalMask(b: BuilderCore, owner: string, x: Value, maxSeq?: number): Value {
   const t = x.shape[1];
   if (maxSeq === undefined) {
-    if (typeof t !== 'number') fail(`attention ${owner}: causalMask needs a concrete sequence length or maxSeq, got ${String(t)} in ${fmtShape(x.shape)}`);
+    if (typeof t !== 'number')
+      fail(
+        `attention ${owner}: causalMask needs a concrete sequence length or maxSeq, got ${String(t)} in ${fmtShape(x.shape)}`,
+      );
     return b.ownedConstant(owner, 'causal_mask', fromNumbers(x.dtype, [t, t], maskValues(t)));
   }
   positiveInt(`attention ${owner}: maxSeq`, maxSeq);
   if (typeof t === 'number' && t > maxSeq) fail(`attention ${owner}: sequence length ${t} exceeds maxSeq ${maxSeq}`);
   const buffer = b.ownedConstant(owner, 'causal_bias', fromNumbers(x.dtype, [maxSeq, maxSeq], maskValues(maxSeq)));
-  const len = unsqueeze(b, gather(b, shapeOf(b, x, { name: 'mask_shape' }), 1, { name: 'mask_len' }), [0], { name: 'mask_len_1d' });
+  const len = unsqueeze(b, gather(b, shapeOf(b, x, { name: 'mask_shape' }), 1, { name: 'mask_len' }), [0], {
+    name: 'mask_len_1d',
+  });
   const ends = concat(b, [len, len], 0, { name: 'mask_ends' });
   const name = b.nodeName('mask_slice');
   const inputs = [buffer, b.ints(name, 'starts', [0, 0]), ends, b.ints(name, 'axes', [0, 1])];

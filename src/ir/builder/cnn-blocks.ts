@@ -19,7 +19,16 @@ export function convBnAct(b: BuilderCore, x: Value, out: number, o: ConvBnActOpt
   const name = b.nodeName('cbr', o.name);
   const { activation, name: _n, ...convOpts } = o;
   return b.scoped(name, () => {
-    const y = batchNorm(b, conv(b, x, out, { pad: Math.floor(((typeof o.kernel === 'number' ? o.kernel : 3) - 1) / 2), ...convOpts, bias: false, name: 'conv' }), { name: 'bn' });
+    const y = batchNorm(
+      b,
+      conv(b, x, out, {
+        pad: Math.floor(((typeof o.kernel === 'number' ? o.kernel : 3) - 1) / 2),
+        ...convOpts,
+        bias: false,
+        name: 'conv',
+      }),
+      { name: 'bn' },
+    );
     if (activation === 'none') return y;
     return activation === 'relu6' ? relu6(b, y, { name: 'act' }) : relu(b, y, { name: 'act' });
   });
@@ -40,12 +49,17 @@ export function resBlock(b: BuilderCore, x: Value, out: number, o: ResBlockOptio
   const stride = o.stride ?? 1;
   const needs = stride !== 1 || cin !== out;
   const project = o.projection === 'always' || (needs && (o.projection ?? 'auto') === 'auto');
-  if (needs && o.projection === 'never') fail(`resBlock ${name}: identity shortcut impossible: ${cin} → ${out} channels, stride ${stride}`);
+  if (needs && o.projection === 'never')
+    fail(`resBlock ${name}: identity shortcut impossible: ${cin} → ${out} channels, stride ${stride}`);
   return b.scoped(name, () => {
-    const h = relu(b, batchNorm(b, conv(b, x, out, { stride, pad: 1, bias: false, name: 'conv1' }), { name: 'bn1' }), { name: 'relu1' });
+    const h = relu(b, batchNorm(b, conv(b, x, out, { stride, pad: 1, bias: false, name: 'conv1' }), { name: 'bn1' }), {
+      name: 'relu1',
+    });
     const y = batchNorm(b, conv(b, h, out, { pad: 1, bias: false, name: 'conv2' }), { name: 'bn2' });
     const shortcut = project
-      ? batchNorm(b, conv(b, x, out, { kernel: 1, stride, bias: false, name: 'downsample_conv' }), { name: 'downsample_bn' })
+      ? batchNorm(b, conv(b, x, out, { kernel: 1, stride, bias: false, name: 'downsample_conv' }), {
+          name: 'downsample_bn',
+        })
       : x;
     return relu(b, binary(b, 'Add', y, shortcut, { name: 'add' }), { name: 'relu2' });
   });

@@ -13,7 +13,13 @@ function branch(b: BuilderCore, name: string, build: () => Value): { graph: Grap
   const { result: out, nodes } = b.capture(build, (n) => n.opType === 'Constant');
   // A branch output must be produced inside the branch: an outer value is passed through Identity.
   if (!nodes.some((n) => n.outputs.includes(out.name))) {
-    const id = b.capture(() => b.node('Identity', [out], { name: b.nodeName('identity'), outputs: [{ dtype: out.dtype, shape: out.shape }] })[0]);
+    const id = b.capture(
+      () =>
+        b.node('Identity', [out], {
+          name: b.nodeName('identity'),
+          outputs: [{ dtype: out.dtype, shape: out.shape }],
+        })[0],
+    );
     nodes.push(...id.nodes);
     return { graph: subgraph(name, nodes, id.result), out: id.result };
   }
@@ -21,7 +27,14 @@ function branch(b: BuilderCore, name: string, build: () => Value): { graph: Grap
 }
 
 function subgraph(name: string, nodes: Graph['nodes'], out: Value): Graph {
-  return { name, nodes, inputs: [], outputs: [{ name: out.name, dtype: out.dtype, shape: [...out.shape] }], initializers: new Map(), valueInfo: [] };
+  return {
+    name,
+    nodes,
+    inputs: [],
+    outputs: [{ name: out.name, dtype: out.dtype, shape: [...out.shape] }],
+    initializers: new Map(),
+    valueInfo: [],
+  };
 }
 
 /** The mean of every element of x, a scalar: ReduceMean without axes (the same node at every opset). */
@@ -38,13 +51,24 @@ export function greater(b: BuilderCore, x: Value, y: number, o: { name?: string 
 }
 
 /** `If(cond) then then() else otherwise()`; both branches must give one value of the same dtype and shape. */
-export function ifThenElse(b: BuilderCore, cond: Value, then: () => Value, otherwise: () => Value, o: { name?: string } = {}): Value {
-  if (cond.dtype !== 'bool' || cond.shape.length !== 0) fail(`If: the condition ${cond.name} must be a bool scalar, got ${cond.dtype}${fmtShape(cond.shape)}`);
+export function ifThenElse(
+  b: BuilderCore,
+  cond: Value,
+  then: () => Value,
+  otherwise: () => Value,
+  o: { name?: string } = {},
+): Value {
+  if (cond.dtype !== 'bool' || cond.shape.length !== 0)
+    fail(`If: the condition ${cond.name} must be a bool scalar, got ${cond.dtype}${fmtShape(cond.shape)}`);
   const name = b.nodeName('if', o.name);
   const t = branch(b, `${name}.then_branch`, then);
   const e = branch(b, `${name}.else_branch`, otherwise);
   if (t.out.dtype !== e.out.dtype || fmtShape(t.out.shape) !== fmtShape(e.out.shape)) {
     fail(`If ${name}: branches give ${t.out.dtype}${fmtShape(t.out.shape)} and ${e.out.dtype}${fmtShape(e.out.shape)}`);
   }
-  return b.node('If', [cond], { name, outputs: [{ dtype: t.out.dtype, shape: t.out.shape }], subgraphs: { then_branch: t.graph, else_branch: e.graph } })[0];
+  return b.node('If', [cond], {
+    name,
+    outputs: [{ dtype: t.out.dtype, shape: t.out.shape }],
+    subgraphs: { then_branch: t.graph, else_branch: e.graph },
+  })[0];
 }

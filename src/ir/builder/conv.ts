@@ -82,9 +82,15 @@ export function convTranspose(b: BuilderCore, x: Value, out: number, o: ConvTran
   const s = perAxis('stride', o.stride, n, 1);
   const op = perAxis('outputPadding', o.outputPadding, n, 0);
   const p = pads('pad', o.pad, n);
-  const spatial: Dim[] = x.shape.slice(2).map((dim, i) =>
-    typeof dim === 'number' ? s[i] * (dim - 1) + op[i] + k[i] - p[i] - p[i + n] : s[i] === 1 && k[i] - 1 === p[i] + p[i + n] ? dim : null,
-  );
+  const spatial: Dim[] = x.shape
+    .slice(2)
+    .map((dim, i) =>
+      typeof dim === 'number'
+        ? s[i] * (dim - 1) + op[i] + k[i] - p[i] - p[i + n]
+        : s[i] === 1 && k[i] - 1 === p[i] + p[i + n]
+          ? dim
+          : null,
+    );
   const fanIn = (out / group) * k.reduce((a, v) => a * v, 1);
   const w = b.weight(name, 'weight', [cin, out / group, ...k], { fanIn }, x.dtype);
   const inputs = [x, w];

@@ -35,12 +35,33 @@ describe('builder core', () => {
     const names = m.graph.nodes.map((n) => n.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual([
-      'conv1', 'bn1', 'relu1', 'se1.pool', 'se1.fc1', 'se1.relu', 'se1.fc2', 'se1.gate', 'se1.scale',
-      'gap1', 'flatten1', 'linear1.matmul', 'linear1.add',
+      'conv1',
+      'bn1',
+      'relu1',
+      'se1.pool',
+      'se1.fc1',
+      'se1.relu',
+      'se1.fc2',
+      'se1.gate',
+      'se1.scale',
+      'gap1',
+      'flatten1',
+      'linear1.matmul',
+      'linear1.add',
     ]);
     expect([...m.graph.initializers.keys()]).toEqual([
-      'conv1.weight', 'conv1.bias', 'bn1.weight', 'bn1.bias', 'bn1.running_mean', 'bn1.running_var',
-      'se1.fc1.weight', 'se1.fc1.bias', 'se1.fc2.weight', 'se1.fc2.bias', 'linear1.weight', 'linear1.bias',
+      'conv1.weight',
+      'conv1.bias',
+      'bn1.weight',
+      'bn1.bias',
+      'bn1.running_mean',
+      'bn1.running_var',
+      'se1.fc1.weight',
+      'se1.fc1.bias',
+      'se1.fc2.weight',
+      'se1.fc2.bias',
+      'linear1.weight',
+      'linear1.bias',
     ]);
   });
 
@@ -56,7 +77,11 @@ describe('builder core', () => {
 
   it('valueInfo option declares tracked intermediate shapes that onnxruntime accepts', async () => {
     const m = small({ seed: 1, valueInfo: true });
-    expect(m.graph.valueInfo.find((v) => v.name === 'conv1')).toEqual({ name: 'conv1', dtype: 'float32', shape: ['batch', 8, 6, 6] });
+    expect(m.graph.valueInfo.find((v) => v.name === 'conv1')).toEqual({
+      name: 'conv1',
+      dtype: 'float32',
+      shape: ['batch', 8, 6, 6],
+    });
     const r = await runModel(m, { batch: 1 });
     expect(r.actual).toEqual(r.expected);
   });
@@ -70,14 +95,18 @@ describe('builder core', () => {
     b.output(x, 'x_copy');
     const m = b.build();
     expect(m.graph.nodes.map((n) => `${n.name}:${n.inputs.join(',')}->${n.outputs.join(',')}`)).toEqual([
-      'relu1:x->hidden', 'sigmoid1:hidden->y', 'identity1:x->x_copy',
+      'relu1:x->hidden',
+      'sigmoid1:hidden->y',
+      'identity1:x->x_copy',
     ]);
     const r = await runModel(m);
     expect(r.actual).toEqual(r.expected);
   });
 
   it('misuse throws PruneguardError E_BAD_ARGUMENT', () => {
-    expect(() => new GraphBuilder({ opset: 7 })).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringContaining('got 7') }));
+    expect(() => new GraphBuilder({ opset: 7 })).toThrow(
+      expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringContaining('got 7') }),
+    );
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', [1, 4, 4, 4]);
     expect(() => b.input('x', 'float32', [1])).toThrow(/value 'x' already exists/);

@@ -32,11 +32,7 @@ export interface BuilderOptions {
 }
 
 /** How to fill a weight: PyTorch-like fan-in uniform, fixed, a range, or explicit values. */
-export type Init =
-  | { fanIn: number }
-  | { uniform: [number, number] }
-  | { fill: number }
-  | { values: readonly number[] };
+export type Init = { fanIn: number } | { uniform: [number, number] } | { fill: number } | { values: readonly number[] };
 
 export class BuilderCore {
   readonly opset: number;
@@ -56,7 +52,8 @@ export class BuilderCore {
   constructor(options: BuilderOptions = {}) {
     this.options = options;
     this.opset = options.opset ?? 17;
-    if (!Number.isInteger(this.opset) || this.opset < 11 || this.opset > 22) fail(`opset must be an integer in 11..22, got ${this.opset}`);
+    if (!Number.isInteger(this.opset) || this.opset < 11 || this.opset > 22)
+      fail(`opset must be an integer in 11..22, got ${this.opset}`);
     this.rng = new Rng(options.seed ?? 0);
   }
 
@@ -81,7 +78,10 @@ export class BuilderCore {
       const producer = this.nodes.find((n) => n.outputs.includes(current));
       const isOutput = this.outputs.some((o) => o.name === current);
       if (!producer || producer.opType === 'Constant' || isOutput) {
-        out = this.node('Identity', [out], { name: this.nodeName('identity'), outputs: [{ dtype: v.dtype, shape: v.shape }] })[0];
+        out = this.node('Identity', [out], {
+          name: this.nodeName('identity'),
+          outputs: [{ dtype: v.dtype, shape: v.shape }],
+        })[0];
       }
       this.rename(out.name, name);
       out = { ...out, name };
@@ -119,12 +119,19 @@ export class BuilderCore {
     if (this.outputs.length === 0) fail('build(): the graph has no outputs; call output(value) first');
     const declared = new Set([...this.inputs, ...this.outputs].map((v) => v.name));
     const valueInfo = this.options.valueInfo
-      ? [...this.values.values()].filter((v) => !declared.has(v.name) && !this.initializers.has(v.name)).map((v) => ({ name: v.name, dtype: v.dtype, shape: [...v.shape] }))
+      ? [...this.values.values()]
+          .filter((v) => !declared.has(v.name) && !this.initializers.has(v.name))
+          .map((v) => ({ name: v.name, dtype: v.dtype, shape: [...v.shape] }))
       : [];
     return {
       graph: {
         name: this.options.name ?? 'pruneguard',
-        nodes: this.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: [...n.attributes] })),
+        nodes: this.nodes.map((n) => ({
+          ...n,
+          inputs: [...n.inputs],
+          outputs: [...n.outputs],
+          attributes: [...n.attributes],
+        })),
         inputs: this.inputs.map((v) => ({ ...v, shape: [...v.shape!] })),
         outputs: this.outputs.map((v) => ({ ...v, shape: [...v.shape!] })),
         initializers: new Map(this.initializers),
@@ -180,7 +187,13 @@ export class BuilderCore {
   node(
     opType: string,
     inputs: readonly (Value | string)[],
-    spec: { name: string; outputs: { dtype: DType; shape: Shape }[]; attrs?: Record<string, AttrValue | undefined>; domain?: string; subgraphs?: Record<string, Graph> },
+    spec: {
+      name: string;
+      outputs: { dtype: DType; shape: Shape }[];
+      attrs?: Record<string, AttrValue | undefined>;
+      domain?: string;
+      subgraphs?: Record<string, Graph>;
+    },
   ): Value[] {
     const { name, outputs } = spec;
     const outNames = outputs.length === 1 ? [name] : outputs.map((_, i) => `${name}.${i}`);
@@ -188,7 +201,14 @@ export class BuilderCore {
     const attributes = Object.entries(spec.attrs ?? {})
       .filter((e): e is [string, AttrValue] => e[1] !== undefined)
       .map(([k, v]) => toAttr(k, v));
-    const node: Node = { name, opType, domain: spec.domain ?? '', inputs: inputs.map((i) => this.resolve(typeof i === 'string' ? i : i.name)), outputs: outNames, attributes };
+    const node: Node = {
+      name,
+      opType,
+      domain: spec.domain ?? '',
+      inputs: inputs.map((i) => this.resolve(typeof i === 'string' ? i : i.name)),
+      outputs: outNames,
+      attributes,
+    };
     if (spec.subgraphs) node.subgraphs = spec.subgraphs;
     this.nodes.push(node);
     return outputs.map((o, i) => {
@@ -213,7 +233,15 @@ export class BuilderCore {
   }
 
   /** Shorthand for a single-output node named by nodeName(kind, name). */
-  op(opType: string, kind: string, inputs: readonly (Value | string)[], dtype: DType, shape: Shape, attrs?: Record<string, AttrValue | undefined>, name?: string): Value {
+  op(
+    opType: string,
+    kind: string,
+    inputs: readonly (Value | string)[],
+    dtype: DType,
+    shape: Shape,
+    attrs?: Record<string, AttrValue | undefined>,
+    name?: string,
+  ): Value {
     return this.node(opType, inputs, { name: this.nodeName(kind, name), outputs: [{ dtype, shape }], attrs })[0];
   }
 
@@ -221,7 +249,11 @@ export class BuilderCore {
   constant(name: string, t: Tensor): Value {
     if (this.options.constants === 'constant-node') {
       const full = this.nodeName('', name);
-      return this.node('Constant', [], { name: full, outputs: [{ dtype: t.dtype, shape: t.dims }], attrs: { value: { t } } })[0];
+      return this.node('Constant', [], {
+        name: full,
+        outputs: [{ dtype: t.dtype, shape: t.dims }],
+        attrs: { value: { t } },
+      })[0];
     }
     const full = this.nodeName('', name);
     this.claimValue(full);
@@ -246,7 +278,8 @@ export class BuilderCore {
     }
     let values: number[];
     if ('values' in init) {
-      if (init.values.length !== count) fail(`${owner}.${suffix}: expected ${count} values for dims [${dims.join(',')}], got ${init.values.length}`);
+      if (init.values.length !== count)
+        fail(`${owner}.${suffix}: expected ${count} values for dims [${dims.join(',')}], got ${init.values.length}`);
       values = [...init.values];
     } else if ('fill' in init) {
       values = new Array<number>(count).fill(init.fill);

@@ -17,7 +17,8 @@ export const fmtShape = formatShape;
 
 /** Normalises a possibly negative axis against a rank, or throws. */
 export function normAxis(axis: number, rank: number, what: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) fail(`${what}: axis ${axis} is out of range for rank ${rank}`);
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank)
+    fail(`${what}: axis ${axis} is out of range for rank ${rank}`);
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -31,7 +32,8 @@ export function requireRank(what: string, shape: Shape, min: number, max = min):
 /** A dim that must be concrete (weights are sized by it). */
 export function concrete(what: string, shape: Shape, axis: number): number {
   const d = shape[axis];
-  if (typeof d !== 'number') fail(`${what}: dim ${axis} of ${fmtShape(shape)} must be a concrete number, got ${String(d)}`);
+  if (typeof d !== 'number')
+    fail(`${what}: dim ${axis} of ${fmtShape(shape)} must be a concrete number, got ${String(d)}`);
   return d;
 }
 
@@ -49,7 +51,8 @@ export function broadcastShapes(what: string, a: Shape, b: Shape): Dim[] {
     const y = i - (rank - b.length) >= 0 ? b[i - (rank - b.length)] : 1;
     if (x === 1) out.push(y);
     else if (y === 1 || x === y) out.push(x);
-    else if (typeof x === 'number' && typeof y === 'number') fail(`${what}: shapes ${fmtShape(a)} and ${fmtShape(b)} do not broadcast`);
+    else if (typeof x === 'number' && typeof y === 'number')
+      fail(`${what}: shapes ${fmtShape(a)} and ${fmtShape(b)} do not broadcast`);
     else out.push(typeof x === 'number' ? x : typeof y === 'number' ? y : null);
   }
   return out;
@@ -60,7 +63,14 @@ export function broadcastShapes(what: string, a: Shape, b: Shape): Dim[] {
  * when size-preserving. In ceil mode the last window must start inside the input or
  * its begin padding (PyTorch's rule, which onnxruntime follows).
  */
-export function windowDim(d: Dim, kernel: number, stride: number, pads: [number, number], dilation: number, ceil = false): Dim {
+export function windowDim(
+  d: Dim,
+  kernel: number,
+  stride: number,
+  pads: [number, number],
+  dilation: number,
+  ceil = false,
+): Dim {
   const eff = dilation * (kernel - 1) + 1;
   const padSum = pads[0] + pads[1];
   if (typeof d !== 'number') return stride === 1 && padSum === eff - 1 ? d : null;

@@ -13,8 +13,11 @@ function parse(what: string, equation: string, ranks: number[]): { inputs: strin
   const m = /^([a-zA-Z,]+)->([a-zA-Z]*)$/.exec(equation.replace(/\s+/g, ''));
   if (!m) fail(`${what}: equation "${equation}" must be explicit ("ab,bc->ac"), without ellipsis`);
   const inputs = m[1].split(',');
-  if (inputs.length !== ranks.length) fail(`${what}: equation has ${inputs.length} operands, got ${ranks.length} inputs`);
-  inputs.forEach((t, i) => { if (t.length !== ranks[i]) fail(`${what}: term ${t} does not fit an input of rank ${ranks[i]}`); });
+  if (inputs.length !== ranks.length)
+    fail(`${what}: equation has ${inputs.length} operands, got ${ranks.length} inputs`);
+  inputs.forEach((t, i) => {
+    if (t.length !== ranks[i]) fail(`${what}: term ${t} does not fit an input of rank ${ranks[i]}`);
+  });
   return { inputs, output: m[2] };
 }
 
@@ -22,14 +25,21 @@ function parse(what: string, equation: string, ranks: number[]): { inputs: strin
 export function einsum(b: BuilderCore, xs: readonly Value[], equation: string, o: { name?: string } = {}): Value {
   const name = b.nodeName('einsum', o.name);
   const what = `einsum ${name}`;
-  const eq = parse(what, equation, xs.map((x) => x.shape.length));
+  const eq = parse(
+    what,
+    equation,
+    xs.map((x) => x.shape.length),
+  );
   const sizes = new Map<string, Dim>();
-  eq.inputs.forEach((t, i) => [...t].forEach((l, k) => {
-    const d = xs[i].shape[k];
-    const prev = sizes.get(l);
-    if (prev !== undefined && prev !== d) fail(`${what}: label ${l} is ${prev} in one operand and ${d} in ${xs[i].name}${fmtShape(xs[i].shape)}`);
-    sizes.set(l, d);
-  }));
+  eq.inputs.forEach((t, i) =>
+    [...t].forEach((l, k) => {
+      const d = xs[i].shape[k];
+      const prev = sizes.get(l);
+      if (prev !== undefined && prev !== d)
+        fail(`${what}: label ${l} is ${prev} in one operand and ${d} in ${xs[i].name}${fmtShape(xs[i].shape)}`);
+      sizes.set(l, d);
+    }),
+  );
   const shape = [...eq.output].map((l) => {
     if (!sizes.has(l)) fail(`${what}: output label ${l} is in no operand`);
     return sizes.get(l)!;
@@ -47,7 +57,13 @@ export interface EinsumDenseOptions {
  * x contracted with a seeded kernel: `equation` is "<x>,<kernel>-><out>" and `kernel` gives the
  * kernel's dims (its labels shared with x must match x's sizes).
  */
-export function einsumDense(b: BuilderCore, x: Value, equation: string, kernel: readonly number[], o: EinsumDenseOptions = {}): Value {
+export function einsumDense(
+  b: BuilderCore,
+  x: Value,
+  equation: string,
+  kernel: readonly number[],
+  o: EinsumDenseOptions = {},
+): Value {
   const name = b.nodeName('dense', o.name);
   const eq = parse(`einsumDense ${name}`, equation, [x.shape.length, kernel.length]);
   const [xs, ks] = eq.inputs;
@@ -58,8 +74,15 @@ export function einsumDense(b: BuilderCore, x: Value, equation: string, kernel: 
     if (!o.bias) return y;
     // The bias covers the output axes the kernel creates (e.g. [H, hd]), aligned to the right.
     const axes = [...eq.output].filter((l) => !xs.includes(l));
-    if (eq.output.slice(eq.output.length - axes.length) !== axes.join('')) fail(`einsumDense ${name}: the kernel's output axes must be the last ones for a bias`);
-    const bias = b.weight(name, 'bias', axes.map((l) => kernel[ks.indexOf(l)]), { fanIn }, x.dtype);
+    if (eq.output.slice(eq.output.length - axes.length) !== axes.join(''))
+      fail(`einsumDense ${name}: the kernel's output axes must be the last ones for a bias`);
+    const bias = b.weight(
+      name,
+      'bias',
+      axes.map((l) => kernel[ks.indexOf(l)]),
+      { fanIn },
+      x.dtype,
+    );
     return binary(b, 'Add', y, bias, { name: 'add' });
   });
 }

@@ -34,7 +34,10 @@ describe('elementwise with broadcasting', () => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', [1, 4, 3, 3]);
     expect(() => b.add(x, { shape: [1, 3, 1, 1] })).toThrow(
-      expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringContaining('[1,4,3,3] and [1,3,1,1] do not broadcast') }),
+      expect.objectContaining({
+        code: 'E_BAD_ARGUMENT',
+        message: expect.stringContaining('[1,4,3,3] and [1,3,1,1] do not broadcast'),
+      }),
     );
     expect(() => b.add(x, b.input('i', 'int64', [1]))).toThrow(/dtypes differ/);
   });

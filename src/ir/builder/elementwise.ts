@@ -36,7 +36,11 @@ export function binary(b: BuilderCore, op: BinaryOp, x: Value, y: Operand, o: { 
   const name = b.nodeName(op.toLowerCase(), o.name);
   const yv = operand(b, name, y, x);
   if (yv.dtype !== x.dtype) fail(`${op} ${name}: dtypes differ: ${x.name} is ${x.dtype}, ${yv.name} is ${yv.dtype}`);
-  const shape = broadcastShapes(`${op} ${name}: ${x.name}${fmtShape(x.shape)} with ${yv.name}${fmtShape(yv.shape)}`, x.shape, yv.shape);
+  const shape = broadcastShapes(
+    `${op} ${name}: ${x.name}${fmtShape(x.shape)} with ${yv.name}${fmtShape(yv.shape)}`,
+    x.shape,
+    yv.shape,
+  );
   return b.node(op, [x, yv], { name, outputs: [{ dtype: x.dtype, shape }] })[0];
 }
 
@@ -45,5 +49,12 @@ export function constantValue(b: BuilderCore, name: string, spec: ConstSpec, dty
   if (spec.values) return b.constant(name, fromNumbers(dtype, spec.shape, spec.values));
   const [lo, hi] = spec.range ?? [-1, 1];
   const count = spec.shape.reduce((a, d) => a * d, 1);
-  return b.constant(name, fromNumbers(dtype, spec.shape, Array.from({ length: count }, () => b.rng.uniform(lo, hi))));
+  return b.constant(
+    name,
+    fromNumbers(
+      dtype,
+      spec.shape,
+      Array.from({ length: count }, () => b.rng.uniform(lo, hi)),
+    ),
+  );
 }

@@ -23,4 +23,3 @@ export function irVersionFor(opset: number): number {
   if (opset <= 20) return 9;
   return 10;
 }
-

@@ -19,7 +19,10 @@ describe('linear family', () => {
     expect(gemm.inputs).toEqual(['x', 'gemm1.weight', 'gemm1.bias']);
     expect(model.graph.initializers.get('gemm1.weight')?.dims).toEqual([3, 6]);
     expect(model.graph.initializers.get('fc.weight')?.dims).toEqual([6, 5]);
-    expect(model.graph.nodes.filter((n) => n.name.startsWith('fc.')).map((n) => n.name)).toEqual(['fc.matmul', 'fc.add']);
+    expect(model.graph.nodes.filter((n) => n.name.startsWith('fc.')).map((n) => n.name)).toEqual([
+      'fc.matmul',
+      'fc.add',
+    ]);
     expect(model.graph.initializers.has('ffn1.fc1.weight')).toBe(true);
     const r = await runModel(model, { batch: 2, seq: 3 });
     expect(r.actual).toEqual(r.expected);
@@ -41,7 +44,10 @@ describe('linear family', () => {
     const b = new GraphBuilder();
     const a = b.input('a', 'float32', [2, 3]);
     expect(() => b.matmul(a, b.input('w', 'float32', [4, 5]))).toThrow(
-      expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringContaining('inner dims differ: [2,3] x [4,5] (3 vs 4)') }),
+      expect.objectContaining({
+        code: 'E_BAD_ARGUMENT',
+        message: expect.stringContaining('inner dims differ: [2,3] x [4,5] (3 vs 4)'),
+      }),
     );
     expect(() => b.gemm(b.input('t', 'float32', [1, 2, 3]), 4)).toThrow(/expected rank 2, got rank 3/);
     expect(() => b.linear(a, 0)).toThrow(/out features must be a positive integer, got 0/);

@@ -91,9 +91,14 @@ export function ffn(b: BuilderCore, x: Value, o: FfnOptions): Value {
 /** Token embedding: Gather(weight[vocab, dim], ids) → [...ids.shape, dim], as nn.Embedding exports. */
 export function embedding(b: BuilderCore, ids: Value, vocab: number, dim: number, o: { name?: string } = {}): Value {
   const name = b.nodeName('embed', o.name);
-  if (ids.dtype !== 'int64' && ids.dtype !== 'int32') fail(`embedding ${name}: ids ${ids.name} must be int64 or int32, got ${ids.dtype}`);
+  if (ids.dtype !== 'int64' && ids.dtype !== 'int32')
+    fail(`embedding ${name}: ids ${ids.name} must be int64 or int32, got ${ids.dtype}`);
   positiveInt(`embedding ${name}: vocab`, vocab);
   positiveInt(`embedding ${name}: dim`, dim);
   const weight = b.weight(name, 'weight', [vocab, dim], { uniform: [-1, 1] });
-  return b.node('Gather', [weight, ids], { name, outputs: [{ dtype: weight.dtype, shape: [...ids.shape, dim] }], attrs: { axis: 0 } })[0];
+  return b.node('Gather', [weight, ids], {
+    name,
+    outputs: [{ dtype: weight.dtype, shape: [...ids.shape, dim] }],
+    attrs: { axis: 0 },
+  })[0];
 }

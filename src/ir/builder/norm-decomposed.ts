@@ -65,14 +65,23 @@ export function groupNorm(b: BuilderCore, x: Value, o: GroupNormOptions): Value 
   const g = positiveInt(`groupNorm ${name}: groups`, o.groups);
   if (c % g !== 0) fail(`groupNorm ${name}: groups ${g} must divide channels ${c} of ${x.name}`);
   const form = o.form ?? (b.opset >= 18 ? 'op' : 'instance-norm');
-  if (form === 'op' && b.opset < 18) fail(`groupNorm ${name}: GroupNormalization needs opset >= 18, the builder is at opset ${b.opset}`);
+  if (form === 'op' && b.opset < 18)
+    fail(`groupNorm ${name}: GroupNormalization needs opset >= 18, the builder is at opset ${b.opset}`);
   const { dtype, shape } = x;
   const eps = o.eps ?? 1e-5;
   const affine = [c, ...x.shape.slice(2).map(() => 1)];
   // Opset 21 made GroupNormalization's scale/bias per channel; before, they were per group.
   if (form === 'op' && b.opset >= 21) {
-    const inputs = [x, b.weight(name, 'weight', [c], { uniform: [0.5, 1.5] }, dtype), b.weight(name, 'bias', [c], { uniform: [-0.5, 0.5] }, dtype)];
-    return b.node('GroupNormalization', inputs, { name, outputs: [{ dtype, shape }], attrs: { epsilon: f(eps), num_groups: g } })[0];
+    const inputs = [
+      x,
+      b.weight(name, 'weight', [c], { uniform: [0.5, 1.5] }, dtype),
+      b.weight(name, 'bias', [c], { uniform: [-0.5, 0.5] }, dtype),
+    ];
+    return b.node('GroupNormalization', inputs, {
+      name,
+      outputs: [{ dtype, shape }],
+      attrs: { epsilon: f(eps), num_groups: g },
+    })[0];
   }
   const weight = b.weight(name, 'weight', affine, { uniform: [0.5, 1.5] }, dtype);
   const bias = b.weight(name, 'bias', affine, { uniform: [-0.5, 0.5] }, dtype);
@@ -81,12 +90,21 @@ export function groupNorm(b: BuilderCore, x: Value, o: GroupNormOptions): Value 
     if (form === 'op') {
       const ones = b.weight(name, 'group_scale', [g], { fill: 1 }, dtype);
       const zeros = b.weight(name, 'group_bias', [g], { fill: 0 }, dtype);
-      normed = b.op('GroupNormalization', 'groupnorm', [x, ones, zeros], dtype, shape, { epsilon: f(eps), num_groups: g });
+      normed = b.op('GroupNormalization', 'groupnorm', [x, ones, zeros], dtype, shape, {
+        epsilon: f(eps),
+        num_groups: g,
+      });
     } else {
-      const grouped = b.op('Reshape', 'reshape', [x, b.ints(name, 'group_shape', [0, g, -1])], dtype, [x.shape[0], g, productDim([c / g, ...x.shape.slice(2)])]);
+      const grouped = b.op('Reshape', 'reshape', [x, b.ints(name, 'group_shape', [0, g, -1])], dtype, [
+        x.shape[0],
+        g,
+        productDim([c / g, ...x.shape.slice(2)]),
+      ]);
       const ones = b.weight(name, 'group_scale', [g], { fill: 1 }, dtype);
       const zeros = b.weight(name, 'group_bias', [g], { fill: 0 }, dtype);
-      const inorm = b.op('InstanceNormalization', 'instancenorm', [grouped, ones, zeros], dtype, grouped.shape, { epsilon: f(eps) });
+      const inorm = b.op('InstanceNormalization', 'instancenorm', [grouped, ones, zeros], dtype, grouped.shape, {
+        epsilon: f(eps),
+      });
       const origShape = b.op('Shape', 'shape', [x], 'int64', [x.shape.length]);
       normed = b.op('Reshape', 'reshape', [inorm, origShape], dtype, shape);
     }

@@ -50,7 +50,12 @@ describe('normalization', () => {
   it('rejects bad arguments with E_BAD_ARGUMENT and the actual values', () => {
     const b = new GraphBuilder({ opset: 16 });
     const x = b.input('x', 'float32', [1, 6, 4, 4]);
-    expect(() => b.groupNorm(x, { groups: 4 })).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringContaining('groups 4 must divide channels 6') }));
+    expect(() => b.groupNorm(x, { groups: 4 })).toThrow(
+      expect.objectContaining({
+        code: 'E_BAD_ARGUMENT',
+        message: expect.stringContaining('groups 4 must divide channels 6'),
+      }),
+    );
     expect(() => b.layerNorm(x, { form: 'op' })).toThrow(/opset >= 17.*opset 16/);
     expect(() => b.batchNorm(b.input('v', 'float32', [4]))).toThrow(/expected rank 2\.\.5, got rank 1/);
     const s = b.input('s', 'float32', [1, 'c', 4, 4]);

@@ -8,7 +8,12 @@ export interface ReduceOptions {
   name?: string;
 }
 
-export function reduce(b: BuilderCore, opType: 'ReduceMean' | 'ReduceSum' | 'ReduceMax', x: Value, o: ReduceOptions): Value {
+export function reduce(
+  b: BuilderCore,
+  opType: 'ReduceMean' | 'ReduceSum' | 'ReduceMax',
+  x: Value,
+  o: ReduceOptions,
+): Value {
   const name = b.nodeName(opType.toLowerCase(), o.name);
   const rank = x.shape.length;
   const axes = o.axes.map((a) => normAxis(a, rank, `${opType} ${name} on ${x.name}`));

@@ -26,6 +26,8 @@ export function repeatKvHeads(b: BuilderCore, t: Value, o: RepeatKvOptions): Val
   const reps = [1, 1, 1, 1, 1].map((one, i) => (i === after ? rep : one));
   const r = o.tile ? tile(b, u, reps, { name: `tile_${o.tag}` }) : expand(b, u, reps, { name: `expand_${o.tag}` });
   // Rank 4 again: the (kvH, rep) pair becomes H; the other axes keep their runtime sizes, hd its constant.
-  const dims: ReshapeDim[] = [0, 1, 2, 3].map((i) => (i === o.headAxis ? o.heads : i === 3 ? o.hd : { axis: i < o.headAxis ? i : i + 1 }));
+  const dims: ReshapeDim[] = [0, 1, 2, 3].map((i) =>
+    i === o.headAxis ? o.heads : i === 3 ? o.hd : { axis: i < o.headAxis ? i : i + 1 },
+  );
   return reshape(b, r, dims, { dynamic: o.dynamic, name: `repeat_${o.tag}` });
 }

@@ -17,7 +17,6 @@ export interface ReshapeOptions {
   name?: string;
 }
 
-
 /** numel(all) / numel(known), when expressible. */
 function inferDim(what: string, all: readonly Dim[], known: readonly Dim[]): Dim {
   const num = factors(all);
@@ -45,7 +44,8 @@ export function reshape(b: BuilderCore, x: Value, dims: readonly ReshapeDim[], o
   dims.forEach((d, i) => {
     if (typeof d !== 'number') {
       const src = d.of ?? x;
-      if (d.axis < 0 || d.axis >= src.shape.length) fail(`${what}: axis ${d.axis} is out of range for ${src.name}${fmtShape(src.shape)}`);
+      if (d.axis < 0 || d.axis >= src.shape.length)
+        fail(`${what}: axis ${d.axis} is out of range for ${src.name}${fmtShape(src.shape)}`);
       out.push(src.shape[d.axis]);
     } else if (d === 0) {
       if (i >= x.shape.length) fail(`${what}: 0 at position ${i} has no input dim to copy`);
@@ -57,13 +57,21 @@ export function reshape(b: BuilderCore, x: Value, dims: readonly ReshapeDim[], o
     } else if (Number.isInteger(d) && d > 0) out.push(d);
     else fail(`${what}: dim ${d} is not a positive integer, 0 or -1`);
   });
-  if (inferAt >= 0) out[inferAt] = inferDim(what, x.shape, out.filter((_, i) => i !== inferAt));
+  if (inferAt >= 0)
+    out[inferAt] = inferDim(
+      what,
+      x.shape,
+      out.filter((_, i) => i !== inferAt),
+    );
   else {
     const a = factors(x.shape);
     const c = factors(out);
-    if (a && c && a.syms.length === 0 && c.syms.length === 0 && a.n !== c.n) fail(`${what}: element counts differ (${a.n} vs ${c.n})`);
+    if (a && c && a.syms.length === 0 && c.syms.length === 0 && a.n !== c.n)
+      fail(`${what}: element counts differ (${a.n} vs ${c.n})`);
   }
-  const shapeInput = o.dynamic ? dynamicShape(b, name, x, dims) : b.ints(name, 'shape', staticDims(what, x, dims, inferAt));
+  const shapeInput = o.dynamic
+    ? dynamicShape(b, name, x, dims)
+    : b.ints(name, 'shape', staticDims(what, x, dims, inferAt));
   return b.node('Reshape', [x, shapeInput], { name, outputs: [{ dtype: x.dtype, shape: out }] })[0];
 }
 
@@ -76,7 +84,8 @@ function staticDims(what: string, x: Value, dims: readonly ReshapeDim[], inferAt
     const size = src.shape[d.axis];
     if (typeof size === 'number') return size;
     if (src === x && d.axis === i) return 0;
-    if (minus) fail(`${what}: symbolic dim ${String(size)} at position ${i} needs dynamic: true (a -1 is already used)`);
+    if (minus)
+      fail(`${what}: symbolic dim ${String(size)} at position ${i} needs dynamic: true (a -1 is already used)`);
     minus = true;
     return -1;
   });

@@ -47,13 +47,22 @@ describe('shape ops', () => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', ['batch', 'seq', 8]);
     b.output(b.reshape(x, [{ axis: 0 }, { axis: 1 }, 2, 4], { dynamic: true }));
-    expect(b.build().graph.nodes.map((n) => n.opType)).toEqual(['Shape', 'Gather', 'Unsqueeze', 'Gather', 'Unsqueeze', 'Concat', 'Reshape']);
+    expect(b.build().graph.nodes.map((n) => n.opType)).toEqual([
+      'Shape',
+      'Gather',
+      'Unsqueeze',
+      'Gather',
+      'Unsqueeze',
+      'Concat',
+      'Reshape',
+    ]);
   });
 
   it('refuses bad arguments with the actual values', () => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', [2, 4, 3]);
-    const bad = (f: () => unknown, msg: RegExp) => expect(f).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringMatching(msg) }));
+    const bad = (f: () => unknown, msg: RegExp) =>
+      expect(f).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT', message: expect.stringMatching(msg) }));
     bad(() => b.reshape(x, [5, -1]), /24 elements cannot be reshaped/);
     bad(() => b.reshape(x, [-1, -1]), /at most one -1/);
     bad(() => b.reshape(x, [2, 4, 4]), /element counts differ \(24 vs 32\)/);

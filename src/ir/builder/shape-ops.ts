@@ -8,7 +8,8 @@ type Named = { name?: string };
 
 export function flatten(b: BuilderCore, x: Value, o: Named & { axis?: number } = {}): Value {
   const axis = o.axis ?? 1;
-  if (!Number.isInteger(axis) || axis < 0 || axis > x.shape.length) fail(`flatten on ${x.name}${fmtShape(x.shape)}: axis ${axis} out of range`);
+  if (!Number.isInteger(axis) || axis < 0 || axis > x.shape.length)
+    fail(`flatten on ${x.name}${fmtShape(x.shape)}: axis ${axis} out of range`);
   const shape = [productDim(x.shape.slice(0, axis)), productDim(x.shape.slice(axis))];
   return b.op('Flatten', 'flatten', [x], x.dtype, shape, { axis }, o.name);
 }
@@ -17,8 +18,17 @@ export function transpose(b: BuilderCore, x: Value, perm?: number[], o: Named = 
   const rank = x.shape.length;
   const p = perm ?? [...Array(rank).keys()].reverse();
   const sorted = [...p].sort((a, c) => a - c);
-  if (p.length !== rank || sorted.some((v, i) => v !== i)) fail(`transpose on ${x.name}${fmtShape(x.shape)}: perm [${p.join(',')}] is not a permutation of 0..${rank - 1}`);
-  return b.op('Transpose', 'transpose', [x], x.dtype, p.map((i) => x.shape[i]), { perm: p }, o.name);
+  if (p.length !== rank || sorted.some((v, i) => v !== i))
+    fail(`transpose on ${x.name}${fmtShape(x.shape)}: perm [${p.join(',')}] is not a permutation of 0..${rank - 1}`);
+  return b.op(
+    'Transpose',
+    'transpose',
+    [x],
+    x.dtype,
+    p.map((i) => x.shape[i]),
+    { perm: p },
+    o.name,
+  );
 }
 
 export function concat(b: BuilderCore, xs: readonly Value[], axis: number, o: Named = {}): Value {
@@ -26,12 +36,17 @@ export function concat(b: BuilderCore, xs: readonly Value[], axis: number, o: Na
   const rank = xs[0].shape.length;
   const a = normAxis(axis, rank, `concat of ${xs.map((x) => x.name).join(', ')}`);
   for (const x of xs) {
-    if (x.shape.length !== rank) fail(`concat: ranks differ: ${xs.map((v) => `${v.name}${fmtShape(v.shape)}`).join(', ')}`);
+    if (x.shape.length !== rank)
+      fail(`concat: ranks differ: ${xs.map((v) => `${v.name}${fmtShape(v.shape)}`).join(', ')}`);
   }
   const shape: Dim[] = xs[0].shape.map((d, i) => {
-    if (i === a) return xs.every((x) => typeof x.shape[i] === 'number') ? xs.reduce((s, x) => s + (x.shape[i] as number), 0) : null;
+    if (i === a)
+      return xs.every((x) => typeof x.shape[i] === 'number')
+        ? xs.reduce((s, x) => s + (x.shape[i] as number), 0)
+        : null;
     const ds = xs.map((x) => x.shape[i]);
-    if (ds.some((v) => typeof v === 'number' && typeof d === 'number' && v !== d)) fail(`concat on axis ${a}: dim ${i} differs: ${xs.map((v) => `${v.name}${fmtShape(v.shape)}`).join(', ')}`);
+    if (ds.some((v) => typeof v === 'number' && typeof d === 'number' && v !== d))
+      fail(`concat on axis ${a}: dim ${i} differs: ${xs.map((v) => `${v.name}${fmtShape(v.shape)}`).join(', ')}`);
     return ds.find((v) => typeof v === 'number') ?? d;
   });
   return b.op('Concat', 'concat', xs, xs[0].dtype, shape, { axis }, o.name);
@@ -43,8 +58,12 @@ export function split(b: BuilderCore, x: Value, o: Named & { axis: number; sizes
   const a = normAxis(o.axis, x.shape.length, `split ${name} on ${x.name}`);
   const total = o.sizes.reduce((s, v) => s + v, 0);
   const d = x.shape[a];
-  if (o.sizes.length < 2 || o.sizes.some((v) => !Number.isInteger(v) || v < 1)) fail(`split ${name}: sizes must be >= 2 positive integers, got [${o.sizes.join(',')}]`);
-  if (typeof d === 'number' && d !== total) fail(`split ${name}: sizes [${o.sizes.join(',')}] sum to ${total}, but axis ${a} of ${x.name}${fmtShape(x.shape)} is ${d}`);
+  if (o.sizes.length < 2 || o.sizes.some((v) => !Number.isInteger(v) || v < 1))
+    fail(`split ${name}: sizes must be >= 2 positive integers, got [${o.sizes.join(',')}]`);
+  if (typeof d === 'number' && d !== total)
+    fail(
+      `split ${name}: sizes [${o.sizes.join(',')}] sum to ${total}, but axis ${a} of ${x.name}${fmtShape(x.shape)} is ${d}`,
+    );
   const outputs = o.sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((v, i) => (i === a ? s : v)) }));
   if (b.opset < 13) return b.node('Split', [x], { name, outputs, attrs: { axis: o.axis, split: o.sizes } });
   return b.node('Split', [x, b.ints(name, 'split', o.sizes)], { name, outputs, attrs: { axis: o.axis } });
@@ -59,12 +78,18 @@ function sliceDim(d: Dim, start: number, end: number, step: number): Dim {
 }
 
 /** Slice with starts/ends/axes/steps as int64 inputs (opset >= 10). */
-export function slice(b: BuilderCore, x: Value, o: Named & { starts: number[]; ends: number[]; axes?: number[]; steps?: number[] }): Value {
+export function slice(
+  b: BuilderCore,
+  x: Value,
+  o: Named & { starts: number[]; ends: number[]; axes?: number[]; steps?: number[] },
+): Value {
   const name = b.nodeName('slice', o.name);
   const axes = o.axes ?? o.starts.map((_, i) => i);
   const steps = o.steps ?? o.starts.map(() => 1);
   if (o.ends.length !== o.starts.length || axes.length !== o.starts.length || steps.length !== o.starts.length) {
-    fail(`slice ${name}: starts [${o.starts}], ends [${o.ends}], axes [${axes}], steps [${steps}] must have equal lengths`);
+    fail(
+      `slice ${name}: starts [${o.starts}], ends [${o.ends}], axes [${axes}], steps [${steps}] must have equal lengths`,
+    );
   }
   const shape = [...x.shape];
   axes.forEach((ax, i) => {
@@ -81,7 +106,9 @@ export function slice(b: BuilderCore, x: Value, o: Named & { starts: number[]; e
 export function squeeze(b: BuilderCore, x: Value, axes: number[], o: Named = {}): Value {
   const name = b.nodeName('squeeze', o.name);
   const norm = axes.map((a) => normAxis(a, x.shape.length, `squeeze ${name} on ${x.name}`));
-  for (const a of norm) if (x.shape[a] !== 1 && typeof x.shape[a] === 'number') fail(`squeeze ${name}: axis ${a} of ${x.name}${fmtShape(x.shape)} is not 1`);
+  for (const a of norm)
+    if (x.shape[a] !== 1 && typeof x.shape[a] === 'number')
+      fail(`squeeze ${name}: axis ${a} of ${x.name}${fmtShape(x.shape)} is not 1`);
   const shape = x.shape.filter((_, i) => !norm.includes(i));
   if (b.opset < 13) return b.node('Squeeze', [x], { name, outputs: [{ dtype: x.dtype, shape }], attrs: { axes } })[0];
   return b.node('Squeeze', [x, b.ints(name, 'axes', axes)], { name, outputs: [{ dtype: x.dtype, shape }] })[0];

@@ -14,8 +14,22 @@ type CnnLayer =
   | { op: 'bn' | 'relu' | 'se' | 'hardswish' };
 
 const cnnLayer: fc.Arbitrary<CnnLayer> = fc.oneof(
-  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 4 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 2 }), dilation: fc.integer({ min: 1, max: 2 }), depthwise: fc.boolean() }),
-  fc.record({ op: fc.constant('pool' as const), kind: fc.constantFrom<'max' | 'avg'>('max', 'avg'), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), ceil: fc.boolean() }),
+  fc.record({
+    op: fc.constant('conv' as const),
+    out: fc.integer({ min: 1, max: 4 }),
+    kernel: fc.integer({ min: 1, max: 3 }),
+    stride: fc.integer({ min: 1, max: 2 }),
+    pad: fc.integer({ min: 0, max: 2 }),
+    dilation: fc.integer({ min: 1, max: 2 }),
+    depthwise: fc.boolean(),
+  }),
+  fc.record({
+    op: fc.constant('pool' as const),
+    kind: fc.constantFrom<'max' | 'avg'>('max', 'avg'),
+    kernel: fc.integer({ min: 1, max: 3 }),
+    stride: fc.integer({ min: 1, max: 2 }),
+    ceil: fc.boolean(),
+  }),
   fc.record({ op: fc.constantFrom<'bn' | 'relu' | 'se' | 'hardswish'>('bn', 'relu', 'se', 'hardswish') }),
 );
 
@@ -30,25 +44,36 @@ function applyCnn(b: GraphBuilder, x: Value, l: CnnLayer): Value {
     }
     case 'pool':
       if (l.kernel > spatial) return x;
-      return l.kind === 'max' ? b.maxPool(x, { kernel: l.kernel, stride: l.stride, ceilMode: l.ceil }) : b.averagePool(x, { kernel: l.kernel, stride: l.stride });
-    case 'bn': return b.batchNorm(x);
-    case 'relu': return b.relu(x);
-    case 'hardswish': return b.hardSwish(x);
-    case 'se': return b.squeezeExcitation(x);
+      return l.kind === 'max'
+        ? b.maxPool(x, { kernel: l.kernel, stride: l.stride, ceilMode: l.ceil })
+        : b.averagePool(x, { kernel: l.kernel, stride: l.stride });
+    case 'bn':
+      return b.batchNorm(x);
+    case 'relu':
+      return b.relu(x);
+    case 'hardswish':
+      return b.hardSwish(x);
+    case 'se':
+      return b.squeezeExcitation(x);
   }
 }
 
 describe('tracked shapes equal onnxruntime shapes (property)', () => {
   it('random CNN stacks', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(cnnLayer, { minLength: 1, maxLength: 5 }), fc.integer({ min: 3, max: 9 }), fc.integer({ min: 1, max: 3 }), async (layers, size, channels) => {
-        const b = new GraphBuilder({ seed: 1 });
-        let x = b.input('x', 'float32', ['batch', channels, size, size + 1]);
-        for (const l of layers) x = applyCnn(b, x, l);
-        b.output(b.flatten(x), 'y');
-        const r = await runModel(b.build(), { batch: 2 });
-        expect(r.actual).toEqual(r.expected);
-      }),
+      fc.asyncProperty(
+        fc.array(cnnLayer, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 3, max: 9 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (layers, size, channels) => {
+          const b = new GraphBuilder({ seed: 1 });
+          let x = b.input('x', 'float32', ['batch', channels, size, size + 1]);
+          for (const l of layers) x = applyCnn(b, x, l);
+          b.output(b.flatten(x), 'y');
+          const r = await runModel(b.build(), { batch: 2 });
+          expect(r.actual).toEqual(r.expected);
+        },
+      ),
       { numRuns: 30, seed: 42 },
     );
   });
@@ -57,16 +82,30 @@ describe('tracked shapes equal onnxruntime shapes (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          heads: fc.integer({ min: 1, max: 3 }), hd: fc.integer({ min: 1, max: 3 }), gqa: fc.boolean(), dynamic: fc.boolean(),
-          projection: fc.constantFrom<'separate' | 'fused-in-proj' | 'fused-qkv-split'>('separate', 'fused-in-proj', 'fused-qkv-split'),
-          seq: fc.constantFrom<number | string>('seq', 3), opset: fc.constantFrom(13, 14, 17, 18),
+          heads: fc.integer({ min: 1, max: 3 }),
+          hd: fc.integer({ min: 1, max: 3 }),
+          gqa: fc.boolean(),
+          dynamic: fc.boolean(),
+          projection: fc.constantFrom<'separate' | 'fused-in-proj' | 'fused-qkv-split'>(
+            'separate',
+            'fused-in-proj',
+            'fused-qkv-split',
+          ),
+          seq: fc.constantFrom<number | string>('seq', 3),
+          opset: fc.constantFrom(13, 14, 17, 18),
         }),
         async (o) => {
           const b = new GraphBuilder({ seed: 1, opset: o.opset });
           const e = o.heads * o.hd;
           const x = b.input('x', 'float32', ['batch', o.seq, e]);
           const kvHeads = o.gqa ? 1 : o.heads;
-          const y = b.transformerBlock(x, { heads: o.heads, kvHeads, projection: o.projection, dynamicReshape: o.dynamic, hidden: 4 });
+          const y = b.transformerBlock(x, {
+            heads: o.heads,
+            kvHeads,
+            projection: o.projection,
+            dynamicReshape: o.dynamic,
+            hidden: 4,
+          });
           b.output(b.reshape(y, [-1, e]), 'flat');
           b.output(y, 'y');
           const r = await runModel(b.build(), { batch: 2, seq: 4 });

@@ -31,8 +31,18 @@ export async function runModel(model: Model, dims: Record<string, number> = {}, 
   for (const input of model.graph.inputs) {
     const shape = bind(input.shape, dims).map((d) => (typeof d === 'number' ? d : 2));
     const n = shape.reduce((a, d) => a * d, 1);
-    if (input.dtype === 'int64') feeds[input.name] = new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rng.uniform(0, 4)))), shape);
-    else feeds[input.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, () => rng.uniform(-1, 1)), shape);
+    if (input.dtype === 'int64')
+      feeds[input.name] = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rng.uniform(0, 4)))),
+        shape,
+      );
+    else
+      feeds[input.name] = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
+        shape,
+      );
   }
   const outputs = await session.run(feeds);
   const expected: Record<string, Dim[]> = {};

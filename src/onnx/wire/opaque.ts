@@ -21,7 +21,10 @@ export class OpaqueCollector {
     if (this.parts.length === 0) return undefined;
     const out = new Uint8Array(this.parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
-    for (const p of this.parts) { out.set(p, at); at += p.length; }
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
     return out;
   }
 }
@@ -31,7 +34,10 @@ export class OpaqueWriter {
   private fields: { field: number; bytes: Uint8Array }[] = [];
   private next = 0;
 
-  constructor(private readonly w: Writer, opaque: Uint8Array | undefined) {
+  constructor(
+    private readonly w: Writer,
+    opaque: Uint8Array | undefined,
+  ) {
     if (!opaque) return;
     const r = new Reader(opaque);
     while (!r.done) {
@@ -44,7 +50,8 @@ export class OpaqueWriter {
 
   /** Writes every kept field numbered below `field` (call before writing modeled field `field`). */
   before(field: number): Writer {
-    while (this.next < this.fields.length && this.fields[this.next].field < field) this.w.raw(this.fields[this.next++].bytes);
+    while (this.next < this.fields.length && this.fields[this.next].field < field)
+      this.w.raw(this.fields[this.next++].bytes);
     return this.w;
   }
 

@@ -15,7 +15,11 @@ export class Reader {
   pos: number;
   private view: DataView | undefined;
 
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 
@@ -40,14 +44,19 @@ export class Reader {
   /** An int64 varint: a number when it is a safe integer, a bigint otherwise (never rounded). */
   int64(): number | bigint {
     if (this.pos < this.end && this.buf[this.pos] < 0x80) return this.buf[this.pos++];
-    let lo = 0, hi = 0, shift = 0, i = 0;
-    for (;; i++) {
+    let lo = 0,
+      hi = 0,
+      shift = 0,
+      i = 0;
+    for (; ; i++) {
       if (this.pos >= this.end) throw new WireError('truncated varint');
       if (i >= 10) throw new WireError('varint longer than 10 bytes');
       const b = this.buf[this.pos++];
       if (shift < 28) lo |= (b & 0x7f) << shift;
-      else if (shift === 28) { lo |= (b & 0x0f) << 28; hi |= (b & 0x7f) >>> 4; }
-      else hi |= (b & 0x7f) << (shift - 32);
+      else if (shift === 28) {
+        lo |= (b & 0x0f) << 28;
+        hi |= (b & 0x7f) >>> 4;
+      } else hi |= (b & 0x7f) << (shift - 32);
       shift += 7;
       if ((b & 0x80) === 0) break;
     }
@@ -93,11 +102,20 @@ export class Reader {
   /** Skips one field's value of `wire` type. */
   skip(wire: number): void {
     switch (wire) {
-      case WIRE.varint: this.int64(); return;
-      case WIRE.fixed64: this.advance(8); return;
-      case WIRE.bytes: this.advance(this.uint32()); return;
-      case WIRE.fixed32: this.advance(4); return;
-      default: throw new WireError(`unsupported wire type ${wire} at byte ${this.pos}`);
+      case WIRE.varint:
+        this.int64();
+        return;
+      case WIRE.fixed64:
+        this.advance(8);
+        return;
+      case WIRE.bytes:
+        this.advance(this.uint32());
+        return;
+      case WIRE.fixed32:
+        this.advance(4);
+        return;
+      default:
+        throw new WireError(`unsupported wire type ${wire} at byte ${this.pos}`);
     }
   }
 

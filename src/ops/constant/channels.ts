@@ -11,7 +11,8 @@ export const constantOfShapeRule: OpRule = {
   links(ctx, port) {
     if (port.io === 'in') return blocked('the shape input carries no channels');
     const e = ctx.shapeEntry(0, port.axis);
-    if (e.kind === 'dynamic') return { links: [{ io: 'in', slot: 0, axis: e.from.axis, value: e.from.value, map: identity }] };
+    if (e.kind === 'dynamic')
+      return { links: [{ io: 'in', slot: 0, axis: e.from.axis, value: e.from.value, map: identity }] };
     if (e.kind === 'literal') return { links: [] };
     if (e.kind === 'unknown') return blocked(`shape entry ${port.axis}: ${e.reason}`);
     return blocked(`shape entry ${port.axis} is computed from constants and cannot follow the channel count`);

@@ -12,7 +12,8 @@ describe('constants and value ops', () => {
         node('Constant', [], ['one'], { value_int: 1 }),
         node('Range', ['zero', 'five', 'one'], ['r']),
         node('Cast', ['r'], ['rf'], { to: 1 }),
-        node('Shape', ['x'], ['s']), node('Gather', ['s', 'one'], ['t']),
+        node('Shape', ['x'], ['s']),
+        node('Gather', ['s', 'one'], ['t']),
         node('Range', ['zero', 't', 'one'], ['pos']),
         node('ConstantOfShape', ['s'], ['z'], { value: { t: f32([1], 1) } }),
       ],
@@ -29,12 +30,21 @@ describe('Resize and quantization', () => {
     const empty = f32([0]);
     const r = infer({
       inputs: { x: ['n', 3, 8, 8] },
-      inits: { roi: empty, sc: { dtype: 'float32', dims: [4], data: new Float32Array([1, 1, 2, 1.5]) }, sz: i64([1, 3, 5, 7]) },
+      inits: {
+        roi: empty,
+        sc: { dtype: 'float32', dims: [4], data: new Float32Array([1, 1, 2, 1.5]) },
+        sz: i64([1, 3, 5, 7]),
+      },
       nodes: [node('Resize', ['x', 'roi', 'sc'], ['a']), node('Resize', ['x', '', '', 'sz'], ['b'])],
     });
     expect(r.shape('a')).toEqual(['n', 3, 16, 12]);
     expect(r.shape('b')).toEqual([1, 3, 5, 7]);
-    const u = infer({ opset: 9, inputs: { x: [1, 2, 4, 4] }, inits: { sc: { dtype: 'float32', dims: [4], data: new Float32Array([1, 1, 2, 2]) } }, nodes: [node('Upsample', ['x', 'sc'], ['y'])] });
+    const u = infer({
+      opset: 9,
+      inputs: { x: [1, 2, 4, 4] },
+      inits: { sc: { dtype: 'float32', dims: [4], data: new Float32Array([1, 1, 2, 2]) } },
+      nodes: [node('Upsample', ['x', 'sc'], ['y'])],
+    });
     expect(u.shape('y')).toEqual([1, 2, 8, 8]);
   });
   it('QuantizeLinear takes the zero point dtype, DequantizeLinear the scale dtype', () => {

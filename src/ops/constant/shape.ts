@@ -27,7 +27,7 @@ const constantOfShape: OpRule = (ctx) => {
   }
   const dims = v.values;
   if (dims.every((d) => typeof d === 'number') && numElements(dims as number[]) <= MAX_FOLD_ELEMENTS) {
-    const x = fill ? valueOfTensor(fill)?.values[0] ?? 0 : 0;
+    const x = fill ? (valueOfTensor(fill)?.values[0] ?? 0) : 0;
     ctx.setValue(0, { dtype, dims: dims as number[], values: new Array<Dim>(numElements(dims as number[])).fill(x) });
   }
   return [typed([...dims], dtype)];
@@ -43,7 +43,13 @@ const range: OpRule = (ctx) => {
     // Symbolic bounds: exact when the span divides by the step (assumes a non-empty range).
     n = divDims(subDims(limit, start), delta);
   }
-  if (typeof n === 'number' && typeof start === 'number' && typeof delta === 'number' && dtype && n <= MAX_FOLD_ELEMENTS) {
+  if (
+    typeof n === 'number' &&
+    typeof start === 'number' &&
+    typeof delta === 'number' &&
+    dtype &&
+    n <= MAX_FOLD_ELEMENTS
+  ) {
     ctx.setValue(0, { dtype, dims: [n], values: Array.from({ length: n }, (_, i) => start + i * delta) });
   }
   return [typed([n], dtype)];

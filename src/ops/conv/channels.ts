@@ -22,10 +22,14 @@ function convLinks(ctx: RuleContext, port: Port): RuleResult {
   const outSide = key === 'out0:1' || key === 'in1:0' || key === 'in2:0';
   if (key === 'in1:1' && !depthwise) {
     const x = { io: 'in' as const, slot: 0, axis: 1 };
-    return { links: [{ ...x, map: g === 1 ? identity : { kind: 'periodic', period: cin / g } }], entries: [{ io: 'in', slot: 1, axis: 1 }] };
+    return {
+      links: [{ ...x, map: g === 1 ? identity : { kind: 'periodic', period: cin / g } }],
+      entries: [{ io: 'in', slot: 1, axis: 1 }],
+    };
   }
   if (!outSide && key !== 'in0:1') {
-    if (key === 'in0:0' || key === 'out0:0') return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: 0, map: identity }] };
+    if (key === 'in0:0' || key === 'out0:0')
+      return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: 0, map: identity }] };
     return blocked(`axis ${port.axis} of ${port.io}put ${port.slot} is not a channel axis`);
   }
   const outPorts = [
@@ -36,12 +40,19 @@ function convLinks(ctx: RuleContext, port: Port): RuleResult {
   if (depthwise) {
     const m = cout / g;
     if (!outSide) return { links: outPorts.map((l) => ({ ...l, map: { kind: 'block', size: m } })) };
-    return { links: [...outPorts, { io: 'in', slot: 0, axis: 1, map: { kind: 'unblock', size: m } }], ties: m > 1 ? [{ ...port, kind: 'blocks', size: m }] : [] };
+    return {
+      links: [...outPorts, { io: 'in', slot: 0, axis: 1, map: { kind: 'unblock', size: m } }],
+      ties: m > 1 ? [{ ...port, kind: 'blocks', size: m }] : [],
+    };
   }
   if (outSide) return { links: outPorts, ties: g > 1 ? [{ ...port, kind: 'residues', size: cout / g }] : [] };
   const entry = { io: 'in' as const, slot: 1, axis: 1 };
   if (g === 1) return { links: [{ ...entry, map: identity }], entries: [entry] };
-  return { links: [{ ...entry, map: { kind: 'modulo', period: cin / g } }], ties: [{ ...port, kind: 'residues', size: cin / g }], entries: [entry] };
+  return {
+    links: [{ ...entry, map: { kind: 'modulo', period: cin / g } }],
+    ties: [{ ...port, kind: 'residues', size: cin / g }],
+    entries: [entry],
+  };
 }
 
 export const convRule: OpRule = {
@@ -62,10 +73,14 @@ function convTransposeLinks(ctx: RuleContext, port: Port): RuleResult {
     { io: 'in' as const, slot: 1, axis: 1, map: identity },
     ...(ctx.has(2) ? [{ io: 'in' as const, slot: 2, axis: 0, map: identity }] : []),
   ];
-  if (key === 'out0:1' || key === 'in1:1' || key === 'in2:0') return { links: outPorts.filter((l) => `${l.io}${l.slot}:${l.axis}` !== key) };
-  if (key === 'in0:1') return { links: [{ io: 'in', slot: 1, axis: 0, map: identity }], entries: [{ io: 'in', slot: 1, axis: 0 }] };
-  if (key === 'in1:0') return { links: [{ io: 'in', slot: 0, axis: 1, map: identity }], entries: [{ io: 'in', slot: 1, axis: 0 }] };
-  if (key === 'in0:0' || key === 'out0:0') return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: 0, map: identity }] };
+  if (key === 'out0:1' || key === 'in1:1' || key === 'in2:0')
+    return { links: outPorts.filter((l) => `${l.io}${l.slot}:${l.axis}` !== key) };
+  if (key === 'in0:1')
+    return { links: [{ io: 'in', slot: 1, axis: 0, map: identity }], entries: [{ io: 'in', slot: 1, axis: 0 }] };
+  if (key === 'in1:0')
+    return { links: [{ io: 'in', slot: 0, axis: 1, map: identity }], entries: [{ io: 'in', slot: 1, axis: 0 }] };
+  if (key === 'in0:0' || key === 'out0:0')
+    return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: 0, map: identity }] };
   return blocked(`axis ${port.axis} of ${port.io}put ${port.slot} is not a channel axis`);
 }
 

@@ -22,7 +22,9 @@ const outputChannels: Pick<OpDef, 'seeds' | 'positions'> = {
  * to be sliced together, so a group reaching one blocks with that reason.
  */
 const integerConv = (slot: number): Omit<OpDef, 'shape'> => ({
-  channels: blockedRule(`integer convolution (weight at input ${slot} with its scales and zero points) is not pruned yet`),
+  channels: blockedRule(
+    `integer convolution (weight at input ${slot} with its scales and zero points) is not pruned yet`,
+  ),
   weights: () => [{ slot, reductionAxis: (rank) => (rank >= 3 ? 1 : undefined) }],
   // Its output channels are a group (blocked, with the reason) so coverage names them.
   seeds: (_node, view) => (view.stored(slot) ? [1] : []),

@@ -31,7 +31,10 @@ describe('Conv / ConvTranspose', () => {
       ],
     });
     expect(r.shape('y')).toEqual([1, 8, 8, 8]);
-    expect(r.problems.map((p) => [p.node, p.rule])).toEqual([['conv_a', 'conv-channels'], ['conv_a', 'conv-bias']]);
+    expect(r.problems.map((p) => [p.node, p.rule])).toEqual([
+      ['conv_a', 'conv-channels'],
+      ['conv_a', 'conv-bias'],
+    ]);
     expect(r.shape('z')).toEqual([1, 6, 6, 6]);
   });
 

@@ -7,7 +7,12 @@ import type { OpType } from '../op-types.js';
 import { transposedOutput, windowOf, windowOutput } from '../spatial-dims.js';
 import { typed } from '../shape-util.js';
 
-interface Slots { x: number; w: number; b: number; dtype?: DType }
+interface Slots {
+  x: number;
+  w: number;
+  b: number;
+  dtype?: DType;
+}
 
 function checkBias(ctx: OpContext, b: number, channels: Dim): void {
   const bias = ctx.shape(b);
@@ -24,7 +29,10 @@ function conv(slots: Slots, transposed = false): OpRule {
     if (!x) return [unknown(missingReason(ctx, slots.x), dtype)];
     if (!w) return [unknown(missingReason(ctx, slots.w), dtype)];
     if (x.length < 3 || w.length !== x.length) {
-      ctx.problem('conv-rank', `${ctx.node.opType} input ${formatShape(x)} and weight ${formatShape(w)} need the same rank >= 3`);
+      ctx.problem(
+        'conv-rank',
+        `${ctx.node.opType} input ${formatShape(x)} and weight ${formatShape(w)} need the same rank >= 3`,
+      );
       return [unknown('conv input/weight rank mismatch', dtype)];
     }
     const group = attrInt(ctx.node, 'group', 1);
@@ -33,7 +41,10 @@ function conv(slots: Slots, transposed = false): OpRule {
     const win = windowOf(ctx, kernel);
     const inChannels = transposed ? w[0] : mulDims(w[1], group);
     if (differentDims(x[1], inChannels)) {
-      ctx.problem('conv-channels', `${ctx.node.opType} input has ${x[1]} channels, weight ${formatShape(w)} with group ${group} expects ${inChannels}`);
+      ctx.problem(
+        'conv-channels',
+        `${ctx.node.opType} input has ${x[1]} channels, weight ${formatShape(w)} with group ${group} expects ${inChannels}`,
+      );
     }
     const outChannels = transposed ? mulDims(w[1], group) : w[0];
     if (!transposed && typeof w[0] === 'number' && w[0] % group !== 0) {

@@ -7,7 +7,15 @@
  * be 1 (broadcast) or C (coupled), and guessing either is how shapes break.
  */
 import { sameDim } from '../../shape/dims.js';
-import { blocked, identity, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import {
+  blocked,
+  identity,
+  type Link,
+  type OpRule,
+  type Port,
+  type RuleContext,
+  type RuleResult,
+} from '../channel-rule.js';
 
 function elementwise(ctx: RuleContext, port: Port): RuleResult {
   const node = ctx.node;
@@ -29,7 +37,10 @@ function elementwise(ctx: RuleContext, port: Port): RuleResult {
     if (a < 0) continue; // missing axis: broadcast
     const d = s[a];
     if (d === 1 && n !== 1) continue; // stretched: broadcast, no channels there
-    if (!sameDim(d, n)) return blocked(`input ${slot} (${node.inputs[slot]}) has dim ${d === null ? '?' : d} on the channel axis, expected ${n} or 1`);
+    if (!sameDim(d, n))
+      return blocked(
+        `input ${slot} (${node.inputs[slot]}) has dim ${d === null ? '?' : d} on the channel axis, expected ${n} or 1`,
+      );
     links.push({ io: 'in', slot, axis: a, map: identity });
   }
   return { links };

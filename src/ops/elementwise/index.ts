@@ -5,8 +5,27 @@ import { elementwiseRules } from './shape.js';
 
 /** Bitwise ops have no channel rule (integer data carries no learned channels): a group reaching one blocks. */
 const CARRIED = [
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'PRelu', 'Max', 'Min', 'Sum', 'Mean', 'Where', 'Mod',
-  'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'BitShift',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'PRelu',
+  'Max',
+  'Min',
+  'Sum',
+  'Mean',
+  'Where',
+  'Mod',
+  'Equal',
+  'Less',
+  'LessOrEqual',
+  'Greater',
+  'GreaterOrEqual',
+  'And',
+  'Or',
+  'Xor',
+  'BitShift',
 ] as const;
 
 export const elementwiseOps = family(elementwiseRules, same(CARRIED, { channels: elementwiseRule }));

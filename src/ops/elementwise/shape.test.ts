@@ -11,7 +11,10 @@ describe('broadcasting elementwise ops', () => {
     expect(r.shape('y')).toEqual(['batch', 8, 16]);
     const [add, mul] = r.broadcasts;
     expect(add).toMatchObject({ op: 'Add', mode: 'multidirectional', output: ['batch', 8, 16] });
-    expect(add.axes).toEqual([{ input: 1, axis: 0, kind: 'missing' }, { input: 1, axis: 1, kind: 'missing' }]);
+    expect(add.axes).toEqual([
+      { input: 1, axis: 0, kind: 'missing' },
+      { input: 1, axis: 1, kind: 'missing' },
+    ]);
     expect(mul.axes).toEqual([{ input: 1, axis: 1, kind: 'stretched' }]);
   });
 
@@ -21,10 +24,18 @@ describe('broadcasting elementwise ops', () => {
       inits: { one: f32([1]), six: f32([6]) },
       nodes: [node('Add', ['x', 'one'], ['y']), node('Add', ['x', 'six'], ['z'], {}, 'bad_add')],
     });
-    expect(r.broadcasts[0].axes).toEqual([{ input: 1, axis: 0, kind: 'missing' }, { input: 1, axis: 1, kind: 'stretched' }]);
+    expect(r.broadcasts[0].axes).toEqual([
+      { input: 1, axis: 0, kind: 'missing' },
+      { input: 1, axis: 1, kind: 'stretched' },
+    ]);
     expect(r.shape('z')).toEqual([2, null]);
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]).toMatchObject({ node: 'bad_add', op: 'Add', rule: 'broadcast-incompatible', inputShapes: [[2, 8], [6]] });
+    expect(r.problems[0]).toMatchObject({
+      node: 'bad_add',
+      op: 'Add',
+      rule: 'broadcast-incompatible',
+      inputShapes: [[2, 8], [6]],
+    });
   });
 
   it('symbolic against symbolic is a note (output unknown); 1 against a symbol is a stretch', () => {
@@ -43,14 +54,22 @@ describe('broadcasting elementwise ops', () => {
     const r = infer({
       inputs: { c: ['bool', [1, 1, 4, 4]], x: [2, 3, 4, 4], y: [4] },
       inits: { slope: f32([3, 1, 1]) },
-      nodes: [node('Where', ['c', 'x', 'y'], ['w']), node('Less', ['x', 'y'], ['l']), node('PRelu', ['x', 'slope'], ['p'])],
+      nodes: [
+        node('Where', ['c', 'x', 'y'], ['w']),
+        node('Less', ['x', 'y'], ['l']),
+        node('PRelu', ['x', 'slope'], ['p']),
+      ],
     });
     expect(r.values.get('w')).toEqual({ dtype: 'float32', shape: [2, 3, 4, 4] });
     expect(r.values.get('l')?.dtype).toBe('bool');
     expect(r.shape('p')).toEqual([2, 3, 4, 4]);
     const prelu = r.broadcasts.find((b) => b.op === 'PRelu')!;
     expect(prelu.mode).toBe('unidirectional');
-    expect(prelu.axes).toEqual([{ input: 1, axis: 0, kind: 'missing' }, { input: 1, axis: 2, kind: 'stretched' }, { input: 1, axis: 3, kind: 'stretched' }]);
+    expect(prelu.axes).toEqual([
+      { input: 1, axis: 0, kind: 'missing' },
+      { input: 1, axis: 2, kind: 'stretched' },
+      { input: 1, axis: 3, kind: 'stretched' },
+    ]);
   });
 
   it('folds small integer arithmetic (Div truncates, Equal/Where on dims)', () => {
@@ -58,11 +77,13 @@ describe('broadcasting elementwise ops', () => {
       inputs: { x: ['batch', 'seq'] },
       inits: { seven: i64([7]), two: i64([2]), m1: i64([-1, -1]) },
       nodes: [
-        node('Div', ['seven', 'two'], ['q']), node('Shape', ['x'], ['s']),
-        node('Equal', ['s', 'm1'], ['eq']), node('Where', ['eq', 'seven', 's'], ['w']),
+        node('Div', ['seven', 'two'], ['q']),
+        node('Shape', ['x'], ['s']),
+        node('Equal', ['s', 'm1'], ['eq']),
+        node('Where', ['eq', 'seven', 's'], ['w']),
       ],
     });
-    expect([...r.constants.get('q')!.data as BigInt64Array].map(Number)).toEqual([3]);
+    expect([...(r.constants.get('q')!.data as BigInt64Array)].map(Number)).toEqual([3]);
     expect(r.problems).toEqual([]);
   });
 });
@@ -72,8 +93,12 @@ describe('unary ops', () => {
     const r = infer({
       inputs: { x: ['n', 3] },
       nodes: [
-        node('Relu', ['x'], ['a']), node('Gelu', ['a'], ['b']), node('Softmax', ['b'], ['c'], { axis: -1 }),
-        node('Dropout', ['c'], ['d', 'mask']), node('IsNaN', ['d'], ['nan']), node('Clip', ['d'], ['e']),
+        node('Relu', ['x'], ['a']),
+        node('Gelu', ['a'], ['b']),
+        node('Softmax', ['b'], ['c'], { axis: -1 }),
+        node('Dropout', ['c'], ['d', 'mask']),
+        node('IsNaN', ['d'], ['nan']),
+        node('Clip', ['d'], ['e']),
       ],
     });
     expect(r.shape('e')).toEqual(['n', 3]);

@@ -23,7 +23,8 @@ const gather: OpRule = (ctx) => {
   const n = x[axis];
   if (indices && typeof n === 'number') {
     const bad = indices.find((i) => i < -n || i >= n);
-    if (bad !== undefined) ctx.problem('gather-index', `Gather index ${bad} is out of range for axis ${axis} of size ${n}`);
+    if (bad !== undefined)
+      ctx.problem('gather-index', `Gather index ${bad} is out of range for axis ${axis} of size ${n}`);
   }
   const v = ctx.value(0);
   if (v && indices && out.every((d) => typeof d === 'number')) {

@@ -30,11 +30,27 @@ describe('Einsum channel groups', () => {
     b.output(b.einsumDense(h, 'bthd,hde->bte', [3, 4, 6], { name: 'down' }), 'y');
     const m = b.build();
     const groups = analyzeGroups(m).groups.filter((g) => g.members.some((mm) => mm.tensor === 'up.kernel'));
-    expect(groups.map((g) => [g.channels, g.maskExact, g.blocked, g.members.filter((mm) => mm.entry).map((mm) => `${mm.tensor}#${mm.axis}`)])).toEqual([
+    expect(
+      groups.map((g) => [
+        g.channels,
+        g.maskExact,
+        g.blocked,
+        g.members.filter((mm) => mm.entry).map((mm) => `${mm.tensor}#${mm.axis}`),
+      ]),
+    ).toEqual([
       [3, true, undefined, ['down.kernel#0']],
       [4, true, undefined, ['down.kernel#1']],
     ]);
-    const { verified, pruned } = await pruneAndVerify(m, { channels: [{ group: groups[0].id, indices: [1] }, { group: groups[1].id, indices: [0] }] }, seqs);
+    const { verified, pruned } = await pruneAndVerify(
+      m,
+      {
+        channels: [
+          { group: groups[0].id, indices: [1] },
+          { group: groups[1].id, indices: [0] },
+        ],
+      },
+      seqs,
+    );
     expect(pruned.graph.initializers.get('up.kernel')?.dims).toEqual([6, 2, 3]);
     expect(pruned.graph.initializers.get('up.bias')?.dims).toEqual([2, 3]);
     expect(verified.exact).toBe(true);
@@ -46,6 +62,8 @@ describe('Einsum channel groups', () => {
     const x = b.input('x', 'float32', ['batch', 6]);
     const h = b.einsum([b.linear(x, 4, { name: 'fc' })], 'bk->b', { name: 'sum' });
     b.output(h, 'y');
-    expect(analyzeGroups(b.build()).groups.find((g) => g.id === 'fc.weight#1')?.inexact[0]).toMatch(/sums over the pruned axis/);
+    expect(analyzeGroups(b.build()).groups.find((g) => g.id === 'fc.weight#1')?.inexact[0]).toMatch(
+      /sums over the pruned axis/,
+    );
   });
 });

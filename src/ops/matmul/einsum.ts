@@ -13,7 +13,15 @@
  * Ellipses and repeated labels (diagonals) block.
  */
 import { attrString } from '../../ir/attrs.js';
-import { blocked, identity, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import {
+  blocked,
+  identity,
+  type Link,
+  type OpRule,
+  type Port,
+  type RuleContext,
+  type RuleResult,
+} from '../channel-rule.js';
 
 export interface EinsumEquation {
   inputs: string[];
@@ -27,7 +35,12 @@ export function parseEinsum(equation: string): EinsumEquation | string {
   const [lhs, rhs] = eq.split('->');
   const inputs = lhs.split(',');
   const all = inputs.join('');
-  const output = rhs ?? [...new Set(all)].filter((l) => all.split(l).length === 2).sort().join('');
+  const output =
+    rhs ??
+    [...new Set(all)]
+      .filter((l) => all.split(l).length === 2)
+      .sort()
+      .join('');
   for (const term of [...inputs, output]) {
     if (!/^[A-Za-z]*$/.test(term)) return `Einsum term "${term}" is not a list of labels`;
     if (new Set(term).size !== term.length) return `Einsum term "${term}" repeats a label (a diagonal)`;
@@ -37,7 +50,9 @@ export function parseEinsum(equation: string): EinsumEquation | string {
 
 /** Labels of operand `slot` summed away against another operand (where channels enter a weight). */
 export function summedLabels(eq: EinsumEquation, slot: number): string[] {
-  return [...eq.inputs[slot]].filter((l) => !eq.output.includes(l) && eq.inputs.some((t, s) => s !== slot && t.includes(l)));
+  return [...eq.inputs[slot]].filter(
+    (l) => !eq.output.includes(l) && eq.inputs.some((t, s) => s !== slot && t.includes(l)),
+  );
 }
 
 /** The axis of operand `slot` summed away against another operand, when there is exactly one. */
@@ -72,7 +87,9 @@ function einsumLinks(ctx: RuleContext, port: Port): RuleResult {
   if (label === undefined) return blocked(`axis ${port.axis} of ${port.io}put ${port.slot} has no Einsum label`);
   const outAxis = eq.output.indexOf(label);
   const dimOf = (slot: number) => ctx.shape('in', slot)?.[eq.inputs[slot].indexOf(label)];
-  const sizes = eq.inputs.map((t, slot) => (t.includes(label) ? dimOf(slot) : undefined)).filter((d) => typeof d === 'number');
+  const sizes = eq.inputs
+    .map((t, slot) => (t.includes(label) ? dimOf(slot) : undefined))
+    .filter((d) => typeof d === 'number');
   const size = sizes.length ? Math.max(...sizes) : undefined;
   // A size-1 axis broadcast against the label's size carries no channels, on either side of a link.
   const broadcast = (dim: unknown) => dim === 1 && size !== undefined && size > 1;
@@ -91,7 +108,8 @@ function einsumLinks(ctx: RuleContext, port: Port): RuleResult {
   const activations = withLabel.length - stored.length;
   if (outAxis < 0) {
     if (withLabel.length === 1) return { links, inexact: 'Einsum sums over the pruned axis' };
-    if (stored.length) return { links, entries: stored.map((slot) => ({ io: 'in', slot, axis: eq.inputs[slot].indexOf(label) })) };
+    if (stored.length)
+      return { links, entries: stored.map((slot) => ({ io: 'in', slot, axis: eq.inputs[slot].indexOf(label) })) };
     return { links, inexact: 'Einsum contracts the pruned axis between two activations' };
   }
   if (activations >= 2) return { links, attention: true };
@@ -99,8 +117,13 @@ function einsumLinks(ctx: RuleContext, port: Port): RuleResult {
     // A projection kernel [E, H, hd]: this label's partners (kept, from the kernel alone) are its features.
     const kernel = eq.inputs[stored[0]];
     const dims = ctx.shape('in', stored[0]);
-    const others = [...kernel].filter((l) => l !== label && eq.output.includes(l) && !eq.inputs.some((t, s) => s !== stored[0] && t.includes(l)));
-    const features = others.reduce((p, l) => { const d = dims?.[kernel.indexOf(l)]; return typeof d === 'number' ? p * d : NaN; }, 1);
+    const others = [...kernel].filter(
+      (l) => l !== label && eq.output.includes(l) && !eq.inputs.some((t, s) => s !== stored[0] && t.includes(l)),
+    );
+    const features = others.reduce((p, l) => {
+      const d = dims?.[kernel.indexOf(l)];
+      return typeof d === 'number' ? p * d : NaN;
+    }, 1);
     if (others.length && features > 1) return { links: links.map((l) => ({ ...l, headSize: features })) };
   }
   return { links };

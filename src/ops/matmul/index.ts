@@ -17,23 +17,28 @@ const matmulWeights: WeightInput[] = [
 ];
 
 function gemmWeights(node: Node): WeightInput[] {
-  const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
+  const transA = attrInt(node, 'transA', 0),
+    transB = attrInt(node, 'transB', 0);
   return [
     { slot: 1, reductionAxis: (rank) => (rank === 2 ? (transB ? 1 : 0) : undefined) },
     { slot: 0, reductionAxis: (rank) => (rank === 2 ? (transA ? 0 : 1) : undefined) },
   ];
 }
 
-const lastAxis: Pick<OpDef, 'positions'> = { positions: (_node, _slot, output) => positionsExcept(output, [output.length - 1]) };
+const lastAxis: Pick<OpDef, 'positions'> = {
+  positions: (_node, _slot, output) => positionsExcept(output, [output.length - 1]),
+};
 
 /** Einsum operands summed away against another operand: the kernels of a projection. */
 function einsumWeights(node: Node): WeightInput[] {
   const equation = attrString(node, 'equation') ?? '';
   const eq = parseEinsum(equation);
   if (typeof eq === 'string') return [];
-  return eq.inputs.flatMap((_, slot) => (summedLabels(eq, slot).length
-    ? [{ slot, minRank: 2, reductionAxis: () => einsumReductionAxis(equation, slot) }]
-    : []));
+  return eq.inputs.flatMap((_, slot) =>
+    summedLabels(eq, slot).length
+      ? [{ slot, minRank: 2, reductionAxis: () => einsumReductionAxis(equation, slot) }]
+      : [],
+  );
 }
 
 /** Output axes the weight's term does not index are the positions each weight element is used at. */

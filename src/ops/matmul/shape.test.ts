@@ -6,8 +6,10 @@ describe('MatMul / Gemm / Einsum', () => {
     const r = infer({
       inputs: { a: ['b', 4, 't', 8], k: [1, 4, 8, 't'], v: [8], m: [8, 5] },
       nodes: [
-        node('MatMul', ['a', 'k'], ['s']), node('MatMul', ['a', 'v'], ['av']),
-        node('MatMul', ['v', 'm'], ['vm']), node('MatMul', ['v', 'v'], ['dot']),
+        node('MatMul', ['a', 'k'], ['s']),
+        node('MatMul', ['a', 'v'], ['av']),
+        node('MatMul', ['v', 'm'], ['vm']),
+        node('MatMul', ['v', 'v'], ['dot']),
       ],
     });
     expect(r.shape('s')).toEqual(['b', 4, 't', 't']);
@@ -16,9 +18,22 @@ describe('MatMul / Gemm / Einsum', () => {
     expect(r.shape('dot')).toEqual([]);
   });
   it('inner dim mismatch after pruning one side is a problem', () => {
-    const r = infer({ inputs: { a: [2, 6] }, inits: { w: f32([8, 3]) }, nodes: [node('MatMul', ['a', 'w'], ['y'], {}, 'mm')] });
+    const r = infer({
+      inputs: { a: [2, 6] },
+      inits: { w: f32([8, 3]) },
+      nodes: [node('MatMul', ['a', 'w'], ['y'], {}, 'mm')],
+    });
     expect(r.shape('y')).toEqual([2, 3]);
-    expect(r.problems).toMatchObject([{ node: 'mm', rule: 'matmul-inner-dim', inputShapes: [[2, 6], [8, 3]] }]);
+    expect(r.problems).toMatchObject([
+      {
+        node: 'mm',
+        rule: 'matmul-inner-dim',
+        inputShapes: [
+          [2, 6],
+          [8, 3],
+        ],
+      },
+    ]);
   });
   it('Gemm transA/transB, bias broadcast and checks', () => {
     const r = infer({
@@ -32,13 +47,23 @@ describe('MatMul / Gemm / Einsum', () => {
     });
     expect(r.shape('y')).toEqual(['n', 10]);
     expect(r.shape('q')).toEqual(['n', 10]);
-    expect(r.problems.map((p) => [p.node, p.rule])).toEqual([['gemm_bad_bias', 'gemm-bias'], ['gemm_bad_k', 'gemm-inner-dim']]);
-    expect(r.broadcasts[0]).toMatchObject({ op: 'Gemm', mode: 'unidirectional', axes: [{ input: 1, axis: 0, kind: 'missing' }] });
+    expect(r.problems.map((p) => [p.node, p.rule])).toEqual([
+      ['gemm_bad_bias', 'gemm-bias'],
+      ['gemm_bad_k', 'gemm-inner-dim'],
+    ]);
+    expect(r.broadcasts[0]).toMatchObject({
+      op: 'Gemm',
+      mode: 'unidirectional',
+      axes: [{ input: 1, axis: 0, kind: 'missing' }],
+    });
   });
   it('Einsum explicit and implicit', () => {
     const r = infer({
       inputs: { q: ['b', 'h', 't', 8], k: ['b', 'h', 's', 8] },
-      nodes: [node('Einsum', ['q', 'k'], ['s'], { equation: 'bhtd,bhsd->bhts' }), node('Einsum', ['q', 'k'], ['i'], { equation: '...td,...sd' })],
+      nodes: [
+        node('Einsum', ['q', 'k'], ['s'], { equation: 'bhtd,bhsd->bhts' }),
+        node('Einsum', ['q', 'k'], ['i'], { equation: '...td,...sd' }),
+      ],
     });
     expect(r.shape('s')).toEqual(['b', 'h', 't', 's']);
     expect(r.shape('i')).toEqual(['b', 'h', 's', 't']);

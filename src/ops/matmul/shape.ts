@@ -24,11 +24,17 @@ function matmul(ctx: OpContext, dtype: DType | undefined, slotA = 0, slotB = 1):
   const k1 = a[a.length - 1];
   const k2 = b[b.length - 2];
   if (differentDims(k1, k2)) {
-    ctx.problem('matmul-inner-dim', `${ctx.node.opType} inner dims differ: ${formatShape(a0)} x ${formatShape(b0)} (${k1} vs ${k2})`);
+    ctx.problem(
+      'matmul-inner-dim',
+      `${ctx.node.opType} inner dims differ: ${formatShape(a0)} x ${formatShape(b0)} (${k1} vs ${k2})`,
+    );
   }
   const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)]);
   for (const c of batch.conflicts) {
-    ctx.problem('matmul-batch', `${ctx.node.opType} batch dims of ${formatShape(a0)} and ${formatShape(b0)} do not broadcast at axis ${c.axis}`);
+    ctx.problem(
+      'matmul-batch',
+      `${ctx.node.opType} batch dims of ${formatShape(a0)} and ${formatShape(b0)} do not broadcast at axis ${c.axis}`,
+    );
   }
   const out: Dim[] = [...batch.output];
   if (a0.length > 1) out.push(a[a.length - 2]);
@@ -49,7 +55,10 @@ const gemm: OpRule = (ctx) => {
   const [m, ka] = attrInt(ctx.node, 'transA', 0) ? [a[1], a[0]] : [a[0], a[1]];
   const [kb, n] = attrInt(ctx.node, 'transB', 0) ? [b[1], b[0]] : [b[0], b[1]];
   if (differentDims(ka, kb)) {
-    ctx.problem('gemm-inner-dim', `Gemm inner dims differ: A ${formatShape(a)} transA=${attrInt(ctx.node, 'transA', 0)}, B ${formatShape(b)} transB=${attrInt(ctx.node, 'transB', 0)} (${ka} vs ${kb})`);
+    ctx.problem(
+      'gemm-inner-dim',
+      `Gemm inner dims differ: A ${formatShape(a)} transA=${attrInt(ctx.node, 'transA', 0)}, B ${formatShape(b)} transB=${attrInt(ctx.node, 'transB', 0)} (${ka} vs ${kb})`,
+    );
   }
   const out = [m, n];
   const c = ctx.shape(2);
@@ -58,10 +67,16 @@ const gemm: OpRule = (ctx) => {
     const bc = broadcastShapes([out, c], true);
     ctx.broadcast({
       mode: 'unidirectional',
-      inputs: [{ name: ctx.node.outputs[0], shape: out }, { name: ctx.node.inputs[2], shape: c }],
-      output: out, axes: bc.axes, ...(bc.notes.length ? { notes: bc.notes } : {}),
+      inputs: [
+        { name: ctx.node.outputs[0], shape: out },
+        { name: ctx.node.inputs[2], shape: c },
+      ],
+      output: out,
+      axes: bc.axes,
+      ...(bc.notes.length ? { notes: bc.notes } : {}),
     });
-    if (bc.conflicts.length || c.length > 2) ctx.problem('gemm-bias', `Gemm C ${formatShape(c)} does not broadcast to [${m},${n}]`);
+    if (bc.conflicts.length || c.length > 2)
+      ctx.problem('gemm-bias', `Gemm C ${formatShape(c)} does not broadcast to [${m},${n}]`);
   }
   return [typed(out, dtype)];
 };

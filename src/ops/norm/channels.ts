@@ -7,7 +7,16 @@
  * GroupNormalization removes whole groups (the channels of a group are tied).
  */
 import { attrInt, attrInts, setAttrInt } from '../../ir/attrs.js';
-import { blocked, identity, normAxis, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import {
+  blocked,
+  identity,
+  normAxis,
+  type Link,
+  type OpRule,
+  type Port,
+  type RuleContext,
+  type RuleResult,
+} from '../channel-rule.js';
 
 /** X axis 1 ↔ Y axis 1 ↔ params axis 0 (slots `params`). */
 function perChannel(ctx: RuleContext, port: Port, params: number[]): RuleResult {
@@ -19,9 +28,14 @@ function perChannel(ctx: RuleContext, port: Port, params: number[]): RuleResult 
   const here = ports.findIndex((l) => l.io === port.io && l.slot === port.slot && l.axis === port.axis);
   if (here >= 0) return { links: ports.filter((_, i) => i !== here) };
   if (port.io === 'out' && port.slot > 0) return blocked(`output ${port.slot} (training statistics) is not supported`);
-  if (port.io === 'in' && port.slot === 0 || port.io === 'out') {
+  if ((port.io === 'in' && port.slot === 0) || port.io === 'out') {
     // Batch and spatial axes pass through; per-channel statistics do not mix them across channels.
-    return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: port.axis, map: identity }], ...(port.axis > 1 && ctx.node.opType === 'InstanceNormalization' ? { inexact: 'InstanceNormalization statistics span the pruned spatial axis' } : {}) };
+    return {
+      links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: port.axis, map: identity }],
+      ...(port.axis > 1 && ctx.node.opType === 'InstanceNormalization'
+        ? { inexact: 'InstanceNormalization statistics span the pruned spatial axis' }
+        : {}),
+    };
   }
   return blocked(`axis ${port.axis} of a parameter`);
 }
@@ -36,7 +50,10 @@ export const layerNormRule: OpRule = {
     const axis = normAxis(attrInt(ctx.node, 'axis', -1), rank);
     if (port.io === 'out' && port.slot > 0) return blocked('mean/inv-std outputs are not supported');
     const xAxis = port.io === 'in' && port.slot > 0 ? port.axis + axis : port.axis;
-    const links: Link[] = [{ io: 'in', slot: 0, axis: xAxis, map: identity }, { io: 'out', slot: 0, axis: xAxis, map: identity }];
+    const links: Link[] = [
+      { io: 'in', slot: 0, axis: xAxis, map: identity },
+      { io: 'out', slot: 0, axis: xAxis, map: identity },
+    ];
     if (xAxis < axis) return { links: links.filter((l) => !(l.io === port.io && l.slot === port.slot)) };
     for (const slot of [1, 2]) {
       const s = ctx.shape('in', slot);
@@ -55,7 +72,8 @@ export const groupNormRule: OpRule = {
   links(ctx, port) {
     const groups = attrInt(ctx.node, 'num_groups', 0);
     const c = ctx.shape('in', 0)?.[1];
-    if (typeof c !== 'number' || groups <= 0 || c % groups !== 0) return blocked('channel count or num_groups not static');
+    if (typeof c !== 'number' || groups <= 0 || c % groups !== 0)
+      return blocked('channel count or num_groups not static');
     const size = c / groups;
     const scale = ctx.shape('in', 1)?.[0];
     const paramMap = scale === groups && groups !== c ? { kind: 'unblock' as const, size } : identity;
@@ -63,7 +81,8 @@ export const groupNormRule: OpRule = {
       const back = paramMap.kind === 'unblock' ? { kind: 'block' as const, size } : identity;
       return { links: [{ io: 'in', slot: 0, axis: 1, map: back }] };
     }
-    if (port.axis !== 1) return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: port.axis, map: identity }] };
+    if (port.axis !== 1)
+      return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: port.axis, map: identity }] };
     const links: Link[] = [
       { io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: 1, map: identity },
       { io: 'in', slot: 1, axis: 0, map: paramMap },
@@ -88,7 +107,7 @@ export const reduceRule: OpRule = {
     if (rank === undefined) return blocked('rank unknown');
     if (port.io === 'in' && port.slot !== 0) return blocked('axes carry no channels');
     const fromInput = ctx.opset >= (REDUCE_AXES_INPUT[ctx.node.opType] ?? 18);
-    const raw = fromInput ? (ctx.has(1) ? ctx.ints(1) : []) : attrInts(ctx.node, 'axes') ?? [];
+    const raw = fromInput ? (ctx.has(1) ? ctx.ints(1) : []) : (attrInts(ctx.node, 'axes') ?? []);
     if (!raw || raw.some((a) => typeof a !== 'number')) return blocked('reduction axes are not constant');
     let axes = (raw as number[]).map((a) => normAxis(a, rank));
     if (axes.length === 0) axes = attrInt(ctx.node, 'noop_with_empty_axes', 0) ? [] : [...Array(rank).keys()];
@@ -98,7 +117,9 @@ export const reduceRule: OpRule = {
       if (axes.includes(port.axis)) return { links: [], inexact: `${ctx.node.opType} reduces over the pruned axis` };
       return { links: [{ io: 'out', slot: 0, axis: toOut(port.axis), map: identity }] };
     }
-    for (let a = 0; a < rank; a++) if (!axes.includes(a) && toOut(a) === port.axis) return { links: [{ io: 'in', slot: 0, axis: a, map: identity }] };
+    for (let a = 0; a < rank; a++)
+      if (!axes.includes(a) && toOut(a) === port.axis)
+        return { links: [{ io: 'in', slot: 0, axis: a, map: identity }] };
     return blocked('axis produced by the reduction');
   },
 };

@@ -32,7 +32,10 @@ describe('normalizations', () => {
       opset,
       inputs: { x: [1, 8, 4, 4] },
       inits: { s4: f32([4]), s8: f32([8]) },
-      nodes: [node('InstanceNormalization', ['x', 's8', 's8'], ['i']), node('GroupNormalization', ['x', 's4', 's4'], ['g'], { num_groups: 4 })],
+      nodes: [
+        node('InstanceNormalization', ['x', 's8', 's8'], ['i']),
+        node('GroupNormalization', ['x', 's4', 's4'], ['g'], { num_groups: 4 }),
+      ],
     });
     expect(infer(spec(18)).problems).toEqual([]);
     expect(infer(spec(21)).problems.map((p) => p.rule)).toEqual(['groupnorm-params', 'groupnorm-params']);

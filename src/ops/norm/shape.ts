@@ -13,7 +13,10 @@ function checkParams(ctx: OpContext, rule: string, slots: number[], expected: Di
     if (!s) continue;
     const len = s.length === 1 ? s[0] : productDims(s);
     if (s.length > 1 || differentDims(len, expected)) {
-      ctx.problem(rule, `${ctx.node.opType} input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, expected [${expected}] (${what})`);
+      ctx.problem(
+        rule,
+        `${ctx.node.opType} input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, expected [${expected}] (${what})`,
+      );
     }
   }
 }
@@ -37,10 +40,14 @@ const instanceNorm: OpRule = (ctx) => {
 const layerNorm: OpRule = (ctx) => {
   const x = ctx.shape(0);
   const dtype = ctx.dtype(0);
-  if (!x) return [unknown(missingReason(ctx, 0), dtype), unknown(missingReason(ctx, 0)), unknown(missingReason(ctx, 0))];
+  if (!x)
+    return [unknown(missingReason(ctx, 0), dtype), unknown(missingReason(ctx, 0)), unknown(missingReason(ctx, 0))];
   const axis = normAxis(attrInt(ctx.node, 'axis', -1), x.length);
   if (axis === undefined) {
-    ctx.problem('layernorm-axis', `LayerNormalization axis ${attrInt(ctx.node, 'axis', -1)} is out of range for ${formatShape(x)}`);
+    ctx.problem(
+      'layernorm-axis',
+      `LayerNormalization axis ${attrInt(ctx.node, 'axis', -1)} is out of range for ${formatShape(x)}`,
+    );
     return [sameAs(ctx, 0)];
   }
   const normalized = x.slice(axis);
@@ -51,7 +58,10 @@ const layerNorm: OpRule = (ctx) => {
     const off = normalized.length - s.length;
     const bad = off < 0 || s.some((d, k) => d !== 1 && differentDims(d, normalized[off + k]));
     if (bad) {
-      ctx.problem('layernorm-params', `LayerNormalization input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, normalized dims are ${formatShape(normalized)}`);
+      ctx.problem(
+        'layernorm-params',
+        `LayerNormalization input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, normalized dims are ${formatShape(normalized)}`,
+      );
     }
   }
   const stat = [...x.slice(0, axis), ...normalized.map(() => 1)];

@@ -4,7 +4,15 @@
  * A spatial axis never carries channels here: reaching one blocks.
  */
 import { attrInts } from '../../ir/attrs.js';
-import { blocked, identity, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import {
+  blocked,
+  identity,
+  type Link,
+  type OpRule,
+  type Port,
+  type RuleContext,
+  type RuleResult,
+} from '../channel-rule.js';
 
 function channelAxes(_ctx: RuleContext, port: Port): RuleResult {
   if (port.io === 'in' && port.slot !== 0) return blocked(`input ${port.slot} carries no channels`);
@@ -20,14 +28,18 @@ export const resizeRule: OpRule = {
     const r = channelAxes(ctx, port);
     if ('blocked' in r) return r;
     const scales = ctx.opset >= 11 ? (ctx.has(2) ? ctx.ints(2) : undefined) : ctx.has(1) ? ctx.ints(1) : undefined;
-    if (scales && scales.length > 0 && scales[port.axis] !== 1) return blocked(`scale on the channel axis is ${scales[port.axis]}`);
+    if (scales && scales.length > 0 && scales[port.axis] !== 1)
+      return blocked(`scale on the channel axis is ${scales[port.axis]}`);
     if (ctx.opset >= 11 && ctx.has(3)) {
       const e = ctx.shapeEntry(3, port.axis);
       if (e.kind === 'unknown') return blocked(`sizes entry ${port.axis}: ${e.reason}`);
-      if (e.kind === 'fixed') return blocked(`sizes entry ${port.axis} is computed from constants and cannot follow the channel count`);
-      if (e.kind === 'dynamic' && !(e.from.value === ctx.node.inputs[0] && e.from.axis === port.axis)) return blocked(`sizes entry ${port.axis} is the runtime size of another value`);
+      if (e.kind === 'fixed')
+        return blocked(`sizes entry ${port.axis} is computed from constants and cannot follow the channel count`);
+      if (e.kind === 'dynamic' && !(e.from.value === ctx.node.inputs[0] && e.from.axis === port.axis))
+        return blocked(`sizes entry ${port.axis} is the runtime size of another value`);
       // sizes = Cast(Floor(Cast(Shape(x)) * scales)): a scale of 1 keeps x's own channel count.
-      const own = e.kind === 'scaled' && e.factor === 1 && e.from?.value === ctx.node.inputs[0] && e.from.axis === port.axis;
+      const own =
+        e.kind === 'scaled' && e.factor === 1 && e.from?.value === ctx.node.inputs[0] && e.from.axis === port.axis;
       if (e.kind === 'scaled' && !own) return blocked(`sizes entry ${port.axis} scales a runtime size by ${e.factor}`);
     }
     return r;
@@ -69,20 +81,28 @@ export const constantRule: OpRule = { links: () => ({ links: [] }) };
 export const expandRule: OpRule = {
   links(ctx, port) {
     if (port.io === 'in' && port.slot !== 0) return blocked('the shape input carries no channels');
-    const inRank = ctx.shape('in', 0)?.length, outRank = ctx.shape('out', 0)?.length;
+    const inRank = ctx.shape('in', 0)?.length,
+      outRank = ctx.shape('out', 0)?.length;
     if (inRank === undefined || outRank === undefined) return blocked('rank unknown');
     const outAxis = port.io === 'out' ? port.axis : port.axis + outRank - inRank;
     const inAxis = outAxis - (outRank - inRank);
     if (inAxis < 0) return blocked('the channel axis is created by the expansion');
     const n = ctx.shape('in', 0)?.[inAxis];
     if (n === 1) return blocked('the channel axis is broadcast by the expansion');
-    const pos = ctx.node.opType === 'Tile' ? inAxis : outAxis - (outRank - (ctx.shape('in', 1)?.[0] as number ?? outRank));
+    const pos =
+      ctx.node.opType === 'Tile' ? inAxis : outAxis - (outRank - ((ctx.shape('in', 1)?.[0] as number) ?? outRank));
     const e = ctx.shapeEntry(1, pos);
-    const ok = e.kind === 'literal' ? e.value === 1 || (ctx.node.opType === 'Expand' && e.value === n)
-      : e.kind === 'fixed' ? e.value === 1 // torch's expand(B, -1, -1): a 1 however it is computed keeps the axis
-        : e.kind === 'dynamic';
+    const ok =
+      e.kind === 'literal'
+        ? e.value === 1 || (ctx.node.opType === 'Expand' && e.value === n)
+        : e.kind === 'fixed'
+          ? e.value === 1 // torch's expand(B, -1, -1): a 1 however it is computed keeps the axis
+          : e.kind === 'dynamic';
     if (!ok) return blocked(`${ctx.node.opType} entry ${pos} changes the channel axis`);
-    const through: Link = port.io === 'in' ? { io: 'out', slot: 0, axis: outAxis, map: identity } : { io: 'in', slot: 0, axis: inAxis, map: identity };
+    const through: Link =
+      port.io === 'in'
+        ? { io: 'out', slot: 0, axis: outAxis, map: identity }
+        : { io: 'in', slot: 0, axis: inAxis, map: identity };
     // The entry reads another value's runtime size (repeat_kv's expand(B, Hkv, n_rep, S, hd) reads Hkv from k
     // before its Unsqueeze): that axis has this one's size, so it carries the same channels.
     if (e.kind === 'dynamic' && (e.from.value !== ctx.node.inputs[0] || e.from.axis !== inAxis)) {
@@ -100,4 +120,3 @@ export const expandRule: OpRule = {
     }
   },
 };
-

@@ -3,7 +3,9 @@ import { family, same } from '../def.js';
 import { poolRule } from './channels.js';
 import { poolRules } from './shape.js';
 
-export const poolOps = family(poolRules, same(
-  ['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'GlobalLpPool'],
-  { channels: poolRule },
-));
+export const poolOps = family(
+  poolRules,
+  same(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'GlobalLpPool'], {
+    channels: poolRule,
+  }),
+);

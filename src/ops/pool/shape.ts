@@ -13,7 +13,10 @@ function pool(ctx: OpContext): ValueType[] {
   const kernel = attrInts(ctx.node, 'kernel_shape');
   if (!x) return [unknown(missingReason(ctx, 0), dtype), unknown(missingReason(ctx, 0), 'int64')];
   if (!kernel || kernel.length !== x.length - 2) {
-    ctx.problem('pool-kernel', `${ctx.node.opType} kernel_shape ${kernel ? `[${kernel.join(',')}]` : 'missing'} does not fit input ${formatShape(x)}`);
+    ctx.problem(
+      'pool-kernel',
+      `${ctx.node.opType} kernel_shape ${kernel ? `[${kernel.join(',')}]` : 'missing'} does not fit input ${formatShape(x)}`,
+    );
     return [unknown('pool kernel_shape invalid', dtype), unknown('pool kernel_shape invalid', 'int64')];
   }
   const spatial = windowOutput(ctx, x.slice(2), windowOf(ctx, kernel), attrInt(ctx.node, 'ceil_mode', 0) === 1);
@@ -28,6 +31,10 @@ function globalPool(ctx: OpContext): ValueType[] {
 }
 
 export const poolRules = {
-  MaxPool: pool, AveragePool: pool, LpPool: pool,
-  GlobalAveragePool: globalPool, GlobalMaxPool: globalPool, GlobalLpPool: globalPool,
+  MaxPool: pool,
+  AveragePool: pool,
+  LpPool: pool,
+  GlobalAveragePool: globalPool,
+  GlobalMaxPool: globalPool,
+  GlobalLpPool: globalPool,
 } satisfies Partial<Record<OpType, OpRule>>;

@@ -14,8 +14,12 @@ export const quantRule: OpRule = {
     const perAxis = (ctx.shape('in', 1)?.length ?? 0) === 1 && ctx.shape('in', 1)?.[0] !== 1;
     const xAxis = port.io === 'in' && port.slot > 0 ? axis : port.axis;
     if (port.io === 'in' && port.slot > 0 && !perAxis) return blocked('per-tensor scale');
-    const links: Link[] = [{ io: 'in', slot: 0, axis: xAxis, map: identity }, { io: 'out', slot: 0, axis: xAxis, map: identity }];
-    if (perAxis && xAxis === axis) for (const slot of [1, 2]) if (ctx.has(slot)) links.push({ io: 'in', slot, axis: 0, map: identity });
+    const links: Link[] = [
+      { io: 'in', slot: 0, axis: xAxis, map: identity },
+      { io: 'out', slot: 0, axis: xAxis, map: identity },
+    ];
+    if (perAxis && xAxis === axis)
+      for (const slot of [1, 2]) if (ctx.has(slot)) links.push({ io: 'in', slot, axis: 0, map: identity });
     return { links: links.filter((l) => !(l.io === port.io && l.slot === port.slot)) };
   },
 };

@@ -7,6 +7,8 @@ export const quantOps = family(quantRules, {
   QuantizeLinear: { channels: quantRule },
   DequantizeLinear: { channels: quantRule },
   DynamicQuantizeLinear: {
-    channels: blockedRule('DynamicQuantizeLinear computes one scale from every channel: removing some requantizes the rest'),
+    channels: blockedRule(
+      'DynamicQuantizeLinear computes one scale from every channel: removing some requantizes the rest',
+    ),
   },
 });

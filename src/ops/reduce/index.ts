@@ -4,7 +4,15 @@ import { reduceRule } from '../norm/channels.js';
 import { reduceRules } from './shape.js';
 
 const CARRIED = [
-  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare',
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceMax',
+  'ReduceMin',
+  'ReduceProd',
+  'ReduceL1',
+  'ReduceL2',
+  'ReduceLogSumExp',
+  'ReduceSumSquare',
 ] as const;
 
 export const reduceOps = family(reduceRules, same(CARRIED, { channels: reduceRule }));

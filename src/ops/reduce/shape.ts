@@ -18,7 +18,10 @@ function reduced(ctx: OpContext, x: Dim[], axes: number[], keep: boolean): Dim[]
     set.add(n);
   }
   const out: Dim[] = [];
-  x.forEach((d, i) => { if (!set.has(i)) out.push(d); else if (keep) out.push(1); });
+  x.forEach((d, i) => {
+    if (!set.has(i)) out.push(d);
+    else if (keep) out.push(1);
+  });
   return out;
 }
 
@@ -32,7 +35,14 @@ function reduce(op: OpType): OpRule {
     let axes = axesOf(ctx, 1, inputSince);
     if (axes === null) {
       // Axes computed at run time: with keepdims every dim is itself or 1.
-      return [keep ? typed(x.map((d) => (d === 1 ? 1 : null)), dtype) : unknown('reduce axes not constant', dtype)];
+      return [
+        keep
+          ? typed(
+              x.map((d) => (d === 1 ? 1 : null)),
+              dtype,
+            )
+          : unknown('reduce axes not constant', dtype),
+      ];
     }
     if (axes === undefined || axes.length === 0) {
       if (ctx.opset >= inputSince && attrInt(ctx.node, 'noop_with_empty_axes', 0) === 1) return [typed([...x], dtype)];
@@ -78,8 +88,17 @@ const topK: OpRule = (ctx) => {
 };
 
 export const reduceRules = {
-  ReduceMean: reduce('ReduceMean'), ReduceSum: reduce('ReduceSum'), ReduceMax: reduce('ReduceMax'),
-  ReduceMin: reduce('ReduceMin'), ReduceProd: reduce('ReduceProd'), ReduceL1: reduce('ReduceL1'),
-  ReduceL2: reduce('ReduceL2'), ReduceLogSum: reduce('ReduceLogSum'), ReduceLogSumExp: reduce('ReduceLogSumExp'),
-  ReduceSumSquare: reduce('ReduceSumSquare'), ArgMax: argReduce, ArgMin: argReduce, TopK: topK,
+  ReduceMean: reduce('ReduceMean'),
+  ReduceSum: reduce('ReduceSum'),
+  ReduceMax: reduce('ReduceMax'),
+  ReduceMin: reduce('ReduceMin'),
+  ReduceProd: reduce('ReduceProd'),
+  ReduceL1: reduce('ReduceL1'),
+  ReduceL2: reduce('ReduceL2'),
+  ReduceLogSum: reduce('ReduceLogSum'),
+  ReduceLogSumExp: reduce('ReduceLogSumExp'),
+  ReduceSumSquare: reduce('ReduceSumSquare'),
+  ArgMax: argReduce,
+  ArgMin: argReduce,
+  TopK: topK,
 } satisfies Partial<Record<OpType, OpRule>>;

@@ -20,24 +20,43 @@ function resize(ctx: OpContext): ValueType[] {
   const scales = isUpsample && ctx.opset < 9 ? attrFloats(ctx.node, 'scales') : ctx.value(legacy ? 1 : 2)?.values;
   const out = [...x];
   if (sizes && sizes.length > 0) {
-    if (sizes.length !== axisList.length) ctx.problem('resize-sizes', `Resize sizes [${sizes.join(',')}] do not match ${formatShape(x)}`);
+    if (sizes.length !== axisList.length)
+      ctx.problem('resize-sizes', `Resize sizes [${sizes.join(',')}] do not match ${formatShape(x)}`);
     // keep_aspect_ratio_policy (opset 18) other than stretch is not modelled: report unknown rather than guess.
-    if (ctx.node.attributes.some((a) => a.name === 'keep_aspect_ratio_policy')) return [typed(x.map(() => null), dtype)];
-    axisList.forEach((a, k) => { out[a!] = sizes[k] ?? null; });
+    if (ctx.node.attributes.some((a) => a.name === 'keep_aspect_ratio_policy'))
+      return [
+        typed(
+          x.map(() => null),
+          dtype,
+        ),
+      ];
+    axisList.forEach((a, k) => {
+      out[a!] = sizes[k] ?? null;
+    });
     return [typed(out, dtype)];
   }
   if (scales && scales.length > 0) {
-    if (scales.length !== axisList.length) ctx.problem('resize-scales', `Resize scales [${scales.join(',')}] do not match ${formatShape(x)}`);
+    if (scales.length !== axisList.length)
+      ctx.problem('resize-scales', `Resize scales [${scales.join(',')}] do not match ${formatShape(x)}`);
     axisList.forEach((a, k) => {
       const s = scales[k];
       const d = x[a!];
       // Runtime computes floor(dim * scale) in float32.
-      out[a!] = typeof d === 'number' && typeof s === 'number' ? Math.floor(Math.fround(d * Math.fround(s)))
-        : s === 1 ? d : null;
+      out[a!] =
+        typeof d === 'number' && typeof s === 'number'
+          ? Math.floor(Math.fround(d * Math.fround(s)))
+          : s === 1
+            ? d
+            : null;
     });
     return [typed(out, dtype)];
   }
-  return [typed(x.map(() => null), dtype)];
+  return [
+    typed(
+      x.map(() => null),
+      dtype,
+    ),
+  ];
 }
 
 export const resizeRules = {

@@ -4,7 +4,15 @@
  * along the channel axis itself would need its indices rewritten: blocked.
  */
 import { attrInt, attrInts } from '../../ir/attrs.js';
-import { blocked, identity, normAxis, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import {
+  blocked,
+  identity,
+  normAxis,
+  type OpRule,
+  type Port,
+  type RuleContext,
+  type RuleResult,
+} from '../channel-rule.js';
 
 function transposeLinks(ctx: RuleContext, port: Port): RuleResult {
   const rank = ctx.shape('in', 0)?.length;
@@ -15,7 +23,8 @@ function transposeLinks(ctx: RuleContext, port: Port): RuleResult {
 }
 
 function gatherLinks(ctx: RuleContext, port: Port): RuleResult {
-  const r = ctx.shape('in', 0)?.length, q = ctx.shape('in', 1)?.length;
+  const r = ctx.shape('in', 0)?.length,
+    q = ctx.shape('in', 1)?.length;
   if (r === undefined || q === undefined) return blocked('ranks unknown');
   const axis = normAxis(attrInt(ctx.node, 'axis', 0), r);
   if (port.io === 'in' && port.slot === 1) return blocked('indices carry no channels');

@@ -19,14 +19,20 @@ describe('shape subgraph folding', () => {
     });
     expect(r.shape('y')).toEqual(['batch', 'T', 4, 8]);
     expect(r.problems).toEqual([]);
-    const concrete = infer({
-      inputs: { x: ['batch', 'T', 32] },
-      inits: { zero: i64([0], []), minus1: i64([-1]), four: i64([4]), axes0: i64([0]) },
-      nodes: [
-        node('Shape', ['x'], ['s']), node('Gather', ['s', 'zero'], ['b']), node('Unsqueeze', ['b', 'axes0'], ['b1']),
-        node('Concat', ['b1', 'minus1', 'four'], ['target'], { axis: 0 }), node('Reshape', ['x', 'target'], ['y']),
-      ],
-    }, { inputShapes: { x: [2, 5, 32] } });
+    const concrete = infer(
+      {
+        inputs: { x: ['batch', 'T', 32] },
+        inits: { zero: i64([0], []), minus1: i64([-1]), four: i64([4]), axes0: i64([0]) },
+        nodes: [
+          node('Shape', ['x'], ['s']),
+          node('Gather', ['s', 'zero'], ['b']),
+          node('Unsqueeze', ['b', 'axes0'], ['b1']),
+          node('Concat', ['b1', 'minus1', 'four'], ['target'], { axis: 0 }),
+          node('Reshape', ['x', 'target'], ['y']),
+        ],
+      },
+      { inputShapes: { x: [2, 5, 32] } },
+    );
     expect(concrete.shape('y')).toEqual([2, 40, 4]);
     expect(toNumbers(concrete.constants.get('target')!)).toEqual([2, -1, 4]);
   });
@@ -61,7 +67,11 @@ describe('Reshape', () => {
     const r = infer({
       inputs: { x: [2, 3, 4] },
       inits: { a: i64([0, -1]), bad: i64([5, 5]), z: i64([0, 24]) },
-      nodes: [node('Reshape', ['x', 'a'], ['y']), node('Reshape', ['x', 'bad'], ['w']), node('Reshape', ['x', 'z'], ['q'], { allowzero: 1 })],
+      nodes: [
+        node('Reshape', ['x', 'a'], ['y']),
+        node('Reshape', ['x', 'bad'], ['w']),
+        node('Reshape', ['x', 'z'], ['q'], { allowzero: 1 }),
+      ],
     });
     expect(r.shape('y')).toEqual([2, 12]);
     expect(r.shape('w')).toEqual([5, 5]);
@@ -85,9 +95,13 @@ describe('layout ops', () => {
       inputs: { x: ['n', 3, 4, 5] },
       inits: { shp: i64([2, 1, 1, 1, 1]), reps: i64([1, 2, 1, 3]), pads: i64([0, 0, 1, 2, 0, 0, 3, 4]) },
       nodes: [
-        node('Flatten', ['x'], ['f']), node('Flatten', ['x'], ['f0'], { axis: 0 }),
-        node('Transpose', ['x'], ['t'], { perm: [0, 2, 3, 1] }), node('Transpose', ['x'], ['tr']),
-        node('Expand', ['x', 'shp'], ['e']), node('Tile', ['x', 'reps'], ['ti']), node('Pad', ['x', 'pads'], ['p']),
+        node('Flatten', ['x'], ['f']),
+        node('Flatten', ['x'], ['f0'], { axis: 0 }),
+        node('Transpose', ['x'], ['t'], { perm: [0, 2, 3, 1] }),
+        node('Transpose', ['x'], ['tr']),
+        node('Expand', ['x', 'shp'], ['e']),
+        node('Tile', ['x', 'reps'], ['ti']),
+        node('Pad', ['x', 'pads'], ['p']),
       ],
     });
     expect(r.shape('f')).toEqual(['n', 60]);

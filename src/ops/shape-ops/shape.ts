@@ -44,7 +44,7 @@ const reshape: OpRule = (ctx) => {
   const target = ctx.opset < 5 ? attrInts(ctx.node, 'shape') : vectorInput(ctx, 1);
   if (!target) return [unknown(missingReason(ctx, 1), dtype)];
   const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
-  const out: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (x ? x[i] ?? null : null) : d));
+  const out: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (x ? (x[i] ?? null) : null) : d));
   const inferred = out.reduce<number[]>((acc, d, i) => (d === -1 ? [...acc, i] : acc), []);
   if (inferred.length > 1) {
     ctx.problem('reshape-target', `Reshape target [${target.join(',')}] has more than one -1`);
@@ -55,14 +55,20 @@ const reshape: OpRule = (ctx) => {
     const rest = productDims(out.filter((_, i) => i !== inferred[0]));
     let d = total === null || rest === null ? null : divDims(total, rest);
     if (typeof total === 'number' && typeof rest === 'number' && (rest === 0 || total % rest !== 0)) {
-      ctx.problem('reshape-numel', `Reshape of ${formatShape(x)} (${total} elements) to [${target.join(',')}]: ${total} is not divisible by ${rest}`);
+      ctx.problem(
+        'reshape-numel',
+        `Reshape of ${formatShape(x)} (${total} elements) to [${target.join(',')}]: ${total} is not divisible by ${rest}`,
+      );
       d = null;
     }
     out[inferred[0]] = d;
   } else if (typeof total === 'number') {
     const want = productDims(out);
     if (typeof want === 'number' && want !== total) {
-      ctx.problem('reshape-numel', `Reshape of ${formatShape(x)} (${total} elements) to ${formatShape(out)} (${want} elements)`);
+      ctx.problem(
+        'reshape-numel',
+        `Reshape of ${formatShape(x)} (${total} elements) to ${formatShape(out)} (${want} elements)`,
+      );
     }
   }
   const v = ctx.value(0);
@@ -88,14 +94,26 @@ const transpose: OpRule = (ctx) => {
   const x = ctx.shape(0);
   if (!x) return [unknown(missingReason(ctx, 0), ctx.dtype(0))];
   const perm = attrInts(ctx.node, 'perm') ?? x.map((_, i) => x.length - 1 - i);
-  if (perm.length !== x.length || new Set(perm.map((p) => normAxis(p, x.length))).size !== x.length || perm.some((p) => normAxis(p, x.length) === undefined)) {
-    ctx.problem('transpose-perm', `Transpose perm [${perm.join(',')}] is not a permutation of the axes of ${formatShape(x)}`);
+  if (
+    perm.length !== x.length ||
+    new Set(perm.map((p) => normAxis(p, x.length))).size !== x.length ||
+    perm.some((p) => normAxis(p, x.length) === undefined)
+  ) {
+    ctx.problem(
+      'transpose-perm',
+      `Transpose perm [${perm.join(',')}] is not a permutation of the axes of ${formatShape(x)}`,
+    );
     return [unknown('Transpose perm invalid', ctx.dtype(0))];
   }
   const axes = perm.map((p) => normAxis(p, x.length)!);
   const v = ctx.value(0);
   if (v && v.dims.length === axes.length) ctx.setValue(0, transposeValue(v, axes));
-  return [typed(axes.map((a) => x[a]), ctx.dtype(0))];
+  return [
+    typed(
+      axes.map((a) => x[a]),
+      ctx.dtype(0),
+    ),
+  ];
 };
 
 const expand: OpRule = (ctx) => {
@@ -105,10 +123,15 @@ const expand: OpRule = (ctx) => {
   if (!x) return [unknown(missingReason(ctx, 0), dtype)];
   if (!target) return [unknown(missingReason(ctx, 1), dtype)];
   const b = broadcastShapes([x, target]);
-  for (const c of b.conflicts) ctx.problem('expand-incompatible', `Expand of ${formatShape(x)} to ${formatShape(target)} fails at axis ${c.axis}`);
+  for (const c of b.conflicts)
+    ctx.problem('expand-incompatible', `Expand of ${formatShape(x)} to ${formatShape(target)} fails at axis ${c.axis}`);
   const v = ctx.value(0);
   if (v && target.every((d) => typeof d === 'number') && numElements(target as number[]) <= MAX_FOLD_ELEMENTS) {
-    const ones = { dtype: v.dtype, dims: target as number[], values: new Array<Dim>(numElements(target as number[])).fill(0) };
+    const ones = {
+      dtype: v.dtype,
+      dims: target as number[],
+      values: new Array<Dim>(numElements(target as number[])).fill(0),
+    };
     const folded = broadcastValues([v, ones], v.dtype, (xs) => xs[0]);
     if (folded) ctx.setValue(0, folded);
   }
@@ -119,20 +142,37 @@ const tile: OpRule = (ctx) => {
   const x = ctx.shape(0);
   if (!x) return [unknown(missingReason(ctx, 0), ctx.dtype(0))];
   const reps = vectorInput(ctx, 1);
-  if (reps && reps.length !== x.length) ctx.problem('tile-repeats', `Tile repeats [${reps.join(',')}] do not match rank of ${formatShape(x)}`);
-  return [typed(x.map((d, i) => (reps ? mulDims(d, reps[i] ?? null) : null)), ctx.dtype(0))];
+  if (reps && reps.length !== x.length)
+    ctx.problem('tile-repeats', `Tile repeats [${reps.join(',')}] do not match rank of ${formatShape(x)}`);
+  return [
+    typed(
+      x.map((d, i) => (reps ? mulDims(d, reps[i] ?? null) : null)),
+      ctx.dtype(0),
+    ),
+  ];
 };
 
 /** Pad: pads attribute before opset 11, input after; axes input from opset 18. */
 const pad: OpRule = (ctx) => {
   const x = ctx.shape(0);
   if (!x) return [unknown(missingReason(ctx, 0), ctx.dtype(0))];
-  const pads = ctx.opset < 11 ? attrInts(ctx.node, 'pads') ?? attrInts(ctx.node, 'paddings') : ctx.value(1)?.values;
-  if (!pads) return [typed(x.map(() => null), ctx.dtype(0))];
+  const pads = ctx.opset < 11 ? (attrInts(ctx.node, 'pads') ?? attrInts(ctx.node, 'paddings')) : ctx.value(1)?.values;
+  if (!pads)
+    return [
+      typed(
+        x.map(() => null),
+        ctx.dtype(0),
+      ),
+    ];
   const axes = ctx.opset >= 18 && ctx.has(3) ? ctx.ints(3) : x.map((_, i) => i);
   if (!axes || pads.length !== 2 * axes.length) {
     ctx.problem('pad-length', `Pad has ${pads.length} pads for ${axes?.length ?? '?'} axes of ${formatShape(x)}`);
-    return [typed(x.map(() => null), ctx.dtype(0))];
+    return [
+      typed(
+        x.map(() => null),
+        ctx.dtype(0),
+      ),
+    ];
   }
   const out = [...x];
   axes.forEach((a, k) => {
@@ -148,13 +188,26 @@ function blocks(toSpace: boolean): OpRule {
     if (!x || x.length !== 4) return [unknown(missingReason(ctx, 0), ctx.dtype(0))];
     const b = attrInt(ctx.node, 'blocksize', 1);
     const [n, c, h, w] = x;
-    return [typed(toSpace
-      ? [n, divDims(c, b * b), mulDims(h, b), mulDims(w, b)]
-      : [n, mulDims(c, b * b), divDims(h, b), divDims(w, b)], ctx.dtype(0))];
+    return [
+      typed(
+        toSpace
+          ? [n, divDims(c, b * b), mulDims(h, b), mulDims(w, b)]
+          : [n, mulDims(c, b * b), divDims(h, b), divDims(w, b)],
+        ctx.dtype(0),
+      ),
+    ];
   };
 }
 
 export const shapeOpRules = {
-  Shape: shape, Size: size, Reshape: reshape, Flatten: flatten, Transpose: transpose, Expand: expand,
-  Tile: tile, Pad: pad, DepthToSpace: blocks(true), SpaceToDepth: blocks(false),
+  Shape: shape,
+  Size: size,
+  Reshape: reshape,
+  Flatten: flatten,
+  Transpose: transpose,
+  Expand: expand,
+  Tile: tile,
+  Pad: pad,
+  DepthToSpace: blocks(true),
+  SpaceToDepth: blocks(false),
 } satisfies Partial<Record<OpType, OpRule>>;

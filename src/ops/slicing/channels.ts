@@ -6,7 +6,16 @@
  */
 import { attrInt, attrInts, hasAttr, removeAttr, setAttrInts } from '../../ir/attrs.js';
 import { fromNumbers } from '../../ir/tensor.js';
-import { blocked, identity, normAxis, type Link, type OpRule, type Port, type RuleContext, type RuleResult } from '../channel-rule.js';
+import {
+  blocked,
+  identity,
+  normAxis,
+  type Link,
+  type OpRule,
+  type Port,
+  type RuleContext,
+  type RuleResult,
+} from '../channel-rule.js';
 
 function sizesAlong(ctx: RuleContext, io: 'in' | 'out', count: number, axis: number): number[] | string {
   const sizes: number[] = [];
@@ -36,7 +45,8 @@ function joinLinks(ctx: RuleContext, port: Port, manyIo: 'in' | 'out', many: num
   const sizes = sizesAlong(ctx, manyIo, many, axis);
   if (typeof sizes === 'string') return blocked(sizes);
   const off = offsets(sizes);
-  if (port.io === manyIo) return { links: [{ io: oneIo, slot: 0, axis, map: { kind: 'offset', offset: off[port.slot] } }] };
+  if (port.io === manyIo)
+    return { links: [{ io: oneIo, slot: 0, axis, map: { kind: 'offset', offset: off[port.slot] } }] };
   return { links: off.map((o, k) => ({ io: manyIo, slot: k, axis, map: { kind: 'offset', offset: -o } })) };
 }
 
@@ -59,13 +69,18 @@ export const splitRule: OpRule = {
     const rank = ctx.shape('in', 0)?.length ?? 0;
     const axis = normAxis(attrInt(ctx.node, 'axis', 0), rank);
     if (!ctx.changes('in', 0).has(axis)) return;
-    const sizes = ctx.node.outputs.map((_, k) => ctx.changes('out', k).get(axis)?.keep.length ?? (ctx.shape('out', k)?.[axis] as number));
+    const sizes = ctx.node.outputs.map(
+      (_, k) => ctx.changes('out', k).get(axis)?.keep.length ?? (ctx.shape('out', k)?.[axis] as number),
+    );
     if (hasAttr(ctx.node, 'split')) setAttrInts(ctx.node, 'split', sizes);
     else if (ctx.has(1)) ctx.setInput(1, fromNumbers('int64', [sizes.length], sizes));
     else {
       // opset 18 `num_outputs` needs equal parts; explicit sizes always work.
       removeAttr(ctx.node, 'num_outputs');
-      ctx.node.inputs[1] = ctx.addConstant(`${ctx.node.name || ctx.node.outputs[0]}_split`, fromNumbers('int64', [sizes.length], sizes));
+      ctx.node.inputs[1] = ctx.addConstant(
+        `${ctx.node.name || ctx.node.outputs[0]}_split`,
+        fromNumbers('int64', [sizes.length], sizes),
+      );
     }
   },
 };
@@ -87,12 +102,16 @@ function slicedAxes(ctx: RuleContext, rank: number): number[] | undefined {
   return readInts(ctx, 3, 'axes')?.map((a) => normAxis(a, rank));
 }
 
-function sliceParams(ctx: RuleContext, rank: number): { starts: number[]; ends: number[]; axes: number[]; steps: number[] } | string {
+function sliceParams(
+  ctx: RuleContext,
+  rank: number,
+): { starts: number[]; ends: number[]; axes: number[]; steps: number[] } | string {
   const read = (slot: number, attr: string) => readInts(ctx, slot, attr);
-  const starts = read(1, 'starts'), ends = read(2, 'ends');
+  const starts = read(1, 'starts'),
+    ends = read(2, 'ends');
   if (!starts || !ends) return 'starts/ends are not constants';
   const axes = (read(3, 'axes') ?? starts.map((_, i) => i)).map((a) => normAxis(a, rank));
-  const steps = ctx.opset < 10 ? starts.map(() => 1) : read(4, 'steps') ?? starts.map(() => 1);
+  const steps = ctx.opset < 10 ? starts.map(() => 1) : (read(4, 'steps') ?? starts.map(() => 1));
   return { starts, ends, axes, steps };
 }
 
@@ -105,7 +124,8 @@ export const sliceRule: OpRule = {
     const shape = ctx.shape('in', 0);
     if (!shape) return blocked('rank unknown');
     if (port.io === 'in' && port.slot !== 0) return blocked('slice bounds carry no channels');
-    const other: Port = port.io === 'in' ? { io: 'out', slot: 0, axis: port.axis } : { io: 'in', slot: 0, axis: port.axis };
+    const other: Port =
+      port.io === 'in' ? { io: 'out', slot: 0, axis: port.axis } : { io: 'in', slot: 0, axis: port.axis };
     const p = sliceParams(ctx, shape.length);
     if (typeof p === 'string') {
       const axes = slicedAxes(ctx, shape.length);
@@ -123,7 +143,8 @@ export const sliceRule: OpRule = {
     const shape = ctx.shape('in', 0)!;
     const p = sliceParams(ctx, shape.length);
     if (typeof p === 'string') return;
-    const starts = [...p.starts], ends = [...p.ends];
+    const starts = [...p.starts],
+      ends = [...p.ends];
     let changed = false;
     p.axes.forEach((axis, k) => {
       const c = ctx.changes('in', 0).get(axis);
@@ -131,12 +152,22 @@ export const sliceRule: OpRule = {
       const dim = c.before;
       const s = clampStart(p.starts[k], dim);
       const e = clampStart(p.ends[k] >= dim ? dim : p.ends[k], dim);
-      let ns = 0, ne = 0;
-      for (const i of c.keep) { if (i < s) ns++; if (i < e) ne++; }
-      starts[k] = ns; ends[k] = ne; changed = true;
+      let ns = 0,
+        ne = 0;
+      for (const i of c.keep) {
+        if (i < s) ns++;
+        if (i < e) ne++;
+      }
+      starts[k] = ns;
+      ends[k] = ne;
+      changed = true;
     });
     if (!changed) return;
-    if (ctx.opset < 10) { setAttrInts(ctx.node, 'starts', starts); setAttrInts(ctx.node, 'ends', ends); return; }
+    if (ctx.opset < 10) {
+      setAttrInts(ctx.node, 'starts', starts);
+      setAttrInts(ctx.node, 'ends', ends);
+      return;
+    }
     ctx.setInput(1, fromNumbers('int64', [starts.length], starts));
     ctx.setInput(2, fromNumbers('int64', [ends.length], ends));
   },

@@ -19,16 +19,26 @@ const concat: OpRule = (ctx) => {
   const rank = shapes[0].length;
   const axis = normAxis(attrInt(ctx.node, 'axis', 0), rank);
   if (axis === undefined || shapes.some((s) => s.length !== rank)) {
-    ctx.problem('concat-rank', `Concat axis ${attrInt(ctx.node, 'axis', 0)} with inputs ${shapes.map(formatShape).join(', ')}`);
+    ctx.problem(
+      'concat-rank',
+      `Concat axis ${attrInt(ctx.node, 'axis', 0)} with inputs ${shapes.map(formatShape).join(', ')}`,
+    );
     return [unknown('Concat inputs of different rank or bad axis', dtype)];
   }
   const out = [...shapes[0]];
   for (let i = 1; i < n; i++) {
     for (let a = 0; a < rank; a++) {
-      if (a === axis) { out[a] = addDims(out[a], shapes[i][a]); continue; }
+      if (a === axis) {
+        out[a] = addDims(out[a], shapes[i][a]);
+        continue;
+      }
       if (differentDims(out[a], shapes[i][a])) {
-        ctx.problem('concat-dims', `Concat on axis ${axis}: input ${i} ${formatShape(shapes[i])} differs from ${formatShape(shapes[0])} at axis ${a}`);
-      } else if (out[a] === null || (typeof out[a] === 'string' && typeof shapes[i][a] === 'number')) out[a] = shapes[i][a];
+        ctx.problem(
+          'concat-dims',
+          `Concat on axis ${axis}: input ${i} ${formatShape(shapes[i])} differs from ${formatShape(shapes[0])} at axis ${a}`,
+        );
+      } else if (out[a] === null || (typeof out[a] === 'string' && typeof shapes[i][a] === 'number'))
+        out[a] = shapes[i][a];
     }
   }
   if (rank === 1) {
@@ -52,7 +62,8 @@ const split: OpRule = (ctx) => {
   const axis = normAxis(attrInt(ctx.node, 'axis', 0), x.length);
   if (axis === undefined) return allUnknown(ctx, 'Split axis out of range', dtype);
   const d = x[axis];
-  let sizes: Dim[] | undefined = ctx.opset >= 13 ? (ctx.has(1) ? ctx.value(1)?.values : undefined) : attrInts(ctx.node, 'split');
+  let sizes: Dim[] | undefined =
+    ctx.opset >= 13 ? (ctx.has(1) ? ctx.value(1)?.values : undefined) : attrInts(ctx.node, 'split');
   if (ctx.opset >= 13 && ctx.has(1) && !sizes) sizes = new Array<Dim>(k).fill(null);
   if (!sizes) {
     if (typeof d === 'number' && ctx.opset >= 18 && d % k !== 0) {
@@ -66,9 +77,18 @@ const split: OpRule = (ctx) => {
   } else {
     if (sizes.length !== k) ctx.problem('split-count', `Split gives ${sizes.length} sizes for ${k} outputs`);
     const sum = sizes.reduce<Dim>((a, b) => addDims(a, b), 0);
-    if (differentDims(sum, d)) ctx.problem('split-sum', `Split sizes [${sizes.join(',')}] sum to ${sum}, axis ${axis} of ${formatShape(x)} is ${d}`);
+    if (differentDims(sum, d))
+      ctx.problem(
+        'split-sum',
+        `Split sizes [${sizes.join(',')}] sum to ${sum}, axis ${axis} of ${formatShape(x)} is ${d}`,
+      );
   }
-  return ctx.node.outputs.map((_, i) => typed(x.map((v, a) => (a === axis ? sizes![i] ?? null : v)), dtype));
+  return ctx.node.outputs.map((_, i) =>
+    typed(
+      x.map((v, a) => (a === axis ? (sizes![i] ?? null) : v)),
+      dtype,
+    ),
+  );
 };
 
 /** One axis of a Slice with known start/end/step (start/end possibly symbolic). */
@@ -77,7 +97,14 @@ function sliceDim(d: Dim, start: Dim, end: Dim, step: number): Dim {
   if (typeof start !== 'number' || typeof end !== 'number') {
     // Symbolic bounds (e.g. [key_len - q_len : key_len] of a causal-mask buffer): the length is
     // end - start assuming no clamping, kept only as a symbol; a bare number here could be wrong.
-    if (step !== 1 || start === null || end === null || (typeof start === 'number' && start < 0) || (typeof end === 'number' && end < 0)) return null;
+    if (
+      step !== 1 ||
+      start === null ||
+      end === null ||
+      (typeof start === 'number' && start < 0) ||
+      (typeof end === 'number' && end < 0)
+    )
+      return null;
     const len = typeof end === 'number' && end >= BIG - 1 ? subDims(d, start) : subDims(end, start);
     return typeof len === 'string' ? len : null;
   }
@@ -103,7 +130,12 @@ const slice: OpRule = (ctx) => {
   const steps = legacy ? undefined : ctx.has(4) ? ctx.ints(4) : undefined;
   if (!starts || !ends || (!legacy && ctx.has(3) && !axes) || (ctx.has(4) && !steps)) {
     // Bounds known only at run time: the rank is kept, sliced sizes are not known.
-    return [typed(x.map(() => null), dtype)];
+    return [
+      typed(
+        x.map(() => null),
+        dtype,
+      ),
+    ];
   }
   const out = [...x];
   const ax = axes ?? starts.map((_, i) => i);
@@ -122,7 +154,8 @@ const slice: OpRule = (ctx) => {
   const v = ctx.value(0);
   if (v && norm.every(({ start, end }) => typeof start === 'number' && typeof end === 'number')) {
     const perAxis = v.dims.map((n) => Array.from({ length: n }, (_, i) => i));
-    for (const { axis, start, end, step } of norm) perAxis[axis] = sliceIndices(v.dims[axis], start as number, end as number, step);
+    for (const { axis, start, end, step } of norm)
+      perAxis[axis] = sliceIndices(v.dims[axis], start as number, end as number, step);
     ctx.setValue(0, gatherAxes(v, perAxis));
   }
   return [typed(out, dtype)];
@@ -137,7 +170,8 @@ const squeeze: OpRule = (ctx) => {
   if (axes === null) return [unknown('Squeeze axes not constant', dtype)];
   let drop: Set<number>;
   if (!axes) {
-    if (x.some((d) => typeof d !== 'number')) return [unknown(`Squeeze without axes on ${formatShape(x)}: symbolic dims may be 1`, dtype)];
+    if (x.some((d) => typeof d !== 'number'))
+      return [unknown(`Squeeze without axes on ${formatShape(x)}: symbolic dims may be 1`, dtype)];
     drop = new Set(x.flatMap((d, i) => (d === 1 ? [i] : [])));
   } else {
     drop = new Set();
@@ -172,12 +206,23 @@ const unsqueeze: OpRule = (ctx) => {
   const dims: number[] = [];
   const v = ctx.value(0);
   for (let i = 0, j = 0; i < rank; i++) {
-    if (at.has(i)) { out.push(1); dims.push(1); } else { out.push(x[j]); if (v) dims.push(v.dims[j]); j++; }
+    if (at.has(i)) {
+      out.push(1);
+      dims.push(1);
+    } else {
+      out.push(x[j]);
+      if (v) dims.push(v.dims[j]);
+      j++;
+    }
   }
   if (v) ctx.setValue(0, { ...v, dims });
   return [typed(out, dtype)];
 };
 
 export const slicingRules = {
-  Concat: concat, Split: split, Slice: slice, Squeeze: squeeze, Unsqueeze: unsqueeze,
+  Concat: concat,
+  Split: split,
+  Slice: slice,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
 } satisfies Partial<Record<OpType, OpRule>>;

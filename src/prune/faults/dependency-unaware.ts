@@ -7,7 +7,16 @@ import { takeAlong } from '../slice.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly, replaceStored } from './support.js';
 
-const CHANNEL_WISE = new Set(['BatchNormalization', 'Relu', 'Clip', 'HardSwish', 'HardSigmoid', 'Sigmoid', 'LeakyRelu', 'InstanceNormalization']);
+const CHANNEL_WISE = new Set([
+  'BatchNormalization',
+  'Relu',
+  'Clip',
+  'HardSwish',
+  'HardSigmoid',
+  'Sigmoid',
+  'LeakyRelu',
+  'InstanceNormalization',
+]);
 
 /** Keeps only the first `keep` output channels of a Conv and of the per-channel ops right after it. */
 function narrowConv(model: Model, conv: Node, keep: number[], until?: string): void {
@@ -23,7 +32,8 @@ function narrowConv(model: Model, conv: Node, keep: number[], until?: string): v
     const uses = index.consumers.get(value) ?? [];
     if (uses.length !== 1 || !CHANNEL_WISE.has(uses[0].node.opType) || value === until) return;
     const node = uses[0].node;
-    if (node.opType === 'BatchNormalization' || node.opType === 'InstanceNormalization') node.inputs.slice(1).forEach((n) => slice(n, 0));
+    if (node.opType === 'BatchNormalization' || node.opType === 'InstanceNormalization')
+      node.inputs.slice(1).forEach((n) => slice(n, 0));
     value = node.outputs[0];
   }
 }

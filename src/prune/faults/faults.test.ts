@@ -23,7 +23,15 @@ describe('N:M fault injectors', () => {
   const dense = mlp();
   const cases: [string, typeof nmWrongAxis, Plan][] = [
     ['nm-wrong-axis', nmWrongAxis, { version: 1, nm: [{ tensor: 'fc2.weight', n: 2, m: 4 }] }],
-    ['structured-breaks-nm', structuredBreaksNm, { version: 1, channels: [{ group: 'fc1.weight#0', indices: [1, 6] }], nm: [{ tensor: 'fc2.weight', n: 2, m: 4 }] }],
+    [
+      'structured-breaks-nm',
+      structuredBreaksNm,
+      {
+        version: 1,
+        channels: [{ group: 'fc1.weight#0', indices: [1, 6] }],
+        nm: [{ tensor: 'fc2.weight', n: 2, m: 4 }],
+      },
+    ],
   ];
   it.each(cases)('%s breaks the pattern and differs from the oracle', async (_id, fault, plan) => {
     const faulty = fault.prune(dense, plan);

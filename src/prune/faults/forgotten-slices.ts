@@ -10,29 +10,40 @@ const LINEAR = new Set(['Conv', 'Gemm', 'MatMul', 'ConvTranspose']);
 
 export const biasNotSliced: Fault = {
   id: 'bias-not-sliced',
-  bug: 'A layer\'s output channels are removed from its weight, but its bias keeps the old length.',
+  bug: "A layer's output channels are removed from its weight, but its bias keeps the old length.",
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency'],
   families: ['residual'],
   plans: { parts: ['channels'], everyGroup: true },
   prune(dense, plan) {
     const p = pruneCorrectly(dense, plan);
-    restoreDense(p, removedMembers(p, (node, tensor) => (node.opType === 'Conv' || node.opType === 'Gemm') && node.inputs[2] === tensor));
+    restoreDense(
+      p,
+      removedMembers(
+        p,
+        (node, tensor) => (node.opType === 'Conv' || node.opType === 'Gemm') && node.inputs[2] === tensor,
+      ),
+    );
     return p.pruned;
   },
 };
 
 export const consumerNotSliced: Fault = {
   id: 'consumer-not-sliced',
-  bug: 'A layer\'s output channels are removed, but the next layer keeps all its input channels (the consumer is not traced).',
+  bug: "A layer's output channels are removed, but the next layer keeps all its input channels (the consumer is not traced).",
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency'],
   families: ['residual'],
   plans: { parts: ['channels'], everyGroup: true },
   prune(dense, plan) {
     const p = pruneCorrectly(dense, plan);
-    const entries = new Set(p.removed.flatMap(({ group }) => group.members.filter((m) => m.entry).map((m) => m.tensor)));
-    restoreDense(p, removedMembers(p, (node, tensor) => LINEAR.has(node.opType) && entries.has(tensor)));
+    const entries = new Set(
+      p.removed.flatMap(({ group }) => group.members.filter((m) => m.entry).map((m) => m.tensor)),
+    );
+    restoreDense(
+      p,
+      removedMembers(p, (node, tensor) => LINEAR.has(node.opType) && entries.has(tensor)),
+    );
     return p.pruned;
   },
 };
@@ -65,7 +76,13 @@ function feedsRepeatKv(model: Model, node: Node): boolean {
     for (const n of frontier) {
       for (const out of n.outputs) {
         for (const { node: u } of index.consumers.get(out) ?? []) {
-          if (u.opType === 'Unsqueeze' && (index.consumers.get(u.outputs[0]) ?? []).some((x) => x.node.opType === 'Expand' || x.node.opType === 'Tile')) return true;
+          if (
+            u.opType === 'Unsqueeze' &&
+            (index.consumers.get(u.outputs[0]) ?? []).some(
+              (x) => x.node.opType === 'Expand' || x.node.opType === 'Tile',
+            )
+          )
+            return true;
           if (['Reshape', 'Transpose', 'Add'].includes(u.opType)) next.push(u);
         }
       }
@@ -85,7 +102,10 @@ export const gqaKvHeadsNotPruned: Fault = {
   prune(dense, plan) {
     const p = pruneCorrectly(dense, plan);
     const model = p.analysis.model;
-    restoreDense(p, removedMembers(p, (node) => LINEAR.has(node.opType) && feedsRepeatKv(model, node)));
+    restoreDense(
+      p,
+      removedMembers(p, (node) => LINEAR.has(node.opType) && feedsRepeatKv(model, node)),
+    );
     return p.pruned;
   },
 };

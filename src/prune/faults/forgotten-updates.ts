@@ -30,7 +30,7 @@ function projections(model: Model): Set<string> {
 
 export const skipProjectionNotUpdated: Fault = {
   id: 'skip-projection-not-updated',
-  bug: 'Channels of a residual block are removed on the main path, but the 1x1 projection on the skip path (and its BatchNorm) keep their old width (the seed\'s Apple Core ML incident).',
+  bug: "Channels of a residual block are removed on the main path, but the 1x1 projection on the skip path (and its BatchNorm) keep their old width (the seed's Apple Core ML incident).",
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
   families: ['residual'],
@@ -38,7 +38,10 @@ export const skipProjectionNotUpdated: Fault = {
   prune(dense, plan) {
     const p = pruneCorrectly(dense, plan);
     const proj = projections(p.analysis.model);
-    restoreDense(p, removedMembers(p, (node) => proj.has(node.name)));
+    restoreDense(
+      p,
+      removedMembers(p, (node) => proj.has(node.name)),
+    );
     return p.pruned;
   },
 };
@@ -52,14 +55,17 @@ export const batchNormNotSliced: Fault = {
   plans: { parts: ['channels'], everyGroup: true },
   prune(dense, plan) {
     const p = pruneCorrectly(dense, plan);
-    restoreDense(p, removedMembers(p, (node) => node.opType === 'BatchNormalization'));
+    restoreDense(
+      p,
+      removedMembers(p, (node) => node.opType === 'BatchNormalization'),
+    );
     return p.pruned;
   },
 };
 
 export const layerNormNotSliced: Fault = {
   id: 'layernorm-not-sliced',
-  bug: 'Hidden features are removed but LayerNorm/RMSNorm scale and bias (as the op or as the exporter\'s Mul/Add after the Div) keep the old width.',
+  bug: "Hidden features are removed but LayerNorm/RMSNorm scale and bias (as the op or as the exporter's Mul/Add after the Div) keep the old width.",
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency', 'no-silent-broadcast'],
   families: ['normalization'],
@@ -68,14 +74,21 @@ export const layerNormNotSliced: Fault = {
     const p = pruneCorrectly(dense, plan);
     const index = indexGraph(p.analysis.model.graph);
     const afterDiv = (node: Node) => node.inputs.some((i) => index.producer.get(i)?.opType === 'Div');
-    restoreDense(p, removedMembers(p, (node) => node.opType === 'LayerNormalization' || ((node.opType === 'Mul' || node.opType === 'Add') && afterDiv(node))));
+    restoreDense(
+      p,
+      removedMembers(
+        p,
+        (node) =>
+          node.opType === 'LayerNormalization' || ((node.opType === 'Mul' || node.opType === 'Add') && afterDiv(node)),
+      ),
+    );
     return p.pruned;
   },
 };
 
 export const reshapeHeadsNotUpdated: Fault = {
   id: 'reshape-heads-not-updated',
-  bug: 'Attention heads are removed from the projections, but the Reshapes that split and merge heads keep the old head count and width (a constant shape, or the constant inside an exporter\'s Concat-built shape).',
+  bug: "Attention heads are removed from the projections, but the Reshapes that split and merge heads keep the old head count and width (a constant shape, or the constant inside an exporter's Concat-built shape).",
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency'],
   families: ['attention'],
@@ -87,7 +100,11 @@ export const reshapeHeadsNotUpdated: Fault = {
     const denseNodes = new Map(before.graph.nodes.map((n) => [n.name, n]));
     const index = indexGraph(graph);
     for (const node of graph.nodes) {
-      const feedsReshape = node.opType === 'Concat' && node.outputs.some((o) => (index.consumers.get(o) ?? []).some((u) => u.node.opType === 'Reshape' && u.slot === 1));
+      const feedsReshape =
+        node.opType === 'Concat' &&
+        node.outputs.some((o) =>
+          (index.consumers.get(o) ?? []).some((u) => u.node.opType === 'Reshape' && u.slot === 1),
+        );
       if (node.opType !== 'Reshape' && !feedsReshape) continue;
       const d = denseNodes.get(node.name);
       if (!d) continue;

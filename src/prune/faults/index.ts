@@ -1,6 +1,11 @@
 /** The catalogue of fault injectors: deliberately wrong pruners reproducing real bugs. */
 import { branchToOneChannel, groupedConvIndivisible } from './dependency-unaware.js';
-import { batchNormNotSliced, layerNormNotSliced, reshapeHeadsNotUpdated, skipProjectionNotUpdated } from './forgotten-updates.js';
+import {
+  batchNormNotSliced,
+  layerNormNotSliced,
+  reshapeHeadsNotUpdated,
+  skipProjectionNotUpdated,
+} from './forgotten-updates.js';
 import { nmWrongAxis, structuredBreaksNm } from './nm-faults.js';
 import { biasNotSliced, consumerNotSliced, depthwiseGroupNotUpdated, gqaKvHeadsNotPruned } from './forgotten-slices.js';
 import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';

@@ -34,7 +34,7 @@ export const outputFeaturesPruned: Fault = {
 
 export const inputRenamed: Fault = {
   id: 'input-renamed',
-  bug: 'The pruned model is re-exported and its graph input gets the exporter\'s name (`x` becomes `input.1`): the serving code that feeds `x` fails to bind it.',
+  bug: "The pruned model is re-exported and its graph input gets the exporter's name (`x` becomes `input.1`): the serving code that feeds `x` fails to bind it.",
   failureMode: 'shape-mismatch',
   caughtBy: ['interface-consistency'],
   guards: ['interface-consistency'],

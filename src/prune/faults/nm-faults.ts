@@ -26,7 +26,11 @@ export const nmWrongAxis: Fault = {
       const axis = reductionAxis(pruned, spec.tensor).axis;
       const wrong = value.dims.findIndex((d, i) => i !== axis && d % 4 === 0);
       if (wrong < 0) continue;
-      replaceStored(pruned, spec.tensor, zeroWhere(value, nmZeroMask(value, spec.tensor, wrong, spec.n ?? 2, spec.m ?? 4)));
+      replaceStored(
+        pruned,
+        spec.tensor,
+        zeroWhere(value, nmZeroMask(value, spec.tensor, wrong, spec.n ?? 2, spec.m ?? 4)),
+      );
     }
     return pruned;
   },

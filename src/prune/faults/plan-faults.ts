@@ -11,11 +11,21 @@ import type { Fault } from './types.js';
 import { pruneCorrectly } from './support.js';
 
 /** The plan with every group's removal given as indices, each list rewritten by `edit` (an empty list drops the group). */
-function editedPlan(dense: Parameters<typeof analyzeGroups>[0], plan: Plan, edit: (remove: number[], channels: number) => number[]): Plan {
+function editedPlan(
+  dense: Parameters<typeof analyzeGroups>[0],
+  plan: Plan,
+  edit: (remove: number[], channels: number) => number[],
+): Plan {
   const { removals } = resolvePlan(analyzeGroups(dense), plan);
-  const edited = removals.map((r) => ({ r, remove: edit([...r.remove], r.group.channels) })).filter((e) => e.remove.length);
-  const channels = edited.filter((e) => e.r.group.kind === 'channels').map((e) => ({ group: e.r.group.id, indices: e.remove }));
-  const heads = edited.filter((e) => e.r.group.kind === 'heads').map((e) => ({ attention: e.r.group.id, remove: e.remove }));
+  const edited = removals
+    .map((r) => ({ r, remove: edit([...r.remove], r.group.channels) }))
+    .filter((e) => e.remove.length);
+  const channels = edited
+    .filter((e) => e.r.group.kind === 'channels')
+    .map((e) => ({ group: e.r.group.id, indices: e.remove }));
+  const heads = edited
+    .filter((e) => e.r.group.kind === 'heads')
+    .map((e) => ({ attention: e.r.group.id, remove: e.remove }));
   return { ...plan, version: 1, channels, heads };
 }
 
@@ -42,7 +52,10 @@ export const underRemoval: Fault = {
   id: 'under-removal',
   bug: 'Each group loses one channel (or head) fewer than the plan says, as when the count to remove is rounded down twice or the last index of a range is excluded.',
   prune(dense, plan) {
-    return pruneCorrectly(dense, editedPlan(dense, plan, (remove) => remove.slice(0, -1))).pruned;
+    return pruneCorrectly(
+      dense,
+      editedPlan(dense, plan, (remove) => remove.slice(0, -1)),
+    ).pruned;
   },
 };
 
@@ -51,10 +64,13 @@ export const overRemoval: Fault = {
   id: 'over-removal',
   bug: 'Each group loses one channel (or head) more than the plan says, as when the count to keep is rounded down instead of up.',
   prune(dense, plan) {
-    return pruneCorrectly(dense, editedPlan(dense, plan, (remove, channels) => {
-      const extra = Array.from({ length: channels }, (_, i) => i).find((i) => !remove.includes(i));
-      // Never below two kept: the guards' floor (a one-channel branch is another fault).
-      return extra !== undefined && channels - remove.length > 2 ? [...remove, extra].sort((a, b) => a - b) : remove;
-    })).pruned;
+    return pruneCorrectly(
+      dense,
+      editedPlan(dense, plan, (remove, channels) => {
+        const extra = Array.from({ length: channels }, (_, i) => i).find((i) => !remove.includes(i));
+        // Never below two kept: the guards' floor (a one-channel branch is another fault).
+        return extra !== undefined && channels - remove.length > 2 ? [...remove, extra].sort((a, b) => a - b) : remove;
+      }),
+    ).pruned;
   },
 };

@@ -71,7 +71,11 @@ export function denseSlice(p: Pruned, tensor: string, axis: number, keep: number
 }
 
 /** For a stored tensor, the positions the correct pruning kept along each sliced axis. */
-export function keptAxes(p: Pruned, tensor: string, adjust?: (member: Group['members'][number], position: number) => number): Map<number, number[]> {
+export function keptAxes(
+  p: Pruned,
+  tensor: string,
+  adjust?: (member: Group['members'][number], position: number) => number,
+): Map<number, number[]> {
   const removedBy = new Map<number, Set<number>>();
   for (const { group, remove } of p.removed) {
     for (const m of group.members) {
@@ -85,7 +89,10 @@ export function keptAxes(p: Pruned, tensor: string, adjust?: (member: Group['mem
   const out = new Map<number, number[]>();
   if (!value) return out;
   for (const [axis, removed] of removedBy) {
-    out.set(axis, Array.from({ length: value.dims[axis] }, (_, i) => i).filter((i) => !removed.has(i)));
+    out.set(
+      axis,
+      Array.from({ length: value.dims[axis] }, (_, i) => i).filter((i) => !removed.has(i)),
+    );
   }
   return out;
 }
@@ -102,7 +109,13 @@ export function sliceAll(value: Tensor, kept: Map<number, number[]>): Tensor {
  * positions the correct pruning removed, each passed through `adjust`: a pruner that removed the
  * right number of positions at the wrong places. Returns whether anything was written.
  */
-export function resliceWrongly(p: Pruned, tensor: string, adjust?: Parameters<typeof keptAxes>[2], source?: Model, accept?: (value: Tensor) => boolean): boolean {
+export function resliceWrongly(
+  p: Pruned,
+  tensor: string,
+  adjust?: Parameters<typeof keptAxes>[2],
+  source?: Model,
+  accept?: (value: Tensor) => boolean,
+): boolean {
   const value = constantValue((source ?? p.analysis.model).graph, tensor);
   if (!value || (accept && !accept(value))) return false;
   const kept = keptAxes(p, tensor, adjust);

@@ -8,7 +8,7 @@ import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 
 export const concatOffsetWrong: Fault = {
   id: 'concat-offset-wrong',
-  bug: 'After a Concat, the consumer\'s input channels of the second branch are removed at the branch\'s own indices, forgetting the offset of the branches before it.',
+  bug: "After a Concat, the consumer's input channels of the second branch are removed at the branch's own indices, forgetting the offset of the branches before it.",
   failureMode: 'shape-mismatch',
   caughtBy: ['mask-equivalence', 'shape-consistency'],
   families: ['residual'],
@@ -39,7 +39,13 @@ export const flattenGemmChannelsLast: Fault = {
         const k = Number(block[1]);
         const channels = group.channels;
         // position c·k + j (NCHW) becomes j·C + c (NHWC): same count, wrong features.
-        resliceWrongly(p, m.tensor, (mm, pos) => (mm === m ? (pos % k) * channels + Math.floor(pos / k) : pos), undefined, (v) => v.dims[m.axis] === channels * k);
+        resliceWrongly(
+          p,
+          m.tensor,
+          (mm, pos) => (mm === m ? (pos % k) * channels + Math.floor(pos / k) : pos),
+          undefined,
+          (v) => v.dims[m.axis] === channels * k,
+        );
       }
     }
     return p.pruned;
@@ -61,7 +67,10 @@ export const headSliceOffByOne: Fault = {
       heads: (plan.heads ?? []).map((h) => {
         const unit = units.find((u) => u.id === h.attention);
         if (!unit || !('remove' in h)) return h;
-        return { attention: h.attention, remove: [...new Set(h.remove.map((i) => (i + 1) % unit.heads))].sort((a, b) => a - b) };
+        return {
+          attention: h.attention,
+          remove: [...new Set(h.remove.map((i) => (i + 1) % unit.heads))].sort((a, b) => a - b),
+        };
       }),
     };
     let wrong;

@@ -3,7 +3,12 @@ import { sparseBreakEven, sparseMatrix } from '../../analysis/sparse-break-even.
 import { csrMatmul, denseMatmul, toCsr } from './csr.js';
 
 describe('CSR matmul', () => {
-  for (const [rows, cols, batch, sparsity] of [[7, 5, 1, 0], [16, 12, 3, 0.5], [9, 33, 4, 0.95], [4, 4, 2, 1]] as const) {
+  for (const [rows, cols, batch, sparsity] of [
+    [7, 5, 1, 0],
+    [16, 12, 3, 0.5],
+    [9, 33, 4, 0.95],
+    [4, 4, 2, 1],
+  ] as const) {
     it(`equals the dense matmul (${rows}x${cols}, batch ${batch}, sparsity ${sparsity})`, () => {
       const w = sparseMatrix(rows, cols, sparsity, rows);
       const x = sparseMatrix(cols, batch, 0, 99);
@@ -21,10 +26,21 @@ describe('CSR matmul', () => {
 
 describe('sparseBreakEven', () => {
   it('returns one point per sparsity, sorted, with a consistent break-even (timings not asserted)', async () => {
-    const r = await sparseBreakEven({ rows: 16, cols: 16, batch: 2, sparsities: [0.9, 0.5], warmup: 1, repetitions: 3 });
+    const r = await sparseBreakEven({
+      rows: 16,
+      cols: 16,
+      batch: 2,
+      sparsities: [0.9, 0.5],
+      warmup: 1,
+      repetitions: 3,
+    });
     expect(r.points.map((p) => p.sparsity)).toEqual([0.5, 0.9]);
     for (const p of r.points) expect(p.denseMs).toBeGreaterThanOrEqual(0);
-    if (r.breakEven !== null) expect(r.points.filter((p) => p.sparsity >= r.breakEven! && p.ratio >= 1), 'points at or past the break-even where sparse loses').toEqual([]);
+    if (r.breakEven !== null)
+      expect(
+        r.points.filter((p) => p.sparsity >= r.breakEven! && p.ratio >= 1),
+        'points at or past the break-even where sparse loses',
+      ).toEqual([]);
     await expect(sparseBreakEven({ rows: 4, cols: 4, batch: 1, sparsities: [1] })).rejects.toThrow(/\[0, 1\)/);
   });
 });

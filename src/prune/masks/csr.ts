@@ -36,7 +36,11 @@ export function toCsr(dense: Float32Array, rows: number, cols: number): Csr {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const v = dense[i * cols + j];
-      if (v !== 0) { colIdx[k] = j; values[k] = v; k++; }
+      if (v !== 0) {
+        colIdx[k] = j;
+        values[k] = v;
+        k++;
+      }
     }
     rowPtr[i + 1] = k;
   }
@@ -44,8 +48,16 @@ export function toCsr(dense: Float32Array, rows: number, cols: number): Csr {
 }
 
 /** Y = W X with W in CSR. */
-export function csrMatmul(w: Csr, x: Float32Array, batch: number, out = new Float32Array(w.rows * batch)): Float32Array {
-  check(x.length === w.cols * batch, `csrMatmul: X must be [${w.cols}, ${batch}] (${w.cols * batch} values), got ${x.length}`);
+export function csrMatmul(
+  w: Csr,
+  x: Float32Array,
+  batch: number,
+  out = new Float32Array(w.rows * batch),
+): Float32Array {
+  check(
+    x.length === w.cols * batch,
+    `csrMatmul: X must be [${w.cols}, ${batch}] (${w.cols * batch} values), got ${x.length}`,
+  );
   out.fill(0);
   const { rowPtr, colIdx, values } = w;
   for (let i = 0; i < w.rows; i++) {
@@ -60,9 +72,19 @@ export function csrMatmul(w: Csr, x: Float32Array, batch: number, out = new Floa
 }
 
 /** Y = W X with W dense (zeros multiplied like any other value, as a dense kernel does). */
-export function denseMatmul(w: Float32Array, rows: number, cols: number, x: Float32Array, batch: number, out = new Float32Array(rows * batch)): Float32Array {
+export function denseMatmul(
+  w: Float32Array,
+  rows: number,
+  cols: number,
+  x: Float32Array,
+  batch: number,
+  out = new Float32Array(rows * batch),
+): Float32Array {
   check(w.length === rows * cols, `denseMatmul: W must be [${rows}, ${cols}], got ${w.length} values`);
-  check(x.length === cols * batch, `denseMatmul: X must be [${cols}, ${batch}] (${cols * batch} values), got ${x.length}`);
+  check(
+    x.length === cols * batch,
+    `denseMatmul: X must be [${cols}, ${batch}] (${cols * batch} values), got ${x.length}`,
+  );
   out.fill(0);
   for (let i = 0; i < rows; i++) {
     const yo = i * batch;

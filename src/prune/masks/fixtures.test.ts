@@ -10,7 +10,15 @@ import { loadModelFile } from '../../onnx/load.js';
 import { createSession, randomInputs, releaseSession, run } from '../../runtime/index.js';
 import { applyNm, applyUnstructured, prunableWeights, reductionAxis, resolveWeight } from './index.js';
 
-const FIXTURES = ['resnet_tiny_op17', 'resnet_tiny_constants_op17', 'mobilenetv2_tiny_op17', 'bert_tiny_op17', 'gpt_tiny_identity_op17', 'gpt_tiny_op14', 'einsum_tiny_op17'];
+const FIXTURES = [
+  'resnet_tiny_op17',
+  'resnet_tiny_constants_op17',
+  'mobilenetv2_tiny_op17',
+  'bert_tiny_op17',
+  'gpt_tiny_identity_op17',
+  'gpt_tiny_op14',
+  'einsum_tiny_op17',
+];
 
 describe('masks on fixture models', () => {
   for (const name of FIXTURES) {
@@ -19,14 +27,26 @@ describe('masks on fixture models', () => {
       const index = indexGraph(dense.graph);
       const weights = prunableWeights(dense);
       // An Einsum kernel summed over two labels ([H, hd, E]) has no single N:M axis: it gets the unstructured mask.
-      const axisOf = (w: string) => { try { return reductionAxis(dense, w, index).axis; } catch { return undefined; } };
-      const nm = weights.filter((w) => { const axis = axisOf(w); return axis !== undefined && resolveWeight(dense, w, index).value.dims[axis] % 4 === 0; });
+      const axisOf = (w: string) => {
+        try {
+          return reductionAxis(dense, w, index).axis;
+        } catch {
+          return undefined;
+        }
+      };
+      const nm = weights.filter((w) => {
+        const axis = axisOf(w);
+        return axis !== undefined && resolveWeight(dense, w, index).value.dims[axis] % 4 === 0;
+      });
       const rest = weights.filter((w) => !nm.includes(w));
       expect(nm.length).toBeGreaterThan(0);
-      if (name.startsWith('einsum')) expect(nm).toEqual(expect.arrayContaining(['blocks.0.attn.wq', 'blocks.1.attn.wv']));
+      if (name.startsWith('einsum'))
+        expect(nm).toEqual(expect.arrayContaining(['blocks.0.attn.wq', 'blocks.1.attn.wv']));
       const plan = { nm: nm.map((tensor) => ({ tensor })) };
       const { model: sparse, report } = applyNm(dense, plan.nm);
-      const pruned = rest.length ? applyUnstructured(sparse, [{ global: true, sparsity: 0.5, tensors: rest }]).model : sparse;
+      const pruned = rest.length
+        ? applyUnstructured(sparse, [{ global: true, sparsity: 0.5, tensors: rest }]).model
+        : sparse;
       expect(report.every((r) => r.sparsity >= 0.5)).toBe(true);
       expect(nmConformance({ dense, pruned, plan }).filter((f) => f.severity !== 'warning')).toEqual([]);
 

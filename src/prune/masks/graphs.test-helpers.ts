@@ -3,7 +3,13 @@
  * Gemm with transB 0 and 1), weights as initializers, Constant nodes or
  * Identity aliases. Built on the IR directly so these tests depend on the core only.
  */
-import { intAttr as int, intsAttr as ints, node, strAttr as str, weights as lcgWeights } from '../../runtime/tiny-models.test-helpers.js';
+import {
+  intAttr as int,
+  intsAttr as ints,
+  node,
+  strAttr as str,
+  weights as lcgWeights,
+} from '../../runtime/tiny-models.test-helpers.js';
 import { AttrType as A, type DType, type Model, type Node, type Tensor } from '../../ir/types.js';
 
 // The IR helpers and the seeded weights are the runtime tests' own (one LCG for every test).
@@ -14,15 +20,30 @@ export function weights(dims: number[], seed: number, dtype: DType = 'float32', 
   return lcgWeights(dims, seed, scale, dtype);
 }
 
-export function model(nodes: Node[], x: number[], y: number[], init: Record<string, Tensor>, dtype: DType = 'float32'): Model {
+export function model(
+  nodes: Node[],
+  x: number[],
+  y: number[],
+  init: Record<string, Tensor>,
+  dtype: DType = 'float32',
+): Model {
   return {
     graph: {
-      name: 'masks', nodes,
-      inputs: [{ name: 'x', dtype, shape: x }], outputs: [{ name: 'y', dtype, shape: y }],
-      initializers: new Map(Object.entries(init)), valueInfo: [],
+      name: 'masks',
+      nodes,
+      inputs: [{ name: 'x', dtype, shape: x }],
+      outputs: [{ name: 'y', dtype, shape: y }],
+      initializers: new Map(Object.entries(init)),
+      valueInfo: [],
     },
-    irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'pruneguard-tests', producerVersion: '0',
-    domain: '', modelVersion: 1, docString: '', metadata: [],
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }],
+    producerName: 'pruneguard-tests',
+    producerVersion: '0',
+    domain: '',
+    modelVersion: 1,
+    docString: '',
+    metadata: [],
   };
 }
 
@@ -30,7 +51,10 @@ export function model(nodes: Node[], x: number[], y: number[], init: Record<stri
 export function convModel(cin = 8, cout = 4, dtype: DType = 'float32'): Model {
   return model(
     [node('Conv', ['x', 'w', 'b'], ['y'], [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])])],
-    [2, cin, 6, 6], [2, cout, 6, 6], { w: weights([cout, cin, 3, 3], 7, dtype), b: weights([cout], 8, dtype) }, dtype,
+    [2, cin, 6, 6],
+    [2, cout, 6, 6],
+    { w: weights([cout, cin, 3, 3], 7, dtype), b: weights([cout], 8, dtype) },
+    dtype,
   );
 }
 
@@ -43,7 +67,10 @@ export function matmulModel(k = 8, n = 12, dtype: DType = 'float32'): Model {
 export function gemmModel(transB: 0 | 1, k = 8, n = 12, dtype: DType = 'float32'): Model {
   return model(
     [node('Gemm', ['x', 'w', 'c'], ['y'], [int('transB', transB)])],
-    [2, k], [2, n], { w: weights(transB ? [n, k] : [k, n], 5, dtype), c: weights([n], 6, dtype) }, dtype,
+    [2, k],
+    [2, n],
+    { w: weights(transB ? [n, k] : [k, n], 5, dtype), c: weights([n], 6, dtype) },
+    dtype,
   );
 }
 
@@ -55,7 +82,9 @@ export function constantAliasModel(k = 8, n = 4): Model {
       node('Identity', ['wc'], ['w']),
       node('MatMul', ['x', 'w'], ['y']),
     ],
-    [2, k], [2, n], {},
+    [2, k],
+    [2, n],
+    {},
   );
 }
 

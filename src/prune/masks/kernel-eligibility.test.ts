@@ -17,12 +17,15 @@ describe('eligibility', () => {
 
   it('accepts a 2:4 fp16 Linear weight [64 out, 64 in] on every CUDA family', () => {
     const v = verdict(nm(gemmModel(1, 64, 64, 'float16')));
-    for (const id of ['pytorch-semi-structured-cutlass', 'pytorch-semi-structured-cusparselt', 'nvidia-asp']) expect(v[id]).toMatchObject({ eligible: true, reasons: [] });
+    for (const id of ['pytorch-semi-structured-cutlass', 'pytorch-semi-structured-cusparselt', 'nvidia-asp'])
+      expect(v[id]).toMatchObject({ eligible: true, reasons: [] });
   });
 
   it('reads rows/cols from the reduction axis: MatMul [K=64, N=16] has 16 output rows', () => {
     const v = verdict(nm(matmulModel(64, 16, 'float16')));
-    expect(v['pytorch-semi-structured-cutlass'].reasons).toEqual(['rows (output extent) 16 must be >= 32 and a multiple of 32 for float16']);
+    expect(v['pytorch-semi-structured-cutlass'].reasons).toEqual([
+      'rows (output extent) 16 must be >= 32 and a multiple of 32 for float16',
+    ]);
     expect(v['pytorch-semi-structured-cusparselt'].eligible).toBe(true);
     expect(v['nvidia-asp'].eligible).toBe(true);
   });
@@ -39,7 +42,9 @@ describe('eligibility', () => {
   it('takes conv weights only through ASP, with dim0 % 8 and dim1 % 16', () => {
     const ok = verdict(nm(convModel(16, 8)));
     expect(ok['nvidia-asp'].eligible).toBe(true);
-    expect(ok['pytorch-semi-structured-cutlass'].reasons).toEqual(expect.arrayContaining([expect.stringMatching(/consumer Conv/), expect.stringMatching(/rank 4/)]));
+    expect(ok['pytorch-semi-structured-cutlass'].reasons).toEqual(
+      expect.arrayContaining([expect.stringMatching(/consumer Conv/), expect.stringMatching(/rank 4/)]),
+    );
     const bad = verdict(nm(convModel(8, 4)));
     expect(bad['nvidia-asp'].reasons).toEqual([
       'rows (output extent) 4 must be >= 8 and a multiple of 8 for float32',

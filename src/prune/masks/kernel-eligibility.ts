@@ -28,17 +28,37 @@ export interface EligibilityOptions {
 }
 
 /** The weight as a kernel sees it: rows = output extent, cols = reduction extent. */
-interface WeightShape { op: string; rank: number; rows: number; cols: number; axis: number }
+interface WeightShape {
+  op: string;
+  rank: number;
+  rows: number;
+  cols: number;
+  axis: number;
+}
 
-function judge(family: KernelFamily, w: WeightShape, dtype: DType): { reasons: string[]; unconfirmed?: string; n?: number; m?: number } {
+function judge(
+  family: KernelFamily,
+  w: WeightShape,
+  dtype: DType,
+): { reasons: string[]; unconfirmed?: string; n?: number; m?: number } {
   if (family.never) return { reasons: [family.never] };
   const reasons: string[] = [];
-  if (!family.ops.includes(w.op as never)) reasons.push(`consumer ${w.op} is not one it accelerates (${family.ops.join(', ')})`);
+  if (!family.ops.includes(w.op as never))
+    reasons.push(`consumer ${w.op} is not one it accelerates (${family.ops.join(', ')})`);
   if (!family.ranks.includes(w.rank)) reasons.push(`rank ${w.rank} weight (accepts rank ${family.ranks.join('/')})`);
   const rule = family.dtypes[dtype];
-  if (!rule) return { reasons: [...reasons, `dtype ${dtype} not supported (supports ${Object.keys(family.dtypes).join(', ')})`] };
-  if (w.rows < rule.minRows || w.rows % rule.rowMultiple !== 0) reasons.push(`rows (output extent) ${w.rows} must be >= ${rule.minRows} and a multiple of ${rule.rowMultiple} for ${dtype}`);
-  if (w.cols < rule.minCols || w.cols % rule.colMultiple !== 0) reasons.push(`cols (reduction extent) ${w.cols} must be >= ${rule.minCols} and a multiple of ${rule.colMultiple} for ${dtype}`);
+  if (!rule)
+    return {
+      reasons: [...reasons, `dtype ${dtype} not supported (supports ${Object.keys(family.dtypes).join(', ')})`],
+    };
+  if (w.rows < rule.minRows || w.rows % rule.rowMultiple !== 0)
+    reasons.push(
+      `rows (output extent) ${w.rows} must be >= ${rule.minRows} and a multiple of ${rule.rowMultiple} for ${dtype}`,
+    );
+  if (w.cols < rule.minCols || w.cols % rule.colMultiple !== 0)
+    reasons.push(
+      `cols (reduction extent) ${w.cols} must be >= ${rule.minCols} and a multiple of ${rule.colMultiple} for ${dtype}`,
+    );
   return { reasons, unconfirmed: rule.unconfirmed, n: rule.n, m: rule.m };
 }
 
@@ -59,7 +79,12 @@ export function eligibility(model: Model, tensor: string, options: EligibilityOp
     const { reasons, unconfirmed, n, m } = judge(family, w, dtype);
     if (options.pattern !== false && n !== undefined && m !== undefined) {
       const bad = nmViolations(value, tensor, n, m, axis);
-      if (bad.length > 0) reasons.push(bad[0].kind === 'axis-length' ? `reduction axis length ${dims[axis]} is not a multiple of ${m}` : `values are not ${n}:${m} along axis ${axis} (${bad.length} group(s) exceed ${n} non-zeros)`);
+      if (bad.length > 0)
+        reasons.push(
+          bad[0].kind === 'axis-length'
+            ? `reduction axis length ${dims[axis]} is not a multiple of ${m}`
+            : `values are not ${n}:${m} along axis ${axis} (${bad.length} group(s) exceed ${n} non-zeros)`,
+        );
     }
     return { family: family.id, eligible: reasons.length === 0, reasons, ...(unconfirmed ? { unconfirmed } : {}) };
   });

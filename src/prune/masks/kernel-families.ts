@@ -36,7 +36,11 @@ export interface DtypeRule {
   unconfirmed?: string;
 }
 
-export type KernelFamilyId = 'pytorch-semi-structured-cutlass' | 'pytorch-semi-structured-cusparselt' | 'nvidia-asp' | 'onnxruntime-cpu';
+export type KernelFamilyId =
+  | 'pytorch-semi-structured-cutlass'
+  | 'pytorch-semi-structured-cusparselt'
+  | 'nvidia-asp'
+  | 'onnxruntime-cpu';
 
 export interface KernelFamily {
   id: KernelFamilyId;
@@ -52,11 +56,25 @@ export interface KernelFamily {
   sources: readonly string[];
 }
 
-const pt = (minRows: number, minCols: number, n = 2, m = 4, unconfirmed?: string): DtypeRule =>
-  ({ n, m, minRows, minCols, rowMultiple: minRows, colMultiple: minCols, ...(unconfirmed ? { unconfirmed } : {}) });
+const pt = (minRows: number, minCols: number, n = 2, m = 4, unconfirmed?: string): DtypeRule => ({
+  n,
+  m,
+  minRows,
+  minCols,
+  rowMultiple: minRows,
+  colMultiple: minCols,
+  ...(unconfirmed ? { unconfirmed } : {}),
+});
 
-const asp = (unconfirmed?: string): DtypeRule =>
-  ({ n: 2, m: 4, minRows: 8, minCols: 16, rowMultiple: 8, colMultiple: 16, ...(unconfirmed ? { unconfirmed } : {}) });
+const asp = (unconfirmed?: string): DtypeRule => ({
+  n: 2,
+  m: 4,
+  minRows: 8,
+  minCols: 16,
+  rowMultiple: 8,
+  colMultiple: 16,
+  ...(unconfirmed ? { unconfirmed } : {}),
+});
 
 export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   {
@@ -103,7 +121,8 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
     ops: [],
     ranks: [],
     dtypes: {},
-    never: 'onnxruntime has no N:M (2:4) sparse kernel on CPU: sparse weights run through the dense kernels (microsoft/onnxruntime#2121, #5578)',
+    never:
+      'onnxruntime has no N:M (2:4) sparse kernel on CPU: sparse weights run through the dense kernels (microsoft/onnxruntime#2121, #5578)',
     sources: ['ort'],
   },
 ];

@@ -23,7 +23,9 @@ describe('applyNm', () => {
       expect(w(sparse).dims).toEqual(w(dense).dims);
       expect(checkNm(sparse, 'w', 2, 4)).toEqual([]);
       expect(nmViolations(w(sparse), 'w', 2, 4, axis)).toEqual([]);
-      expect(report).toEqual([expect.objectContaining({ tensor: 'w', axis, n: 2, m: 4, zerosBefore: 0, sparsity: 0.5 })]);
+      expect(report).toEqual([
+        expect.objectContaining({ tensor: 'w', axis, n: 2, m: 4, zerosBefore: 0, sparsity: 0.5 }),
+      ]);
       expect(toNumbers(w(dense))).toEqual(before);
       expect(dense.graph.initializers.get('w')).not.toBe(sparse.graph.initializers.get('w'));
     });
@@ -46,7 +48,9 @@ describe('applyNm', () => {
   });
 
   it('rejects an axis length that is not a multiple of M, naming tensor, axis and length', () => {
-    expect(() => applyNm(matmulModel(6, 4), [{ tensor: 'w' }])).toThrow(/'w' \[6,4\]: reduction axis 0 has length 6, not a multiple of M=4/);
+    expect(() => applyNm(matmulModel(6, 4), [{ tensor: 'w' }])).toThrow(
+      /'w' \[6,4\]: reduction axis 0 has length 6, not a multiple of M=4/,
+    );
   });
 
   it('rejects NaN weights and bad N:M', () => {
@@ -54,8 +58,12 @@ describe('applyNm', () => {
     const bad = toNumbers(w(m));
     bad[5] = NaN;
     m.graph.initializers.set('w', fromNumbers('float32', [8, 12], bad));
-    expect(() => applyNm(m, [{ tensor: 'w' }])).toThrow(expect.objectContaining({ code: 'E_BAD_PLAN', message: expect.stringMatching(/NaN at element 5/) }));
-    expect(() => applyNm(matmulModel(), [{ tensor: 'w', n: 5, m: 4 }])).toThrow(expect.objectContaining({ code: 'E_BAD_PLAN' }));
+    expect(() => applyNm(m, [{ tensor: 'w' }])).toThrow(
+      expect.objectContaining({ code: 'E_BAD_PLAN', message: expect.stringMatching(/NaN at element 5/) }),
+    );
+    expect(() => applyNm(matmulModel(), [{ tensor: 'w', n: 5, m: 4 }])).toThrow(
+      expect.objectContaining({ code: 'E_BAD_PLAN' }),
+    );
   });
 
   it('works on float16 weights', () => {
@@ -71,7 +79,9 @@ describe('checkNm', () => {
     const dense = gemmModel(1, 8, 12);
     const v = w(dense);
     const wrong = fromNumbers('float32', [...v.dims], toNumbers(v));
-    const { model: onAxis0 } = applyNm(model([node('MatMul', ['x', 'w'], ['y'])], [2, 12], [2, 8], { w: wrong }), [{ tensor: 'w' }]);
+    const { model: onAxis0 } = applyNm(model([node('MatMul', ['x', 'w'], ['y'])], [2, 12], [2, 8], { w: wrong }), [
+      { tensor: 'w' },
+    ]);
     dense.graph.initializers.set('w', w(onAxis0));
     const violations = checkNm(dense, 'w');
     expect(violations.length).toBeGreaterThan(0);
@@ -91,10 +101,17 @@ describe('checkNm', () => {
 });
 
 describe('onnxruntime runs N:M-masked models', () => {
-  for (const [label, dense] of [['Conv', convModel()], ['MatMul', matmulModel()], ['Gemm', gemmModel(1)]] as const) {
+  for (const [label, dense] of [
+    ['Conv', convModel()],
+    ['MatMul', matmulModel()],
+    ['Gemm', gemmModel(1)],
+  ] as const) {
     it(label, async () => {
       const { model: sparse } = applyNm(dense, [{ tensor: 'w' }]);
-      const session = await ort.InferenceSession.create(saveModel(sparse), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+      const session = await ort.InferenceSession.create(saveModel(sparse), {
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+      });
       const x = dense.graph.inputs[0];
       const out = await session.run({ x: new ort.Tensor('float32', inputFor(dense), x.shape as number[]) });
       expect(out.y.dims).toEqual(dense.graph.outputs[0].shape);
@@ -107,18 +124,40 @@ describe('onnxruntime runs N:M-masked models', () => {
 describe('applyNm (property)', () => {
   it('keeps, in every group, the N largest |w| (lower index on ties) and zeroes the rest', async () => {
     const fc = await import('fast-check');
-    const arb = fc.record({ groups: fc.integer({ min: 1, max: 4 }), n: fc.integer({ min: 0, max: 4 }), cols: fc.integer({ min: 1, max: 3 }) })
-      .chain(({ groups, n, cols }) => fc.record({ n: fc.constant(n), cols: fc.constant(cols), k: fc.constant(groups * 4), values: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: groups * 4 * cols, maxLength: groups * 4 * cols }) }));
-    fc.assert(fc.property(arb, ({ n, cols, k, values }) => {
-      const m = model([node('MatMul', ['x', 'w'], ['y'])], [1, k], [1, cols], { w: fromNumbers('float32', [k, cols], values) });
-      const got = toNumbers(w(applyNm(m, [{ tensor: 'w', n, m: 4 }]).model));
-      for (let c = 0; c < cols; c++) {
-        for (let g = 0; g < k; g += 4) {
-          const idx = [0, 1, 2, 3].map((r) => (g + r) * cols + c);
-          const keep = new Set([...idx].sort((p, q) => Math.abs(values[q]) - Math.abs(values[p]) || p - q).slice(0, n));
-          for (const i of idx) expect(got[i]).toBe(keep.has(i) ? values[i] : 0);
+    const arb = fc
+      .record({
+        groups: fc.integer({ min: 1, max: 4 }),
+        n: fc.integer({ min: 0, max: 4 }),
+        cols: fc.integer({ min: 1, max: 3 }),
+      })
+      .chain(({ groups, n, cols }) =>
+        fc.record({
+          n: fc.constant(n),
+          cols: fc.constant(cols),
+          k: fc.constant(groups * 4),
+          values: fc.array(fc.integer({ min: -2, max: 2 }), {
+            minLength: groups * 4 * cols,
+            maxLength: groups * 4 * cols,
+          }),
+        }),
+      );
+    fc.assert(
+      fc.property(arb, ({ n, cols, k, values }) => {
+        const m = model([node('MatMul', ['x', 'w'], ['y'])], [1, k], [1, cols], {
+          w: fromNumbers('float32', [k, cols], values),
+        });
+        const got = toNumbers(w(applyNm(m, [{ tensor: 'w', n, m: 4 }]).model));
+        for (let c = 0; c < cols; c++) {
+          for (let g = 0; g < k; g += 4) {
+            const idx = [0, 1, 2, 3].map((r) => (g + r) * cols + c);
+            const keep = new Set(
+              [...idx].sort((p, q) => Math.abs(values[q]) - Math.abs(values[p]) || p - q).slice(0, n),
+            );
+            for (const i of idx) expect(got[i]).toBe(keep.has(i) ? values[i] : 0);
+          }
         }
-      }
-    }), { numRuns: 200, seed: 11 });
+      }),
+      { numRuns: 200, seed: 11 },
+    );
   });
 });

@@ -46,7 +46,10 @@ export function validateNm(tensor: string, n: number, m: number): void {
 
 function requireMultiple(tensor: string, dims: readonly number[], axis: number, m: number): void {
   if (dims[axis] % m !== 0) {
-    throw new PruneguardError('E_BAD_PLAN', `'${tensor}' [${dims.join(',')}]: reduction axis ${axis} has length ${dims[axis]}, not a multiple of M=${m}`);
+    throw new PruneguardError(
+      'E_BAD_PLAN',
+      `'${tensor}' [${dims.join(',')}]: reduction axis ${axis} has length ${dims[axis]}, not a multiple of M=${m}`,
+    );
   }
 }
 
@@ -96,7 +99,17 @@ export function applyNm(model: Model, specs: readonly NmSpec[]): { model: Model;
     setConstant(out.graph, source, masked);
     const size = numel(value.dims);
     const zerosAfter = countZeros(masked);
-    report.push({ tensor: spec.tensor, axis, consumer: consumer.name, n, m, numel: size, zerosBefore: countZeros(value), zerosAfter, sparsity: size ? zerosAfter / size : 0 });
+    report.push({
+      tensor: spec.tensor,
+      axis,
+      consumer: consumer.name,
+      n,
+      m,
+      numel: size,
+      zerosBefore: countZeros(value),
+      zerosAfter,
+      sparsity: size ? zerosAfter / size : 0,
+    });
   }
   return { model: out, report };
 }
@@ -112,7 +125,16 @@ export function nmViolations(value: Tensor, name: string, n: number, m: number, 
     for (let g = 0; g < lines.length; g += m) {
       let nonZeros = 0;
       for (let k = 0; k < m; k++) if (getElement(value, s + (g + k) * lines.stride) !== 0) nonZeros++;
-      if (nonZeros > n) found.push({ kind: 'group', tensor: name, axis, start: unravel(value.dims, s + g * lines.stride), nonZeros, n, m });
+      if (nonZeros > n)
+        found.push({
+          kind: 'group',
+          tensor: name,
+          axis,
+          start: unravel(value.dims, s + g * lines.stride),
+          nonZeros,
+          n,
+          m,
+        });
     }
   }
   return found;

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { isPruneguardError } from '../../errors.js';
-import { constantAliasModel, convModel, gemmModel, matmulModel, model, node, str, weights } from './graphs.test-helpers.js';
+import {
+  constantAliasModel,
+  convModel,
+  gemmModel,
+  matmulModel,
+  model,
+  node,
+  str,
+  weights,
+} from './graphs.test-helpers.js';
 import { reductionAxis } from './reduction-axis.js';
 
 const code = (f: () => unknown) => {
-  try { f(); } catch (e) { return isPruneguardError(e) ? e.code : String(e); }
+  try {
+    f();
+  } catch (e) {
+    return isPruneguardError(e) ? e.code : String(e);
+  }
   return 'no error';
 };
 
@@ -24,9 +37,19 @@ describe('reductionAxis', () => {
     expect(reductionAxis(m, 'w').axis).toBe(1);
   });
   it('is the one label an Einsum kernel is summed over (Keras/Flax per-head kernels); two summed labels are refused', () => {
-    const dense = model([node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bte,ehd->bthd')])], [1, 3, 8], [1, 3, 2, 4], { w: weights([8, 2, 4], 1) });
+    const dense = model(
+      [node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bte,ehd->bthd')])],
+      [1, 3, 8],
+      [1, 3, 2, 4],
+      { w: weights([8, 2, 4], 1) },
+    );
     expect(reductionAxis(dense, 'w')).toMatchObject({ axis: 0, slot: 1, consumer: { opType: 'Einsum' } });
-    const out = model([node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bthd,hde->bte')])], [1, 3, 2, 4], [1, 3, 8], { w: weights([2, 4, 8], 1) });
+    const out = model(
+      [node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bthd,hde->bte')])],
+      [1, 3, 2, 4],
+      [1, 3, 8],
+      { w: weights([2, 4, 8], 1) },
+    );
     expect(() => reductionAxis(out, 'w')).toThrow(/no known reduction axis/);
   });
   it('works through a Constant node and an Identity alias, by either name', () => {
@@ -39,10 +62,9 @@ describe('reductionAxis', () => {
     expect(code(() => reductionAxis(gemmModel(1), 'c'))).toBe('E_PRUNE_BLOCKED');
     expect(code(() => reductionAxis(matmulModel(), 'x'))).toBe('E_UNKNOWN_TENSOR');
     expect(code(() => reductionAxis(matmulModel(), 'nope'))).toBe('E_UNKNOWN_TENSOR');
-    const shared = model(
-      [node('MatMul', ['x', 'w'], ['h']), node('MatMul', ['w', 'h'], ['y'])],
-      [8, 8], [8, 8], { w: weights([8, 8], 1) },
-    );
+    const shared = model([node('MatMul', ['x', 'w'], ['h']), node('MatMul', ['w', 'h'], ['y'])], [8, 8], [8, 8], {
+      w: weights([8, 8], 1),
+    });
     expect(() => reductionAxis(shared, 'w')).toThrow(/un-share/);
   });
 });

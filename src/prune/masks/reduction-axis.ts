@@ -39,11 +39,18 @@ export interface ReductionAxis {
 }
 
 /** The constant behind `tensor` (through Identity), or a clear error naming it. */
-export function resolveWeight(model: Model, tensor: string, index: GraphIndex = indexGraph(model.graph)): { source: ConstantSource; value: Tensor; root: string } {
+export function resolveWeight(
+  model: Model,
+  tensor: string,
+  index: GraphIndex = indexGraph(model.graph),
+): { source: ConstantSource; value: Tensor; root: string } {
   const source = constantSource(model.graph, tensor, index);
   const value = source && constantValue(model.graph, tensor, index);
   if (!source || !value) {
-    throw new PruneguardError('E_UNKNOWN_TENSOR', `'${tensor}' is not a constant (initializer or Constant node, possibly through Identity) of graph '${model.graph.name}'`);
+    throw new PruneguardError(
+      'E_UNKNOWN_TENSOR',
+      `'${tensor}' is not a constant (initializer or Constant node, possibly through Identity) of graph '${model.graph.name}'`,
+    );
   }
   const root = source.kind === 'initializer' ? source.name : source.node.outputs[0];
   return { source, value, root };
@@ -51,7 +58,9 @@ export function resolveWeight(model: Model, tensor: string, index: GraphIndex = 
 
 /** The reduction axis of the weight `tensor` for a given use, or undefined if the op is not understood. */
 function axisForUse(node: Node, slot: number, rank: number): number | undefined {
-  const weight = opDef(node.opType, node.domain)?.weights?.(node).find((w) => w.slot === slot);
+  const weight = opDef(node.opType, node.domain)
+    ?.weights?.(node)
+    .find((w) => w.slot === slot);
   return weight?.reductionAxis(rank);
 }
 
@@ -62,7 +71,11 @@ function axisForUse(node: Node, slot: number, rank: number): number | undefined 
  *   not known, or consumers that disagree on the axis.
  * @example reductionAxis(model, 'fc.weight') // { axis: 1, consumer: <Gemm transB=1>, slot: 1 }
  */
-export function reductionAxis(model: Model, tensor: string, index: GraphIndex = indexGraph(model.graph)): ReductionAxis {
+export function reductionAxis(
+  model: Model,
+  tensor: string,
+  index: GraphIndex = indexGraph(model.graph),
+): ReductionAxis {
   const { value, root } = resolveWeight(model, tensor, index);
   const rank = value.dims.length;
   let found: ReductionAxis | undefined;
@@ -72,14 +85,21 @@ export function reductionAxis(model: Model, tensor: string, index: GraphIndex = 
       const axis = axisForUse(use.node, use.slot, rank);
       const what = `'${tensor}' [${value.dims.join(',')}] feeds ${use.node.opType} '${use.node.name}' at input ${use.slot}`;
       if (axis === undefined) {
-        throw new PruneguardError('E_PRUNE_BLOCKED', `${what}: no known reduction axis for this use (known: Conv weight, MatMul A/B, Gemm A/B, an Einsum operand contracted over one label)`);
+        throw new PruneguardError(
+          'E_PRUNE_BLOCKED',
+          `${what}: no known reduction axis for this use (known: Conv weight, MatMul A/B, Gemm A/B, an Einsum operand contracted over one label)`,
+        );
       }
       if (found && found.axis !== axis) {
-        throw new PruneguardError('E_PRUNE_BLOCKED', `${what} (reduction axis ${axis}) but also ${found.consumer.opType} '${found.consumer.name}' (axis ${found.axis}): no single N:M axis; un-share the weight first`);
+        throw new PruneguardError(
+          'E_PRUNE_BLOCKED',
+          `${what} (reduction axis ${axis}) but also ${found.consumer.opType} '${found.consumer.name}' (axis ${found.axis}): no single N:M axis; un-share the weight first`,
+        );
       }
       found ??= { axis, consumer: use.node, slot: use.slot };
     }
   }
-  if (!found) throw new PruneguardError('E_PRUNE_BLOCKED', `'${tensor}' has no consumer: its reduction axis is undefined`);
+  if (!found)
+    throw new PruneguardError('E_PRUNE_BLOCKED', `'${tensor}' has no consumer: its reduction axis is undefined`);
   return found;
 }

@@ -29,7 +29,8 @@ export interface UnstructuredReport {
 }
 
 function validateSparsity(s: number, what: string): void {
-  if (!(typeof s === 'number' && s >= 0 && s <= 1)) throw new PruneguardError('E_BAD_PLAN', `sparsity for ${what} must be in [0, 1], got ${s}`);
+  if (!(typeof s === 'number' && s >= 0 && s <= 1))
+    throw new PruneguardError('E_BAD_PLAN', `sparsity for ${what} must be in [0, 1], got ${s}`);
 }
 
 /**
@@ -42,19 +43,31 @@ function validateSparsity(s: number, what: string): void {
  *   global set), E_UNKNOWN_TENSOR, E_UNSUPPORTED_DTYPE (non-floating weight).
  * @example applyUnstructured(model, [{ global: true, sparsity: 0.8 }])
  */
-export function applyUnstructured(model: Model, specs: readonly UnstructuredSpec[]): { model: Model; report: UnstructuredReport[] } {
+export function applyUnstructured(
+  model: Model,
+  specs: readonly UnstructuredSpec[],
+): { model: Model; report: UnstructuredReport[] } {
   const out = copyForMasking(model);
   const report: UnstructuredReport[] = [];
   for (const spec of specs) {
     const global = 'global' in spec;
-    const names = global ? spec.tensors ?? prunableWeights(out) : [spec.tensor];
+    const names = global ? (spec.tensors ?? prunableWeights(out)) : [spec.tensor];
     validateSparsity(spec.sparsity, global ? 'a global spec' : `'${names[0]}'`);
-    if (names.length === 0) throw new PruneguardError('E_BAD_PLAN', 'global unstructured spec has no tensor to prune (no Conv/MatMul/Gemm weight found)');
-    if (new Set(names).size !== names.length) throw new PruneguardError('E_BAD_PLAN', `global unstructured spec lists a tensor twice: ${names.join(', ')}`);
+    if (names.length === 0)
+      throw new PruneguardError(
+        'E_BAD_PLAN',
+        'global unstructured spec has no tensor to prune (no Conv/MatMul/Gemm weight found)',
+      );
+    if (new Set(names).size !== names.length)
+      throw new PruneguardError('E_BAD_PLAN', `global unstructured spec lists a tensor twice: ${names.join(', ')}`);
     const index = indexGraph(out.graph);
     const weights = names.map((name) => ({ name, ...resolveWeight(out, name, index) }));
     const roots = new Set(weights.map((w) => w.root));
-    if (roots.size !== weights.length) throw new PruneguardError('E_BAD_PLAN', `global unstructured spec names one stored weight twice (through Identity aliases): ${names.join(', ')}`);
+    if (roots.size !== weights.length)
+      throw new PruneguardError(
+        'E_BAD_PLAN',
+        `global unstructured spec names one stored weight twice (through Identity aliases): ${names.join(', ')}`,
+      );
     const mags = weights.map((w) => magnitudes(w.value, w.name));
     const total = mags.reduce((a, m) => a + m.length, 0);
     const k = Math.round(spec.sparsity * total);
@@ -64,7 +77,15 @@ export function applyUnstructured(model: Model, specs: readonly UnstructuredSpec
       setConstant(out.graph, w.source, masked);
       const zerosAfter = countZeros(masked);
       const numel = masked.data.length;
-      report.push({ tensor: w.name, scope: global ? 'global' : 'tensor', requested: spec.sparsity, numel, zerosBefore: countZeros(w.value), zerosAfter, sparsity: numel ? zerosAfter / numel : 0 });
+      report.push({
+        tensor: w.name,
+        scope: global ? 'global' : 'tensor',
+        requested: spec.sparsity,
+        numel,
+        zerosBefore: countZeros(w.value),
+        zerosAfter,
+        sparsity: numel ? zerosAfter / numel : 0,
+      });
     });
   }
   return { model: out, report };
@@ -81,7 +102,10 @@ function smallestK(mags: readonly Float64Array[], k: number): Uint8Array[] {
   if (k === 0) return zero;
   const all = new Float64Array(mags.reduce((a, m) => a + m.length, 0));
   let c = 0;
-  for (const m of mags) { all.set(m, c); c += m.length; }
+  for (const m of mags) {
+    all.set(m, c);
+    c += m.length;
+  }
   const threshold = all.sort()[k - 1];
   let below = 0;
   for (const m of mags) for (let i = 0; i < m.length; i++) if (m[i] < threshold) below++;
@@ -89,7 +113,10 @@ function smallestK(mags: readonly Float64Array[], k: number): Uint8Array[] {
   mags.forEach((m, t) => {
     for (let i = 0; i < m.length; i++) {
       if (m[i] < threshold) zero[t][i] = 1;
-      else if (m[i] === threshold && ties > 0) { zero[t][i] = 1; ties--; }
+      else if (m[i] === threshold && ties > 0) {
+        zero[t][i] = 1;
+        ties--;
+      }
     }
   });
   return zero;

@@ -33,12 +33,19 @@ export function copyForMasking(model: Model): Model {
  */
 export function magnitudes(t: Tensor, name: string): Float64Array {
   if (!isFloating(t.dtype)) {
-    throw new PruneguardError('E_UNSUPPORTED_DTYPE', `'${name}' is ${t.dtype}: magnitude masks need a floating weight (an integer weight's zero is its zero point)`);
+    throw new PruneguardError(
+      'E_UNSUPPORTED_DTYPE',
+      `'${name}' is ${t.dtype}: magnitude masks need a floating weight (an integer weight's zero is its zero point)`,
+    );
   }
   const out = new Float64Array(t.data.length);
   for (let i = 0; i < out.length; i++) {
     const v = getElement(t, i);
-    if (Number.isNaN(v)) throw new PruneguardError('E_BAD_PLAN', `'${name}' has NaN at element ${i} of dims [${t.dims.join(',')}]: magnitude pruning cannot rank it`);
+    if (Number.isNaN(v))
+      throw new PruneguardError(
+        'E_BAD_PLAN',
+        `'${name}' has NaN at element ${i} of dims [${t.dims.join(',')}]: magnitude pruning cannot rank it`,
+      );
     out[i] = Math.abs(v);
   }
   return out;
@@ -66,7 +73,8 @@ export interface Lines {
 }
 
 export function linesAlong(dims: readonly number[], axis: number): Lines {
-  if (axis < 0 || axis >= dims.length) throw new PruneguardError('E_BAD_ARGUMENT', `axis ${axis} is out of range for dims [${dims.join(',')}]`);
+  if (axis < 0 || axis >= dims.length)
+    throw new PruneguardError('E_BAD_ARGUMENT', `axis ${axis} is out of range for dims [${dims.join(',')}]`);
   const length = dims[axis];
   const stride = numel(dims.slice(axis + 1));
   const outer = numel(dims.slice(0, axis));

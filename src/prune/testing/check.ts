@@ -15,7 +15,12 @@ export interface Checked {
 }
 
 /** Prunes with `plan` (or `--ratio`), checks shapes against the dense run and the mask oracle. */
-export async function pruneAndVerify(dense: Model, plan: Plan | number, sizes: Record<string, readonly number[]>[], vocab = 10): Promise<Checked> {
+export async function pruneAndVerify(
+  dense: Model,
+  plan: Plan | number,
+  sizes: Record<string, readonly number[]>[],
+  vocab = 10,
+): Promise<Checked> {
   const p = typeof plan === 'number' ? ratioPlan(analyzeGroups(dense), plan) : plan;
   const { model: pruned, report } = prune(dense, p);
   const feeds: Feeds[] = sizes.map((s, i) => randomInputs(dense, s, { seed: i + 1, vocab }));

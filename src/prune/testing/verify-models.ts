@@ -39,7 +39,15 @@ export function peakPickingCnn(o: BuilderOptions = {}): Model {
 export function reflectPadAudio(pad = 16, o: BuilderOptions = {}): Model {
   const b = new BuilderCore({ seed: 6, opset: 17, ...o });
   const x = b.input('samples', 'float32', ['batch', 1, 'n']);
-  const padded = b.op('Pad', 'pad', [x, b.ints('pad', 'pads', [0, 0, pad, 0, 0, pad])], 'float32', ['batch', 1, null], { mode: 'reflect' }, 'center_pad');
+  const padded = b.op(
+    'Pad',
+    'pad',
+    [x, b.ints('pad', 'pads', [0, 0, pad, 0, 0, pad])],
+    'float32',
+    ['batch', 1, null],
+    { mode: 'reflect' },
+    'center_pad',
+  );
   const bank = relu(b, conv(b, padded, 8, { kernel: 2 * pad, stride: pad, name: 'bank' }));
   const feats = relu(b, conv(b, bank, 6, { kernel: 3, pad: 1, name: 'mix' }));
   b.output(gemm(b, reduceMean(b, feats, { axes: [2], keepdims: false }), 2, { name: 'fc' }), 'logits');
