@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { propertyConfig } from '../src/check/config.js';
 import { formatCounterexample } from '../src/check/counterexample.js';
 import { runSelftest } from '../src/check/selftest.js';
-import { FAULTS } from '../src/prune/faults/index.js';
+import { FAULTS } from '../src/faults/index.js';
 import { failing } from '../src/findings.js';
 import { executedInvariants } from '../src/invariants/executed.js';
 import { nmConformance } from '../src/invariants/nm-conformance.js';
@@ -53,7 +53,7 @@ describe('fault injectors', () => {
       expect(failing(planFulfilled({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
     } else if (fault.failureMode === 'nm-nonconformance') {
       // An N:M fault need not change any output (a zero is a zero on any axis); what it breaks is
-      // the pattern a sparse kernel needs. src/prune/faults/faults.test.ts shows graphs where the
+      // the pattern a sparse kernel needs. src/faults/faults.test.ts shows graphs where the
       // outputs differ from the oracle as well.
       expect(failing(nmConformance({ dense, pruned: faulty, plan })).length).toBeGreaterThan(0);
     } else {

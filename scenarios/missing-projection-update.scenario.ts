@@ -8,7 +8,7 @@
  * fixture whose layer2 and layer4 have projection shortcuts.
  */
 import { checkStructure, GUARDS } from '../src/check/structure.js';
-import { faultById } from '../src/prune/faults/index.js';
+import { faultById } from '../src/faults/index.js';
 import type { Plan } from '../src/prune/plan.js';
 import { defineScenario } from '../src/scenarios/define.js';
 

@@ -22,7 +22,7 @@ const LAYERS: readonly { layer: string; rank: number; paths: readonly string[] }
   { layer: 'prune', rank: 7, paths: ['prune/'] },
   { layer: 'arbitraries', rank: 8, paths: ['arbitraries/'] },
   { layer: 'analysis', rank: 8, paths: ['analysis/'] },
-  { layer: 'faults', rank: 9, paths: ['prune/faults/'] },
+  { layer: 'faults', rank: 9, paths: ['faults/'] },
   { layer: 'invariants', rank: 9, paths: ['invariants/'] },
   { layer: 'plot', rank: 9, paths: ['plot/'] },
   { layer: 'check', rank: 10, paths: ['check/'] },
@@ -148,12 +148,12 @@ describe('the layering checker', () => {
     expect(layerViolations([{ from: 'prune/apply.ts', to: 'arbitraries/plan.ts' }])).toHaveLength(1);
   });
 
-  it('passes downward and same-layer imports, and the nested faults layer over the generators', () => {
+  it('passes downward and same-layer imports, and the faults layer over the generators', () => {
     expect(
       layerViolations([
         { from: 'prune/apply.ts', to: 'ir/types.ts' },
         { from: 'prune/apply.ts', to: 'prune/slice.ts' },
-        { from: 'prune/faults/types.ts', to: 'arbitraries/graph.ts' },
+        { from: 'faults/types.ts', to: 'arbitraries/graph.ts' },
         { from: 'cli/main.ts', to: 'errors.ts' },
       ]),
     ).toEqual([]);

@@ -39,7 +39,7 @@ export {
   reductionAxis,
   KERNEL_FAMILIES,
 } from './prune/masks/index.js';
-export { FAULTS, faultById, type Fault } from './prune/faults/index.js';
+export { FAULTS, faultById, type Fault } from './faults/index.js';
 
 // invariants and structural checks
 export { checkStructure, checkStructureStatic, GUARDS, STRUCTURAL_INVARIANTS } from './check/structure.js';

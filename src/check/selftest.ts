@@ -5,7 +5,7 @@
  * the first catch, and the size of the shrunk counterexample.
  */
 import { analyzeGroups } from '../prune/groups.js';
-import { FAULTS, type Fault } from '../prune/faults/index.js';
+import { FAULTS, type Fault } from '../faults/index.js';
 import { graphSize } from '../arbitraries/size.js';
 import type { Counterexample } from './counterexample.js';
 import { runPruneProperty } from './run-property.js';

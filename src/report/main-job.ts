@@ -11,7 +11,7 @@ import { runSelftest } from '../check/selftest.js';
 import { checkStructure, GUARDS, STRUCTURAL_INVARIANTS } from '../check/structure.js';
 import type { FailureMode } from '../findings.js';
 import { prune } from '../prune/prune.js';
-import { FAULTS } from '../prune/faults/index.js';
+import { FAULTS } from '../faults/index.js';
 import { inShard, runAllScenarios, type Shard } from '../scenarios/run-all.js';
 import type { ScenarioResult } from '../scenarios/run.js';
 import { versions } from '../scenarios/versions.js';

@@ -27,7 +27,7 @@ export function importsFor(root: string): ScaffoldTarget['from'] {
     ? {
         define: '../src/scenarios/define.js',
         structure: '../src/check/structure.js',
-        faults: '../src/prune/faults/index.js',
+        faults: '../src/faults/index.js',
         graph: '../src/arbitraries/graph.js',
       }
     : { define: 'pruneguard', structure: 'pruneguard', faults: 'pruneguard', graph: 'pruneguard' };

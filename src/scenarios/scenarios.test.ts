@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runSelftest } from '../check/selftest.js';
 import { main } from '../cli/main.js';
 import { saveCounterexampleScenario } from '../cli/commands/scenario.js';
-import { faultById } from '../prune/faults/index.js';
+import { faultById } from '../faults/index.js';
 import { defineScenario } from './define.js';
 import { discoverScenarios, loadScenario } from './discover.js';
 import { bandOf, goldenOf, outOfBand, stableStringify } from './golden.js';
@@ -23,7 +23,7 @@ const src = new URL('..', import.meta.url).pathname;
 const abs = {
   define: join(src, 'scenarios/define.ts'),
   structure: join(src, 'check/structure.ts'),
-  faults: join(src, 'prune/faults/index.ts'),
+  faults: join(src, 'faults/index.ts'),
   graph: join(src, 'arbitraries/graph.ts'),
 };
 const V = { pruneguard: '0.1.0', 'onnxruntime-node': '1.0.0', node: 'v20' };

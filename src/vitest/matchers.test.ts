@@ -3,7 +3,7 @@ import './matchers.js';
 import { GraphBuilder } from '../ir/builder/index.js';
 import { prune } from '../prune/prune.js';
 import { checkStructure } from '../check/structure.js';
-import { skipProjectionNotUpdated } from '../prune/faults/forgotten-updates.js';
+import { skipProjectionNotUpdated } from '../faults/forgotten-updates.js';
 import type { Finding } from '../findings.js';
 
 function residual() {

@@ -11,7 +11,7 @@ import { GraphBuilder } from '../../ir/builder/index.js';
 import { fromNumbers } from '../../ir/tensor.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { analyzeGroups } from '../../prune/groups.js';
-import { faultById } from '../../prune/faults/index.js';
+import { faultById } from '../../faults/index.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
 import { prune } from '../../prune/prune.js';
 import {

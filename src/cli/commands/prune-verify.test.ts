@@ -11,7 +11,7 @@ import { fromNumbers } from '../../ir/tensor.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { defaultFeeds } from '../../prune/feeds.js';
-import { faultById } from '../../prune/faults/index.js';
+import { faultById } from '../../faults/index.js';
 import { prune } from '../../prune/prune.js';
 import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.js';
 import { verify } from '../../prune/verify.js';

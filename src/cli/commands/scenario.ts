@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { runSelftest } from '../../check/selftest.js';
 import { PruneguardError } from '../../errors.js';
-import { faultById, FAULTS } from '../../prune/faults/index.js';
+import { faultById, FAULTS } from '../../faults/index.js';
 import {
   blankScenario,
   counterexampleScenario,

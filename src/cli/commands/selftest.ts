@@ -2,7 +2,7 @@
 import { formatCounterexample } from '../../check/counterexample.js';
 import { runSelftest, type FaultResult } from '../../check/selftest.js';
 import { PruneguardError } from '../../errors.js';
-import { FAULTS } from '../../prune/faults/index.js';
+import { FAULTS } from '../../faults/index.js';
 import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
 import { saveCounterexampleScenario, scaffoldTarget } from './scenario.js';

@@ -1,7 +1,7 @@
 /** N:M pruners that produce a pattern no sparse kernel can use. */
-import { constantValue } from '../../ir/constants.js';
-import type { Tensor } from '../../ir/types.js';
-import { applyNm, nmZeroMask, reductionAxis } from '../masks/index.js';
+import { constantValue } from '../ir/constants.js';
+import type { Tensor } from '../ir/types.js';
+import { applyNm, nmZeroMask, reductionAxis } from '../prune/masks/index.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 

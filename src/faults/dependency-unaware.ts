@@ -1,9 +1,9 @@
 /** Pruners that change one op without following its dependencies. */
-import { attrInt } from '../../ir/attrs.js';
-import { constantValue } from '../../ir/constants.js';
-import { indexGraph } from '../../ir/graph-index.js';
-import type { Model, Node } from '../../ir/types.js';
-import { takeAlong } from '../slice.js';
+import { attrInt } from '../ir/attrs.js';
+import { constantValue } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
+import type { Model, Node } from '../ir/types.js';
+import { takeAlong } from '../prune/slice.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly, replaceStored } from './support.js';
 

@@ -1,8 +1,8 @@
 /** Pruners whose shapes are right but whose numbers are not what removing the channels computes. */
-import { constantValue } from '../../ir/constants.js';
-import { indexGraph } from '../../ir/graph-index.js';
-import { copyModel } from '../prepare.js';
-import { zeroAlong } from '../slice.js';
+import { constantValue } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
+import { copyModel } from '../prune/prepare.js';
+import { zeroAlong } from '../prune/slice.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 

@@ -5,11 +5,11 @@
  * the quality suite then relies on nm-conformance alone.)
  */
 import { describe, expect, it } from 'vitest';
-import { failing } from '../../findings.js';
-import { GraphBuilder } from '../../ir/builder/index.js';
-import { executedInvariants } from '../../invariants/executed.js';
-import { nmConformance } from '../../invariants/nm-conformance.js';
-import type { Plan } from '../plan.js';
+import { failing } from '../findings.js';
+import { GraphBuilder } from '../ir/builder/index.js';
+import { executedInvariants } from '../invariants/executed.js';
+import { nmConformance } from '../invariants/nm-conformance.js';
+import type { Plan } from '../prune/plan.js';
 import { nmWrongAxis, structuredBreaksNm } from './nm-faults.js';
 
 function mlp() {

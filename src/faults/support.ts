@@ -1,11 +1,11 @@
 /** What fault injectors share: the correct pruning, and ways to "forget" part of it. */
-import { constantSource, constantValue, setConstant } from '../../ir/constants.js';
-import { indexGraph } from '../../ir/graph-index.js';
-import type { Model, Node, Tensor } from '../../ir/types.js';
-import { analyzeGroups, type Group, type GroupAnalysis } from '../groups.js';
-import type { Plan } from '../plan.js';
-import { prune } from '../prune.js';
-import { takeAlong } from '../slice.js';
+import { constantSource, constantValue, setConstant } from '../ir/constants.js';
+import { indexGraph } from '../ir/graph-index.js';
+import type { Model, Node, Tensor } from '../ir/types.js';
+import { analyzeGroups, type Group, type GroupAnalysis } from '../prune/groups.js';
+import type { Plan } from '../prune/plan.js';
+import { prune } from '../prune/prune.js';
+import { takeAlong } from '../prune/slice.js';
 
 export interface Pruned {
   dense: Model;
@@ -120,4 +120,41 @@ export function resliceWrongly(
   if (!value || (accept && !accept(value))) return false;
   const kept = keptAxes(p, tensor, adjust);
   return replaceStored(p.pruned, tensor, kept.size ? sliceAll(value, kept) : value);
+}
+
+/**
+ * Puts the dense shape constants back into the Reshapes `which` selects (the constant target, or
+ * the constants of an exporter's Concat-built target): the head count or width was "not updated".
+ */
+export function restoreReshapeTargets(p: Pruned, which: (reshape: Node) => boolean): number {
+  const before = p.analysis.model;
+  const graph = p.pruned.graph;
+  const denseNodes = new Map(before.graph.nodes.map((n) => [n.name, n]));
+  const index = indexGraph(graph);
+  let restored = 0;
+  for (const node of graph.nodes) {
+    const reshapes =
+      node.opType === 'Reshape'
+        ? [node]
+        : node.opType === 'Concat'
+          ? node.outputs.flatMap((o) =>
+              (index.consumers.get(o) ?? [])
+                .filter((u) => u.node.opType === 'Reshape' && u.slot === 1)
+                .map((u) => u.node),
+            )
+          : [];
+    if (!reshapes.some(which)) continue;
+    const d = denseNodes.get(node.name);
+    if (!d) continue;
+    const slots = node.opType === 'Reshape' ? [1] : node.inputs.map((_, i) => i);
+    for (const slot of slots) {
+      const value = constantValue(before.graph, d.inputs[slot]);
+      if (!value) continue;
+      const name = `${d.inputs[slot]}__dense`;
+      graph.initializers.set(name, value);
+      node.inputs[slot] = name;
+      restored++;
+    }
+  }
+  return restored;
 }

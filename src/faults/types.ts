@@ -4,11 +4,11 @@
  * catch it, and the graphs/plans where it can occur. When a case offers no
  * place for the bug, the injector returns the correct pruning.
  */
-import type { Family } from '../../arbitraries/graph.js';
-import type { PlanConstraints } from '../../arbitraries/plan.js';
-import type { FailureMode } from '../../findings.js';
-import type { Model } from '../../ir/types.js';
-import type { Plan } from '../plan.js';
+import type { Family } from '../arbitraries/graph.js';
+import type { PlanConstraints } from '../arbitraries/plan.js';
+import type { FailureMode } from '../findings.js';
+import type { Model } from '../ir/types.js';
+import type { Plan } from '../prune/plan.js';
 
 export interface Fault {
   id: string;

@@ -1,8 +1,8 @@
 /** Pruners that remove the right number of channels at the wrong positions. */
-import { isPruneguardError } from '../../errors.js';
-import { constantValue } from '../../ir/constants.js';
-import { analyzeGroups } from '../groups.js';
-import type { Plan } from '../plan.js';
+import { isPruneguardError } from '../errors.js';
+import { constantValue } from '../ir/constants.js';
+import { analyzeGroups } from '../prune/groups.js';
+import type { Plan } from '../prune/plan.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 

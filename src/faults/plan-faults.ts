@@ -3,10 +3,10 @@
  * with a size (and speed) budget it does not have. Only plan-fulfilled sees these: every
  * output is still exactly what some valid pruning computes.
  */
-import { analyzeGroups } from '../groups.js';
-import type { Plan } from '../plan.js';
-import { resolvePlan } from '../plan-resolve.js';
-import { copyModel } from '../prepare.js';
+import { analyzeGroups } from '../prune/groups.js';
+import type { Plan } from '../prune/plan.js';
+import { resolvePlan } from '../prune/plan-resolve.js';
+import { copyModel } from '../prune/prepare.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly } from './support.js';
 

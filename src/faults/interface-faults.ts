@@ -1,7 +1,7 @@
 /** Pruners that change the model's interface (graph inputs and outputs) beyond what the plan changes. */
-import { constantValue } from '../../ir/constants.js';
-import { attrInt } from '../../ir/attrs.js';
-import { takeAlong } from '../slice.js';
+import { constantValue } from '../ir/constants.js';
+import { attrInt } from '../ir/attrs.js';
+import { takeAlong } from '../prune/slice.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly, replaceStored } from './support.js';
 
