@@ -25,11 +25,12 @@ export interface GroupFacts {
 
 /** Facts for every group, computed once per analysis. */
 export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFacts {
-  const graph = analysis.model.graph;
+  // The flat view when the model has subgraphs: weights inside branches and bodies are found by name.
+  const graph = analysis.prop.model.graph;
   const index = analysis.prop.index;
   const order = topologicalOrder(graph);
   const position = new Map<Node, number>(order.map((n, i) => [n, i]));
-  const isWeightOp = (n: Node) => weightInputOf(n, analysis.model, index) !== undefined;
+  const isWeightOp = (n: Node) => weightInputOf(n, analysis.prop.model, index) !== undefined;
 
   // Walk back from every graph output to the first weight op on each path.
   const last = new Set<Node>();
@@ -59,7 +60,7 @@ export function groupFacts(analysis: GroupAnalysis): (group: Group) => GroupFact
       const elements = (numel(t.dims) / t.dims[m.axis]) * covered;
       params += elements;
       for (const reader of readers(m.tensor)) {
-        const w = weightInputOf(reader, analysis.model, index);
+        const w = weightInputOf(reader, analysis.prop.model, index);
         if (w?.name === m.tensor) flops += elements * positionsOf(reader, analysis.prop.shapes, w.slot);
       }
     }

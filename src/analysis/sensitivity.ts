@@ -143,7 +143,7 @@ export async function sensitivity(
   const sliceKey = slices.size ? `worst-of:${[...slices.keys()].sort().join(',')}` : 'aggregate';
   const key = (group: string, ratio: number) =>
     cacheKey({ ...digests, group, ratio, criterion, metric: `${metric}/${sliceKey}`, seed });
-  const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
+  const read = (t: string) => constantValue(analysis.prop.model.graph, t, analysis.prop.index);
 
   const variants: Variant[] = [];
   for (const g of groups) {

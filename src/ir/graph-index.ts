@@ -3,6 +3,7 @@
  * demand from the node list; rebuild after mutating the graph.
  */
 import { PruneguardError } from '../errors.js';
+import { isFlatView } from './flat-scopes.js';
 import { outerNames } from './scopes.js';
 import type { Graph, Node } from './types.js';
 
@@ -15,7 +16,10 @@ export interface Use {
 export interface GraphIndex {
   producer: Map<string, Node>;
   consumers: Map<string, Use[]>;
-  /** Names read inside a node's subgraphs (If branches, Loop/Scan bodies) without being its inputs: uses too. */
+  /**
+   * Names read inside a node's subgraphs (If branches, Loop/Scan bodies) without being its inputs: uses too.
+   * Empty for a flat view (`flat-scopes.ts`), where the reading nodes are consumers.
+   */
   implicitUses: Map<string, Node[]>;
   /**
    * Inputs fed at run time. An initializer also listed as an input (old IR) is a weight, not a fed
@@ -29,8 +33,10 @@ export function indexGraph(graph: Graph): GraphIndex {
   const producer = new Map<string, Node>();
   const consumers = new Map<string, Use[]>();
   const implicitUses = new Map<string, Node[]>();
+  // A flat view holds the subgraphs' nodes themselves: their reads of outer names are plain uses.
+  const flat = isFlatView(graph);
   for (const node of graph.nodes) {
-    if (node.subgraphs) {
+    if (node.subgraphs && !flat) {
       for (const name of outerNames(node)) {
         const users = implicitUses.get(name);
         if (users) users.push(node);

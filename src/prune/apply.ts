@@ -6,6 +6,7 @@
  * is unchanged afterwards.
  */
 import { constantSource, constantValue, setConstant } from '../ir/constants.js';
+import { syncScopes } from '../ir/flat-scopes.js';
 import { PruneguardError } from '../errors.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import type { Group, GroupAnalysis } from './groups.js';
@@ -55,7 +56,7 @@ export function applyRemovals(
   analysis: GroupAnalysis,
   removals: readonly Removal[],
 ): { model: Model; changes: Changes } {
-  const restore = snapshotModel(analysis.model);
+  const restore = snapshotModel(analysis.model, analysis.prop.model);
   try {
     const changes = applyInPlace(analysis, removals);
     return { model: copyModel(analysis.model), changes };
@@ -66,9 +67,9 @@ export function applyRemovals(
 
 /** The model unpruned, as a new model: the analysis' un-shared parameter copies shared again, nothing else changed. */
 export function unprunedCopy(analysis: GroupAnalysis): Model {
-  const restore = snapshotModel(analysis.model);
+  const restore = snapshotModel(analysis.model, analysis.prop.model);
   try {
-    reshare(analysis.model, analysis.copies);
+    reshare(analysis.prop.model, analysis.copies);
     return copyModel(analysis.model);
   } finally {
     restore();
@@ -77,8 +78,9 @@ export function unprunedCopy(analysis: GroupAnalysis): Model {
 
 /** Slices, rewrites and cleans the analysis' own model in place (undone by the caller). */
 function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Changes {
-  const model = analysis.model;
-  const graph = model.graph;
+  // The flat view when the model has subgraphs: weights, nodes and declared types of every scope.
+  const view = analysis.prop.model;
+  const graph = view.graph;
   const { index, shapes } = analysis.prop;
   const changes: Changes = new Map();
   const storage = new Map<
@@ -149,13 +151,13 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
     );
   }
   freezeShapeEntries(
-    model,
+    view,
     index,
     changes,
     { graph, shape: (n) => shapes.values.get(n)?.shape, stored },
     (n) => shapes.values.get(n)?.shape,
   );
-  reshare(model, analysis.copies);
+  reshare(view, analysis.copies);
   for (const vi of [...graph.valueInfo, ...graph.inputs, ...graph.outputs]) {
     const m = changes.get(vi.name);
     if (!m || !vi.shape) continue;
@@ -167,6 +169,7 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
     if (t && vi.shape && (vi.shape.length !== t.dims.length || vi.shape.some((d, i) => d !== t.dims[i])))
       vi.shape = [...t.dims];
   }
-  removeDead(model);
+  syncScopes(view);
+  removeDead(analysis.model);
   return changes;
 }

@@ -6,7 +6,7 @@
  */
 import { aliasesOf, constantSource } from '../ir/constants.js';
 import type { GraphIndex } from '../ir/graph-index.js';
-import { scopeLabel, subgraphsOf } from '../ir/scopes.js';
+import { hasSubgraphs, scopeLabel, subgraphsOf } from '../ir/scopes.js';
 import { numel } from '../ir/tensor.js';
 import type { Graph, Model, Node } from '../ir/types.js';
 import { storedWeights, type StoredWeight } from '../ir/weights.js';
@@ -39,7 +39,8 @@ export interface Coverage {
 /** Coverage of an analysis of `model` (the model given to `analyzeGroups`). */
 export function coverage(analysis: GroupAnalysis, model: Model): Coverage {
   const { index } = analysis.prop;
-  const graph = analysis.model.graph;
+  // The flat view when the model has subgraphs: a weight inside a branch is looked up like any other.
+  const graph = analysis.prop.model.graph;
   const copyRoot = new Map(analysis.copies.map((c) => [c.copy, c.root]));
   const rootOf = (tensor: string): string => {
     const src = constantSource(graph, tensor, index);
@@ -66,10 +67,15 @@ export function coverage(analysis: GroupAnalysis, model: Model): Coverage {
   let parameters = 0,
     prunable = 0,
     blocked = 0;
-  for (const w of storedWeights(model)) {
+  // The analysed copy's weights but for the copies un-sharing made: the model's own, under the names
+  // the groups use (a name that two sibling branches both define is renamed in the copy).
+  const weights = hasSubgraphs(model.graph)
+    ? storedWeights(analysis.model).filter((w) => !copyRoot.has(w.name))
+    : storedWeights(model);
+  for (const w of weights) {
     const n = numel(w.tensor.dims);
     parameters += n;
-    const s = w.scope.length === 0 ? status.get(w.name) : undefined;
+    const s = status.get(w.name);
     if (s === true) prunable += n;
     else if (s !== undefined) {
       blocked += n;
@@ -94,7 +100,6 @@ const label = (node: Node) => `${node.opType} ${node.name || node.outputs[0] || 
 
 /** Why a weight is in no group: where it is held, and what reads it. */
 function notAnalysedReason(w: StoredWeight, graph: Graph, index: GraphIndex): string {
-  if (w.scope.length > 0) return `held inside ${scopeLabel(w.scope)}: weights of subgraphs are not analysed`;
   const names = aliasesOf(w.name, index);
   const reads = names
     .flatMap((n) => index.consumers.get(n) ?? [])
@@ -106,6 +111,7 @@ function notAnalysedReason(w: StoredWeight, graph: Graph, index: GraphIndex): st
       .map(([a]) => a)
       .join('/')}: channels are not followed across a subgraph boundary`;
   }
+  if (reads.length === 0 && w.scope.length > 0) return `held inside ${scopeLabel(w.scope)} and read by no node there`;
   if (reads.length === 0)
     return graph.outputs.some((o) => names.includes(o.name)) ? 'a graph output itself' : 'read by no node';
   const unknown = reads.find((u) => !opDef(u.node.opType, u.node.domain)?.channels);

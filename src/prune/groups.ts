@@ -6,7 +6,10 @@
  * channel ordered by index in the group's first space.
  */
 import { constantSource } from '../ir/constants.js';
+import { flatView } from '../ir/flat-scopes.js';
 import { indexGraph } from '../ir/graph-index.js';
+import { uniqueScopeNames } from '../ir/scope-names.js';
+import { hasSubgraphs } from '../ir/scopes.js';
 import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
 import { propagateChoosing } from './link-choices.js';
@@ -55,7 +58,10 @@ export interface AttentionUnit {
 }
 
 export interface GroupAnalysis {
-  /** The prepared copy the groups refer to (shared exporter constants un-shared). */
+  /**
+   * The prepared copy the groups refer to (shared exporter constants un-shared, names distinct across
+   * scopes). With subgraphs, `prop.model` is its flat view: look names up there.
+   */
   model: Model;
   groups: Group[];
   attention: AttentionUnit[];
@@ -162,10 +168,13 @@ export interface AnalyzeOptions {
 /** Analyses a model (never mutated) into channel groups and attention units. */
 export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): GroupAnalysis {
   const model = copyModel(input);
-  const index = indexGraph(model.graph);
-  const copies = unshareConstants(model, index);
+  // Subgraphs are analysed with the main graph, as one namespace (a flat view; the model itself when it has none).
+  if (hasSubgraphs(model.graph)) uniqueScopeNames(model);
+  const view = flatView(model);
+  const index = indexGraph(view.graph);
+  const copies = unshareConstants(view, index);
   // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
-  const prop = propagateChoosing(model, copies.length ? undefined : index, options);
+  const prop = propagateChoosing(view, copies.length ? undefined : index, options);
 
   const groups: Group[] = [];
   const ids = new Set<string>();
@@ -245,5 +254,5 @@ export function findGroups(analysis: GroupAnalysis, name: string): Group[] {
 
 /** True when `name` is stored in the analysed model (initializer or Constant node). */
 export function isStoredName(analysis: GroupAnalysis, name: string): boolean {
-  return constantSource(analysis.model.graph, name, analysis.prop.index) !== undefined;
+  return constantSource(analysis.prop.model.graph, name, analysis.prop.index) !== undefined;
 }

@@ -19,6 +19,7 @@
  * `maskExact: false` and its reasons are listed instead of a false deviation.
  */
 import { constantNodeValue, constantSource, setConstant, type ConstantSource } from '../ir/constants.js';
+import { flatView } from '../ir/flat-scopes.js';
 import type { Model } from '../ir/types.js';
 import { removedBySpace } from './apply.js';
 import { analyzeGroups, type GroupAnalysis } from './groups.js';
@@ -64,8 +65,10 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
   const source = analysis.model;
   // Without a caller's analysis the analysis' own copy can be written; with one, write a copy of it.
   const model = options.analysis && !base.removed.length ? copyModel(source) : source;
-  const position =
-    options.analysis && !base.removed.length ? new Map(source.graph.nodes.map((n, i) => [n, i])) : undefined;
+  // Weights of every scope are looked up and written through flat views (the models themselves without subgraphs).
+  const sourceView = analysis.prop.model;
+  const view = model === source ? sourceView : flatView(model);
+  const position = model === source ? undefined : new Map(sourceView.graph.nodes.map((n, i) => [n, i]));
   const index = analysis.prop.index;
   let zeroed = 0;
   const cache: CacheSlice[] = [];
@@ -78,15 +81,15 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
         keep: keptIndices(s.n, removed),
       });
     if (!s.entry || !s.stored) continue;
-    const src = constantSource(source.graph, s.value, index)!;
+    const src = constantSource(sourceView.graph, s.value, index)!;
     const target: ConstantSource =
       src.kind === 'constant-node' && position
-        ? { kind: 'constant-node', node: model.graph.nodes[position.get(src.node)!] }
+        ? { kind: 'constant-node', node: view.graph.nodes[position.get(src.node)!] }
         : src;
     // Read what the copy holds now: an earlier space may already have zeroed part of the same tensor.
     const value =
-      target.kind === 'initializer' ? model.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
-    setConstant(model.graph, target, zeroAlong(value, s.axis, [...removed]));
+      target.kind === 'initializer' ? view.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
+    setConstant(view.graph, target, zeroAlong(value, s.axis, [...removed]));
     zeroed++;
   }
   const inexact = removals

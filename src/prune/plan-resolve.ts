@@ -71,7 +71,7 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
   const removals: Removal[] = [];
   const seen = new Map<Group, string>();
   const guards = plan.guards ?? {};
-  const read = (t: string) => constantValue(analysis.model.graph, t, analysis.prop.index);
+  const read = (t: string) => constantValue(analysis.prop.model.graph, t, analysis.prop.index);
   const floor = Math.max(guards.minChannels ?? 1, guards.allowSingleChannel ? 1 : 2);
 
   const add = (

@@ -178,11 +178,16 @@ export function reshare(model: Model, copies: readonly CopyRecord[]): void {
 }
 
 /**
- * Drops nodes whose outputs nobody reads (not graph outputs) and unused initializers. A name read
- * inside a subgraph (an `If` branch using a main-graph weight) is read: it stays.
+ * Drops nodes whose outputs nobody reads (not graph outputs) and unused initializers, in the main graph
+ * and in every subgraph (innermost first: what a branch stops reading may free an outer weight). A name
+ * read inside a subgraph (an `If` branch using a main-graph weight) is read: it stays.
  */
 export function removeDead(model: Model): void {
-  const g = model.graph;
+  removeDeadIn(model.graph);
+}
+
+function removeDeadIn(g: Graph): void {
+  for (const n of g.nodes) if (n.subgraphs) for (const sub of Object.values(n.subgraphs)) removeDeadIn(sub);
   const outputs = new Set(g.outputs.map((o) => o.name));
   for (;;) {
     const used = new Set<string>(outputs);

@@ -112,7 +112,7 @@ export function prune(
   const { plan, removals } = checkPlan(analysis, planInput, options.source);
   const paramsBefore = countParams(model);
   const sliced = new Set(removals.flatMap((r) => r.group.members.map((m) => m.tensor)));
-  const wasNm = removals.length ? conformingNm(analysis.model, sliced, analysis.prop.index) : [];
+  const wasNm = removals.length ? conformingNm(analysis.prop.model, sliced, analysis.prop.index) : [];
   // Never the analysis' own model: prune() leaves its inputs (model and analysis) as they were.
   let out = removals.length ? applyRemovals(analysis, removals).model : unprunedCopy(analysis);
 

@@ -6,6 +6,8 @@
  * objects (node, list and Map identities matter to re-sharing and to the
  * cached rule contexts) holding the same contents.
  */
+import { refreshView } from '../ir/flat-scopes.js';
+import { forEachScope } from '../ir/scopes.js';
 import type { Graph, Model, Node, Tensor, ValueInfo } from '../ir/types.js';
 
 function restoreArray<T>(ref: T[], content: readonly T[]): T[] {
@@ -41,9 +43,20 @@ function snapshotNode(n: Node): () => void {
   };
 }
 
-/** Records `model`'s graph; the returned function puts every recorded object and content back. */
-export function snapshotModel(model: Model): () => void {
-  const graph: Graph = model.graph;
+/**
+ * Records `model`'s graph and every subgraph in it; the returned function puts every recorded object and
+ * content back. `view`, a flat view of `model` (`ir/flat-scopes.ts`), gets its node list back too.
+ */
+export function snapshotModel(model: Model, view?: Model): () => void {
+  const restores: (() => void)[] = [];
+  forEachScope(model.graph, (g) => restores.push(snapshotGraph(g)));
+  return () => {
+    for (const restore of restores) restore();
+    if (view && view !== model) refreshView(view);
+  };
+}
+
+function snapshotGraph(graph: Graph): () => void {
   const fields = { ...graph };
   const nodes = [...graph.nodes];
   const nodeRestores = nodes.map(snapshotNode);

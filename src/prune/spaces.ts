@@ -19,7 +19,7 @@ import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
 import { cacheInterface } from './kv-cache.js';
 import { RuleBug } from '../ops/rule-bug.js';
-import { boundaryReason, implicitUseReason } from './subgraph-boundary.js';
+import { boundaryReason, couplingsOf, coupledAxes, implicitUseReason, isCoupled } from './subgraph-boundary.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
 
@@ -205,7 +205,8 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
   const visit = (s: Space, node: Node, port: Port): void => {
     s.via ??= node;
     if (node.subgraphs) {
-      s.blocked.push(boundaryReason(node, port));
+      // What the node passes by position is linked through its couplings (below); nothing else crosses.
+      if (!isCoupled(couplings, node, s.value)) s.blocked.push(boundaryReason(node, port));
       return;
     }
     const rule = opDef(node.opType, node.domain)?.channels;
@@ -258,6 +259,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
   };
 
   const cache = cacheInterface(graph, index);
+  const couplings = couplingsOf(model, (v) => shapes.values.get(v)?.shape?.length);
   for (const seed of seeds(model, index, shapes)) space(seed.value, seed.axis);
 
   // Each space is dequeued once and each of its ports is distinct, so no (space, node, port) is visited twice.
@@ -279,7 +281,27 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     if (producer) visit(s, producer, { io: 'out', slot: producer.outputs.indexOf(s.value), axis: s.axis });
     for (const use of index.consumers.get(s.value) ?? [])
       visit(s, use.node, { io: 'in', slot: use.slot, axis: s.axis });
+    // Read inside a subgraph of a model that is no flat view (analysed on its own): channels stop there.
     for (const node of index.implicitUses.get(s.value) ?? []) s.blocked.push(implicitUseReason(node, s.value));
+    for (const c of couplings.get(s.value) ?? []) {
+      s.via ??= c.node;
+      const member = c.members.find((m) => m.value === s.value)!;
+      const others = coupledAxes(c, member, s.axis);
+      if (typeof others === 'string') {
+        s.blocked.push(others);
+        continue;
+      }
+      for (const o of others) {
+        const t = space(o.value, o.axis);
+        if (typeof t === 'string') s.blocked.push(`${opLabel(c.node)} (${c.role}): ${t}`);
+        else if (t.n !== s.n)
+          s.blocked.push(`${opLabel(c.node)} (${c.role}): ${s.value} has ${s.n} channels, ${t.value} ${t.n}`);
+        else {
+          t.via ??= c.node;
+          unitePairs(uf, { kind: 'identity' }, s, t);
+        }
+      }
+    }
   }
   markConvertedEntries(model, index, spaces, byValue);
   return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf, choosers };

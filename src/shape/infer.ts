@@ -7,6 +7,7 @@
  * const { values, problems } = inferShapes(model, { inputShapes: { input: [1, 3, 32, 32] } });
  */
 import { graphProblems } from './graph-problems.js';
+import { nestedOf } from '../ir/flat-scopes.js';
 import { PruneguardError } from '../errors.js';
 import { topologicalOrder } from '../ir/graph-index.js';
 import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
@@ -81,7 +82,9 @@ class State implements OpContext {
   }
 }
 
-export function inferShapes(model: Model, options: InferOptions = {}): ShapeResult {
+export function inferShapes(view: Model, options: InferOptions = {}): ShapeResult {
+  // A flat view (the pruner's one namespace over all scopes) is inferred as the nested model it views.
+  const model = nestedOf(view);
   const graph = model.graph;
   const st = new State(defaultOpset(model));
   seedInputs(graph, st, options);
@@ -169,6 +172,10 @@ function scopeInfer(outer: State, node: Node, label: string): ScopeInfer {
       st.constants.set(name, t);
     }
     for (const inner of executionOrder(g)) runNode(st, inner);
+    // The subgraph's own values (and those of scopes nested in it) are results too: the pruner reads
+    // them by name (scope names are distinct). A value not redefined here is the outer one itself.
+    for (const [k, v] of st.values) if (outer.values.get(k) !== v) outer.values.set(k, v);
+    for (const [k, t] of st.constants) if (outer.constants.get(k) !== t) outer.constants.set(k, t);
     for (const p of st.problems) outer.problems.push({ ...p, node: `${label} > ${attr} > ${p.node}` });
     for (const b of st.broadcasts) outer.broadcasts.push({ ...b, node: `${label} > ${attr} > ${b.node}` });
     return g.outputs.map(
