@@ -44,6 +44,11 @@ export interface OpDef {
    * counts; symbolic dims count once, so transformer MACs are per token). MACs = weight elements × positions.
    */
   positions?(node: Node, slot: number, output: readonly Dim[]): number;
+  /**
+   * KV-cache slots of a fused attention op: a graph input it reads at one of `inputs`, or a graph output
+   * it writes at one of `outputs`, is the model's cache (its shape may change with the heads: prune/kv-cache.ts).
+   */
+  kvCache?: { inputs: readonly number[]; outputs: readonly number[] };
 }
 
 /** Product of the concrete output dims other than axis 0 and the listed axes. */

@@ -151,6 +151,26 @@ export const OTHER_OPS = [
   'QuantizeLinear',
   'DequantizeLinear',
   'DynamicQuantizeLinear',
+  'Attention',
+  'RotaryEmbedding',
+  'RMSNormalization',
+  // Not an ONNX op: onnxruntime registers its RMSNorm in the default domain (never in com.microsoft).
+  'SimplifiedLayerNormalization',
 ] as const;
+
+/**
+ * onnxruntime's `com.microsoft` ops pruneguard knows (fused attention and norms). Same names as
+ * default-domain ops (`Attention`, `RotaryEmbedding`) mean different ops here: a separate table.
+ */
+export const CONTRIB_OPS = [
+  'Attention',
+  'MultiHeadAttention',
+  'GroupQueryAttention',
+  'RotaryEmbedding',
+  'SkipLayerNormalization',
+  'SkipSimplifiedLayerNormalization',
+] as const;
+
+export type ContribOpType = (typeof CONTRIB_OPS)[number];
 
 export type OpType = (typeof UNARY_OPS)[number] | (typeof BROADCAST_OPS)[number] | (typeof OTHER_OPS)[number];

@@ -9,11 +9,12 @@ import { elementwiseOps } from './elementwise/index.js';
 import { gatherOps } from './gather/index.js';
 import { matmulOps } from './matmul/index.js';
 import { normOps } from './norm/index.js';
-import { BROADCAST_OPS, OTHER_OPS, UNARY_OPS } from './op-types.js';
+import type { OpDef } from './def.js';
+import { BROADCAST_OPS, CONTRIB_OPS, OTHER_OPS, UNARY_OPS } from './op-types.js';
 import { poolOps } from './pool/index.js';
 import { quantOps } from './quant/index.js';
 import { reduceOps } from './reduce/index.js';
-import { OP_DEFS, opDef, supportedOps } from './registry.js';
+import { CONTRIB_OP_DEFS, OP_DEFS, opDef, supportedOps } from './registry.js';
 import { resizeOps } from './resize/index.js';
 import { shapeOps } from './shape-ops/index.js';
 import { slicingOps } from './slicing/index.js';
@@ -69,10 +70,24 @@ describe('op registry', () => {
     for (const [op, def] of defs) if ('seeds' in def) expect('channels' in def, op).toBe(true);
   });
 
+  it('com.microsoft ops: the contrib list is covered exactly, weight facets declared together', () => {
+    expect(Object.keys(CONTRIB_OP_DEFS).sort()).toEqual([...CONTRIB_OPS].sort());
+    for (const [op, def] of Object.entries(CONTRIB_OP_DEFS) as [string, OpDef][]) {
+      expect(typeof def.shape, op).toBe('function');
+      if (def.seeds || def.positions) expect(def.weights && def.channels, op).toBeTruthy();
+    }
+    expect(CONTRIB_OP_DEFS.Attention.kvCache).toEqual({ inputs: [4], outputs: [1] });
+  });
+
   it('looks ops up by type and domain, never through the prototype', () => {
     expect(opDef('Conv', '')).toBe(OP_DEFS.Conv);
     expect(opDef('Conv', 'ai.onnx')).toBe(OP_DEFS.Conv);
     expect(opDef('Conv', 'com.microsoft')).toBeUndefined();
+    // Same name, another op: onnxruntime's packed Attention is not ONNX's.
+    expect(opDef('Attention', 'com.microsoft')).toBe(CONTRIB_OP_DEFS.Attention);
+    expect(opDef('Attention', '')).toBe(OP_DEFS.Attention);
+    expect(opDef('GroupQueryAttention', '')).toBeUndefined();
+    expect(opDef('constructor', 'com.microsoft')).toBeUndefined();
     expect(opDef('constructor', '')).toBeUndefined();
     expect(opDef('toString', '')).toBeUndefined();
   });

@@ -5,13 +5,14 @@
  * unknown, inference continues) and no channel rule (groups reaching it block).
  */
 import type { OpDef } from './def.js';
+import { attentionOps, contribAttentionOps } from './attention/index.js';
 import { constantOps } from './constant/index.js';
 import { convOps } from './conv/index.js';
 import { elementwiseOps } from './elementwise/index.js';
 import { gatherOps } from './gather/index.js';
 import { matmulOps } from './matmul/index.js';
-import { normOps } from './norm/index.js';
-import type { OpType } from './op-types.js';
+import { contribNormOps, normOps } from './norm/index.js';
+import type { ContribOpType, OpType } from './op-types.js';
 import { poolOps } from './pool/index.js';
 import { quantOps } from './quant/index.js';
 import { reduceOps } from './reduce/index.js';
@@ -34,14 +35,25 @@ export const OP_DEFS = {
   ...constantOps,
   ...resizeOps,
   ...quantOps,
+  ...attentionOps,
 } satisfies Record<OpType, OpDef>;
+
+/** onnxruntime's `com.microsoft` ops (fused attention and norms), keyed like OP_DEFS. */
+export const CONTRIB_OP_DEFS = {
+  ...contribAttentionOps,
+  ...contribNormOps,
+} satisfies Record<ContribOpType, OpDef>;
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
 /** The definition of a node's op, or undefined (another domain, or an op pruneguard does not know). */
 export function opDef(opType: string, domain: string): OpDef | undefined {
-  if (!DEFAULT_DOMAINS.has(domain)) return undefined;
-  return Object.hasOwn(OP_DEFS, opType) ? (OP_DEFS as Record<string, OpDef>)[opType] : undefined;
+  const table: Record<string, OpDef> | undefined = DEFAULT_DOMAINS.has(domain)
+    ? OP_DEFS
+    : domain === 'com.microsoft'
+      ? CONTRIB_OP_DEFS
+      : undefined;
+  return table && Object.hasOwn(table, opType) ? table[opType] : undefined;
 }
 
 /** Every op type with a definition, sorted. */

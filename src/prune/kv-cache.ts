@@ -9,11 +9,18 @@
  */
 import type { GraphIndex } from '../ir/graph-index.js';
 import type { Graph } from '../ir/types.js';
+import { opDef } from '../ops/registry.js';
 
 /** Names of graph inputs and outputs that form a KV cache. */
 export function cacheInterface(graph: Graph, index: GraphIndex): Set<string> {
   const out = new Set<string>();
   for (const node of graph.nodes) {
+    const slots = opDef(node.opType, node.domain)?.kvCache;
+    if (slots) {
+      for (const s of slots.inputs) if (index.graphInputs.has(node.inputs[s] ?? '')) out.add(node.inputs[s]);
+      for (const s of slots.outputs) if (index.graphOutputs.has(node.outputs[s] ?? '')) out.add(node.outputs[s]);
+      continue;
+    }
     if (node.domain !== '' || node.opType !== 'Concat') continue;
     const present = node.outputs[0];
     if (!index.graphOutputs.has(present)) continue;

@@ -132,7 +132,6 @@ function weightConversion(model: Model, index: GraphIndex, name: string): Node |
 function seeds(model: Model, index: GraphIndex, shapes: ShapeResult): { value: string; axis: number }[] {
   const out: { value: string; axis: number }[] = [];
   for (const node of model.graph.nodes) {
-    if (node.domain !== '') continue;
     const seedsOf = opDef(node.opType, node.domain)?.seeds;
     if (!seedsOf) continue;
     const stored = (name: string) =>

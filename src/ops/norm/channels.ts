@@ -63,7 +63,7 @@ export const layerNormRule: OpRule = {
     }
     return {
       links: links.filter((l) => !(l.io === port.io && l.slot === port.slot && l.axis === port.axis)),
-      inexact: 'LayerNormalization statistics are taken over the pruned axis',
+      inexact: `${ctx.node.opType} statistics are taken over the pruned axis`,
     };
   },
 };

@@ -2,10 +2,22 @@
 import { family } from '../def.js';
 import { batchNormRule, groupNormRule, instanceNormRule, layerNormRule } from './channels.js';
 import { normRules } from './shape.js';
+import { skipNormRule, skipNormShape } from './skip.js';
 
 export const normOps = family(normRules, {
   BatchNormalization: { channels: batchNormRule },
   InstanceNormalization: { channels: instanceNormRule },
   LayerNormalization: { channels: layerNormRule },
   GroupNormalization: { channels: groupNormRule },
+  RMSNormalization: { channels: layerNormRule },
+  SimplifiedLayerNormalization: { channels: layerNormRule },
 });
+
+/** onnxruntime's fused residual norms (com.microsoft). */
+export const contribNormOps = family(
+  { SkipLayerNormalization: skipNormShape, SkipSimplifiedLayerNormalization: skipNormShape },
+  {
+    SkipLayerNormalization: { channels: skipNormRule },
+    SkipSimplifiedLayerNormalization: { channels: skipNormRule },
+  },
+);

@@ -46,7 +46,7 @@ const layerNorm: OpRule = (ctx) => {
   if (axis === undefined) {
     ctx.problem(
       'layernorm-axis',
-      `LayerNormalization axis ${attrInt(ctx.node, 'axis', -1)} is out of range for ${formatShape(x)}`,
+      `${ctx.node.opType} axis ${attrInt(ctx.node, 'axis', -1)} is out of range for ${formatShape(x)}`,
     );
     return [sameAs(ctx, 0)];
   }
@@ -60,7 +60,8 @@ const layerNorm: OpRule = (ctx) => {
     if (bad) {
       ctx.problem(
         'layernorm-params',
-        `LayerNormalization input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, normalized dims are ${formatShape(normalized)}`,
+        `${ctx.node.opType} input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, ` +
+          `normalized dims are ${formatShape(normalized)}`,
       );
     }
   }
@@ -83,9 +84,17 @@ const groupNorm: OpRule = (ctx) => {
   return [sameAs(ctx, 0)];
 };
 
+/** RMS norms (opset-23 RMSNormalization; onnxruntime's SimplifiedLayerNormalization adds inv_std_var). */
+const rmsNorm: OpRule = (ctx) => {
+  const [y, , invStd] = layerNorm(ctx);
+  return ctx.node.opType === 'RMSNormalization' ? [y] : [y, invStd];
+};
+
 export const normRules = {
   BatchNormalization: batchNorm,
   InstanceNormalization: instanceNorm,
   LayerNormalization: layerNorm,
   GroupNormalization: groupNorm,
+  RMSNormalization: rmsNorm,
+  SimplifiedLayerNormalization: rmsNorm,
 } satisfies Partial<Record<OpType, OpRule>>;

@@ -1,0 +1,103 @@
+/**
+ * ONNX `Attention` (opset 23/24). Q, K, V are 3-D [B, S, heads·size] (then `q_num_heads` and
+ * `kv_num_heads` say the head counts) or 4-D [B, heads, S, size]; the KV cache (`past_key`,
+ * `past_value`, `present_*`) is always 4-D [B, kv_heads, T, size]. Query head i reads KV head
+ * floor(i / n_rep): removing a KV head removes its n_rep query heads (one channel). Head size is
+ * not prunable here: the default softmax scale is 1/sqrt(head size) and would change.
+ */
+import { attrInt, hasAttr, setAttrInt } from '../../ir/attrs.js';
+import { dimOf, type OpRule, type RuleContext } from '../channel-rule.js';
+import type { IndexMap } from '../index-map.js';
+import { headLinks, type HeadLayout, type HeadPort } from './heads.js';
+
+const Q = 0,
+  K = 1,
+  V = 2,
+  MASK = 3,
+  PAST_K = 4,
+  PAST_V = 5;
+
+/** Head counts and sizes, or why they are not static. */
+export interface HeadDims {
+  heads: number;
+  kvHeads: number;
+  size: number;
+  vSize: number;
+}
+
+function onnxAttentionDims(ctx: RuleContext): HeadDims | string {
+  const q = ctx.shape('in', Q);
+  const k = ctx.shape('in', K);
+  const v = ctx.shape('in', V);
+  if (!q || !k || !v) return 'query, key or value rank unknown';
+  if (q.length === 4) {
+    const [heads, size, kvHeads, vSize] = [dimOf(ctx, 'in', Q, 1), q[3], dimOf(ctx, 'in', K, 1), v[3]];
+    if (!heads || !kvHeads || typeof size !== 'number' || typeof vSize !== 'number')
+      return 'head counts or sizes not static';
+    return { heads, kvHeads, size, vSize };
+  }
+  if (q.length !== 3) return `query of rank ${q.length} (3 or 4 expected)`;
+  const heads = attrInt(ctx.node, 'q_num_heads', 0);
+  const kvHeads = attrInt(ctx.node, 'kv_num_heads', 0);
+  const [qw, vw] = [dimOf(ctx, 'in', Q, 2), dimOf(ctx, 'in', V, 2)];
+  if (heads <= 0 || kvHeads <= 0) return '3-D inputs without q_num_heads/kv_num_heads';
+  if (!qw || !vw || qw % heads || vw % kvHeads) return 'hidden sizes not static or not divisible by the head counts';
+  return { heads, kvHeads, size: qw / heads, vSize: vw / kvHeads };
+}
+
+function layout(ctx: RuleContext): HeadLayout | string {
+  const d = onnxAttentionDims(ctx);
+  if (typeof d === 'string') return d;
+  if (d.heads % d.kvHeads) return `q_num_heads ${d.heads} is not a multiple of kv_num_heads ${d.kvHeads}`;
+  const nRep = d.heads / d.kvHeads;
+  const fourD = ctx.shape('in', Q)!.length === 4;
+  if (!fourD && d.vSize !== d.size)
+    return `value head size ${d.vSize} differs from query head size ${d.size} (3-D heads cannot be paired)`;
+  if (ctx.node.outputs[3]) return 'the qk_matmul_output output is not supported';
+  // Canonical: the query's head axis (4-D) or its features (3-D); kv maps: q head i → kv head i / n_rep.
+  const toKvHead: IndexMap = { kind: 'unblock', size: fourD ? nRep : d.size * nRep };
+  const toKvFeature: IndexMap = fourD ? toKvHead : { kind: 'unblock', size: nRep };
+  const headAxis = fourD ? 1 : 2;
+  const ports: HeadPort[] = [
+    { io: 'in', slot: K, axis: headAxis, map: toKvFeature, ...(fourD ? {} : { headSize: d.size }) },
+    { io: 'in', slot: V, axis: headAxis, map: toKvFeature, ...(fourD ? {} : { headSize: d.size }) },
+    { io: 'out', slot: 0, axis: headAxis, map: { kind: 'identity' }, ...(fourD ? {} : { headSize: d.size }) },
+  ];
+  for (const [io, slot] of [
+    ['in', PAST_K],
+    ['in', PAST_V],
+    ['out', 1],
+    ['out', 2],
+  ] as const) {
+    const has = io === 'in' ? ctx.has(slot) : !!ctx.node.outputs[slot];
+    if (has) ports.push({ io, slot, axis: 1, map: toKvHead });
+  }
+  const mask = ctx.shape('in', MASK);
+  if (ctx.has(MASK) && mask && mask.length === 4 && mask[1] !== 1)
+    ports.push({
+      io: 'in',
+      slot: MASK,
+      axis: 1,
+      map: fourD ? { kind: 'identity' } : { kind: 'unblock', size: d.size },
+    });
+  return {
+    canonical: { io: 'in', slot: Q, axis: headAxis },
+    unit: fourD ? 1 : d.size,
+    headSize: d.size,
+    ports,
+  };
+}
+
+export const onnxAttentionRule: OpRule = {
+  links: (ctx, port) => headLinks(port, layout(ctx)),
+  rewrite(ctx) {
+    const d = onnxAttentionDims(ctx);
+    if (typeof d === 'string') return;
+    const fourD = ctx.shape('in', Q)!.length === 4;
+    const q = ctx.changes('in', Q).get(fourD ? 1 : 2);
+    const k = ctx.changes('in', K).get(fourD ? 1 : 2);
+    const per = fourD ? 1 : d.size;
+    if (q && (!fourD || hasAttr(ctx.node, 'q_num_heads'))) setAttrInt(ctx.node, 'q_num_heads', q.keep.length / per);
+    if (k && (!fourD || hasAttr(ctx.node, 'kv_num_heads'))) setAttrInt(ctx.node, 'kv_num_heads', k.keep.length / per);
+  },
+};
