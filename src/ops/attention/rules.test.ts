@@ -1,0 +1,135 @@
+/**
+ * Fused attention forms the committed fixtures do not hold, built in code: ONNX Attention 3-D with a
+ * KV cache at opset 24 (heads pruned, cache shrinks, the oracle agrees), and the forms that block
+ * with their reason (packed QKV, value heads of another size, 4-D MultiHeadAttention key/value).
+ */
+import { describe, expect, it } from 'vitest';
+import { attrInt } from '../../ir/attrs.js';
+import { GraphBuilder } from '../../ir/builder/index.js';
+import type { Value } from '../../ir/builder/index.js';
+import type { Model } from '../../ir/types.js';
+import { analyzeGroups } from '../../prune/groups.js';
+import { prune } from '../../prune/prune.js';
+import { verify } from '../../prune/verify.js';
+import { randomInputs } from '../../runtime/index.js';
+
+const E = 16;
+
+/** A model built at opset 22 (the builder's newest) raised to `opset` (the fused ops are not built by it). */
+function atOpset(m: Model, opset: number): Model {
+  if (opset > 22) {
+    m.opsetImports[0].version = opset;
+    m.irVersion = 10;
+  }
+  return m;
+}
+
+/** x → q/k/v projections → `attend(q, k, v)` → o projection → output; `contrib` adds the com.microsoft import. */
+function layer(
+  opset: number,
+  widths: { q: number; k: number; v: number },
+  attend: (b: GraphBuilder, q: Value, k: Value, v: Value) => Value,
+  contrib = false,
+): Model {
+  const b = new GraphBuilder({ seed: 3, opset: Math.min(opset, 22) });
+  const x = b.input('x', 'float32', [1, 'seq', E]);
+  const [q, k, v] = (['q', 'k', 'v'] as const).map((n) => b.linear(x, widths[n], { name: `${n}_proj`, bias: false }));
+  const y = attend(b, q, k, v);
+  b.output(b.linear(y, E, { name: 'o_proj', bias: false }), 'y');
+  const m = atOpset(b.build(), opset);
+  if (contrib) m.opsetImports.push({ domain: 'com.microsoft', version: 1 });
+  return m;
+}
+
+describe('ONNX Attention 3-D with a KV cache (opset 24, 4 query heads over 2 KV heads of 4)', () => {
+  const model = (() => {
+    const b = new GraphBuilder({ seed: 3, opset: 22 });
+    const x = b.input('x', 'float32', [1, 'seq', E]);
+    const past = ['past_key', 'past_value'].map((n) => b.input(n, 'float32', [1, 2, 'past', 4]));
+    const [q, k, v] = [16, 8, 8].map((w, i) => b.linear(x, w, { name: `${'qkv'[i]}_proj`, bias: false }));
+    const [y, pk, pv] = b.node('Attention', [q, k, v, '', ...past], {
+      name: 'attention',
+      outputs: [
+        { dtype: 'float32', shape: [1, 'seq', 16] },
+        { dtype: 'float32', shape: [1, 2, 'past+seq', 4] },
+        { dtype: 'float32', shape: [1, 2, 'past+seq', 4] },
+      ],
+      attrs: { q_num_heads: 4, kv_num_heads: 2, is_causal: 1 },
+    });
+    b.output(b.linear(y, E, { name: 'o_proj', bias: false }), 'y');
+    b.output(pk, 'present_key');
+    b.output(pv, 'present_value');
+    return atOpset(b.build(), 24);
+  })();
+
+  it('removes KV head 1 with query heads 2 and 3, shrinks the cache, and equals the mask oracle', async () => {
+    const [unit] = analyzeGroups(model).attention;
+    expect([unit.heads, unit.headSize, unit.blocked]).toEqual([2, 4, undefined]);
+    const plan = { heads: [{ attention: unit.id, remove: [1] }] };
+    const { model: pruned, report } = prune(model, plan);
+    const node = pruned.graph.nodes.find((n) => n.opType === 'Attention')!;
+    expect([attrInt(node, 'q_num_heads'), attrInt(node, 'kv_num_heads')]).toEqual([2, 1]);
+    expect(report.interface.map((c) => [c.name, c.after?.[1]]).sort()).toEqual([
+      ['past_key', 1],
+      ['past_value', 1],
+      ['present_key', 1],
+      ['present_value', 1],
+    ]);
+    const feeds = [3, 1].map((s, i) =>
+      randomInputs(model, { x: [1, s, E], past_key: [1, 2, 2, 4], past_value: [1, 2, 2, 4] }, { seed: i + 1 }),
+    );
+    const verified = await verify(model, pruned, plan, feeds);
+    expect([verified.exact, verified.shapeMismatch]).toEqual([true, undefined]);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+    const wrong = prune(model, { heads: [{ attention: unit.id, remove: [0] }] }).model;
+    expect((await verify(model, wrong, plan, feeds)).maxDeviation).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('forms that block with their reason', () => {
+  const attention = (b: GraphBuilder, inputs: Value[], attrs: Record<string, number>, op = 'Attention', d = '') =>
+    b.node(op, inputs, {
+      name: 'attention',
+      outputs: [{ dtype: 'float32', shape: [1, 'seq', 16] }],
+      attrs,
+      ...(d ? { domain: d } : {}),
+    })[0];
+  const unitOf = (m: Model) => analyzeGroups(m).groups.find((g) => g.id.startsWith('q_proj'))!;
+
+  it('ONNX Attention whose value heads differ in size from the query heads', () => {
+    const m = layer(23, { q: 16, k: 8, v: 16 }, (b, q, k, v) =>
+      attention(b, [q, k, v], { q_num_heads: 4, kv_num_heads: 2 }),
+    );
+    expect(unitOf(m).blocked).toMatch(/value head size 8 differs from query head size 4/);
+  });
+
+  it('GroupQueryAttention with packed QKV (key and value absent)', () => {
+    const m = layer(
+      17,
+      { q: 32, k: 8, v: 8 },
+      (b, q) => {
+        const seqlens = b.constant('seqlens_k', { dtype: 'int32', dims: [1], data: Int32Array.from([0]) });
+        const total = b.constant('total', { dtype: 'int32', dims: [], data: Int32Array.from([1]) });
+        return attention(
+          b,
+          [q, '', '', '', '', seqlens, total] as Value[],
+          { num_heads: 4, kv_num_heads: 2 },
+          'GroupQueryAttention',
+          'com.microsoft',
+        );
+      },
+      true,
+    );
+    expect(unitOf(m).blocked).toMatch(/packed QKV input \(key and value absent\) is not supported/);
+  });
+
+  it('MultiHeadAttention with key and value as separate widths', () => {
+    const m = layer(
+      17,
+      { q: 16, k: 8, v: 8 },
+      (b, q, k, v) => attention(b, [q, k, v], { num_heads: 4 }, 'MultiHeadAttention', 'com.microsoft'),
+      true,
+    );
+    expect(unitOf(m).blocked).toMatch(/key\/value widths 8\/8 differ from the query's 16/);
+  });
+});
