@@ -31,10 +31,11 @@ export type ResidualBlock =
   | { kind: 'se'; squeeze: number }
   /**
    * `If(mean(x) > 0)` as torch.jit.script exports it: the then-branch runs a small network whose
-   * weights are main-graph initializers read from inside the branch; the else-branch passes x on.
+   * weights are main-graph initializers read from inside the branch (`weights: 'outer'`), or held by
+   * the branch itself (`'inner'`, as inlining exporters write them); the else-branch passes x on.
    * 'conv': one 1x1 conv; 'residual': x + conv1x1(relu(conv3x3(x) to `width`)).
    */
-  | { kind: 'if'; branch: 'conv' | 'residual'; width: number };
+  | { kind: 'if'; branch: 'conv' | 'residual'; width: number; weights: 'outer' | 'inner' };
 
 export interface ResidualRecipe extends ExportForm {
   family: 'residual';
@@ -119,6 +120,7 @@ const ifBlock: fc.Arbitrary<ResidualBlock> = fc.record({
   kind: fc.constant('if' as const),
   branch: fc.constantFrom<'conv' | 'residual'>('conv', 'residual'),
   width,
+  weights: fc.constantFrom<'outer' | 'inner'>('outer', 'inner'),
 });
 
 export interface ResidualConstraints {
@@ -252,6 +254,7 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
           return b.add(x, b.conv(b.relu(b.conv(x, blk.width, { kernel: 3, pad: 1 })), c, { kernel: 1 }));
         },
         () => x,
+        { ownWeights: blk.weights === 'inner' },
       );
     }
   }

@@ -12,14 +12,12 @@
  *   by the share of elements that agree. Decisions on values that pruning cannot change (an
  *   attention mask from the inputs, a causal buffer sliced from a constant) do not count.
  *
- * Nodes with subgraphs (If/Loop/Scan) are followed through their explicit inputs only.
+ * Subgraphs are followed (`output-trace.ts`): an `If` output is either branch's, and a branch chosen
+ * by a decision on computed values makes that decision the output's too; Loop and Scan bodies
+ * likewise.
  */
-import { attrInt } from '../ir/attrs.js';
-import { constantNodeValue } from '../ir/constants.js';
-import { topologicalOrder } from '../ir/graph-index.js';
-import { numel } from '../ir/tensor.js';
-import type { DType, Model, Tensor } from '../ir/types.js';
-import { tryDtypeFromOnnx } from '../ir/dtype-codes.js';
+import type { DType, Model } from '../ir/types.js';
+import { traceGraph, type Trace } from './output-trace.js';
 import { coarser, isFloatDType, type FloatDType } from './tolerance.js';
 
 export interface OutputKind {
@@ -31,113 +29,14 @@ export interface OutputKind {
   decision?: { node: string; op: string };
 }
 
-/** Ops whose outputs (all, or the listed output slots) are discrete decisions about their inputs. */
-const DECISIONS: Record<string, readonly number[] | 'all'> = {
-  ArgMax: 'all',
-  ArgMin: 'all',
-  TopK: [1],
-  MaxPool: [1],
-  NonMaxSuppression: 'all',
-  NonZero: 'all',
-  Equal: 'all',
-  Greater: 'all',
-  GreaterOrEqual: 'all',
-  Less: 'all',
-  LessOrEqual: 'all',
-  Round: 'all',
-  Floor: 'all',
-  Ceil: 'all',
-  Sign: 'all',
-  IsInf: 'all',
-  IsNaN: 'all',
-  QuantizeLinear: 'all',
-  DynamicQuantizeLinear: 'all',
-};
-
-/** Ops that only move or select elements: they pass "computed" on but never make a value computed. */
-const MOVES = new Set([
-  'Identity',
-  'Reshape',
-  'Transpose',
-  'Squeeze',
-  'Unsqueeze',
-  'Flatten',
-  'Slice',
-  'Gather',
-  'GatherElements',
-  'GatherND',
-  'Concat',
-  'Split',
-  'Expand',
-  'Tile',
-  'Pad',
-  'Cast',
-  'CastLike',
-  'DepthToSpace',
-  'SpaceToDepth',
-]);
-
-/** Ops whose outputs depend on shapes only, not on values. */
-const SHAPE_ONLY = new Set(['Shape', 'Size']);
-
-interface Trace {
-  /** Depends on weights through arithmetic (differs between two runs that round differently). */
-  computed: boolean;
-  /** A float constant of more than one element (a weight), possibly moved. */
-  weight: boolean;
-  precision?: FloatDType;
-  decision?: { node: string; op: string };
-}
-
-function constantTrace(t: Tensor): Trace {
-  const float = isFloatDType(t.dtype);
-  return {
-    computed: false,
-    weight: float && numel(t.dims) > 1,
-    precision: float ? (t.dtype as FloatDType) : undefined,
-  };
-}
-
+/** How each graph output of `model` is judged: its precision, and the discrete decision it depends on, if any. */
 export function outputKinds(model: Model): OutputKind[] {
   const g = model.graph;
   const traces = new Map<string, Trace>();
-  for (const [name, t] of g.initializers) traces.set(name, constantTrace(t));
   for (const i of g.inputs)
-    if (!traces.has(i.name))
+    if (!g.initializers.has(i.name))
       traces.set(i.name, { computed: false, weight: false, precision: isFloatDType(i.dtype) ? i.dtype : undefined });
-  for (const node of topologicalOrder(g)) {
-    if (SHAPE_ONLY.has(node.opType)) continue;
-    if (node.opType === 'Constant') {
-      const t = constantNodeValue(node);
-      if (t) traces.set(node.outputs[0], constantTrace(t));
-      continue;
-    }
-    const ins = node.inputs
-      .filter((n) => n)
-      .map((n) => traces.get(n))
-      .filter((t): t is Trace => t !== undefined);
-    const anyComputed = ins.some((t) => t.computed);
-    const merged: Trace = {
-      computed: anyComputed || (!MOVES.has(node.opType) && ins.some((t) => t.weight)),
-      weight: MOVES.has(node.opType) && ins.some((t) => t.weight),
-      precision: ins.reduce<FloatDType | undefined>((p, t) => coarser(p, t.precision), undefined),
-      decision: ins.find((t) => t.decision)?.decision,
-    };
-    const castTo = node.opType === 'Cast' ? tryDtypeFromOnnx(attrInt(node, 'to')) : undefined;
-    if (castTo && isFloatDType(castTo)) merged.precision = coarser(merged.precision, castTo);
-    const decides = DECISIONS[node.opType];
-    const castsToInteger = castTo !== undefined && !isFloatDType(castTo) && merged.precision !== undefined;
-    node.outputs.forEach((out, slot) => {
-      if (!out) return;
-      const discrete = decides === 'all' || decides?.includes(slot) || castsToInteger;
-      // A decision on values that no rounding can change (a causal buffer, an input mask) is the same on both sides.
-      if (discrete && !anyComputed)
-        traces.set(out, { computed: false, weight: false, precision: merged.precision, decision: merged.decision });
-      else if (discrete && !merged.decision)
-        traces.set(out, { ...merged, decision: { node: node.name || out, op: node.opType } });
-      else traces.set(out, merged);
-    });
-  }
+  traceGraph(g, traces);
   return g.outputs.map((o) => {
     const t = traces.get(o.name);
     const precision = coarser(t?.precision, isFloatDType(o.dtype) ? o.dtype : undefined) ?? 'float32';

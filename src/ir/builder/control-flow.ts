@@ -7,10 +7,17 @@ import type { Graph } from '../types.js';
 import type { BuilderCore, Value } from './core.js';
 import { fail, fmtShape } from './dims.js';
 
-function branch(b: BuilderCore, name: string, build: () => Value): { graph: Graph; out: Value } {
+function branch(b: BuilderCore, name: string, build: () => Value, own: boolean): { graph: Graph; out: Value } {
   // Weights stay in the main graph even as Constant nodes: the branch reads them from the outer
-  // scope, as torch.jit.script exports a module's parameters.
-  const { result: out, nodes } = b.capture(build, (n) => n.opType === 'Constant');
+  // scope, as torch.jit.script exports a module's parameters. `own`: the branch holds them itself
+  // (initializers of the branch, Constant nodes inside it), as inlining exporters (spox) write them.
+  const {
+    result: out,
+    nodes,
+    initializers,
+  } = b.capture(build, (n) => !own && n.opType === 'Constant', {
+    ownWeights: own,
+  });
   // A branch output must be produced inside the branch: an outer value is passed through Identity.
   if (!nodes.some((n) => n.outputs.includes(out.name))) {
     const id = b.capture(
@@ -21,18 +28,18 @@ function branch(b: BuilderCore, name: string, build: () => Value): { graph: Grap
         })[0],
     );
     nodes.push(...id.nodes);
-    return { graph: subgraph(name, nodes, id.result), out: id.result };
+    return { graph: subgraph(name, nodes, id.result, initializers), out: id.result };
   }
-  return { graph: subgraph(name, nodes, out), out };
+  return { graph: subgraph(name, nodes, out, initializers), out };
 }
 
-function subgraph(name: string, nodes: Graph['nodes'], out: Value): Graph {
+function subgraph(name: string, nodes: Graph['nodes'], out: Value, initializers: Graph['initializers']): Graph {
   return {
     name,
     nodes,
     inputs: [],
     outputs: [{ name: out.name, dtype: out.dtype, shape: [...out.shape] }],
-    initializers: new Map(),
+    initializers,
     valueInfo: [],
   };
 }
@@ -50,19 +57,22 @@ export function greater(b: BuilderCore, x: Value, y: number, o: { name?: string 
   return b.node('Greater', [x, rhs], { name, outputs: [{ dtype: 'bool', shape: x.shape }] })[0];
 }
 
-/** `If(cond) then then() else otherwise()`; both branches must give one value of the same dtype and shape. */
+/**
+ * `If(cond) then then() else otherwise()`; both branches must give one value of the same dtype and shape.
+ * `ownWeights`: each branch holds the weights it makes (else they are main-graph values it reads).
+ */
 export function ifThenElse(
   b: BuilderCore,
   cond: Value,
   then: () => Value,
   otherwise: () => Value,
-  o: { name?: string } = {},
+  o: { name?: string; ownWeights?: boolean } = {},
 ): Value {
   if (cond.dtype !== 'bool' || cond.shape.length !== 0)
     fail(`If: the condition ${cond.name} must be a bool scalar, got ${cond.dtype}${fmtShape(cond.shape)}`);
   const name = b.nodeName('if', o.name);
-  const t = branch(b, `${name}.then_branch`, then);
-  const e = branch(b, `${name}.else_branch`, otherwise);
+  const t = branch(b, `${name}.then_branch`, then, o.ownWeights ?? false);
+  const e = branch(b, `${name}.else_branch`, otherwise, o.ownWeights ?? false);
   if (t.out.dtype !== e.out.dtype || fmtShape(t.out.shape) !== fmtShape(e.out.shape)) {
     fail(`If ${name}: branches give ${t.out.dtype}${fmtShape(t.out.shape)} and ${e.out.dtype}${fmtShape(e.out.shape)}`);
   }

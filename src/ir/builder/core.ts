@@ -40,6 +40,8 @@ export class BuilderCore {
   protected readonly options: BuilderOptions;
   private readonly nodes: Node[] = [];
   private readonly initializers = new Map<string, Tensor>();
+  /** Initializers a subgraph took (capture's `ownWeights`): not main-graph values. */
+  private readonly subgraphWeights = new Set<string>();
   private readonly inputs: ValueInfo[] = [];
   private readonly outputs: ValueInfo[] = [];
   private readonly values = new Map<string, Value>();
@@ -120,7 +122,7 @@ export class BuilderCore {
     const declared = new Set([...this.inputs, ...this.outputs].map((v) => v.name));
     const valueInfo = this.options.valueInfo
       ? [...this.values.values()]
-          .filter((v) => !declared.has(v.name) && !this.initializers.has(v.name))
+          .filter((v) => !declared.has(v.name) && !this.initializers.has(v.name) && !this.subgraphWeights.has(v.name))
           .map((v) => ({ name: v.name, dtype: v.dtype, shape: [...v.shape] }))
       : [];
     return {
@@ -222,14 +224,29 @@ export class BuilderCore {
   /**
    * Runs `fn` and takes the nodes it added out of the graph (except those `stay` keeps): they become
    * a subgraph's nodes (see control-flow.ts). Values, weights and names it made stay known, so weights remain main-graph
-   * initializers the subgraph reads from the enclosing scope, as exporters write them.
+   * initializers the subgraph reads from the enclosing scope, as exporters write them; with `ownWeights` the
+   * initializers it made are taken out too and returned (the subgraph holds them).
    */
-  capture<T>(fn: () => T, stay: (n: Node) => boolean = () => false): { result: T; nodes: Node[] } {
+  capture<T>(
+    fn: () => T,
+    stay: (n: Node) => boolean = () => false,
+    o: { ownWeights?: boolean } = {},
+  ): { result: T; nodes: Node[]; initializers: Map<string, Tensor> } {
     const start = this.nodes.length;
+    const known = new Set(this.initializers.keys());
     const result = fn();
     const added = this.nodes.splice(start);
     this.nodes.push(...added.filter(stay));
-    return { result, nodes: added.filter((n) => !stay(n)) };
+    // `ownWeights`: the initializers `fn` made belong to the subgraph (a body holding its own weights).
+    const initializers = new Map<string, Tensor>();
+    if (o.ownWeights)
+      for (const [name, t] of this.initializers)
+        if (!known.has(name)) {
+          initializers.set(name, t);
+          this.initializers.delete(name);
+          this.subgraphWeights.add(name);
+        }
+    return { result, nodes: added.filter((n) => !stay(n)), initializers };
   }
 
   /** Shorthand for a single-output node named by nodeName(kind, name). */

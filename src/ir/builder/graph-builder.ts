@@ -149,14 +149,14 @@ export class GraphBuilder extends BuilderCore {
     return reduce(this, 'ReduceMean', x, o);
   }
 
-  // control flow (If as torch.jit.script exports it: branches read outer weights by name)
+  // control flow (If as torch.jit.script exports it: branches read outer weights by name, or hold their own)
   meanAll(x: Value, o?: Named): Value {
     return meanAll(this, x, o);
   }
   greater(x: Value, y: number, o?: Named): Value {
     return greater(this, x, y, o);
   }
-  ifThenElse(cond: Value, then: () => Value, otherwise: () => Value, o?: Named): Value {
+  ifThenElse(cond: Value, then: () => Value, otherwise: () => Value, o?: Named & { ownWeights?: boolean }): Value {
     return ifThenElse(this, cond, then, otherwise, o);
   }
   reduceSum(x: Value, o: ReduceOptions): Value {
