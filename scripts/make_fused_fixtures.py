@@ -87,7 +87,8 @@ class G:
     def rope_caches(self, half):
         inv = 1.0 / (10000 ** (np.arange(half) / half))
         ang = np.outer(np.arange(MAX_POS), inv)
-        return self.const("cos_cache", np.cos(ang).astype(np.float32)), self.const("sin_cache", np.sin(ang).astype(np.float32))
+        cos = self.const("cos_cache", np.cos(ang).astype(np.float32))
+        return cos, self.const("sin_cache", np.sin(ang).astype(np.float32))
 
     def model(self, name, inputs, outputs, opset, contrib):
         g = helper.make_graph(self.nodes, name, inputs, outputs, self.inits)
@@ -250,11 +251,16 @@ def ms_decoder(kind):
 def main():
     entries = []
     builds = [
-        ("fused_attention23_3d_op23.onnx", 23, attention23(False), "3-D Attention (GQA 4/2), RotaryEmbedding, RMSNormalization"),
-        ("fused_attention23_4d_cache_op23.onnx", 23, attention23(True), "4-D Attention with past/present, 4-D RotaryEmbedding"),
-        ("fused_ms_attention_bert_op17.onnx", 17, ms_attention_bert(), "com.microsoft Attention + SkipLayerNormalization"),
-        ("fused_ms_mha_cache_op17.onnx", 17, ms_decoder("mha"), "MultiHeadAttention + contrib RotaryEmbedding (interleaved) + Skip/SimplifiedLayerNormalization, KV cache"),
-        ("fused_ms_gqa_cache_op17.onnx", 17, ms_decoder("gqa"), "GroupQueryAttention (do_rotary, 4/2 heads of 16) + SkipSimplifiedLayerNormalization, KV cache"),
+        ("fused_attention23_3d_op23.onnx", 23, attention23(False),
+         "3-D Attention (GQA 4/2), RotaryEmbedding, RMSNormalization"),
+        ("fused_attention23_4d_cache_op23.onnx", 23, attention23(True),
+         "4-D Attention with past/present, 4-D RotaryEmbedding"),
+        ("fused_ms_attention_bert_op17.onnx", 17, ms_attention_bert(),
+         "com.microsoft Attention + SkipLayerNormalization"),
+        ("fused_ms_mha_cache_op17.onnx", 17, ms_decoder("mha"),
+         "MultiHeadAttention + contrib RotaryEmbedding (interleaved) + Skip/SimplifiedLayerNormalization, KV cache"),
+        ("fused_ms_gqa_cache_op17.onnx", 17, ms_decoder("gqa"),
+         "GroupQueryAttention (do_rotary, 4/2 heads of 16) + SkipSimplifiedLayerNormalization, KV cache"),
     ]
     for file, opset, m, notes in builds:
         onnx.save(m, os.path.join(fc.MODELS, file))

@@ -13,6 +13,7 @@ import type { Model } from '../../ir/types.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { coverage } from '../../prune/coverage.js';
 import { analyzeGroups } from '../../prune/groups.js';
+import { ratioPlan } from '../../prune/plan-resolve.js';
 import { prune } from '../../prune/prune.js';
 import { verify } from '../../prune/verify.js';
 import { randomInputs } from '../../runtime/index.js';
@@ -88,8 +89,22 @@ describe('fused attention fixtures: one head per layer removed', () => {
       const other = prune(dense, { heads: units.map((u, i) => ({ attention: u.id, remove: [(i + 1) % u.heads] })) });
       expect((await verify(dense, other.model, plan, feeds)).maxDeviation).toBeGreaterThan(1e-2);
       console.log(
-        `${e.file}: coverage ${cov.analysedPercent.toFixed(1)}%, heads ${units.map((u) => u.heads)} → ${report.heads.map((h) => h.after)}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`,
+        `${e.file}: coverage ${cov.analysedPercent.toFixed(1)}%, ` +
+          `heads ${units.map((u) => u.heads)} → ${report.heads.map((h) => h.after)}, ` +
+          `params ${report.paramsBefore} → ${report.paramsAfter}, ` +
+          `max deviation ${verified.maxDeviation.toExponential(2)}`,
       );
+    });
+
+    it(`${e.file}: --ratio 0.3 (mask-exact groups) prunes, verifies and runs in onnxruntime`, async () => {
+      const dense = loadModelFile(`${DIR}/${e.file}`);
+      const plan = ratioPlan(analyzeGroups(dense), 0.3);
+      const { model: pruned, report } = prune(dense, plan);
+      expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
+      const feeds = e.sizes.map((s, i) => randomInputs(dense, s, { seed: i + 7, vocab: e.vocab }));
+      const verified = await verify(dense, pruned, plan, feeds);
+      expect([verified.prunedError, verified.shapeMismatch, verified.exact]).toEqual([undefined, undefined, true]);
+      expect(verified.maxDeviation).toBeLessThan(1e-4);
     });
   }
 });

@@ -1,6 +1,8 @@
 /**
  * Fused attention forms the committed fixtures do not hold, built in code: ONNX Attention 3-D with a
- * KV cache at opset 24 (heads pruned, cache shrinks, the oracle agrees), and the forms that block
+ * KV cache at opset 24 (heads pruned, cache shrinks, the oracle agrees, and why the oracle zeroes the
+ * output projection), onnxruntime's packed Attention with a past and MultiHeadAttention with a packed
+ * bias, and the forms that block
  * with their reason (packed QKV, value heads of another size, 4-D MultiHeadAttention key/value).
  */
 import { describe, expect, it } from 'vitest';
@@ -11,7 +13,9 @@ import type { Model } from '../../ir/types.js';
 import { analyzeGroups } from '../../prune/groups.js';
 import { prune } from '../../prune/prune.js';
 import { verify } from '../../prune/verify.js';
-import { randomInputs } from '../../runtime/index.js';
+import { mask } from '../../prune/mask.js';
+import { zeroAlong } from '../../prune/slice.js';
+import { compareTensors, createSession, randomInputs, releaseSession, run } from '../../runtime/index.js';
 
 const E = 16;
 
@@ -24,7 +28,7 @@ function atOpset(m: Model, opset: number): Model {
   return m;
 }
 
-/** x → q/k/v projections → `attend(q, k, v)` → o projection → output; `contrib` adds the com.microsoft import. */
+/** x → q/k/v projections → `attend(q, k, v)` → o projection → output (`contrib`: imports com.microsoft). */
 function layer(
   opset: number,
   widths: { q: number; k: number; v: number },
@@ -83,6 +87,95 @@ describe('ONNX Attention 3-D with a KV cache (opset 24, 4 query heads over 2 KV 
     expect(verified.maxDeviation).toBeLessThan(1e-4);
     const wrong = prune(model, { heads: [{ attention: unit.id, remove: [0] }] }).model;
     expect((await verify(model, wrong, plan, feeds)).maxDeviation).toBeGreaterThan(1e-3);
+  });
+
+  it('the oracle zeroes the output projection: a zeroed value slice is exact too, a zeroed query not', async () => {
+    const [unit] = analyzeGroups(model).attention;
+    const oracle = mask(model, { heads: [{ attention: unit.id, remove: [1] }] }).model;
+    // KV head 1 serves query heads 2 and 3: query features 8..15, value features 4..7.
+    const zeroed = (weight: string, from: number, to: number) => {
+      const m = structuredClone(model);
+      const w = m.graph.initializers.get(weight)!;
+      m.graph.initializers.set(
+        weight,
+        zeroAlong(
+          w,
+          1,
+          [...Array(to - from).keys()].map((i) => from + i),
+        ),
+      );
+      return m;
+    };
+    const zeros = new Float32Array(2 * 2 * 4).fill(0);
+    const past = { dtype: 'float32' as const, dims: [1, 2, 2, 4], data: zeros };
+    const feeds = {
+      ...randomInputs(model, { x: [1, 3, E], past_key: [1, 2, 2, 4], past_value: [1, 2, 2, 4] }, { seed: 5 }),
+    };
+    Object.assign(feeds, { past_key: past, past_value: past });
+    const outputs = async (m: Model) => {
+      const session = await createSession(m);
+      const out = await run(session, feeds);
+      await releaseSession(session);
+      return out.y;
+    };
+    const want = await outputs(oracle);
+    // The removed heads' outputs become softmax(scores)·0 = 0, as if removed.
+    expect(compareTensors(await outputs(zeroed('v_proj.weight', 4, 8)), want).maxAbs).toBeLessThan(1e-6);
+    // Scores become 0 and the softmax uniform: the heads output the mean of their values, not 0.
+    expect(compareTensors(await outputs(zeroed('q_proj.weight', 8, 16)), want).maxAbs).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('onnxruntime Attention (packed QKV) with a past, MultiHeadAttention with a packed bias', () => {
+  const check = async (model: Model, sizes: Record<string, number[]>[], attrs: Record<string, number>) => {
+    const [unit] = analyzeGroups(model).attention;
+    expect([unit.heads, unit.headSize, unit.blocked]).toEqual([4, 4, undefined]);
+    const plan = { heads: [{ attention: unit.id, remove: [2] }] };
+    const { model: pruned } = prune(model, plan);
+    const node = pruned.graph.nodes.find((n) => n.domain === 'com.microsoft')!;
+    for (const [k, v] of Object.entries(attrs)) expect(attrInt(node, k), k).toBe(v);
+    const feeds = sizes.map((s, i) => randomInputs(model, s, { seed: i + 1 }));
+    const verified = await verify(model, pruned, plan, feeds);
+    expect([verified.exact, verified.shapeMismatch]).toEqual([true, undefined]);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  };
+
+  it('packed Attention: weight columns, bias thirds and the past/present head axis shrink together', async () => {
+    const b = new GraphBuilder({ seed: 4, opset: 17 });
+    const x = b.input('x', 'float32', [1, 'seq', E]);
+    const past = b.input('past', 'float32', [2, 1, 4, 'past', 4]);
+    const w = b.weight('attention', 'qkv_weight', [E, 48], { fanIn: E });
+    const bias = b.weight('attention', 'qkv_bias', [48], { fanIn: E });
+    const [y, present] = b.node('Attention', [x, w, bias, '', past], {
+      name: 'attention',
+      domain: 'com.microsoft',
+      outputs: [
+        { dtype: 'float32', shape: [1, 'seq', 16] },
+        { dtype: 'float32', shape: [2, 1, 4, 'past+seq', 4] },
+      ],
+      attrs: { num_heads: 4, unidirectional: 1 },
+    });
+    b.output(b.linear(y, E, { name: 'o_proj', bias: false }), 'y');
+    b.output(present, 'present');
+    const m = b.build();
+    m.opsetImports.push({ domain: 'com.microsoft', version: 1 });
+    await check(m, [{ x: [1, 3, E], past: [2, 1, 4, 2, 4] }], { num_heads: 3 });
+  });
+
+  it('MultiHeadAttention: query, key, value, the [q | k | v] bias and the output', async () => {
+    const m = layer(
+      17,
+      { q: 16, k: 16, v: 16 },
+      (b, q, k, v) =>
+        b.node('MultiHeadAttention', [q, k, v, b.weight('attention', 'bias', [48], { fanIn: E })], {
+          name: 'attention',
+          domain: 'com.microsoft',
+          outputs: [{ dtype: 'float32', shape: [1, 'seq', 16] }],
+          attrs: { num_heads: 4 },
+        })[0],
+      true,
+    );
+    await check(m, [{ x: [1, 4, E] }], { num_heads: 3 });
   });
 });
 
