@@ -9,7 +9,7 @@
  * Failures (read-only place, a path under a file, no space) are bad input
  * naming the path, never a stack trace.
  */
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PruneguardError } from '../errors.js';
 import { removeStaleTemporaries, temporaryFor } from './temporaries.js';
@@ -59,20 +59,52 @@ export function writeFileAtomicWith(
       closeSync(fd);
     }
     pausePoint('before-rename', tmp);
-    if (o.replace) {
-      const kind = existingKind(path);
-      if (kind && kind !== 'file')
-        throw new PruneguardError(
-          'E_UNSAFE_OUTPUT',
-          `${path}: refusing to replace a ${kind} with the ${what} (outputs go to regular files only)`,
-        );
-      renameSync(tmp, path);
-    } else {
-      linkOnto(tmp, path, what);
-    }
+    commit(tmp, path, o.replace, what);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e instanceof PruneguardError ? e : writeError(path, what, e);
+  }
+}
+
+/**
+ * Moves a finished file of ours (written elsewhere, e.g. a model staged in a temporary folder for
+ * onnxruntime) onto `path` in one step, by the same rules as writeFileAtomic. Across file systems it
+ * is copied into a temporary beside `path` first. `from` is gone afterwards either way.
+ */
+export function moveFileAtomic(from: string, path: string, o: AtomicWriteOptions = {}): void {
+  const what = o.what ?? 'output';
+  try {
+    commit(from, path, o.replace, what);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV')
+      throw e instanceof PruneguardError ? e : writeError(path, what, e);
+    writeFileAtomicWith(path, (fd) => copyInto(fd, from), o);
+  }
+  rmSync(from, { force: true });
+}
+
+function copyInto(fd: number, from: string): void {
+  const src = openSync(from, 'r');
+  const buf = new Uint8Array(8 << 20);
+  try {
+    for (let n; (n = readSync(src, buf)) > 0; ) writeAll(fd, buf.subarray(0, n));
+  } finally {
+    closeSync(src);
+  }
+}
+
+/** `tmp` onto `path`: a rename over a regular file with `replace`, else a link that fails if anything is there. */
+function commit(tmp: string, path: string, replace: boolean | undefined, what: string): void {
+  if (replace) {
+    const kind = existingKind(path);
+    if (kind && kind !== 'file')
+      throw new PruneguardError(
+        'E_UNSAFE_OUTPUT',
+        `${path}: refusing to replace a ${kind} with the ${what} (outputs go to regular files only)`,
+      );
+    renameSync(tmp, path);
+  } else {
+    linkOnto(tmp, path, what);
   }
 }
 

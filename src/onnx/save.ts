@@ -12,7 +12,7 @@ import { PruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
 import { encodeModel } from './encode.js';
 import { planExternalData, type ExternalDataPlan } from './external-plan.js';
-import type { FileRange, Part } from './wire/writer.js';
+import type { DeferredBytes, FileRange, Part } from './wire/writer.js';
 
 /** protobuf refuses messages of 2 GiB or more. */
 export const PROTOBUF_LIMIT = 2 ** 31 - 1;
@@ -42,6 +42,7 @@ export function saveModel(model: Model): Uint8Array {
   let at = 0;
   for (const p of w.parts) {
     if (p instanceof Uint8Array) out.set(p, at);
+    else if (isDeferred(p)) out.set(made(p), at);
     else readInto(p, out.subarray(at, at + p.length));
     at += p.length;
   }
@@ -107,7 +108,7 @@ function refuseReadingWhatWeWrite(sources: Part[], target: string): void {
     return;
   } // does not exist yet
   for (const s of sources) {
-    if (!(s instanceof Uint8Array) && resolve(s.path) === real) {
+    if (!(s instanceof Uint8Array) && !isDeferred(s) && resolve(s.path) === real) {
       throw new PruneguardError(
         'E_BAD_ARGUMENT',
         `refusing to write external data to ${target}: the model's own tensors are read from it`,
@@ -147,12 +148,24 @@ function writeParts(fd: number, parts: readonly Part[], midway: () => void): voi
       if (used + p.length > CHUNK) drain();
       buf.set(p, used);
       used += p.length;
+    } else if (isDeferred(p)) {
+      drain();
+      writeAll(fd, made(p));
     } else {
       drain();
       copyRange(fd, p, buf);
     }
   }
   drain();
+}
+
+const isDeferred = (p: Part): p is DeferredBytes => 'make' in p;
+
+function made(p: DeferredBytes): Uint8Array {
+  const bytes = p.make();
+  if (bytes.length !== p.length)
+    throw new Error(`deferred tensor bytes: made ${bytes.length} bytes, declared ${p.length} (a pruneguard bug)`);
+  return bytes;
 }
 
 function copyRange(fd: number, range: FileRange, buf: Uint8Array): void {

@@ -3,8 +3,8 @@
  * dtypes, and external data; writes raw_data (little-endian, bit-identical), inline or external.
  *
  * Weights are not copied at load: a tensor's `data` is made on first use, as a view of the
- * file's bytes when they are aligned for its element type (a copy otherwise), or read from its
- * external-data file. Until then saving writes the stored bytes as they are (`storedBytes`).
+ * file's bytes (moved a few bytes back in place when misaligned for its element type, see
+ * alignedInPlace; a copy only for 8-byte types), or read from its external-data file. Until then saving writes the stored bytes as they are (`storedBytes`).
  * Every check (dtype, dims, lengths, external ranges) still happens at load.
  */
 import { PruneguardError } from '../errors.js';
@@ -57,7 +57,28 @@ export function storedBytes(t: Tensor): Part | undefined {
 /** True when `t` keeps its bytes in an external-data file (loaded, not yet read). */
 export function storedExternally(t: Tensor): FileRange | undefined {
   const p = storedBytes(t);
-  return p && !(p instanceof Uint8Array) ? p : undefined;
+  return p && !(p instanceof Uint8Array) && 'path' in p ? p : undefined;
+}
+
+/**
+ * A tensor whose data `make()` computes on every read, never kept: saving makes, writes and drops it,
+ * so a model of such tensors costs no memory until written. For a model that goes straight to a file
+ * (the mask oracle handed to onnxruntime); writing into its `data` changes nothing.
+ */
+export function deferredTensor(dtype: DType, dims: number[], make: () => TensorData): Tensor {
+  const bytesOf = () => {
+    const d = make() as Exclude<TensorData, string[]>;
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  };
+  const t: Tensor = {
+    dtype,
+    dims,
+    get data(): TensorData {
+      return make();
+    },
+  };
+  stored.set(t, { part: { length: numel(dims) * byteSize(dtype), make: bytesOf }, pending: () => true });
+  return t;
 }
 
 interface Fields {
@@ -180,9 +201,7 @@ export function decodeTensor(r: Reader, ctx: TensorContext): { name: string; ten
   } else if (f.raw && f.raw.length > 0) {
     const raw = f.raw;
     checkRawLength(name, dtype, dims, raw.length);
-    tensor = lazy(dtype, dims, raw, () =>
-      ctx.ownBytes && raw.byteOffset % byteSize(dtype) === 0 ? raw : new Uint8Array(raw),
-    );
+    tensor = lazy(dtype, dims, raw, () => (ctx.ownBytes ? alignedInPlace(raw, byteSize(dtype)) : new Uint8Array(raw)));
   } else {
     tensor = { dtype, dims, data: fromTyped(name, f, dtype, dims, count) };
   }
@@ -190,6 +209,32 @@ export function decodeTensor(r: Reader, ctx: TensorContext): { name: string; ten
   if (extra) tensorExtra.set(tensor, extra);
   if (name) tensorName.set(tensor, name);
   return { name, tensor };
+}
+
+/**
+ * `raw` (a field of a buffer that is pruneguard's own) as bytes aligned for elements of `size` bytes,
+ * without a copy where possible: a misaligned payload is moved back by its misalignment over its own
+ * field header (tag and length, already decoded, nothing else refers to them), which is at least
+ * 3 bytes for any payload of 128 bytes or more, enough for float32 and the 2-byte types. The stored
+ * bytes are no longer read once `data` is made, so the moved header harms nothing. Otherwise a copy.
+ */
+function alignedInPlace(raw: Uint8Array, size: number): Uint8Array {
+  const shift = raw.byteOffset % size;
+  if (shift === 0) return raw;
+  if (shift > fieldHeaderBytes(raw.length)) return new Uint8Array(raw);
+  const whole = new Uint8Array(raw.buffer);
+  whole.copyWithin(raw.byteOffset - shift, raw.byteOffset, raw.byteOffset + raw.length);
+  return whole.subarray(raw.byteOffset - shift, raw.byteOffset - shift + raw.length);
+}
+
+/** Bytes of raw_data's tag (field 9, one byte) and its length varint. */
+function fieldHeaderBytes(length: number): number {
+  let n = 1;
+  do {
+    n++;
+    length = Math.floor(length / 128);
+  } while (length > 0);
+  return n;
 }
 
 function checkRawLength(name: string, dtype: DType, dims: number[], length: number): void {

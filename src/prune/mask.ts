@@ -29,6 +29,7 @@ import { checkPlan } from './plan-resolve.js';
 import { withoutLayers } from './layers.js';
 import { planShapeIssues } from './plan-schema.js';
 import { keptIndices, zeroAlong } from './slice.js';
+import { deferredTensor } from '../onnx/tensor-codec.js';
 
 export interface MaskResult {
   model: Model;
@@ -54,6 +55,11 @@ export interface MaskOptions {
    * copy), so the same analysis can then be handed to prune(): one analysis per case.
    */
   analysis?: GroupAnalysis;
+  /**
+   * Zeroed tensors computed when read or saved, never kept (see deferredTensor): for an oracle that
+   * goes straight to a file or an onnxruntime session, so it never holds a second copy of the weights.
+   */
+  deferred?: boolean;
 }
 
 /** The mask oracle: `dense` with the plan's removed channels and heads zeroed instead of sliced (plan validated as by prune). */
@@ -89,7 +95,11 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
     // Read what the copy holds now: an earlier space may already have zeroed part of the same tensor.
     const value =
       target.kind === 'initializer' ? view.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
-    setConstant(view.graph, target, zeroAlong(value, s.axis, [...removed]));
+    const zero = [...removed];
+    const masked = options.deferred
+      ? deferredTensor(value.dtype, [...value.dims], () => zeroAlong(value, s.axis, zero).data)
+      : zeroAlong(value, s.axis, zero);
+    setConstant(view.graph, target, masked);
     zeroed++;
   }
   const inexact = removals

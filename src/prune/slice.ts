@@ -1,7 +1,8 @@
 /**
- * Keeping a subset of indices along one axis of a tensor, as contiguous typed
- * array copies: for each outer block, each kept index copies one run of `inner`
- * elements (`subarray` + `set`), never one element at a time through numbers.
+ * Keeping a subset of indices along one axis of a tensor, and zeroing one. The bytes move as
+ * unsigned integers of the element's width: runs of consecutive kept indices long enough to pay
+ * for a `subarray` are copied with `set`, short ones (the last axis of a MatMul weight) in a tight
+ * loop over one of three array types.
  */
 import { PruneguardError } from '../errors.js';
 import { numel } from '../ir/tensor.js';
@@ -31,27 +32,58 @@ export function takeAlong(t: Tensor, axis: number, keep: ArrayLike<number>): Ten
     return { dtype: t.dtype, dims: newDims, data: out };
   }
   const src = t.data as Typed;
-  const Ctor = src.constructor as new (n: number) => Typed;
-  const out = new Ctor(outer * keep.length * inner);
+  const out = new (src.constructor as new (n: number) => Typed)(outer * keep.length * inner);
+  const scale = unitsPer(src);
+  gather(units(src), units(out), outer, dim * inner * scale, keep, inner * scale);
+  return { dtype: t.dtype, dims: newDims, data: out };
+}
+
+type Units = Uint8Array | Uint16Array | Uint32Array;
+
+/**
+ * The same bytes as unsigned integers of the element's width (4-byte units for 8-byte types): copies
+ * then move bits exactly (no NaN canonicalisation, no BigInt boxing) and the loops below see three
+ * array types at most, so they stay fast.
+ */
+function units(a: Typed): Units {
+  const b = a.BYTES_PER_ELEMENT;
+  if (b === 1) return new Uint8Array(a.buffer, a.byteOffset, a.length);
+  if (b === 2) return new Uint16Array(a.buffer, a.byteOffset, a.length);
+  return new Uint32Array(a.buffer, a.byteOffset, (a.length * b) / 4);
+}
+const unitsPer = (a: Typed) => (a.BYTES_PER_ELEMENT === 8 ? 2 : 1);
+
+/** Below this many units per kept index a run is copied element by element (a subarray per run costs more). */
+const RUN_COPY_MIN = 64;
+
+/** out = src[o, keep[k], r] for every outer block o (stride `block` units), index k and inner unit r. */
+function gather(src: Units, out: Units, outer: number, block: number, keep: ArrayLike<number>, inner: number): void {
   let w = 0;
+  const n = keep.length;
+  if (inner < RUN_COPY_MIN) {
+    for (let o = 0; o < outer; o++) {
+      const base = o * block;
+      for (let k = 0; k < n; k++) {
+        const at = base + keep[k] * inner;
+        for (let r = 0; r < inner; r++) out[w++] = src[at + r];
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
-    const base = o * dim * inner;
+    const base = o * block;
     // Runs of consecutive kept indices copy as one block.
     let k = 0;
-    while (k < keep.length) {
+    while (k < n) {
       let end = k + 1;
-      while (end < keep.length && keep[end] === keep[end - 1] + 1) end++;
-      const from = base + keep[k] * inner;
+      while (end < n && keep[end] === keep[end - 1] + 1) end++;
+      const at = base + keep[k] * inner;
       const len = (end - k) * inner;
-      (out as { set(a: ArrayLike<number | bigint>, o: number): void }).set(
-        (src as Float32Array).subarray(from, from + len),
-        w,
-      );
+      out.set(src.subarray(at, at + len), w);
       w += len;
       k = end;
     }
   }
-  return { dtype: t.dtype, dims: newDims, data: out };
 }
 
 /** A copy of `t` with the given indices along `axis` set to zero (the mask oracle's operation). */
@@ -62,11 +94,13 @@ export function zeroAlong(t: Tensor, axis: number, zero: ArrayLike<number>): Ten
   const inner = numel(dims.slice(axis + 1));
   if (Array.isArray(t.data)) throw new PruneguardError('E_UNSUPPORTED_DTYPE', 'cannot zero a string tensor');
   const data = (t.data as Typed).slice() as Typed;
-  const zeroValue = data instanceof BigInt64Array || data instanceof BigUint64Array ? 0n : 0;
+  const u = units(data);
+  const span = inner * unitsPer(data);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < zero.length; k++) {
-      const from = (o * dim + zero[k]) * inner;
-      (data as { fill(v: number | bigint, s: number, e: number): void }).fill(zeroValue, from, from + inner);
+      const from = (o * dim + zero[k]) * span;
+      if (span < RUN_COPY_MIN) for (let r = 0; r < span; r++) u[from + r] = 0;
+      else u.fill(0, from, from + span);
     }
   }
   return { dtype: t.dtype, dims: [...dims], data };

@@ -6,9 +6,9 @@
  * plan mixing both is still checked where checking means something.
  */
 import type { Model } from '../ir/types.js';
-import type { Feeds } from '../runtime/index.js';
+import type { Feeds, ModelFile } from '../runtime/index.js';
 import type { Plan } from './plan.js';
-import { prune } from './prune.js';
+import { prune, type PruneReport } from './prune.js';
 import { structuredOnly, verify, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export interface PruneVerification extends VerifyResult {
@@ -16,16 +16,27 @@ export interface PruneVerification extends VerifyResult {
   exactPart?: VerifyResult & { groups: string[] };
 }
 
+export interface VerifyPruneOptions extends VerifyOptions {
+  keepInterface?: boolean;
+  /**
+   * What prune(dense, plan) made (a model, or the file it was written to) with `report`, reused
+   * when the plan is structural only (no masks) instead of pruning again.
+   */
+  pruned?: { model: Model | ModelFile; report: PruneReport };
+}
+
 /** @example const v = await verifyPrune(dense, plan, [defaultFeeds(dense, 1)]); v.status */
 export async function verifyPrune(
   dense: Model,
   plan: Plan,
   feeds: Feeds[],
-  options: VerifyOptions & { keepInterface?: boolean } = {},
+  options: VerifyPruneOptions = {},
 ): Promise<PruneVerification> {
   const structural = structuredOnly(plan);
-  const keepInterface = options.keepInterface;
-  const { model, report } = prune(dense, structural, { keepInterface });
+  const { keepInterface, analysis } = options;
+  const structuralOnly = !plan.unstructured?.length && !plan.nm?.length;
+  const { model, report } =
+    options.pruned && structuralOnly ? options.pruned : prune(dense, structural, { keepInterface, analysis });
   const all = await verify(dense, model, structural, feeds, options);
   if (all.exact || all.status === 'fail') return all;
   const channels = report.groups
@@ -36,7 +47,13 @@ export async function verifyPrune(
     .map((h) => ({ attention: h.id, remove: h.removed }));
   if (!channels.length && !heads.length) return all;
   const exactPlan: Plan = { channels, heads, ...(plan.guards ? { guards: plan.guards } : {}) };
-  const part = await verify(dense, prune(dense, exactPlan, { keepInterface }).model, exactPlan, feeds, options);
+  const part = await verify(
+    dense,
+    prune(dense, exactPlan, { keepInterface, analysis }).model,
+    exactPlan,
+    feeds,
+    options,
+  );
   return {
     ...all,
     pass: part.pass,

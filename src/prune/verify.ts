@@ -10,7 +10,10 @@
  * A pruned model that cannot load or run where the oracle runs is a finding.
  *
  * One onnxruntime session at a time (the oracle on every feed, released, the masked model dropped,
- * then the pruned model), so memory stays bounded by one model.
+ * then the pruned model), so memory stays bounded by one model. The oracle's zeroed weights are made
+ * only while it is written for onnxruntime (mask `deferred`), the pruned model may be a file already
+ * written (prune --verify stages its output), and sessions skip the memory arena and weight
+ * prepacking, which pay off only over many runs.
  *
  * Groups that are not mask-exact are reported as such: their deviation is information, not a
  * verdict (status 'inexact'); loading, running and output shapes are still judged.
@@ -18,6 +21,8 @@
 import type { Model } from '../ir/types.js';
 import {
   createSession,
+  type ModelFile,
+  type SessionOptions,
   releaseSession,
   run,
   type Feeds,
@@ -28,6 +33,7 @@ import {
 import { judgeOutput, type OutputJudgement } from '../runtime/judge.js';
 import { outputKinds } from '../runtime/output-kinds.js';
 import { describeFeeds, runReference } from '../runtime/reference-run.js';
+import type { GroupAnalysis } from './groups.js';
 import { mask } from './mask.js';
 import type { Plan } from './plan.js';
 import { takeAlong, zeroAlong } from './slice.js';
@@ -39,7 +45,14 @@ export interface VerifyOptions {
   agreement?: number;
   /** What messages call the dense model (its file). Default 'dense model'. */
   denseSource?: string;
+  /** The dense model's file, for a session of it when the oracle fails (blame); default: the model. */
+  denseFile?: string;
+  /** analyzeGroups(dense) already made (left untouched), so the oracle does not analyse again. */
+  analysis?: GroupAnalysis;
 }
+
+/** Sessions created once, run once or twice, released: no arena, no prepacked weights. */
+const ONE_SHOT: SessionOptions = { memArena: false, prepacking: false };
 
 export interface VerifyResult {
   /** max |pruned - masked| over all outputs and all feeds. */
@@ -85,13 +98,16 @@ function worse(a: OutputJudgement | undefined, b: OutputJudgement): OutputJudgem
 
 export async function verify(
   dense: Model,
-  pruned: Model,
+  pruned: Model | ModelFile,
   plan: Plan,
   feeds: Feeds | Feeds[],
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const denseSource = options.denseSource ?? 'dense model';
-  let masked: ReturnType<typeof mask> | undefined = mask(dense, structuredOnly(plan));
+  let masked: ReturnType<typeof mask> | undefined = mask(dense, structuredOnly(plan), {
+    analysis: options.analysis,
+    deferred: true,
+  });
   const { cache, inexact } = masked;
   const kinds = new Map(outputKinds(dense).map((k) => [k.name, k]));
   const feedList: Feeds[] = Array.isArray(feeds) ? feeds : [feeds];
@@ -110,10 +126,11 @@ export async function verify(
   const only = (f: Feeds, names: readonly string[]): Feeds =>
     Object.fromEntries(Object.entries(f).filter(([n]) => names.includes(n)));
   // One session at a time, released before the next is made: memory stays bounded by one model.
-  const oracle = await createSession(masked.model, { source: `mask oracle of ${denseSource}` });
+  const oracle = await createSession(masked.model, { ...ONE_SHOT, source: `mask oracle of ${denseSource}` });
+  const blame = options.denseFile ? { path: options.denseFile } : dense;
   const wants: Outputs[] = [];
   try {
-    for (const { fb } of sides) wants.push(await runReference(oracle, only(fb, oracle.inputNames), denseSource, dense));
+    for (const { fb } of sides) wants.push(await runReference(oracle, only(fb, oracle.inputNames), denseSource, blame));
   } finally {
     await releaseSession(oracle);
   }
@@ -125,7 +142,7 @@ export async function verify(
   let shapeMismatch: string | undefined;
   let session: Session | undefined;
   try {
-    session = await createSession(pruned, { source: 'pruned model' });
+    session = await createSession(pruned, { ...ONE_SHOT, source: 'pruned model' });
   } catch (e) {
     prunedError = `onnxruntime cannot load the pruned model: ${firstLine(e)}`;
   }

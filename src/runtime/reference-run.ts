@@ -7,7 +7,7 @@
 import { PruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
 import { run, type Feeds, type Outputs } from './run.js';
-import { createSession, releaseSession, type Session } from './session.js';
+import { createSession, releaseSession, type ModelFile, type Session } from './session.js';
 
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
@@ -27,7 +27,7 @@ export function denseCannotRun(denseSource: string, feeds: Feeds, e: unknown): P
 }
 
 /**
- * @param oracleOf the dense model when `reference` is a session of its mask oracle; undefined when
+ * @param oracleOf the dense model (or its file) when `reference` is a session of its mask oracle; undefined when
  *   `reference` is the dense model itself.
  * @example const want = await runReference(oracle, feeds, 'model.onnx', dense);
  */
@@ -35,7 +35,7 @@ export async function runReference(
   reference: Session,
   feeds: Feeds,
   denseSource: string,
-  oracleOf?: Model,
+  oracleOf?: Model | ModelFile,
 ): Promise<Outputs> {
   try {
     return await run(reference, feeds);
@@ -43,7 +43,7 @@ export async function runReference(
     if (!oracleOf) throw denseCannotRun(denseSource, feeds, e);
     let dense: Session;
     try {
-      dense = await createSession(oracleOf, { source: denseSource, memArena: false });
+      dense = await createSession(oracleOf, { source: denseSource, memArena: false, prepacking: false });
     } catch (le) {
       throw new PruneguardError(
         'E_RUNTIME',

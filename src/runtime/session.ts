@@ -1,9 +1,10 @@
 /**
  * onnxruntime-node sessions from in-memory models. Tests create many sessions,
  * so creation is kept cheap: one intra-op and one inter-op thread by default.
- * A large model reaches onnxruntime through a temporary file instead of one in-memory copy.
+ * A large model reaches onnxruntime through a temporary file (in shared memory when there is room)
+ * instead of one in-memory copy.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
@@ -23,10 +24,20 @@ export interface SessionOptions {
    * released gains nothing from it and pays to set it up and tear it down.
    */
   memArena?: boolean;
+  /**
+   * Weights re-laid out for the GEMM kernels at creation (default true, as served). A session run once
+   * or twice gains nothing from it and holds every prepacked MatMul weight twice while it lives.
+   */
+  prepacking?: boolean;
   /** Name used in error messages (default: the model's graph name). */
   source?: string;
   /** Models encoding to more bytes than this reach onnxruntime through a temporary file (default 256 MiB). */
   viaFileAbove?: number;
+}
+
+/** A model file onnxruntime reads itself (external data beside it resolved by onnxruntime). */
+export interface ModelFile {
+  readonly path: string;
 }
 
 export interface Session {
@@ -38,12 +49,14 @@ export interface Session {
 }
 
 /**
- * Creates a session from an IR model or ONNX bytes.
+ * Creates a session from an IR model, ONNX bytes or a model file.
  * @example const s = await createSession(model); const out = await run(s, { x });
  */
-export async function createSession(model: Model | Uint8Array, options: SessionOptions = {}): Promise<Session> {
-  const source =
-    options.source ?? (model instanceof Uint8Array ? '<bytes>' : `model '${model.graph.name || '<unnamed>'}'`);
+export async function createSession(
+  model: Model | Uint8Array | ModelFile,
+  options: SessionOptions = {},
+): Promise<Session> {
+  const source = options.source ?? sourceName(model);
   try {
     const ort = await createOrt(model, options.viaFileAbove ?? VIA_FILE_BYTES, {
       intraOpNumThreads: options.intraOpThreads ?? 1,
@@ -52,6 +65,7 @@ export async function createSession(model: Model | Uint8Array, options: SessionO
       enableCpuMemArena: options.memArena ?? true,
       executionMode: 'sequential',
       logSeverityLevel: 3,
+      ...(options.prepacking === false ? { extra: { session: { disable_prepacking: '1' } } } : {}),
     });
     return { ort, source, inputNames: ort.inputNames, outputNames: ort.outputNames };
   } catch (e) {
@@ -70,14 +84,19 @@ export async function releaseSession(session: Session): Promise<void> {
  */
 const VIA_FILE_BYTES = 256 << 20;
 
+const sourceName = (model: Model | Uint8Array | ModelFile) =>
+  model instanceof Uint8Array ? '<bytes>' : 'path' in model ? model.path : `model '${model.graph.name || '<unnamed>'}'`;
+
 async function createOrt(
-  model: Model | Uint8Array,
+  model: Model | Uint8Array | ModelFile,
   viaFileAbove: number,
   options: InferenceSession.SessionOptions,
 ): Promise<InferenceSession> {
   if (model instanceof Uint8Array) return InferenceSession.create(model, options);
-  if (encodedSize(model) <= viaFileAbove) return InferenceSession.create(saveModel(model), options);
-  const dir = mkdtempSync(join(tmpdir(), 'pruneguard-session-'));
+  if ('path' in model) return InferenceSession.create(model.path, options);
+  const size = encodedSize(model);
+  if (size <= viaFileAbove) return InferenceSession.create(saveModel(model), options);
+  const dir = mkdtempSync(join(sessionFolder(size), 'pruneguard-session-'));
   try {
     const path = join(dir, 'model.onnx');
     saveModelFile(model, path);
@@ -85,4 +104,22 @@ async function createOrt(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Shared memory, for files read once and deleted at once. */
+const SHM = '/dev/shm';
+
+/**
+ * Where a session's temporary model file goes: shared memory when it has room for twice the model
+ * (the file lives only while onnxruntime reads it, so a disk would only slow the write down, which
+ * took most of prune --verify's time on a busy machine), else the temporary folder.
+ */
+function sessionFolder(bytes: number): string {
+  try {
+    const fs = statfsSync(SHM);
+    if (fs.bavail * fs.bsize > 2 * bytes) return SHM;
+  } catch {
+    // no shared memory here
+  }
+  return tmpdir();
 }

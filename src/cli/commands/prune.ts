@@ -1,4 +1,8 @@
 /** `pruneguard prune MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx`: structured pruning with a report. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { moveFileAtomic } from '../../fs/write-atomic.js';
 import { PruneguardError } from '../../errors.js';
 import { checkOutput } from '../../fs/output.js';
 import { readJsonFile } from '../../util/json-file.js';
@@ -9,7 +13,7 @@ import type { Plan } from '../../prune/plan.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
 import { formatInterfaceChange } from '../../prune/interface.js';
 import { prune, type PruneReport } from '../../prune/prune.js';
-import { verifyPrune } from '../../prune/verify-plan.js';
+import { verifyPrune, type PruneVerification } from '../../prune/verify-plan.js';
 import { readRunInputs, RUN_INPUT_OPTIONS } from '../run-inputs.js';
 import { renderVerify, verifyFeeds } from '../verify-render.js';
 import { coverage, type Coverage } from '../../prune/coverage.js';
@@ -145,7 +149,12 @@ says why and writes no output file (exit 1).`,
       values.ratio !== undefined
         ? ratioPlan(analysis, values.ratio, { includeInexact: values['include-inexact'] })
         : (readJsonFile(values.plan!, 'plan', 'E_BAD_PLAN') as Plan);
-    const { model, report } = prune(dense, plan, { source: values.plan ?? '--ratio plan', keepInterface });
+    let pruned: ReturnType<typeof prune> | undefined = prune(dense, plan, {
+      source: values.plan ?? '--ratio plan',
+      keepInterface,
+      analysis,
+    });
+    const { report } = pruned;
     if (!changedAnything(report)) {
       // An unchanged copy written as if pruned would pass for a result: say why, write nothing.
       const reason = nothingReason(analysis, cover);
@@ -154,17 +163,41 @@ says why and writes no output file (exit 1).`,
       else io.out(`${input}: nothing pruned, ${output} not written: ${reason}\n${renderCoverage(cover)}`);
       return EXIT.findings;
     }
-    // The oracle covers structural removal; masks would show up as deviation, so verify without them.
-    const verified = values.verify
-      ? await verifyPrune(dense, plan, verifyFeeds(dense, runInputs), { denseSource: input, keepInterface })
-      : undefined;
-    // Written last: a run that fails on the way leaves no output that looks finished.
-    const { replace } = checkOutput(output, outputRule);
     const externalData = values['external-data'] ? true : 'auto';
-    saveModelFile(model, output, {
-      replace: replace && (!values['external-data'] || checkOutput(externalDataPath(output), dataRule).replace),
-      externalData,
-    });
+    const replaceData = () => !values['external-data'] || checkOutput(externalDataPath(output), dataRule).replace;
+    let verified: PruneVerification | undefined;
+    if (values.verify) {
+      // Written once, into a folder of its own: onnxruntime reads that file, and it is moved into place
+      // only after verifying (a run that fails on the way leaves no output that looks finished).
+      const stage = mkdtempSync(join(tmpdir(), 'pruneguard-stage-'));
+      try {
+        const staged = join(stage, basename(output));
+        const written = saveModelFile(pruned.model, staged, { externalData });
+        // The pruned tensors are on disk now; dropping them leaves room for the sessions.
+        pruned = undefined;
+        // The oracle covers structural removal; masks would show up as deviation, so verify without them.
+        verified = await verifyPrune(dense, plan, verifyFeeds(dense, runInputs), {
+          denseSource: input,
+          denseFile: input,
+          keepInterface,
+          analysis,
+          pruned: { model: { path: staged }, report },
+        });
+        const { replace } = checkOutput(output, outputRule);
+        if (written.externalData)
+          moveFileAtomic(written.externalData, externalDataPath(output), {
+            replace: replace && replaceData(),
+            what: dataRule.what,
+          });
+        moveFileAtomic(staged, output, { replace, what: outputRule.what });
+      } finally {
+        rmSync(stage, { recursive: true, force: true });
+      }
+    } else {
+      // Written last: a run that fails on the way leaves no output that looks finished.
+      const { replace } = checkOutput(output, outputRule);
+      saveModelFile(pruned.model, output, { replace: replace && replaceData(), externalData });
+    }
     const blockedSummary = blocked.map((g) => ({ id: g.id, reason: g.blocked! }));
     if (values.json)
       io.out(

@@ -2,7 +2,7 @@
  * Protocol-buffer wire format, write side. A message is written into a Writer: small fields go
  * into a growing scratch buffer; large byte payloads (tensor data) are kept as references and
  * never copied; a payload still on disk (external data) is a `FileRange`, copied in chunks only
- * when the bytes are finally written. Sub-messages are written first and then embedded with
+ * when the bytes are finally written; a payload made on demand is `DeferredBytes`. Sub-messages are written first and then embedded with
  * their length, so nothing is encoded twice.
  */
 import { WIRE } from './reader.js';
@@ -14,7 +14,16 @@ export interface FileRange {
   readonly length: number;
 }
 
-export type Part = Uint8Array | FileRange;
+/**
+ * Bytes made only when written (a mask oracle's zeroed copy of a weight): made, written and dropped
+ * one at a time, so a whole model of them never sits in memory. `make` returns `length` bytes.
+ */
+export interface DeferredBytes {
+  readonly length: number;
+  readonly make: () => Uint8Array;
+}
+
+export type Part = Uint8Array | FileRange | DeferredBytes;
 
 const utf8 = new TextEncoder();
 /** Payloads at least this large are referenced, not copied into the scratch buffer. */
@@ -88,8 +97,8 @@ export class Writer {
     return this.tag(field, WIRE.bytes).varint(bytes.length).raw(bytes);
   }
 
-  /** A length-delimited field whose payload is in a file. */
-  fileBytes(field: number, range: FileRange): this {
+  /** A length-delimited field whose payload is in a file, or made at write time. */
+  fileBytes(field: number, range: FileRange | DeferredBytes): this {
     this.tag(field, WIRE.bytes).varint(range.length).flush();
     this.parts.push(range);
     this.size += range.length;
