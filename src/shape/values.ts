@@ -16,7 +16,8 @@ export function valueOfTensor(t: Tensor): SymbolicValue | undefined {
   let v = cache.get(t);
   if (v === undefined) {
     v = null;
-    if (t.dtype !== 'string' && t.data.length <= MAX_FOLD_ELEMENTS) {
+    // The size from the dims: reading `data` would load a weight (from disk, for external data) just to skip it.
+    if (t.dtype !== 'string' && numElements(t.dims) <= MAX_FOLD_ELEMENTS) {
       const values = new Array<Dim>(t.data.length);
       for (let i = 0; i < values.length; i++) values[i] = getElement(t, i);
       v = { dtype: t.dtype, dims: [...t.dims], values };
