@@ -49,6 +49,11 @@ export interface OpDef {
    * it writes at one of `outputs`, is the model's cache (its shape may change with the heads: prune/kv-cache.ts).
    */
   kvCache?: { inputs: readonly number[]; outputs: readonly number[] };
+  /**
+   * Stored inputs that never carry channels, by slot, with what they are (RoPE cos/sin tables): coverage
+   * names them so instead of "no channel reaches it".
+   */
+  fixedInputs?: Readonly<Record<number, string>>;
 }
 
 /** Product of the concrete output dims other than axis 0 and the listed axes. */

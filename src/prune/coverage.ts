@@ -122,6 +122,8 @@ function notAnalysedReason(w: StoredWeight, graph: Graph, index: GraphIndex): st
         : unknown.node.opType;
     return `read by ${label(unknown.node)}: no pruning rule for ${op}`;
   }
+  const roles = reads.map((u) => opDef(u.node.opType, u.node.domain)?.fixedInputs?.[u.slot]);
+  if (roles.every((r) => r !== undefined)) return [...new Set(roles)].join('; ');
   const ops = [...new Set(reads.map((u) => `${u.node.opType} input ${u.slot}`))].slice(0, 3).join(', ');
   return `read as ${ops}: no channel of a weight-bearing op reaches it`;
 }

@@ -9,9 +9,15 @@ import { onnxAttentionRule } from './onnx-attention.js';
 import { contribRotaryRule, onnxRotaryRule } from './rotary.js';
 import { attentionShapes, contribAttentionShapes } from './shape.js';
 
+/** cos/sin caches at `cos` and `cos + 1`. */
+const ropeTables = (cos: number) => {
+  const what = 'RoPE cos/sin table: one per head size, shared by every head, so it carries no channels';
+  return { [cos]: what, [cos + 1]: what };
+};
+
 export const attentionOps = family(attentionShapes, {
   Attention: { channels: onnxAttentionRule, kvCache: { inputs: [4, 5], outputs: [1, 2] } },
-  RotaryEmbedding: { channels: onnxRotaryRule },
+  RotaryEmbedding: { channels: onnxRotaryRule, fixedInputs: ropeTables(1) },
 });
 
 export const contribAttentionOps = family(contribAttentionShapes, {
@@ -24,6 +30,10 @@ export const contribAttentionOps = family(contribAttentionShapes, {
     kvCache: { inputs: [4], outputs: [1] },
   },
   MultiHeadAttention: { channels: multiHeadAttentionRule, kvCache: { inputs: [6, 7], outputs: [1, 2] } },
-  GroupQueryAttention: { channels: groupQueryAttentionRule, kvCache: { inputs: [3, 4], outputs: [1, 2] } },
-  RotaryEmbedding: { channels: contribRotaryRule },
+  GroupQueryAttention: {
+    channels: groupQueryAttentionRule,
+    kvCache: { inputs: [3, 4], outputs: [1, 2] },
+    fixedInputs: ropeTables(7),
+  },
+  RotaryEmbedding: { channels: contribRotaryRule, fixedInputs: ropeTables(2) },
 });
