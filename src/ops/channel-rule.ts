@@ -33,12 +33,25 @@ export interface Tie extends Port {
   size: number;
 }
 
+/** Where channels enter a weight (see RuleResult.entries). */
+export interface Entry extends Port {
+  /**
+   * The stored value that contributes nothing at this entry, when it is not 0: an integer weight's zero
+   * point (ConvInteger, QLinearConv, MatMulInteger, QLinearMatMul compute (w - zero_point) × x). Input
+   * `slot` holds it, one value (per tensor) or one per index of the weight's axis `axis` (per channel).
+   */
+  zeroPoint?: { slot: number; axis: number };
+}
+
 export type RuleResult =
   | {
       links: Link[];
       ties?: Tie[];
-      /** Input ports of this node where the channels *enter* a weight (Conv weight[:, c], MatMul rows): what the mask oracle zeroes. */
-      entries?: Port[];
+      /**
+       * Input ports of this node where the channels *enter* a weight (Conv weight[:, c], MatMul rows):
+       * what the mask oracle zeroes (sets to the zero point, for an integer weight).
+       */
+      entries?: Entry[];
       /** Why removing these channels is not equivalent to masking them (a statistic or a normalisation over the pruned axis). */
       inexact?: string;
       /** The asked axis is the batch axis of a product of two activations (attention heads live here). */

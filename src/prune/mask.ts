@@ -10,6 +10,9 @@
  * - Flatten/Reshape → Gemm: the whole block of features of channel c.
  * - Attention heads: the output projection's input rows of the removed head.
  *
+ * - Integer weights (ConvInteger, QLinearConv, MatMulInteger, QLinearMatMul, int8 behind a
+ *   DequantizeLinear): set to their zero point, per tensor or per channel, not to 0.
+ *
  * Zeroing the producer instead is not enough: biases, BatchNorm shifts and
  * residual adds still carry a value through the removed channel. Zeroing at the
  * entries makes the masked graph compute exactly what the pruned graph computes,
@@ -18,7 +21,7 @@
  * reduction over it, a product of two activations contracting it), the group is
  * `maskExact: false` and its reasons are listed instead of a false deviation.
  */
-import { constantNodeValue, constantSource, setConstant, type ConstantSource } from '../ir/constants.js';
+import { constantNodeValue, constantSource, constantValue, setConstant, type ConstantSource } from '../ir/constants.js';
 import { flatView } from '../ir/flat-scopes.js';
 import type { Model } from '../ir/types.js';
 import { removedBySpace } from './apply.js';
@@ -28,7 +31,7 @@ import type { Plan } from './plan.js';
 import { checkPlan } from './plan-resolve.js';
 import { withoutLayers } from './layers.js';
 import { planShapeIssues } from './plan-schema.js';
-import { keptIndices, zeroAlong } from './slice.js';
+import { keptIndices, zeroAlong, zeroPointAlong } from './slice.js';
 import { deferredTensor } from '../onnx/tensor-codec.js';
 
 export interface MaskResult {
@@ -96,9 +99,12 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
     const value =
       target.kind === 'initializer' ? view.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
     const zero = [...removed];
-    const masked = options.deferred
-      ? deferredTensor(value.dtype, [...value.dims], () => zeroAlong(value, s.axis, zero).data)
-      : zeroAlong(value, s.axis, zero);
+    // An integer weight is masked to its zero point: (w - zero_point) × x is then 0.
+    const zp = s.maskFill && constantValue(sourceView.graph, s.maskFill.value, index);
+    if (s.maskFill && !zp) throw new Error(`zero point ${s.maskFill.value} of ${s.value} is not a constant`);
+    const fill = () =>
+      zp ? zeroPointAlong(value, s.axis, zero, zp, s.maskFill!.axis) : zeroAlong(value, s.axis, zero);
+    const masked = options.deferred ? deferredTensor(value.dtype, [...value.dims], () => fill().data) : fill();
     setConstant(view.graph, target, masked);
     zeroed++;
   }

@@ -106,6 +106,45 @@ export function zeroAlong(t: Tensor, axis: number, zero: ArrayLike<number>): Ten
   return { dtype: t.dtype, dims: [...dims], data };
 }
 
+/**
+ * A copy of `t` with the given indices along `axis` set to the zero point `zp` instead of 0: one value,
+ * or one per index of `t`'s axis `zpAxis` (an integer weight's per-channel zero point).
+ */
+export function zeroPointAlong(
+  t: Tensor,
+  axis: number,
+  indices: ArrayLike<number>,
+  zp: Tensor,
+  zpAxis: number,
+): Tensor {
+  if (Array.isArray(t.data) || Array.isArray(zp.data))
+    throw new PruneguardError('E_UNSUPPORTED_DTYPE', 'cannot mask a string tensor');
+  const dims = t.dims;
+  const perAxis = numel(zp.dims) !== 1;
+  if (perAxis && numel(zp.dims) !== dims[zpAxis])
+    throw new PruneguardError(
+      'E_BAD_ARGUMENT',
+      `zero point of ${numel(zp.dims)} values does not match axis ${zpAxis} of dims [${dims.join(',')}]`,
+    );
+  const data = (t.data as Typed).slice() as Typed;
+  const values = zp.data as Typed;
+  const dim = dims[axis];
+  const outer = numel(dims.slice(0, axis));
+  const inner = numel(dims.slice(axis + 1));
+  const zpStride = numel(dims.slice(zpAxis + 1));
+  const zpDim = dims[zpAxis];
+  const write = data as unknown as { [i: number]: number | bigint };
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < indices.length; k++) {
+      const from = (o * dim + indices[k]) * inner;
+      for (let r = 0; r < inner; r++) {
+        const at = from + r;
+        write[at] = values[perAxis ? Math.floor(at / zpStride) % zpDim : 0];
+      }
+    }
+  return { dtype: t.dtype, dims: [...dims], data };
+}
+
 /** The complement of `remove` in [0, n), ascending. */
 export function keptIndices(n: number, remove: Iterable<number>): Int32Array {
   const gone = new Uint8Array(n);

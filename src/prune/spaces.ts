@@ -7,6 +7,7 @@
  * A connected set of elements is one removable channel; blocks, inexact reasons,
  * mask entries and head splits are recorded on the spaces they come from.
  */
+import { attrInt } from '../ir/attrs.js';
 import { constantSource, constantValue } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { toNumbers } from '../ir/tensor.js';
@@ -14,7 +15,7 @@ import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../i
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 import { channelCount } from '../ops/channel-dim.js';
-import type { Port, RuleContext } from '../ops/channel-rule.js';
+import { normAxis, type Port, type RuleContext } from '../ops/channel-rule.js';
 import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
 import { cacheInterface } from './kv-cache.js';
@@ -36,6 +37,11 @@ export interface Space {
   inexact: string[];
   /** Channels enter a weight here: the mask oracle zeroes these slices. */
   entry: boolean;
+  /**
+   * The stored zero point an entry of an integer weight is masked to instead of 0 (`value`: one element,
+   * or one per index of this tensor's axis `axis`).
+   */
+  maskFill: { value: string; axis: number } | undefined;
   /** The first node through which the space was reached (reports name it). */
   via?: Node;
   headSize?: number;
@@ -181,6 +187,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       blocked: [],
       inexact: [],
       entry: false,
+      maskFill: undefined,
       via: undefined,
       headSize: undefined,
       attention: undefined,
@@ -253,7 +260,12 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
     }
     for (const e of res.entries ?? []) {
       const t = portSpace(node, e);
-      if (t && typeof t !== 'string') t.entry = true;
+      if (!t || typeof t === 'string') continue;
+      t.entry = true;
+      const zp = e.zeroPoint && node.inputs[e.zeroPoint.slot];
+      if (zp && !constantValue(graph, zp, index))
+        t.inexact.push(`${opLabel(node)}: the weight's zero point ${zp} is not a constant the mask can write`);
+      else if (zp) fillWith(t, node, zp, e.zeroPoint!.axis);
     }
   };
 
@@ -307,9 +319,9 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
 }
 
 /**
- * A mask entry on a converted weight (Cast(bf16), DequantizeLinear(int8)) is zeroed in the stored tensor
- * behind it: zero stays zero through a Cast, and through a DequantizeLinear whose zero point is 0. With
- * another zero point a stored 0 dequantizes to a nonzero value, so the oracle cannot mask it: inexact.
+ * A mask entry on a converted weight (Cast(bf16), DequantizeLinear(int8)) is masked in the stored tensor
+ * behind it: zero stays zero through a Cast; through a DequantizeLinear the stored value that dequantizes
+ * to 0 is the zero point, so that is what the oracle writes (per tensor, or per index of the DQ's axis).
  */
 function markConvertedEntries(
   model: Model,
@@ -323,14 +335,23 @@ function markConvertedEntries(
     const behind = conv && byValue.get(conv.inputs[0])?.[s.axis];
     if (!conv || !behind) continue;
     behind.entry = true;
-    if (conv.opType === 'DequantizeLinear' && conv.inputs[2]) {
-      const zp = constantValue(model.graph, conv.inputs[2], index);
-      if (!zp || toNumbers(zp).some((v) => Number(v) !== 0))
-        s.inexact.push(
-          `${opLabel(conv)}: the weight's zero point is not 0, so a masked (0) entry does not dequantize to 0`,
-        );
+    if (conv.opType !== 'DequantizeLinear' || !conv.inputs[2]) continue;
+    const zp = constantValue(model.graph, conv.inputs[2], index);
+    if (zp && toNumbers(zp).every((v) => Number(v) === 0)) continue;
+    const rank = constantValue(model.graph, conv.inputs[0], index)?.dims.length;
+    if (!zp || attrInt(conv, 'block_size', 0) > 0 || rank === undefined) {
+      s.inexact.push(`${opLabel(conv)}: the weight's zero point is not a constant per tensor or per axis`);
+      continue;
     }
+    fillWith(behind, conv, conv.inputs[2], normAxis(attrInt(conv, 'axis', 1), rank));
   }
+}
+
+/** Records that `t`'s masked entries take the zero point `value` (a second, different one is a conflict). */
+function fillWith(t: Space, node: Node, value: string, axis: number): void {
+  if (!t.maskFill) t.maskFill = { value, axis };
+  else if (t.maskFill.value !== value || t.maskFill.axis !== axis)
+    t.inexact.push(`${opLabel(node)}: the weight is read with two different zero points`);
 }
 
 /** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */

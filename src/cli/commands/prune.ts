@@ -53,8 +53,14 @@ function changedAnything(report: PruneReport): boolean {
 }
 
 /** Why a plan removed nothing: no group can be pruned (with the top reasons), or the plan asks for nothing. */
-function nothingReason(analysis: GroupAnalysis, cover: Coverage): string {
-  const prunable = analysis.groups.filter((g) => !g.blocked).length;
+function nothingReason(analysis: GroupAnalysis, cover: Coverage, ratioExactOnly: boolean): string {
+  const open = analysis.groups.filter((g) => !g.blocked);
+  const prunable = open.length;
+  if (ratioExactOnly && prunable > 0 && open.every((g) => !g.maskExact))
+    return (
+      `none of the ${prunable} prunable group(s) is mask-exact (e.g. ${open[0].id}: ${open[0].inexact[0]}); ` +
+      '--ratio prunes mask-exact groups only, --include-inexact prunes these too'
+    );
   if (prunable > 0)
     return `the plan removes nothing from the ${prunable} prunable group(s) (a ratio that rounds to zero channels removes none)`;
   const top = [
@@ -157,7 +163,7 @@ says why and writes no output file (exit 1).`,
     const { report } = pruned;
     if (!changedAnything(report)) {
       // An unchanged copy written as if pruned would pass for a result: say why, write nothing.
-      const reason = nothingReason(analysis, cover);
+      const reason = nothingReason(analysis, cover, values.ratio !== undefined && !values['include-inexact']);
       if (values.json)
         io.out(JSON.stringify({ input, output: null, plan, report, nothingPruned: reason, coverage: cover }, null, 2));
       else io.out(`${input}: nothing pruned, ${output} not written: ${reason}\n${renderCoverage(cover)}`);

@@ -1,9 +1,10 @@
 /**
  * Convolutions: Conv and ConvTranspose carry learned kernels (input 1) whose output channels (axis 1)
- * seed propagation; ConvInteger and QLinearConv have shape rules only for now (their groups block).
+ * seed propagation; ConvInteger and QLinearConv prune like Conv, their scales and zero points sliced along.
  */
-import type { OpDef, WeightInput } from '../def.js';
-import { blockedRule, family, positionsExcept } from '../def.js';
+import type { ChannelRule, OpDef, WeightInput } from '../def.js';
+import { family, positionsExcept } from '../def.js';
+import { integerRule } from '../integer-rule.js';
 import { convRule, convTransposeRule } from './channels.js';
 import { convRules } from './shape.js';
 
@@ -16,24 +17,38 @@ const outputChannels: Pick<OpDef, 'seeds' | 'positions'> = {
   positions: (_node, _slot, output) => positionsExcept(output, [1]),
 };
 
+/** ConvInteger(x, w, x_zero_point, w_zero_point) and QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B). */
+const convIntegerRule = integerRule(convRule, {
+  slots: [0, 1],
+  operands: [
+    { of: 0, zeroPoint: 2, axis: () => 1 },
+    { of: 1, zeroPoint: 3, axis: () => 0 },
+  ],
+  perTensor: [],
+});
+const qlinearConvRule = integerRule(convRule, {
+  slots: [0, 3, 8],
+  operands: [
+    { of: 0, scale: 1, zeroPoint: 2, axis: () => 1 },
+    { of: 1, scale: 4, zeroPoint: 5, axis: () => 0 },
+  ],
+  perTensor: [6, 7],
+});
+
 /**
- * Integer convolutions: their weights (int8/uint8) count as parameters and MACs. Their channels are not
- * pruned yet: the weight, its per-channel scale and zero point (and QLinearConv's output scale) would have
- * to be sliced together, so a group reaching one blocks with that reason.
+ * Integer convolutions: their weights (int8/uint8) count as parameters and MACs, and they prune like Conv
+ * with the weight's per-channel scale and zero point sliced along (`integer-rule.ts`).
  */
-const integerConv = (slot: number): Omit<OpDef, 'shape'> => ({
-  channels: blockedRule(
-    `integer convolution (weight at input ${slot} with its scales and zero points) is not pruned yet`,
-  ),
+const integerConv = (slot: number, channels: ChannelRule): Omit<OpDef, 'shape'> => ({
+  channels,
   weights: () => [{ slot, reductionAxis: (rank) => (rank >= 3 ? 1 : undefined) }],
-  // Its output channels are a group (blocked, with the reason) so coverage names them.
   seeds: (_node, view) => (view.stored(slot) ? [1] : []),
   positions: (_node, _slot, output) => positionsExcept(output, [1]),
 });
 
 export const convOps = family(convRules, {
-  ConvInteger: integerConv(1),
-  QLinearConv: integerConv(3),
+  ConvInteger: integerConv(1, convIntegerRule),
+  QLinearConv: integerConv(3, qlinearConvRule),
   Conv: { channels: convRule, weights: () => [kernel], ...outputChannels },
   ConvTranspose: { channels: convTransposeRule, weights: () => [transposedKernel], ...outputChannels },
 });

@@ -1,11 +1,12 @@
 /**
  * Linear algebra: MatMul, Gemm and Einsum with a stored operand are weight ops. MatMul and Gemm
  * create channels on the output's last axis; an Einsum on every output axis its kernel alone provides.
- * MatMulInteger has a shape rule only for now (its groups block).
+ * MatMulInteger and QLinearMatMul prune like MatMul, their scales and zero points sliced along.
  */
 import { attrInt, attrString } from '../../ir/attrs.js';
 import type { Node } from '../../ir/types.js';
-import { blockedRule, family, positionsExcept, type OpDef, type WeightInput } from '../def.js';
+import { family, positionsExcept, type ChannelRule, type OpDef, type WeightInput } from '../def.js';
+import { integerRule } from '../integer-rule.js';
 import { gemmRule, matmulRule } from './channels.js';
 import { einsumReductionAxis, einsumRule, einsumWeightAxes, parseEinsum, summedLabels } from './einsum.js';
 import { matmulRules } from './shape.js';
@@ -49,17 +50,36 @@ function einsumPositions(node: Node, slot: number, output: readonly (number | st
   return positionsExcept(output, own);
 }
 
-/** Integer matmuls: the weight (b) counts as parameters and MACs; channels block until scales slice along. */
-const integerMatMul = (slot: number): Omit<OpDef, 'shape'> => ({
-  channels: blockedRule(`integer matmul (weight at input ${slot} with its scales and zero points) is not pruned yet`),
+/** MatMulInteger(a, b, a_zero_point, b_zero_point): a zero point per row of a, per column of b. */
+const matmulIntegerRule = integerRule(matmulRule, {
+  slots: [0, 1],
+  operands: [
+    { of: 0, zeroPoint: 2, axis: (rank) => rank - 2 },
+    { of: 1, zeroPoint: 3, axis: (rank) => rank - 1 },
+  ],
+  perTensor: [],
+});
+/** QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp). */
+const qlinearMatMulRule = integerRule(matmulRule, {
+  slots: [0, 3],
+  operands: [
+    { of: 0, scale: 1, zeroPoint: 2, axis: (rank) => rank - 2 },
+    { of: 1, scale: 4, zeroPoint: 5, axis: (rank) => rank - 1 },
+  ],
+  perTensor: [6, 7],
+});
+
+/** Integer matmuls: the weight (b) counts as parameters and MACs; they prune like MatMul, scales sliced along. */
+const integerMatMul = (slot: number, channels: ChannelRule): Omit<OpDef, 'shape'> => ({
+  channels,
   weights: () => [{ slot, reductionAxis: (rank) => (rank === 1 ? 0 : rank - 2) }],
   seeds: (_node, view) => (view.stored(slot) && (view.output?.length ?? 0) >= 2 ? [view.output!.length - 1] : []),
   ...lastAxis,
 });
 
 export const matmulOps = family(matmulRules, {
-  MatMulInteger: integerMatMul(1),
-  QLinearMatMul: integerMatMul(3),
+  MatMulInteger: integerMatMul(1, matmulIntegerRule),
+  QLinearMatMul: integerMatMul(3, qlinearMatMulRule),
   MatMul: {
     channels: matmulRule,
     weights: () => matmulWeights,

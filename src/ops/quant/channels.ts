@@ -23,3 +23,24 @@ export const quantRule: OpRule = {
     return { links: links.filter((l) => !(l.io === port.io && l.slot === port.slot)) };
   },
 };
+
+/**
+ * DynamicQuantizeLinear: y = saturate(round(x / scale) + zero_point), with one scale and zero point computed
+ * from the min and max of every element. Channels pass from x to y, but removing some can change that range
+ * and so requantize the rest: the removal is not what masking computes (a statistic over the pruned axis).
+ */
+export const dynamicQuantRule: OpRule = {
+  links(_ctx, port) {
+    if (port.slot !== 0) return blocked(`output ${port.slot} is a scalar (the computed scale or zero point)`);
+    const other = {
+      io: port.io === 'in' ? ('out' as const) : ('in' as const),
+      slot: 0,
+      axis: port.axis,
+      map: identity,
+    };
+    return {
+      links: [other],
+      inexact: 'DynamicQuantizeLinear computes one scale and zero point from the min and max of every channel',
+    };
+  },
+};

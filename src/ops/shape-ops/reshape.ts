@@ -168,6 +168,10 @@ export function reshapeLink(
   const candidates = other.filter((d) => sameDim(d.extent, me.extent));
   const them = candidates.find((d) => d.n > 1) ?? candidates[0];
   if (!them) return `no axis on the other side spans the ${me.n} channels of axis ${port.axis}`;
+  // A size-1 axis is no digit of the other side's index ([64] → [1, 64, 1, 1]: axis 0 is not "all 64
+  // channels"); linking it with a block map would unite every channel of the other side.
+  if (me.n === 1 && them.n > 1)
+    return `axis ${port.axis} has size 1: it holds none of the ${them.n} channels of axis ${them.axis}`;
   if (sameDim(me.stride, them.stride)) return { io, slot: 0, axis: them.axis, map: identity };
   const up = divDims(them.stride, me.stride),
     down = divDims(me.stride, them.stride);
