@@ -8,7 +8,7 @@
  */
 import type { Dim, Node, Tensor } from '../ir/types.js';
 import type { IndexMap } from './index-map.js';
-import type { ShapeEntry } from '../prune/shape-entry.js';
+import type { ShapeEntry } from './shape-entry.js';
 
 export interface Port {
   io: 'in' | 'out';

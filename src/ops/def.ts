@@ -7,6 +7,7 @@
 import type { Dim, Node } from '../ir/types.js';
 import type { OpRule as ShapeRule } from '../shape/context.js';
 import type { OpRule as ChannelRule } from './channel-rule.js';
+import type { ShapeEntryRule } from './shape-entry.js';
 
 export type { ShapeRule, ChannelRule };
 
@@ -49,6 +50,14 @@ export interface OpDef {
    * it writes at one of `outputs`, is the model's cache (its shape may change with the heads: prune/kv-cache.ts).
    */
   kvCache?: { inputs: readonly number[]; outputs: readonly number[] };
+  /**
+   * Inputs whose stored constant is a small per-layer parameter (bias, scale, norm parameter, shape vector,
+   * bound), or 'all': a constant shared between such uses is copied per use (exact and free), while a
+   * kernel stays shared and is pruned consistently for every user (`prune/prepare.ts`).
+   */
+  params?: readonly number[] | 'all';
+  /** How an entry of this op's output is made when the output is a shape vector (`ops/shape-entry.ts`). */
+  shapeEntry?: ShapeEntryRule;
   /**
    * Stored inputs that never carry channels, by slot, with what they are (RoPE cos/sin tables): coverage
    * names them so instead of "no channel reaches it".

@@ -2,6 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { weightMacs } from '../analysis/flops.js';
 import { GraphBuilder } from '../ir/builder/index.js';
+import { indexGraph } from '../ir/graph-index.js';
+import { fromNumbers } from '../ir/tensor.js';
+import { traceShapeEntry } from '../prune/shape-entry.js';
+import { inferShapes } from '../shape/infer.js';
+import type { ShapeLookup } from './shape-entry.js';
 import { prunableWeights } from '../prune/masks/prunable.js';
 import { constantOps } from './constant/index.js';
 import { convOps } from './conv/index.js';
@@ -104,5 +109,74 @@ describe('op registry', () => {
     expect(weightMacs(einsumModel)).toBe(5 * 6 * 4);
     expect(weightMacs(viaMatMul.build())).toBe(5 * 6 * 4);
     expect(prunableWeights(einsumModel)).toEqual(['proj.kernel']);
+  });
+
+  it('per-layer parameter inputs (copied per use when shared): a kernel or a Gather table never is one', () => {
+    const all = defs.filter(([, d]) => d.params === 'all').map(([op]) => op);
+    expect(all.sort()).toEqual(
+      [
+        ...['Add', 'Sub', 'Mul', 'Div', 'Pow', 'PRelu', 'Where', 'Max', 'Min', 'Clip'],
+        ...['BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'GroupNormalization'],
+        ...['Reshape', 'Expand', 'Tile', 'Slice', 'Split', 'Concat', 'Unsqueeze', 'Squeeze', 'Pad', 'Resize'],
+        ...['Range', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'QuantizeLinear', 'DequantizeLinear'],
+        'ConstantOfShape',
+      ].sort(),
+    );
+    const some = Object.fromEntries(defs.filter(([, d]) => Array.isArray(d.params)).map(([op, d]) => [op, d.params]));
+    expect(some).toEqual({ Conv: [2], ConvTranspose: [2], Gemm: [2], Gather: [1] });
+    for (const [op, def] of defs) {
+      const slots =
+        def.weights && Array.isArray(def.params)
+          ? def
+              .weights({ name: '', opType: op, domain: '', inputs: [], outputs: [], attributes: [] })
+              .map((w) => w.slot)
+          : [];
+      for (const slot of slots) expect(def.params, `${op} input ${slot} is a weight`).not.toContain(slot);
+    }
+  });
+
+  it('ops that build shape vectors say how each entry is made; the others are named as computing it', () => {
+    const tracing = defs.filter(([, d]) => d.shapeEntry).map(([op]) => op);
+    expect(tracing.sort()).toEqual(
+      [
+        ...['Concat', 'Slice', 'Squeeze', 'Unsqueeze', 'Cast', 'Identity', 'ConstantOfShape', 'Floor', 'Ceil'],
+        ...['Round', 'Gather', 'Shape', 'Reshape', 'Add', 'Sub', 'Div', 'Mul', 'Equal', 'Where'],
+      ].sort(),
+    );
+    // Concat(Unsqueeze(Gather(Shape(x), 1)), Floor(Div([12], [5])), ReduceMax(x)): a runtime size, a fixed
+    // value computed from constants, and an op without the facet.
+    const b = new GraphBuilder({ seed: 1 });
+    const x = b.input('x', 'float32', ['batch', 6]);
+    const i64 = (kind: string, inputs: Parameters<typeof b.op>[2], attrs = {}) =>
+      b.op(kind, kind.toLowerCase(), inputs, 'int64', [1], attrs);
+    const f32 = (kind: string, inputs: Parameters<typeof b.op>[2], attrs = {}) =>
+      b.op(kind, kind.toLowerCase(), inputs, 'float32', [1], attrs);
+    const size = i64('Gather', [b.op('Shape', 'shape', [x], 'int64', [2]), b.ints('i', 'idx', [1])]);
+    const twelve = b.constant('twelve', fromNumbers('float32', [1], [12]));
+    const fixed = i64(
+      'Cast',
+      [f32('Floor', [f32('Div', [twelve, b.constant('five', fromNumbers('float32', [1], [5]))])])],
+      {
+        to: 7,
+      },
+    );
+    const other = i64('Cast', [f32('ReduceMax', [f32('Cast', [size], { to: 1 })], { keepdims: 1 })], { to: 7 });
+    const concat = b.op('Concat', 'concat', [size, fixed, other], 'int64', [3], { axis: 0 });
+    b.output(concat, 'y');
+    const model = b.build();
+    const index = indexGraph(model.graph);
+    const shapes = inferShapes(model);
+    const look: ShapeLookup = {
+      graph: model.graph,
+      index,
+      shape: (n) => shapes.values.get(n)?.shape,
+      stored: (src) => (src.kind === 'initializer' ? model.graph.initializers.get(src.name) : undefined),
+    };
+    expect(traceShapeEntry(look, 'y', 0)).toEqual({ kind: 'dynamic', from: { value: 'x', axis: 1 }, piece: true });
+    expect(traceShapeEntry(look, 'y', 1)).toEqual({ kind: 'fixed', value: 2 });
+    expect(traceShapeEntry(look, 'y', 2)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(/computed by ReduceMax/),
+    });
   });
 });

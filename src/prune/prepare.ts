@@ -9,6 +9,7 @@
  * parameter-like use gets its own copy. Weights stay shared: those are real ties
  * (tied embeddings) and are pruned consistently for all.
  */
+import { opDef } from '../ops/registry.js';
 import { aliasesOf, constantSource } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { outerNames } from '../ir/scopes.js';
@@ -58,52 +59,15 @@ export function copyModel(model: Model): Model {
 }
 
 /**
- * Uses where a constant is a small per-layer parameter (bias, scale, norm
- * parameter, shape vector, bound): copying it per use is free and exact. Anything
- * else (weights of Conv/Gemm/MatMul, Gather tables, Transpose of a tied embedding)
- * stays shared and is pruned consistently for every user.
+ * Uses where a constant is a small per-layer parameter (bias, scale, norm parameter, shape vector,
+ * bound: `OpDef.params`): copying it per use is free and exact. Anything else (weights of
+ * Conv/Gemm/MatMul, Gather tables, Transpose of a tied embedding) stays shared and is pruned
+ * consistently for every user.
  */
-const PARAM_OPS = new Set([
-  'Add',
-  'Sub',
-  'Mul',
-  'Div',
-  'Pow',
-  'PRelu',
-  'Where',
-  'Max',
-  'Min',
-  'Clip',
-  'BatchNormalization',
-  'InstanceNormalization',
-  'LayerNormalization',
-  'GroupNormalization',
-  'Reshape',
-  'Expand',
-  'Tile',
-  'Slice',
-  'Split',
-  'Concat',
-  'Unsqueeze',
-  'Squeeze',
-  'Pad',
-  'Resize',
-  'Range',
-  'ReduceMean',
-  'ReduceSum',
-  'ReduceMax',
-  'ReduceMin',
-  'QuantizeLinear',
-  'DequantizeLinear',
-  'ConstantOfShape',
-]);
-
 function isParamUse(node: Node, slot: number): boolean {
   if (node.domain !== '') return false;
-  if (node.opType === 'Conv' || node.opType === 'ConvTranspose') return slot === 2; // bias
-  if (node.opType === 'Gemm') return slot === 2;
-  if (node.opType === 'Gather') return slot === 1; // indices
-  return PARAM_OPS.has(node.opType);
+  const params = opDef(node.opType, node.domain)?.params;
+  return params === 'all' || (params?.includes(slot) ?? false);
 }
 
 /** Unique name in the graph for a new value. */

@@ -49,6 +49,7 @@ const integerConv = (slot: number, channels: ChannelRule): Omit<OpDef, 'shape'> 
 export const convOps = family(convRules, {
   ConvInteger: integerConv(1, convIntegerRule),
   QLinearConv: integerConv(3, qlinearConvRule),
-  Conv: { channels: convRule, weights: () => [kernel], ...outputChannels },
-  ConvTranspose: { channels: convTransposeRule, weights: () => [transposedKernel], ...outputChannels },
+  // The bias (input 2) is a per-layer parameter; the kernel stays shared.
+  Conv: { channels: convRule, weights: () => [kernel], params: [2], ...outputChannels },
+  ConvTranspose: { channels: convTransposeRule, weights: () => [transposedKernel], params: [2], ...outputChannels },
 });

@@ -1,5 +1,6 @@
 /** Broadcasting elementwise ops (Add, Mul, Where, PRelu, comparisons...): aligned axes carry the same channels. */
 import { family, same } from '../def.js';
+import { arithmeticEntry, equalEntry, mulEntry, whereEntry } from './entries.js';
 import { elementwiseRule } from './channels.js';
 import { elementwiseRules } from './shape.js';
 
@@ -28,4 +29,15 @@ const CARRIED = [
   'BitShift',
 ] as const;
 
-export const elementwiseOps = family(elementwiseRules, same(CARRIED, { channels: elementwiseRule }));
+/** Their stored operands are per-layer parameters (biases, scales, bounds): copied per use when shared. */
+const channels = { channels: elementwiseRule };
+const params = { ...channels, params: 'all' as const };
+
+export const elementwiseOps = family(elementwiseRules, {
+  ...same(CARRIED, channels),
+  ...same(['Pow', 'PRelu', 'Max', 'Min'], params),
+  ...same(['Add', 'Sub', 'Div'], { ...params, shapeEntry: arithmeticEntry }),
+  Mul: { ...params, shapeEntry: mulEntry },
+  Where: { ...params, shapeEntry: whereEntry },
+  Equal: { ...channels, shapeEntry: equalEntry },
+});

@@ -86,7 +86,13 @@ export const matmulOps = family(matmulRules, {
     seeds: (_node, view) => (view.stored(1) && (view.output?.length ?? 0) >= 2 ? [view.output!.length - 1] : []),
     ...lastAxis,
   },
-  Gemm: { channels: gemmRule, weights: gemmWeights, seeds: (_node, view) => (view.stored(1) ? [1] : []), ...lastAxis },
+  Gemm: {
+    channels: gemmRule,
+    weights: gemmWeights,
+    params: [2],
+    seeds: (_node, view) => (view.stored(1) ? [1] : []),
+    ...lastAxis,
+  },
   Einsum: {
     channels: einsumRule,
     weights: einsumWeights,

@@ -5,10 +5,10 @@ import { normRules } from './shape.js';
 import { skipNormRule, skipNormShape } from './skip.js';
 
 export const normOps = family(normRules, {
-  BatchNormalization: { channels: batchNormRule },
-  InstanceNormalization: { channels: instanceNormRule },
-  LayerNormalization: { channels: layerNormRule },
-  GroupNormalization: { channels: groupNormRule },
+  BatchNormalization: { channels: batchNormRule, params: 'all' },
+  InstanceNormalization: { channels: instanceNormRule, params: 'all' },
+  LayerNormalization: { channels: layerNormRule, params: 'all' },
+  GroupNormalization: { channels: groupNormRule, params: 'all' },
   RMSNormalization: { channels: layerNormRule },
   SimplifiedLayerNormalization: { channels: layerNormRule },
 });

@@ -7,7 +7,7 @@ import { dynamicQuantRule, quantRule } from './channels.js';
 import { quantRules } from './shape.js';
 
 export const quantOps = family(quantRules, {
-  QuantizeLinear: { channels: quantRule },
-  DequantizeLinear: { channels: quantRule },
+  QuantizeLinear: { channels: quantRule, params: 'all' },
+  DequantizeLinear: { channels: quantRule, params: 'all' },
   DynamicQuantizeLinear: { channels: dynamicQuantRule },
 });

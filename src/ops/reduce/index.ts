@@ -15,4 +15,8 @@ const CARRIED = [
   'ReduceSumSquare',
 ] as const;
 
-export const reduceOps = family(reduceRules, same(CARRIED, { channels: reduceRule }));
+export const reduceOps = family(reduceRules, {
+  ...same(CARRIED, { channels: reduceRule }),
+  // Their axes input (opset 18) is a per-layer parameter.
+  ...same(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin'], { channels: reduceRule, params: 'all' }),
+});

@@ -3,4 +3,7 @@ import { family } from '../def.js';
 import { resizeRule } from '../pool/channels.js';
 import { resizeRules } from './shape.js';
 
-export const resizeOps = family(resizeRules, { Resize: { channels: resizeRule }, Upsample: { channels: resizeRule } });
+export const resizeOps = family(resizeRules, {
+  Resize: { channels: resizeRule, params: 'all' },
+  Upsample: { channels: resizeRule },
+});

@@ -7,14 +7,15 @@ import { expandRule, padRule, shapeReadRule } from '../pool/channels.js';
 import { transposeRule } from './permute.js';
 import { reshapeRule } from './reshape.js';
 import { shapeOpRules } from './shape.js';
+import { reshapeEntry, shapeEntry } from './entries.js';
 
 export const shapeOps = family(shapeOpRules, {
-  Reshape: { channels: reshapeRule },
+  Reshape: { channels: reshapeRule, params: 'all', shapeEntry: reshapeEntry },
   Flatten: { channels: reshapeRule },
   Transpose: { channels: transposeRule },
-  Expand: { channels: expandRule },
-  Tile: { channels: expandRule },
-  Pad: { channels: padRule },
-  Shape: { channels: shapeReadRule },
+  Expand: { channels: expandRule, params: 'all' },
+  Tile: { channels: expandRule, params: 'all' },
+  Pad: { channels: padRule, params: 'all' },
+  Shape: { channels: shapeReadRule, shapeEntry },
   Size: { channels: shapeReadRule },
 });

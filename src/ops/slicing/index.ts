@@ -3,11 +3,13 @@ import { family } from '../def.js';
 import { reshapeRule } from '../shape-ops/reshape.js';
 import { concatRule, sliceRule, splitRule } from './channels.js';
 import { slicingRules } from './shape.js';
+import { passEntry } from '../shape-entry.js';
+import { concatEntry, sliceEntry } from './entries.js';
 
 export const slicingOps = family(slicingRules, {
-  Concat: { channels: concatRule },
-  Split: { channels: splitRule },
-  Slice: { channels: sliceRule },
-  Squeeze: { channels: reshapeRule },
-  Unsqueeze: { channels: reshapeRule },
+  Concat: { channels: concatRule, params: 'all', shapeEntry: concatEntry },
+  Split: { channels: splitRule, params: 'all' },
+  Slice: { channels: sliceRule, params: 'all', shapeEntry: sliceEntry },
+  Squeeze: { channels: reshapeRule, params: 'all', shapeEntry: passEntry },
+  Unsqueeze: { channels: reshapeRule, params: 'all', shapeEntry: passEntry },
 });
