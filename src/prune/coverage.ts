@@ -124,6 +124,29 @@ function notAnalysedReason(w: StoredWeight, graph: Graph, index: GraphIndex): st
   }
   const roles = reads.map((u) => opDef(u.node.opType, u.node.domain)?.fixedInputs?.[u.slot]);
   if (roles.every((r) => r !== undefined)) return [...new Set(roles)].join('; ');
+  const beyond = unknownReaderBeyond(reads, index);
+  if (beyond) return beyond;
   const ops = [...new Set(reads.map((u) => `${u.node.opType} input ${u.slot}`))].slice(0, 3).join(', ');
   return `read as ${ops}: no channel of a weight-bearing op reaches it`;
+}
+
+/** Ops a weight passes through on its way to the op that uses it (exporters reorder LSTM gates with them). */
+const WEIGHT_MOVES = new Set(['Slice', 'Concat', 'Unsqueeze', 'Squeeze', 'Reshape', 'Transpose', 'Cast', 'Split']);
+
+/**
+ * The op without a pruning rule that a weight reaches through moves (Slice/Concat/Unsqueeze: PyTorch's
+ * LSTM gates reordered for ONNX), as a reason naming the path; undefined when there is none.
+ */
+function unknownReaderBeyond(reads: readonly { node: Node; slot: number }[], index: GraphIndex): string | undefined {
+  let frontier = reads.filter((u) => u.node.domain === '' && WEIGHT_MOVES.has(u.node.opType));
+  const path: string[] = [];
+  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
+    path.push(frontier[0].node.opType);
+    const next = frontier.flatMap((u) => u.node.outputs.flatMap((o) => index.consumers.get(o) ?? []));
+    const unknown = next.find((u) => !opDef(u.node.opType, u.node.domain)?.channels);
+    if (unknown)
+      return `read through ${path.join(' → ')} by ${label(unknown.node)}: no pruning rule for ${unknown.node.opType}`;
+    frontier = next.filter((u) => u.node.domain === '' && WEIGHT_MOVES.has(u.node.opType));
+  }
+  return undefined;
 }
