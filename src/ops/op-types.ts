@@ -156,6 +156,9 @@ export const OTHER_OPS = [
   'RMSNormalization',
   // Not an ONNX op: onnxruntime registers its RMSNorm in the default domain (never in com.microsoft).
   'SimplifiedLayerNormalization',
+  'LSTM',
+  'GRU',
+  'RNN',
 ] as const;
 
 /**

@@ -15,6 +15,7 @@ import { contribNormOps, normOps } from './norm/index.js';
 import type { ContribOpType, OpType } from './op-types.js';
 import { poolOps } from './pool/index.js';
 import { quantOps } from './quant/index.js';
+import { recurrentOps } from './recurrent/index.js';
 import { reduceOps } from './reduce/index.js';
 import { resizeOps } from './resize/index.js';
 import { shapeOps } from './shape-ops/index.js';
@@ -36,6 +37,7 @@ export const OP_DEFS = {
   ...resizeOps,
   ...quantOps,
   ...attentionOps,
+  ...recurrentOps,
 } satisfies Record<OpType, OpDef>;
 
 /** onnxruntime's `com.microsoft` ops (fused attention and norms), keyed like OP_DEFS. */

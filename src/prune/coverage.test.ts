@@ -6,7 +6,7 @@ import { coverage } from './coverage.js';
 import { analyzeGroups } from './groups.js';
 
 describe('coverage reasons', () => {
-  it('names the op without a rule that a weight reaches through Slice → Unsqueeze (an LSTM W reordered by the exporter)', () => {
+  it('names the op without a rule that a weight reaches through Slice → Unsqueeze (a custom op whose weight the exporter reordered)', () => {
     const b = new BuilderCore({ opset: 17, seed: 1 });
     const x = b.input('x', 'float32', [5, 1, 3]);
     const w = b.weight('rnn', 'weight_ih', [8, 3], { uniform: [-1, 1] });
@@ -22,8 +22,9 @@ describe('coverage reasons', () => {
       outputs: [{ dtype: 'float32', shape: [1, 8, 3] }],
     })[0];
     const R = b.weight('rnn', 'weight_hh', [1, 8, 2], { uniform: [-1, 1] });
-    const [y] = b.node('LSTM', [x, W, R], {
+    const [y] = b.node('LSTMish', [x, W, R], {
       name: 'lstm',
+      domain: 'example.custom',
       outputs: [{ dtype: 'float32', shape: [5, 1, 1, 2] }],
       attrs: { hidden_size: 2 },
     });
@@ -31,7 +32,7 @@ describe('coverage reasons', () => {
     const model = b.build();
     const c = coverage(analyzeGroups(model), model);
     expect(c.notAnalysedReasons.map((r) => r.reason)).toContain(
-      'read through Slice → Unsqueeze by LSTM lstm: no pruning rule for LSTM',
+      'read through Slice → Unsqueeze by LSTMish lstm: no pruning rule for LSTMish',
     );
   });
 });

@@ -134,8 +134,9 @@ function notAnalysedReason(w: StoredWeight, graph: Graph, index: GraphIndex): st
 const WEIGHT_MOVES = new Set(['Slice', 'Concat', 'Unsqueeze', 'Squeeze', 'Reshape', 'Transpose', 'Cast', 'Split']);
 
 /**
- * The op without a pruning rule that a weight reaches through moves (Slice/Concat/Unsqueeze: PyTorch's
- * LSTM gates reordered for ONNX), as a reason naming the path; undefined when there is none.
+ * The op a weight reaches through moves (Slice/Concat/Unsqueeze: PyTorch's LSTM gates reordered for
+ * ONNX), as a reason naming the path and that op: it has no rule, or no channel reaches it there;
+ * undefined when the weight is read directly.
  */
 function unknownReaderBeyond(reads: readonly { node: Node; slot: number }[], index: GraphIndex): string | undefined {
   let frontier = reads.filter((u) => u.node.domain === '' && WEIGHT_MOVES.has(u.node.opType));
@@ -143,10 +144,13 @@ function unknownReaderBeyond(reads: readonly { node: Node; slot: number }[], ind
   for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
     path.push(frontier[0].node.opType);
     const next = frontier.flatMap((u) => u.node.outputs.flatMap((o) => index.consumers.get(o) ?? []));
-    const unknown = next.find((u) => !opDef(u.node.opType, u.node.domain)?.channels);
-    if (unknown)
-      return `read through ${path.join(' → ')} by ${label(unknown.node)}: no pruning rule for ${unknown.node.opType}`;
-    frontier = next.filter((u) => u.node.domain === '' && WEIGHT_MOVES.has(u.node.opType));
+    const user = next.find((u) => !(u.node.domain === '' && WEIGHT_MOVES.has(u.node.opType)));
+    const through = `read through ${path.join(' → ')}`;
+    if (user && !opDef(user.node.opType, user.node.domain)?.channels)
+      return `${through} by ${label(user.node)}: no pruning rule for ${user.node.opType}`;
+    if (user)
+      return `${through} as ${user.node.opType} input ${user.slot}: no channel of a weight-bearing op reaches it`;
+    frontier = next;
   }
   return undefined;
 }

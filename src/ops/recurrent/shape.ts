@@ -1,0 +1,29 @@
+/**
+ * Recurrent layers (LSTM, GRU, RNN): X [seq, batch, input] (layout 1: [batch, seq, input]) gives
+ * Y [seq, dirs, batch, hidden] (layout 1: [batch, seq, dirs, hidden]) and the last states Y_h (and
+ * LSTM's Y_c) [dirs, batch, hidden] (layout 1: [batch, dirs, hidden]).
+ */
+import { attrInt, attrString } from '../../ir/attrs.js';
+import type { Dim } from '../../ir/types.js';
+import { missingReason, unknown, type OpContext, type OpRule } from '../../shape/context.js';
+import type { ValueType } from '../../shape/types.js';
+import { typed } from '../shape-util.js';
+
+function recurrent(ctx: OpContext): ValueType[] {
+  const dtype = ctx.dtype(0);
+  const x = ctx.shape(0);
+  const hidden = attrInt(ctx.node, 'hidden_size');
+  const outputs = ctx.node.outputs.length;
+  if (!x || x.length !== 3 || hidden === undefined) {
+    const why = !x ? missingReason(ctx, 0) : `${ctx.node.opType} needs a rank-3 input and hidden_size`;
+    return Array.from({ length: outputs }, () => unknown(why, dtype));
+  }
+  const dirs: Dim = attrString(ctx.node, 'direction') === 'bidirectional' ? 2 : 1;
+  const batchFirst = attrInt(ctx.node, 'layout', 0) === 1;
+  const [seq, batch] = batchFirst ? [x[1], x[0]] : [x[0], x[1]];
+  const y = batchFirst ? [batch, seq, dirs, hidden] : [seq, dirs, batch, hidden];
+  const state = batchFirst ? [batch, dirs, hidden] : [dirs, batch, hidden];
+  return Array.from({ length: outputs }, (_, k) => typed(k === 0 ? y : [...state], dtype));
+}
+
+export const recurrentRules = { LSTM: recurrent, GRU: recurrent, RNN: recurrent } satisfies Record<string, OpRule>;
