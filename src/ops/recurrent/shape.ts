@@ -14,7 +14,7 @@ function recurrent(ctx: OpContext): ValueType[] {
   const x = ctx.shape(0);
   const hidden = attrInt(ctx.node, 'hidden_size');
   const outputs = ctx.node.outputs.length;
-  if (!x || x.length !== 3 || hidden === undefined) {
+  if (x?.length !== 3 || hidden === undefined) {
     const why = !x ? missingReason(ctx, 0) : `${ctx.node.opType} needs a rank-3 input and hidden_size`;
     return Array.from({ length: outputs }, () => unknown(why, dtype));
   }
