@@ -1,5 +1,13 @@
 /** onnxruntime-node execution: sessions, runs, inputs, comparisons. */
-export { createSession, releaseSession, type ModelFile, type Session, type SessionOptions } from './session.js';
+export {
+  createSession,
+  releaseSession,
+  writeSessionFile,
+  type ModelFile,
+  type Session,
+  type SessionFile,
+  type SessionOptions,
+} from './session.js';
 export { run, type Feeds, type Outputs } from './run.js';
 export { randomInputs, feedableInputs, type RandomInputOptions } from './random-inputs.js';
 export {

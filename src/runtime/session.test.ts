@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PruneguardError } from '../errors.js';
 import { fromNumbers, halfToFloat, floatToHalf } from '../ir/tensor.js';
 import { saveModel } from '../onnx/save.js';
-import { createSession } from './session.js';
+import { createSession, releaseSession, writeSessionFile } from './session.js';
 import { run } from './run.js';
 import { convModel, embeddingModel, mlpModel, model, node, vi } from './tiny-models.test-helpers.js';
 
@@ -25,6 +27,20 @@ describe('createSession + run', () => {
     const viaFile = await run(await createSession(m, { viaFileAbove: 0 }), { x });
     const inMemory = await run(await createSession(m), { x });
     expect([...(viaFile.y.data as Float32Array)]).toEqual([...(inMemory.y.data as Float32Array)]);
+  });
+
+  it('a session file (external data onnxruntime maps) runs like the model, before and after its files are removed', async () => {
+    const m = mlpModel();
+    const x = fromNumbers('float32', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4]);
+    const file = writeSessionFile(m);
+    expect(existsSync(`${file.path}.data`)).toBe(true);
+    const session = await createSession({ path: file.path }, { memArena: false, prepacking: false });
+    file.dispose();
+    expect(existsSync(dirname(file.path))).toBe(false);
+    const fromFile = await run(session, { x });
+    await releaseSession(session);
+    const inMemory = await run(await createSession(m), { x });
+    expect([...(fromFile.y.data as Float32Array)]).toEqual([...(inMemory.y.data as Float32Array)]);
   });
 
   it('takes int64 token ids, float16, int32 and bool inputs', async () => {

@@ -96,14 +96,36 @@ async function createOrt(
   if ('path' in model) return InferenceSession.create(model.path, options);
   const size = encodedSize(model);
   if (size <= viaFileAbove) return InferenceSession.create(saveModel(model), options);
-  const dir = mkdtempSync(join(sessionFolder(size), 'pruneguard-session-'));
+  const file = writeSessionFile(model, size);
   try {
-    const path = join(dir, 'model.onnx');
-    saveModelFile(model, path);
-    return await InferenceSession.create(path, options);
+    return await InferenceSession.create(file.path, options);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // onnxruntime has mapped or copied what it needs: the files can go at once.
+    file.dispose();
   }
+}
+
+/** A model written for onnxruntime to read, removed by `dispose()`. */
+export interface SessionFile extends ModelFile {
+  dispose(): void;
+}
+
+/**
+ * Writes `model` where onnxruntime reads it fastest: its tensors as external data (aligned, so
+ * onnxruntime maps them instead of parsing and copying them: bert-base's session took 0.4 s and
+ * 85 MB this way against 4 s and 600 MB from one inline file), in shared memory when there is room.
+ * For a model that must be released from memory before its session is made (prune --verify).
+ */
+export function writeSessionFile(model: Model, size = encodedSize(model)): SessionFile {
+  const dir = mkdtempSync(join(sessionFolder(size), 'pruneguard-session-'));
+  const path = join(dir, 'model.onnx');
+  try {
+    saveModelFile(model, path, { externalData: true });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Shared memory, for files read once and deleted at once. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { moveFileAtomic } from '../../fs/write-atomic.js';
+import { writeSessionFile, type SessionFile } from '../../runtime/session.js';
 import { PruneguardError } from '../../errors.js';
 import { checkOutput } from '../../fs/output.js';
 import { readJsonFile } from '../../util/json-file.js';
@@ -173,13 +174,16 @@ says why and writes no output file (exit 1).`,
     const replaceData = () => !values['external-data'] || checkOutput(externalDataPath(output), dataRule).replace;
     let verified: PruneVerification | undefined;
     if (values.verify) {
-      // Written once, into a folder of its own: onnxruntime reads that file, and it is moved into place
-      // only after verifying (a run that fails on the way leaves no output that looks finished).
+      // Written into a folder of its own and moved into place only after verifying (a run that fails
+      // on the way leaves no output that looks finished).
       const stage = mkdtempSync(join(tmpdir(), 'pruneguard-stage-'));
+      let sessionFile: SessionFile | undefined;
       try {
         const staged = join(stage, basename(output));
         const written = saveModelFile(pruned.model, staged, { externalData });
-        // The pruned tensors are on disk now; dropping them leaves room for the sessions.
+        // And once more as onnxruntime reads it fastest (external data it maps, in shared memory when
+        // there is room); then the pruned tensors are dropped, leaving room for the sessions.
+        sessionFile = writeSessionFile(pruned.model);
         pruned = undefined;
         // The oracle covers structural removal; masks would show up as deviation, so verify without them.
         verified = await verifyPrune(dense, plan, verifyFeeds(dense, runInputs), {
@@ -187,7 +191,7 @@ says why and writes no output file (exit 1).`,
           denseFile: input,
           keepInterface,
           analysis,
-          pruned: { model: { path: staged }, report },
+          pruned: { model: { path: sessionFile.path }, report },
         });
         const { replace } = checkOutput(output, outputRule);
         if (written.externalData)
@@ -197,6 +201,7 @@ says why and writes no output file (exit 1).`,
           });
         moveFileAtomic(staged, output, { replace, what: outputRule.what });
       } finally {
+        sessionFile?.dispose();
         rmSync(stage, { recursive: true, force: true });
       }
     } else {
