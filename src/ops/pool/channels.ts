@@ -7,6 +7,7 @@ import { attrInts } from '../../ir/attrs.js';
 import {
   blocked,
   identity,
+  normAxis,
   type Link,
   type OpRule,
   type Port,
@@ -65,8 +66,15 @@ export const padRule: OpRule = {
     const rank = ctx.shape('in', 0)?.length;
     const pads = padsOf(ctx);
     if (rank === undefined || !pads) return blocked('pads are not constant');
-    if (ctx.opset >= 18 && ctx.has(3)) return blocked('Pad with explicit axes is not supported');
-    if (pads[port.axis] !== 0 || pads[port.axis + rank] !== 0) return blocked('the channel axis is padded');
+    // Opset 18's `axes` input: pads[i] and pads[i + axes.length] pad axes[i]; other axes are not padded.
+    const explicit = ctx.opset >= 18 && ctx.has(3) ? ctx.ints(3) : undefined;
+    if (ctx.opset >= 18 && ctx.has(3) && (!explicit || explicit.some((a) => typeof a !== 'number')))
+      return blocked('Pad axes are not constant');
+    const axes = explicit ? explicit.map((a) => normAxis(a as number, rank)) : undefined;
+    if (axes && pads.length !== 2 * axes.length) return blocked(`${pads.length} pads for ${axes.length} axes`);
+    const k = axes ? axes.indexOf(port.axis) : port.axis;
+    const count = axes ? axes.length : rank;
+    if (k >= 0 && (pads[k] !== 0 || pads[k + count] !== 0)) return blocked('the channel axis is padded');
     return { links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: port.axis, map: identity }] };
   },
 };
@@ -86,11 +94,19 @@ export const expandRule: OpRule = {
     if (inRank === undefined || outRank === undefined) return blocked('rank unknown');
     const outAxis = port.io === 'out' ? port.axis : port.axis + outRank - inRank;
     const inAxis = outAxis - (outRank - inRank);
-    if (inAxis < 0) return blocked('the channel axis is created by the expansion');
-    const n = ctx.shape('in', 0)?.[inAxis];
-    if (n === 1) return blocked('the channel axis is broadcast by the expansion');
+    const n = inAxis < 0 ? undefined : ctx.shape('in', 0)?.[inAxis];
     const pos =
       ctx.node.opType === 'Tile' ? inAxis : outAxis - (outRank - ((ctx.shape('in', 1)?.[0] as number) ?? outRank));
+    if (inAxis < 0 || n === 1) {
+      // Broadcast from 1 (or a new axis) to a size read from Shape(x): the output's axis follows x's
+      // channels, as ConstantOfShape(Shape(x)) does; every position along it is the same copy.
+      const from = port.io === 'out' && pos >= 0 ? ctx.shapeEntry(1, pos) : undefined;
+      if (from?.kind === 'dynamic')
+        return { links: [{ io: 'in', slot: 0, axis: from.from.axis, value: from.from.value, map: identity }] };
+      // A stored size: the axis is its own space, and the rewrite writes the kept count.
+      if (from?.kind === 'literal' && ctx.node.opType === 'Expand') return { links: [] };
+      return blocked(`the channel axis is ${inAxis < 0 ? 'created' : 'broadcast'} by the expansion`);
+    }
     const e = ctx.shapeEntry(1, pos);
     const ok =
       e.kind === 'literal'
