@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import type { Model } from '../ir/types.js';
 import { dedupInitializers } from './exporter-dedup.js';
+import { initializersAsInputs, storeWeights } from './weight-form.js';
 import { attentionRecipe, buildAttention, type AttentionRecipe } from './attention.js';
 import { buildNormalization, normalizationRecipe, type NormalizationRecipe } from './normalization.js';
 import { buildResidual, residualRecipe, type ResidualRecipe } from './residual.js';
@@ -12,7 +13,9 @@ export function buildGraph(r: GraphRecipe): Model {
   const model =
     r.family === 'residual' ? buildResidual(r) : r.family === 'attention' ? buildAttention(r) : buildNormalization(r);
   // As PyTorch exports: equal parameters kept once, other names re-created by Identity.
-  return r.dedup ? dedupInitializers(model) : model;
+  const stored = storeWeights(model, r.weights ?? 'float32');
+  const deduped = r.dedup ? dedupInitializers(stored) : stored;
+  return r.initializersAsInputs ? initializersAsInputs(deduped) : deduped;
 }
 
 /** A recipe family, or 'control-flow': residual CNNs with at least one `If` block (torch.jit.script's idiom). */

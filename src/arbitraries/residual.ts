@@ -35,7 +35,12 @@ export type ResidualBlock =
    * the branch itself (`'inner'`, as inlining exporters write them); the else-branch passes x on.
    * 'conv': one 1x1 conv; 'residual': x + conv1x1(relu(conv3x3(x) to `width`)).
    */
-  | { kind: 'if'; branch: 'conv' | 'residual'; width: number; weights: 'outer' | 'inner' };
+  | { kind: 'if'; branch: 'conv' | 'residual'; width: number; weights: 'outer' | 'inner' }
+  /**
+   * Tied weights: one 1x1 conv weight applied twice, `conv(relu(conv(x, W)), W)` (weight-shared
+   * recurrent refinement, ALBERT-style sharing across layers): one stored tensor, two consumers.
+   */
+  | { kind: 'tied' };
 
 export interface ResidualRecipe extends ExportForm {
   family: 'residual';
@@ -113,6 +118,7 @@ const block: fc.Arbitrary<ResidualBlock> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('se' as const), squeeze: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'tied' as const }) },
 );
 
 /** The If idiom, simplest branch first so a shrink moves towards the one-conv branch. */
@@ -243,6 +249,17 @@ function addBlock(b: GraphBuilder, x: Value, blk: ResidualBlock): Value {
       );
     case 'se':
       return b.squeezeExcitation(x, { squeeze: Math.min(blk.squeeze, channels(x)) });
+    case 'tied': {
+      const c = channels(x);
+      const w = b.weight(b.nodeName('conv', 'tied'), 'weight', [c, c, 1, 1], { fanIn: c });
+      const once = (v: Value, i: number) =>
+        b.node('Conv', [v, w], {
+          name: b.nodeName('conv', `tied_${i}`),
+          outputs: [{ dtype: v.dtype, shape: v.shape }],
+          attrs: { kernel_shape: [1, 1] },
+        })[0];
+      return once(b.relu(once(x, 1)), 2);
+    }
     case 'if': {
       const c = channels(x);
       const mean = b.meanAll(x);

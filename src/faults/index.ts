@@ -7,10 +7,12 @@ import {
   skipProjectionNotUpdated,
 } from './forgotten-updates.js';
 import { nmWrongAxis, structuredBreaksNm } from './nm-faults.js';
-import { biasNotSliced, consumerNotSliced, depthwiseGroupNotUpdated, gqaKvHeadsNotPruned } from './forgotten-slices.js';
+import { biasNotSliced, consumerNotSliced, depthwiseGroupNotUpdated } from './forgotten-slices.js';
+import { gqaHeadRatioNotMultiple, gqaKvHeadsNotPruned, repeatKvNotUpdated } from './attention-faults.js';
 import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';
 import { batchNormShiftLeaks, consumerSliceOffByOne } from './leaks.js';
 import { overRemoval, planNotApplied, underRemoval } from './plan-faults.js';
+import { ifBranchWeightDeleted, quantScalesNotSliced, tiedWeightOneConsumer } from './storage-faults.js';
 import type { Fault } from './types.js';
 import { concatOffsetWrong, flattenGemmChannelsLast, headSliceOffByOne } from './wrong-indices.js';
 
@@ -39,6 +41,11 @@ export const FAULTS: readonly Fault[] = [
   overRemoval,
   outputFeaturesPruned,
   inputRenamed,
+  quantScalesNotSliced,
+  ifBranchWeightDeleted,
+  gqaHeadRatioNotMultiple,
+  repeatKvNotUpdated,
+  tiedWeightOneConsumer,
 ];
 
 export function faultById(id: string): Fault | undefined {

@@ -158,3 +158,16 @@ export function restoreReshapeTargets(p: Pruned, which: (reshape: Node) => boole
   }
   return restored;
 }
+
+/**
+ * The stored value behind a layer's weight input: the constant itself, or the constant a Cast (fp16
+ * weights) or DequantizeLinear (QDQ int8) converts. Its dims are the layer's weight dims.
+ */
+export function storedWeight(model: Model, name: string): Tensor | undefined {
+  const direct = constantValue(model.graph, name);
+  if (direct) return direct;
+  const p = indexGraph(model.graph).producer.get(name);
+  return p && (p.opType === 'Cast' || p.opType === 'DequantizeLinear')
+    ? constantValue(model.graph, p.inputs[0])
+    : undefined;
+}

@@ -9,7 +9,7 @@
 import { graphProblems } from './graph-problems.js';
 import { nestedOf } from '../ir/flat-scopes.js';
 import { PruneguardError } from '../errors.js';
-import { topologicalOrder } from '../ir/graph-index.js';
+import { isFedInput, topologicalOrder } from '../ir/graph-index.js';
 import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
 import type { OpContext } from './context.js';
 import { CONTROL_FLOW, type ScopeInfer } from './control-flow.js';
@@ -109,7 +109,8 @@ function seedInputs(graph: Graph, st: State, options: InferOptions): void {
     }
   }
   for (const [name, t] of graph.initializers) {
-    if (inputNames.has(name)) continue;
+    // An initializer listed as an input (old IR) is a weight, its contents known, unless it is fed.
+    if (inputNames.has(name) && isFedInput(graph, name)) continue;
     st.values.set(name, { dtype: t.dtype, shape: [...t.dims] });
     st.constants.set(name, t);
   }
@@ -125,6 +126,7 @@ function seedInputs(graph: Graph, st: State, options: InferOptions): void {
       }
       shape = [...f];
     }
+    if (!isFedInput(graph, input.name)) continue;
     const init = graph.initializers.get(input.name);
     if (!shape && init) shape = [...init.dims];
     const type: ValueType = { dtype: input.dtype ?? init?.dtype };
