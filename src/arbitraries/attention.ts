@@ -32,8 +32,13 @@ export interface AttentionRecipe extends ExportForm {
   heads: number;
   headSize: number;
   layers: AttentionLayer[];
-  /** 'padding': an additive [batch, 1, 1, seq] key mask input, broadcast over heads and queries. */
-  mask: 'none' | 'padding' | 'causal';
+  /**
+   * 'padding': an additive [batch, 1, 1, seq] key mask input, broadcast over heads and queries;
+   * 'full-like': a zeros_like(scores) bias made in the graph (ConstantOfShape(Shape(scores))).
+   */
+  mask: 'none' | 'padding' | 'full-like' | 'causal';
+  /** Every layer reads a KV cache (past_key/past_value inputs, present outputs); no mask then. */
+  kvCache: boolean;
   /** 'sequence': the last block's [B, T, E] is the output; 'classifier': mean over T, then a Gemm. */
   readout: 'sequence' | 'classifier';
   seq: number | 'seq';
@@ -61,7 +66,12 @@ const layer: fc.Arbitrary<AttentionLayer> = fc.record({
   dynamicReshape: fc.boolean(),
 });
 
-export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<AttentionRecipe> {
+/**
+ * Transformer-stack recipes (see the file comment). `kvCache`: every recipe reads a KV cache. Off by default (the 'kv-cache' family turns it on): the
+ * executed invariants feed a pruned model the dense model's cache sizes, which a pruned cache no
+ * longer has (prune --verify slices them; src/invariants/executed.ts does not yet).
+ */
+export function attentionRecipe(c: { maxLayers?: number; kvCache?: boolean } = {}): fc.Arbitrary<AttentionRecipe> {
   return (
     fc
       .record({
@@ -70,14 +80,17 @@ export function attentionRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<At
         heads: fc.integer({ min: 1, max: 4 }),
         headSize: fc.integer({ min: 1, max: 4 }),
         layers: fc.array(layer, { minLength: 1, maxLength: c.maxLayers ?? 2 }),
-        mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'causal'),
+        mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'full-like', 'causal'),
+        kvCache: fc.constant(c.kvCache ?? false),
         readout: fc.constantFrom<AttentionRecipe['readout']>('sequence', 'classifier'),
         seq: fc.constantFrom<number | 'seq'>('seq', 5),
         classes: fc.integer({ min: 2, max: 3 }),
         ...exportFormFields,
         seed: fc.nat({ max: 1000 }),
       })
-      // A causal mask is a constant [T, T]: it needs a concrete sequence length.
+      // A causal mask is a constant [T, T]: it needs a concrete sequence length. With a KV cache the
+      // scores cover past + T keys, which neither mask has.
+      .map((r) => (r.kvCache && r.mask !== 'full-like' ? { ...r, mask: 'none' as const } : r))
       .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r))
   );
 }
@@ -99,6 +112,8 @@ export function buildAttention(r: AttentionRecipe): Model {
       bias: l.bias,
       dynamicReshape: l.dynamicReshape,
       causalMask: r.mask === 'causal',
+      kvCache: r.kvCache ?? false,
+      fullLikeMask: r.mask === 'full-like',
       ...(mask ? { mask } : {}),
     };
     x =

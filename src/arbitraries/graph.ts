@@ -18,8 +18,11 @@ export function buildGraph(r: GraphRecipe): Model {
   return r.initializersAsInputs ? initializersAsInputs(deduped) : deduped;
 }
 
-/** A recipe family, or 'control-flow': residual CNNs with at least one `If` block (torch.jit.script's idiom). */
-export type Family = GraphRecipe['family'] | 'control-flow';
+/**
+ * A recipe family, or 'control-flow': residual CNNs with at least one `If` block (torch.jit.script's
+ * idiom), or 'kv-cache': attention stacks whose every layer reads a KV cache (past/present).
+ */
+export type Family = GraphRecipe['family'] | 'control-flow' | 'kv-cache';
 
 /** Recipes of the chosen families (default: residual, attention, normalization). */
 export function graphRecipe(
@@ -30,6 +33,7 @@ export function graphRecipe(
     attention: attentionRecipe(),
     normalization: normalizationRecipe(),
     'control-flow': residualRecipe({ controlFlow: true, maxBlocks: 3 }),
+    'kv-cache': attentionRecipe({ kvCache: true }),
   };
   return fc.oneof(...families.map((f) => table[f]));
 }

@@ -15,7 +15,7 @@ import { toFloat32 } from '../ir/tensor.js';
 import { buildGraph, graphRecipe, type Family, type GraphRecipe } from './graph.js';
 import { compareSize, graphSize } from './size.js';
 
-const families: Family[] = ['residual', 'attention', 'normalization', 'control-flow'];
+const families: Family[] = ['residual', 'attention', 'normalization', 'control-flow', 'kv-cache'];
 const runs = Number(process.env.PRUNEGUARD_RUNS ?? 0) || 12;
 
 describe.each(families)('%s graphs', (family) => {

@@ -4,6 +4,7 @@
  * group size, repeat_kv's head count hard-coded.
  */
 import { indexGraph } from '../ir/graph-index.js';
+import { cacheInterface } from '../prune/kv-cache.js';
 import type { Model, Node } from '../ir/types.js';
 import type { Fault } from './types.js';
 import { restoringFault, undoingFault } from './restoring.js';
@@ -124,5 +125,27 @@ export const repeatKvNotUpdated: Fault = undoingFault(
       const unsq = src && (src.opType === 'Expand' || src.opType === 'Tile') && index.producer.get(src.inputs[0]);
       return !!unsq && isRepeat(index, unsq);
     });
+  },
+);
+
+export const kvCacheNotUpdated: Fault = undoingFault(
+  {
+    id: 'kv-cache-not-updated',
+    bug:
+      'KV heads are removed from the projections, but the KV-cache inputs and outputs keep their old ' +
+      'declared head count (the cache is allocated from the unpruned config: vLLM/TensorRT-LLM cache ' +
+      "managers, Optimum's past_key_values shapes), so the serving code feeds a cache the model cannot concatenate.",
+    failureMode: 'shape-mismatch',
+    caughtBy: ['shape-consistency'],
+    families: ['kv-cache'],
+    plans: { parts: ['heads'], everyGroup: true },
+  },
+  ({ dense, pruned }) => {
+    const declared = new Map([...dense.graph.inputs, ...dense.graph.outputs].map((v) => [v.name, v.shape]));
+    const cache = cacheInterface(pruned.graph, indexGraph(pruned.graph));
+    for (const v of [...pruned.graph.inputs, ...pruned.graph.outputs]) {
+      const before = declared.get(v.name);
+      if (cache.has(v.name) && before) v.shape = [...before];
+    }
   },
 );

@@ -8,7 +8,12 @@ import {
 } from './forgotten-updates.js';
 import { nmWrongAxis, structuredBreaksNm } from './nm-faults.js';
 import { biasNotSliced, consumerNotSliced, depthwiseGroupNotUpdated } from './forgotten-slices.js';
-import { gqaHeadRatioNotMultiple, gqaKvHeadsNotPruned, repeatKvNotUpdated } from './attention-faults.js';
+import {
+  gqaHeadRatioNotMultiple,
+  gqaKvHeadsNotPruned,
+  kvCacheNotUpdated,
+  repeatKvNotUpdated,
+} from './attention-faults.js';
 import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';
 import { batchNormShiftLeaks, consumerSliceOffByOne } from './leaks.js';
 import { overRemoval, planNotApplied, underRemoval } from './plan-faults.js';
@@ -46,6 +51,7 @@ export const FAULTS: readonly Fault[] = [
   gqaHeadRatioNotMultiple,
   repeatKvNotUpdated,
   tiedWeightOneConsumer,
+  kvCacheNotUpdated,
 ];
 
 export function faultById(id: string): Fault | undefined {

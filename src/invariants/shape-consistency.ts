@@ -11,6 +11,7 @@ import type { ShapeResult } from '../shape/types.js';
 import type { Dim } from '../ir/types.js';
 import type { PruneCase } from './case.js';
 import { executedInvariants } from './executed.js';
+import { planReference } from './plan-reference.js';
 
 const invariant = 'shape-consistency';
 const failureMode = 'shape-mismatch';
@@ -44,7 +45,7 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
         expected: formatShape(before),
         received: 'missing',
       });
-    } else if (before && after && formatShape(before) !== formatShape(after)) {
+    } else if (before && after && formatShape(before) !== formatShape(after) && !planChanges(c, out.name, after)) {
       findings.push({
         invariant,
         failureMode,
@@ -56,6 +57,17 @@ export function staticShapeConsistency(c: PruneCase, shapes?: { dense: ShapeResu
     }
   }
   return findings;
+}
+
+/**
+ * Whether the plan itself changes this output to `after` (a KV-cache output losing heads): what
+ * pruneguard's pruner declares for it. interface-consistency judges such changes; here they are
+ * the contract.
+ */
+function planChanges(c: PruneCase, name: string, after: readonly Dim[]): boolean {
+  const declared = planReference(c)?.graph.outputs.find((o) => o.name === name)?.shape;
+  // A declared unknown dim (null, e.g. past + seq) admits any inferred one.
+  return !!declared && declared.length === after.length && declared.every((d, i) => d === null || d === after[i]);
 }
 
 /** The executed half: onnxruntime loads and runs the pruned model with the dense output shapes (see executed.ts). */

@@ -11,6 +11,7 @@ import type { AttentionOptions } from './attention-options.js';
 import { attentionProbs, type AttentionDims } from './attention-probs.js';
 import { einsum, einsumDense } from './einsum.js';
 import { linear } from './linear.js';
+import { withCache } from './kv-cache.js';
 import { repeatKvHeads } from './repeat-kv.js';
 import { reshape } from './reshape.js';
 
@@ -22,6 +23,10 @@ export function einsumAttention(b: BuilderCore, x: Value, o: AttentionOptions, d
     const q = project('q', d.heads);
     let k = project('k', d.kvHeads),
       v = project('v', d.kvHeads);
+    if (o.kvCache) {
+      k = withCache(b, k, { layer: d.name, tag: 'key', seqAxis: 1 });
+      v = withCache(b, v, { layer: d.name, tag: 'value', seqAxis: 1 });
+    }
     if (d.kvHeads !== d.heads) {
       const r = {
         headAxis: 2 as const,

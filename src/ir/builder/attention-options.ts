@@ -18,6 +18,11 @@ export interface AttentionOptions {
   causalMask?: boolean;
   /** Size of the causal mask buffer (needed when the sequence length is symbolic). */
   maxSeq?: number;
+  /**
+   * An additive bias made in the graph by `torch.zeros_like(scores)` / `full_like`:
+   * ConstantOfShape(Shape(scores)) added to the scores (its shape follows the scores' heads).
+   */
+  fullLikeMask?: boolean;
   /** Additive mask broadcast onto the scores [B, H, T, T] (e.g. [B, 1, 1, T]). */
   mask?: Value;
   /** Reshape targets from Shape/Gather/Unsqueeze/Concat instead of constants (default false). */
@@ -26,6 +31,13 @@ export interface AttentionOptions {
   scale?: 'div' | 'mul' | 'none';
   /** How K/V heads are repeated for GQA (default 'expand'). */
   repeatKv?: 'expand' | 'tile';
+  /**
+   * A KV cache as HF/torch exports it: graph inputs `past_key_<name>`/`past_value_<name>` (kvH heads,
+   * `past` positions) concatenated before the new keys/values along the sequence axis, the results
+   * graph outputs `present_key_<name>`/`present_value_<name>`. Needs no mask (the scores cover
+   * past + T keys).
+   */
+  kvCache?: boolean;
   /** Projection biases (default true). */
   bias?: boolean;
   name?: string;

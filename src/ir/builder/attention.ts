@@ -15,6 +15,7 @@ import { repeatKvHeads } from './repeat-kv.js';
 import type { AttentionOptions } from './attention-options.js';
 import { einsumAttention } from './attention-einsum.js';
 import { attentionProbs } from './attention-probs.js';
+import { withCache } from './kv-cache.js';
 
 export type { AttentionOptions } from './attention-options.js';
 
@@ -74,6 +75,10 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
       qh = heads4(q, heads, 'q');
       kh = heads4(k, kvHeads, 'k');
       vh = heads4(v, kvHeads, 'v');
+    }
+    if (o.kvCache) {
+      kh = withCache(b, kh, { layer: name, tag: 'key', seqAxis: 2 });
+      vh = withCache(b, vh, { layer: name, tag: 'value', seqAxis: 2 });
     }
     if (kvHeads !== heads) {
       const r = { headAxis: 1 as const, heads, hd, tile: o.repeatKv === 'tile', dynamic: dyn.dynamic };
