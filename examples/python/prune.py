@@ -55,6 +55,12 @@ class Model:
         tensor = numpy_helper.from_array(np.ascontiguousarray(value), name)
         if name in self.inits:
             self.inits[name].CopyFrom(tensor)
+            # Old IR lists initializers as graph inputs too: their declared shape must follow
+            # (pruneguard fuzz found this one once its generators listed initializers as inputs).
+            for i in self.graph.input:
+                if i.name == name:
+                    for dim, n in zip(i.type.tensor_type.shape.dim, value.shape):
+                        dim.dim_value = int(n)
         else:
             self.constants[name].attribute[0].t.CopyFrom(tensor)
 

@@ -16,6 +16,8 @@ import { maskOracle, type Oracle } from '../invariants/mask-oracle.js';
 import type { Counterexample } from './counterexample.js';
 import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
 import { PrunerDeclined, PrunerFailure } from './command/outcome.js';
+import { propertyConfig } from './config.js';
+import { checkStructure } from './structure.js';
 
 /**
  * A pruner under test. `analysis` is a fresh analyzeGroups(dense) it may consume (or ignore).
@@ -102,7 +104,41 @@ export async function evaluateCase(
   );
 }
 
-export async function runPruneProperty(p: PropertyRun): Promise<PropertyOutcome> {
+/** A property run as users write it: only the pruner is required (see `runPruneProperty`). */
+export type PropertyRunOptions = Pick<PropertyRun, 'pruner'> & Partial<Omit<PropertyRun, 'pruner'>>;
+
+/** The name of a run that names none. */
+export const DEFAULT_PROPERTY = 'the pruner passes every invariant';
+
+/**
+ * Fills what a run leaves out: every structural and executed invariant with the mask oracle (as
+ * `pruneguard fuzz` checks), PRUNEGUARD_RUNS cases (default 100), PRUNEGUARD_SEED / PRUNEGUARD_PATH
+ * to replay, and a replay line that sets them.
+ */
+export function withDefaults(o: PropertyRunOptions): PropertyRun {
+  const cfg = propertyConfig(100);
+  return {
+    name: DEFAULT_PROPERTY,
+    check: (c) => checkStructure(c, { stopEarly: true, optimization: 'disabled', merge: true }),
+    oracle: o.check === undefined,
+    runs: cfg.runs,
+    seed: cfg.seed,
+    // PRUNEGUARD_PATH belongs to PRUNEGUARD_SEED: a run given its own seed never takes it.
+    ...(cfg.path && o.seed === undefined ? { path: cfg.path } : {}),
+    replay: (seed, path) => `PRUNEGUARD_SEED=${seed} PRUNEGUARD_PATH=${path} npx vitest run`,
+    ...o,
+  };
+}
+
+/**
+ * Runs a pruning property over generated graphs and plans; only the pruner is required:
+ *
+ * @example
+ * const outcome = await runPruneProperty({ pruner: commandPruner('python3 prune.py {model} {plan} {out}') });
+ * if (outcome.counterexample) expect.fail(formatCounterexample(outcome.counterexample));
+ */
+export async function runPruneProperty(options: PropertyRunOptions): Promise<PropertyOutcome> {
+  const p = withDefaults(options);
   const counts = { declined: 0 };
   const property = fc.asyncProperty(caseRecipe(p.families, p.plans), async (recipe: CaseRecipe) => {
     const findings = await evaluateCase(materialize(recipe, p.plans), p.pruner, p.check, p.oracle, counts);
