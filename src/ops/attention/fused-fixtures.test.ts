@@ -13,6 +13,7 @@ import type { Model } from '../../ir/types.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { coverage } from '../../prune/coverage.js';
 import { analyzeGroups } from '../../prune/groups.js';
+import { prunableWeights } from '../../prune/masks/prunable.js';
 import { ratioPlan } from '../../prune/plan-resolve.js';
 import { prune } from '../../prune/prune.js';
 import { verify } from '../../prune/verify.js';
@@ -54,6 +55,14 @@ it('finds the five committed fused-op fixtures', () => {
     'fused_ms_attention_bert_op17.onnx',
     'fused_ms_gqa_cache_op17.onnx',
     'fused_ms_mha_cache_op17.onnx',
+  ]);
+});
+
+it("onnxruntime's packed Attention weight is a weight for global unstructured masks (com.microsoft ops count)", () => {
+  const bert = loadModelFile(`${DIR}/fused_ms_attention_bert_op17.onnx`);
+  expect(prunableWeights(bert).filter((w) => w.includes('qkv'))).toEqual([
+    'encoder.layer.0.attention.qkv.weight',
+    'encoder.layer.1.attention.qkv.weight',
   ]);
 });
 

@@ -1,7 +1,8 @@
 /**
  * Which weights a global mask considers: floating constants at an input the op
  * registry declares a weight (`OpDef.weights`: Conv/ConvTranspose kernels, Gemm
- * and MatMul operands, Einsum kernels of rank >= 2 summed against an activation). Biases,
+ * and MatMul operands, Einsum kernels of rank >= 2 summed against an activation, onnxruntime's packed
+ * Attention QKV weight). Biases,
  * normalization parameters and embeddings (Gather) are left alone: zeroing
  * them is not "pruning a connection" and they are tiny anyway.
  */
@@ -17,7 +18,6 @@ export function prunableWeights(model: Model): string[] {
   const index = indexGraph(model.graph);
   const roots = new Set<string>();
   for (const node of model.graph.nodes) {
-    if (node.domain !== '') continue;
     for (const { slot, minRank = 1 } of opDef(node.opType, node.domain)?.weights?.(node) ?? []) {
       const name = node.inputs[slot];
       if (!name || !constantSource(model.graph, name, index)) continue;
