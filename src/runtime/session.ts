@@ -64,7 +64,7 @@ export async function createSession(
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       enableCpuMemArena: options.memArena ?? true,
       executionMode: 'sequential',
-      logSeverityLevel: 3,
+      logSeverityLevel: 4,
       ...(options.prepacking === false ? { extra: { session: { disable_prepacking: '1' } } } : {}),
     });
     return { ort, source, inputNames: ort.inputNames, outputNames: ort.outputNames };
