@@ -179,6 +179,28 @@ describe('onnxruntime Attention (packed QKV) with a past, MultiHeadAttention wit
   });
 });
 
+describe('ONNX Attention with a stored per-head mask (ALiBi-like additive bias [1, heads, S, T])', () => {
+  it('slices the mask with the heads and equals the mask oracle', async () => {
+    const m = layer(23, { q: 16, k: 16, v: 16 }, (b, q, k, v) => {
+      const bias = b.weight('attention', 'head_bias', [1, 4, 3, 3], { uniform: [-2, 2] });
+      return b.node('Attention', [q, k, v, bias], {
+        name: 'attention',
+        outputs: [{ dtype: 'float32', shape: [1, 'seq', 16] }],
+        attrs: { q_num_heads: 4, kv_num_heads: 4 },
+      })[0];
+    });
+    const [unit] = analyzeGroups(m).attention;
+    expect([unit.heads, unit.blocked]).toEqual([4, undefined]);
+    expect(unit.members.find((x) => x.tensor === 'attention.head_bias')?.axis).toBe(1);
+    const plan = { heads: [{ attention: unit.id, remove: [1, 3] }] };
+    const { model: pruned } = prune(m, plan);
+    expect(pruned.graph.initializers.get('attention.head_bias')?.dims).toEqual([1, 2, 3, 3]);
+    const verified = await verify(m, pruned, plan, [randomInputs(m, { x: [1, 3, E] }, { seed: 2 })]);
+    expect([verified.exact, verified.shapeMismatch]).toEqual([true, undefined]);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  });
+});
+
 describe('forms that block with their reason', () => {
   const attention = (b: GraphBuilder, inputs: Value[], attrs: Record<string, number>, op = 'Attention', d = '') =>
     b.node(op, inputs, {
