@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   const need = 2 * bytes + 0.5 * GB;
   let verify: { status: string; maxDeviation: number } | undefined;
   if (freemem() < need) {
-    const note = `not run: ${(freemem() / GB).toFixed(1)} GB free, the dense model plus one session need ~${(need / GB).toFixed(1)} GB`;
+    const note =
+      `not run: ${(freemem() / GB).toFixed(1)} GB free, ` +
+      `the dense model plus one session need ~${(need / GB).toFixed(1)} GB`;
     figures.push({ step: 'prune --plan --verify', seconds: 0, peakRssMb: 0, note });
   } else {
     const r = measure('prune --plan --verify', [...pruneArgs, join(out, 'verified.onnx'), '--verify'], 2.5);
@@ -106,7 +108,8 @@ async function main(): Promise<void> {
   const fmtMb = (n: number) => `${(n / 1024).toFixed(2)} GB`;
   console.log(
     `decoder: ${shape.layers} layers d${shape.embed}, ${shape.heads}/${shape.kvHeads} heads, MLP ${shape.hidden}, ` +
-      `${(pruned.report.paramsBefore / 1e9).toFixed(3)} B → ${(pruned.report.paramsAfter / 1e9).toFixed(3)} B parameters`,
+      `${(pruned.report.paramsBefore / 1e9).toFixed(3)} B → ${(pruned.report.paramsAfter / 1e9).toFixed(3)} B ` +
+      `parameters`,
   );
   console.log(
     `files: dense ${(dense.model / MB).toFixed(1)} MB + ${(dense.data / GB).toFixed(2)} GB data; ` +

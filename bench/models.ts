@@ -12,7 +12,9 @@ import { saveModelFile } from '../dist/onnx/save.js';
 export const MODELS = join(import.meta.dirname, 'models');
 export const RESNET18 = join(MODELS, 'resnet18.onnx');
 
-/** BERT-base size: 12 post-norm layers, d768, 12 heads, FFN 3072, 30522-token embedding (~110 M parameters, ~436 MB). */
+/**
+ * BERT-base size: 12 post-norm layers, d768, 12 heads, FFN 3072, 30522-token embedding (~110 M parameters, ~436 MB).
+ */
 export function bertBase(layers = 12, embed = 768, heads = 12, vocab = 30522): Model {
   const b = new GraphBuilder({ seed: 7, opset: 17 });
   const ids = b.input('input_ids', 'int64', ['batch', 'seq']);

@@ -1,4 +1,5 @@
-// Prints the milliseconds onnxruntime takes to create a session of the model at argv[2] (one thread, as pruneguard does).
+// Prints the milliseconds onnxruntime takes to create a session of the model at argv[2] (one thread, as pruneguard
+// does).
 import { InferenceSession } from 'onnxruntime-node';
 const start = performance.now();
 const session = await InferenceSession.create(process.argv[2], { intraOpNumThreads: 1, interOpNumThreads: 1 });

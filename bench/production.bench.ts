@@ -52,7 +52,8 @@ const benchmark: Benchmark = {
       );
     } else {
       process.stderr.write(
-        `production: ${RESNET18} missing (run /usr/bin/python3 scripts/make_bench_models.py): resnet18 entries skipped\n`,
+        `production: ${RESNET18} missing (run /usr/bin/python3 scripts/make_bench_models.py): ` +
+          `resnet18 entries skipped\n`,
       );
     }
 

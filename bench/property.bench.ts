@@ -6,8 +6,8 @@
  * the same run (the harness's own overhead as a ratio). Issue targets:
  * >= 1,000 static cases/s and >= 200 executed cases/s on one core for graphs
  * up to ~30 nodes; as ratios (issue 12), a static case <= 0.2x of one ort session
- * creation + run, an executed case <= 1.5x of an unoptimised session + run. The first cases of a process run before the JIT has
- * optimised the analysis and are about three times slower: that cold rate is
+ * creation + run, an executed case <= 1.5x of an unoptimised session + run. The first cases of a process run before the
+ * JIT has optimised the analysis and are about three times slower: that cold rate is
  * reported on its own. The throughput is the median of several property runs
  * with different seeds after it (the graphs, hence the cost, differ by seed),
  * as a suite of thousands of cases (PRUNEGUARD_RUNS=1000) runs.
@@ -104,7 +104,8 @@ const benchmark: Benchmark = {
       entry('static property throughput, median of 5 runs x 1000 cases (target >= 1000)', st.perSecond, 'cases/s'),
       entry('static property throughput, slowest of those runs', st.slowest, 'cases/s'),
       entry(
-        'executed property case (static + ort shape-consistency + mask-equivalence): ms/case vs ort session (unoptimised) + 1 run',
+        'executed property case (static + ort shape-consistency + mask-equivalence): ms/case vs ort session ' +
+          '(unoptimised) + 1 run',
         ex.msPerCase,
         'ms',
         ortPlain,

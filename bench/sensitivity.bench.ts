@@ -70,7 +70,8 @@ const benchmark: Benchmark = {
     await dense.release();
     const ratios = sweeps.map((s, i) => s / bases[i]);
     const e = entry(
-      `sweep ${first.entries.length} groups × ${RATIOS.length} ratios (${passes} passes × ${set.count} examples) vs ${passes} warm dense passes`,
+      `sweep ${first.entries.length} groups × ${RATIOS.length} ratios (${passes} passes × ${set.count} examples) ` +
+        `vs ${passes} warm dense passes`,
       median(sweeps),
       'ms',
       median(bases),

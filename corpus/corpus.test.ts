@@ -73,7 +73,9 @@ describe.runIf(files.length > 0)(`corpus (${models})`, () => {
     expectUserFacingExit(run, model);
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
-    const line = `${name}: ${report.parameters} parameters, ${report.groups.length} groups, ${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB`;
+    const line =
+      `${name}: ${report.parameters} parameters, ${report.groups.length} groups, ` +
+      `${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB`;
     console.log(line, report.coverage ? JSON.stringify(summariseCoverage(report.coverage)) : '(no coverage)');
     expect(report.parameters, 'a shipped model has weights').toBeGreaterThan(0);
     expect(report.coverage, 'coverage is reported').toBeDefined();

@@ -27,7 +27,8 @@ import { createSession, randomInputs, releaseSession, run } from '../src/runtime
 
 const FILE = 'properties/control-flow.test.ts';
 const NAME =
-  'pruning graphs with If branches never deletes a used name, onnxruntime runs the result, and it equals the mask oracle';
+  'pruning graphs with If branches never deletes a used name, onnxruntime runs the result, ' +
+  'and it equals the mask oracle';
 
 /** Weights a branch uses: main-graph weights some If branch reads by name, and weights a branch holds itself. */
 function weightsInBranches(model: Model): { outer: string[]; inner: string[] } {
@@ -105,11 +106,13 @@ describe('the pruner on graphs with If branches', () => {
     console.log(
       `[pruneguard] ${NAME}: ${cases} cases (${branchWeights} outer weights read inside branches, ` +
         `${innerWeights} weights held by branches, prunable in ${innerPrunable} cases), ` +
-        `channel removal equal to the mask oracle in ${oracleEqual} (${inexact} inexact, not compared), ${skipped} skipped`,
+        `channel removal equal to the mask oracle in ${oracleEqual} (${inexact} inexact, ` +
+        `not compared), ${skipped} skipped`,
     );
     if (result.failed) {
       expect.fail(
-        `${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}\nreplay: ${replayCommand(FILE, NAME, result.seed, result.counterexamplePath ?? '')}`,
+        `${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}\nreplay: ` +
+          `${replayCommand(FILE, NAME, result.seed, result.counterexamplePath ?? '')}`,
       );
     }
     expect(skipped, `${skipped} of ${cases + skipped} generated cases were refused`).toBeLessThan(Math.max(5, cases));

@@ -34,13 +34,15 @@ describe('fault injectors', () => {
     const seed = Number(process.env.PRUNEGUARD_SEED) || 1;
     const [r] = await runSelftest({ faults: [fault], runs: cfg.runs, seed });
     console.log(
-      `[pruneguard] ${fault.id}: caught=${r.caught} after ${r.casesToFirstCatch} cases (${r.skipped} skipped), by ${r.caughtBy.join(',')}, shrunk to ${JSON.stringify(r.shrunk)}`,
+      `[pruneguard] ${fault.id}: caught=${r.caught} after ${r.casesToFirstCatch} cases (${r.skipped} skipped), ` +
+        `by ${r.caughtBy.join(',')}, shrunk to ${JSON.stringify(r.shrunk)}`,
     );
     expect(r.caught, `${fault.id} was never caught in ${cfg.runs} cases`).toBe(true);
     firstCatch.set(fault.id, r.casesToFirstCatch!);
     expect(
       r.caughtByExpected,
-      `${fault.id} caught by ${r.caughtBy} instead of ${fault.caughtBy}\n${r.counterexample ? formatCounterexample(r.counterexample) : ''}`,
+      `${fault.id} caught by ${r.caughtBy} instead ` +
+        `of ${fault.caughtBy}\n${r.counterexample ? formatCounterexample(r.counterexample) : ''}`,
     ).toBe(true);
     // Layouts that need more than 8 nodes (see README, Fault injectors): grouped-query attention's repeat_kv.
     expect(r.shrunk!.nodes, formatCounterexample(r.counterexample!)).toBeLessThanOrEqual(LARGER_LAYOUTS[fault.id] ?? 8);
@@ -69,7 +71,8 @@ describe('fault injectors', () => {
       ).toBeGreaterThan(0);
     }
     console.log(
-      `[pruneguard] ${fault.id} at run time: ${evidence[0]?.message ?? 'outputs equal the oracle; the N:M pattern is broken'}`,
+      `[pruneguard] ${fault.id} at run ` +
+        `time: ${evidence[0]?.message ?? 'outputs equal the oracle; the N:M pattern is broken'}`,
     );
   });
 

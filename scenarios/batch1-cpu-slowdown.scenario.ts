@@ -36,7 +36,8 @@ export default defineScenario({
     source: 'Google BERT serving (seed: production-pruning-failure-modes)',
     date: '2023',
     summary:
-      '85% unstructured pruning showed 2.5× speedup offline at batch 64; production serving at batch 1 on CPUs ran 5% slower than dense.',
+      '85% unstructured pruning showed 2.5× speedup offline at batch 64; ' +
+      'production serving at batch 1 on CPUs ran 5% slower than dense.',
   },
   failureMode: 'hardware-headroom',
   model: servingMlp,

@@ -46,7 +46,8 @@ export default defineScenario({
     source: 'Meta vision model production incident (seed: production-pruning-failure-modes)',
     date: '2023',
     summary:
-      'Pruned 45% of early-layer channels; validation accuracy dropped ~1 point but rare-object recall fell 12 points; reverted to 25% early-layer pruning.',
+      'Pruned 45% of early-layer channels; validation accuracy dropped ~1 point but rare-object recall fell 12 ' +
+      'points; reverted to 25% early-layer pruning.',
   },
   failureMode: 'accuracy-cliff',
   model: 'fixtures/models/digits_cnn_op17.onnx',
@@ -64,7 +65,9 @@ export default defineScenario({
       },
     },
     fixed: {
-      summary: `sensitivity-aware: the allocator's plan for ${TARGET * 100}% of the parameters from the measured profile (early layers ≤ 25%)`,
+      summary:
+        `sensitivity-aware: the allocator's plan for ${TARGET * 100}% of the parameters from the measured ` +
+        `profile (early layers ≤ 25%)`,
       async make(c) {
         const target = planForTarget(c.dense, await profileOf(c), TARGET);
         c.record('fixed.removedShare', target.removed * 100, { abs: 3 });

@@ -69,7 +69,8 @@ export default defineScenario({
     source: 'NVIDIA recommendation model (seed: production-pruning-failure-modes)',
     date: '2023',
     summary:
-      'The 2:4 pattern delivered 1.9× in an isolated matrix-multiply benchmark, but end-to-end serving improved only 1.4× because embedding lookups and feature engineering dominated latency.',
+      'The 2:4 pattern delivered 1.9× in an isolated matrix-multiply benchmark, ' +
+      'but end-to-end serving improved only 1.4× because embedding lookups and feature engineering dominated latency.',
   },
   failureMode: 'hardware-headroom',
   model: recommender,

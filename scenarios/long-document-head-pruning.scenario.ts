@@ -41,7 +41,8 @@ export default defineScenario({
     source: 'Transformer serving (seed: production-pruning-failure-modes, distribution shift)',
     date: '2023',
     summary:
-      'Heads chosen on a ~50-token validation set; 98% held there, 500-token production documents dropped 10 points: the pruned heads carried long-range dependencies.',
+      'Heads chosen on a ~50-token validation set; 98% held there, ' +
+      '500-token production documents dropped 10 points: the pruned heads carried long-range dependencies.',
   },
   failureMode: 'slice-regression',
   model: 'fixtures/models/longrange_transformer_op17.onnx',

@@ -28,7 +28,8 @@ export default defineScenario({
     source: 'Apple Core ML deployment (seed: production-pruning-failure-modes)',
     date: '2023',
     summary:
-      'Structured pruning removed skip-connection channels but not the matching projection layer; a silent broadcast passed validation and the on-device runtime failed with a dimension mismatch.',
+      'Structured pruning removed skip-connection channels but not the matching projection layer; ' +
+      'a silent broadcast passed validation and the on-device runtime failed with a dimension mismatch.',
   },
   failureMode: 'shape-mismatch',
   model: 'fixtures/models/resnet_tiny_op17.onnx',

@@ -52,7 +52,8 @@ describe('incident scenarios', () => {
       const update = expect.getState().snapshotState.snapshotUpdateState;
       if (!previous && (process.env.CI || update !== 'all')) {
         expect.fail(
-          `golden file ${relative(root, goldenPath)} is missing: restore it (git checkout), or record it on purpose: ${UPDATE_COMMAND}${process.env.CI ? ' (never in CI)' : ''}`,
+          `golden file ${relative(root, goldenPath)} is missing: restore it (git checkout), ` +
+            `or record it on purpose: ${UPDATE_COMMAND}${process.env.CI ? ' (never in CI)' : ''}`,
         );
       }
       if (process.env.CI)

@@ -62,7 +62,8 @@ export default defineScenario({
     source: 'Seed takeaway: combining pruning with quantization (production-pruning-failure-modes)',
     date: '2023',
     summary:
-      'Pruning shifts activation distributions; quantizing those shifted distributions without recalibration compounds errors (3–7% accuracy loss reported).',
+      'Pruning shifts activation distributions; quantizing those shifted distributions without recalibration ' +
+      'compounds errors (3–7% accuracy loss reported).',
   },
   failureMode: 'quantization-compounding',
   model: 'fixtures/models/digits_mlp_op17.onnx',

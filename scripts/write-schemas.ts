@@ -7,7 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { PlanSchema } from '../src/prune/plan-schema.js';
 
-/** The plan's JSON Schema (draft-07); checks JSON Schema cannot express (unique indices, n < m) are left to the validator. */
+/**
+ * The plan's JSON Schema (draft-07); checks JSON Schema cannot express (unique indices, n < m) are left to the
+ * validator.
+ */
 export function planJsonSchema(): object {
   return {
     ...toJsonSchema(PlanSchema, { errorMode: 'ignore' }),

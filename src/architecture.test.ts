@@ -67,7 +67,8 @@ function layerViolations(imports: readonly Import[], exceptions = KNOWN_EXCEPTIO
     if (a === b || b.rank < a.rank) continue;
     if (exceptions.some((e) => e.from === a.layer && e.to === b.layer)) continue;
     out.add(
-      `${from} (${a.layer}, rank ${a.rank}) imports ${to} (${b.layer}, rank ${b.rank}): ${b.rank > a.rank ? 'upward' : 'sideways'}`,
+      `${from} (${a.layer}, rank ${a.rank}) imports ${to} (${b.layer}, ` +
+        `rank ${b.rank}): ${b.rank > a.rank ? 'upward' : 'sideways'}`,
     );
   }
   return [...out];

@@ -116,7 +116,8 @@ const count = (code: number) => {
 };
 afterAll(() =>
   console.log(
-    `[data-safety] ${figures.cases} cases; exits ${JSON.stringify(figures.exits)}; data-loss cases: ${figures.dataLoss}; temporaries left: ${figures.leftovers}`,
+    `[data-safety] ${figures.cases} cases; exits ${JSON.stringify(figures.exits)}; ` +
+      `data-loss cases: ${figures.dataLoss}; temporaries left: ${figures.leftovers}`,
   ),
 );
 
@@ -127,34 +128,38 @@ describe('data safety: file outputs', () => {
         const isInput = target.input !== undefined && option.inputs.includes(target.input);
         const allowed = !!target.isNew || (force && option.forceable && target.allowedWithForce && !isInput);
         if (option.refusalsOnly && allowed) continue;
-        it(`${label} → ${target.name}${force ? ' --force' : ''}: ${allowed ? 'written' : 'refused, exit 2'}, nothing else touched`, async () => {
-          const w = makeWorkspace();
-          try {
-            const path = target.make(w);
-            const { argv, extra = [] } = option.argv(w, path);
-            const before = snapshot(w.dir);
-            const c = capture();
-            const code = await main([...argv, ...(force && option.forceable ? ['--force'] : [])], c.io);
-            count(code);
-            const loss = damaged(before, snapshot(w.dir), allowed ? [path, ...extra] : extra);
-            const left = leftoverTemporaries(w.dir);
-            figures.dataLoss += loss.length ? 1 : 0;
-            figures.leftovers += left.length;
-            expect(loss, 'files changed without being asked').toEqual([]);
-            expect(left).toEqual([]);
-            expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
-            if (allowed) {
-              expect([0, 1], c.err.join('\n')).toContain(code); // written; check may have findings (exit 1)
-              expect(lstatSync(path).isFile()).toBe(true);
-            } else {
-              expect(code, c.err.join('\n')).toBe(2);
-              expect(c.err.join('\n').split('\n')).toHaveLength(1);
-              expect(c.err[0]).toContain(path);
+        it(
+          `${label} → ${target.name}${force ? ' --force' : ''}: ${allowed ? 'written' : 'refused, exit 2'}, ` +
+            `nothing else touched`,
+          async () => {
+            const w = makeWorkspace();
+            try {
+              const path = target.make(w);
+              const { argv, extra = [] } = option.argv(w, path);
+              const before = snapshot(w.dir);
+              const c = capture();
+              const code = await main([...argv, ...(force && option.forceable ? ['--force'] : [])], c.io);
+              count(code);
+              const loss = damaged(before, snapshot(w.dir), allowed ? [path, ...extra] : extra);
+              const left = leftoverTemporaries(w.dir);
+              figures.dataLoss += loss.length ? 1 : 0;
+              figures.leftovers += left.length;
+              expect(loss, 'files changed without being asked').toEqual([]);
+              expect(left).toEqual([]);
+              expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+              if (allowed) {
+                expect([0, 1], c.err.join('\n')).toContain(code); // written; check may have findings (exit 1)
+                expect(lstatSync(path).isFile()).toBe(true);
+              } else {
+                expect(code, c.err.join('\n')).toBe(2);
+                expect(c.err.join('\n').split('\n')).toHaveLength(1);
+                expect(c.err[0]).toContain(path);
+              }
+            } finally {
+              rmSync(w.dir, { recursive: true, force: true });
             }
-          } finally {
-            rmSync(w.dir, { recursive: true, force: true });
-          }
-        });
+          },
+        );
       }
     }
   }
@@ -236,43 +241,47 @@ describe('data safety: report folders', () => {
   for (const command of ['report', 'run']) {
     for (const target of FOLDER_TARGETS) {
       if (command === 'run' && target.ok) continue; // a successful run takes minutes; `report` writes the same way
-      it(`${command} --out ${target.name}: ${target.ok ? 'written, nothing else touched' : 'refused, exit 2, untouched'}`, async () => {
-        const w = makeWorkspace();
-        try {
-          const part = join(w.dir, 'part.json');
-          writeFileSync(
-            part,
-            JSON.stringify(
-              makePart({ shard: 'main', versions: versions(), scenarios: [], properties: [], faults: [], ms: 1 }),
-            ),
-          );
-          const out = target.make(w);
-          const before = snapshot(w.dir);
-          const c = capture();
-          const argv =
-            command === 'report'
-              ? ['report', '--merge', part, '--out', out, '--root', w.dir]
-              : ['run', '--root', w.dir, '--out', out];
-          const code = await main(argv, c.io);
-          count(code);
-          const after = snapshot(w.dir);
-          const loss = damaged(before, after);
-          figures.dataLoss += loss.length ? 1 : 0;
-          expect(loss, 'files changed without being asked').toEqual([]);
-          expect(leftoverTemporaries(w.dir)).toEqual([]);
-          if (target.ok) {
-            expect(code, c.err.join('\n')).toBe(0);
-            expect(existsSync(join(out, FOLDER_MARKER))).toBe(true);
-            expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).ok).toBeDefined();
-          } else {
-            expect(code, c.err.join('\n')).toBe(2);
-            expect(c.err).toHaveLength(1);
-            expect(c.err[0]).toContain(out);
+      it(
+        `${command} --out ${target.name}: ` +
+          `${target.ok ? 'written, nothing else touched' : 'refused, exit 2, untouched'}`,
+        async () => {
+          const w = makeWorkspace();
+          try {
+            const part = join(w.dir, 'part.json');
+            writeFileSync(
+              part,
+              JSON.stringify(
+                makePart({ shard: 'main', versions: versions(), scenarios: [], properties: [], faults: [], ms: 1 }),
+              ),
+            );
+            const out = target.make(w);
+            const before = snapshot(w.dir);
+            const c = capture();
+            const argv =
+              command === 'report'
+                ? ['report', '--merge', part, '--out', out, '--root', w.dir]
+                : ['run', '--root', w.dir, '--out', out];
+            const code = await main(argv, c.io);
+            count(code);
+            const after = snapshot(w.dir);
+            const loss = damaged(before, after);
+            figures.dataLoss += loss.length ? 1 : 0;
+            expect(loss, 'files changed without being asked').toEqual([]);
+            expect(leftoverTemporaries(w.dir)).toEqual([]);
+            if (target.ok) {
+              expect(code, c.err.join('\n')).toBe(0);
+              expect(existsSync(join(out, FOLDER_MARKER))).toBe(true);
+              expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).ok).toBeDefined();
+            } else {
+              expect(code, c.err.join('\n')).toBe(2);
+              expect(c.err).toHaveLength(1);
+              expect(c.err[0]).toContain(out);
+            }
+          } finally {
+            rmSync(w.dir, { recursive: true, force: true });
           }
-        } finally {
-          rmSync(w.dir, { recursive: true, force: true });
-        }
-      });
+        },
+      );
     }
   }
 });

@@ -36,7 +36,10 @@ const file = (dir: string, name: string, text: string | Uint8Array) => {
   return p;
 };
 
-/** A zip whose one deflated member expands 64 MiB, listed `copies` times (all pointing at the same bytes when `overlap`). */
+/**
+ * A zip whose one deflated member expands 64 MiB, listed `copies` times (all pointing at the same bytes when
+ * `overlap`).
+ */
 function zipBomb(copies: number, overlap: boolean): Uint8Array {
   const raw = deflateRawSync(Buffer.alloc(64 * 2 ** 20));
   const members = Array.from({ length: overlap ? 1 : copies }, (_, i) => ({ name: `a${i}.npy`, data: raw }));

@@ -35,7 +35,9 @@ const tally = (kind: string, code: number | null) => {
 };
 afterAll(() =>
   console.log(
-    `[hostile-input] inputs per kind ${JSON.stringify(figures.kinds)}; exits ${JSON.stringify(figures.exits)}; worst named case ${(figures.worstMs / 1000).toFixed(1)} s, ${figures.worstMb.toFixed(0)} MB peak RSS (${figures.worstCase}); ceiling ${CASE_SECONDS} s, ${MEMORY_CEILING_MB} MB`,
+    `[hostile-input] inputs per kind ${JSON.stringify(figures.kinds)}; exits ${JSON.stringify(figures.exits)}; ` +
+      `worst named case ${(figures.worstMs / 1000).toFixed(1)} s, ${figures.worstMb.toFixed(0)} MB peak RSS ` +
+      `(${figures.worstCase}); ceiling ${CASE_SECONDS} s, ${MEMORY_CEILING_MB} MB`,
   ),
 );
 

@@ -28,21 +28,25 @@ function partFile(w: Workspace): string {
 
 describe('kill -9 mid-write', () => {
   for (const step of ['partial-write', 'before-rename'] as const) {
-    it(`prune -o over an existing file (--force), killed at ${step}: the old file stays whole; the next run cleans up`, async () => {
-      const w = makeWorkspace();
-      const out = join(w.dir, 'out.onnx');
-      writeFileSync(out, 'the previous output');
-      const args = ['prune', w.model, '--plan', w.plan, '-o', out, '--force'];
-      const killed = await runCli(args, { env: { PRUNEGUARD_TEST_PAUSE_AT: step }, killWhen: paused });
-      expect(killed.signal, killed.stderr).toBe('SIGKILL');
-      expect(readFileSync(out, 'utf8')).toBe('the previous output');
-      expect(temporaries(w.dir)).toHaveLength(1);
-      const again = await runCli(args);
-      expect(again.code, again.stderr).toBe(0);
-      expect(temporaries(w.dir)).toEqual([]);
-      expect(loadModelFile(out).graph.nodes.length).toBeGreaterThan(0);
-      rmSync(w.dir, { recursive: true, force: true });
-    });
+    it(
+      `prune -o over an existing file (--force), killed at ${step}: the old file stays whole; ` +
+        `the next run cleans up`,
+      async () => {
+        const w = makeWorkspace();
+        const out = join(w.dir, 'out.onnx');
+        writeFileSync(out, 'the previous output');
+        const args = ['prune', w.model, '--plan', w.plan, '-o', out, '--force'];
+        const killed = await runCli(args, { env: { PRUNEGUARD_TEST_PAUSE_AT: step }, killWhen: paused });
+        expect(killed.signal, killed.stderr).toBe('SIGKILL');
+        expect(readFileSync(out, 'utf8')).toBe('the previous output');
+        expect(temporaries(w.dir)).toHaveLength(1);
+        const again = await runCli(args);
+        expect(again.code, again.stderr).toBe(0);
+        expect(temporaries(w.dir)).toEqual([]);
+        expect(loadModelFile(out).graph.nodes.length).toBeGreaterThan(0);
+        rmSync(w.dir, { recursive: true, force: true });
+      },
+    );
   }
 
   for (const step of ['between-files', 'before-rename'] as const) {
@@ -84,19 +88,23 @@ describe('concurrent writers', () => {
     rmSync(w.dir, { recursive: true, force: true });
   });
 
-  it('two prune writers to one new path without --force: one writes, the other exits 2 (never 3, never a torn file)', async () => {
-    const w = makeWorkspace();
-    const out = join(w.dir, 'out.onnx');
-    const args = ['prune', w.model, '--plan', w.plan, '-o', out];
-    const rs = await Promise.all([runCli(args), runCli(args)]);
-    const codes = rs.map((r) => r.code);
-    expect(
-      codes.every((c) => c === 0 || c === 2),
-      rs.map((r) => r.stderr).join('\n'),
-    ).toBe(true);
-    expect(codes).toContain(0);
-    expect(loadModelFile(out).graph.nodes.length).toBeGreaterThan(0);
-    expect(temporaries(w.dir)).toEqual([]);
-    rmSync(w.dir, { recursive: true, force: true });
-  });
+  it(
+    'two prune writers to one new path without --force: one writes, the other exits 2 (never 3, ' +
+      'never a torn file)',
+    async () => {
+      const w = makeWorkspace();
+      const out = join(w.dir, 'out.onnx');
+      const args = ['prune', w.model, '--plan', w.plan, '-o', out];
+      const rs = await Promise.all([runCli(args), runCli(args)]);
+      const codes = rs.map((r) => r.code);
+      expect(
+        codes.every((c) => c === 0 || c === 2),
+        rs.map((r) => r.stderr).join('\n'),
+      ).toBe(true);
+      expect(codes).toContain(0);
+      expect(loadModelFile(out).graph.nodes.length).toBeGreaterThan(0);
+      expect(temporaries(w.dir)).toEqual([]);
+      rmSync(w.dir, { recursive: true, force: true });
+    },
+  );
 });

@@ -50,7 +50,10 @@ export function makeWorkspace(prefix = 'pg-safety-'): Workspace {
   return { dir, model, data, plan, userFile, userFolder };
 }
 
-/** Output targets of every kind, made on demand inside the workspace; `allowedWithForce` is whether --force may replace it. */
+/**
+ * Output targets of every kind, made on demand inside the workspace; `allowedWithForce` is whether --force may replace
+ * it.
+ */
 export type InputKind = 'model' | 'data' | 'plan';
 
 /**

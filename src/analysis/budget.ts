@@ -43,7 +43,8 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
   if (entries.length === 0 || total === 0)
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
-      `budget allocation needs a profile with at least one group with ${options.by === 'flops' ? 'FLOPs' : 'parameters'}`,
+      `budget allocation needs a profile with at least one group ` +
+        `with ${options.by === 'flops' ? 'FLOPs' : 'parameters'}`,
     );
   const tolerance = options.tolerance ?? 0.5;
   // Level k starts at the least sensitive group not yet in a level and takes every group within `tolerance` of it.
@@ -77,7 +78,9 @@ export function allocateBudget(profile: SensitivityProfile, target: number, opti
       .map((x) => `${x.e.group} (${x.cap.rule} cap ${x.cap.cap})`);
     throw new PruneguardError(
       'E_INFEASIBLE',
-      `cannot remove ${(target * 100).toFixed(1)}% of ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; binding caps: ${binding.join(', ')}`,
+      `cannot remove ${(target * 100).toFixed(1)}% of ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: ` +
+        `at most ${(removed(ceiling) * 100).toFixed(1)}% fits under the caps and the monotone rule; ` +
+        `binding caps: ${binding.join(', ')}`,
     );
   }
   let lo = 0;

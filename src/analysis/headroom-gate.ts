@@ -47,7 +47,10 @@ export function headroomGate(profile: OpProfile, claim: SpeedupClaim): HeadroomR
     findings.push({
       ...F,
       where,
-      message: `claimed ${claim.endToEndSpeedup.toFixed(2)}× end to end, but only ${(share * 100).toFixed(1)}% of the time at ${where} is in ${claim.ops.join('/')}: a ${claim.kernelSpeedup}× kernel gives at most ${bound.toFixed(2)}× (Amdahl)`,
+      message:
+        `claimed ${claim.endToEndSpeedup.toFixed(2)}× end to end, but only ${(share * 100).toFixed(1)}% of ` +
+        `the time at ${where} is in ${claim.ops.join('/')}: a ${claim.kernelSpeedup}× kernel gives at ` +
+        `most ${bound.toFixed(2)}× (Amdahl)`,
       expected: `≤ ${bound.toFixed(2)}`,
       received: claim.endToEndSpeedup,
     });
@@ -56,7 +59,9 @@ export function headroomGate(profile: OpProfile, claim: SpeedupClaim): HeadroomR
     findings.push({
       ...F,
       where,
-      message: `the end-to-end speedup ${claim.endToEndSpeedup.toFixed(2)}× comes from a kernel benchmark alone; the kernels are ${(share * 100).toFixed(1)}% of serving time at ${where}`,
+      message:
+        `the end-to-end speedup ${claim.endToEndSpeedup.toFixed(2)}× comes from a kernel benchmark alone; ` +
+        `the kernels are ${(share * 100).toFixed(1)}% of serving time at ${where}`,
       expected: 'an end-to-end measurement or the Amdahl bound',
       received: claim.basis,
     });

@@ -92,14 +92,19 @@ export function judgeLatency(
     };
   }
   const claimText = gap
-    ? `; ${gap.claimedSpeedup !== undefined ? `claimed ${x(gap.claimedSpeedup)}` : 'offline'} at batch ${gap.claimedAtBatch}, measured there ${ci(gap.measuredAtClaimedBatch)}`
+    ? `; ${gap.claimedSpeedup !== undefined ? `claimed ${x(gap.claimedSpeedup)}` : 'offline'} at ` +
+      `batch ${gap.claimedAtBatch}, measured there ${ci(gap.measuredAtClaimedBatch)}`
     : '';
   const findings: Finding[] = verdicts
     .filter((v) => v.verdict === 'fail' || (req.strict && v.verdict === 'inconclusive'))
     .map((v) => ({
       invariant: 'latency-at-production-batch',
       failureMode: 'hardware-headroom',
-      message: `at production batch ${v.batchSize} the pruned model's speedup is ${ci(v.speedup)} (${Math.round(v.speedup.level * 100)}% CI), ${v.verdict === 'fail' ? 'below' : 'not shown to reach'} the required ${x(req.requiredSpeedup)}${claimText}`,
+      message:
+        `at production batch ${v.batchSize} the pruned model's speedup ` +
+        `is ${ci(v.speedup)} (${Math.round(v.speedup.level * 100)}% ` +
+        `CI), ${v.verdict === 'fail' ? 'below' : 'not shown to reach'} the ` +
+        `required ${x(req.requiredSpeedup)}${claimText}`,
       expected: { speedupAtLeast: req.requiredSpeedup, batchSize: v.batchSize },
       received: { speedup: v.speedup.ratio, ci: [v.speedup.lo, v.speedup.hi], verdict: v.verdict },
       where: `batch ${v.batchSize}`,
@@ -123,7 +128,9 @@ export interface LatencyGateResult {
 /**
  * Measures at the production batch sizes and the claimed one, then judges.
  * @example
- * const { findings, gap } = await latencyGate({ dense, pruned, productionBatchSizes: [1], requiredSpeedup: 1.3, claimedSpeedup: 2, claimedAtBatch: 64 });
+ * const { findings, gap } = await latencyGate({
+ *   dense, pruned, productionBatchSizes: [1], requiredSpeedup: 1.3, claimedSpeedup: 2, claimedAtBatch: 64,
+ * });
  */
 export async function latencyGate(input: LatencyGateInput): Promise<LatencyGateResult> {
   const {

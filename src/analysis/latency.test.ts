@@ -32,7 +32,8 @@ describe('latency gate rule', () => {
       }),
     ]);
     expect(r.findings[0].message).toBe(
-      "at production batch 1 the pruned model's speedup is 1.02× [0.97, 1.06] (95% CI), below the required 1.30×; claimed 2.00× at batch 64, measured there 2.10× [1.90, 2.30]",
+      "at production batch 1 the pruned model's speedup is 1.02× [0.97, 1.06] (95% CI), below the required 1.30×; " +
+        'claimed 2.00× at batch 64, measured there 2.10× [1.90, 2.30]',
     );
   });
 

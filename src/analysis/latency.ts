@@ -79,7 +79,8 @@ function defaultFeeds(model: Model, options: LatencyOptions): (b: number) => Fee
         if (v === undefined)
           throw new PruneguardError(
             'E_BAD_ARGUMENT',
-            `input '${vi.name}' axis ${axis} is '${d ?? '?'}': give its size in dims (e.g. { ${d ?? 'seq'}: 128 }) or pass feeds`,
+            `input '${vi.name}' axis ${axis} is '${d ?? '?'}': give its size in dims (e.g. { ${d ?? 'seq'}: 128 }) ` +
+              `or pass feeds`,
           );
         return v;
       });

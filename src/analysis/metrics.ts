@@ -53,7 +53,8 @@ export function computeMetrics(result: Evaluated, reference?: Evaluated, indices
   if (reference && (reference.count !== result.count || reference.width !== result.width)) {
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
-      `reference has ${reference.count} examples × ${reference.width} outputs, result has ${result.count} × ${result.width}; evaluate both models on the same data`,
+      `reference has ${reference.count} examples × ${reference.width} outputs, ` +
+        `result has ${result.count} × ${result.width}; evaluate both models on the same data`,
     );
   }
   const idx = indices ?? Int32Array.from({ length: result.count }, (_, i) => i);

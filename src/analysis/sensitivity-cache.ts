@@ -16,6 +16,8 @@ import { writeFileAtomic } from '../fs/write-atomic.js';
 
 const VERSION = 1;
 const KIND = 'pruneguard-sensitivity-cache';
+const sortedEntries = (map: Map<string, unknown>) =>
+  Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
 
 type CacheFile = { kind?: string; version?: number; entries?: Record<string, unknown> };
 
@@ -75,7 +77,7 @@ export function fileCache(path: string, inputs: readonly (string | undefined)[] 
   const save = () =>
     writeFileAtomic(
       path,
-      `${JSON.stringify({ kind: KIND, version: VERSION, entries: Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b))) }, null, 1)}\n`,
+      `${JSON.stringify({ kind: KIND, version: VERSION, entries: sortedEntries(map) }, null, 1)}\n`,
       { replace: true, what: 'sensitivity cache' },
     );
   return {

@@ -27,7 +27,10 @@ export function formatProfile(profile: SensitivityProfile): string {
       .join('  ')
       .trimEnd();
   const dense = profile.dense === undefined ? '' : `, dense ${fix(profile.dense)}`;
-  const title = `sensitivity (${profile.metric} drop in points${dense}${profile.examples ? `, ${profile.examples} examples` : ''}${profile.criterion ? `, criterion ${profile.criterion}` : ''})`;
+  const title =
+    `sensitivity (${profile.metric} drop in points${dense}` +
+    `${profile.examples ? `, ${profile.examples} examples` : ''}` +
+    `${profile.criterion ? `, criterion ${profile.criterion}` : ''})`;
   const heads = profile.entries
     .filter((e) => e.perHead?.length)
     .map((e) => `  ${e.group} heads alone: ${e.perHead!.map((h) => `h${h.head} ${fix(h.drop)}`).join(', ')}`);

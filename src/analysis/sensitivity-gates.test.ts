@@ -90,17 +90,20 @@ describe('gated evaluation equals real pruning for mask-exact groups', () => {
     }
   });
 
-  it('MobileNetV2 (depthwise, projections) and GPT (MLP MatMuls, heads); LayerNorm-coupled groups are not gated', async () => {
-    for (const prefer of ['activation', 'weight'] as const) {
-      expect(
-        (await gatedEqualsPruned('mobilenetv2_tiny_op17.onnx', randomFeeds('mobilenetv2_tiny_op17.onnx'), prefer))
-          .length,
-      ).toBeGreaterThanOrEqual(5);
-      const gpt = await gatedEqualsPruned('gpt_tiny_op17.onnx', randomFeeds('gpt_tiny_op17.onnx'), prefer);
-      expect(gpt).toEqual(expect.arrayContaining(['h.0.mlp.0.bias#0', 'h.0.attn.c_attn.bias#0']));
-      expect(gpt).not.toContain('h.0.attn.c_proj.bias#0');
-    }
-  });
+  it(
+    'MobileNetV2 (depthwise, projections) and GPT (MLP MatMuls, heads); ' + 'LayerNorm-coupled groups are not gated',
+    async () => {
+      for (const prefer of ['activation', 'weight'] as const) {
+        expect(
+          (await gatedEqualsPruned('mobilenetv2_tiny_op17.onnx', randomFeeds('mobilenetv2_tiny_op17.onnx'), prefer))
+            .length,
+        ).toBeGreaterThanOrEqual(5);
+        const gpt = await gatedEqualsPruned('gpt_tiny_op17.onnx', randomFeeds('gpt_tiny_op17.onnx'), prefer);
+        expect(gpt).toEqual(expect.arrayContaining(['h.0.mlp.0.bias#0', 'h.0.attn.c_attn.bias#0']));
+        expect(gpt).not.toContain('h.0.attn.c_proj.bias#0');
+      }
+    },
+  );
 
   it('refuses to gate a LayerNorm-coupled group and says why', () => {
     const analysis = analyzeGroups(loadModelFile(model('gpt_tiny_op17.onnx')));

@@ -89,7 +89,10 @@ export function planForTarget(
   if (!best || best.removed + 1e-12 < target) {
     throw new PruneguardError(
       'E_INFEASIBLE',
-      `cannot remove ${(target * 100).toFixed(1)}% of the model's ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: at most ${((best?.removed ?? 0) * 100).toFixed(1)}% fits under the caps and the monotone rule (${profile.entries.length} profiled groups)`,
+      `cannot remove ${(target * 100).toFixed(1)}% of the ` +
+        `model's ${options.by === 'flops' ? 'FLOPs' : 'parameters'}: ` +
+        `at most ${((best?.removed ?? 0) * 100).toFixed(1)}% fits under the caps and the monotone rule ` +
+        `(${profile.entries.length} profiled groups)`,
     );
   }
   for (let i = 0; i < 30 && hi - lo > 1e-3; i++) {

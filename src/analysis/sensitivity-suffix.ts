@@ -51,7 +51,8 @@ export function suffixModel(
   shapes: ShapeResult,
   otherGates: ReadonlySet<string> = new Set(),
 ): Suffix | 'unaffected' | undefined {
-  // Other groups' gates stay open in this group's variants: drop their Muls, so the suffix costs no more than the dense layers.
+  // Other groups' gates stay open in this group's variants: drop their Muls, so the suffix costs no more than the dense
+  // layers.
   const bypass = new Map<string, string>();
   for (const n of gated.graph.nodes)
     if (n.opType === 'Mul' && n.domain === '' && otherGates.has(n.inputs[1])) bypass.set(n.outputs[0], n.inputs[0]);

@@ -50,24 +50,27 @@ describe('sensitivity on the digits CNN with its real evaluation data', () => {
     expect(profile.entries.every((e) => e.evaluation === 'gated' && e.drops!.length === 2)).toBe(true);
   });
 
-  it('rated by the worst slice, the groups a rare class depends on show up, and the 30% plan keeps the rare slice', async () => {
-    const worst = await sensitivity(model, set, { ratios: [0.2], slices: true });
-    const aggregate = await sensitivity(model, set, { ratios: [0.2] });
-    console.log(formatProfile(worst));
-    const by = (p: SensitivityProfile) => Object.fromEntries(p.entries.map((e) => [e.group, e.sensitivity]));
-    for (const [g, s] of Object.entries(by(aggregate))) expect(by(worst)[g]).toBeGreaterThanOrEqual(s);
-    expect(worst.metric).toMatch(/worst of all, rare/);
-    const plan = planForTarget(model, worst, 0.3).plan;
-    const dense = await evaluate(model, set, { batchSize: 1024 });
-    const gate = compareSlices(dense, await evaluate(prune(model, plan).model, set, { batchSize: 1024 }));
-    console.log(
-      'slice-aware 30% plan',
-      JSON.stringify(plan.channels),
-      gate.verdicts.map((v) => `${v.slice} ${v.dense.toFixed(1)} -> ${v.pruned.toFixed(1)}`).join(', '),
-    );
-    expect(gate.findings).toEqual([]);
-    await expect(sensitivity(model, set, { slices: ['nope'] })).rejects.toMatchObject({ code: 'E_BAD_ARGUMENT' });
-  });
+  it(
+    'rated by the worst slice, the groups a rare class depends on show up, ' + 'and the 30% plan keeps the rare slice',
+    async () => {
+      const worst = await sensitivity(model, set, { ratios: [0.2], slices: true });
+      const aggregate = await sensitivity(model, set, { ratios: [0.2] });
+      console.log(formatProfile(worst));
+      const by = (p: SensitivityProfile) => Object.fromEntries(p.entries.map((e) => [e.group, e.sensitivity]));
+      for (const [g, s] of Object.entries(by(aggregate))) expect(by(worst)[g]).toBeGreaterThanOrEqual(s);
+      expect(worst.metric).toMatch(/worst of all, rare/);
+      const plan = planForTarget(model, worst, 0.3).plan;
+      const dense = await evaluate(model, set, { batchSize: 1024 });
+      const gate = compareSlices(dense, await evaluate(prune(model, plan).model, set, { batchSize: 1024 }));
+      console.log(
+        'slice-aware 30% plan',
+        JSON.stringify(plan.channels),
+        gate.verdicts.map((v) => `${v.slice} ${v.dense.toFixed(1)} -> ${v.pruned.toFixed(1)}`).join(', '),
+      );
+      expect(gate.findings).toEqual([]);
+      await expect(sensitivity(model, set, { slices: ['nope'] })).rejects.toMatchObject({ code: 'E_BAD_ARGUMENT' });
+    },
+  );
 
   it('reusing the dense activations (suffix sessions) measures exactly what full gated passes measure', async () => {
     const full = await sensitivity(model, set, { ratios: [0.2, 0.5], suffix: false });

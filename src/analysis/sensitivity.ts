@@ -261,7 +261,8 @@ function sliceIndices(
   if (unknown.length)
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
-      `${source}: no slice ${unknown.map((n) => `'${n}'`).join(', ')} (slices: ${Object.keys(all).join(', ') || 'none'})`,
+      `${source}: ` +
+        `no slice ${unknown.map((n) => `'${n}'`).join(', ')} (slices: ${Object.keys(all).join(', ') || 'none'})`,
     );
   return new Map(
     names.map((n) => {

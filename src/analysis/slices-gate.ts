@@ -44,7 +44,8 @@ function value(m: Metrics, metric: SliceMetricName, side: string, slice: string)
   if (v === undefined)
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
-      `slice '${slice}': the ${side} metrics have no ${metric}${metric === 'accuracy' ? ' (no labels)' : ' (evaluate with the dense result as reference)'}`,
+      `slice '${slice}': the ${side} metrics have ` +
+        `no ${metric}${metric === 'accuracy' ? ' (no labels)' : ' (evaluate with the dense result as reference)'}`,
     );
   return v * 100;
 }
@@ -106,7 +107,9 @@ export function sliceGate(
       return {
         invariant: 'slice-threshold',
         failureMode: 'slice-regression',
-        message: `slice '${v.slice}' (${v.count} examples): ${v.metric} ${pts(v.dense)} dense → ${pts(v.pruned)} pruned, drop ${v.drop.toFixed(1)} points; allowed ${limits}${aggregate}`,
+        message:
+          `slice '${v.slice}' (${v.count} examples): ${v.metric} ${pts(v.dense)} dense ` +
+          `→ ${pts(v.pruned)} pruned, drop ${v.drop.toFixed(1)} points; allowed ${limits}${aggregate}`,
         expected: v.threshold,
         received: { metric: v.metric, dense: v.dense, pruned: v.pruned, drop: v.drop },
         where: `slice ${v.slice}`,
@@ -126,7 +129,8 @@ export function sliceMetrics(
 
 /**
  * Resolves slices on the dense result, measures both models per slice and runs the gate.
- * @example const { verdicts, findings } = compareSlices(await evaluate(dense, set), await evaluate(pruned, set), [{ name: 'rare', labels: [8] }]);
+ * @example const { verdicts, findings } = compareSlices(await evaluate(dense, set), await evaluate(pruned, set), [{
+ * name: 'rare', labels: [8] }]);
  */
 export function compareSlices(
   dense: EvalResult,

@@ -119,7 +119,8 @@ describe('slices', () => {
       where: 'slice long',
     });
     expect(r.findings[0].message).toBe(
-      "slice 'long' (5 examples): accuracy 100.0% dense → 60.0% pruned, drop 40.0 points; allowed drop ≤ 2 points; aggregate passes (100.0% → 98.0%)",
+      "slice 'long' (5 examples): accuracy 100.0% dense → 60.0% pruned, drop 40.0 points; allowed drop ≤ 2 points; " +
+        'aggregate passes (100.0% → 98.0%)',
     );
   });
 

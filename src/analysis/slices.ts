@@ -93,7 +93,12 @@ export function resolveSlices(
       const lengths = input === undefined ? undefined : data.lengths[input];
       if (!lengths)
         throw bad(
-          `slice '${d.name}' selects by length but the data has ${d.input ? `no '${d.input}_lengths'` : inputs.length ? `several length arrays (${inputs.join(', ')}); name one with 'input'` : 'no <input>_lengths array'}`,
+          `slice '${d.name}' selects by length but the data has ` +
+            (d.input
+              ? `no '${d.input}_lengths'`
+              : inputs.length
+                ? `several length arrays (${inputs.join(', ')}); name one with 'input'`
+                : 'no <input>_lengths array'),
         );
       if (!(min <= max)) throw bad(`slice '${d.name}': length range [${min}, ${max}] is empty`);
       if (d.name in data.slices) throw bad(`slice '${d.name}' is defined both in the data and by lengths`);
@@ -118,7 +123,8 @@ export function resolveSlices(
       });
     } else if (!(d.name in data.slices)) {
       throw bad(
-        `slice '${d.name}' is configured but the data has no 'slice_${d.name}' array (data slices: ${Object.keys(data.slices).join(', ') || 'none'})`,
+        `slice '${d.name}' is configured but the data has no 'slice_${d.name}' array ` +
+          `(data slices: ${Object.keys(data.slices).join(', ') || 'none'})`,
       );
     }
   }

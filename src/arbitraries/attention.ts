@@ -18,7 +18,10 @@ export interface AttentionLayer {
   projection: 'einsum' | 'separate' | 'fused-in-proj' | 'fused-qkv-split' | 'fused-qkv-heads' | 'fused-qkv-per-head';
   /** 'none': unscaled scores (T5, or 1/sqrt(hd) folded into W_q). */
   scale: 'none' | 'div' | 'mul';
-  /** Grouped-query attention: K/V heads are half the Q heads (when the head count is even; not with the fused per-head layouts). */
+  /**
+   * Grouped-query attention: K/V heads are half the Q heads (when the head count is even; not with the fused per-head
+   * layouts).
+   */
   gqa: boolean;
   norm: 'pre' | 'post';
   normKind: 'layer' | 'layer-decomposed' | 'rms';

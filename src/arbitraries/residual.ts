@@ -139,7 +139,10 @@ export interface ResidualConstraints {
   controlFlow?: boolean;
 }
 
-/** Residual CNN recipes: identity/projection skips, bottlenecks, strides, depthwise, grouped, concat, SE gates, flatten→gemm heads. */
+/**
+ * Residual CNN recipes: identity/projection skips, bottlenecks, strides, depthwise, grouped, concat, SE gates,
+ * flatten→gemm heads.
+ */
 export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<ResidualRecipe> {
   return fc.record({
     family: fc.constant('residual' as const),

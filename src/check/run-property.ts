@@ -46,7 +46,10 @@ export interface PropertyRun {
   replay: (seed: number, path: string) => string;
   /** Build the mask oracle from the case's own analysis, for checks that execute it (saves an analysis per case). */
   oracle?: boolean;
-  /** Skipped cases allowed per executed case (fast-check's maxSkipsPerRun, default 10): raise it for partial pruners that decline a lot. */
+  /**
+   * Skipped cases allowed per executed case (fast-check's maxSkipsPerRun, default 10): raise it for partial pruners
+   * that decline a lot.
+   */
   maxSkipsPerRun?: number;
   /** Shrink a failure (default true); false reports the first failing case as generated. */
   shrink?: boolean;

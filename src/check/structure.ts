@@ -71,7 +71,8 @@ export function checkStructureStatic(c: PruneCase, o: Pick<StructureOptions, 'on
   if (want('no-silent-broadcast')) findings.push(...noSilentBroadcast(c, shapes));
   if (want('nm-conformance') && (c.plan as Plan | undefined)?.nm?.length)
     findings.push(...nmConformance({ dense: c.dense, pruned: c.pruned, plan: c.plan as Plan }));
-  // Both compare with pruneguard's own pruning of the plan (one more prune per case), so they run when asked for or when the plan is known.
+  // Both compare with pruneguard's own pruning of the plan (one more prune per case), so they run when asked for or
+  // when the plan is known.
   if (c.plan && want('plan-fulfilled')) findings.push(...planFulfilled(c));
   if (want('interface-consistency')) findings.push(...interfaceConsistency(c));
   return findings;

@@ -6,7 +6,11 @@ const pct = (n: number, of: number) => `${of === 0 ? '0.0' : ((100 * n) / of).to
 
 /** One line: "coverage: 96.2% of 1,879 parameters analysed (62.3% prunable, 33.9% blocked, 3.8% not analysed)". */
 export function coverageLine(c: Coverage): string {
-  return `coverage: ${c.analysedPercent.toFixed(1)}% of ${num(c.parameters)} parameters analysed (${pct(c.prunable, c.parameters)} in prunable groups, ${pct(c.blocked, c.parameters)} in blocked groups, ${pct(c.notAnalysed, c.parameters)} not analysed)`;
+  return (
+    `coverage: ${c.analysedPercent.toFixed(1)}% of ${num(c.parameters)} parameters analysed ` +
+    `(${pct(c.prunable, c.parameters)} in prunable groups, ${pct(c.blocked, c.parameters)} in blocked ` +
+    `groups, ${pct(c.notAnalysed, c.parameters)} not analysed)`
+  );
 }
 
 /** The line, then the reasons ranked by parameters (at most `limit` of each kind). */

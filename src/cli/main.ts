@@ -21,7 +21,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
     io.err(
-      `pruneguard: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see pruneguard --help)`,
+      `pruneguard: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; ` +
+        `see pruneguard --help)`,
     );
     return EXIT.badInput;
   }
@@ -65,7 +66,8 @@ export async function runCommand(
       return EXIT.badInput;
     }
     io.err(
-      `pruneguard ${command.name}: internal error (a bug in pruneguard, please report it)\n${(e as Error)?.stack ?? String(e)}`,
+      `pruneguard ${command.name}: internal error (a bug in pruneguard, ` +
+        `please report it)\n${(e as Error)?.stack ?? String(e)}`,
     );
     return EXIT.internal;
   }

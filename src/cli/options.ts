@@ -168,7 +168,9 @@ export const opt = {
       fallback,
     );
   },
-  /** `--shape NAME=D0,D1,...`, repeatable; the syntax is checked here, the names against the model by parseShapeArgs. */
+  /**
+   * `--shape NAME=D0,D1,...`, repeatable; the syntax is checked here, the names against the model by parseShapeArgs.
+   */
   shapes(help: string): Option<string[]> {
     return {
       type: 'string',
@@ -198,7 +200,9 @@ export function parseOptions<O extends Options>(options: O, raw: Record<string, 
 /** The options table of `--help`, generated from the declarations. */
 export function optionsHelp(options: Options): string {
   const rows = Object.entries(options).map(([name, o]) => {
-    const left = `${o.short ? `-${o.short}, ` : ''}--${name}${o.placeholder ? ` ${o.placeholder}` : ''}${o.multiple ? ' ...' : ''}`;
+    const left =
+      `${o.short ? `-${o.short}, ` : ''}--` +
+      `${name}${o.placeholder ? ` ${o.placeholder}` : ''}${o.multiple ? ' ...' : ''}`;
     return [left, o.help] as const;
   });
   rows.push(['-h, --help', 'show this help']);

@@ -9,11 +9,13 @@ import { tempDir } from '../fs/temp-dir.test-helpers.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = tempDir('pruneguard-proc-');
-// What bin/pruneguard.js does with dist/, done on the sources (an -e script cannot take an 'inspect' argument: node starts its debugger).
+// What bin/pruneguard.js does with dist/, done on the sources (an -e script cannot take an 'inspect' argument: node
+// starts its debugger).
 const entry = join(dir, 'pruneguard.mjs');
 writeFileSync(
   entry,
-  `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+  `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await ` +
+    `main(process.argv.slice(2));\n`,
 );
 
 function pruneguard(...argv: string[]) {

@@ -7,7 +7,9 @@ import type { Feeds } from '../runtime/index.js';
 import type { OutputJudgement } from '../runtime/judge.js';
 import type { RunInputs } from './run-inputs.js';
 
-/** --inputs as given; else two seeded random feed sets (the second larger where dims are free, or at the --shape sizes). */
+/**
+ * --inputs as given; else two seeded random feed sets (the second larger where dims are free, or at the --shape sizes).
+ */
 export function verifyFeeds(dense: Model, inputs: RunInputs): Feeds[] {
   if (inputs.feeds) return [inputs.feeds];
   return [defaultFeeds(dense, 1, 1, inputs.fixed), defaultFeeds(dense, 2, 2, inputs.fixed)];
@@ -19,9 +21,15 @@ function outputLine(o: OutputJudgement): string {
   const verdict = o.pass ? 'pass' : 'FAIL';
   if (o.mismatch) return `  ${o.name}: ${o.mismatch} — FAIL`;
   if (o.judged === 'agreement') {
-    return `  ${o.name}: agreement ${(100 * o.agreement).toFixed(2)}% (needs ${(100 * o.threshold!).toFixed(0)}%), max deviation ${exp(o.maxDeviation)}; judged by agreement: ${o.basis} — ${verdict}`;
+    return (
+      `  ${o.name}: agreement ${(100 * o.agreement).toFixed(2)}% (needs ${(100 * o.threshold!).toFixed(0)}%), ` +
+      `max deviation ${exp(o.maxDeviation)}; judged by agreement: ${o.basis} — ${verdict}`
+    );
   }
-  return `  ${o.name}: max deviation ${exp(o.maxDeviation)} (atol ${exp(o.atol)}, rtol ${exp(o.rtol)}); judged by tolerance: ${o.basis} — ${verdict}`;
+  return (
+    `  ${o.name}: max deviation ${exp(o.maxDeviation)} (atol ${exp(o.atol)}, rtol ${exp(o.rtol)}); ` +
+    `judged by tolerance: ${o.basis} — ${verdict}`
+  );
 }
 
 function failures(v: VerifyResult): string[] {
@@ -37,7 +45,8 @@ export function renderVerify(v: PruneVerification): string {
   const at = `on ${v.runs.join('; ')}`;
   if (v.exact) {
     lines.push(
-      `verify: max deviation from the mask oracle ${exp(v.maxDeviation)} — ${v.status === 'pass' ? 'pass' : 'FAIL'} (${at})`,
+      `verify: max deviation from the mask ` +
+        `oracle ${exp(v.maxDeviation)} — ${v.status === 'pass' ? 'pass' : 'FAIL'} (${at})`,
     );
     lines.push(...failures(v), ...v.outputs.map(outputLine));
     return lines.join('\n');
@@ -46,17 +55,20 @@ export function renderVerify(v: PruneVerification): string {
     lines.push(`verify: FAIL (${at})`, ...failures(v));
   } else {
     lines.push(
-      `verify: inexact — the pruned model runs with the dense output shapes; max deviation from the mask oracle ${exp(v.maxDeviation)} is information, not a verdict (${at})`,
+      `verify: inexact — the pruned model runs with the dense output shapes; ` +
+        `max deviation from the mask oracle ${exp(v.maxDeviation)} is information, not a verdict (${at})`,
     );
   }
   for (const i of v.inexact)
     lines.push(
-      `  not mask-exact: ${i.group}: ${i.reasons.slice(0, 2).join('; ')}${i.reasons.length > 2 ? ` (and ${i.reasons.length - 2} more)` : ''}`,
+      `  not mask-exact: ${i.group}: ` +
+        `${i.reasons.slice(0, 2).join('; ')}${i.reasons.length > 2 ? ` (and ${i.reasons.length - 2} more)` : ''}`,
     );
   if (v.exactPart) {
     const p = v.exactPart;
     lines.push(
-      `verify (the ${p.groups.length} mask-exact group(s) alone): max deviation ${exp(p.maxDeviation)} — ${p.status === 'pass' ? 'pass' : 'FAIL'}`,
+      `verify (the ${p.groups.length} mask-exact group(s) alone): ` +
+        `max deviation ${exp(p.maxDeviation)} — ${p.status === 'pass' ? 'pass' : 'FAIL'}`,
     );
     lines.push(...failures(p), ...p.outputs.map(outputLine));
   }

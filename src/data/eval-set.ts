@@ -79,7 +79,8 @@ export function evalSetFromArrays(arrays: Map<string, Tensor>, source: string, o
     if (t.dims.length === 0 || t.dims[0] !== count) {
       throw bad(
         source,
-        `${what} has ${t.dims.length ? t.dims[0] : 'no'} examples (shape [${t.dims.join(',')}]) but input '${names[0]}' has ${count}`,
+        `${what} has ${t.dims.length ? t.dims[0] : 'no'} examples (shape [${t.dims.join(',')}]) ` +
+          `but input '${names[0]}' has ${count}`,
       );
     }
   };

@@ -119,7 +119,8 @@ describe('evaluate', () => {
       yield { feeds: { x: fromNumbers('float64', [1, 4], [1, 2, 3, 4]) } };
     }
     await expect(evaluate(m, wrong())).rejects.toThrow(
-      "stream batch 0: evaluation data does not match the model:\n  - input 'x' has dtype float64, the model expects float32",
+      "stream batch 0: evaluation data does not match the model:\n  - input 'x' has dtype float64, " +
+        'the model expects float32',
     );
   });
 

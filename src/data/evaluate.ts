@@ -79,14 +79,16 @@ class Collector {
     if (t.dims[0] !== n)
       throw new PruneguardError(
         'E_RUNTIME',
-        `${this.source}: output '${this.outputName}' has batch ${t.dims[0]} for ${n} examples (shape [${t.dims.join(',')}])`,
+        `${this.source}: output '${this.outputName}' has batch ${t.dims[0]} for ${n} examples ` +
+          `(shape [${t.dims.join(',')}])`,
       );
     const dims = t.dims.slice(1);
     if (!this.exampleDims) this.exampleDims = dims;
     else if (dims.join(',') !== this.exampleDims.join(',')) {
       throw new PruneguardError(
         'E_RUNTIME',
-        `${this.source}: output '${this.outputName}' per-example shape changed from [${this.exampleDims.join(',')}] to [${dims.join(',')}] between batches; evaluation needs one output vector per example`,
+        `${this.source}: output '${this.outputName}' per-example shape changed from [${this.exampleDims.join(',')}] ` +
+          `to [${dims.join(',')}] between batches; evaluation needs one output vector per example`,
       );
     }
     this.chunks.push({ indices, values: toFloat32(t), n });

@@ -130,7 +130,8 @@ describe('npz', () => {
         '/usr/bin/python3',
         [
           '-c',
-          'import sys,io,numpy as np; d=np.load(io.BytesIO(sys.stdin.buffer.read())); print(sorted((k, d[k].dtype.str, d[k].tolist()) for k in d.files))',
+          'import sys,io,numpy as np; d=np.load(io.BytesIO(sys.stdin.buffer.read())); print(sorted((k, ' +
+            'd[k].dtype.str, d[k].tolist()) for k in d.files))',
         ],
         { input: bytes },
       ).toString();

@@ -81,7 +81,9 @@ export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIs
         if (lengths.some((l) => l !== d)) {
           issues.push({
             array: `${vi.name}_lengths`,
-            message: `input '${vi.name}' has a fixed length ${d} on axis 1 in the model, so per-example lengths cannot vary`,
+            message:
+              `input '${vi.name}' has a fixed length ${d} on axis 1 in the model, ` +
+              `so per-example lengths cannot vary`,
             expected: `all ${d}`,
             received: 'varying lengths',
           });
@@ -101,7 +103,9 @@ export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIs
     if (!known.has(name))
       issues.push({
         array: name,
-        message: `array '${name}' matches no model input, 'labels', 'slice_<name>' or '<input>_lengths' (model inputs: ${[...known].join(', ')})`,
+        message:
+          `array '${name}' matches no model input, 'labels', 'slice_<name>' or '<input>_lengths' ` +
+          `(model inputs: ${[...known].join(', ')})`,
       });
   }
   if (set.labels && set.labels.length !== set.count) {

@@ -121,7 +121,8 @@ function members(bytes: Uint8Array, view: DataView, where: string): Member[] {
     if (member.dataStart + member.compSize > bytes.length)
       throw bad(
         where,
-        `member '${name}' is truncated (needs ${member.compSize} bytes, ${Math.max(0, bytes.length - member.dataStart)} left)`,
+        `member '${name}' is truncated ` +
+          `(needs ${member.compSize} bytes, ${Math.max(0, bytes.length - member.dataStart)} left)`,
       );
     out.push(member);
   }
@@ -148,7 +149,8 @@ export function readZip(bytes: Uint8Array, where = '<zip>', maxBytes = BUDGETS.d
   if (declared > maxBytes) {
     throw new PruneguardError(
       'E_BAD_DATA',
-      `${where}: members declare ${declared} bytes uncompressed, over the ${maxBytes}-byte budget (raise it with ${BUDGET_ENV.dataBytes})`,
+      `${where}: members declare ${declared} bytes uncompressed, over the ${maxBytes}-byte budget ` +
+        `(raise it with ${BUDGET_ENV.dataBytes})`,
     );
   }
   const entries: ZipEntry[] = [];
@@ -162,7 +164,8 @@ export function readZip(bytes: Uint8Array, where = '<zip>', maxBytes = BUDGETS.d
       } catch (e) {
         throw bad(
           where,
-          `member '${name}': corrupt deflate stream or larger than its declared ${size} bytes (${(e as Error).message})`,
+          `member '${name}': corrupt deflate stream or larger than its declared ${size} bytes ` +
+            `(${(e as Error).message})`,
         );
       }
     } else

@@ -48,7 +48,9 @@ function convBehind(model: Model, add: Node, slot: number): Node | undefined {
 
 export const branchToOneChannel: Fault = {
   id: 'branch-pruned-to-one-channel',
-  bug: 'A dependency-unaware pruner cuts one branch of a residual Add down to a single channel and leaves the other branch whole: the Add then broadcasts [N,1,H,W] against [N,C,H,W] without any error.',
+  bug:
+    'A dependency-unaware pruner cuts one branch of a residual Add down to a single channel and leaves the other ' +
+    'branch whole: the Add then broadcasts [N,1,H,W] against [N,C,H,W] without any error.',
   failureMode: 'shape-mismatch',
   caughtBy: ['no-silent-broadcast', 'mask-equivalence'],
   families: ['residual'],
@@ -68,7 +70,9 @@ export const branchToOneChannel: Fault = {
 
 export const groupedConvIndivisible: Fault = {
   id: 'grouped-conv-indivisible',
-  bug: 'A grouped convolution loses one output channel, so its output channels are no longer divisible by its `group` attribute.',
+  bug:
+    'A grouped convolution loses one output channel, so its output channels are no longer divisible by its ' +
+    '`group` attribute.',
   failureMode: 'shape-mismatch',
   caughtBy: ['shape-consistency'],
   families: ['residual'],

@@ -21,7 +21,9 @@ export const biasNotSliced: Fault = restoringFault(
 export const consumerNotSliced: Fault = restoringFault(
   {
     id: 'consumer-not-sliced',
-    bug: "A layer's output channels are removed, but the next layer keeps all its input channels (the consumer is not traced).",
+    bug:
+      "A layer's output channels are removed, but the next layer keeps all its input channels " +
+      '(the consumer is not traced).',
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency'],
     families: ['residual'],
@@ -38,7 +40,9 @@ export const consumerNotSliced: Fault = restoringFault(
 export const depthwiseGroupNotUpdated: Fault = undoingFault(
   {
     id: 'depthwise-group-not-updated',
-    bug: 'A depthwise convolution loses channels from its weight, but its `group` attribute keeps the old channel count (Torch-Pruning and NNI have both shipped this).',
+    bug:
+      'A depthwise convolution loses channels from its weight, but its `group` attribute keeps the old channel ' +
+      'count (Torch-Pruning and NNI have both shipped this).',
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency'],
     families: ['residual'],

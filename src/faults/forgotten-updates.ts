@@ -32,7 +32,9 @@ function projections(model: Model): Set<string> {
 export const skipProjectionNotUpdated: Fault = restoringFault(
   {
     id: 'skip-projection-not-updated',
-    bug: "Channels of a residual block are removed on the main path, but the 1x1 projection on the skip path (and its BatchNorm) keep their old width (the seed's Apple Core ML incident).",
+    bug:
+      'Channels of a residual block are removed on the main path, but the 1x1 projection on the skip path ' +
+      "(and its BatchNorm) keep their old width (the seed's Apple Core ML incident).",
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency', 'no-silent-broadcast', 'mask-equivalence'],
     families: ['residual'],
@@ -47,7 +49,9 @@ export const skipProjectionNotUpdated: Fault = restoringFault(
 export const batchNormNotSliced: Fault = restoringFault(
   {
     id: 'batchnorm-not-sliced',
-    bug: 'Conv output channels are removed but the following BatchNormalization keeps its scale, bias, mean and variance at the old length.',
+    bug:
+      'Conv output channels are removed but the following BatchNormalization keeps its scale, bias, ' +
+      'mean and variance at the old length.',
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency'],
     families: ['residual', 'normalization'],
@@ -59,7 +63,9 @@ export const batchNormNotSliced: Fault = restoringFault(
 export const layerNormNotSliced: Fault = restoringFault(
   {
     id: 'layernorm-not-sliced',
-    bug: "Hidden features are removed but LayerNorm/RMSNorm scale and bias (as the op or as the exporter's Mul/Add after the Div) keep the old width.",
+    bug:
+      'Hidden features are removed but LayerNorm/RMSNorm scale and bias ' +
+      "(as the op or as the exporter's Mul/Add after the Div) keep the old width.",
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency', 'no-silent-broadcast'],
     families: ['normalization'],
@@ -76,7 +82,9 @@ export const layerNormNotSliced: Fault = restoringFault(
 export const reshapeHeadsNotUpdated: Fault = undoingFault(
   {
     id: 'reshape-heads-not-updated',
-    bug: "Attention heads are removed from the projections, but the Reshapes that split and merge heads keep the old head count and width (a constant shape, or the constant inside an exporter's Concat-built shape).",
+    bug:
+      'Attention heads are removed from the projections, but the Reshapes that split and merge heads keep the ' +
+      "old head count and width (a constant shape, or the constant inside an exporter's Concat-built shape).",
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency'],
     families: ['attention'],

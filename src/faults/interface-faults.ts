@@ -7,7 +7,10 @@ import { pruneCorrectly, replaceStored } from './support.js';
 
 export const outputFeaturesPruned: Fault = {
   id: 'output-features-pruned',
-  bug: 'The classifier (the layer producing a graph output) is pruned like any other layer: the model now predicts one class fewer, and the exported output declares the new width (Torch-Pruning without ignored_layers).',
+  bug:
+    'The classifier (the layer producing a graph output) is pruned like any other layer: ' +
+    'the model now predicts one class fewer, and the exported output declares the new width ' +
+    '(Torch-Pruning without ignored_layers).',
   failureMode: 'shape-mismatch',
   caughtBy: ['interface-consistency'],
   guards: ['interface-consistency'],
@@ -34,7 +37,9 @@ export const outputFeaturesPruned: Fault = {
 
 export const inputRenamed: Fault = {
   id: 'input-renamed',
-  bug: "The pruned model is re-exported and its graph input gets the exporter's name (`x` becomes `input.1`): the serving code that feeds `x` fails to bind it.",
+  bug:
+    "The pruned model is re-exported and its graph input gets the exporter's name (`x` becomes `input.1`): " +
+    'the serving code that feeds `x` fails to bind it.',
   failureMode: 'shape-mismatch',
   caughtBy: ['interface-consistency'],
   guards: ['interface-consistency'],

@@ -8,7 +8,10 @@ import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 
 export const batchNormShiftLeaks: Fault = {
   id: 'batchnorm-shift-leaks',
-  bug: "The pruner zeroes the removed filters (a soft mask) and ships that: each removed channel's BatchNorm shift (beta - gamma·mean/√var) still reaches the next layer, so the masked model is not the compacted one (NNI/Torch-Pruning soft pruning).",
+  bug:
+    "The pruner zeroes the removed filters (a soft mask) and ships that: each removed channel's BatchNorm shift " +
+    '(beta - gamma·mean/√var) still reaches the next layer, so the masked model is not the compacted one ' +
+    '(NNI/Torch-Pruning soft pruning).',
   failureMode: 'shape-mismatch',
   caughtBy: ['mask-equivalence'],
   families: ['residual', 'normalization'],
@@ -45,7 +48,9 @@ export const batchNormShiftLeaks: Fault = {
 
 export const consumerSliceOffByOne: Fault = {
   id: 'consumer-slice-off-by-one',
-  bug: "The producer loses channels c, but the consumer's input channels are removed at c+1 (an index shifted between the two slices): right shapes, wrong features.",
+  bug:
+    "The producer loses channels c, but the consumer's input channels are removed at c+1 " +
+    '(an index shifted between the two slices): right shapes, wrong features.',
   failureMode: 'shape-mismatch',
   caughtBy: ['mask-equivalence'],
   families: ['residual'],

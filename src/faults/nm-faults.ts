@@ -13,7 +13,9 @@ function zeroWhere(value: Tensor, mask: Uint8Array): Tensor {
 
 export const nmWrongAxis: Fault = {
   id: 'nm-wrong-axis',
-  bug: '2:4 sparsity is applied along the output axis of a weight instead of its reduction axis (e.g. rows of a [K,N] MatMul weight grouped along N).',
+  bug:
+    '2:4 sparsity is applied along the output axis of a weight instead of its reduction axis ' +
+    '(e.g. rows of a [K,N] MatMul weight grouped along N).',
   failureMode: 'nm-nonconformance',
   caughtBy: ['nm-conformance'],
   families: ['residual', 'normalization'],
@@ -38,7 +40,9 @@ export const nmWrongAxis: Fault = {
 
 export const structuredBreaksNm: Fault = {
   id: 'structured-breaks-nm',
-  bug: 'A weight that already had a 2:4 pattern loses input channels to structured pruning afterwards; the surviving groups of four straddle the old ones and the pattern is shipped broken.',
+  bug:
+    'A weight that already had a 2:4 pattern loses input channels to structured pruning afterwards; ' +
+    'the surviving groups of four straddle the old ones and the pattern is shipped broken.',
   failureMode: 'nm-nonconformance',
   caughtBy: ['nm-conformance'],
   families: ['residual', 'normalization'],

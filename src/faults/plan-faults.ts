@@ -10,7 +10,9 @@ import { copyModel } from '../prune/prepare.js';
 import type { Fault } from './types.js';
 import { pruneCorrectly } from './support.js';
 
-/** The plan with every group's removal given as indices, each list rewritten by `edit` (an empty list drops the group). */
+/**
+ * The plan with every group's removal given as indices, each list rewritten by `edit` (an empty list drops the group).
+ */
 function editedPlan(
   dense: Parameters<typeof analyzeGroups>[0],
   plan: Plan,
@@ -41,7 +43,9 @@ const common = {
 export const planNotApplied: Fault = {
   ...common,
   id: 'plan-not-applied',
-  bug: 'The masks are computed but never applied (or the pruned weights are never written back): the "pruned" model is the dense model, and the report claims the plan\'s savings.',
+  bug:
+    'The masks are computed but never applied (or the pruned weights are never written back): ' +
+    'the "pruned" model is the dense model, and the report claims the plan\'s savings.',
   prune(dense) {
     return copyModel(dense);
   },
@@ -50,7 +54,9 @@ export const planNotApplied: Fault = {
 export const underRemoval: Fault = {
   ...common,
   id: 'under-removal',
-  bug: 'Each group loses one channel (or head) fewer than the plan says, as when the count to remove is rounded down twice or the last index of a range is excluded.',
+  bug:
+    'Each group loses one channel (or head) fewer than the plan says, ' +
+    'as when the count to remove is rounded down twice or the last index of a range is excluded.',
   prune(dense, plan) {
     return pruneCorrectly(
       dense,
@@ -62,7 +68,9 @@ export const underRemoval: Fault = {
 export const overRemoval: Fault = {
   ...common,
   id: 'over-removal',
-  bug: 'Each group loses one channel (or head) more than the plan says, as when the count to keep is rounded down instead of up.',
+  bug:
+    'Each group loses one channel (or head) more than the plan says, ' +
+    'as when the count to keep is rounded down instead of up.',
   prune(dense, plan) {
     return pruneCorrectly(
       dense,

@@ -8,7 +8,9 @@ import { pruneCorrectly, replaceStored, resliceWrongly } from './support.js';
 
 export const concatOffsetWrong: Fault = {
   id: 'concat-offset-wrong',
-  bug: "After a Concat, the consumer's input channels of the second branch are removed at the branch's own indices, forgetting the offset of the branches before it.",
+  bug:
+    "After a Concat, the consumer's input channels of the second branch are removed at the branch's own indices, " +
+    'forgetting the offset of the branches before it.',
   failureMode: 'shape-mismatch',
   caughtBy: ['mask-equivalence', 'shape-consistency'],
   families: ['residual'],
@@ -25,7 +27,9 @@ export const concatOffsetWrong: Fault = {
 
 export const flattenGemmChannelsLast: Fault = {
   id: 'flatten-gemm-channels-last',
-  bug: 'Flatten→Gemm features of a removed channel are taken channels-last (c, c+C, c+2C...) instead of the block c·HW..c·HW+HW-1 that NCHW Flatten produces.',
+  bug:
+    'Flatten→Gemm features of a removed channel are taken channels-last (c, c+C, c+2C...) ' +
+    'instead of the block c·HW..c·HW+HW-1 that NCHW Flatten produces.',
   failureMode: 'shape-mismatch',
   caughtBy: ['mask-equivalence'],
   families: ['residual'],
@@ -54,7 +58,9 @@ export const flattenGemmChannelsLast: Fault = {
 
 export const headSliceOffByOne: Fault = {
   id: 'head-slice-off-by-one',
-  bug: 'The output projection drops the input rows of head h+1 instead of head h (an off-by-one in the head slice), while Q/K/V drop head h.',
+  bug:
+    'The output projection drops the input rows of head h+1 instead of head h (an off-by-one in the head slice), ' +
+    'while Q/K/V drop head h.',
   failureMode: 'shape-mismatch',
   caughtBy: ['mask-equivalence'],
   families: ['attention'],

@@ -31,7 +31,9 @@ export function assertRegularFile(path: string, what: string): number {
   return st.size;
 }
 
-/** Reads a whole regular file of at most `maxBytes`; O_NONBLOCK so even a file swapped for a FIFO meanwhile cannot hang. */
+/**
+ * Reads a whole regular file of at most `maxBytes`; O_NONBLOCK so even a file swapped for a FIFO meanwhile cannot hang.
+ */
 export function readInputFile(path: string, what: string, maxBytes = Infinity): Buffer {
   const size = assertRegularFile(path, what);
   if (size > maxBytes)

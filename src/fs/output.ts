@@ -35,7 +35,9 @@ export function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** Checks `path` against the rule; returns whether the write may replace an existing file. Throws bad input otherwise. */
+/**
+ * Checks `path` against the rule; returns whether the write may replace an existing file. Throws bad input otherwise.
+ */
 export function checkOutput(path: string, rule: OutputRule): { replace: boolean } {
   const input = rule.inputs.find((i): i is string => typeof i === 'string' && sameFile(i, path));
   if (input !== undefined)

@@ -15,7 +15,8 @@ import { existingKind, writeError, writeFileAtomic } from './write-atomic.js';
 
 export const FOLDER_MARKER = '.pruneguard-report';
 const MARKER_TEXT =
-  'This folder is written by pruneguard (run, report). pruneguard writes only its own files here and deletes nothing.\n';
+  'This folder is written by pruneguard (run, report). pruneguard writes only its own files here and deletes ' +
+  'nothing.\n';
 
 function hasMarker(dir: string): boolean {
   try {
@@ -41,7 +42,8 @@ export function checkFolder(dir: string, what: string): 'absent' | 'empty' | 'ou
   if (readdirSync(dir).length > 0) {
     throw new PruneguardError(
       'E_UNSAFE_OUTPUT',
-      `${dir}: a folder pruneguard did not create (no ${FOLDER_MARKER} marker) and not empty; refusing to write the ${what} into it (give a new or empty folder)`,
+      `${dir}: a folder pruneguard did not create (no ${FOLDER_MARKER} marker) and not empty; ` +
+        `refusing to write the ${what} into it (give a new or empty folder)`,
     );
   }
   return 'empty';

@@ -18,20 +18,24 @@ describe('temporaries', () => {
     );
   });
 
-  it("a dead writer's temporaries (this and earlier versions' names) are removed; a live one's and unrelated files stay", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pg-tmp-'));
-    const target = join(dir, 'out.onnx');
-    const dead = deadPid();
-    const stale = [`.out.onnx.${dead}-0a1b2c3d.pruneguard-tmp`, `out.onnx.${dead}.1700000000000.tmp`];
-    const kept = [
-      `.out.onnx.${process.pid}-0a1b2c3d.pruneguard-tmp`,
-      'out.onnx.backup',
-      `.other.onnx.${dead}-0a1b2c3d.pruneguard-tmp`,
-    ];
-    for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x');
-    expect(removeStaleTemporaries(target).sort()).toEqual(stale.map((f) => join(dir, f)).sort());
-    expect(readdirSync(dir).sort()).toEqual([...kept].sort());
-  });
+  it(
+    "a dead writer's temporaries (this and earlier versions' names) are removed; " +
+      "a live one's and unrelated files stay",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pg-tmp-'));
+      const target = join(dir, 'out.onnx');
+      const dead = deadPid();
+      const stale = [`.out.onnx.${dead}-0a1b2c3d.pruneguard-tmp`, `out.onnx.${dead}.1700000000000.tmp`];
+      const kept = [
+        `.out.onnx.${process.pid}-0a1b2c3d.pruneguard-tmp`,
+        'out.onnx.backup',
+        `.other.onnx.${dead}-0a1b2c3d.pruneguard-tmp`,
+      ];
+      for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x');
+      expect(removeStaleTemporaries(target).sort()).toEqual(stale.map((f) => join(dir, f)).sort());
+      expect(readdirSync(dir).sort()).toEqual([...kept].sort());
+    },
+  );
 
   it('writeFileAtomic without replace never clobbers a file that exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg-tmp-'));

@@ -53,7 +53,9 @@ class Checker {
   ): void {
     const v = o[k];
     if (v === undefined) return;
-    const range = `${opts.int ? 'integer ' : ''}in ${opts.loOpen ? '(' : '['}${lo}, ${hi === Infinity ? '∞)' : `${hi}${opts.hiOpen ? ')' : ']'}`}`;
+    const range =
+      `${opts.int ? 'integer ' : ''}in ${opts.loOpen ? '(' : '['}${lo}, ` +
+      `${hi === Infinity ? '∞)' : `${hi}${opts.hiOpen ? ')' : ']'}`}`;
     const ok =
       typeof v === 'number' &&
       Number.isFinite(v) &&
@@ -267,7 +269,8 @@ export function validateConfig(config: unknown, source = 'config'): CheckConfig 
   if (issues.length) {
     const lines = issues.map(
       (i) =>
-        `${i.path}: ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${show(i.received)})` : ''}`,
+        `${i.path}: ${i.message}` +
+        (i.expected !== undefined ? ` (expected ${i.expected}, received ${show(i.received)})` : ''),
     );
     const err = new PruneguardError(
       'E_BAD_ARGUMENT',

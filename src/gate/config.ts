@@ -6,7 +6,8 @@
  *
  * @example
  * {"version": 1,
- *  "slices": [{"name": "rare", "maxDrop": 3}, {"name": "long", "lengths": [48, 64]}, {"name": "eights", "labels": [8], "minMetric": 60}],
+ *  "slices": [{"name": "rare", "maxDrop": 3}, {"name": "long", "lengths": [48, 64]},
+ *             {"name": "eights", "labels": [8], "minMetric": 60}],
  *  "aggregate": {"maxDrop": 1},
  *  "latency": {"productionBatchSizes": [1], "requiredSpeedup": 1.2, "claimedSpeedup": 2, "claimedAtBatch": 64},
  *  "budget": {"caps": {"earlyConv": 0.25}, "target": 0.3},
@@ -89,7 +90,10 @@ export interface StructuralConfig {
 
 export interface CheckConfig {
   version?: 1;
-  /** Slice metric: 'accuracy' needs labels; 'agreement' compares with the dense predictions. Default: accuracy when labelled. */
+  /**
+   * Slice metric: 'accuracy' needs labels; 'agreement' compares with the dense predictions. Default: accuracy when
+   * labelled.
+   */
   metric?: SliceMetricName;
   /** Examples per evaluation run. Default 64. */
   batchSize?: number;

@@ -47,7 +47,8 @@ export function sliceGates(
   });
   const all = r.verdicts.find((v) => v.slice === 'all')!;
   const desc = (v: SliceVerdict) => `${v.slice} ${v.dense.toFixed(1)}→${v.pruned.toFixed(1)}`;
-  // The aggregate collapsing is the seed's accuracy cliff; a slice collapsing under a healthy aggregate is slice regression.
+  // The aggregate collapsing is the seed's accuracy cliff; a slice collapsing under a healthy aggregate is slice
+  // regression.
   const aggFindings: Finding[] = r.findings
     .filter((f) => f.where === 'slice all')
     .map((f) => ({ ...f, failureMode: 'accuracy-cliff' }));
@@ -154,7 +155,8 @@ export async function latencyOutcome(
   const text = result.verdicts
     .map(
       (v) =>
-        `batch ${v.batchSize}: ${v.speedup.ratio.toFixed(2)}× [${v.speedup.lo.toFixed(2)}, ${v.speedup.hi.toFixed(2)}] ${v.verdict}`,
+        `batch ${v.batchSize}: ${v.speedup.ratio.toFixed(2)}× ` +
+        `[${v.speedup.lo.toFixed(2)}, ${v.speedup.hi.toFixed(2)}] ${v.verdict}`,
     )
     .join(', ');
   return {
@@ -217,7 +219,12 @@ export async function freshnessOutcome(
       ...base,
       ran: true,
       findings: result.findings,
-      reason: `${result.tensors.length} quantized activations, ${stale} stale${result.provenanceMatches === undefined ? '' : `; calibration recorded on ${result.provenanceMatches ? 'this' : 'another'} model`}`,
+      reason:
+        `${result.tensors.length} quantized ` +
+        `activations, ${stale} stale` +
+        (result.provenanceMatches === undefined
+          ? ''
+          : `; calibration recorded on ${result.provenanceMatches ? 'this' : 'another'} model`),
     },
   };
 }

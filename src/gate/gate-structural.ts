@@ -46,7 +46,12 @@ function judgedText(judged: Map<string, OutputJudgement>): string {
   return [...judged.values()]
     .map(
       (j) =>
-        `${j.name} by ${j.judged} (${j.judged === 'agreement' ? `${(100 * j.agreement).toFixed(2)}% agree, needs ${(100 * j.threshold!).toFixed(0)}%; ` : `max |Δ| ${j.maxDeviation.toExponential(2)}, atol ${j.atol.toExponential(2)}, rtol ${j.rtol.toExponential(2)}; `}${j.basis})`,
+        `${j.name} by ${j.judged} (` +
+        (j.judged === 'agreement'
+          ? `${(100 * j.agreement).toFixed(2)}% agree, needs ${(100 * j.threshold!).toFixed(0)}%; `
+          : `max |Δ| ${j.maxDeviation.toExponential(2)}, atol ${j.atol.toExponential(2)}, ` +
+            `rtol ${j.rtol.toExponential(2)}; `) +
+        `${j.basis})`,
     )
     .join('; ');
 }

@@ -25,7 +25,9 @@ export function renderCheck(result: CheckResult, header?: string): string {
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `  ${s.slice.padEnd(w)}  n=${String(s.count).padStart(5)}  dense ${s.dense.toFixed(1).padStart(5)}  pruned ${s.pruned.toFixed(1).padStart(5)}  drop ${s.drop.toFixed(1).padStart(5)}  (${rule})  ${s.pass ? 'ok' : 'FAIL'}`,
+        `  ${s.slice.padEnd(w)}  n=${String(s.count).padStart(5)}  dense ${s.dense.toFixed(1).padStart(5)}  ` +
+          `pruned ${s.pruned.toFixed(1).padStart(5)}  drop ${s.drop.toFixed(1).padStart(5)}  (${rule}) ` +
+          ` ${s.pass ? 'ok' : 'FAIL'}`,
       );
     }
   }

@@ -58,7 +58,10 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
       ...MASK,
       severity: 'warning',
       where: oracle.inexact.map((i) => i.group).join(', '),
-      message: `not checked: removal is not equivalent to masking for ${oracle.inexact.map((i) => `${i.group} (${i.reasons[0]})`).join('; ')}`,
+      message:
+        `not checked: ` +
+        `removal is not equivalent to masking ` +
+        `for ${oracle.inexact.map((i) => `${i.group} (${i.reasons[0]})`).join('; ')}`,
     });
   }
   const compareValues = wantMask && !oracle?.inexact.length;
@@ -114,7 +117,9 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
           findings.push({
             ...SHAPE,
             where: name,
-            message: `output '${name}' at ${at} has shape ${g ? `[${g.dims.join(',')}]` : 'missing'}, dense [${t.dims.join(',')}]`,
+            message:
+              `output '${name}' at ${at} has shape ${g ? `[${g.dims.join(',')}]` : 'missing'}, ` +
+              `dense [${t.dims.join(',')}]`,
             expected: t.dims,
             received: g?.dims,
           });
@@ -134,8 +139,10 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
       if (r.pass || r.mismatch) continue; // a shape difference is shape-consistency's finding
       const how =
         r.judged === 'agreement'
-          ? `agrees on ${(100 * r.agreement).toFixed(2)}% of elements, needs ${(100 * r.threshold!).toFixed(0)}% (${r.basis})`
-          : `max |Δ| ${r.maxDeviation.toExponential(2)} beyond atol ${r.atol.toExponential(2)} + rtol ${r.rtol.toExponential(2)}·|oracle| (${r.basis})`;
+          ? `agrees on ${(100 * r.agreement).toFixed(2)}% of elements, needs ${(100 * r.threshold!).toFixed(0)}% ` +
+            `(${r.basis})`
+          : `max |Δ| ${r.maxDeviation.toExponential(2)} beyond atol ${r.atol.toExponential(2)} + ` +
+            `rtol ${r.rtol.toExponential(2)}·|oracle| (${r.basis})`;
       findings.push({
         ...MASK,
         where: name,
@@ -160,7 +167,10 @@ interface PairRun {
 }
 type PairOutcome = { runs: PairRun[] } | { loadError: string };
 
-/** The pruned model and the reference in one session. Undefined when that fails: the caller then runs them apart to say which side fails and how. */
+/**
+ * The pruned model and the reference in one session. Undefined when that fails: the caller then runs them apart to say
+ * which side fails and how.
+ */
 async function runMerged(
   pruned: Model,
   reference: Model,

@@ -36,7 +36,10 @@ export function monotoneSensitivityBudget(input: BudgetCheckInput): Finding[] {
           invariant,
           failureMode,
           where: a.group,
-          message: `${a.group} (sensitivity ${a.sensitivity.toFixed(2)}) is pruned ${pct(ratio(a.group))}, more than the less sensitive ${b.group} (sensitivity ${b.sensitivity.toFixed(2)}) at ${pct(ratio(b.group))}`,
+          message:
+            `${a.group} (sensitivity ${a.sensitivity.toFixed(2)}) is pruned ${pct(ratio(a.group))}, ` +
+            `more than the less sensitive ${b.group} (sensitivity ${b.sensitivity.toFixed(2)}) ` +
+            `at ${pct(ratio(b.group))}`,
           expected: `ratio(${a.group}) <= ratio(${b.group}) + ${rTol}`,
           received: { [a.group]: ratio(a.group), [b.group]: ratio(b.group) },
         });

@@ -81,7 +81,9 @@ export function nmConformance(c: NmConformanceCase, options: NmConformanceOption
         invariant,
         failureMode,
         where: tensor,
-        message: `'${tensor}' [${dims.join(',')}]: reduction axis ${axis} has length ${dims[axis]}, not a multiple of ${m}: no ${n}:${m} kernel can use it`,
+        message:
+          `'${tensor}' [${dims.join(',')}]: reduction axis ${axis} has length ${dims[axis]}, ` +
+          `not a multiple of ${m}: no ${n}:${m} kernel can use it`,
         expected: `axis ${axis} length % ${m} == 0`,
         received: dims[axis],
       });
@@ -98,7 +100,10 @@ export function nmConformance(c: NmConformanceCase, options: NmConformanceOption
         invariant,
         failureMode,
         where: tensor,
-        message: `'${tensor}' [${dims.join(',')}] is not ${n}:${m} along its reduction axis ${axis}: ${bad.length} group(s) exceed ${n} non-zeros (first: ${bad.slice(0, 3).map(fmtGroup).join('; ')})${hint}`,
+        message:
+          `'${tensor}' [${dims.join(',')}] is not ${n}:${m} along its reduction ` +
+          `axis ${axis}: ${bad.length} group(s) exceed ${n} non-zeros ` +
+          `(first: ${bad.slice(0, 3).map(fmtGroup).join('; ')})${hint}`,
         expected,
         received: { axis, violatingGroups: bad.length, first: bad.slice(0, 3), conformsAlong: elsewhere },
       });
@@ -111,7 +116,9 @@ export function nmConformance(c: NmConformanceCase, options: NmConformanceOption
         failureMode,
         where: tensor,
         severity: 'warning',
-        message: `'${tensor}' [${dims.join(',')}] ${value.dtype} is ${n}:${m} but no sparse kernel family would accept it: ${verdicts.map((v) => `${v.family}: ${v.reasons.join('; ')}`).join(' | ')}`,
+        message:
+          `'${tensor}' [${dims.join(',')}] ${value.dtype} is ${n}:${m} but no sparse kernel family would ` +
+          `accept it: ${verdicts.map((v) => `${v.family}: ${v.reasons.join('; ')}`).join(' | ')}`,
         expected: 'at least one eligible sparse-kernel family',
         received: verdicts,
       });

@@ -32,8 +32,10 @@ export function noSilentBroadcast(c: PruneCase, shapes?: { dense: ShapeResult; p
       failureMode,
       where: b.node,
       message:
-        `${b.op} '${b.node}' now broadcasts ${stretched.name} ${formatShape(stretched.shape)} on axis ${added.map((a) => a.axis).join(',')} ` +
-        `(inputs ${b.inputs.map((i) => formatShape(i.shape)).join(' and ')}; dense: ${before ? before.inputs.map((i) => formatShape(i.shape)).join(' and ') : 'no broadcast'}); ` +
+        `${b.op} '${b.node}' now broadcasts ${stretched.name} ${formatShape(stretched.shape)} on ` +
+        `axis ${added.map((a) => a.axis).join(',')} ` +
+        `(inputs ${b.inputs.map((i) => formatShape(i.shape)).join(' and ')}; ` +
+        `dense: ${before ? before.inputs.map((i) => formatShape(i.shape)).join(' and ') : 'no broadcast'}); ` +
         `pruned producer: ${prunedProducer(c.pruned, stretched.name, dense, pruned) ?? 'unknown'}`,
       expected: before ? signature(before) : 'no broadcast',
       received: signature(b),

@@ -46,7 +46,9 @@ export function planFulfilled(c: PruneCase): Finding[] {
     findings.push({
       ...F,
       where: 'model',
-      message: `silent no-op: the plan removes ${before - want} of ${before} parameters, the pruned model still has all ${before}`,
+      message:
+        `silent no-op: the plan removes ${before - want} of ${before} parameters, ` +
+        `the pruned model still has all ${before}`,
       expected: want,
       received: got,
     });

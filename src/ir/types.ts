@@ -137,7 +137,9 @@ export interface Graph {
    * value is what runs). Not saved: it is what the user said, not part of the file.
    */
   runtimeInputs?: ReadonlySet<string>;
-  /** Graph fields the IR does not model (sparse initializers, quantization annotations, metadata_props): saved as is. */
+  /**
+   * Graph fields the IR does not model (sparse initializers, quantization annotations, metadata_props): saved as is.
+   */
   extra?: Opaque;
 }
 

@@ -43,28 +43,31 @@ function misalignedModel(): Uint8Array {
 }
 
 describe('weights loaded from a file are views of its bytes, aligned in place', () => {
-  it('float32 and float16 tensors share the file buffer whatever their offset; values, saves and reloads are exact', () => {
-    const dir = tempDir();
-    const bytes = misalignedModel();
-    const path = join(dir, 'm.onnx');
-    writeFileSync(path, bytes);
-    const fromFile = loadModelFile(path);
-    const copied = loadModel(bytes);
-    const buffers = new Set<ArrayBufferLike>();
-    for (const [name, t] of fromFile.graph.initializers) {
-      expect(bytesOf(t), name).toEqual(bytesOf(copied.graph.initializers.get(name)!));
-      if (t.dtype !== 'int64') buffers.add((t.data as Typed).buffer);
-    }
-    // One buffer: the file's. No float tensor was copied, though most sat at offsets not divisible by 4.
-    expect(buffers.size).toBe(1);
-    // Reading moved bytes inside the buffer; saving writes the tensors from their views, identical to the file.
-    expect(Buffer.from(saveModel(fromFile))).toEqual(Buffer.from(bytes));
-    const again = join(dir, 'again.onnx');
-    saveModelFile(fromFile, again);
-    expect(readFileSync(again)).toEqual(Buffer.from(bytes));
-    for (const [name, t] of loadModelFile(again).graph.initializers)
-      expect(bytesOf(t), name).toEqual(bytesOf(copied.graph.initializers.get(name)!));
-  });
+  it(
+    'float32 and float16 tensors share the file buffer whatever their offset; values, ' + 'saves and reloads are exact',
+    () => {
+      const dir = tempDir();
+      const bytes = misalignedModel();
+      const path = join(dir, 'm.onnx');
+      writeFileSync(path, bytes);
+      const fromFile = loadModelFile(path);
+      const copied = loadModel(bytes);
+      const buffers = new Set<ArrayBufferLike>();
+      for (const [name, t] of fromFile.graph.initializers) {
+        expect(bytesOf(t), name).toEqual(bytesOf(copied.graph.initializers.get(name)!));
+        if (t.dtype !== 'int64') buffers.add((t.data as Typed).buffer);
+      }
+      // One buffer: the file's. No float tensor was copied, though most sat at offsets not divisible by 4.
+      expect(buffers.size).toBe(1);
+      // Reading moved bytes inside the buffer; saving writes the tensors from their views, identical to the file.
+      expect(Buffer.from(saveModel(fromFile))).toEqual(Buffer.from(bytes));
+      const again = join(dir, 'again.onnx');
+      saveModelFile(fromFile, again);
+      expect(readFileSync(again)).toEqual(Buffer.from(bytes));
+      for (const [name, t] of loadModelFile(again).graph.initializers)
+        expect(bytesOf(t), name).toEqual(bytesOf(copied.graph.initializers.get(name)!));
+    },
+  );
 
   it('a tensor never read is saved from the untouched file bytes next to ones that were moved', () => {
     const dir = tempDir();

@@ -161,7 +161,8 @@ function decodeNode(r: Reader, ctx: TensorContext): Node {
         n.opType = r.string();
         break;
       case N.attribute: {
-        // A graph attribute (If branch, Loop/Scan body) is decoded into `subgraphs`; the attribute stays in place without it.
+        // A graph attribute (If branch, Loop/Scan body) is decoded into `subgraphs`; the attribute stays in place
+        // without it.
         const { attribute, graph } = decodeAttribute(r.message(), ctx);
         n.attributes.push(attribute);
         if (graph) (n.subgraphs ??= {})[attribute.name] = graph;

@@ -66,7 +66,8 @@ export function externalDataResolver(baseDir: string): ExternalDataResolver {
     if (!Number.isSafeInteger(length) || length < 0 || offset + length > size) {
       throw new PruneguardError(
         'E_EXTERNAL_DATA',
-        `tensor '${tensorName}': external range offset=${offset} length=${lengthField} exceeds '${location}' (${size} bytes)`,
+        `tensor '${tensorName}': external range offset=${offset} length=${lengthField} exceeds '${location}' ` +
+          `(${size} bytes)`,
       );
     }
     return { path, offset, length };

@@ -74,7 +74,10 @@ export function markRuntimeInputs(model: Model, names: readonly string[], source
       const candidates = g.inputs.filter((i) => g.initializers.has(i.name)).map((i) => i.name);
       throw new PruneguardError(
         'E_BAD_ARGUMENT',
-        `${source}: --runtime-input ${name} is not an initializer listed as a graph input (${candidates.length ? `candidates: ${candidates.slice(0, 8).join(', ')}${candidates.length > 8 ? ', ...' : ''}` : 'the model has none'})`,
+        `${source}: --runtime-input ${name} is not an initializer listed as a graph input ` +
+          (candidates.length
+            ? `(candidates: ${candidates.slice(0, 8).join(', ')}${candidates.length > 8 ? ', ...' : ''})`
+            : '(the model has none)'),
       );
     }
   }

@@ -20,7 +20,8 @@ interface Entry {
   sizes: Record<string, number[]>[];
   vocab?: number;
 }
-const entries: Entry[] = JSON.parse(readFileSync(manifestPath, 'utf8')).models; // committed: a missing manifest fails the file
+// committed: a missing manifest fails the file
+const entries: Entry[] = JSON.parse(readFileSync(manifestPath, 'utf8')).models;
 const asObject = (bytes: Uint8Array) =>
   onnx.ModelProto.toObject(onnx.ModelProto.decode(bytes), { longs: String, bytes: String });
 

@@ -4,7 +4,8 @@
  *
  * Weights are not copied at load: a tensor's `data` is made on first use, as a view of the
  * file's bytes (moved a few bytes back in place when misaligned for its element type, see
- * alignedInPlace; a copy only for 8-byte types), or read from its external-data file. Until then saving writes the stored bytes as they are (`storedBytes`).
+ * alignedInPlace; a copy only for 8-byte types), or read from its external-data file. Until then saving writes the
+ * stored bytes as they are (`storedBytes`).
  * Every check (dtype, dims, lengths, external ranges) still happens at load.
  */
 import { PruneguardError } from '../errors.js';

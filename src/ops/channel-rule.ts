@@ -20,7 +20,9 @@ export interface Port {
 export interface Link extends Port {
   /** From the asked port's elements to this port's elements. */
   map: IndexMap;
-  /** Link to this value's `axis` instead of a port of the node (a shape entry read from another value's runtime size). */
+  /**
+   * Link to this value's `axis` instead of a port of the node (a shape entry read from another value's runtime size).
+   */
   value?: string;
   /** This link splits features into heads of this size (Reshape [.., E] → [.., H, hd]). */
   headSize?: number;
@@ -52,7 +54,10 @@ export type RuleResult =
        * what the mask oracle zeroes (sets to the zero point, for an integer weight).
        */
       entries?: Entry[];
-      /** Why removing these channels is not equivalent to masking them (a statistic or a normalisation over the pruned axis). */
+      /**
+       * Why removing these channels is not equivalent to masking them (a statistic or a normalisation over the pruned
+       * axis).
+       */
       inexact?: string;
       /** The asked axis is the batch axis of a product of two activations (attention heads live here). */
       attention?: boolean;

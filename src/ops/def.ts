@@ -34,7 +34,10 @@ export interface WeightView {
 export interface OpDef {
   /** Output types of a node, and its folded contents when they are known statically. Never throws for a bad model. */
   shape: ShapeRule;
-  /** How channels cross the node (links, ties, mask entries) and how it is rewritten after pruning; absent: the op blocks every group that reaches it. */
+  /**
+   * How channels cross the node (links, ties, mask entries) and how it is rewritten after pruning; absent: the op
+   * blocks every group that reaches it.
+   */
   channels?: ChannelRule;
   /** Inputs that hold weights when stored, in order of preference (the first stored one is *the* weight for MACs). */
   weights?(node: Node): WeightInput[];

@@ -51,9 +51,13 @@ describe('op registry', () => {
     expect(supportedOps()).toEqual([...listed].sort());
   });
 
-  it('every op has a shape rule; every op with a channel rule, seeds or MACs has one too (by construction, checked)', () => {
-    for (const [op, def] of defs) expect(typeof def.shape, op).toBe('function');
-  });
+  it(
+    'every op has a shape rule; every op with a channel rule, seeds or MACs has one too (by construction, ' +
+      'checked)',
+    () => {
+      for (const [op, def] of defs) expect(typeof def.shape, op).toBe('function');
+    },
+  );
 
   it('an op that seeds channels or counts MACs declares which inputs are its weights', () => {
     const weightOps = defs.filter(([, d]) => 'seeds' in d || 'positions' in d).map(([op]) => op);

@@ -54,7 +54,8 @@ export function windowOutput(ctx: OpContext, spatial: Dim[], w: Window, ceilMode
     if (out < 1) {
       ctx.problem(
         'window-too-large',
-        `${ctx.node.opType} axis ${i + 2}: window ${ek} (kernel ${w.kernel[i]}) does not fit input ${size} with pads ${pb}+${pe}`,
+        `${ctx.node.opType} axis ${i + 2}: window ${ek} (kernel ${w.kernel[i]}) does not fit input ${size} with ` +
+          `pads ${pb}+${pe}`,
       );
       return null;
     }

@@ -59,10 +59,13 @@ export function horizontalBarChart(spec: BarChartSpec): string {
     const w = Math.abs(x(v) - x(0));
     body.push(`<text x="${left - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(b.label)}</text>`);
     body.push(
-      `<rect x="${x0}" y="${y + 3}" width="${w}" height="${rowH - 6}" fill="${b.color ?? PALETTE[0]}"><title>${esc(`${b.label}: ${fmt(b.value)}${b.note ? ` (${b.note})` : ''}`)}</title></rect>`,
+      `<rect x="${x0}" y="${y + 3}" width="${w}" height="${rowH - 6}" ` +
+        `fill="${b.color ?? PALETTE[0]}"><title>` +
+        `${esc(`${b.label}: ${fmt(b.value)}${b.note ? ` (${b.note})` : ''}`)}</title></rect>`,
     );
     body.push(
-      `<text x="${Math.max(x(v), x(0)) + 4}" y="${y + rowH / 2 + 4}" fill="#333">${fmt(b.value)}${b.note ? ` ${esc(b.note)}` : ''}</text>`,
+      `<text x="${Math.max(x(v), x(0)) + 4}" y="${y + rowH / 2 + 4}" ` +
+        `fill="#333">${fmt(b.value)}${b.note ? ` ${esc(b.note)}` : ''}</text>`,
     );
   });
   body.push(`<line x1="${x(0)}" y1="${top}" x2="${x(0)}" y2="${top + plotH}" stroke="#333"/>`);

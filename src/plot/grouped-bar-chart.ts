@@ -48,7 +48,8 @@ export function groupedBarChart(spec: GroupedBarChartSpec): string {
       if (!Number.isFinite(v)) return;
       const yTop = y(Math.max(0, v));
       body.push(
-        `<rect x="${x0 + k * barW}" y="${yTop}" width="${barW - 2}" height="${Math.abs(y(v) - y(0))}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${c} · ${s.name}: ${fmt(v)}`)}</title></rect>`,
+        `<rect x="${x0 + k * barW}" y="${yTop}" width="${barW - 2}" height="${Math.abs(y(v) - y(0))}" ` +
+          `fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${c} · ${s.name}: ${fmt(v)}`)}</title></rect>`,
       );
     });
     body.push(

@@ -49,7 +49,8 @@ export function lineChart(spec: LineChartSpec): string {
   }
   for (const t of xTicks)
     body.push(
-      `<text x="${x(t)}" y="${height - bottom + 16}" text-anchor="middle" fill="#444">${fmt(spec.logX ? 2 ** t : t)}</text>`,
+      `<text x="${x(t)}" y="${height - bottom + 16}" text-anchor="middle" ` +
+        `fill="#444">${fmt(spec.logX ? 2 ** t : t)}</text>`,
     );
   body.push(`<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#333"/>`);
   spec.series.forEach((s, k) => {
@@ -59,11 +60,13 @@ export function lineChart(spec: LineChartSpec): string {
       .sort(([a], [b]) => a - b);
     if (ok.length > 1)
       body.push(
-        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${ok.map(([a, b]) => `${x(tx(a)).toFixed(1)},${y(b).toFixed(1)}`).join(' ')}"/>`,
+        `<polyline fill="none" stroke="${color}" stroke-width="2" ` +
+          `points="${ok.map(([a, b]) => `${x(tx(a)).toFixed(1)},${y(b).toFixed(1)}`).join(' ')}"/>`,
       );
     for (const [a, b] of ok)
       body.push(
-        `<circle cx="${x(tx(a)).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3" fill="${color}"><title>${esc(`${s.name}: ${fmt(a)} → ${fmt(b)}`)}</title></circle>`,
+        `<circle cx="${x(tx(a)).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3" ` +
+          `fill="${color}"><title>${esc(`${s.name}: ${fmt(a)} → ${fmt(b)}`)}</title></circle>`,
       );
   });
   return svgDocument({ width, height, title: spec.title, xLabel: spec.xLabel, yLabel: spec.yLabel }, body);

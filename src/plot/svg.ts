@@ -50,7 +50,8 @@ export interface Frame {
 /** Wraps chart content with the title, axis labels and an accessible description. */
 export function svgDocument(f: Frame, body: string[]): string {
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${esc(f.title)}" ${FONT} font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 ` +
+      `0 ${f.width} ${f.height}" role="img" aria-label="${esc(f.title)}" ${FONT} font-size="12">`,
     `<title>${esc(f.title)}</title>`,
     `<rect width="${f.width}" height="${f.height}" fill="#ffffff"/>`,
     `<text x="${f.width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(f.title)}</text>`,

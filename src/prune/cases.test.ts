@@ -142,37 +142,53 @@ describe('channel groups on hard cases', () => {
     expect(verified.maxDeviation).toBeLessThan(1e-4);
   });
 
-  it("ViT's patch flatten and class token as torch writes them: Reshape to Concat(Slice(Shape(x), 0, 2), -1), expand(B, -1, -1) through Where/Equal/ConstantOfShape", async () => {
-    const b = new GraphBuilder({ seed: 3, opset: 17 });
-    const x = b.input('x', 'float32', ['n', 3, 4, 4]);
-    const conv = b.conv(x, 6, { kernel: 2, stride: 2, name: 'patch' }); // [n, 6, 2, 2]
-    const int64 = (name: string, values: number[]) => b.const(name, { shape: [values.length], values }, 'int64');
-    const shape = b.shape(conv);
-    const lead = b.op('Slice', 'slice', [shape, int64('s0', [0]), int64('s1', [2]), int64('s2', [0])], 'int64', [2]);
-    const tokens = b.transpose(
-      b.op('Reshape', 'flatten', [conv, b.concat([lead, int64('minus1', [-1])], 0)], 'float32', ['n', 6, 4]),
-      [0, 2, 1],
-    ); // [n, 4, 6]
-    // cls_token.expand(B, -1, -1): the -1s become 1 at run time through Where(Equal(v, -1), ones, v).
-    const v = b.concat([b.unsqueeze(b.gather(b.shape(tokens), 0), [0]), int64('m1', [-1]), int64('m2', [-1])], 0);
-    const ones = b.op('ConstantOfShape', 'ones', [b.shape(v)], 'int64', [3], {
-      value: { t: { dtype: 'int64', dims: [1], data: new BigInt64Array([1n]) } },
-    });
-    const minusOnes = b.mul(ones, b.const('neg', { shape: [], values: [-1] }, 'int64'));
-    const target = b.op('Where', 'where', [b.op('Equal', 'equal', [v, minusOnes], 'bool', [3]), ones, v], 'int64', [3]);
-    const cls = b.op('Expand', 'expand', [b.const('cls_token', { shape: [1, 1, 6] }), target], 'float32', ['n', 1, 6]);
-    const seq = b.add(b.concat([cls, tokens], 1), b.const('pos_embed', { shape: [1, 5, 6] })); // [n, 5, 6]
-    b.output(b.linear(seq, 2, { name: 'head' }), 'y');
-    const m = b.build();
-    const g = analyzeGroups(m).groups.find((x) => x.id === 'patch.weight#0')!;
-    expect(g.blocked).toBeUndefined();
-    expect(g.members.map((mm) => mm.tensor)).toEqual(expect.arrayContaining(['cls_token', 'pos_embed', 'head.weight']));
-    const { pruned, verified } = await pruneAndVerify(m, { channels: [{ group: g.id, indices: [1, 4] }] }, [
-      { x: [1, 3, 4, 4] },
-      { x: [3, 3, 4, 4] },
-    ]);
-    expect(pruned.graph.initializers.get('cls_token')?.dims).toEqual([1, 1, 4]);
-    expect(verified.exact).toBe(true);
-    expect(verified.maxDeviation).toBeLessThan(1e-5);
-  });
+  it(
+    "ViT's patch flatten and class token as torch writes them: Reshape to Concat(Slice(Shape(x), 0, 2), -1), " +
+      'expand(B, -1, -1) through Where/Equal/ConstantOfShape',
+    async () => {
+      const b = new GraphBuilder({ seed: 3, opset: 17 });
+      const x = b.input('x', 'float32', ['n', 3, 4, 4]);
+      const conv = b.conv(x, 6, { kernel: 2, stride: 2, name: 'patch' }); // [n, 6, 2, 2]
+      const int64 = (name: string, values: number[]) => b.const(name, { shape: [values.length], values }, 'int64');
+      const shape = b.shape(conv);
+      const lead = b.op('Slice', 'slice', [shape, int64('s0', [0]), int64('s1', [2]), int64('s2', [0])], 'int64', [2]);
+      const tokens = b.transpose(
+        b.op('Reshape', 'flatten', [conv, b.concat([lead, int64('minus1', [-1])], 0)], 'float32', ['n', 6, 4]),
+        [0, 2, 1],
+      ); // [n, 4, 6]
+      // cls_token.expand(B, -1, -1): the -1s become 1 at run time through Where(Equal(v, -1), ones, v).
+      const v = b.concat([b.unsqueeze(b.gather(b.shape(tokens), 0), [0]), int64('m1', [-1]), int64('m2', [-1])], 0);
+      const ones = b.op('ConstantOfShape', 'ones', [b.shape(v)], 'int64', [3], {
+        value: { t: { dtype: 'int64', dims: [1], data: new BigInt64Array([1n]) } },
+      });
+      const minusOnes = b.mul(ones, b.const('neg', { shape: [], values: [-1] }, 'int64'));
+      const target = b.op(
+        'Where',
+        'where',
+        [b.op('Equal', 'equal', [v, minusOnes], 'bool', [3]), ones, v],
+        'int64',
+        [3],
+      );
+      const cls = b.op('Expand', 'expand', [b.const('cls_token', { shape: [1, 1, 6] }), target], 'float32', [
+        'n',
+        1,
+        6,
+      ]);
+      const seq = b.add(b.concat([cls, tokens], 1), b.const('pos_embed', { shape: [1, 5, 6] })); // [n, 5, 6]
+      b.output(b.linear(seq, 2, { name: 'head' }), 'y');
+      const m = b.build();
+      const g = analyzeGroups(m).groups.find((x) => x.id === 'patch.weight#0')!;
+      expect(g.blocked).toBeUndefined();
+      expect(g.members.map((mm) => mm.tensor)).toEqual(
+        expect.arrayContaining(['cls_token', 'pos_embed', 'head.weight']),
+      );
+      const { pruned, verified } = await pruneAndVerify(m, { channels: [{ group: g.id, indices: [1, 4] }] }, [
+        { x: [1, 3, 4, 4] },
+        { x: [3, 3, 4, 4] },
+      ]);
+      expect(pruned.graph.initializers.get('cls_token')?.dims).toEqual([1, 1, 4]);
+      expect(verified.exact).toBe(true);
+      expect(verified.maxDeviation).toBeLessThan(1e-5);
+    },
+  );
 });

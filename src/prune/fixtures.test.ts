@@ -19,7 +19,8 @@ interface Entry {
   sizes: Record<string, number[]>[];
   vocab?: number;
 }
-const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models; // committed: a missing manifest fails the file
+// committed: a missing manifest fails the file
+const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models;
 
 it('finds the committed fixture models', () => {
   expect(entries.length, 'models listed in the committed manifest').toBeGreaterThan(0);
@@ -27,27 +28,32 @@ it('finds the committed fixture models', () => {
 
 describe('pruning every fixture', () => {
   for (const e of entries) {
-    it(`${e.file}: --ratio 0.3 runs at ${e.sizes.length} sizes, shrinks, and exact groups equal the mask oracle`, async () => {
-      const dense = loadModelFile(`${DIR}/${e.file}`);
-      const all = ratioPlan(analyzeGroups(dense), 0.3, { includeInexact: true });
-      expect(all.channels!.length).toBeGreaterThan(0);
-      const { report, verified } = await pruneAndVerify(dense, all, e.sizes, e.vocab);
-      expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
-      expect(verified.shapeMismatch).toBeUndefined();
-      if (verified.exact) expect(verified.maxDeviation).toBeLessThan(1e-3);
-      // The mask-exact part alone must match the oracle.
-      const exactOnly = {
-        channels: all.channels!.filter((c) => report.groups.find((g) => g.id === c.group)?.maskExact),
-      };
-      if (exactOnly.channels.length > 0) {
-        const exact = await pruneAndVerify(dense, exactOnly, e.sizes, e.vocab);
-        expect(exact.verified.exact).toBe(true);
-        expect(exact.verified.maxDeviation).toBeLessThan(1e-3);
-      }
-      console.log(
-        `${e.file}: params ${report.paramsBefore} → ${report.paramsAfter}; groups ${report.groups.length} (exact ${exactOnly.channels.length}); deviation all=${verified.maxDeviation.toExponential(2)}${verified.exact ? '' : ' (inexact groups)'}`,
-      );
-    });
+    it(
+      `${e.file}: --ratio 0.3 runs at ${e.sizes.length} sizes, shrinks, ` + `and exact groups equal the mask oracle`,
+      async () => {
+        const dense = loadModelFile(`${DIR}/${e.file}`);
+        const all = ratioPlan(analyzeGroups(dense), 0.3, { includeInexact: true });
+        expect(all.channels!.length).toBeGreaterThan(0);
+        const { report, verified } = await pruneAndVerify(dense, all, e.sizes, e.vocab);
+        expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
+        expect(verified.shapeMismatch).toBeUndefined();
+        if (verified.exact) expect(verified.maxDeviation).toBeLessThan(1e-3);
+        // The mask-exact part alone must match the oracle.
+        const exactOnly = {
+          channels: all.channels!.filter((c) => report.groups.find((g) => g.id === c.group)?.maskExact),
+        };
+        if (exactOnly.channels.length > 0) {
+          const exact = await pruneAndVerify(dense, exactOnly, e.sizes, e.vocab);
+          expect(exact.verified.exact).toBe(true);
+          expect(exact.verified.maxDeviation).toBeLessThan(1e-3);
+        }
+        console.log(
+          `${e.file}: params ${report.paramsBefore} → ${report.paramsAfter}; ` +
+            `groups ${report.groups.length} (exact ${exactOnly.channels.length}); ` +
+            `deviation all=${verified.maxDeviation.toExponential(2)}${verified.exact ? '' : ' (inexact groups)'}`,
+        );
+      },
+    );
   }
 });
 
@@ -67,7 +73,9 @@ describe('removing one head per layer', () => {
       expect(verified.exact).toBe(true);
       expect(verified.maxDeviation).toBeLessThan(1e-4);
       console.log(
-        `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`,
+        `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, ` +
+          `params ${report.paramsBefore} → ${report.paramsAfter}, ` +
+          `max deviation ${verified.maxDeviation.toExponential(2)}`,
       );
     });
   }

@@ -5,22 +5,26 @@ import { defaultSizes, sizeProblems } from './input-sizes.js';
 import { reflectPadAudio } from './testing/verify-models.js';
 
 describe('defaultSizes', () => {
-  it('grows a symbolic length until the graph accepts it (reflect Pad by 16 needs more than 16 samples), and onnxruntime runs there', async () => {
-    const m = reflectPadAudio(16);
-    expect(sizeProblems(m, { samples: [2, 1, 5] }).join()).toMatch(
-      /reflect Pad by 16 needs axis 2 longer than 16, got 5/,
-    );
-    const sizes = defaultSizes(m);
-    expect(sizes.samples[2]).toBeGreaterThan(16);
-    expect(sizeProblems(m, sizes)).toEqual([]);
-    const s = await createSession(m);
-    try {
-      const out = await run(s, randomInputs(m, sizes, { seed: 1 }));
-      expect(out.logits.dims).toEqual([2, 2]);
-    } finally {
-      await releaseSession(s);
-    }
-  });
+  it(
+    'grows a symbolic length until the graph accepts it (reflect Pad by 16 needs more than 16 samples), ' +
+      'and onnxruntime runs there',
+    async () => {
+      const m = reflectPadAudio(16);
+      expect(sizeProblems(m, { samples: [2, 1, 5] }).join()).toMatch(
+        /reflect Pad by 16 needs axis 2 longer than 16, got 5/,
+      );
+      const sizes = defaultSizes(m);
+      expect(sizes.samples[2]).toBeGreaterThan(16);
+      expect(sizeProblems(m, sizes)).toEqual([]);
+      const s = await createSession(m);
+      try {
+        const out = await run(s, randomInputs(m, sizes, { seed: 1 }));
+        expect(out.logits.dims).toEqual([2, 2]);
+      } finally {
+        await releaseSession(s);
+      }
+    },
+  );
 
   it('keeps declared dims and sizes the user fixed; small symbolic dims stay small when they fit', () => {
     expect(defaultSizes(loadModelFile('fixtures/models/resnet_tiny_op17.onnx'))).toEqual({ input: [2, 3, 32, 32] });

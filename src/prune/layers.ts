@@ -57,7 +57,8 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
   }
   if (handed.size !== 1) {
     throw bad(
-      `layers: ${name} is not one residual block: it hands ${handed.size} values to the rest of the model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`,
+      `layers: ${name} is not one residual block: it hands ${handed.size} values to the rest of the ` +
+        `model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`,
     );
   }
   const [output] = handed;
@@ -80,7 +81,8 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
   }
   if (candidates.size !== 1) {
     throw bad(
-      `layers: ${name} is not a residual block: its output ${output} is not the sum of one outside value of its shape and the block's own (${candidates.size} candidates)`,
+      `layers: ${name} is not a residual block: its output ${output} is not the sum of one outside value of its ` +
+        `shape and the block's own (${candidates.size} candidates)`,
     );
   }
   const [input] = candidates;

@@ -62,7 +62,9 @@ describe('removing one KV head per layer', () => {
       expect(verified.exact).toBe(true);
       expect(verified.maxDeviation).toBeLessThan(1e-4);
       console.log(
-        `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, params ${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`,
+        `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, ` +
+          `params ${report.paramsBefore} → ${report.paramsAfter}, ` +
+          `max deviation ${verified.maxDeviation.toExponential(2)}`,
       );
     });
   }
@@ -94,7 +96,8 @@ describe('a KV cache shrinks with its KV heads', () => {
         /KV cache: pruning it changes the model interface/,
       );
       console.log(
-        `${e.file}: KV heads 2 → 1 per layer, ${report.interface.length} cache values shrink, max deviation ${verified.maxDeviation.toExponential(2)}`,
+        `${e.file}: KV heads 2 → 1 per layer, ${report.interface.length} cache values shrink, ` +
+          `max deviation ${verified.maxDeviation.toExponential(2)}`,
       );
     });
   }

@@ -40,7 +40,9 @@ export interface MaskResult {
   inexact: { group: string; reasons: string[] }[];
   /** Number of (tensor, axis) entry slices zeroed. */
   zeroed: number;
-  /** KV-cache inputs/outputs the pruned model has fewer of: which positions it keeps (feed and compare through these). */
+  /**
+   * KV-cache inputs/outputs the pruned model has fewer of: which positions it keeps (feed and compare through these).
+   */
   cache: CacheSlice[];
 }
 
@@ -65,7 +67,10 @@ export interface MaskOptions {
   deferred?: boolean;
 }
 
-/** The mask oracle: `dense` with the plan's removed channels and heads zeroed instead of sliced (plan validated as by prune). */
+/**
+ * The mask oracle: `dense` with the plan's removed channels and heads zeroed instead of sliced (plan validated as by
+ * prune).
+ */
 export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): MaskResult {
   // Removed layers are gone on both sides: the oracle is the dense model without them.
   const base = withoutLayers(dense, planShapeIssues(planInput).plan.layers);

@@ -65,7 +65,8 @@ describe('prune() leaves its inputs as they were', () => {
         try {
           checkUntouched(saveModel(dense), plan);
         } catch (e) {
-          // Plans a generated case cannot carry out are refused before anything is touched; still checked above for the rest.
+          // Plans a generated case cannot carry out are refused before anything is touched; still checked above for the
+          // rest.
           if ((e as { code?: string }).code === 'E_BAD_PLAN' || (e as { code?: string }).code === 'E_PRUNE_BLOCKED')
             return;
           throw e;

@@ -124,7 +124,8 @@ export function prune(
     if (t.dims[axis] % 4 !== 0)
       throw new PruneguardError(
         'E_PRUNE_BLOCKED',
-        `${name} was 2:4 sparse; after pruning its reduction axis has ${t.dims[axis]} entries, not a multiple of 4 (use guards.roundTo: 4)`,
+        `${name} was 2:4 sparse; after pruning its reduction axis has ${t.dims[axis]} entries, not a multiple of 4 ` +
+          `(use guards.roundTo: 4)`,
       );
     return nmViolations(t, name, 2, 4, axis).length > 0;
   });

@@ -59,7 +59,10 @@ export interface VerifyResult {
   maxDeviation: number;
   /** Every output of every run judged equal (meaningful as an equivalence only when `exact`). */
   pass: boolean;
-  /** 'pass' / 'fail' on mask-exact plans; 'inexact' when the deviation is information only (and the pruned model runs with the right shapes). */
+  /**
+   * 'pass' / 'fail' on mask-exact plans; 'inexact' when the deviation is information only (and the pruned model runs
+   * with the right shapes).
+   */
   status: 'pass' | 'fail' | 'inexact';
   /** Output shapes differ from the masked (dense) model's. */
   shapeMismatch?: string;
@@ -153,7 +156,8 @@ export async function verify(
         try {
           got = await run(session, only(fa, session.inputNames));
         } catch (e) {
-          prunedError ??= `the pruned model fails where the mask oracle runs (${describeFeeds(feedList[i])}): ${firstLine(e)}`;
+          prunedError ??=
+            `the pruned model fails where the mask oracle runs ` + `(${describeFeeds(feedList[i])}): ${firstLine(e)}`;
           continue;
         }
         for (const [name, w] of Object.entries(wants[i])) {

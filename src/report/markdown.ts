@@ -8,13 +8,21 @@ export function renderMarkdown(r: Report): string {
   const out: string[] = [
     `## pruneguard report ${r.ok ? '✅' : '❌'}`,
     '',
-    `${r.totals.scenariosOk}/${r.totals.scenarios} scenarios behave · ${r.totals.propertyCases} generated cases · ${r.totals.faultsCaught}/${r.totals.faults} fault injectors caught · pruneguard ${r.versions.pruneguard}, onnxruntime-node ${r.versions['onnxruntime-node']}${r.shards.length > 1 ? ` · merged from ${r.shards.length} shards` : ''}`,
+    `${r.totals.scenariosOk}/${r.totals.scenarios} scenarios behave · ${r.totals.propertyCases} generated cases ` +
+      `· ${r.totals.faultsCaught}/${r.totals.faults} fault injectors caught · pruneguard ${r.versions.pruneguard}, ` +
+      `onnxruntime-node ` +
+      `${r.versions['onnxruntime-node']}${r.shards.length > 1 ? ` · merged from ${r.shards.length} shards` : ''}`,
     '',
     '| failure mode | status | guards | scenarios | properties (cases) | faults caught | coverage (lines) |',
     '|---|---|---|---|---|---|---|',
     ...r.failureModes.map(
       (m) =>
-        `| ${m.title} (\`${m.id}\`) | ${icon(m.status)} ${m.status} | ${m.guards.map((g) => `\`${g}\``).join(', ')} | ${m.scenarios.filter((s) => s.ok).length}/${m.scenarios.length} | ${m.properties.length} (${m.properties.reduce((s, p) => s + p.cases, 0)}) | ${m.faults.filter((f) => f.caught && f.caughtByExpected).length}/${m.faults.length} | ${m.coverage ? `${m.coverage.lines.pct}% of ${m.coverage.lines.total}` : 'not measured'} |`,
+        `| ${m.title} (\`${m.id}\`) ` +
+        `| ${icon(m.status)} ${m.status} | ${m.guards.map((g) => `\`${g}\``).join(', ')} | ` +
+        `${m.scenarios.filter((s) => s.ok).length}/${m.scenarios.length} | ${m.properties.length} (` +
+        `${m.properties.reduce((s, p) => s + p.cases, 0)}) ` +
+        `| ${m.faults.filter((f) => f.caught && f.caughtByExpected).length}/${m.faults.length} | ` +
+        `${m.coverage ? `${m.coverage.lines.pct}% of ${m.coverage.lines.total}` : 'not measured'} |`,
     ),
     '',
   ];
@@ -23,7 +31,10 @@ export function renderMarkdown(r: Report): string {
     out.push(`### ${icon(m.status)} ${m.title}`, '', `_${m.risk}_`, '');
     for (const s of m.scenarios) {
       out.push(
-        `- **${s.id}** ${s.ok ? '✅' : '❌'} — faulty: ${s.faulty.verdict}${s.faulty.caughtBy.length ? ` by ${s.faulty.caughtBy.map((c) => `\`${c}\``).join(', ')}` : ''}; fixed: ${s.fixed.verdict}`,
+        `- **${s.id}** ${s.ok ? '✅' : '❌'} — ` +
+          `faulty: ${s.faulty.verdict}` +
+          (s.faulty.caughtBy.length ? ` by ${s.faulty.caughtBy.map((c) => `\`${c}\``).join(', ')}` : '') +
+          `; fixed: ${s.fixed.verdict}`,
       );
       if (s.faulty.firstFinding) out.push(`  - ${cell(s.faulty.firstFinding)}`);
     }

@@ -12,7 +12,10 @@ export interface FailureModeEntry {
   risk: string;
   /** Invariant and gate ids (as they appear in findings). */
   guards: readonly string[];
-  /** Source files implementing the guards: paths relative to the repo root; `*` matches within a path segment, `**` across. */
+  /**
+   * Source files implementing the guards: paths relative to the repo root; `*` matches within a path segment, `**`
+   * across.
+   */
   modules: readonly string[];
 }
 

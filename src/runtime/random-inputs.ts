@@ -89,7 +89,10 @@ function resolveDims(spec: ValueInfo, given: readonly number[] | undefined, name
   });
 }
 
-/** Inputs larger than BUDGETS.feedElements (2^24 elements, 64 MiB of float32, by default) are refused rather than allocated. */
+/**
+ * Inputs larger than BUDGETS.feedElements (2^24 elements, 64 MiB of float32, by default) are refused rather than
+ * allocated.
+ */
 export const MAX_INPUT_ELEMENTS = BUDGETS.feedElements;
 
 function fill(spec: ValueInfo, dims: number[], next: () => number, lo: number, hi: number, vocab: number): Tensor {
@@ -98,7 +101,9 @@ function fill(spec: ValueInfo, dims: number[], next: () => number, lo: number, h
   if (n > MAX_INPUT_ELEMENTS) {
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
-      `input '${spec.name}' of shape [${dims.join(',')}] has ${n} elements, more than the ${MAX_INPUT_ELEMENTS} pruneguard will generate; give it smaller sizes (or raise ${BUDGET_ENV.feedElements})`,
+      `input '${spec.name}' of shape [${dims.join(',')}] has ${n} elements, ` +
+        `more than the ${MAX_INPUT_ELEMENTS} pruneguard will generate; give it smaller sizes ` +
+        `(or raise ${BUDGET_ENV.feedElements})`,
     );
   }
   const data = allocate(dtype, n) as unknown as { [i: number]: number | bigint | string };

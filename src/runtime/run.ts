@@ -21,7 +21,8 @@ export async function run(session: Session, feeds: Feeds, outputNames?: readonly
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
       `${session.source}: feeds do not match the model inputs [${session.inputNames.join(', ')}]` +
-        `${missing.length ? `; missing ${missing.join(', ')}` : ''}${unknown.length ? `; unknown ${unknown.join(', ')}` : ''}`,
+        (missing.length ? `; missing ${missing.join(', ')}` : '') +
+        (unknown.length ? `; unknown ${unknown.join(', ')}` : ''),
     );
   }
   const ortFeeds: Record<string, OrtTensor> = {};

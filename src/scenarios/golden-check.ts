@@ -30,7 +30,8 @@ export function goldenProblems(result: ScenarioResult, root: string): string[] {
     if (!recorded) problems.push(`${path}: no recorded variant '${name}'`);
     else if (recorded.verdict !== v.verdict || JSON.stringify(recorded.caughtBy) !== JSON.stringify(v.caughtBy)) {
       problems.push(
-        `${name}: ${v.verdict} by [${v.caughtBy.join(', ')}], golden records ${recorded.verdict} by [${(recorded.caughtBy ?? []).join(', ')}]`,
+        `${name}: ${v.verdict} by [${v.caughtBy.join(', ')}], golden records ${recorded.verdict} by ` +
+          `[${(recorded.caughtBy ?? []).join(', ')}]`,
       );
     }
   }

@@ -23,6 +23,7 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 
 export function commandScenario(t: ScaffoldTarget, cx: CommandCounterexample): string {
   const commandFrom = t.from.define === 'pruneguard' ? 'pruneguard' : '../src/check/command/command-pruner.js';
+  const timeout = cx.timeoutSeconds !== undefined ? `, timeoutSeconds: ${cx.timeoutSeconds}` : '';
   return `/**
  * Saved from a failing fuzz run: ${cx.replay.replace(/\*\//g, '* /')}
  * First finding: ${cx.firstFinding.replace(/\*\//g, '* /').split('\n')[0]}
@@ -41,14 +42,21 @@ const template = ${JSON.stringify(cx.template)};
 export default defineScenario({
   id: '${t.slug}',
   title: 'Counterexample of an external pruner: ${cx.caughtBy.join(', ')}',
-  incident: { source: ${JSON.stringify(cx.replay)}, date: '${today()}', summary: ${JSON.stringify(cx.firstFinding.split('\n')[0])} },
+  incident: {
+    source: ${JSON.stringify(cx.replay)},
+    date: '${today()}',
+    summary: ${JSON.stringify(cx.firstFinding.split('\n')[0])},
+  },
   failureMode: '${cx.failureMode}',
   model: () => buildGraph(recipe),
   variants: {
     faulty: {
       summary: \`the pruner command: \${template}\`,
       plan,
-      make: async (ctx) => ({ pruned: await commandPruner(template, { cwd: ctx.resolve('.')${cx.timeoutSeconds !== undefined ? `, timeoutSeconds: ${cx.timeoutSeconds}` : ''} })(ctx.dense, plan), plan }),
+      make: async (ctx) => {
+        const pruner = commandPruner(template, { cwd: ctx.resolve('.')${timeout} });
+        return { pruned: await pruner(ctx.dense, plan), plan };
+      },
     },
     fixed: { summary: "pruneguard's dependency-aware pruner on the same graph and plan", plan },
   },

@@ -52,15 +52,25 @@ export default defineScenario({
   id: '${t.slug}',
   title: 'TODO: one line',
   incident: { source: 'TODO: team / postmortem link', date: '${today()}', summary: 'TODO: what happened' },
-  failureMode: 'shape-mismatch', // accuracy-cliff | hardware-headroom | slice-regression | shape-mismatch | nm-nonconformance | quantization-compounding
+  // accuracy-cliff | hardware-headroom | slice-regression | shape-mismatch | nm-nonconformance |
+  // quantization-compounding
+  failureMode: 'shape-mismatch',
   model: 'fixtures/models/resnet_tiny_op17.onnx', // a model file, or a builder: () => model
   // data: { file: 'fixtures/data/your_eval.npz', slices: [{ name: 'rare', labels: [8] }] },
   variants: {
-    faulty: { summary: 'TODO: the plan (or pruner) that caused the incident', plan: { channels: [{ group: 'layer2.conv2.weight#0', ratio: 0.3 }] } },
-    fixed: { summary: 'TODO: what ships instead', plan: { channels: [{ group: 'layer2.conv2.weight#0', ratio: 0.3 }] } },
+    faulty: {
+      summary: 'TODO: the plan (or pruner) that caused the incident',
+      plan: { channels: [{ group: 'layer2.conv2.weight#0', ratio: 0.3 }] },
+    },
+    fixed: {
+      summary: 'TODO: what ships instead',
+      plan: { channels: [{ group: 'layer2.conv2.weight#0', ratio: 0.3 }] },
+    },
   },
-  mustCatch: ['shape-consistency'], // the invariants or gates that must catch the faulty variant (any of them)
-  check: (c) => checkStructure(c), // the same check runs on both variants; record numbers with c.record(key, value, { abs })
+  // the invariants or gates that must catch the faulty variant (any of them)
+  mustCatch: ['shape-consistency'],
+  // the same check runs on both variants; record numbers with c.record(key, value, { abs })
+  check: (c) => checkStructure(c),
 });
 `;
 }

@@ -130,21 +130,24 @@ describe('discovery and scaffolding', () => {
     expect(await main(['scenario', 'new', 'Bad Slug', '--root', t.root], io().io)).toBe(2);
   });
 
-  it('a failing property counterexample becomes a scenario that rebuilds its graph: faulty caught, fixed passes', async () => {
-    const fault = faultById('skip-projection-not-updated')!;
-    const [r] = await runSelftest({ faults: [fault], runs: 60, seed: 3 });
-    expect(r.counterexample).toBeDefined();
-    const t = freshRoot();
-    const file = await saveCounterexampleScenario(t, fault.id, r.counterexample!.seed, r.counterexample!.path);
-    const text = readFileSync(file, 'utf8');
-    expect(text).toContain(`pruneguard selftest --fault ${fault.id} --seed 3 --path`);
-    const result = await runScenario(await loadScenario(file), { root: t.root });
-    expect(result.variants.faulty.verdict).toBe('caught');
-    expect(result.variants.fixed.verdict).toBe('pass');
-    await expect(
-      saveCounterexampleScenario(t, fault.id, r.counterexample!.seed, r.counterexample!.path),
-    ).rejects.toThrow('already exists');
-  });
+  it(
+    'a failing property counterexample becomes a scenario that rebuilds its graph: faulty caught, ' + 'fixed passes',
+    async () => {
+      const fault = faultById('skip-projection-not-updated')!;
+      const [r] = await runSelftest({ faults: [fault], runs: 60, seed: 3 });
+      expect(r.counterexample).toBeDefined();
+      const t = freshRoot();
+      const file = await saveCounterexampleScenario(t, fault.id, r.counterexample!.seed, r.counterexample!.path);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain(`pruneguard selftest --fault ${fault.id} --seed 3 --path`);
+      const result = await runScenario(await loadScenario(file), { root: t.root });
+      expect(result.variants.faulty.verdict).toBe('caught');
+      expect(result.variants.fixed.verdict).toBe('pass');
+      await expect(
+        saveCounterexampleScenario(t, fault.id, r.counterexample!.seed, r.counterexample!.path),
+      ).rejects.toThrow('already exists');
+    },
+  );
 
   it('rejects a scenario with missing parts, listing every problem', () => {
     expect(() => defineScenario({ id: 'Bad', failureMode: 'nope' } as never)).toThrow(

@@ -22,7 +22,8 @@ interface Entry {
   sizes: Record<string, number[]>[];
   vocab?: number;
 }
-const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models; // committed: a missing manifest fails the file
+// committed: a missing manifest fails the file
+const entries: Entry[] = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: Entry[] }).models;
 
 it('finds the committed fixture models', () => {
   expect(entries.length, 'models listed in the committed manifest').toBeGreaterThan(0);
@@ -50,12 +51,15 @@ describe('static shapes agree with onnxruntime on fixture models', () => {
           if (ok) matched++;
           else
             mismatches.push(
-              `${graphOutputs.has(name) ? 'OUTPUT ' : ''}${name}: inferred ${formatShape(got?.shape)}${got?.unknownReason ? ` (${got.unknownReason})` : ''}, runtime [${t.dims.join(',')}]`,
+              `${graphOutputs.has(name) ? 'OUTPUT ' : ''}${name}: ` +
+                `inferred ${formatShape(got?.shape)}${got?.unknownReason ? ` (${got.unknownReason})` : ''}, ` +
+                `runtime [${t.dims.join(',')}]`,
             );
         }
         const total = Object.keys(outputs).length;
         console.log(
-          `${entry.file} ${JSON.stringify(sizes)}: ${matched}/${total} values agree (${((100 * matched) / total).toFixed(1)}%), ${inferred.problems.length} problems`,
+          `${entry.file} ${JSON.stringify(sizes)}: ${matched}/${total} values agree ` +
+            `(${((100 * matched) / total).toFixed(1)}%), ${inferred.problems.length} problems`,
         );
         if (mismatches.length) console.log(mismatches.join('\n'));
         expect(inferred.problems).toEqual([]);

@@ -24,7 +24,8 @@ expect.extend({
       message: () =>
         relevant.length === 0
           ? `expected findings${invariant ? ` of ${invariant}` : ''}, got none`
-          : `expected no findings${invariant ? ` of ${invariant}` : ''}, got ${relevant.length}:\n${formatFindings(relevant)}`,
+          : `expected no findings${invariant ? ` of ${invariant}` : ''}, ` +
+            `got ${relevant.length}:\n${formatFindings(relevant)}`,
     };
   },
   /** Passes when some finding belongs to `failureMode` (and `invariant`, if given): a fault was caught. */
@@ -36,7 +37,8 @@ expect.extend({
       message: () =>
         hit
           ? `expected no ${failureMode} finding, got:\n${formatFindings(all)}`
-          : `expected a ${failureMode}${invariant ? `/${invariant}` : ''} finding, got ${all.length ? `:\n${formatFindings(all)}` : 'none'}`,
+          : `expected a ${failureMode}${invariant ? `/${invariant}` : ''} finding, ` +
+            `got ${all.length ? `:\n${formatFindings(all)}` : 'none'}`,
     };
   },
 });

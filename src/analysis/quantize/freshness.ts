@@ -89,7 +89,12 @@ export async function calibrationFreshness(
       invariant: 'calibration-freshness',
       failureMode: 'quantization-compounding',
       where: t.tensor,
-      message: `${t.tensor}: encoded range [${t.encoded.min.toFixed(3)}, ${t.encoded.max.toFixed(3)}] does not fit the model's activations [${t.observed.min.toFixed(3)}, ${t.observed.max.toFixed(3)}]: ${(t.clipped * 100).toFixed(2)}% clipped, ${(t.utilisation * 100).toFixed(0)}% of levels used${provenanceMatches === false ? '; calibrated on a different model' : ''}`,
+      message:
+        `${t.tensor}: encoded range [${t.encoded.min.toFixed(3)}, ${t.encoded.max.toFixed(3)}] does not fit ` +
+        `the model's activations ` +
+        `[${t.observed.min.toFixed(3)}, ${t.observed.max.toFixed(3)}]: ${(t.clipped * 100).toFixed(2)}% ` +
+        `clipped, ${(t.utilisation * 100).toFixed(0)}% of levels ` +
+        `used${provenanceMatches === false ? '; calibrated on a different model' : ''}`,
       expected: { maxClipped, minUtilisation },
       received: { clipped: t.clipped, utilisation: t.utilisation },
     }));
@@ -102,7 +107,9 @@ function encodedRange(model: Model, q: { inputs: string[] }): Range {
   return representableRange(scale, zp);
 }
 
-/** Share of each target's values outside its encoded range (beyond half a quantization step), and its observed range. */
+/**
+ * Share of each target's values outside its encoded range (beyond half a quantization step), and its observed range.
+ */
 async function measure(model: Model, batches: readonly Feeds[], targets: { name: string; range: Range }[]) {
   const stats = new Map(
     targets.map((t) => [t.name, { clipped: 0, total: 0, min: Infinity, max: -Infinity, range: t.range }]),

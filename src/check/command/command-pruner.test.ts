@@ -21,7 +21,8 @@ function script(name: string, body: string): string {
   const file = join(scripts, `${name}.mjs`);
   writeFileSync(
     file,
-    `import { copyFileSync, writeFileSync } from 'node:fs';\nconst [model, plan, out] = process.argv.slice(2);\n${body}\n`,
+    `import { copyFileSync, writeFileSync } from 'node:fs';\nconst [model, plan, ` +
+      `out] = process.argv.slice(2);\n${body}\n`,
   );
   return `"${node}" "${file}" {model} {plan} {out}`;
 }

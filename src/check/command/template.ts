@@ -57,7 +57,8 @@ export function splitTemplate(template: string): string[] {
   if (unknown.length)
     throw bad(
       template,
-      `unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
+      `unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')} (known: ` +
+        `${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
     );
   const missing = REQUIRED.filter((p) => !used.has(p));
   if (missing.length) throw bad(template, `it must mention ${missing.map((p) => `{${p}}`).join(', ')}`);

@@ -33,7 +33,8 @@ medians compared. Prints the sparsity from which sparse wins (or that it never d
     io.out(`${opts.rows}x${opts.cols} weight, batch ${opts.batch}, dense = ${dense}`);
     for (const p of r.points)
       io.out(
-        `  sparsity ${(p.sparsity * 100).toFixed(1).padStart(5)}%  dense ${p.denseMs.toFixed(3)} ms  CSR ${p.sparseMs.toFixed(3)} ms  sparse/dense ${p.ratio.toFixed(2)}`,
+        `  sparsity ${(p.sparsity * 100).toFixed(1).padStart(5)}%  dense ${p.denseMs.toFixed(3)} ms  ` +
+          `CSR ${p.sparseMs.toFixed(3)} ms  sparse/dense ${p.ratio.toFixed(2)}`,
       );
     io.out(
       r.breakEven === null

@@ -30,35 +30,42 @@ describe('check on real inputs', () => {
     saveModelFile(prune(audio, { channels: [{ group: 'bank.weight#0', ratio: 0.5 }] }).model, f('audio.pruned.onnx'));
   });
 
-  it('says how each output was judged (text and --json): agreement behind Equal/ArgMax, tolerance otherwise', async () => {
-    const args = [
-      'check',
-      '--dense',
-      f('peaks.onnx'),
-      '--pruned',
-      f('peaks.pruned.onnx'),
-      '--plan',
-      f('peaks.plan.json'),
-    ];
-    const c = cli();
-    expect(await main(args, c.io)).toBe(0);
-    const text = c.out.join('\n');
-    expect(text).toMatch(/peaks by agreement \(100\.00% agree, needs 99%; through Equal 'is_peak'/);
-    expect(text).toMatch(/label by agreement .*through ArgMax 'label'/);
-    expect(text).toMatch(/logits by tolerance \(max \|Δ\|/);
-    const j = cli();
-    expect(await main([...args, '--json'], j.io)).toBe(0);
-    expect(j.out.join('')).toMatch(/heatmap by tolerance/);
-  });
+  it(
+    'says how each output was judged (text and --json): agreement behind Equal/ArgMax, ' + 'tolerance otherwise',
+    async () => {
+      const args = [
+        'check',
+        '--dense',
+        f('peaks.onnx'),
+        '--pruned',
+        f('peaks.pruned.onnx'),
+        '--plan',
+        f('peaks.plan.json'),
+      ];
+      const c = cli();
+      expect(await main(args, c.io)).toBe(0);
+      const text = c.out.join('\n');
+      expect(text).toMatch(/peaks by agreement \(100\.00% agree, needs 99%; through Equal 'is_peak'/);
+      expect(text).toMatch(/label by agreement .*through ArgMax 'label'/);
+      expect(text).toMatch(/logits by tolerance \(max \|Δ\|/);
+      const j = cli();
+      expect(await main([...args, '--json'], j.io)).toBe(0);
+      expect(j.out.join('')).toMatch(/heatmap by tolerance/);
+    },
+  );
 
-  it('default sizes are long enough for a reflect Pad; --shape too short is the dense model failing (exit 2, naming it)', async () => {
-    const base = ['check', '--dense', f('audio.onnx'), '--pruned', f('audio.pruned.onnx')];
-    const ok = cli();
-    expect(await main(base, ok.io)).toBe(0);
-    const short = cli();
-    expect(await main([...base, '--shape', 'samples=1,1,8'], short.io)).toBe(2);
-    expect(short.err.join('')).toMatch(/audio\.onnx: dense model cannot run on these inputs \(samples=\[1,1,8\]\)/);
-  });
+  it(
+    'default sizes are long enough for a reflect Pad; --shape too short is the dense model failing (exit 2, ' +
+      'naming it)',
+    async () => {
+      const base = ['check', '--dense', f('audio.onnx'), '--pruned', f('audio.pruned.onnx')];
+      const ok = cli();
+      expect(await main(base, ok.io)).toBe(0);
+      const short = cli();
+      expect(await main([...base, '--shape', 'samples=1,1,8'], short.io)).toBe(2);
+      expect(short.err.join('')).toMatch(/audio\.onnx: dense model cannot run on these inputs \(samples=\[1,1,8\]\)/);
+    },
+  );
 
   it('--inputs FILE.npz runs the structural invariants on the sample', async () => {
     writeFileSync(

@@ -71,37 +71,40 @@ describe('incident (a): digits CNN, 45% of the early layers vs a sensitivity-awa
     expect(r.out).toMatch(/conv1\.weight#0 is pruned 45\.0%, over its earlyConv cap of 20\.0%/);
   });
 
-  it('sensitivity-aware (only the least sensitive group, fc1 50%): every mode passes or is skipped; exit 0', async () => {
-    const r = await check(
-      '--dense',
-      DIGITS,
-      '--pruned',
-      aware.pruned,
-      '--plan',
-      aware.plan,
-      '--data',
-      DIGITS_DATA,
-      '--report',
-      join(dir, 'aware.json'),
-    );
-    expect(r.code).toBe(0);
-    expect(verdict(r.out, 'slice-regression')).toBe('PASS');
-    expect(verdict(r.out, 'accuracy-cliff')).toBe('PASS');
-    expect(slice(r.out, 'rare').drop).toBeLessThanOrEqual(2);
-    expect(slice(r.out, 'all').drop).toBeLessThanOrEqual(2);
-    const report = JSON.parse(readFileSync(join(dir, 'aware.json'), 'utf8'));
-    expect(report.pass).toBe(true);
-    expect(report.verdicts['hardware-headroom'].status).toBe('skipped');
-    // The profile behind the monotone gate: early groups measured more sensitive than the classifier.
-    const s = Object.fromEntries(
-      report.measurements.budget.profile.entries.map((e: { group: string; sensitivity: number }) => [
-        e.group,
-        e.sensitivity,
-      ]),
-    );
-    expect(s['conv1.weight#0']).toBeGreaterThan(s['fc1.weight#0']);
-    expect(s['conv2.weight#0']).toBeGreaterThan(s['fc1.weight#0']);
-  });
+  it(
+    'sensitivity-aware (only the least sensitive group, fc1 50%): every mode passes or is skipped; ' + 'exit 0',
+    async () => {
+      const r = await check(
+        '--dense',
+        DIGITS,
+        '--pruned',
+        aware.pruned,
+        '--plan',
+        aware.plan,
+        '--data',
+        DIGITS_DATA,
+        '--report',
+        join(dir, 'aware.json'),
+      );
+      expect(r.code).toBe(0);
+      expect(verdict(r.out, 'slice-regression')).toBe('PASS');
+      expect(verdict(r.out, 'accuracy-cliff')).toBe('PASS');
+      expect(slice(r.out, 'rare').drop).toBeLessThanOrEqual(2);
+      expect(slice(r.out, 'all').drop).toBeLessThanOrEqual(2);
+      const report = JSON.parse(readFileSync(join(dir, 'aware.json'), 'utf8'));
+      expect(report.pass).toBe(true);
+      expect(report.verdicts['hardware-headroom'].status).toBe('skipped');
+      // The profile behind the monotone gate: early groups measured more sensitive than the classifier.
+      const s = Object.fromEntries(
+        report.measurements.budget.profile.entries.map((e: { group: string; sensitivity: number }) => [
+          e.group,
+          e.sensitivity,
+        ]),
+      );
+      expect(s['conv1.weight#0']).toBeGreaterThan(s['fc1.weight#0']);
+      expect(s['conv2.weight#0']).toBeGreaterThan(s['fc1.weight#0']);
+    },
+  );
 });
 
 describe('incident (b): a skip projection left at its old width', () => {
@@ -257,7 +260,8 @@ describe('as a real process', () => {
   const entry = join(dir, 'pruneguard.mjs');
   writeFileSync(
     entry,
-    `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+    `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await ` +
+      `main(process.argv.slice(2));\n`,
   );
   const run = (...argv: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', entry, 'check', ...argv], {

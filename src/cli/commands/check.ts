@@ -1,4 +1,7 @@
-/** `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json] [--report]`: every gate, one verdict per failure mode. */
+/**
+ * `pruneguard check --dense D.onnx --pruned P.onnx [--plan] [--data] [--config] [--json] [--report]`: every gate, one
+ * verdict per failure mode.
+ */
 import { existsSync } from 'node:fs';
 import { loadEvalSet } from '../../data/load.js';
 import { PruneguardError } from '../../errors.js';
@@ -31,7 +34,8 @@ async function naming<T>(files: { plan?: string; data?: string; dense: string },
   try {
     return await f();
   } catch (e) {
-    // Anything else about the input (an input too large to generate) concerns the models; the dense one is the reference.
+    // Anything else about the input (an input too large to generate) concerns the models; the dense one is the
+    // reference.
     const file =
       e instanceof PruneguardError
         ? e.code === 'E_BAD_PLAN'
@@ -65,7 +69,8 @@ function toJson(value: unknown): string {
 export const checkCommand = defineCommand({
   name: 'check',
   usage:
-    '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] [--report REPORT.json] [--shape NAME=D0,...]... [--inputs FILE.npz]',
+    '--dense D.onnx --pruned P.onnx [--plan PLAN.json] [--data EVAL.npz] [--config pruneguard.config.json] [--json] ' +
+    '[--report REPORT.json] [--shape NAME=D0,...]... [--inputs FILE.npz]',
   description: `Runs, per failure mode:
   shape-mismatch            shape-consistency, no-silent-broadcast (always); mask-equivalence (with --plan)
   nm-nonconformance         nm-conformance (the plan's N:M tensors)
@@ -91,7 +96,8 @@ config or plan), 3 internal error.`,
     json: opt.flag('print the full report as JSON on stdout (instead of the text verdicts)'),
     report: opt.path(
       'REPORT.json',
-      'also write the full report as JSON (atomically; never over an input; an existing file only if it is an earlier check report, or with --force)',
+      'also write the full report as JSON (atomically; never over an input; ' +
+        'an existing file only if it is an earlier check report, or with --force)',
     ),
     force: opt.flag('let --report replace an existing file that is not a check report'),
     ...RUN_INPUT_OPTIONS,
@@ -149,7 +155,9 @@ config or plan), 3 internal error.`,
         denseSource: densePath,
       }),
     );
-    const header = `pruneguard check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
+    const header =
+      `pruneguard ` +
+      `check: ${densePath} → ${prunedPath}${dataPath ? ` on ${dataPath} (${data!.count} examples)` : ''}`;
     const json = toJson({
       kind: REPORT_KIND,
       dense: densePath,

@@ -40,7 +40,8 @@ function seconds(text: string, flag: string): number {
 export const fuzzCommand = defineCommand({
   name: 'fuzz',
   usage:
-    "--pruner 'CMD {model} {plan} {out}' [--runs N] [--seed S] [--path P] [--families F,...] [--parts P,...] [--timeout-per-case S] [--save-scenario SLUG] [--json]",
+    "--pruner 'CMD {model} {plan} {out}' [--runs N] [--seed S] [--path P] [--families F,...] [--parts P,...] " +
+    '[--timeout-per-case S] [--save-scenario SLUG] [--json]',
   description: `For each generated case, writes the dense model ({model}, ONNX) and the plan ({plan}, JSON:
 a pruneguard plan with every group's channels and heads given as indices) to a fresh temporary
 folder, runs the command, reads the pruned model it wrote to {out}, removes the folder, and checks
@@ -137,7 +138,8 @@ scenarios/SLUG.scenario.ts, a scenario that runs the same command.`,
       );
     } else {
       io.out(
-        `${outcome.cases} cases, ${outcome.declined} declined by the pruner, ${outcome.skipped - outcome.declined} skipped (plan refused or empty); seed ${outcome.seed}`,
+        `${outcome.cases} cases, ${outcome.declined} declined by the ` +
+          `pruner, ${outcome.skipped - outcome.declined} skipped (plan refused or empty); seed ${outcome.seed}`,
       );
       if (cx) {
         io.out(formatCounterexample(cx));

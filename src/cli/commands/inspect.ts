@@ -23,17 +23,20 @@ not analysed, with the reasons ranked by parameters.`,
     shape: opt.shapes('fix the dims of input NAME (repeatable), e.g. --shape input=1,3,32,32'),
     'runtime-input': opt.repeated(
       'NAME',
-      'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; by default such initializers are weights)',
+      'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; ' +
+        'by default such initializers are weights)',
     ),
     json: opt.flag(
-      'print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, groups, attention, coverage, ...}',
+      'print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, groups, ' +
+        'attention, coverage, ...}',
     ),
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
       throw new PruneguardError(
         'E_BAD_ARGUMENT',
-        `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see pruneguard inspect --help)`,
+        `expected one model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see pruneguard ` +
+          `inspect --help)`,
       );
     }
     const path = positionals[0];
@@ -77,7 +80,8 @@ function render(s: ModelSummary): string {
   );
   for (const [name, v] of entries) {
     lines.push(
-      `  ${name.padEnd(w)}  ${(v.dtype ?? '?').padEnd(7)}  ${formatShape(v.shape)}${v.unknownReason ? `  (${v.unknownReason})` : ''}`,
+      `  ${name.padEnd(w)}  ${(v.dtype ?? '?').padEnd(7)}  ` +
+        `${formatShape(v.shape)}${v.unknownReason ? `  (${v.unknownReason})` : ''}`,
     );
   }
   lines.push('', `broadcasts (${s.broadcasts.length}):`);
@@ -94,14 +98,16 @@ function render(s: ModelSummary): string {
 /** The pruner's view: each channel group and attention unit, and why a blocked one cannot be pruned. */
 function renderGroups({ groups, attention }: ReturnType<typeof describeGroups>): string {
   const lines = [
-    `channel groups (${groups.filter((g) => g.kind === 'channels').length}, ${groups.filter((g) => g.blocked).length} blocked):`,
+    `channel groups ` +
+      `(${groups.filter((g) => g.kind === 'channels').length}, ${groups.filter((g) => g.blocked).length} blocked):`,
   ];
   for (const g of groups.filter((x) => x.kind === 'channels')) {
     const notes = [g.blocked ? `blocked: ${g.blocked}` : '', g.maskExact ? '' : 'not mask-exact']
       .filter(Boolean)
       .join('; ');
     lines.push(
-      `  ${g.id.padEnd(40)} ${String(g.channels).padStart(5)} channels  ${g.members.length} members${notes ? `  (${notes})` : ''}`,
+      `  ${g.id.padEnd(40)} ${String(g.channels).padStart(5)} channels ` +
+        ` ${g.members.length} members${notes ? `  (${notes})` : ''}`,
     );
   }
   lines.push('', `attention units (${attention.length}):`);

@@ -40,22 +40,25 @@ describe('float16 models are judged like float16', () => {
     expect(r.json.verify.outputs[0].basis).toMatch(/^float16 precision/);
   });
 
-  it('faulty prunes still fail: channels other than the plan says, and a fault injector (BatchNorm not sliced)', async () => {
-    const dense = loadModelFile(FP16);
-    // Measured: the wrong channels move the logits by ~7e-2 against a float16 tolerance of ~8e-3 (16 ulps
-    // of the output's magnitude). On this small random-weight net a swap in some groups moves them by
-    // less than that, which float16 rounding cannot be told from: the limit of judging fp16 as fp16.
-    const plan = { channels: [{ group: 'blocks.2.block.6.weight#0', indices: [0, 1] }] };
-    const other = prune(dense, { channels: [{ group: 'blocks.2.block.6.weight#0', indices: [2, 3] }] }).model;
-    const feeds = [defaultFeeds(dense, 1)];
-    const wrong = await verify(dense, other, plan, feeds);
-    expect(wrong.status).toBe('fail');
-    expect(wrong.outputs[0].basis).toMatch(/float16/);
-    expect(wrong.maxDeviation).toBeGreaterThan(wrong.outputs[0].atol + wrong.outputs[0].rtol * 0.5);
-    const bn = await verify(dense, faultById('batchnorm-not-sliced')!.prune(dense, plan), plan, feeds);
-    expect(bn.status).toBe('fail');
-    expect(bn.prunedError).toMatch(/cannot load the pruned model/);
-  });
+  it(
+    'faulty prunes still fail: channels other than the plan says, and a fault injector ' + '(BatchNorm not sliced)',
+    async () => {
+      const dense = loadModelFile(FP16);
+      // Measured: the wrong channels move the logits by ~7e-2 against a float16 tolerance of ~8e-3 (16 ulps
+      // of the output's magnitude). On this small random-weight net a swap in some groups moves them by
+      // less than that, which float16 rounding cannot be told from: the limit of judging fp16 as fp16.
+      const plan = { channels: [{ group: 'blocks.2.block.6.weight#0', indices: [0, 1] }] };
+      const other = prune(dense, { channels: [{ group: 'blocks.2.block.6.weight#0', indices: [2, 3] }] }).model;
+      const feeds = [defaultFeeds(dense, 1)];
+      const wrong = await verify(dense, other, plan, feeds);
+      expect(wrong.status).toBe('fail');
+      expect(wrong.outputs[0].basis).toMatch(/float16/);
+      expect(wrong.maxDeviation).toBeGreaterThan(wrong.outputs[0].atol + wrong.outputs[0].rtol * 0.5);
+      const bn = await verify(dense, faultById('batchnorm-not-sliced')!.prune(dense, plan), plan, feeds);
+      expect(bn.status).toBe('fail');
+      expect(bn.prunedError).toMatch(/cannot load the pruned model/);
+    },
+  );
 });
 
 describe('outputs behind discrete ops', () => {
@@ -96,31 +99,34 @@ describe('transformers: --ratio prunes mask-exact groups unless --include-inexac
     });
   }
 
-  it('with --include-inexact the hidden dim is pruned; its deviation is information, the exact groups are verified alone', async () => {
-    const c = cli();
-    expect(
-      await main(
-        [
-          'prune',
-          'fixtures/models/bert_tiny_op17.onnx',
-          '--ratio',
-          '0.3',
-          '--include-inexact',
-          '-o',
-          join(dir, 'bert.inexact.onnx'),
-          '--verify',
-        ],
-        c.io,
-      ),
-    ).toBe(0);
-    const text = c.out.join('\n');
-    expect(text).toMatch(/\[not mask-exact\]/);
-    expect(text).toMatch(
-      /verify: inexact — the pruned model runs with the dense output shapes; max deviation .* is information, not a verdict/,
-    );
-    expect(text).toMatch(/verify \(the \d+ mask-exact group\(s\) alone\): max deviation .* — pass/);
-    expect(text).not.toMatch(/FAIL/);
-  });
+  it(
+    'with --include-inexact the hidden dim is pruned; its deviation is information, ' +
+      'the exact groups are verified alone',
+    async () => {
+      const c = cli();
+      expect(
+        await main(
+          [
+            'prune',
+            'fixtures/models/bert_tiny_op17.onnx',
+            '--ratio',
+            '0.3',
+            '--include-inexact',
+            '-o',
+            join(dir, 'bert.inexact.onnx'),
+            '--verify',
+          ],
+          c.io,
+        ),
+      ).toBe(0);
+      const text = c.out.join('\n');
+      expect(text).toMatch(/\[not mask-exact\]/);
+      expect(text).toContain('verify: inexact — the pruned model runs with the dense output shapes; ');
+      expect(text).toMatch(/verify: inexact — .* max deviation .* is information, not a verdict/);
+      expect(text).toMatch(/verify \(the \d+ mask-exact group\(s\) alone\): max deviation .* — pass/);
+      expect(text).not.toMatch(/FAIL/);
+    },
+  );
 
   it('--include-inexact needs --ratio (exit 2)', async () => {
     const c = cli();
@@ -152,52 +158,64 @@ describe('inputs: default sizes the graph accepts, --shape, --inputs, and a dens
     expect(Number(/samples=\[2,1,(\d+)\]/.exec(r.json.verify.runs[0])![1])).toBeGreaterThan(16);
   });
 
-  it('--shape too short for the dense model: bad input naming the file, exit 2, not "pruned model failed", nothing written', async () => {
-    const c = cli();
-    const out = join(dir, 'audio.short.onnx');
-    expect(
-      await main(['prune', model, '--ratio', '0.3', '-o', out, '--verify', '--shape', 'samples=1,1,8'], c.io),
-    ).toBe(2);
-    const err = c.err.join('');
-    expect(err).toMatch(
-      new RegExp(
-        `${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: dense model cannot run on these inputs \\(samples=\\[1,1,8\\]\\)`,
-      ),
-    );
-    expect(err).not.toMatch(/pruned/);
-    expect(existsSync(out)).toBe(false);
-  });
-
-  it('--inputs FILE.npz runs on the sample as given; a sample that does not fit the model is bad input naming the file', async () => {
-    const good = join(dir, 'sample.npz');
-    writeFileSync(
-      good,
-      writeNpz({
-        samples: fromNumbers(
-          'float32',
-          [1, 1, 40],
-          Array.from({ length: 40 }, (_, i) => Math.sin(i / 3)),
+  it(
+    '--shape too short for the dense model: bad input naming the file, exit 2, not "pruned model failed", ' +
+      'nothing written',
+    async () => {
+      const c = cli();
+      const out = join(dir, 'audio.short.onnx');
+      expect(
+        await main(['prune', model, '--ratio', '0.3', '-o', out, '--verify', '--shape', 'samples=1,1,8'], c.io),
+      ).toBe(2);
+      const err = c.err.join('');
+      expect(err).toMatch(
+        new RegExp(
+          `${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ` +
+            `dense model cannot run on these inputs \\(samples=\\[1,1,8\\]\\)`,
         ),
-      }),
-    );
-    const r = await pruneJson([
-      model,
-      '--ratio',
-      '0.3',
-      '-o',
-      join(dir, 'audio.sample.onnx'),
-      '--verify',
-      '--inputs',
-      good,
-    ]);
-    expect(r.code).toBe(0);
-    expect(r.json.verify.runs).toEqual(['samples=[1,1,40]']);
-    const bad = join(dir, 'bad.npz');
-    writeFileSync(bad, writeNpz({ samples: fromNumbers('float32', [1, 40], new Array(40).fill(0)) }));
-    const c = cli();
-    expect(
-      await main(['prune', model, '--ratio', '0.3', '-o', join(dir, 'never2.onnx'), '--verify', '--inputs', bad], c.io),
-    ).toBe(2);
-    expect(c.err.join('')).toMatch(/bad\.npz.*rank 2, the model expects rank 3/);
-  });
+      );
+      expect(err).not.toMatch(/pruned/);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
+
+  it(
+    '--inputs FILE.npz runs on the sample as given; a sample that does not fit the model is bad input naming the ' +
+      'file',
+    async () => {
+      const good = join(dir, 'sample.npz');
+      writeFileSync(
+        good,
+        writeNpz({
+          samples: fromNumbers(
+            'float32',
+            [1, 1, 40],
+            Array.from({ length: 40 }, (_, i) => Math.sin(i / 3)),
+          ),
+        }),
+      );
+      const r = await pruneJson([
+        model,
+        '--ratio',
+        '0.3',
+        '-o',
+        join(dir, 'audio.sample.onnx'),
+        '--verify',
+        '--inputs',
+        good,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.json.verify.runs).toEqual(['samples=[1,1,40]']);
+      const bad = join(dir, 'bad.npz');
+      writeFileSync(bad, writeNpz({ samples: fromNumbers('float32', [1, 40], new Array(40).fill(0)) }));
+      const c = cli();
+      expect(
+        await main(
+          ['prune', model, '--ratio', '0.3', '-o', join(dir, 'never2.onnx'), '--verify', '--inputs', bad],
+          c.io,
+        ),
+      ).toBe(2);
+      expect(c.err.join('')).toMatch(/bad\.npz.*rank 2, the model expects rank 3/);
+    },
+  );
 });

@@ -27,7 +27,8 @@ function render(input: string, output: string, report: PruneReport): string {
   const lines = [`${input} → ${output}`];
   for (const g of [...report.groups, ...report.heads]) {
     lines.push(
-      `  ${report.heads.includes(g) ? 'heads   ' : 'channels'} ${g.id}: ${g.before} → ${g.after} (removed ${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}`,
+      `  ${report.heads.includes(g) ? 'heads   ' : 'channels'} ${g.id}: ${g.before} → ${g.after} (removed ` +
+        `${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}`,
     );
   }
   for (const l of report.layers)
@@ -36,7 +37,8 @@ function render(input: string, output: string, report: PruneReport): string {
   if (report.nmReapplied.length) lines.push(`  2:4 pattern re-applied after slicing: ${report.nmReapplied.join(', ')}`);
   const pct = report.paramsBefore ? (100 * (report.paramsBefore - report.paramsAfter)) / report.paramsBefore : 0;
   lines.push(
-    `parameters: ${report.paramsBefore.toLocaleString('en-US')} → ${report.paramsAfter.toLocaleString('en-US')} (-${pct.toFixed(1)}%)`,
+    `parameters: ${report.paramsBefore.toLocaleString('en-US')} → ${report.paramsAfter.toLocaleString('en-US')} (-` +
+      `${pct.toFixed(1)}%)`,
   );
   return lines.join('\n');
 }
@@ -63,7 +65,10 @@ function nothingReason(analysis: GroupAnalysis, cover: Coverage, ratioExactOnly:
       '--ratio prunes mask-exact groups only, --include-inexact prunes these too'
     );
   if (prunable > 0)
-    return `the plan removes nothing from the ${prunable} prunable group(s) (a ratio that rounds to zero channels removes none)`;
+    return (
+      `the plan removes nothing from the ${prunable} prunable group(s) ` +
+      `(a ratio that rounds to zero channels removes none)`
+    );
   const top = [
     ...cover.notAnalysedReasons.map((r) => ({ ...r, kind: 'not analysed' })),
     ...cover.blockedReasons.map((r) => ({ ...r, kind: 'blocked' })),
@@ -77,7 +82,9 @@ function nothingReason(analysis: GroupAnalysis, cover: Coverage, ratioExactOnly:
 export const pruneCommand = defineCommand({
   name: 'prune',
   usage:
-    'MODEL.onnx (--plan PLAN.json | --ratio R [--include-inexact]) -o OUT.onnx [--json] [--force] [--keep-interface] [--external-data] [--runtime-input NAME]... [--verify [--shape NAME=D0,...]... | --inputs FILE.npz]',
+    'MODEL.onnx (--plan PLAN.json | --ratio R [--include-inexact]) ' +
+    '-o OUT.onnx [--json] [--force] [--keep-interface] [--external-data] [--runtime-input NAME]... [--verify ' +
+    '[--shape NAME=D0,...]... | --inputs FILE.npz]',
   description: `Removes channels (dependency groups: producers, consumers, residual partners,
 normalisation parameters) and attention heads, then applies any unstructured and
 N:M masks of the plan. --ratio R prunes every prunable mask-exact channel group by
@@ -93,7 +100,9 @@ in blocked groups, and not analysed, with the main reasons. When the plan would
 change nothing (no prunable group, or a ratio that rounds to no channel), prune
 says why and writes no output file (exit 1).`,
   exitCodes:
-    '0 ok, 1 --verify failed (mask-exact groups deviate, or the pruned model does not run or has other output shapes), or nothing was pruned (no output written), 2 bad input (also: the dense model cannot run on the inputs), 3 internal error.',
+    '0 ok, 1 --verify failed (mask-exact groups deviate, or the pruned model does not run or has other output ' +
+    'shapes), or nothing was pruned (no output written), 2 bad input (also: ' +
+    'the dense model cannot run on the inputs), 3 internal error.',
   options: {
     plan: opt.path(
       'PLAN.json',
@@ -111,7 +120,8 @@ says why and writes no output file (exit 1).`,
     'keep-interface': opt.flag('refuse to change any graph input or output (KV caches shrink with KV heads otherwise)'),
     'runtime-input': opt.repeated(
       'NAME',
-      'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; by default such initializers are weights)',
+      'an initializer listed as a graph input (old IR) that is fed at run time, so not a weight (repeatable; ' +
+        'by default such initializers are weights)',
     ),
     json: opt.flag(
       'print the report as JSON on stdout (with "coverage": parameters prunable, blocked, not analysed, and why)',
@@ -233,7 +243,8 @@ says why and writes no output file (exit 1).`,
       // Groups the pruner would not touch are worth knowing: an unknown op blocks everything it reaches.
       if (blocked.length)
         io.out(
-          `${blocked.length} group(s) not prunable, e.g. ${blockedSummary[0].id}: ${blockedSummary[0].reason} (see pruneguard inspect --json)`,
+          `${blocked.length} group(s) not prunable, e.g. ${blockedSummary[0].id}: ${blockedSummary[0].reason} (see ` +
+            `pruneguard inspect --json)`,
         );
     }
     return verified?.status === 'fail' ? EXIT.findings : EXIT.ok;

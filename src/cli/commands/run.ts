@@ -17,7 +17,8 @@ import { scenarioRow } from './scenarios.js';
 export const runCommand = defineCommand({
   name: 'run',
   usage:
-    '[--json] [--root DIR] [--out DIR] [--runs N] [--fault-runs N] [--seed S] [--shard i/n --part FILE] [--coverage DIR]',
+    '[--json] [--root DIR] [--out DIR] [--runs N] [--fault-runs N] [--seed S] [--shard i/n --part FILE] [--coverage ' +
+    'DIR]',
   description: `Runs every scenarios/*.scenario.ts, pruneguard's pruner on generated residual,
 attention and normalization graphs against every structural invariant, and the
 fault-injector self-test; prints a summary per failure mode and writes
@@ -61,7 +62,8 @@ and writes only a report part, for \`pruneguard report --merge\`.`,
         ? undefined
         : (p) =>
             io.out(
-              `${p.passed ? 'ok  ' : 'FAIL'} property: ${p.name} (${p.cases} cases, seed ${p.seed})${p.replay ? `\n     replay: ${p.replay}` : ''}`,
+              `${p.passed ? 'ok  ' : 'FAIL'} property: ${p.name} (${p.cases} cases, ` +
+                `seed ${p.seed})${p.replay ? `\n     replay: ${p.replay}` : ''}`,
             ),
     });
     const report = buildReport(part, readCoverage(resolve(root, values.coverage ?? 'coverage'), root));

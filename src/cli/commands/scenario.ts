@@ -35,7 +35,8 @@ export async function saveCounterexampleScenario(
   if (!cx)
     throw new PruneguardError(
       'E_BAD_ARGUMENT',
-      `fault ${faultId} with seed ${seed} and path ${path} does not fail: nothing to save (copy the replay command a failing run printed)`,
+      `fault ${faultId} with seed ${seed} and path ${path} does not fail: nothing to save ` +
+        `(copy the replay command a failing run printed)`,
     );
   return writeScenario(
     target,

@@ -9,7 +9,11 @@ import { opt } from '../options.js';
 export function scenarioRow(r: ScenarioResult): string {
   const f = r.variants.faulty;
   const x = r.variants.fixed;
-  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.id.padEnd(34)} ${r.failureMode.padEnd(25)} faulty ${f.verdict}${f.caughtBy.length ? ` by ${f.caughtBy.join(', ')}` : ''}; fixed ${x.verdict}  (${(r.ms / 1000).toFixed(1)} s)`;
+  return (
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.id.padEnd(34)} ${r.failureMode.padEnd(25)} faulty ` +
+    `${f.verdict}${f.caughtBy.length ? ` by ${f.caughtBy.join(', ')}` : ''}; fixed ${x.verdict}  ` +
+    `(${(r.ms / 1000).toFixed(1)} s)`
+  );
 }
 
 export const scenariosCommand = defineCommand({

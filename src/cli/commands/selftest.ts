@@ -9,7 +9,11 @@ import { saveCounterexampleScenario, scaffoldTarget } from './scenario.js';
 
 function row(r: FaultResult): string {
   const verdict = r.caught ? (r.caughtByExpected ? 'caught' : 'caught (wrong invariant)') : 'MISSED';
-  return `${verdict.padEnd(10)} ${r.fault.padEnd(30)} ${String(r.casesToFirstCatch ?? '-').padStart(5)} cases   shrunk to ${r.shrunk ? `${r.shrunk.nodes} nodes, ${r.shrunk.channels} channels` : '-'}   by ${r.caughtBy.join(', ') || '-'}`;
+  return (
+    `${verdict.padEnd(10)} ${r.fault.padEnd(30)} ${String(r.casesToFirstCatch ?? '-').padStart(5)} cases   ` +
+    `shrunk to ${r.shrunk ? `${r.shrunk.nodes} nodes, ${r.shrunk.channels} channels` : '-'}   ` +
+    `by ${r.caughtBy.join(', ') || '-'}`
+  );
 }
 
 export const selftest = defineCommand({
@@ -56,7 +60,12 @@ Faults: ${FAULTS.map((f) => f.id).join(', ')}`,
           '--save-scenario needs one --fault whose run fails (use the replay command a failing run printed)',
         );
       io.err(
-        `wrote ${await saveCounterexampleScenario(scaffoldTarget(process.cwd(), values['save-scenario']), cx.property.replace(/^fault (.*) is caught$/, '$1'), cx.seed, cx.path)}`,
+        `wrote ${await saveCounterexampleScenario(
+          scaffoldTarget(process.cwd(), values['save-scenario']),
+          cx.property.replace(/^fault (.*) is caught$/, '$1'),
+          cx.seed,
+          cx.path,
+        )}`,
       );
     }
     if (values.json) {
@@ -75,7 +84,8 @@ Faults: ${FAULTS.map((f) => f.id).join(', ')}`,
     } else {
       const cases = results.map((r) => r.casesToFirstCatch ?? Infinity).sort((a, b) => a - b);
       io.out(
-        `${results.filter((r) => r.caught).length}/${results.length} faults caught; median cases to first catch ${cases[Math.floor(cases.length / 2)]}`,
+        `${results.filter((r) => r.caught).length}/${results.length} faults caught; ` +
+          `median cases to first catch ${cases[Math.floor(cases.length / 2)]}`,
       );
       if (values.verbose) for (const r of results) if (r.counterexample) io.out(formatCounterexample(r.counterexample));
     }

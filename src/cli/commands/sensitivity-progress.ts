@@ -25,7 +25,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr, width =
       const filled = Math.round((p.done / p.total) * width);
       const measured = p.done - cached;
       const eta = measured > 0 ? ((now - start) / measured) * (p.total - p.done) : 0;
-      const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total} ${p.group} @${p.ratio}${cached ? ` · ${cached} cached` : ''}${eta > 0 ? ` · ETA ${(eta / 1000).toFixed(0)}s` : ''}`;
+      const line =
+        `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total} ${p.group} @` +
+        `${p.ratio}${cached ? ` · ${cached} cached` : ''}${eta > 0 ? ` · ETA ${(eta / 1000).toFixed(0)}s` : ''}`;
       stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 100) - 1)}`);
       shown = true;
     },

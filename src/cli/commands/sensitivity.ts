@@ -37,7 +37,8 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
     criterion: opt.choice(['l1', 'l2', 'random'], 'channel importance', 'l1'),
     batch: opt.integer('N', 'examples per run (default 1024)', { min: 1 }),
     aggregate: opt.flag(
-      'rate groups by the aggregate metric only (by default, with slice_<name> arrays: the worst drop over the aggregate and every slice, so a rare class counts)',
+      'rate groups by the aggregate metric only (by default, with slice_<name> arrays: ' +
+        'the worst drop over the aggregate and every slice, so a rare class counts)',
     ),
     heads: opt.flag('also probe attention units, a ratio of their heads at a time'),
     'per-head': opt.flag('also remove every head alone and report its drop (implies --heads)'),
@@ -56,7 +57,8 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
     'plan-out': opt.path('PLAN.json', 'with --target: write the plan (accepted by `pruneguard prune --plan`)'),
     cache: opt.path(
       'FILE',
-      'reuse and extend measured results (an interrupted sweep resumes); only a new file or an earlier pruneguard cache, never an input',
+      'reuse and extend measured results (an interrupted sweep resumes); ' +
+        'only a new file or an earlier pruneguard cache, never an input',
     ),
     force: opt.flag('overwrite existing --report/--plot/--plan-out files (never an input)'),
   },
@@ -122,7 +124,9 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
       const findings = monotoneSensitivityBudget({ profile, ratios: found.allocation.ratios });
       lines.push(
         '',
-        `budget: ${(target * 100).toFixed(1)}% of the model's ${by === 'flops' ? 'FLOPs' : 'parameters'} → the plan removes ${(found.removed * 100).toFixed(1)}% (measured by pruning; monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`,
+        `budget: ${(target * 100).toFixed(1)}% of the model's ${by === 'flops' ? 'FLOPs' : 'parameters'} → the plan ` +
+          `removes ${(found.removed * 100).toFixed(1)}% (measured by pruning; ` +
+          `monotone gate: ${findings.length ? `${findings.length} finding(s)` : 'pass'})`,
       );
       for (const [g, r] of Object.entries(found.allocation.ratios)) lines.push(`  ${g}: ${r}`);
       for (const f of findings) lines.push(`  ! ${f.message}`);

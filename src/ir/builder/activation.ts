@@ -104,7 +104,8 @@ export function softmax(b: BuilderCore, x: Value, o: Named & { axis?: number } =
   const axis = normAxis(o.axis ?? -1, x.shape.length, `softmax on ${x.name}`);
   if (b.opset < 13 && axis !== x.shape.length - 1) {
     fail(
-      `softmax on ${x.name}: opset ${b.opset} Softmax flattens to 2-D; only the last axis is supported, got axis ${axis}`,
+      `softmax on ${x.name}: opset ${b.opset} Softmax flattens to 2-D; only the last axis is supported, ` +
+        `got axis ${axis}`,
     );
   }
   return unary(b, 'Softmax', 'softmax', x, o, { axis: o.axis ?? -1 });

@@ -32,23 +32,27 @@ describe('attention', () => {
     });
   }
 
-  it('einsum attention: per-head kernels [E, H, hd] and no head-splitting reshape (8 nodes unscaled, without biases)', () => {
-    const b = new GraphBuilder({ seed: 3 });
-    const x = b.input('x', 'float32', ['batch', 'seq', 8]);
-    b.output(b.attention(x, { heads: 4, embed: 8, projection: 'einsum', scale: 'none', bias: false }), 'y');
-    const m = b.build();
-    expect(m.graph.nodes.filter((n) => n.opType !== 'Constant').map((n) => n.opType)).toEqual([
-      'Einsum',
-      'Einsum',
-      'Einsum',
-      'Einsum',
-      'Softmax',
-      'Einsum',
-      'Reshape',
-      'MatMul',
-    ]);
-    expect(m.graph.initializers.get('attn1.q_proj.kernel')?.dims).toEqual([8, 4, 2]);
-  });
+  it(
+    'einsum attention: per-head kernels [E, H, hd] and no head-splitting reshape (8 nodes unscaled, ' +
+      'without biases)',
+    () => {
+      const b = new GraphBuilder({ seed: 3 });
+      const x = b.input('x', 'float32', ['batch', 'seq', 8]);
+      b.output(b.attention(x, { heads: 4, embed: 8, projection: 'einsum', scale: 'none', bias: false }), 'y');
+      const m = b.build();
+      expect(m.graph.nodes.filter((n) => n.opType !== 'Constant').map((n) => n.opType)).toEqual([
+        'Einsum',
+        'Einsum',
+        'Einsum',
+        'Einsum',
+        'Softmax',
+        'Einsum',
+        'Reshape',
+        'MatMul',
+      ]);
+      expect(m.graph.initializers.get('attn1.q_proj.kernel')?.dims).toEqual([8, 4, 2]);
+    },
+  );
 
   it('causal mask sliced from a maxSeq buffer keeps the sequence symbolic', async () => {
     const b = new GraphBuilder({ seed: 3 });

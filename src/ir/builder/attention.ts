@@ -52,7 +52,8 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
       );
     } else if (o.projection === 'fused-qkv-per-head') {
       const qkv = linear(b, x, 3 * e, { name: 'qkv', bias });
-      const perHead = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, heads, 3 * hd], { ...dyn, name: 'reshape_qkv' }); // [B, T, H, 3·hd]
+      // [B, T, H, 3·hd]
+      const perHead = reshape(b, qkv, [{ axis: 0 }, { axis: 1 }, heads, 3 * hd], { ...dyn, name: 'reshape_qkv' });
       [qh, kh, vh] = split(b, perHead, { axis: -1, sizes: [hd, hd, hd], name: 'split_qkv' }).map((t, i) =>
         transpose(b, t, [0, 2, 1, 3], { name: `transpose_${'qkv'[i]}` }),
       );

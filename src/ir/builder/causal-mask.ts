@@ -19,7 +19,8 @@ export function causalMask(b: BuilderCore, owner: string, x: Value, maxSeq?: num
   if (maxSeq === undefined) {
     if (typeof t !== 'number')
       fail(
-        `attention ${owner}: causalMask needs a concrete sequence length or maxSeq, got ${String(t)} in ${fmtShape(x.shape)}`,
+        `attention ${owner}: causalMask needs a concrete sequence length or maxSeq, ` +
+          `got ${String(t)} in ${fmtShape(x.shape)}`,
       );
     return b.ownedConstant(owner, 'causal_mask', fromNumbers(x.dtype, [t, t], maskValues(t)));
   }

@@ -223,8 +223,8 @@ export class BuilderCore {
 
   /**
    * Runs `fn` and takes the nodes it added out of the graph (except those `stay` keeps): they become
-   * a subgraph's nodes (see control-flow.ts). Values, weights and names it made stay known, so weights remain main-graph
-   * initializers the subgraph reads from the enclosing scope, as exporters write them; with `ownWeights` the
+   * a subgraph's nodes (see control-flow.ts). Values, weights and names it made stay known, so weights remain
+   * main-graph initializers the subgraph reads from the enclosing scope, as exporters write them; with `ownWeights` the
    * initializers it made are taken out too and returned (the subgraph holds them).
    */
   capture<T>(

@@ -45,7 +45,10 @@ export function instanceNorm(b: BuilderCore, x: Value, o: NormOptions = {}): Val
 }
 
 export interface LayerNormOptions extends NormOptions {
-  /** 'op': LayerNormalization (opset >= 17, the default there); 'decomposed': the ReduceMean/Sub/Pow... chain (default below 17). */
+  /**
+   * 'op': LayerNormalization (opset >= 17, the default there); 'decomposed': the ReduceMean/Sub/Pow... chain (default
+   * below 17).
+   */
   form?: 'op' | 'decomposed';
 }
 
@@ -55,7 +58,8 @@ export function layerNorm(b: BuilderCore, x: Value, o: LayerNormOptions = {}): V
   if (form === 'decomposed') return layerNormDecomposed(b, x, o);
   if (b.opset < 17)
     fail(
-      `layerNorm on ${x.name}: LayerNormalization needs opset >= 17, the builder is at opset ${b.opset}; use form 'decomposed'`,
+      `layerNorm on ${x.name}: LayerNormalization needs opset >= 17, the builder is at opset ${b.opset}; ` +
+        `use form 'decomposed'`,
     );
   const name = b.nodeName('ln', o.name);
   requireRank(`layerNorm ${name}: input ${x.name}`, x.shape, 1, Infinity);

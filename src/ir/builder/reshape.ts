@@ -38,7 +38,9 @@ function inferDim(what: string, all: readonly Dim[], known: readonly Dim[]): Dim
 
 export function reshape(b: BuilderCore, x: Value, dims: readonly ReshapeDim[], o: ReshapeOptions = {}): Value {
   const name = b.nodeName('reshape', o.name);
-  const what = `reshape ${name}: ${x.name}${fmtShape(x.shape)} to [${dims.map((d) => (typeof d === 'number' ? d : `axis${d.axis}`)).join(',')}]`;
+  const what =
+    `reshape ${name}: ${x.name}${fmtShape(x.shape)} to ` +
+    `[${dims.map((d) => (typeof d === 'number' ? d : `axis${d.axis}`)).join(',')}]`;
   const out: Dim[] = [];
   let inferAt = -1;
   dims.forEach((d, i) => {

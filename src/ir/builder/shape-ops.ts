@@ -62,7 +62,8 @@ export function split(b: BuilderCore, x: Value, o: Named & { axis: number; sizes
     fail(`split ${name}: sizes must be >= 2 positive integers, got [${o.sizes.join(',')}]`);
   if (typeof d === 'number' && d !== total)
     fail(
-      `split ${name}: sizes [${o.sizes.join(',')}] sum to ${total}, but axis ${a} of ${x.name}${fmtShape(x.shape)} is ${d}`,
+      `split ${name}: sizes [${o.sizes.join(',')}] sum to ${total}, ` +
+        `but axis ${a} of ${x.name}${fmtShape(x.shape)} is ${d}`,
     );
   const outputs = o.sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((v, i) => (i === a ? s : v)) }));
   if (b.opset < 13) return b.node('Split', [x], { name, outputs, attrs: { axis: o.axis, split: o.sizes } });

@@ -2,8 +2,8 @@
  * Protocol-buffer wire format, write side. A message is written into a Writer: small fields go
  * into a growing scratch buffer; large byte payloads (tensor data) are kept as references and
  * never copied; a payload still on disk (external data) is a `FileRange`, copied in chunks only
- * when the bytes are finally written; a payload made on demand is `DeferredBytes`. Sub-messages are written first and then embedded with
- * their length, so nothing is encoded twice.
+ * when the bytes are finally written; a payload made on demand is `DeferredBytes`. Sub-messages are written first and
+ * then embedded with their length, so nothing is encoded twice.
  */
 import { WIRE } from './reader.js';
 

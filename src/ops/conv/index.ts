@@ -17,7 +17,9 @@ const outputChannels: Pick<OpDef, 'seeds' | 'positions'> = {
   positions: (_node, _slot, output) => positionsExcept(output, [1]),
 };
 
-/** ConvInteger(x, w, x_zero_point, w_zero_point) and QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B). */
+/**
+ * ConvInteger(x, w, x_zero_point, w_zero_point) and QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B).
+ */
 const convIntegerRule = integerRule(convRule, {
   slots: [0, 1],
   operands: [

@@ -43,7 +43,8 @@ function conv(slots: Slots, transposed = false): OpRule {
     if (differentDims(x[1], inChannels)) {
       ctx.problem(
         'conv-channels',
-        `${ctx.node.opType} input has ${x[1]} channels, weight ${formatShape(w)} with group ${group} expects ${inChannels}`,
+        `${ctx.node.opType} input has ${x[1]} channels, weight ${formatShape(w)} with ` +
+          `group ${group} expects ${inChannels}`,
       );
     }
     const outChannels = transposed ? mulDims(w[1], group) : w[0];

@@ -75,7 +75,8 @@ function broadcasting(op: OpType, unidirectional = false): OpRule {
     for (const c of b.conflicts) {
       ctx.problem(
         'broadcast-incompatible',
-        `${op} cannot broadcast ${shapes.map(formatShape).join(' with ')}: output axis ${c.axis} has sizes ${c.dims.join(', ')}`,
+        `${op} cannot broadcast ${shapes.map(formatShape).join(' with ')}: output axis ${c.axis} has ` +
+          `sizes ${c.dims.join(', ')}`,
       );
     }
     fold(ctx, op, n, dtype);

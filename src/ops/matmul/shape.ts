@@ -57,7 +57,8 @@ const gemm: OpRule = (ctx) => {
   if (differentDims(ka, kb)) {
     ctx.problem(
       'gemm-inner-dim',
-      `Gemm inner dims differ: A ${formatShape(a)} transA=${attrInt(ctx.node, 'transA', 0)}, B ${formatShape(b)} transB=${attrInt(ctx.node, 'transB', 0)} (${ka} vs ${kb})`,
+      `Gemm inner dims differ: A ${formatShape(a)} transA=${attrInt(ctx.node, 'transA', 0)}, ` +
+        `B ${formatShape(b)} transB=${attrInt(ctx.node, 'transB', 0)} (${ka} vs ${kb})`,
     );
   }
   const out = [m, n];

@@ -15,7 +15,8 @@ function checkParams(ctx: OpContext, rule: string, slots: number[], expected: Di
     if (s.length > 1 || differentDims(len, expected)) {
       ctx.problem(
         rule,
-        `${ctx.node.opType} input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, expected [${expected}] (${what})`,
+        `${ctx.node.opType} input ${i} (${ctx.node.inputs[i]}) has shape ${formatShape(s)}, expected [${expected}] ` +
+          `(${what})`,
       );
     }
   }

@@ -15,7 +15,8 @@ function pool(ctx: OpContext): ValueType[] {
   if (!kernel || kernel.length !== x.length - 2) {
     ctx.problem(
       'pool-kernel',
-      `${ctx.node.opType} kernel_shape ${kernel ? `[${kernel.join(',')}]` : 'missing'} does not fit input ${formatShape(x)}`,
+      `${ctx.node.opType} kernel_shape ${kernel ? `[${kernel.join(',')}]` : 'missing'} does not fit ` +
+        `input ${formatShape(x)}`,
     );
     return [unknown('pool kernel_shape invalid', dtype), unknown('pool kernel_shape invalid', 'int64')];
   }

@@ -244,7 +244,8 @@ export const reshapeRule: OpRule = {
           (ctx.shape('out', 0)![axis] as number) / e.factor;
         if (value % size !== 0)
           throw new Error(
-            `entry ${axis} of the Reshape target of ${ctx.node.name} is ${e.from.value}[${e.from.axis}] × ${e.factor}, and ${value} is not a multiple of ${size}`,
+            `entry ${axis} of the Reshape target of ${ctx.node.name} is ${e.from.value}[${e.from.axis}] ` +
+              `× ${e.factor}, and ${value} is not a multiple of ${size}`,
           );
         value /= size;
         if (value === e.factor) continue;

@@ -57,7 +57,8 @@ const reshape: OpRule = (ctx) => {
     if (typeof total === 'number' && typeof rest === 'number' && (rest === 0 || total % rest !== 0)) {
       ctx.problem(
         'reshape-numel',
-        `Reshape of ${formatShape(x)} (${total} elements) to [${target.join(',')}]: ${total} is not divisible by ${rest}`,
+        `Reshape of ${formatShape(x)} (${total} elements) to [${target.join(',')}]: ${total} is not divisible ` +
+          `by ${rest}`,
       );
       d = null;
     }

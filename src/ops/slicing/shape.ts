@@ -35,7 +35,8 @@ const concat: OpRule = (ctx) => {
       if (differentDims(out[a], shapes[i][a])) {
         ctx.problem(
           'concat-dims',
-          `Concat on axis ${axis}: input ${i} ${formatShape(shapes[i])} differs from ${formatShape(shapes[0])} at axis ${a}`,
+          `Concat on axis ${axis}: input ${i} ${formatShape(shapes[i])} differs from ${formatShape(shapes[0])} at ` +
+            `axis ${a}`,
         );
       } else if (out[a] === null || (typeof out[a] === 'string' && typeof shapes[i][a] === 'number'))
         out[a] = shapes[i][a];

@@ -122,7 +122,8 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
     ranks: [],
     dtypes: {},
     never:
-      'onnxruntime has no N:M (2:4) sparse kernel on CPU: sparse weights run through the dense kernels (microsoft/onnxruntime#2121, #5578)',
+      'onnxruntime has no N:M (2:4) sparse kernel on CPU: sparse weights run through the dense kernels ' +
+      '(microsoft/onnxruntime#2121, #5578)',
     sources: ['ort'],
   },
 ];

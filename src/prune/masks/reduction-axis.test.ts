@@ -36,22 +36,26 @@ describe('reductionAxis', () => {
     const m = model([node('MatMul', ['w', 'x'], ['y'])], [8, 2], [4, 2], { w: weights([4, 8], 1) });
     expect(reductionAxis(m, 'w').axis).toBe(1);
   });
-  it('is the one label an Einsum kernel is summed over (Keras/Flax per-head kernels); two summed labels are refused', () => {
-    const dense = model(
-      [node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bte,ehd->bthd')])],
-      [1, 3, 8],
-      [1, 3, 2, 4],
-      { w: weights([8, 2, 4], 1) },
-    );
-    expect(reductionAxis(dense, 'w')).toMatchObject({ axis: 0, slot: 1, consumer: { opType: 'Einsum' } });
-    const out = model(
-      [node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bthd,hde->bte')])],
-      [1, 3, 2, 4],
-      [1, 3, 8],
-      { w: weights([2, 4, 8], 1) },
-    );
-    expect(() => reductionAxis(out, 'w')).toThrow(/no known reduction axis/);
-  });
+  it(
+    'is the one label an Einsum kernel is summed over (Keras/Flax per-head kernels); ' +
+      'two summed labels are refused',
+    () => {
+      const dense = model(
+        [node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bte,ehd->bthd')])],
+        [1, 3, 8],
+        [1, 3, 2, 4],
+        { w: weights([8, 2, 4], 1) },
+      );
+      expect(reductionAxis(dense, 'w')).toMatchObject({ axis: 0, slot: 1, consumer: { opType: 'Einsum' } });
+      const out = model(
+        [node('Einsum', ['x', 'w'], ['y'], [str('equation', 'bthd,hde->bte')])],
+        [1, 3, 2, 4],
+        [1, 3, 8],
+        { w: weights([2, 4, 8], 1) },
+      );
+      expect(() => reductionAxis(out, 'w')).toThrow(/no known reduction axis/);
+    },
+  );
   it('works through a Constant node and an Identity alias, by either name', () => {
     expect(reductionAxis(constantAliasModel(), 'w').axis).toBe(0);
     expect(reductionAxis(constantAliasModel(), 'wc').axis).toBe(0);

@@ -49,7 +49,8 @@ export function resolveWeight(
   if (!source || !value) {
     throw new PruneguardError(
       'E_UNKNOWN_TENSOR',
-      `'${tensor}' is not a constant (initializer or Constant node, possibly through Identity) of graph '${model.graph.name}'`,
+      `'${tensor}' is not a constant (initializer or Constant node, possibly through Identity) ` +
+        `of graph '${model.graph.name}'`,
     );
   }
   const root = source.kind === 'initializer' ? source.name : source.node.outputs[0];
@@ -83,17 +84,20 @@ export function reductionAxis(
     for (const use of index.consumers.get(name) ?? []) {
       if (use.node.opType === 'Identity' && use.node.domain === '') continue;
       const axis = axisForUse(use.node, use.slot, rank);
-      const what = `'${tensor}' [${value.dims.join(',')}] feeds ${use.node.opType} '${use.node.name}' at input ${use.slot}`;
+      const what =
+        `'${tensor}' [${value.dims.join(',')}] feeds ${use.node.opType} '${use.node.name}' at ` + `input ${use.slot}`;
       if (axis === undefined) {
         throw new PruneguardError(
           'E_PRUNE_BLOCKED',
-          `${what}: no known reduction axis for this use (known: Conv weight, MatMul A/B, Gemm A/B, an Einsum operand contracted over one label)`,
+          `${what}: no known reduction axis for this use (known: Conv weight, MatMul A/B, Gemm A/B, ` +
+            `an Einsum operand contracted over one label)`,
         );
       }
       if (found && found.axis !== axis) {
         throw new PruneguardError(
           'E_PRUNE_BLOCKED',
-          `${what} (reduction axis ${axis}) but also ${found.consumer.opType} '${found.consumer.name}' (axis ${found.axis}): no single N:M axis; un-share the weight first`,
+          `${what} (reduction axis ${axis}) but also ${found.consumer.opType} '${found.consumer.name}' ` +
+            `(axis ${found.axis}): no single N:M axis; un-share the weight first`,
         );
       }
       found ??= { axis, consumer: use.node, slot: use.slot };

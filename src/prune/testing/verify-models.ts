@@ -1,4 +1,6 @@
-/** Small builder models for verify's tests: outputs behind discrete ops, and an audio front end that needs long inputs. */
+/**
+ * Small builder models for verify's tests: outputs behind discrete ops, and an audio front end that needs long inputs.
+ */
 import { relu } from '../../ir/builder/activation.js';
 import { conv } from '../../ir/builder/conv.js';
 import { BuilderCore, type BuilderOptions } from '../../ir/builder/core.js';
