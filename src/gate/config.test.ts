@@ -55,30 +55,47 @@ describe('pruneguard.config.json', () => {
       quantization: { floatModel: '' },
       structural: { dims: [0], atol: -1 },
     });
-    expect(issues.map((i) => i.path)).toEqual([
-      'colour',
-      'metric',
-      'batchSize',
-      'slices[0].name',
-      'slices[1].lengths',
-      'slices[2].name',
-      'slices[2].maxDrop',
-      'slices[2].labels[0]',
-      'slices[3]',
-      'latency.productionBatchSizes',
-      'latency.requiredSpeedup',
-      'latency.claimedAtBatch',
-      'budget.caps.deep',
-      'budget.caps.earlyConv',
-      'budget.target',
-      'budget.probeRatio',
-      'quantization.floatModel',
-      'structural.dims[0]',
-      'structural.atol',
-    ]);
+    // The set of paths is the contract, not their order (schema issues first, then relations between fields).
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      [
+        'colour',
+        'metric',
+        'batchSize',
+        'slices[0].name',
+        'slices[1].lengths',
+        'slices[2].name',
+        'slices[2].maxDrop',
+        'slices[2].labels[0]',
+        'slices[3]',
+        'latency.productionBatchSizes',
+        'latency.requiredSpeedup',
+        'latency.claimedAtBatch',
+        'budget.caps.deep',
+        'budget.caps.earlyConv',
+        'budget.target',
+        'budget.probeRatio',
+        'quantization.floatModel',
+        'structural.dims[0]',
+        'structural.atol',
+      ].sort(),
+    );
+    expect(issues.find((i) => i.path === 'colour')).toMatchObject({ message: 'unknown key', received: 'colour' });
+    expect(issues.find((i) => i.path === 'slices[0].name')?.message).toMatch(/'all' is the aggregate/);
+    expect(issues.find((i) => i.path === 'slices[2].name')?.message).toBe('duplicate slice name');
     expect(() => validateConfig({ batchSize: 0, metric: 'f1' }, 'my.json')).toThrow(
       /^my\.json: 2 config problems: metric: unknown metric .*; batchSize: must be a number/,
     );
+  });
+
+  it("a slice with both 'lengths' and 'labels' is one problem, not a guess at which was meant", () => {
+    expect(configIssues({ slices: [{ name: 'x', lengths: [1, 2], labels: [3] }] })).toEqual([
+      expect.objectContaining({ path: 'slices[0]', message: "give either 'lengths' or 'labels', not both" }),
+    ]);
+  });
+
+  it('refuses sizes past its limits instead of allocating them', () => {
+    const issues = configIssues({ latency: { productionBatchSizes: [1e6] }, structural: { dims: [1e6] } });
+    expect(issues.map((i) => i.path)).toEqual(['latency.productionBatchSizes[0]', 'structural.dims[0]']);
   });
 
   it('documents its defaults in docs/config.md', async () => {

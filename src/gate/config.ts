@@ -1,8 +1,9 @@
 /**
  * `pruneguard.config.json`: thresholds, slices, batch sizes and caps for
  * `pruneguard check`. Every field is optional; DEFAULTS below are what an
- * absent field means (docs/config.md describes each). Validation lives in
- * config-schema.ts and reports every problem at once.
+ * absent field means (docs/config.md describes each). The types are inferred from the
+ * valibot schema in config-schema.ts, which also validates (every problem at once) and
+ * generates the shipped JSON Schema (`pruneguard/schema/config.json`).
  *
  * @example
  * {"version": 1,
@@ -14,102 +15,31 @@
  *  "quantization": {"floatModel": "pruned_float.onnx"},
  *  "structural": {"dims": [1, 3], "atol": 1e-4}}
  */
-import type { CapRules } from '../analysis/profile.js';
-import type { SliceMetricName } from '../analysis/slices-gate.js';
+import type * as v from 'valibot';
+import type {
+  BudgetSchema,
+  ConfigSchema,
+  LatencySchema,
+  QuantizationSchema,
+  SliceSchema,
+  StructuralSchema,
+  ThresholdSchema,
+} from './config-schema.js';
 
 /** A slice threshold in points (0–100): largest drop vs dense and/or smallest pruned metric. */
-export interface ThresholdConfig {
-  maxDrop?: number;
-  minMetric?: number;
-}
-
-export type SliceConfig = ThresholdConfig &
-  /** A `slice_<name>` array of the data (data slices are found automatically; list one to set its threshold). */
-  (
-    | { name: string }
-    /** Examples whose `<input>_lengths` lies in [min, max], inclusive. */
-    | { name: string; lengths: [number, number]; input?: string }
-    /** Examples whose label is in the set (rare classes). */
-    | { name: string; labels: number[] }
-  );
-
-export interface LatencyConfig {
-  /** Batch sizes the model is served at. Default [1]. */
-  productionBatchSizes?: number[];
-  /** Smallest acceptable speedup (dense ms ÷ pruned ms) at every production batch size. Default 1 (not slower). */
-  requiredSpeedup?: number;
-  /** A speedup someone claimed, and the batch size it was measured at (both or neither). */
-  claimedSpeedup?: number;
-  claimedAtBatch?: number;
-  /** Timed A/B rounds per batch size (default 30) and untimed warm-up runs (default 5). */
-  repetitions?: number;
-  warmup?: number;
-  /** Fail when the CI straddles the requirement (default false: inconclusive passes). */
-  strict?: boolean;
-  /** Cut padded sequence inputs to this length for timing (default: the padded length). */
-  sequenceLength?: number;
-  /** Sizes of symbolic non-batch dims when there is no data (e.g. {"seq": 128}). */
-  dims?: Record<string, number>;
-}
-
-export interface BudgetConfig {
-  /** Caps per group; fields override DEFAULT_CAPS one by one. */
-  caps?: Partial<CapRules>;
-  /** Required share of the profiled parameters removed, in [0, 1). Default: not checked. */
-  target?: number;
-  /** Sensitivities closer than this (points) count as equal. Default 0.5. */
-  sensitivityTolerance?: number;
-  /** A ratio larger by at most this is not a violation. Default 0.02. */
-  ratioTolerance?: number;
-  /** Share of a group removed to measure its sensitivity. Default 0.2 (the seed's 20%). */
-  probeRatio?: number;
-}
-
-export interface QuantizationConfig {
-  /** The float pruned model a QDQ pruned model was made from (relative to the config file). */
-  floatModel?: string;
-  /** Largest tolerated share of clipped values per tensor. Default 0.001. */
-  maxClipped?: number;
-  /** Smallest tolerated range utilisation per tensor. Default 0.7. */
-  minUtilisation?: number;
-  /** Examples of the data used to run the float model. Default 256. */
-  calibrationExamples?: number;
-}
-
-export interface StructuralConfig {
-  /** Values every symbolic dim takes in turn when executing (default [1, 3]). */
-  dims?: number[];
-  /** Explicit input sizes instead: one entry per run, e.g. [{"input_ids": [2, 16]}]. */
-  sizes?: Record<string, number[]>[];
-  /** Integer inputs are random token ids below this (default 10). */
-  vocab?: number;
-  /** mask-equivalence tolerance (default atol 1e-4, rtol 1e-3). */
-  atol?: number;
-  rtol?: number;
-}
-
-export interface CheckConfig {
-  version?: 1;
-  /**
-   * Slice metric: 'accuracy' needs labels; 'agreement' compares with the dense predictions. Default: accuracy when
-   * labelled.
-   */
-  metric?: SliceMetricName;
-  /** Examples per evaluation run. Default 64. */
-  batchSize?: number;
-  /** Model output holding the logits. Default: the first output. */
-  outputName?: string;
-  /** Threshold of slices without their own. Default {maxDrop: 2}. */
-  defaultThreshold?: ThresholdConfig;
-  /** Threshold of the aggregate (all examples). Default: defaultThreshold. */
-  aggregate?: ThresholdConfig;
-  slices?: SliceConfig[];
-  /** Absent: the latency gate is skipped (timing is slow and needs a quiet machine). */
-  latency?: LatencyConfig;
-  budget?: BudgetConfig;
-  quantization?: QuantizationConfig;
-  structural?: StructuralConfig;
-}
+export type ThresholdConfig = v.InferOutput<typeof ThresholdSchema>;
+/** A data slice by name, by `<input>_lengths` range, or by labels, with its threshold. */
+export type SliceConfig = v.InferOutput<typeof SliceSchema>;
+/** The latency gate: production batch sizes, the required speedup, a claim to test. */
+export type LatencyConfig = v.InferOutput<typeof LatencySchema>;
+/** The budget gate: caps per group and the required share removed. */
+export type BudgetConfig = v.InferOutput<typeof BudgetSchema>;
+/** The quantization gate: the float model and the clipping and utilisation limits. */
+export type QuantizationConfig = v.InferOutput<typeof QuantizationSchema>;
+/** The structural gate: sizes the models run at and the mask-equivalence tolerance. */
+export type StructuralConfig = v.InferOutput<typeof StructuralSchema>;
+/** The whole config (every field optional; DEFAULTS say what an absent one means). */
+export type CheckConfig = v.InferOutput<typeof ConfigSchema>;
 
 /** What an absent field means. */
 export const DEFAULTS = Object.freeze({
