@@ -18,20 +18,17 @@
  * });
  */
 import { PruneguardError } from '../errors.js';
-import { FAILURE_MODES, type FailureMode, type Finding } from '../findings.js';
+import type * as v from 'valibot';
+import type { FailureMode, Finding } from '../findings.js';
+import { type IncidentSchema, scenarioProblems } from './scenario-schema.js';
 import type { SliceDef } from '../analysis/slices.js';
 import type { EvalResult } from '../data/evaluate.js';
 import type { EvalSet } from '../data/eval-set.js';
 import type { Model } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
 
-export interface Incident {
-  /** Who saw it, where (a team, a postmortem, a paper, the seed). */
-  source: string;
-  /** When (ISO date or year). */
-  date: string;
-  summary: string;
-}
+/** Where and when an incident happened, and what happened (validated by scenario-schema.ts). */
+export type Incident = v.InferOutput<typeof IncidentSchema>;
 
 /** A tolerance band for a measured number, recorded in the golden file when it is updated. */
 export type Tolerance = { abs: number } | { rel: number };
@@ -131,24 +128,10 @@ export interface Scenario extends ScenarioSpec {
   readonly kind: 'pruneguard-scenario';
 }
 
-const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/** Validates a scenario up front and tags it so discovery can find it. */
+/** Validates a scenario up front (every problem at once) and tags it so discovery can find it. */
 export function defineScenario(spec: ScenarioSpec): Scenario {
-  const problems: string[] = [];
-  if (!ID.test(spec.id ?? '')) problems.push(`id must be kebab-case, got '${spec.id}'`);
-  if (!FAILURE_MODES.includes(spec.failureMode))
-    problems.push(`failureMode must be one of ${FAILURE_MODES.join(', ')}, got '${spec.failureMode}'`);
-  if (!spec.incident?.source || !spec.incident?.date || !spec.incident?.summary)
-    problems.push('incident needs source, date and summary');
-  for (const v of ['faulty', 'fixed'] as const) {
-    const variant = spec.variants?.[v];
-    if (!variant) problems.push(`variants.${v} is missing`);
-    else if (!variant.plan && !variant.make) problems.push(`variants.${v} needs a plan or make()`);
-  }
-  if (!spec.mustCatch?.length) problems.push('mustCatch must name at least one invariant or gate');
-  if (typeof spec.check !== 'function') problems.push('check must be a function');
-  if (problems.length) throw new PruneguardError('E_BAD_ARGUMENT', `scenario '${spec.id}': ${problems.join('; ')}`);
+  const problems = scenarioProblems(spec);
+  if (problems.length) throw new PruneguardError('E_BAD_ARGUMENT', `scenario '${spec?.id}': ${problems.join('; ')}`);
   return { ...spec, kind: 'pruneguard-scenario' };
 }
 

@@ -151,7 +151,17 @@ describe('discovery and scaffolding', () => {
 
   it('rejects a scenario with missing parts, listing every problem', () => {
     expect(() => defineScenario({ id: 'Bad', failureMode: 'nope' } as never)).toThrow(
-      /id must be kebab-case.*failureMode must be one of.*incident needs.*variants.faulty is missing/,
+      /id must be kebab-case; title is missing; incident is missing; failureMode must be one of .*; variants is/,
+    );
+    const almost = {
+      ...{ id: 'ok-id', title: 't', failureMode: 'shape-mismatch', model: 'm.onnx', check: () => [] },
+      incident: { source: 's', date: '2024', summary: '' },
+      variants: { faulty: { summary: 'f' }, fixed: { summary: 'x', plan: {} } },
+      mustCatch: [],
+    };
+    expect(() => defineScenario(almost as never)).toThrow(
+      "scenario 'ok-id': incident.summary must be a non-empty string; variants.faulty: needs a plan or make(); " +
+        'mustCatch must name at least one invariant or gate',
     );
   });
 
