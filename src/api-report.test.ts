@@ -14,6 +14,11 @@ describe('public API report', () => {
     expect(apiReport(exports), 'the public API changed: review it and regenerate with npm run api').toBe(committed);
   });
 
+  it('documents every export (a doc comment on its declaration)', () => {
+    const undocumented = exports.filter((e) => !e.doc).map((e) => `${e.entry}: ${e.name}`);
+    expect(undocumented, 'add a /** doc comment */ to each, then npm run api').toEqual([]);
+  });
+
   it('exports no internals', () => {
     const internal = ['goldenOf', 'stableStringify', 'mergeParts', 'readJsonFile', 'parseOptions'];
     expect(exports.filter((e) => internal.includes(e.name)).map((e) => e.name)).toEqual([]);

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'E_TOO_LARGE'
   | 'E_INFEASIBLE';
 
+/** A misuse or bad-input error with a stable code (exit 2 in the CLI); anything else is a bug (exit 3). */
 export class PruneguardError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -32,6 +33,7 @@ export class PruneguardError extends Error {
   }
 }
 
+/** Whether an error is a PruneguardError (bad input or misuse, not a bug in pruneguard). */
 export function isPruneguardError(e: unknown): e is PruneguardError {
   return e instanceof PruneguardError;
 }

@@ -11,8 +11,10 @@ export const FAILURE_MODES = [
   'quantization-compounding',
 ] as const;
 
+/** What a finding means for a deployment (accuracy cliff, shape mismatch, slice regression, ...). */
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
+/** What an invariant or gate found wrong: data with its failure mode, expected and received values and where. */
 export interface Finding {
   invariant: string;
   failureMode: FailureMode;

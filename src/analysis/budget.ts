@@ -32,6 +32,10 @@ export interface AllocateOptions {
   by?: 'params' | 'flops';
 }
 
+/**
+ * Splits a target share of parameters (or FLOPs) over the profiled groups, least sensitive first, within the caps;
+ * throws E_INFEASIBLE naming the binding caps when the target does not fit.
+ */
 export function allocateBudget(profile: SensitivityProfile, target: number, options: AllocateOptions = {}): Allocation {
   if (!(target >= 0 && target < 1))
     throw new PruneguardError('E_BAD_ARGUMENT', `budget target must be in [0, 1), got ${target}`);

@@ -45,6 +45,7 @@ export function positionsOf(node: Node, shapes: ShapeResult, slot = 1): number {
   return out && positions ? positions(node, slot, out) : 1;
 }
 
+/** Multiply-accumulates of the ops with a weight input at the inferred shapes. */
 export function weightMacs(model: Model, shapes: ShapeResult = inferShapes(model)): number {
   const index = indexGraph(model.graph);
   let macs = 0;

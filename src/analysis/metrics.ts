@@ -16,6 +16,7 @@ export interface Divergence {
   meanL2: number;
 }
 
+/** Accuracy (and recall per class) against labels, agreement and divergence against a reference evaluation. */
 export interface Metrics {
   count: number;
   accuracy?: number;
@@ -46,6 +47,7 @@ function logSoftmax(v: Float32Array, out: Float64Array): void {
 }
 
 /**
+ * Metrics of an evaluation: accuracy against labels, and agreement and KL divergence against a reference evaluation.
  * @param reference the dense model's results on the same examples (for agreement and divergence)
  * @param indices the subset (a slice); all examples when omitted
  */

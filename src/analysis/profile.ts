@@ -15,6 +15,7 @@ export interface SensitivityDrop {
   drop: number;
 }
 
+/** One group's measured sensitivity: the metric drop when a share of it is removed, and what kind of group it is. */
 export interface SensitivityEntry {
   group: string;
   /**
@@ -52,6 +53,7 @@ export interface SensitivityEntry {
   fallbackReason?: string;
 }
 
+/** Every group's sensitivity on one data set, with the metric, the dense value and how it was measured. */
 export interface SensitivityProfile {
   metric: string;
   entries: SensitivityEntry[];
@@ -84,6 +86,7 @@ export interface CapRules {
   byGroup?: Record<string, number>;
 }
 
+/** The default caps: early convs 0.2 (first third of the depth), classifiers 0.7, everything else 0.5. */
 export const DEFAULT_CAPS: CapRules = { earlyConv: 0.2, earlyDepth: 1 / 3, classifier: 0.7, other: 0.5 };
 
 export function capFor(entry: SensitivityEntry, rules: CapRules = DEFAULT_CAPS): { cap: number; rule: string } {

@@ -3,6 +3,7 @@ import type { SensitivityProfile } from './profile.js';
 
 const fix = (x: number | undefined, d = 2) => (x === undefined ? '-' : x.toFixed(d));
 
+/** The sensitivity profile as a text table, most sensitive group first. */
 export function formatProfile(profile: SensitivityProfile): string {
   const ratios =
     profile.ratios ??

@@ -43,6 +43,7 @@ export interface SensitivityProgress {
   cached: boolean;
 }
 
+/** Ratios, criterion, seed, metric and slices of a sensitivity sweep. */
 export interface SensitivityOptions {
   /** Shares of each group's channels to remove, each in (0, 1) (default [0.2]). */
   ratios?: readonly number[];
@@ -103,6 +104,7 @@ function removeCount(g: Group, ratio: number): number {
   return g.channels - keepCount(g.channels, ratio);
 }
 
+/** Measures each prunable group's sensitivity: prunes a share of it alone and records the metric drop on the data. */
 export async function sensitivity(
   model: Model,
   evalSet: EvalSet,

@@ -15,8 +15,10 @@ export interface SliceThreshold {
   minMetric?: number;
 }
 
+/** The threshold of a slice that sets none: a drop of at most 2 points. */
 export const DEFAULT_THRESHOLD: Readonly<SliceThreshold> = Object.freeze({ maxDrop: 2 });
 
+/** A data slice to judge separately: a `slice_<name>` array, a length range or a set of labels, with its threshold. */
 export type SliceDef =
   /** A `slice_<name>` array of the data (only to set its threshold: data slices are found automatically). */
   | { name: string; threshold?: SliceThreshold }

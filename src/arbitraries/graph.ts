@@ -7,8 +7,10 @@ import { attentionRecipe, buildAttention, type AttentionRecipe } from './attenti
 import { buildNormalization, normalizationRecipe, type NormalizationRecipe } from './normalization.js';
 import { buildResidual, residualRecipe, type ResidualRecipe } from './residual.js';
 
+/** A generated graph's recipe: residual CNN, attention or normalization family. */
 export type GraphRecipe = ResidualRecipe | AttentionRecipe | NormalizationRecipe;
 
+/** The model a graph recipe of any family describes (residual, attention or normalization). */
 export function buildGraph(r: GraphRecipe): Model {
   const model =
     r.family === 'residual' ? buildResidual(r) : r.family === 'attention' ? buildAttention(r) : buildNormalization(r);

@@ -20,6 +20,10 @@ export interface NormalizationRecipe extends ExportForm {
   seed: number;
 }
 
+/**
+ * fast-check arbitrary of normalization-heavy recipes (LayerNorm, GroupNorm, InstanceNorm layers) for
+ * buildNormalization.
+ */
 export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrary<NormalizationRecipe> {
   const n = c.maxLayers ?? 4;
   return fc.oneof(
@@ -58,6 +62,7 @@ export function normalizationRecipe(c: { maxLayers?: number } = {}): fc.Arbitrar
   );
 }
 
+/** The model a normalizationRecipe describes (deterministic weights). */
 export function buildNormalization(r: NormalizationRecipe): Model {
   const b = new GraphBuilder({ name: 'normalization', opset: r.opset, seed: r.seed, constants: r.constants });
   if (r.layout === 'conv') {

@@ -13,6 +13,10 @@ import { analyzeGroups, type GroupAnalysis } from '../prune/groups.js';
 import { prunableWeights, reductionAxis } from '../prune/masks/index.js';
 import type { Criterion, Plan } from '../prune/plan.js';
 
+/**
+ * A plan expressed relatively (fractions and indices modulo the channel count), so a shrunk graph never invalidates
+ * it.
+ */
 export interface RelativePlan {
   channels: { pick: number; ratio: number; criterion: Criterion }[];
   heads: { pick: number; share: number }[];
@@ -20,6 +24,7 @@ export interface RelativePlan {
   nm: { pick: number }[];
 }
 
+/** What a generated relative plan may contain (structured, unstructured, N:M, heads, layers). */
 export interface PlanConstraints {
   /** Which parts a plan may have (default: all). */
   parts?: readonly ('channels' | 'heads' | 'unstructured' | 'nm')[];
@@ -34,6 +39,7 @@ export interface PlanConstraints {
   everyGroup?: boolean;
 }
 
+/** fast-check arbitrary of relative plans within the constraints. */
 export function relativePlan(c: PlanConstraints = {}): fc.Arbitrary<RelativePlan> {
   const parts = new Set(c.parts ?? ['channels', 'heads', 'unstructured', 'nm']);
   // Parts a caller asks for explicitly are always present; by default they are optional.

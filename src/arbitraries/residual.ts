@@ -168,6 +168,7 @@ export function residualRecipe(c: ResidualConstraints = {}): fc.Arbitrary<Residu
   });
 }
 
+/** The residual CNN a residual recipe describes (deterministic weights). */
 export function buildResidual(r: ResidualRecipe): Model {
   const b = new GraphBuilder({ name: 'residual', opset: r.opset, seed: r.seed, constants: r.constants });
   let x = b.input('x', 'float32', ['batch', r.inChannels, r.size, r.size]);

@@ -9,6 +9,10 @@ export interface PropertyConfig {
   path?: string;
 }
 
+/**
+ * Runs and seed of a property: PRUNEGUARD_RUNS, PRUNEGUARD_SEED and PRUNEGUARD_PATH when set, else the default count
+ * and a fresh seed.
+ */
 export function propertyConfig(defaultRuns: number): PropertyConfig {
   const runs = Number(process.env.PRUNEGUARD_RUNS);
   const seed = Number(process.env.PRUNEGUARD_SEED);

@@ -9,6 +9,7 @@ import { printGraph } from '../ir/print.js';
 import { inferShapes } from '../shape/infer.js';
 import type { MaterialCase } from './prune-case.js';
 
+/** A shrunk failing case: the property, its seed and path for replay, the graph, plan and findings. */
 export interface Counterexample {
   property: string;
   seed: number;
@@ -19,10 +20,12 @@ export interface Counterexample {
   replay: string;
 }
 
+/** The shell command that replays one property case by seed and path. */
 export function replayCommand(file: string, testName: string, seed: number, path: string): string {
   return `PRUNEGUARD_SEED=${seed} PRUNEGUARD_PATH=${path} npx vitest run ${file} -t ${JSON.stringify(testName)}`;
 }
 
+/** A counterexample as text: one line per node with shapes, the plan, the findings and the replay command. */
 export function formatCounterexample(c: Counterexample): string {
   const first = c.findings[0];
   let graph: string;

@@ -22,6 +22,7 @@ import { quoteWord } from './command/template.js';
 import { runPruneProperty, type PropertyOutcome } from './run-property.js';
 import { checkStructure } from './structure.js';
 
+/** An external pruner command to fuzz, with runs, seed, families and plan parts. */
 export interface FuzzOptions extends CommandPrunerOptions {
   template: string;
   runs: number;
@@ -31,6 +32,7 @@ export interface FuzzOptions extends CommandPrunerOptions {
   parts?: PlanConstraints['parts'];
 }
 
+/** What a fuzz run found: the property outcome plus the cases the pruner declined. */
 export interface FuzzOutcome extends PropertyOutcome {
   /** The counterexample's files (kept) and the command line that ran on them. */
   files?: CaseFiles;
@@ -50,6 +52,10 @@ export function fuzzReplay(o: Omit<FuzzOptions, 'runs'>, seed: number, path?: st
   return args.map(quoteWord).join(' ');
 }
 
+/**
+ * Fuzzes an external pruner command: generated graphs and plans, its output checked by the structural invariants,
+ * failures shrunk.
+ */
 export async function runFuzz(o: FuzzOptions): Promise<FuzzOutcome> {
   const pruner = commandPruner(o.template, o);
   const outcome: FuzzOutcome = await runPruneProperty({

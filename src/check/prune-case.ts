@@ -22,10 +22,12 @@ export interface MaterialCase {
   analysis?: GroupAnalysis;
 }
 
+/** fast-check arbitrary of prune cases: a graph recipe and a relative plan. */
 export function caseRecipe(families?: readonly Family[], plan?: PlanConstraints): fc.Arbitrary<CaseRecipe> {
   return fc.record({ graph: graphRecipe(families), plan: relativePlan(plan) });
 }
 
+/** Builds the dense model of a case recipe and binds its relative plan to the model's groups. */
 export function materialize(recipe: CaseRecipe, constraints: PlanConstraints = {}): MaterialCase {
   const dense = buildGraph(recipe.graph);
   const analysis = analyzeGroups(dense);

@@ -11,6 +11,7 @@ import type { Counterexample } from './counterexample.js';
 import { runPruneProperty } from './run-property.js';
 import { checkStructure, GUARDS } from './structure.js';
 
+/** One fault injector's selftest result: caught or not, by which invariants, after how many cases, shrunk to what. */
 export interface FaultResult {
   fault: string;
   failureMode: string;
@@ -35,6 +36,7 @@ export interface SelftestOptions {
   onResult?: (r: FaultResult) => void;
 }
 
+/** Runs every fault injector through the properties and reports which invariants catch each, and how fast. */
 export async function runSelftest(o: SelftestOptions = {}): Promise<FaultResult[]> {
   const results: FaultResult[] = [];
   for (const fault of o.faults ?? FAULTS) {

@@ -28,6 +28,7 @@ export interface StructureOptions {
   merge?: boolean;
 }
 
+/** The invariants checkStructure runs, in order. */
 export const STRUCTURAL_INVARIANTS = [
   'shape-consistency',
   'no-silent-broadcast',
@@ -44,6 +45,7 @@ export const GUARDS: Partial<Record<FailureMode, readonly string[]>> = {
   'hardware-headroom': ['plan-fulfilled'],
 };
 
+/** Checks a pruned model against its dense model and plan with every structural invariant; findings as data. */
 export async function checkStructure(c: PruneCase, o: StructureOptions = {}): Promise<Finding[]> {
   const findings = checkStructureStatic(c, o);
   if (o.execute === false || (o.stopEarly && failing(findings).length)) return findings;

@@ -7,6 +7,7 @@ import { PruneguardError } from '../errors.js';
 import { getElement, isFloating } from '../ir/tensor.js';
 import type { Tensor } from '../ir/types.js';
 
+/** Evaluation data in memory: inputs by name, optional labels, slices and sequence lengths. */
 export interface EvalSet {
   /** File (or description) named in error messages. */
   readonly source: string;
@@ -47,6 +48,7 @@ function integers(t: Tensor, what: string, source: string): Int32Array {
   return out;
 }
 
+/** Which arrays of a data file are model inputs, and which dtypes may be converted. */
 export interface ClassifyOptions {
   /** The model's input names: an array named like an input is always an input, even `x_lengths`. */
   inputNames?: readonly string[];

@@ -20,9 +20,12 @@ export interface StreamBatch {
   slices?: Record<string, ArrayLike<number | boolean>>;
 }
 
+/** Evaluation data: a set in memory or a stream of batches. */
 export type EvalData = EvalSet | AsyncIterable<StreamBatch> | Iterable<StreamBatch>;
+/** What evaluate runs: an onnxruntime session, a model, or serialized model bytes. */
 export type EvalTarget = Session | Model | Uint8Array;
 
+/** Batch size, output name and onnxruntime session options of an evaluation. */
 export interface EvaluateOptions {
   /** Examples per run (default 64). Length groups are batched separately. */
   batchSize?: number;
@@ -34,6 +37,7 @@ export interface EvaluateOptions {
   model?: Model;
 }
 
+/** A model's outputs on evaluation data, with predictions and the example count. */
 export interface EvalResult {
   count: number;
   outputName: string;
@@ -54,6 +58,7 @@ function isSession(t: EvalTarget): t is Session {
   return !(t instanceof Uint8Array) && 'ort' in t;
 }
 
+/** Top-1 predictions (argmax per example) of a batch of logits. */
 export function predictionsOf(outputs: Float32Array, count: number, width: number): Int32Array {
   const p = new Int32Array(count);
   for (let i = 0; i < count; i++) {
@@ -110,6 +115,7 @@ class Collector {
 }
 
 /**
+ * Runs a model over evaluation data in batches and returns its outputs and top-1 predictions.
  * @example
  * const set = await loadEvalSet('eval.npz', { inputNames: ['x'] });
  * const { predictions } = await evaluate(model, set, { batchSize: 32 });

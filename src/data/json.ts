@@ -57,6 +57,7 @@ function record(value: unknown, what: string, source: string): Record<string, un
   return value as Record<string, unknown>;
 }
 
+/** An evaluation set from parsed JSON (`{"x": [[...]], "labels": [...]}`), validated against its shape rules. */
 export function evalSetFromJson(json: unknown, source = '<json>', options: ClassifyOptions = {}): EvalSet {
   const top = record(json, '<top level>', source);
   const unknownKeys = Object.keys(top).filter((k) => !['inputs', 'labels', 'slices', 'lengths', 'dtypes'].includes(k));

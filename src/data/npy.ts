@@ -11,6 +11,7 @@ import { descrOfDtype, dtypeOfDescr, SUPPORTED_DESCRS } from './npy-dtype.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** The parsed header of a `.npy` array: dtype descriptor, memory order, shape and where the data starts. */
 export interface NpyHeader {
   descr: string;
   fortranOrder: boolean;

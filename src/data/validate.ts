@@ -9,6 +9,10 @@ import { fromNumbers, toNumbers, isFloating } from '../ir/tensor.js';
 import type { Dim, Model, Tensor, ValueInfo } from '../ir/types.js';
 import type { EvalSet } from './eval-set.js';
 
+/**
+ * One problem with evaluation data against the model (missing input, wrong dtype or shape): data, collected with the
+ * others.
+ */
 export interface DataIssue {
   array: string;
   message: string;
@@ -39,6 +43,7 @@ function cast(t: Tensor, dtype: NonNullable<ValueInfo['dtype']>, name: string, i
   return fromNumbers(dtype, t.dims, values);
 }
 
+/** Every problem of an evaluation set against the model's inputs (empty when it fits). */
 export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIssue[] {
   const issues: DataIssue[] = [];
   const arrays = Object.keys(set.inputs);
@@ -135,6 +140,7 @@ export function checkEvalSet(set: EvalSet, inputs: readonly ValueInfo[]): DataIs
   return issues;
 }
 
+/** Data issues as one error message naming the file. */
 export function formatIssues(source: string, issues: readonly DataIssue[]): string {
   const lines = issues.map(
     (i) => `  - ${i.message}${i.expected !== undefined ? ` (expected ${i.expected}, received ${i.received})` : ''}`,

@@ -23,6 +23,7 @@ import { concatOffsetWrong, flattenGemmChannelsLast, headSliceOffByOne } from '.
 
 export type { Fault } from './types.js';
 
+/** Every fault injector: a deliberately wrong pruner and the invariants that must catch it. */
 export const FAULTS: readonly Fault[] = [
   skipProjectionNotUpdated,
   batchNormNotSliced,
@@ -54,6 +55,7 @@ export const FAULTS: readonly Fault[] = [
   kvCacheNotUpdated,
 ];
 
+/** The fault injector with this id, if any. */
 export function faultById(id: string): Fault | undefined {
   return FAULTS.find((f) => f.id === id);
 }

@@ -10,6 +10,7 @@ import type { FailureMode } from '../findings.js';
 import type { Model } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
 
+/** A fault injector: a pruner that makes one known mistake, and the invariants that must catch it. */
 export interface Fault {
   id: string;
   /** The real bug, in one sentence. */

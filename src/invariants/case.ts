@@ -4,6 +4,7 @@ import type { Feeds } from '../runtime/run.js';
 import type { ShapeResult } from '../shape/types.js';
 import type { Oracle } from './mask-oracle.js';
 
+/** A dense model, its plan and the pruned model: what the invariants check. */
 export interface PruneCase {
   dense: Model;
   pruned: Model;

@@ -1,6 +1,7 @@
 /** Findings as text, formatted once at the very end (tests, CLI, reports). */
 import type { Finding } from '../findings.js';
 
+/** One finding as text: invariant, message, expected and received. */
 export function formatFinding(f: Finding): string {
   const lines = [`[${f.failureMode}] ${f.invariant}${f.where ? ` @ ${f.where}` : ''}: ${f.message}`];
   if (f.expected !== undefined) lines.push(`    expected: ${show(f.expected)}`);
@@ -8,6 +9,7 @@ export function formatFinding(f: Finding): string {
   return lines.join('\n');
 }
 
+/** Findings as text, one block per finding. */
 export function formatFindings(findings: readonly Finding[]): string {
   return findings.map(formatFinding).join('\n');
 }

@@ -15,6 +15,7 @@ const F = { invariant: 'interface-consistency', failureMode: 'shape-mismatch' } 
 
 type Side = 'input' | 'output';
 
+/** Invariant: the pruned model keeps the dense model's inputs and outputs (names, dtypes, ranks). */
 export function interfaceConsistency(c: PruneCase): Finding[] {
   const reference = c.plan ? planReference(c) : c.dense;
   if (!reference)

@@ -7,7 +7,10 @@ import type { GroupAnalysis } from '../prune/groups.js';
 
 export type Oracle = { model: Model; inexact: { group: string; reasons: string[] }[] };
 
-/** @param analysis a fresh analyzeGroups(dense) to reuse (left untouched). */
+/**
+ * The dense model with the plan's channels zeroed instead of removed: what a correct structural prune must equal.
+ * @param analysis a fresh analyzeGroups(dense) to reuse (left untouched).
+ */
 export function maskOracle(dense: Model, plan: Plan, analysis?: GroupAnalysis): Oracle {
   const m = mask(dense, { ...plan, unstructured: undefined, nm: undefined }, { analysis });
   let model = m.model;

@@ -22,6 +22,7 @@ export interface BudgetCheckInput {
 const invariant = 'monotone-sensitivity-budget';
 const failureMode = 'accuracy-cliff';
 
+/** Invariant: a more sensitive group is never pruned more than a less sensitive one, and no group past its cap. */
 export function monotoneSensitivityBudget(input: BudgetCheckInput): Finding[] {
   const caps = input.caps ?? DEFAULT_CAPS;
   const sTol = input.sensitivityTolerance ?? 0.5;

@@ -16,6 +16,7 @@ import type { PruneCase } from './case.js';
 const invariant = 'no-silent-broadcast';
 const failureMode = 'shape-mismatch';
 
+/** Invariant: pruning creates no new broadcast (a size-1 axis stretched where the dense model matched sizes). */
 export function noSilentBroadcast(c: PruneCase, shapes?: { dense: ShapeResult; pruned: ShapeResult }): Finding[] {
   const dense = shapes?.dense ?? inferShapes(c.dense);
   const pruned = shapes?.pruned ?? inferShapes(c.pruned);

@@ -21,6 +21,7 @@ import { planReference } from './plan-reference.js';
 
 const F = { invariant: 'plan-fulfilled', failureMode: 'hardware-headroom' } as const;
 
+/** Invariant: the pruned model removed what the plan asked, no more and no less. */
 export function planFulfilled(c: PruneCase): Finding[] {
   const reference = planReference(c);
   if (!reference) {

@@ -11,6 +11,7 @@
  */
 export type Opaque = Uint8Array;
 
+/** An ONNX tensor element type by name. */
 export type DType =
   | 'float32'
   | 'float64'
@@ -41,6 +42,7 @@ export type TensorData =
   | BigUint64Array
   | string[];
 
+/** A tensor: dtype, dims and its data. */
 export interface Tensor {
   readonly dtype: DType;
   readonly dims: readonly number[];
@@ -50,6 +52,7 @@ export interface Tensor {
 /** A dimension: a concrete size, a symbolic name ("batch"), or unknown (null). */
 export type Dim = number | string | null;
 
+/** A named value's declared dtype and shape. */
 export interface ValueInfo {
   name: string;
   dtype?: DType;
@@ -103,6 +106,7 @@ export interface Attribute {
   extra?: Opaque;
 }
 
+/** One graph node: op type, domain, inputs, outputs and attributes. */
 export interface Node {
   name: string;
   opType: string;
@@ -123,6 +127,7 @@ export interface Node {
   subgraphs?: Record<string, Graph>;
 }
 
+/** A graph: nodes in order, initializers, inputs, outputs and value infos. */
 export interface Graph {
   name: string;
   nodes: Node[];
@@ -148,6 +153,7 @@ export interface OpsetImport {
   version: number;
 }
 
+/** A decoded ONNX model: graph, IR version, opsets and metadata; what pruneguard reads, prunes and writes. */
 export interface Model {
   graph: Graph;
   irVersion: number;

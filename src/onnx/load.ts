@@ -7,6 +7,10 @@ import { decodeModel } from './decode.js';
 import { externalDataResolver } from './external-data.js';
 import { Reader, WireError } from './wire/reader.js';
 
+/**
+ * How a model file is read: the folder external data is resolved in, the name used in errors, and initializers fed at
+ * run time.
+ */
 export interface LoadOptions {
   /** Folder that external data locations are relative to (defaults to the model file's folder). */
   baseDir?: string;

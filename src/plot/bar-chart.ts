@@ -1,6 +1,7 @@
 /** Horizontal bar chart: one labelled bar per item, sorted by value (largest on top) unless told otherwise. */
 import { esc, fmt, niceTicks, PALETTE, scale, svgDocument, textWidth } from './svg.js';
 
+/** One bar of a bar chart: label and value. */
 export interface Bar {
   label: string;
   value: number;
@@ -10,6 +11,7 @@ export interface Bar {
   color?: string;
 }
 
+/** A horizontal bar chart: title, bars and axis label. */
 export interface BarChartSpec {
   title: string;
   /** Label of the value axis. */
@@ -23,6 +25,7 @@ export interface BarChartSpec {
 }
 
 /**
+ * A horizontal bar chart as inline SVG.
  * @example
  * writeFileSync('sens.svg', horizontalBarChart({ title: 'Sensitivity', xLabel: 'accuracy drop (points)',
  *   bars: [{ label: 'conv1', value: 8.5 }, { label: 'fc1', value: 0.1 }] }));

@@ -1,6 +1,7 @@
 /** Vertical grouped bars: one group per category, one bar per series (e.g. dense vs pruned per slice). */
 import { esc, fmt, legend, niceTicks, PALETTE, scale, svgDocument } from './svg.js';
 
+/** A grouped bar chart: categories, series and axis labels. */
 export interface GroupedBarChartSpec {
   title: string;
   yLabel?: string;
@@ -16,6 +17,7 @@ export interface GroupedBarChartSpec {
 }
 
 /**
+ * A grouped bar chart (e.g. dense vs pruned per slice) as inline SVG.
  * @example
  * groupedBarChart({ title: 'Accuracy by slice', yLabel: 'accuracy (%)', categories: ['all', 'rare'],
  *   series: [{ name: 'dense', values: [97, 79] }, { name: 'pruned', values: [96, 61] }] });

@@ -1,6 +1,7 @@
 /** Line chart of one or more series over a numeric x axis (e.g. latency vs batch size), optionally log-scaled x. */
 import { esc, fmt, legend, niceTicks, PALETTE, scale, svgDocument } from './svg.js';
 
+/** A line chart: series of points and axis labels. */
 export interface LineChartSpec {
   title: string;
   xLabel?: string;
@@ -13,6 +14,7 @@ export interface LineChartSpec {
 }
 
 /**
+ * A line chart (e.g. latency against batch size) as inline SVG.
  * @example
  * lineChart({ title: 'Latency vs batch size', xLabel: 'batch size', yLabel: 'ms per batch', logX: true,
  *   series: [{ name: 'dense', points: [[1, 0.4], [8, 1.9]] }, { name: 'pruned', points: [[1, 0.35], [8, 1.2]] }] });

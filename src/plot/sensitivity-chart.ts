@@ -3,6 +3,7 @@ import type { SensitivityProfile } from '../analysis/profile.js';
 import { horizontalBarChart } from './bar-chart.js';
 import { PALETTE } from './svg.js';
 
+/** A sensitivity profile as a horizontal bar chart (inline SVG). */
 export function sensitivityChart(profile: SensitivityProfile, title?: string): string {
   const shares = profile.ratios?.length ? profile.ratios : [...new Set(profile.entries.map((e) => e.probeRatio))];
   const pct = shares.map((r) => `${Number((r * 100).toFixed(1))}%`).join(', ');

@@ -28,6 +28,7 @@ export interface GroupMember {
   indices: number[][];
 }
 
+/** A channel group: every tensor axis that must lose the same channels together, and why it may be blocked. */
 export interface Group {
   id: string;
   kind: 'channels' | 'heads';
@@ -49,6 +50,7 @@ export interface Group {
   elements: Int32Array[];
 }
 
+/** An attention block whose heads can be pruned together: head count and size and the tensors involved. */
 export interface AttentionUnit {
   id: string;
   heads: number;
@@ -57,6 +59,7 @@ export interface AttentionUnit {
   blocked?: string;
 }
 
+/** Every channel group and attention unit of a model, with the index the pruner uses. */
 export interface GroupAnalysis {
   /**
    * The prepared copy the groups refer to (shared exporter constants un-shared, names distinct across

@@ -34,6 +34,7 @@ export interface RemovedChannels {
   maskExact: boolean;
 }
 
+/** What prune did: groups and heads before and after, removed channels, parameters before and after. */
 export interface PruneReport {
   groups: RemovedChannels[];
   heads: RemovedChannels[];

@@ -99,6 +99,7 @@ function worse(a: OutputJudgement | undefined, b: OutputJudgement): OutputJudgem
     : a;
 }
 
+/** Runs the pruned model and the mask oracle on the same inputs and compares their outputs. */
 export async function verify(
   dense: Model,
   pruned: Model | ModelFile,

@@ -37,6 +37,7 @@ export interface ModeReport {
   coverage: ModeCoverage | null;
 }
 
+/** The full report: per failure mode, its scenarios, properties, fault injectors and coverage. */
 export interface Report {
   kind: 'pruneguard-report';
   version: 1;
@@ -90,6 +91,7 @@ function scenarioLine(s: ReportPart['scenarios'][number]): ScenarioLine {
   };
 }
 
+/** Builds the report from one run's (or merged shards') results and optional coverage. */
 export function buildReport(part: ReportPart & { shards?: string[] }, coverage?: CoverageInput): Report {
   const cov = coverage ? coverageByMode(coverage) : undefined;
   const failureModes = FAILURE_MODES.map((id): ModeReport => {

@@ -6,6 +6,7 @@ import { PruneguardError } from '../errors.js';
 import type { Model, ValueInfo } from '../ir/types.js';
 
 /**
+ * A copy of the model with intermediate values added as graph outputs, so onnxruntime returns them.
  * @param names values to expose (default: every node output that is not already a graph output).
  * The original model is not modified; nodes and initializers are shared, not copied.
  * onnxruntime accepts graph outputs without a declared type, so none is invented here:

@@ -26,6 +26,7 @@ export function feedableInputs(model: Model): ValueInfo[] {
 }
 
 /**
+ * Seeded random feeds for a model's inputs at the given sizes (token ids below the vocabulary for integer inputs).
  * @param sizes concrete dims per input name; inputs with fully concrete static shapes may be omitted.
  * @example randomInputs(model, { tokens: [2, 16] }, { seed: 1, vocab: 1000 })
  */

@@ -48,6 +48,7 @@ export interface PlotData {
   series: PlotSeries[];
 }
 
+/** What a scenario's check gets: both models, the plan, data, evaluation and recording helpers. */
 export interface CheckContext {
   dense: Model;
   pruned: Model;
@@ -83,6 +84,7 @@ export interface Recorder {
   plot(p: PlotData): void;
 }
 
+/** What a variant's make() gets to build its pruned model. */
 export interface MakeContext {
   dense: Model;
   data?: EvalSet;
@@ -96,6 +98,7 @@ export interface MakeContext {
 
 export type VariantName = 'faulty' | 'fixed';
 
+/** One variant of a scenario (faulty or fixed): a plan, a pruner, or a make() that builds the pruned model. */
 export interface Variant {
   /** What this variant does, in one sentence. */
   summary: string;
@@ -107,6 +110,7 @@ export interface Variant {
   make?: (ctx: MakeContext) => Promise<{ pruned: Model; plan?: Plan }> | { pruned: Model; plan?: Plan };
 }
 
+/** What a scenario file declares: the incident, model, data, faulty and fixed variants, and the check. */
 export interface ScenarioSpec {
   /** kebab-case; the golden file is golden/<id>.json. */
   id: string;
@@ -124,6 +128,7 @@ export interface ScenarioSpec {
   check(c: CheckContext): Promise<Finding[]> | Finding[];
 }
 
+/** A validated scenario, tagged so discovery finds it. */
 export interface Scenario extends ScenarioSpec {
   readonly kind: 'pruneguard-scenario';
 }

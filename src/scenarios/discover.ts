@@ -67,6 +67,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
   return found[0];
 }
 
+/** Finds and loads every `*.scenario.ts` file under a folder. */
 export async function discoverScenarios(dir: string): Promise<DiscoveredScenario[]> {
   const out: DiscoveredScenario[] = [];
   for (const file of scenarioFiles(dir)) out.push({ file, scenario: await loadScenario(file) });

@@ -21,6 +21,7 @@ export interface Measurement {
   tolerance?: Tolerance;
 }
 
+/** One variant's outcome: its findings, verdict and which invariants caught it. */
 export interface VariantResult {
   summary: string;
   verdict: Verdict;
@@ -35,6 +36,7 @@ export interface VariantResult {
   ms: number;
 }
 
+/** One scenario's outcome: both variants, whether it behaves as it must, and its measurements. */
 export interface ScenarioResult {
   id: string;
   title: string;
@@ -61,6 +63,7 @@ export interface RunOptions {
 
 const VARIANTS: readonly VariantName[] = ['faulty', 'fixed'];
 
+/** Runs a scenario's faulty and fixed variants through its check and compares with its golden file. */
 export async function runScenario(s: Scenario, o: RunOptions = {}): Promise<ScenarioResult> {
   const t0 = performance.now();
   const root = o.root ?? process.cwd();

@@ -82,6 +82,7 @@ class State implements OpContext {
   }
 }
 
+/** Infers every value's dtype and shape (symbolic where dims are free), with broadcast signatures and problems. */
 export function inferShapes(view: Model, options: InferOptions = {}): ShapeResult {
   // A flat view (the pruner's one namespace over all scopes) is inferred as the nested model it views.
   const model = nestedOf(view);

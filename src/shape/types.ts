@@ -22,6 +22,7 @@ export interface BroadcastAxis {
   kind: 'stretched' | 'missing';
 }
 
+/** Where a node broadcasts: which input stretches on which axis. */
 export interface BroadcastSignature {
   node: string;
   op: string;
@@ -50,6 +51,7 @@ export interface ShapeProblem {
   inputShapes: (Dim[] | undefined)[];
 }
 
+/** Inferred dtypes and shapes of every value, broadcasts, and what could not be inferred and why. */
 export interface ShapeResult {
   values: Map<string, ValueType>;
   broadcasts: BroadcastSignature[];
@@ -58,6 +60,7 @@ export interface ShapeResult {
   constants: Map<string, Tensor>;
 }
 
+/** Concrete sizes for the graph inputs' symbolic dims (by input name). */
 export interface InferOptions {
   /** Fix graph input shapes (concrete dims replace symbolic ones). */
   inputShapes?: Record<string, readonly number[]>;

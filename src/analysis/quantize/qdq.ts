@@ -46,6 +46,10 @@ export function quantizationSites(model: Model): Site[] {
   return sites;
 }
 
+/**
+ * Inserts QuantizeLinear/DequantizeLinear pairs with ranges from a calibration (the reference quantizer of the
+ * quantization gate).
+ */
 export function quantizeQdq(model: Model, calibration: Calibration, options: QuantizeOptions = {}): Model {
   const perChannel = options.perChannel ?? true;
   const opset = defaultOpset(model);

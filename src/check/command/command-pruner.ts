@@ -24,6 +24,7 @@ import { DECLINE_EXIT, PrunerDeclined, PrunerFailure } from './outcome.js';
 import { concretePlan } from './plan-files.js';
 import { fillTemplate, quoteArgv, splitTemplate, type Placeholder } from './template.js';
 
+/** Where and how long an external pruner command runs (working directory, timeout per case). */
 export interface CommandPrunerOptions {
   /** Seconds a case may take before the command is killed (a finding). Default 60. */
   timeoutSeconds?: number;

@@ -12,6 +12,7 @@ export const DECLINE_EXIT = 10;
 /** The invariant every protocol failure is reported under. */
 export const PROTOCOL = { invariant: 'pruner-protocol', failureMode: 'shape-mismatch' } as const;
 
+/** An external pruner broke the protocol (crashed, wrote no model, timed out): reported as a finding. */
 export class PrunerFailure extends Error {
   readonly finding: Finding;
   constructor(finding: Omit<Finding, 'invariant' | 'failureMode'>) {
@@ -21,6 +22,7 @@ export class PrunerFailure extends Error {
   }
 }
 
+/** An external pruner declined a case it does not support (exit code 10): the case is skipped, not failed. */
 export class PrunerDeclined extends Error {
   constructor(readonly reason: string) {
     super(`the pruner declined the case: ${reason}`);

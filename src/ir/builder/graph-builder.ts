@@ -29,6 +29,7 @@ import * as so from './shape-ops.js';
 
 type Named = { name?: string };
 
+/** Builds ONNX graphs op by op with deterministic weights (generators and tests). */
 export class GraphBuilder extends BuilderCore {
   // convolution and pooling
   conv(x: Value, out: number, o?: ConvOptions): Value {

@@ -76,6 +76,7 @@ const asp = (unconfirmed?: string): DtypeRule => ({
   ...(unconfirmed ? { unconfirmed } : {}),
 });
 
+/** Sparse kernels that accelerate N:M patterns, with the shapes and ops each accepts. */
 export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   {
     id: 'pytorch-semi-structured-cutlass',
