@@ -13,7 +13,7 @@ import { InferenceSession } from 'onnxruntime-node';
 import type { Model } from '../ir/types.js';
 import { saveModel } from '../onnx/save.js';
 import { run, type Feeds } from '../runtime/run.js';
-import type { Session } from '../runtime/session.js';
+import { ORT_LOG_SEVERITY, type Session } from '../runtime/session.js';
 
 export interface OpProfile {
   /** Runs measured (after warm-up). */
@@ -48,7 +48,7 @@ export async function profileOps(
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
+      logSeverityLevel: ORT_LOG_SEVERITY,
     });
     const session: Session = {
       ort,

@@ -13,6 +13,7 @@ import { PruneguardError } from '../errors.js';
 import { toFloat32 } from '../ir/tensor.js';
 import { fromOrt, toOrt } from '../runtime/ort-tensor.js';
 import { wrapRuntimeError } from '../runtime/runtime-error.js';
+import { ORT_LOG_SEVERITY } from '../runtime/session.js';
 import { computeMetrics, type Evaluated } from './metrics.js';
 
 export interface PreparedData {
@@ -133,6 +134,6 @@ export function createOrtSession(bytes: Uint8Array, threads = 1): Promise<Infere
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    logSeverityLevel: 3,
+    logSeverityLevel: ORT_LOG_SEVERITY,
   });
 }

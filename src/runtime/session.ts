@@ -40,6 +40,12 @@ export interface ModelFile {
   readonly path: string;
 }
 
+/**
+ * onnxruntime's own log severity: fatal only. Every error it raises is caught and reported by
+ * pruneguard with the file, node and inputs, so its log line would only make that report two lines.
+ */
+export const ORT_LOG_SEVERITY = 4;
+
 export interface Session {
   readonly ort: InferenceSession;
   /** What error messages call the model. */
@@ -64,7 +70,7 @@ export async function createSession(
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       enableCpuMemArena: options.memArena ?? true,
       executionMode: 'sequential',
-      logSeverityLevel: 4,
+      logSeverityLevel: ORT_LOG_SEVERITY,
       ...(options.prepacking === false ? { extra: { session: { disable_prepacking: '1' } } } : {}),
     });
     return { ort, source, inputNames: ort.inputNames, outputNames: ort.outputNames };
