@@ -14,6 +14,7 @@ import { saveModel } from '../onnx/save.js';
 import type { Group, GroupAnalysis } from '../prune/groups.js';
 import type { Plan } from '../prune/plan.js';
 import { prune } from '../prune/prune.js';
+import { createSession, releaseSession } from '../runtime/session.js';
 import type { Evaluated } from './metrics.js';
 import { gateModel, gateValues, type Gate } from './sensitivity-gates.js';
 import {
@@ -47,6 +48,8 @@ export interface SweepSettings {
   cutBytes?: number;
   /** Called with the dense metric as soon as it is measured (so a cache keeps it even if a variant fails). */
   onDense?: (metric: number) => void;
+  /** What errors call the model (its file). */
+  source?: string;
 }
 
 export interface SweepOutcome {
@@ -57,6 +60,16 @@ export interface SweepOutcome {
 
 const gateTensor = (gate: Gate, removed: readonly number[]) =>
   new OrtTensor(gate.dtype, gateValues(gate, removed), gate.dims);
+
+/**
+ * onnxruntime refused the gated dense model: when it refuses the dense model itself that is bad
+ * input naming the model's file (createSession's error); otherwise the gating is pruneguard's bug.
+ */
+async function refused(model: Model, s: SweepSettings, e: unknown): Promise<never> {
+  const dense = await createSession(model, { source: s.source ?? `model '${model.graph.name}'`, memArena: false });
+  await releaseSession(dense);
+  throw e;
+}
 
 export async function runSweep(
   model: Model,
@@ -112,7 +125,7 @@ export async function runSweep(
   const data = prepareData(set, s.batchSize);
   const ones: Record<string, OrtTensor> = {};
   for (const list of gated.gates.values()) for (const gate of list) ones[gate.input] ??= gateTensor(gate, []);
-  const full = await createOrtSession(saveModel(gated.model), s.threads);
+  const full = await createOrtSession(saveModel(gated.model), s.threads).catch((e) => refused(model, s, e));
   let denseResult: Evaluated;
   let cuts: Record<string, OrtTensor>[];
   try {

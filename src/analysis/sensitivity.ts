@@ -68,6 +68,8 @@ export interface SensitivityOptions {
    */
   heads?: boolean | 'each';
   onProgress?: (p: SensitivityProgress) => void;
+  /** What errors call the model (its file), e.g. when onnxruntime refuses it. */
+  source?: string;
   /** A cache file path, or a cache object (default: none). */
   cache?: string | SensitivityCache;
   /** Which output holds the logits (default: the first). */
@@ -190,6 +192,7 @@ export async function sensitivity(
         threads: options.threads,
         outputName: options.outputName,
         suffix: options.suffix,
+        source: options.source,
         onDense: (m) => cache.set(key('<dense>', 0), m),
       },
       (v) => {

@@ -6,6 +6,7 @@
  *  - shape-consistency: the pruned model loads, runs, and produces the reference's output shapes;
  *  - mask-equivalence: its outputs equal the oracle's (only with a plan, only for mask-exact groups).
  */
+import { PruneguardError } from '../errors.js';
 import type { Finding } from '../findings.js';
 import type { Plan } from '../prune/plan.js';
 import { judgeOutput, type OutputJudgement } from '../runtime/judge.js';
@@ -210,13 +211,16 @@ async function runSeparately(
   o: ExecutedOptions,
   blame: { denseSource: string; oracleOf?: Model },
 ): Promise<PairOutcome> {
+  // The reference first: when onnxruntime refuses the dense model itself, that is bad input naming
+  // its file, never "the pruned model cannot load".
+  const reference = await loadReference(referenceModel, o, blame);
   let pruned: Session;
   try {
     pruned = await createSession(prunedModel, checkSession(o));
   } catch (e) {
+    await releaseSession(reference);
     return { loadError: firstLine(e) };
   }
-  const reference = await createSession(referenceModel, checkSession(o));
   try {
     const runs: PairRun[] = [];
     for (const { at, feeds } of sizes) {
@@ -232,6 +236,28 @@ async function runSeparately(
     await Promise.all([releaseSession(pruned), releaseSession(reference)]);
   }
 }
+
+/** A session of the reference; a dense model onnxruntime refuses is bad input naming the dense file. */
+async function loadReference(model: Model, o: ExecutedOptions, blame: { denseSource: string; oracleOf?: Model }) {
+  try {
+    return await createSession(model, checkSession(o));
+  } catch (e) {
+    if (blame.oracleOf) {
+      // The oracle is the dense model with zeroed channels: if the dense model loads, the oracle is our bug.
+      const dense = await createSession(blame.oracleOf, checkSession(o)).catch((de) => {
+        throw denseCannotLoad(blame.denseSource, de);
+      });
+      await releaseSession(dense);
+      throw new Error(`the mask oracle of ${blame.denseSource} cannot load (a pruneguard bug): ${firstLine(e)}`, {
+        cause: e,
+      });
+    }
+    throw denseCannotLoad(blame.denseSource, e);
+  }
+}
+
+const denseCannotLoad = (source: string, e: unknown) =>
+  new PruneguardError('E_RUNTIME', `${source}: onnxruntime cannot load the dense model: ${firstLine(e)}`, { cause: e });
 
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];

@@ -101,6 +101,7 @@ session; the others are pruned for real. Prints the profile, most sensitive firs
         heads: values['per-head'] ? 'each' : !!values.heads,
         slices: !values.aggregate && Object.keys(set.slices).length > 0,
         cache,
+        source: positionals[0],
         onProgress: (p) => bar.update(p),
       });
     } catch (e) {
