@@ -8,6 +8,7 @@ import { BUDGETS } from '../util/budgets.js';
 import { allocate, numel } from '../ir/tensor.js';
 import type { Tensor } from '../ir/types.js';
 import { descrOfDtype, dtypeOfDescr, SUPPORTED_DESCRS } from './npy-dtype.js';
+import { parseHeaderDict } from './npy-header.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -32,7 +33,7 @@ export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   const lenSize = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenSize) throw bad(where, 'truncated header');
   const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
-  // numpy's np.load refuses longer headers too; it also keeps the parse below linear.
+  // numpy's np.load refuses longer headers too (the parse is linear in any case).
   if (headerLen > BUDGETS.npyHeaderBytes)
     throw bad(
       where,
@@ -42,20 +43,20 @@ export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   if (start + headerLen > bytes.length)
     throw bad(where, `truncated header (needs ${headerLen} bytes, file has ${bytes.length - start})`);
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
-  const descr = /['"]descr['"]\s*:\s*(?:'([^']*)'|"([^"]*)"|(\[))/.exec(text);
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
-  const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!descr || !fortran || !shape) throw bad(where, `malformed header ${JSON.stringify(text.trim())}`);
-  if (descr[3]) throw bad(where, 'structured dtypes are not supported; save one array per field');
-  const dims = shape[1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  if (dims.some((d) => !/^\d{1,15}$/.test(d))) throw bad(where, `malformed shape (${shape[1]})`);
+  const dict = parseHeaderDict(text);
+  const descr = 'error' in dict ? undefined : dict.get('descr');
+  const fortran = 'error' in dict ? undefined : dict.get('fortran_order');
+  const shape = 'error' in dict ? undefined : dict.get('shape');
+  if (typeof descr === 'object' && !Array.isArray(descr))
+    throw bad(where, 'structured dtypes are not supported; save one array per field');
+  if (typeof descr !== 'string' || typeof fortran !== 'boolean' || !Array.isArray(shape))
+    throw bad(where, `malformed header ${JSON.stringify(text.trim().slice(0, 200))}`);
+  const dims = shape;
+  if (dims.some((d) => !/^\d{1,15}$/.test(d))) throw bad(where, `malformed shape (${dims.join(', ')})`);
   if (dims.length > 32) throw bad(where, `${dims.length} dimensions (at most 32)`);
   return {
-    descr: descr[1] ?? descr[2],
-    fortranOrder: fortran[1] === 'True',
+    descr,
+    fortranOrder: fortran,
     shape: dims.map(Number),
     dataOffset: start + headerLen,
   };
