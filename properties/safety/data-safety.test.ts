@@ -127,7 +127,7 @@ describe('data safety: file outputs', () => {
       for (const force of [false, true]) {
         const isInput = target.input !== undefined && option.inputs.includes(target.input);
         const allowed = !!target.isNew || (force && option.forceable && target.allowedWithForce && !isInput);
-        if (option.refusalsOnly && allowed) continue;
+        if (option.refusalsOnly && (allowed || target.refusedAtWrite)) continue;
         it(
           `${label} → ${target.name}${force ? ' --force' : ''}: ${allowed ? 'written' : 'refused, exit 2'}, ` +
             `nothing else touched`,

@@ -10,6 +10,8 @@ import { deflateRawSync } from 'node:zlib';
 import { writeNpz } from '../../src/data/npz.js';
 import { writeZip } from '../../src/data/zip.js';
 import { fromNumbers } from '../../src/ir/tensor.js';
+import { loadModelFile } from '../../src/onnx/load.js';
+import { saveModel } from '../../src/onnx/save.js';
 import { DATA, MODEL, ROOT } from './workspace.js';
 
 export interface HostileCase {
@@ -91,6 +93,15 @@ function npyWithHeader(headerBytes: number): Uint8Array {
   out.writeUInt32LE(header.length, 8);
   out.write(header, 12, 'latin1');
   return out;
+}
+
+const GPT = join(ROOT, 'fixtures/models/gpt_tiny_op17.onnx');
+
+/** The digits model with its first node's op renamed to one no runtime knows. */
+function unknownOpModel(dir: string): string {
+  const model = loadModelFile(MODEL);
+  model.graph.nodes[0].opType = 'NoSuchOp';
+  return file(dir, 'unknown-op.onnx', saveModel(model));
 }
 
 const digitsData = (dir: string, arrays: Record<string, ReturnType<typeof fromNumbers>>) =>
@@ -347,5 +358,32 @@ export const HOSTILE_CASES: HostileCase[] = [
     exits: [0],
     stdout: /self-loop/,
     make: () => ({ argv: ['inspect', hostile('self-loop.onnx')] }),
+  },
+  // A model pruneguard reads but onnxruntime refuses: the input is at fault, named, in one line
+  // (never "the pruned model cannot load", never onnxruntime's own log line, never exit 3).
+  ...(
+    [
+      ['check', (m: string) => ['check', '--dense', m, '--pruned', m]],
+      ['sensitivity', (m: string) => ['sensitivity', m, '--data', DATA, '--ratios', '0.5']],
+    ] as const
+  ).map(
+    ([command, argv]): HostileCase => ({
+      name: `${command}: a model onnxruntime refuses (unknown op)`,
+      kind: 'model',
+      exits: [2],
+      make: (d) => {
+        const m = unknownOpModel(d);
+        return { argv: argv(m), names: m };
+      },
+    }),
+  ),
+  {
+    name: 'prune --verify at a size the dense model cannot run: one line naming it',
+    kind: 'model',
+    exits: [2],
+    make: (d) => ({
+      argv: ['prune', GPT, '--ratio', '0.3', '--verify', '--shape', 'input_ids=1,500', '-o', join(d, 'o.onnx')],
+      names: GPT,
+    }),
   },
 ];

@@ -67,6 +67,7 @@ describe('hostile input: named cases (child processes, heap and RSS bounded)', (
         expect(c.exits, why).toContain(r.code);
         expect(r.peakRssMb, `${c.name} peak RSS`).toBeLessThan(MEMORY_CEILING_MB);
         if (r.code === 2) {
+          expect(names, `${c.name}: an exit-2 case says which file its message must name`).toBeDefined();
           const lines = r.stderr.trimEnd().split('\n');
           expect(lines, why).toHaveLength(1);
           expect(lines[0].length, `${c.name}: the message stays short`).toBeLessThan(4000);

@@ -66,6 +66,8 @@ export interface Target {
   allowedWithForce: boolean;
   isNew?: boolean;
   input?: InputKind;
+  /** Refused only when the write is tried (nothing can tell before): not for refusal-only options. */
+  refusedAtWrite?: boolean;
 }
 
 export const FILE_TARGETS: Target[] = [
@@ -86,6 +88,14 @@ export const FILE_TARGETS: Target[] = [
   { name: 'a character device (/dev/null)', make: () => '/dev/null', allowedWithForce: false },
   { name: 'a FIFO', make: (w) => fifo(w), allowedWithForce: false },
   { name: 'a path under a file', make: (w) => join(w.userFile, 'x.out'), allowedWithForce: false },
+  // Places no write can succeed in, even as root: exit 2 naming the path, never a stack trace.
+  { name: 'a read-only place (/sys)', make: () => '/sys/pg.out', allowedWithForce: false, refusedAtWrite: true },
+  {
+    name: 'a folder that takes no new files (/proc)',
+    make: () => '/proc/pg.out',
+    allowedWithForce: false,
+    refusedAtWrite: true,
+  },
 ];
 
 let links = 0;

@@ -163,6 +163,14 @@ const REASONS: Record<string, string> = {
   ENAMETOOLONG: 'name too long',
   ELOOP: 'too many symbolic links',
   EEXIST: 'a parent is not a directory',
+  // The folder exists but takes no new files (procfs, sysfs), or vanished while writing.
+  ENOENT: 'the folder does not accept new files',
+  EINVAL: 'the file system refuses the name or the write',
+  EFBIG: 'file too large for the file system',
+  EBUSY: 'the path is busy',
+  ETXTBSY: 'the path is busy',
+  EMLINK: 'too many links in the folder',
+  EIO: 'input/output error',
 };
 
 /** A file-system failure while writing, as a one-line bad-input error naming the path. */
