@@ -108,7 +108,7 @@ describe('Loop: weights read only inside the body', () => {
 describe('Scan: a body with weights of its own', () => {
   const dense = loadModelFile(`${DIR}/scan_net_op14.onnx`);
 
-  it('slices the body initializers and Constant node, rewrites the body Reshape targets, and equals the mask oracle', async () => {
+  it('slices body initializers and Constant node, rewrites body Reshape targets, equals the mask oracle', async () => {
     const plan = ratioPlan(analyzeGroups(dense), 0.3);
     const { pruned, verified } = await pruneAndVerify(dense, plan, [{ input: [1, 6, 4] }, { input: [3, 6, 4] }]);
     expect(verified.status).toBe('pass');
