@@ -146,10 +146,10 @@ describe('data safety: file outputs', () => {
               figures.leftovers += left.length;
               expect(loss, 'files changed without being asked').toEqual([]);
               expect(left).toEqual([]);
-              expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+              expect(lstatSync('/dev/null').isCharacterDevice(), '/dev/null is still a character device').toBe(true);
               if (allowed) {
                 expect([0, 1], c.err.join('\n')).toContain(code); // written; check may have findings (exit 1)
-                expect(lstatSync(path).isFile()).toBe(true);
+                expect(lstatSync(path).isFile(), `${path} is a regular file`).toBe(true);
               } else {
                 expect(code, c.err.join('\n')).toBe(2);
                 expect(c.err.join('\n').split('\n')).toHaveLength(1);
@@ -270,7 +270,7 @@ describe('data safety: report folders', () => {
             expect(leftoverTemporaries(w.dir)).toEqual([]);
             if (target.ok) {
               expect(code, c.err.join('\n')).toBe(0);
-              expect(existsSync(join(out, FOLDER_MARKER))).toBe(true);
+              expect(existsSync(join(out, FOLDER_MARKER)), `${join(out, FOLDER_MARKER)} exists`).toBe(true);
               expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).ok).toBeDefined();
             } else {
               expect(code, c.err.join('\n')).toBe(2);

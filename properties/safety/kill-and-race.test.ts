@@ -61,7 +61,7 @@ describe('kill -9 mid-write', () => {
       const killed = await runCli(args, { env: { PRUNEGUARD_TEST_PAUSE_AT: step }, killWhen: paused });
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
       expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe(earlier);
-      expect(existsSync(join(out, FOLDER_MARKER))).toBe(true);
+      expect(existsSync(join(out, FOLDER_MARKER)), `${join(out, FOLDER_MARKER)} exists`).toBe(true);
       const again = await runCli(args);
       expect(again.code, again.stderr).toBe(0);
       expect(temporaries(out)).toEqual([]);

@@ -105,7 +105,7 @@ describe('monotoneSensitivityBudget', () => {
       'early (sensitivity 8.00) is pruned 45.0%, more than the less sensitive late (sensitivity 1.00) at 30.0%',
       'early is pruned 45.0%, over its earlyConv cap of 20.0%',
     ]);
-    expect(findings.every((f) => f.failureMode === 'accuracy-cliff')).toBe(true);
+    expect(findings.filter((f) => !(f.failureMode === 'accuracy-cliff'))).toEqual([]);
   });
 
   it('accepts the sensitivity-aware plan', () => {

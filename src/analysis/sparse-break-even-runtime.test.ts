@@ -12,7 +12,11 @@ describe('sparse break-even against onnxruntime', () => {
       warmup: 1,
     });
     expect(r.points.map((p) => p.sparsity)).toEqual([0.5, 0.9]);
-    for (const p of r.points) expect(p.denseMs > 0 && p.sparseMs >= 0 && Number.isFinite(p.ratio)).toBe(true);
+    for (const p of r.points)
+      expect(
+        p.denseMs > 0 && p.sparseMs >= 0 && Number.isFinite(p.ratio),
+        `a positive dense time, a sparse time and a finite ratio: ${JSON.stringify(p)}`,
+      ).toBe(true);
     expect(r.dense).toBe('onnxruntime');
   });
 

@@ -26,7 +26,10 @@ describe.each(families)('%s graphs', (family) => {
     const b = fc.sample(arb, { seed: 42, numRuns: 5 });
     expect(a).toEqual(b);
     a.forEach((r, i) =>
-      expect(Buffer.from(saveModel(buildGraph(r))).equals(Buffer.from(saveModel(buildGraph(b[i]))))).toBe(true),
+      expect(
+        Buffer.from(saveModel(buildGraph(r))).equals(Buffer.from(saveModel(buildGraph(b[i])))),
+        'the bytes are identical',
+      ).toBe(true),
     );
   });
 

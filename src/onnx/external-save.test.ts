@@ -136,7 +136,10 @@ describe('saving with external data', () => {
     const expected = bytesOf(withConstant());
     const ext = join(root, 'roundtrip-ext', 'out.onnx');
     saveModelFile(loaded, ext, { externalData: true, sizeThreshold: 0, location: 'weights.bin' });
-    expect(existsSync(join(root, 'roundtrip-ext', 'weights.bin'))).toBe(true);
+    expect(
+      existsSync(join(root, 'roundtrip-ext', 'weights.bin')),
+      `${join(root, 'roundtrip-ext', 'weights.bin')} exists`,
+    ).toBe(true);
     expect(bytesOf(loadModelFile(ext))).toEqual(expected);
     const inline = join(root, 'roundtrip-inline', 'out.onnx');
     expect(saveModelFile(loaded, inline, { externalData: false })).toEqual({});

@@ -91,7 +91,7 @@ function outcome(bytes: Uint8Array): string {
   } catch (e) {
     if (!isPruneguardError(e)) throw new Error(`loadModel threw a non-PruneguardError: ${String(e)}`, { cause: e });
     expect(LOAD_CODES).toContain(e.code);
-    expect(e.message.startsWith('fuzz.onnx: ')).toBe(true);
+    expect(e.message.startsWith('fuzz.onnx: '), "e.message.startsWith('fuzz.onnx: ')").toBe(true);
     return e.code;
   }
 }

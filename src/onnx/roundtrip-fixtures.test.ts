@@ -34,7 +34,9 @@ describe('fixture round trip', () => {
     '%s: same bytes, same proto, bit-identical outputs',
     async (file, entry) => {
       const bytes = readFileSync(join(dir, file));
-      expect(Buffer.from(saveModel(loadModelFile(join(dir, file)))).equals(bytes)).toBe(true);
+      expect(Buffer.from(saveModel(loadModelFile(join(dir, file)))).equals(bytes), 'the bytes are identical').toBe(
+        true,
+      );
       const model = loadModel(bytes, { source: file });
       const saved = saveModel(model);
       expect(asObject(saved)).toEqual(asObject(bytes));
@@ -46,6 +48,7 @@ describe('fixture round trip', () => {
           a = after[name].data as Float32Array;
         expect(
           Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+          'Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))',
         ).toBe(true);
       }
     },

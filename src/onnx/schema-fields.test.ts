@@ -20,7 +20,9 @@ const has = (bytes: Uint8Array, s: string) => Buffer.from(bytes).includes(Buffer
 describe('fields of the current ONNX schema', () => {
   it('come back byte-identical from load → save', () => {
     for (const m of markers) expect(has(original, m), m).toBe(true);
-    expect(Buffer.from(saveModel(loadModelFile(path))).equals(Buffer.from(original))).toBe(true);
+    expect(Buffer.from(saveModel(loadModelFile(path))).equals(Buffer.from(original)), 'the bytes are identical').toBe(
+      true,
+    );
   });
 
   it('survive edits to the parts of the graph the IR models', () => {

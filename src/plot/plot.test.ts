@@ -4,8 +4,11 @@ import { niceTicks } from './svg.js';
 
 /** Well-formed enough for a browser: balanced tags, one root, no NaN coordinates. */
 function wellFormed(svg: string): void {
-  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  expect(
+    svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'),
+    'svg.startsWith(\'<svg xmlns="http://www.w3.org/2000/svg"\')',
+  ).toBe(true);
+  expect(svg.trimEnd().endsWith('</svg>'), "svg.trimEnd().endsWith('</svg>')").toBe(true);
   expect(svg).not.toMatch(/NaN|undefined|Infinity/);
   const open = (svg.match(/<(?!\/)[a-z]+[^>]*[^/]>/g) ?? []).length;
   const close = (svg.match(/<\/[a-z]+>/g) ?? []).length;

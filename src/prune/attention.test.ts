@@ -38,7 +38,7 @@ describe('attention heads', () => {
             seqs,
           );
           expect(report.heads[0].after).toBe(2);
-          expect(verified.exact).toBe(true);
+          expect(verified).toMatchObject({ exact: true });
           expect(verified.maxDeviation).toBeLessThan(1e-5);
         },
       );
@@ -68,7 +68,7 @@ describe('attention heads', () => {
           seqs,
         );
         expect(report.heads[0].after).toBe(2);
-        expect(verified.exact).toBe(true);
+        expect(verified).toMatchObject({ exact: true });
         expect(verified.maxDeviation).toBeLessThan(1e-5);
       },
     );
@@ -83,7 +83,10 @@ describe('attention heads', () => {
       const byKernel = (t: string) => a.groups.find((g) => g.members.some((mm) => mm.tensor === t && mm.axis === 2))!;
       const qk = byKernel('attn1.q_proj.kernel'),
         v = byKernel('attn1.v_proj.kernel');
-      expect(qk.members.some((mm) => mm.tensor === 'attn1.k_proj.kernel')).toBe(true);
+      expect(
+        qk.members.some((mm) => mm.tensor === 'attn1.k_proj.kernel'),
+        "qk.members.some((mm) => mm.tensor === 'attn1.k_proj.kernel')",
+      ).toBe(true);
       expect(qk.inexact[0]).toMatch(/contracts the pruned axis between two activations/);
       // [B, T, H, hd] → [B, T, H·hd]: a head-dim channel is one feature in every head, which one union of channels
       // cannot say.

@@ -83,7 +83,7 @@ describe('Loop: weights read only inside the body', () => {
     const dense = loadModelFile(`${DIR}/loop_net_op14.onnx`);
     const { model, report } = prune(dense, ratioPlan(analyzeGroups(dense), 0.3));
     expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
-    expect(model.graph.initializers.has('cell.weight')).toBe(true);
+    expect([...model.graph.initializers.keys()]).toContain('cell.weight');
     await runs(model, { input: [3, 8] });
   });
 

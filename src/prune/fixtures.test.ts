@@ -44,7 +44,7 @@ describe('pruning every fixture', () => {
         };
         if (exactOnly.channels.length > 0) {
           const exact = await pruneAndVerify(dense, exactOnly, e.sizes, e.vocab);
-          expect(exact.verified.exact).toBe(true);
+          expect(exact.verified).toMatchObject({ exact: true });
           expect(exact.verified.maxDeviation).toBeLessThan(1e-3);
         }
         console.log(
@@ -70,7 +70,7 @@ describe('removing one head per layer', () => {
       const sizes = e.vocab ? [1, 5, 16, 33].map((t, i) => ({ input_ids: [1 + (i % 2), t] })) : e.sizes;
       const { report, verified } = await pruneAndVerify(dense, plan, sizes, e.vocab);
       expect(report.heads.map((h) => h.after)).toEqual(units.map((u) => u.heads - 1));
-      expect(verified.exact).toBe(true);
+      expect(verified).toMatchObject({ exact: true });
       expect(verified.maxDeviation).toBeLessThan(1e-4);
       console.log(
         `${e.file}: heads ${units.map((u) => u.heads).join(',')} → ${report.heads.map((h) => h.after).join(',')}, ` +

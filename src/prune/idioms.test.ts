@@ -63,7 +63,7 @@ describe('idioms that no longer block', () => {
       );
       expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
       expect(verified.shapeMismatch).toBeUndefined();
-      expect(verified.exact).toBe(true);
+      expect(verified).toMatchObject({ exact: true });
       expect(verified.maxDeviation).toBeLessThan(1e-4);
     });
   }

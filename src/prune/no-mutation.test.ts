@@ -33,14 +33,22 @@ function checkUntouched(bytes: Uint8Array, plan: Plan): void {
     nodes: [...analysis.model.graph.nodes],
   };
   const first = saveModel(prune(model, plan, { analysis }).model);
-  expect(Buffer.from(saveModel(model)).equals(Buffer.from(modelBytes))).toBe(true);
-  expect(Buffer.from(saveModel(analysis.model)).equals(Buffer.from(before.analysisModel))).toBe(true);
+  expect(Buffer.from(saveModel(model)).equals(Buffer.from(modelBytes)), 'the bytes are identical').toBe(true);
+  expect(
+    Buffer.from(saveModel(analysis.model)).equals(Buffer.from(before.analysisModel)),
+    'the bytes are identical',
+  ).toBe(true);
   expect(fingerprint(analysis)).toBe(before.analysis);
   expect(analysis.model.graph.nodes).toEqual(before.nodes);
   analysis.model.graph.nodes.forEach((n, i) => expect(n).toBe(before.nodes[i]));
   // The same analysis again, and a fresh one, give the very same pruned bytes.
-  expect(Buffer.from(saveModel(prune(model, plan, { analysis }).model)).equals(Buffer.from(first))).toBe(true);
-  expect(Buffer.from(saveModel(prune(model, plan).model)).equals(Buffer.from(first))).toBe(true);
+  expect(
+    Buffer.from(saveModel(prune(model, plan, { analysis }).model)).equals(Buffer.from(first)),
+    'the bytes are identical',
+  ).toBe(true);
+  expect(Buffer.from(saveModel(prune(model, plan).model)).equals(Buffer.from(first)), 'the bytes are identical').toBe(
+    true,
+  );
 }
 
 describe('prune() leaves its inputs as they were', () => {

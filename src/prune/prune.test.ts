@@ -15,7 +15,7 @@ describe('structured pruning on CNN builder graphs', () => {
       ['b2c1.weight#0', 10, 5],
       ['b2c2.weight#0', 12, 6],
     ]);
-    expect(verified.exact).toBe(true);
+    expect(verified).toMatchObject({ exact: true });
     expect(verified.maxDeviation).toBeLessThan(1e-4);
   });
 

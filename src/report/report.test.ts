@@ -180,5 +180,5 @@ it('report.json is plain sorted JSON a machine can read back', () => {
   const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   expect(Object.keys(json)).toEqual([...Object.keys(json)].sort());
   expect(json.failureModes).toHaveLength(6);
-  expect(existsSync(join(dir, 'part.json'))).toBe(true);
+  expect(existsSync(join(dir, 'part.json')), `${join(dir, 'part.json')} exists`).toBe(true);
 });

@@ -9,7 +9,7 @@ describe('mergeModels', () => {
   it('runs two models in one session with the outputs each gives alone', async () => {
     const a = convModel(3, 4, 5);
     const b = convModel(3, 6, 5);
-    expect(canMerge(a, b)).toBe(true);
+    expect(canMerge(a, b), 'canMerge(a, b)').toBe(true);
     const feeds = randomInputs(a, { x: [2, 3, 8, 8] }, { seed: 1 });
     const merged = await run(await createSession(mergeModels(a, b, 'p', 'r')), feeds);
     const alone = [await run(await createSession(a), feeds), await run(await createSession(b), feeds)];

@@ -86,7 +86,9 @@ describe('golden files', () => {
     expect(existsSync(goldenPath(root, 'x'))).toBe(false);
     mkdirSync(join(root, 'golden'));
     writeFileSync(goldenPath(root, 'x'), stableStringify(goldenOf(fakeResult('caught', 80), V)));
-    expect(withGolden(fakeResult('caught', 80.5), root).ok).toBe(true);
+    expect(withGolden(fakeResult('caught', 80.5), root).ok, "withGolden(fakeResult('caught', 80.5), root).ok").toBe(
+      true,
+    );
     expect(goldenProblems(fakeResult('missed', 80), root)).toEqual([
       'faulty: missed by [], golden records caught by [slice-threshold]',
     ]);

@@ -19,9 +19,9 @@ describe('dim arithmetic', () => {
     expect(productDims(['batch', null])).toBeNull();
   });
   it('compares symbolically', () => {
-    expect(sameDim('seq+seq', '2*seq')).toBe(true);
-    expect(differentDims('seq', 'seq+1')).toBe(true);
+    expect(sameDim('seq+seq', '2*seq'), "sameDim('seq+seq', '2*seq')").toBe(true);
+    expect(differentDims('seq', 'seq+1'), "differentDims('seq', 'seq+1')").toBe(true);
     expect(differentDims('seq', 'batch')).toBe(false);
-    expect(differentDims(3, 4)).toBe(true);
+    expect(differentDims(3, 4), 'differentDims(3, 4)').toBe(true);
   });
 });

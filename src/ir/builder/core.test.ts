@@ -15,7 +15,7 @@ function small(opts: BuilderOptions) {
 describe('builder core', () => {
   it('same seed ⇒ identical bytes; another seed ⇒ other weights', () => {
     const a = saveModel(small({ seed: 11 }));
-    expect(Buffer.from(saveModel(small({ seed: 11 }))).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(saveModel(small({ seed: 11 }))).equals(Buffer.from(a)), 'the bytes are identical').toBe(true);
     expect(Buffer.from(saveModel(small({ seed: 12 }))).equals(Buffer.from(a))).toBe(false);
   });
 

@@ -47,7 +47,7 @@ describe('masks on fixture models', () => {
       const pruned = rest.length
         ? applyUnstructured(sparse, [{ global: true, sparsity: 0.5, tensors: rest }]).model
         : sparse;
-      expect(report.every((r) => r.sparsity >= 0.5)).toBe(true);
+      expect(report.filter((r) => !(r.sparsity >= 0.5))).toEqual([]);
       expect(nmConformance({ dense, pruned, plan }).filter((f) => f.severity !== 'warning')).toEqual([]);
 
       const feeds = randomInputs(dense, {}, { seed: 1, dims: { batch: 2, seq: 7 } });
@@ -55,7 +55,7 @@ describe('masks on fixture models', () => {
       const [outA, outB] = [await run(a, feeds), await run(b, feeds)];
       for (const k of Object.keys(outA)) {
         expect(outB[k].dims).toEqual(outA[k].dims);
-        expect([...(outB[k].data as Float32Array)].every(Number.isFinite)).toBe(true);
+        expect([...(outB[k].data as Float32Array)].filter((x) => !Number.isFinite(x))).toEqual([]);
       }
       await releaseSession(a);
       await releaseSession(b);
