@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeStaleTemporaries, temporaryFor } from './temporaries.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { tempDir } from './temp-dir.test-helpers.js';
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
@@ -22,7 +22,7 @@ describe('temporaries', () => {
     "a dead writer's temporaries (this and earlier versions' names) are removed; " +
       "a live one's and unrelated files stay",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), 'pg-tmp-'));
+      const dir = tempDir('pg-tmp-');
       const target = join(dir, 'out.onnx');
       const dead = deadPid();
       const stale = [`.out.onnx.${dead}-0a1b2c3d.pruneguard-tmp`, `out.onnx.${dead}.1700000000000.tmp`];
@@ -38,7 +38,7 @@ describe('temporaries', () => {
   );
 
   it('writeFileAtomic without replace never clobbers a file that exists', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pg-tmp-'));
+    const dir = tempDir('pg-tmp-');
     const target = join(dir, 'x.json');
     writeFileSync(target, 'mine');
     expect(() => writeFileAtomic(target, 'theirs')).toThrow(/exists/);

@@ -2,8 +2,7 @@
  * The file protocol end to end, with Node scripts as the external pruner: every way a command
  * can fail is a finding, a decline is counted, a correct pruner passes, a no-op is caught.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +12,10 @@ import { runPruneProperty } from '../run-property.js';
 import { checkStructure } from '../structure.js';
 import { commandPruner } from './command-pruner.js';
 import { PrunerDeclined, PrunerFailure } from './outcome.js';
+import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-const scripts = mkdtempSync(join(tmpdir(), 'pruneguard-protocol-test-'));
+const scripts = tempDir('pruneguard-protocol-test-');
 const node = JSON.stringify(process.execPath).slice(1, -1);
 function script(name: string, body: string): string {
   const file = join(scripts, `${name}.mjs`);
@@ -87,7 +87,7 @@ describe('commandPruner: what a command does wrong is a finding', () => {
     expect(e.message).toMatch(/declined: heads/);
   });
   it('leaves no temporary folder behind', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'pruneguard-protocol-cases-'));
+    const parent = tempDir('pruneguard-protocol-cases-');
     await failureOf(
       script('writes-then-crashes', `writeFileSync(out, 'partial'); process.exit(1);`),
       undefined,

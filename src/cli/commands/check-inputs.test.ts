@@ -1,6 +1,5 @@
 /** `check` on real inputs (--shape, --inputs), default sizes the graph accepts, and outputs judged by their kind. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeNpz } from '../../data/npz.js';
@@ -9,13 +8,14 @@ import { saveModelFile } from '../../onnx/save.js';
 import { prune } from '../../prune/prune.js';
 import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.js';
 import { main } from '../main.js';
+import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 
 function cli() {
   const out: string[] = [],
     err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
-const dir = mkdtempSync(join(tmpdir(), 'pg-check-inputs-'));
+const dir = tempDir('pg-check-inputs-');
 const f = (name: string) => join(dir, name);
 
 describe('check on real inputs', () => {

@@ -2,8 +2,7 @@
  * `prune --verify` on what real models bring: float16 weights, outputs behind discrete ops,
  * transformers (hidden dims under LayerNorm), audio lengths the graph constrains, real inputs.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeNpz } from '../../data/npz.js';
@@ -16,13 +15,14 @@ import { prune } from '../../prune/prune.js';
 import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.js';
 import { verify } from '../../prune/verify.js';
 import { main } from '../main.js';
+import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 
 function cli() {
   const out: string[] = [],
     err: string[] = [];
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
-const dir = mkdtempSync(join(tmpdir(), 'pg-verify-'));
+const dir = tempDir('pg-verify-');
 const FP16 = 'fixtures/models/mobilenetv2_tiny_fp16_op17.onnx';
 
 async function pruneJson(args: string[]): Promise<{ code: number; json: any; err: string }> {
