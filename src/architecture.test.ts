@@ -111,7 +111,8 @@ function importCycles(imports: readonly Import[]): string[][] {
   return cycles;
 }
 
-const isTestFile = (p: string) => /\.test\.ts$|\.test-helpers\.ts$|(^|\/)test-support\.ts$|(^|\/)testing\//.test(p);
+/** Tests and their helpers (`*.test-helpers.ts`, the one convention; excluded from the build). */
+const isTestFile = (p: string) => /\.test\.ts$|\.test-helpers\.ts$/.test(p);
 
 /** The relative imports of every non-test source file under src/, as paths relative to src/. */
 function sourceImports(srcDir: string): Import[] {

@@ -4,7 +4,7 @@ import { GraphBuilder } from '../ir/builder/index.js';
 import type { AttentionOptions } from '../ir/builder/index.js';
 import { attention } from '../ir/builder/attention.js';
 import { analyzeGroups } from './groups.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 function block(o: Partial<AttentionOptions>) {
   const b = new GraphBuilder({ seed: 5 });

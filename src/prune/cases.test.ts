@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../ir/builder/index.js';
 import type { Model } from '../ir/types.js';
 import { analyzeGroups } from './groups.js';
-import { pruneAndVerify } from './testing/check.js';
-import { residualCnn } from './testing/models.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
+import { residualCnn } from './testing/models.test-helpers.js';
 
 const img = (c: number, hw = 6) => [{ x: [1, c, hw, hw] }, { x: [2, c, hw + 3, hw + 1] }];
 

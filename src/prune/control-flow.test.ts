@@ -23,7 +23,7 @@ import { countParams } from './params.js';
 import { ratioPlan } from './plan-resolve.js';
 import { prune } from './prune.js';
 import { boundaryReason, coupledAxes } from './subgraph-boundary.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 const DIR = 'fixtures/models';
 const dir = tempDir('pruneguard-control-flow-');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../onnx/load.js';
 import { analyzeGroups } from './groups.js';
 import { ratioPlan } from './plan-resolve.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 const DIR = 'fixtures/models';
 const MANIFEST = `${DIR}/manifest.json`;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../onnx/load.js';
 import { analyzeGroups } from './groups.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 const cases = [
   {

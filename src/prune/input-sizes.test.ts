@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../onnx/load.js';
 import { createSession, randomInputs, releaseSession, run } from '../runtime/index.js';
 import { defaultSizes, sizeProblems } from './input-sizes.js';
-import { reflectPadAudio } from './testing/verify-models.js';
+import { reflectPadAudio } from './testing/verify-models.test-helpers.js';
 
 describe('defaultSizes', () => {
   it(

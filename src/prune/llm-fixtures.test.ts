@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readArraysFile } from '../data/npz.js';
 import { loadModelFile } from '../onnx/load.js';
 import { analyzeGroups } from './groups.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 import { compareTensors, createSession, randomInputs, releaseSession, run, type Feeds } from '../runtime/index.js';
 import { prune } from './prune.js';
 import { verify } from './verify.js';

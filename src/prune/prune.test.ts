@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGroups } from './groups.js';
 import { prune } from './prune.js';
-import { concatFlattenCnn, residualCnn } from './testing/models.js';
-import { pruneAndVerify } from './testing/check.js';
+import { concatFlattenCnn, residualCnn } from './testing/models.test-helpers.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 describe('structured pruning on CNN builder graphs', () => {
   it('residual block with projection skip and BN: --ratio 0.5 runs and equals the mask oracle', async () => {

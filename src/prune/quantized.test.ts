@@ -16,7 +16,7 @@ import { createSession, releaseSession } from '../runtime/session.js';
 import { randomInputs } from '../runtime/random-inputs.js';
 import { analyzeGroups } from './groups.js';
 import { ratioPlan } from './plan-resolve.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 const sizes = [{ input: [1, 3, 8, 8] }, { input: [2, 3, 8, 8] }];
 const dir = tempDir('pruneguard-quant-');

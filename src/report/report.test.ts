@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/discover.js';
 import { runScenario, type ScenarioResult } from '../scenarios/run.js';
 import { versions } from '../scenarios/versions.js';
-import { hasChromium, renderInChromium } from './chromium.js';
+import { hasChromium, renderInChromium } from './chromium.test-helpers.js';
 import { coverageByMode } from './coverage.js';
 import { mergeParts } from './merge.js';
 import { buildReport } from './model.js';

@@ -3,7 +3,7 @@ import { BuilderCore } from '../ir/builder/core.js';
 import { GraphBuilder } from '../ir/builder/graph-builder.js';
 import { loadModelFile } from '../onnx/load.js';
 import { dtypeToOnnx } from '../ir/dtype-codes.js';
-import { peakPickingCnn } from '../prune/testing/verify-models.js';
+import { peakPickingCnn } from '../prune/testing/verify-models.test-helpers.js';
 import { outputKinds } from './output-kinds.js';
 
 describe('outputKinds', () => {

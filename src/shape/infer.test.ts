@@ -3,7 +3,7 @@ import { GraphBuilder } from '../ir/builder/index.js';
 import { isPruneguardError } from '../errors.js';
 import { inferShapes } from './infer.js';
 import { supportedOps } from '../ops/registry.js';
-import { f32, infer, model, node } from './test-support.js';
+import { f32, infer, model, node } from './infer-cases.test-helpers.js';
 
 describe('inferShapes', () => {
   it('an unknown op gives an unknown shape with a reason, and inference continues', () => {

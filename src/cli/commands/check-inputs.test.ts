@@ -6,7 +6,7 @@ import { writeNpz } from '../../data/npz.js';
 import { fromNumbers } from '../../ir/tensor.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { prune } from '../../prune/prune.js';
-import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.js';
+import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.test-helpers.js';
 import { main } from '../main.js';
 import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 

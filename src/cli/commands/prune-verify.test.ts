@@ -12,7 +12,7 @@ import { saveModelFile } from '../../onnx/save.js';
 import { defaultFeeds } from '../../prune/feeds.js';
 import { faultById } from '../../faults/index.js';
 import { prune } from '../../prune/prune.js';
-import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.js';
+import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.test-helpers.js';
 import { verify } from '../../prune/verify.js';
 import { main } from '../main.js';
 import { tempDir } from '../../fs/temp-dir.test-helpers.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
-import { residualCnn } from '../../prune/testing/models.js';
+import { residualCnn } from '../../prune/testing/models.test-helpers.js';
 import { main } from '../main.js';
 import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { saveModel } from '../../onnx/save.js';
 import { GraphBuilder, type AttentionOptions } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 const variants: [string, Partial<AttentionOptions>][] = [
   ['separate', { projection: 'separate' }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type TransformerBlockOptions } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 describe('blocks', () => {
   it('squeeze-excitation multiplies x by a [N,C,1,1] gate (an intentional broadcast)', async () => {

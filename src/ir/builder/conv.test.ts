@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 describe('conv family', () => {
   it('builds conv/bn/relu/pool/gemm that onnxruntime runs with the tracked shapes', async () => {

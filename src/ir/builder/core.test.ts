@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { saveModel } from '../../onnx/save.js';
 import { loadModel } from '../../onnx/load.js';
 import { GraphBuilder, irVersionFor, type BuilderOptions } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 function small(opts: BuilderOptions) {
   const b = new GraphBuilder(opts);

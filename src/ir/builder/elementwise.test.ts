@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 describe('elementwise with broadcasting', () => {
   it('value/value, per-channel [1,C,1,1] and [C] constants, scalars', async () => {

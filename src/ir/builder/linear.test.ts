@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 describe('linear family', () => {
   it('gemm, matmul (weight and value), linear, ffn run with tracked shapes', async () => {

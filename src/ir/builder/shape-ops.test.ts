@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 describe('shape ops', () => {
   for (const opset of [12, 14, 17, 18]) {

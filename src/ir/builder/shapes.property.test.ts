@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type Value } from './index.js';
-import { runModel } from './test-support.js';
+import { runModel } from './run-built.test-helpers.js';
 
 type CnnLayer =
   | { op: 'conv'; out: number; kernel: number; stride: number; pad: number; dilation: number; depthwise: boolean }

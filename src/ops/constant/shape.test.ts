@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toNumbers } from '../../ir/tensor.js';
-import { f32, i64, infer, node } from '../../shape/test-support.js';
+import { f32, i64, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('constants and value ops', () => {
   it('Constant, Range, ConstantOfShape, Cast are folded into constants', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f32, i64, infer, node } from '../../shape/test-support.js';
+import { f32, i64, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('broadcasting elementwise ops', () => {
   it('records stretched and missing axes per input', () => {

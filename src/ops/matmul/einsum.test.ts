@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/builder/index.js';
 import { analyzeGroups } from '../../prune/groups.js';
-import { pruneAndVerify } from '../../prune/testing/check.js';
+import { pruneAndVerify } from '../../prune/testing/check.test-helpers.js';
 import { einsumWeightAxes, parseEinsum } from './einsum.js';
 
 describe('parseEinsum', () => {

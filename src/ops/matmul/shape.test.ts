@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f32, infer, node } from '../../shape/test-support.js';
+import { f32, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('MatMul / Gemm / Einsum', () => {
   it('batched broadcast and 1-D operands', () => {

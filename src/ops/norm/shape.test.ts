@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f32, infer, node } from '../../shape/test-support.js';
+import { f32, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('normalizations', () => {
   it('BatchNormalization parameters must match the channels', () => {

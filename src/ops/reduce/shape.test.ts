@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { i64, infer, node } from '../../shape/test-support.js';
+import { i64, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('reductions', () => {
   it('axes as attribute (opset 13 ReduceMean) and as input (ReduceSum 13, ReduceMean 18), keepdims', () => {

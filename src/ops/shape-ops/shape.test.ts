@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toNumbers } from '../../ir/tensor.js';
-import { i64, infer, node } from '../../shape/test-support.js';
+import { i64, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('shape subgraph folding', () => {
   it('Reshape(x, Concat(Gather(Shape(x), 0), T, 4, -1)) keeps batch symbolic and computes -1', () => {

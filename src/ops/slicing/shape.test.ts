@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { i64, infer, node } from '../../shape/test-support.js';
+import { i64, infer, node } from '../../shape/infer-cases.test-helpers.js';
 
 describe('Slice', () => {
   it('negative, clamped and stepped bounds; symbolic dims', () => {
