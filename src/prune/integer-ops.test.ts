@@ -17,7 +17,7 @@ import { mask } from './mask.js';
 import { ratioPlan } from './plan-resolve.js';
 import { prune } from './prune.js';
 import { zeroAlong } from './slice.js';
-import { pruneAndVerify } from './testing/check.js';
+import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 const cnn = [{ input: [1, 3, 8, 8] }, { input: [2, 3, 8, 8] }];
 const tokens = [{ input: [1, 3, 16] }, { input: [2, 5, 16] }];
