@@ -114,6 +114,13 @@ function importCycles(imports: readonly Import[]): string[][] {
 /** Tests and their helpers (`*.test-helpers.ts`, the one convention; excluded from the build). */
 const isTestFile = (p: string) => /\.test\.ts$|\.test-helpers\.ts$/.test(p);
 
+/** `import ... from './x.js'`, `export ... from '../y.js'` and `import('./z.js')`: the relative specifier. */
+const RELATIVE_IMPORT = new RegExp(
+  String.raw`(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]` +
+    String.raw`|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)`,
+  'g',
+);
+
 /** The relative imports of every non-test source file under src/, as paths relative to src/. */
 function sourceImports(srcDir: string): Import[] {
   const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter(
@@ -122,9 +129,7 @@ function sourceImports(srcDir: string): Import[] {
   const imports: Import[] = [];
   for (const file of files) {
     const text = readFileSync(join(srcDir, file), 'utf8');
-    for (const m of text.matchAll(
-      /(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
-    )) {
+    for (const m of text.matchAll(RELATIVE_IMPORT)) {
       const spec = m[1] ?? m[2];
       const to = relative(srcDir, normalize(join(srcDir, dirname(file), spec))).replace(/\.js$/, '.ts');
       if (!to.startsWith('..')) imports.push({ from: file.split('\\').join('/'), to: to.split('\\').join('/') });

@@ -6,7 +6,7 @@ import { coverage } from './coverage.js';
 import { analyzeGroups } from './groups.js';
 
 describe('coverage reasons', () => {
-  it('names the op without a rule that a weight reaches through Slice → Unsqueeze (a custom op whose weight the exporter reordered)', () => {
+  it("names the op without a rule a weight reaches through Slice → Unsqueeze (a custom op's reordered weight)", () => {
     const b = new BuilderCore({ opset: 17, seed: 1 });
     const x = b.input('x', 'float32', [5, 1, 3]);
     const w = b.weight('rnn', 'weight_ih', [8, 3], { uniform: [-1, 1] });

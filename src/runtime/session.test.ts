@@ -29,7 +29,7 @@ describe('createSession + run', () => {
     expect([...(viaFile.y.data as Float32Array)]).toEqual([...(inMemory.y.data as Float32Array)]);
   });
 
-  it('a session file (external data onnxruntime maps) runs like the model, before and after its files are removed', async () => {
+  it('a session file (mapped external data) runs like the model, before and after its files are removed', async () => {
     const m = mlpModel();
     const x = fromNumbers('float32', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4]);
     const file = writeSessionFile(m);

@@ -21,7 +21,9 @@ export const recurrentRule: ChannelRule = {
       return { links: [{ ...x, map: { kind: 'identity' } }], entries: [{ io: 'in', slot: 1, axis: FEATURES }] };
     }
     return {
-      blocked: `${port.io}put ${port.slot} axis ${port.axis}: only input features are pruned (hidden size and gates are not)`,
+      blocked:
+        `${port.io}put ${port.slot} axis ${port.axis}: only input features are pruned ` +
+        `(hidden size and gates are not)`,
     };
   },
 };

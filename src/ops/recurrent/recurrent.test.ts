@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/builder/graph-builder.js';
 import type { Model } from '../../ir/types.js';
 import { analyzeGroups } from '../../prune/groups.js';
-import { pruneAndVerify } from '../../prune/testing/check.js';
+import { pruneAndVerify } from '../../prune/testing/check.test-helpers.js';
 import { inferShapes } from '../../shape/infer.js';
 import type { RuleContext } from '../channel-rule.js';
 import { recurrentRule } from './channels.js';
