@@ -70,9 +70,9 @@ const layer: fc.Arbitrary<AttentionLayer> = fc.record({
 });
 
 /**
- * Transformer-stack recipes (see the file comment). `kvCache`: every recipe reads a KV cache. Off by default (the 'kv-cache' family turns it on): the
- * executed invariants feed a pruned model the dense model's cache sizes, which a pruned cache no
- * longer has (prune --verify slices them; src/invariants/executed.ts does not yet).
+ * Transformer-stack recipes (see the file comment). `kvCache`: every recipe reads a KV cache. Off by default (the
+ * 'kv-cache' family turns it on): the executed invariants feed a pruned model the dense model's cache sizes, which a
+ * pruned cache no longer has (prune --verify slices them; src/invariants/executed.ts does not yet).
  */
 export function attentionRecipe(c: { maxLayers?: number; kvCache?: boolean } = {}): fc.Arbitrary<AttentionRecipe> {
   return (
@@ -98,6 +98,7 @@ export function attentionRecipe(c: { maxLayers?: number; kvCache?: boolean } = {
   );
 }
 
+/** The transformer model an attentionRecipe describes (deterministic weights). */
 export function buildAttention(r: AttentionRecipe): Model {
   const b = new GraphBuilder({ name: 'attention', opset: r.opset, seed: r.seed, constants: r.constants });
   const heads = r.heads;

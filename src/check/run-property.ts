@@ -55,6 +55,7 @@ export interface PropertyRun {
   shrink?: boolean;
 }
 
+/** What a property run did: cases, seed, pass or the shrunk counterexample. */
 export interface PropertyOutcome {
   name: string;
   seed: number;

@@ -62,7 +62,10 @@ function gqaGroups(p: Pruned) {
 export const gqaKvHeadsNotPruned: Fault = restoringFault(
   {
     id: 'gqa-kv-heads-not-pruned',
-    bug: 'Grouped-query attention: query heads are removed, but the K/V projections keep every KV head (the pruner treats K/V as independent of Q), so repeat_kv produces the old head count (LLM-Pruner, Torch-Pruning on Llama).',
+    bug:
+      'Grouped-query attention: query heads are removed, but the K/V projections keep every KV head ' +
+      '(the pruner treats K/V as independent of Q), so repeat_kv produces the old head count (LLM-Pruner, ' +
+      'Torch-Pruning on Llama).',
     failureMode: 'shape-mismatch',
     caughtBy: ['shape-consistency'],
     families: ['attention'],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/builder/index.js';
 import type { Value } from '../../ir/builder/index.js';
 import { analyzeGroups } from '../../prune/groups.js';
-import { pruneAndVerify } from '../../prune/testing/check.js';
+import { pruneAndVerify } from '../../prune/testing/check.test-helpers.js';
 
 const sizes = [{ input: [1, 3, 6, 6] }, { input: [2, 3, 6, 6] }];
 
