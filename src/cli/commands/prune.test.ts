@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { residualCnn } from '../../prune/testing/models.test-helpers.js';
+import { GraphBuilder } from '../../ir/builder/index.js';
 import { main } from '../main.js';
 import { tempDir } from '../../fs/temp-dir.test-helpers.js';
 
@@ -68,5 +69,31 @@ describe('pruneguard prune', () => {
       'b2proj.weight is a member of group b2c2.weight#0',
     ).toBe(true);
     expect(j.attention).toEqual([]);
+  });
+
+  it('--ratio with only inexact groups writes nothing and says --include-inexact prunes them (exit 1)', async () => {
+    const b = new GraphBuilder({ seed: 4 });
+    const x = b.input('input', 'float32', ['batch', 3, 6, 6]);
+    const h = b.op(
+      'Softmax',
+      'softmax',
+      [b.conv(x, 8, { kernel: 3, pad: 1, name: 'c1' })],
+      'float32',
+      ['batch', 8, 6, 6],
+      {
+        axis: 1,
+      },
+    );
+    b.output(b.conv(h, 4, { kernel: 1, name: 'c2' }), 'y');
+    const file = join(dir, 'softmax.onnx');
+    saveModelFile(b.build(), file);
+    const c = io();
+    const out = join(dir, 'softmax-out.onnx');
+    expect(await main(['prune', file, '--ratio', '0.5', '-o', out], c.io)).toBe(1);
+    expect(c.out.join('')).toMatch(
+      /none of the 1 prunable group\(s\) is mask-exact \(e\.g\. c1\.weight#0: Softmax .*\); --ratio prunes mask-exact groups only, --include-inexact prunes these too/,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(await main(['prune', file, '--ratio', '0.5', '--include-inexact', '-o', out], io().io)).toBe(0);
   });
 });
