@@ -200,7 +200,8 @@ SPECS = {
                      "QLinearConv: uint8 per-channel (nonzero zero points, int32 bias), depthwise per-channel, "
                      "int8 per-tensor; DequantizeLinear; fp32 Conv head."),
     "conv_integer": (conv_integer, "cnn-integer", CNN_SIZES,
-                     "ConvInteger: uint8 per-channel scales, one nonzero zero point (Cast, per-channel Mul, Add bias, Relu), then "
+                     "ConvInteger: uint8 per-channel scales, one nonzero zero point (Cast, per-channel Mul, "
+                     "Add bias, Relu), then "
                      "per-tensor; fp32 Conv head."),
     "matmul_integer": (matmul_integer, "mlp-integer", [{"input": [1, 3, 16]}, {"input": [2, 5, 16]}],
                        "MatMulInteger (per-column zero point) -> int32 DequantizeLinear (per-column, axis 2) -> "
