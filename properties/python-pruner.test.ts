@@ -11,19 +11,25 @@ import { formatCounterexample } from '../src/check/counterexample.js';
 import { runPruneProperty } from '../src/check/run-property.js';
 import { graphSize } from '../src/arbitraries/size.js';
 
-const PYTHON = process.env.PRUNEGUARD_PYTHON ?? 'python3';
+// PRUNEGUARD_PYTHON, else the first of python3 on PATH and Debian's /usr/bin/python3 that imports onnx.
+const CANDIDATES = process.env.PRUNEGUARD_PYTHON ? [process.env.PRUNEGUARD_PYTHON] : ['python3', '/usr/bin/python3'];
 
-function skipReason(): string | undefined {
-  if (process.env.PRUNEGUARD_PYTHON_EXAMPLES !== '1') return 'opt-in: set PRUNEGUARD_PYTHON_EXAMPLES=1';
+function canImportOnnx(python: string): boolean {
   try {
-    execFileSync(PYTHON, ['-c', 'import onnx, numpy'], { stdio: 'pipe' });
-    return undefined;
+    execFileSync(python, ['-c', 'import onnx, numpy'], { stdio: 'pipe' });
+    return true;
   } catch {
-    return `${PYTHON} cannot import onnx and numpy (Debian: apt-get install python3-onnx)`;
+    return false;
   }
 }
 
-const reason = skipReason();
+const optedIn = process.env.PRUNEGUARD_PYTHON_EXAMPLES === '1';
+const PYTHON = optedIn ? CANDIDATES.find(canImportOnnx) : undefined;
+const reason = !optedIn
+  ? 'opt-in: set PRUNEGUARD_PYTHON_EXAMPLES=1'
+  : PYTHON
+    ? undefined
+    : `none of ${CANDIDATES.join(', ')} imports onnx and numpy (Debian: apt-get install python3-onnx)`;
 const fixedRuns = Number(process.env.PRUNEGUARD_RUNS) || 1000;
 // What the examples support (they decline the rest): channel plans on residual CNNs.
 const scope = { families: ['residual'] as const, plans: { parts: ['channels' as const] }, maxSkipsPerRun: 100 };
