@@ -71,10 +71,18 @@ def repeat_kv(x, n_rep):
     return x[:, :, None, :, :].expand(b, hkv, n_rep, s, hd).reshape(b, hkv * n_rep, s, hd)
 
 
+def alibi_slopes(heads):
+    """ALiBi's per-head slopes 2^(-8(h+1)/H): equal in every layer, so the exporter keeps one copy."""
+    return torch.tensor([2.0 ** (-8.0 * (h + 1) / heads) for h in range(heads)]).view(heads, 1, 1)
+
+
 class Attention(nn.Module):
-    def __init__(self, heads, kv_heads, rotary):
+    def __init__(self, heads, kv_heads, rotary, alibi=False):
         super().__init__()
         self.heads, self.kv_heads, self.rotary = heads, kv_heads, rotary
+        if alibi:
+            self.register_buffer("slopes", alibi_slopes(heads))
+        self.alibi = alibi
         self.q_proj = nn.Linear(D, heads * HD, bias=False)
         self.k_proj = nn.Linear(D, kv_heads * HD, bias=False)
         self.v_proj = nn.Linear(D, kv_heads * HD, bias=False)
@@ -87,7 +95,8 @@ class Attention(nn.Module):
         k = self.k_proj(x).view(B, S, self.kv_heads, HD).transpose(1, 2)
         v = self.v_proj(x).view(B, S, self.kv_heads, HD).transpose(1, 2)
         start = 0 if past is None else past[0].shape[2]
-        q, k = self.rotary(q, k, start, S)
+        if self.rotary is not None:
+            q, k = self.rotary(q, k, start, S)
         if past is not None:
             k = torch.cat((past[0], k), dim=2)
             v = torch.cat((past[1], v), dim=2)
@@ -96,6 +105,9 @@ class Attention(nn.Module):
         rep = self.heads // self.kv_heads
         k, v = repeat_kv(k, rep), repeat_kv(v, rep)
         att = (q @ k.transpose(2, 3)) / math.sqrt(HD)
+        if self.alibi:  # a bias per head growing with the distance to the key: slopes [H, 1, 1] x [S, total]
+            pos = torch.arange(total, device=x.device)
+            att = att + self.slopes * (pos[None, :] - pos[total - S:, None]).float()
         mask = self.causal[total - S:total, :total]
         att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
         y = (att @ v).transpose(1, 2).reshape(B, S, self.heads * HD)
@@ -114,10 +126,10 @@ class Mlp(nn.Module):
 
 
 class Layer(nn.Module):
-    def __init__(self, heads, kv_heads, rotary):
+    def __init__(self, heads, kv_heads, rotary, alibi=False):
         super().__init__()
         self.input_layernorm, self.post_attention_layernorm = RMSNorm(D), RMSNorm(D)
-        self.self_attn = Attention(heads, kv_heads, rotary)
+        self.self_attn = Attention(heads, kv_heads, rotary, alibi)
         self.mlp = Mlp()
 
     def forward(self, x, past=None):
@@ -131,8 +143,9 @@ class Llama(nn.Module):
         super().__init__()
         self.cache = cache
         self.embed_tokens = nn.Embedding(VOCAB, D)
-        self.rotary = Rotary(HD, interleaved)
-        self.layers = nn.ModuleList([Layer(heads, kv_heads, self.rotary) for _ in range(LAYERS)])
+        alibi = interleaved == "alibi"
+        self.rotary = None if alibi else Rotary(HD, interleaved)
+        self.layers = nn.ModuleList([Layer(heads, kv_heads, self.rotary, alibi) for _ in range(LAYERS)])
         self.norm = RMSNorm(D)
         self.lm_head = nn.Linear(D, VOCAB, bias=False)
         if tied:
@@ -152,24 +165,28 @@ class Llama(nn.Module):
         return (logits, *presents) if self.cache else logits
 
 
-# name: (heads, kv_heads, interleaved RoPE, tied embeddings, KV cache, seed)
+# name: (heads, kv_heads, interleaved RoPE (or "alibi": no RoPE, ALiBi slopes), tied embeddings, KV cache, seed)
 VARIANTS = {
     "llama_gqa": (8, 2, False, True, False, 21),
     "llama_gqa_cache": (8, 2, False, True, True, 22),
     "llama_mha_untied": (4, 4, False, False, False, 23),
     "gptj_gqa_cache": (8, 2, True, False, True, 24),
+    "alibi_gqa": (4, 2, "alibi", False, False, 25),
 }
 
 
 def describe(heads, kv_heads, interleaved, tied, cache):
     rope = "interleaved (GPT-J) RoPE" if interleaved else "rotate_half RoPE"
+    if interleaved == "alibi":
+        rope = ("no RoPE: ALiBi slopes [H,1,1] (a buffer per layer, equal values: the exporter keeps one "
+                "initializer for both layers) times the key distance, added to the scores")
     attn = f"{heads} query heads sharing {kv_heads} KV heads (repeat_kv: Unsqueeze/Expand/Reshape)" \
         if kv_heads != heads else f"{heads} heads (MHA, no repeat_kv)"
     io = ("KV cache: inputs past_key_values.{i}.key/value [batch, kv_heads, past, hd], outputs "
           "present.{i}.key/value [batch, kv_heads, past+seq, hd]; causal mask offset by the past length"
           if cache else "prefill only")
     return (f"Llama-style decoder, {LAYERS} layers, d_model {D}, head_dim {HD}, {attn}; RMSNorm decomposed "
-            f"(Pow/ReduceMean/Add/Sqrt/Div); {rope} on cos/sin tables [{MAX_POS}, {HD}] sliced by position; "
+            f"(Pow/ReduceMean/Add/Sqrt/Div); {rope}{'' if interleaved == 'alibi' else f' on cos/sin tables [{MAX_POS}, {HD}] sliced by position'}; "
             f"SwiGLU MLP ({FFN}); {'tied' if tied else 'untied'} embeddings; {io}. Random weights.")
 
 

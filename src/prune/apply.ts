@@ -25,6 +25,8 @@ export interface Removal {
   group: Group;
   /** Channel indices of the group, ascending, unique. */
   remove: readonly number[];
+  /** The ratio asked to keep `asked`; guards.roundTo kept more (a multiple of its width). */
+  rounded?: { roundTo: number; asked: number };
 }
 
 export type { Changes } from './changes.js';
@@ -32,16 +34,27 @@ export type { Changes } from './changes.js';
 /** What rules see for a value pruning left alone (read-only: one instance serves every query). */
 const UNCHANGED: ReadonlyMap<number, AxisChange> = new Map();
 
-/** Removed positions per space, from the groups' channel elements. */
+/**
+ * Removed positions per space, from the groups' channel elements. Groups of the query-head pass index
+ * its own propagation: their spaces are merged with the first pass' by (value, axis), so a KV head and a
+ * query head removed from the same tensor are one slice.
+ */
 export function removedBySpace(analysis: GroupAnalysis, removals: readonly Removal[]): Map<Space, Set<number>> {
   const out = new Map<Space, Set<number>>();
+  const canonical = new Map<string, Space>();
+  for (const s of analysis.prop.spaces) canonical.set(`${s.axis}:${s.value}`, s);
   for (const { group, remove } of removals) {
+    const prop = group.query ? analysis.query! : analysis.prop;
     for (const c of remove) {
       for (const e of group.elements[c]) {
-        const s = analysis.prop.spaceOf(e);
+        const own = prop.spaceOf(e);
+        const key = `${own.axis}:${own.value}`;
+        let s = canonical.get(key);
+        // A (value, axis) met by both passes is visited by the same rules: same entry, cache and storage.
+        if (!s) canonical.set(key, (s = own));
         let set = out.get(s);
         if (!set) out.set(s, (set = new Set()));
-        set.add(e - s.base);
+        set.add(e - own.base);
       }
     }
   }

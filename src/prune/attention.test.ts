@@ -105,16 +105,32 @@ describe('attention heads', () => {
   ] as const) {
     it(
       `grouped-query attention (${repeatKv}, ${projection} projections): ` +
-        `a KV head goes with the Q heads it serves`,
+        `a KV head goes with the Q heads it serves, query heads within the groups go evenly`,
       async () => {
         const m = block({ kvHeads: 2, repeatKv, projection });
         const units = analyzeGroups(m).attention;
-        expect(units.length).toBe(1);
-        const u = units[0];
-        expect(u.blocked).toBeUndefined();
-        expect(u.heads).toBe(2); // 2 KV heads, each with its 2 Q heads
-        const { verified } = await pruneAndVerify(m, { heads: [{ attention: u.id, remove: [1] }] }, seqs);
+        // One KV unit (2 KV heads, each with its 2 Q heads) and its query heads within the groups.
+        expect(units.map((u) => [u.heads, !!u.query, u.blocked])).toEqual([
+          [2, false, undefined],
+          [2, true, undefined],
+        ]);
+        const [kv, query] = units;
+        expect(query.id).toBe(`${kv.id}/query`);
+        const { verified } = await pruneAndVerify(m, { heads: [{ attention: kv.id, remove: [1] }] }, seqs);
         expect(verified.maxDeviation).toBeLessThan(1e-5);
+        // Query head 0 of each group: n_rep 2 → 1 rewritten, the groups stay even; with a KV head too.
+        for (const heads of [
+          [{ attention: query.id, remove: [0] }],
+          [
+            { attention: query.id, remove: [1] },
+            { attention: kv.id, remove: [0] },
+          ],
+        ]) {
+          const q = await pruneAndVerify(m, { heads }, seqs);
+          expect(q.report.heads.map((h) => h.after)).toEqual(heads.map(() => 1));
+          expect(q.verified).toMatchObject({ exact: true });
+          expect(q.verified.maxDeviation).toBeLessThan(1e-5);
+        }
       },
     );
   }

@@ -19,6 +19,8 @@ export interface AttentionSummary {
   heads: number;
   headSize: number;
   members: { tensor: string; axis: number; node: string; map: string }[];
+  /** Query heads within KV groups: head j is query head j of every group (removal keeps the groups even). */
+  query?: true;
   blocked?: string;
   /** KV-cache graph inputs/outputs that shrink with these heads (an interface change). */
   cache?: string[];
@@ -47,6 +49,7 @@ export function describeGroups(model: Model | GroupAnalysis): {
         heads: u.heads,
         headSize: u.headSize,
         members: u.members.map((m) => ({ tensor: m.tensor, axis: m.axis, node: m.node, map: m.map })),
+        ...(u.query ? { query: true as const } : {}),
         ...(u.blocked ? { blocked: u.blocked } : {}),
         ...(cache ? { cache } : {}),
       };

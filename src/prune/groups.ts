@@ -14,6 +14,7 @@ import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
 import { propagateChoosing } from './link-choices.js';
 import { nodeLabel, type Propagation, type Space } from './spaces.js';
+import { queryHeadPass } from './query-heads.js';
 
 /** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
 export interface GroupMember {
@@ -46,6 +47,11 @@ export interface Group {
   headSize?: number;
   /** KV-cache graph inputs/outputs the group shrinks: pruning it changes the model's interface. */
   cache?: string[];
+  /**
+   * Query heads within grouped-query KV groups (second analysis pass): channel j is query head j of
+   * every KV group, so every group keeps the same count. Its elements index `GroupAnalysis.query`.
+   */
+  query?: true;
   /** Internal: element ids of each channel. */
   elements: Int32Array[];
 }
@@ -56,6 +62,8 @@ export interface AttentionUnit {
   heads: number;
   headSize: number;
   members: GroupMember[];
+  /** Query heads within KV groups: head j is query head j of every group (see `Group.query`). */
+  query?: true;
   blocked?: string;
 }
 
@@ -71,6 +79,8 @@ export interface GroupAnalysis {
   prop: Propagation;
   /** Copies made by un-sharing (re-shared after pruning when left unchanged). */
   copies: CopyRecord[];
+  /** The second propagation (query heads within KV groups), over the same model, when it found any. */
+  query?: Propagation;
 }
 
 function describe(indices: number[][]): string {
@@ -168,19 +178,13 @@ export interface AnalyzeOptions {
   keepInterface?: boolean;
 }
 
-/** Analyses a model (never mutated) into channel groups and attention units. */
-export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): GroupAnalysis {
-  const model = copyModel(input);
-  // Subgraphs are analysed with the main graph, as one namespace (a flat view; the model itself when it has none).
-  if (hasSubgraphs(model.graph)) uniqueScopeNames(model);
-  const view = flatView(model);
-  const index = indexGraph(view.graph);
-  const copies = unshareConstants(view, index);
-  // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
-  const prop = propagateChoosing(view, copies.length ? undefined : index, options);
-
+/**
+ * The groups of one propagation: every set of channels touching the same spaces, with a stored member.
+ * `ids` holds the ids taken so far (an id met twice gets its first position as a suffix); `copies` are the
+ * names un-sharing made (never chosen as an id when the group has another member).
+ */
+export function buildGroups(prop: Propagation, ids: Set<string>, suffix = '', copies?: ReadonlySet<string>): Group[] {
   const groups: Group[] = [];
-  const ids = new Set<string>();
   for (const { spaces: ss, channels } of channelsBySpaces(prop)) {
     if (!ss.some((s) => s.stored)) continue;
     // Channel c of a group is the c-th by its first position in the group's first space (its smallest element).
@@ -200,9 +204,11 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
       });
     });
     const storedSpaces = ss.filter((s) => s.stored);
-    // Exporter-made names (onnx::MatMul_255) say nothing; prefer a parameter's own name.
-    const named = storedSpaces.find((s) => !s.value.startsWith('onnx::')) ?? storedSpaces[0];
-    let id = `${named.value}#${named.axis}`;
+    // Exporter-made names (onnx::MatMul_255) say nothing, and a per-use copy of a de-duplicated constant
+    // names another layer (layers.0.slopes__/layers.1/Mul); prefer a parameter's own name.
+    const own = (s: Space) => !s.value.startsWith('onnx::') && !copies?.has(s.value);
+    const named = storedSpaces.find(own) ?? storedSpaces.find((s) => !copies?.has(s.value)) ?? storedSpaces[0];
+    let id = `${named.value}#${named.axis}${suffix}`;
     if (ids.has(id)) id = `${id}@${members[0].indices[0]?.[0] ?? 0}`;
     ids.add(id);
     const blocked = distinctReasons(ss, (s) => s.blocked);
@@ -234,6 +240,25 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
       elements: cs,
     });
   }
+  return groups;
+}
+
+/** Analyses a model (never mutated) into channel groups and attention units. */
+export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): GroupAnalysis {
+  const model = copyModel(input);
+  // Subgraphs are analysed with the main graph, as one namespace (a flat view; the model itself when it has none).
+  if (hasSubgraphs(model.graph)) uniqueScopeNames(model);
+  const view = flatView(model);
+  const index = indexGraph(view.graph);
+  const copies = unshareConstants(view, index);
+  // Un-sharing rewires inputs; it rarely has to, and then the index is still current.
+  const prop = propagateChoosing(view, copies.length ? undefined : index, options);
+  const ids = new Set<string>();
+  const copyNames = new Set(copies.map((c) => c.copy));
+  const groups = buildGroups(prop, ids, '', copyNames);
+  // Query heads within grouped-query KV groups: a second propagation over the same model (see query-heads.ts).
+  const query = queryHeadPass(prop, ids, copyNames, options);
+  if (query) groups.push(...query.groups);
   const attention = groups
     .filter((g) => g.kind === 'heads')
     .map(
@@ -242,10 +267,11 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
         heads: g.channels,
         headSize: g.headSize!,
         members: g.members,
+        ...(g.query ? { query: true } : {}),
         ...(g.blocked ? { blocked: g.blocked } : {}),
       }),
     );
-  return { model, groups, attention, prop, copies };
+  return { model, groups, attention, prop, copies, ...(query ? { query: query.prop } : {}) };
 }
 
 /** Groups that a name refers to: a group id, or any tensor (weight or activation) among its members. */

@@ -11,6 +11,8 @@ import { analyzeGroups } from './groups.js';
 import { pruneAndVerify } from './testing/check.test-helpers.js';
 import { compareTensors, createSession, randomInputs, releaseSession, run, type Feeds } from '../runtime/index.js';
 import { prune } from './prune.js';
+import { ratioPlan } from './plan-resolve.js';
+import type { Model } from '../ir/types.js';
 import { verify } from './verify.js';
 
 const DIR = 'fixtures/models';
@@ -48,11 +50,15 @@ describe('Llama-style decoder fixtures', () => {
   }
 });
 
+const hasCache = (e: Entry) => e.inputs.some((i) => i.name.startsWith('past'));
+/** Feeds at the manifest's sizes (the cache ones feed the past too). */
+const feedsOf = (dense: Model, e: Entry) => e.sizes.map((s, i) => randomInputs(dense, s, { seed: i + 1, vocab: 64 }));
+
 describe('removing one KV head per layer', () => {
-  for (const e of decoders.filter((d) => !d.inputs.some((i) => i.name.startsWith('past')))) {
+  for (const e of decoders.filter((d) => !hasCache(d))) {
     it(`${e.file}: equals the mask oracle at several sequence lengths`, async () => {
       const dense = loadModelFile(`${DIR}/${e.file}`);
-      const units = analyzeGroups(dense).attention;
+      const units = analyzeGroups(dense).attention.filter((u) => !u.query);
       expect(units.length).toBe(2);
       for (const u of units) expect(u.blocked).toBeUndefined();
       const plan = { heads: units.map((u, i) => ({ attention: u.id, remove: [(i + 1) % u.heads] })) };
@@ -70,11 +76,125 @@ describe('removing one KV head per layer', () => {
   }
 });
 
+describe('query heads within KV groups', () => {
+  for (const e of decoders.filter((d) => /gqa/.test(d.file))) {
+    it(`${e.file}: every group loses the same query heads, n_rep rewritten, the oracle agrees`, async () => {
+      const dense = loadModelFile(`${DIR}/${e.file}`);
+      const all = analyzeGroups(dense).attention;
+      const [kv, query] = [all.filter((u) => !u.query), all.filter((u) => u.query)];
+      const nRep = query[0].heads;
+      expect(query.map((u) => [u.id, u.heads, u.blocked])).toEqual(kv.map((u) => [`${u.id}/query`, nRep, undefined]));
+      // Layer 0 loses query head 1 of each KV group; layer 1 query head 0 of each and its KV head 0.
+      const plan = {
+        heads: [
+          { attention: query[0].id, remove: [1] },
+          { attention: query[1].id, remove: [0] },
+          { attention: kv[1].id, remove: [0] },
+        ],
+      };
+      const { model: pruned, report } = prune(dense, plan);
+      expect(report.heads.map((h) => h.after)).toEqual([nRep - 1, nRep - 1, 1]);
+      // q_proj keeps kv × (n_rep - 1) heads of 8 in layer 0, (kv - 1) × (n_rep - 1) in layer 1.
+      const qProj = (m: Model, layer: number) => {
+        const mm = m.graph.nodes.find((n) => n.name === `/layers.${layer}/self_attn/q_proj/MatMul`)!;
+        return m.graph.initializers.get(mm.inputs[1])!.dims;
+      };
+      expect([qProj(pruned, 0), qProj(pruned, 1)]).toEqual([
+        [32, 2 * (nRep - 1) * 8],
+        [32, (nRep - 1) * 8],
+      ]);
+      const feeds = feedsOf(dense, e);
+      const verified = await verify(dense, pruned, plan, feeds);
+      expect(verified.shapeMismatch).toBeUndefined();
+      expect(verified).toMatchObject({ exact: true });
+      expect(verified.maxDeviation).toBeLessThan(1e-4);
+      // The oracle can fail: other query heads removed deviate from this plan's oracle.
+      const other = prune(dense, { heads: [{ attention: query[0].id, remove: [0] }, ...plan.heads.slice(1)] }).model;
+      expect((await verify(dense, other, plan, feeds)).maxDeviation).toBeGreaterThan(1e-2);
+      // Every query head of every group is every head of the layer: refused.
+      expect(() =>
+        prune(dense, { heads: [{ attention: query[0].id, remove: Array.from({ length: nRep }, (_, i) => i) }] }),
+      ).toThrow(/removes every head/);
+      console.log(
+        `${e.file}: query heads per KV group ${nRep} → ${nRep - 1} (layer 0; layer 1 with KV heads 2 → 1), ` +
+          `max deviation ${verified.maxDeviation.toExponential(2)}`,
+      );
+    });
+  }
+});
+
+describe('per-layer plans with guards.roundTo', () => {
+  const e = decoders.find((d) => d.file.startsWith('llama_gqa_cache'))!;
+  it('per-layer head counts and MLP widths in multiples of 16 features verify; odd widths are refused', async () => {
+    const dense = loadModelFile(`${DIR}/${e.file}`);
+    const analysis = analyzeGroups(dense);
+    const mlp = analysis.groups.filter((g) => g.kind === 'channels' && !g.blocked && g.maskExact);
+    const query = analysis.attention.filter((u) => u.query);
+    const kv = analysis.attention.filter((u) => !u.query);
+    const plan = {
+      channels: [
+        { group: mlp[0].id, ratio: 0.3 }, // asks to keep 45: rounded up to 48
+        { group: mlp[1].id, indices: Array.from({ length: 32 }, (_, i) => 2 * i) }, // keeps 32
+      ],
+      heads: [{ attention: query[0].id, ratio: 0.5 }], // layer 0: 4 → 2 query heads per group (16 features)
+      guards: { roundTo: 16 },
+    };
+    const { model: pruned, report } = prune(dense, plan, { analysis });
+    expect(report.groups.map((g) => [g.after, g.rounded])).toEqual([
+      [48, { roundTo: 16, asked: 45 }],
+      [32, undefined],
+    ]);
+    expect(report.heads.map((h) => h.after)).toEqual([2]);
+    const verified = await verify(dense, pruned, plan, feedsOf(dense, e));
+    expect(verified).toMatchObject({ exact: true });
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+    // Keeping 59 channels, 3 query heads (24 features) or 1 KV head (8) is no multiple of 16: refused, saying so.
+    expect(() =>
+      prune(dense, { channels: [{ group: mlp[0].id, indices: [1, 2, 3, 4, 5] }], guards: { roundTo: 16 } }),
+    ).toThrow(/keeps 59 channels of .*guards.roundTo 16 needs a multiple of 16 channels/);
+    expect(() => prune(dense, { heads: [{ attention: query[0].id, remove: [3] }], guards: { roundTo: 16 } })).toThrow(
+      /keeps 3 heads \(24 features\) of .*guards.roundTo 16 needs a multiple of 2 heads/,
+    );
+    expect(() => prune(dense, { heads: [{ attention: kv[1].id, remove: [1] }], guards: { roundTo: 16 } })).toThrow(
+      /keeps 1 heads \(8 features\) of .*needs a multiple of 2 heads/,
+    );
+    console.log(
+      `${e.file}: per-layer plan (MLP 48/32, query heads per group 2/4, roundTo 16): ` +
+        `params ${report.paramsBefore} → ${report.paramsAfter}, ` +
+        `max deviation ${verified.maxDeviation.toExponential(2)}`,
+    );
+  });
+});
+
+describe('--ratio 0.3 (mask-exact groups and attention units)', () => {
+  for (const e of decoders) {
+    it(`${e.file}: prunes MLP channels and heads, verifies green`, async () => {
+      const dense = loadModelFile(`${DIR}/${e.file}`);
+      const analysis = analyzeGroups(dense);
+      const plan = ratioPlan(analysis, 0.3);
+      const { model: pruned, report } = prune(dense, plan, { analysis });
+      // SwiGLU width 64 → 45 in each layer; 4 query heads per KV group (or 4 MHA heads) → 3; 2 KV heads stay
+      // (30% of 2 rounds to none), and so do 2 query heads per group (alibi_gqa).
+      expect(report.groups.map((g) => g.after)).toEqual([45, 45]);
+      const changed = report.heads.filter((h) => h.before !== h.after).map((h) => h.after);
+      expect(changed).toEqual(e.file.startsWith('alibi') ? [] : [3, 3]);
+      const verified = await verify(dense, pruned, plan, feedsOf(dense, e));
+      expect(verified.shapeMismatch).toBeUndefined();
+      expect(verified).toMatchObject({ exact: true });
+      expect(verified.maxDeviation).toBeLessThan(1e-4);
+      console.log(
+        `${e.file}: --ratio 0.3 params ${report.paramsBefore} → ${report.paramsAfter}, ` +
+          `max deviation ${verified.maxDeviation.toExponential(2)}`,
+      );
+    });
+  }
+});
+
 describe('a KV cache shrinks with its KV heads', () => {
   for (const e of decoders.filter((d) => d.inputs.some((i) => i.name.startsWith('past')))) {
     it(`${e.file}: cache inputs/outputs lose the removed head, the report lists them, the oracle agrees`, async () => {
       const dense = loadModelFile(`${DIR}/${e.file}`);
-      const units = analyzeGroups(dense).attention;
+      const units = analyzeGroups(dense).attention.filter((u) => !u.query);
       expect(units.map((u) => u.blocked)).toEqual([undefined, undefined]);
       const plan = { heads: units.map((u, i) => ({ attention: u.id, remove: [i % u.heads] })) };
       const { model: pruned, report } = prune(dense, plan);

@@ -66,6 +66,22 @@ function lookup(
   return g;
 }
 
+/**
+ * How many channels of `g` kept counts must be a multiple of, for the kept width to be a multiple of
+ * `guards.roundTo`: a channel is one feature, a head `headSize` features (roundTo 64 with heads of 16
+ * keeps a multiple of 4 heads).
+ */
+function roundStep(g: Group, guards: Guards): number {
+  const round = guards.roundTo ?? 1;
+  const unit = g.kind === 'heads' ? (g.headSize ?? 1) : 1;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  return round / gcd(round, unit);
+}
+
+const unitName = (g: Group) => (g.kind === 'heads' ? 'heads' : 'channels');
+const widthOf = (g: Group, n: number) =>
+  g.kind === 'heads' ? `${n} heads (${n * (g.headSize ?? 1)} features)` : `${n} channels`;
+
 export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
   const issues: PlanIssue[] = [];
   const removals: Removal[] = [];
@@ -73,6 +89,7 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
   const guards = plan.guards ?? {};
   const read = (t: string) => constantValue(analysis.prop.model.graph, t, analysis.prop.index);
   const floor = Math.max(guards.minChannels ?? 1, guards.allowSingleChannel ? 1 : 2);
+  const rounded = new Map<Group, { roundTo: number; asked: number }>();
 
   const add = (
     g: Group,
@@ -102,12 +119,25 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
       const kept = g.channels - spec.indices.length;
       if (what === 'group' && kept < Math.min(floor, g.channels))
         return issues.push({ path, message: `keeps ${kept} channel(s) of ${g.id}; guards require at least ${floor}` });
+      const step = roundStep(g, guards);
+      if (kept % step !== 0)
+        return issues.push({
+          path: `${path}.${what === 'group' ? 'indices' : 'remove'}`,
+          message:
+            `keeps ${widthOf(g, kept)} of ${g.id}; ` +
+            `guards.roundTo ${guards.roundTo} needs a multiple of ${step} ${unitName(g)}`,
+          expected: `a kept count that is a multiple of ${step}`,
+          received: kept,
+        });
       remove = [...spec.indices].sort((a, b) => a - b);
     } else {
-      const keep =
+      const step = roundStep(g, guards);
+      const asked =
         what === 'group'
-          ? keepCount(g.channels, spec.ratio!, guards)
+          ? keepCount(g.channels, spec.ratio!, { ...guards, roundTo: 1 })
           : Math.max(1, g.channels - Math.floor(spec.ratio! * g.channels + 1e-9));
+      const keep = Math.min(g.channels, Math.ceil(asked / step) * step);
+      if (keep !== asked) rounded.set(g, { roundTo: guards.roundTo!, asked });
       try {
         remove = lowest(channelScores(g, spec.criterion ?? 'l1', read, spec.seed ?? 0), g.channels - keep);
       } catch (e) {
@@ -115,7 +145,8 @@ export function resolvePlan(analysis: GroupAnalysis, plan: Plan): ResolvedPlan {
         return issues.push({ path, message: e.message });
       }
     }
-    if (remove.length > 0) removals.push({ group: g, remove });
+    const r = rounded.get(g);
+    if (remove.length > 0) removals.push({ group: g, remove, ...(r ? { rounded: r } : {}) });
   };
 
   (plan.channels ?? []).forEach((spec, i) => {
@@ -157,15 +188,36 @@ export interface RatioPlanOptions {
 }
 
 /**
- * The plan `--ratio R` means: every prunable channel group (not heads) by R with L1 importance;
- * only mask-exact groups unless `includeInexact`.
+ * The ratio for query heads within KV groups that, after the KV unit `<id>` loses its share, removes at
+ * most R of all query heads: the two removals compound, so R on both would remove up to 1 - (1 - R)².
+ */
+function queryRatio(query: Group, units: readonly Group[], ratio: number): number {
+  const kv = units.find((u) => `${u.id}/query` === query.id);
+  const kvHeads = kv?.channels ?? 1;
+  const kvKeep = Math.max(1, kvHeads - Math.floor(ratio * kvHeads + 1e-9));
+  const keep = Math.min(
+    query.channels,
+    Math.max(1, Math.ceil(((1 - ratio) * kvHeads * query.channels) / kvKeep - 1e-9)),
+  );
+  return (query.channels - keep) / query.channels;
+}
+
+/**
+ * The plan `--ratio R` means: every prunable channel group by R, and every prunable attention unit by R
+ * (KV heads with their query heads; query heads within KV groups, so every group keeps the same count),
+ * with L1 importance; only mask-exact groups unless `includeInexact`. A unit keeps at least one head.
  * @example ratioPlan(analyzeGroups(model), 0.3).channels.map((c) => c.group)
  */
 export function ratioPlan(analysis: GroupAnalysis, ratio: number, options: RatioPlanOptions = {}): Plan {
   const eligible = (g: GroupAnalysis['groups'][number]) =>
-    !g.blocked && g.kind === 'channels' && g.channels >= 2 && (options.includeInexact || g.maskExact);
+    !g.blocked && g.channels >= 2 && (options.includeInexact || g.maskExact);
+  const units = analysis.groups.filter((g) => g.kind === 'heads' && eligible(g));
+  const heads = units.map((g) => ({ attention: g.id, ratio: g.query ? queryRatio(g, units, ratio) : ratio }));
   return {
     version: 1,
-    channels: analysis.groups.filter(eligible).map((g) => ({ group: g.id, ratio, criterion: 'l1' as const })),
+    channels: analysis.groups
+      .filter((g) => g.kind === 'channels' && eligible(g))
+      .map((g) => ({ group: g.id, ratio, criterion: 'l1' as const })),
+    ...(heads.length ? { heads: heads.map((h) => ({ ...h, criterion: 'l1' as const })) } : {}),
   };
 }

@@ -32,6 +32,8 @@ export interface RemovedChannels {
   before: number;
   after: number;
   maskExact: boolean;
+  /** guards.roundTo kept more than the ratio asked (`asked` channels or heads) to keep a multiple of it. */
+  rounded?: { roundTo: number; asked: number };
 }
 
 /** What prune did: groups and heads before and after, removed channels, parameters before and after. */
@@ -148,6 +150,7 @@ export function prune(
     before: r.group.channels,
     after: r.group.channels - r.remove.length,
     maskExact: r.group.maskExact,
+    ...(r.rounded ? { rounded: r.rounded } : {}),
   });
   return {
     model: out,

@@ -10,6 +10,7 @@ import { cloneTensor, fromNumbers, getElement, setElement } from '../ir/tensor.j
 import type { Node } from '../ir/types.js';
 import { opDef } from '../ops/registry.js';
 import { computedBy, pieceLength, type EntryTracer, type ShapeEntry, type ShapeLookup } from '../ops/shape-entry.js';
+import { whereKeeps } from '../ops/elementwise/entries.js';
 import { freshName } from './prepare.js';
 
 export type { ShapeEntry, ShapeLookup } from '../ops/shape-entry.js';
@@ -116,6 +117,24 @@ export function rewriteShapeEntry(
       consumer = producer;
       at = k;
       entry = 0;
+    } else if (producer.opType === 'Where') {
+      // The literal behind torch's Where(Equal(v, -1), ones, v): rewrite v on the picked side only.
+      const full = { ...look, index: indexGraph(graph) };
+      const tracer: EntryTracer = {
+        look: full,
+        trace: (n, p) => traceShapeEntry(full, n, p),
+        length: (n) => pieceLength(full, n, full.index),
+      };
+      const cond = traceShapeEntry(full, producer.inputs[0], entry);
+      if (cond.kind !== 'literal' && cond.kind !== 'fixed') return false;
+      const slot = cond.value ? 1 : 2;
+      if (value < 0 || !whereKeeps(tracer, producer, slot, entry)) return false;
+      consumer = producer;
+      at = slot;
+    } else if (producer.opType === 'Reshape' && look.shape(producer.inputs[0])?.length === 1) {
+      // A shape vector reshaped to 1-D ([-1]) keeps its entries in order.
+      consumer = producer;
+      at = 0;
     } else if (
       producer.opType === 'Unsqueeze' ||
       producer.opType === 'Cast' ||

@@ -9,6 +9,7 @@ import { describeGroups } from '../../prune/describe.js';
 import { coverage } from '../../prune/coverage.js';
 import { analyzeGroups } from '../../prune/groups.js';
 import { renderCoverage } from '../coverage-text.js';
+import { sharedConstants, type SharedConstant } from '../../prune/sharing.js';
 
 export const inspect = defineCommand({
   name: 'inspect',
@@ -28,7 +29,7 @@ not analysed, with the reasons ranked by parameters.`,
     ),
     json: opt.flag(
       'print JSON on stdout: {model, inputs, outputs, parameters, ops, values, broadcasts, problems, groups, ' +
-        'attention, coverage, ...}',
+        'attention, shared, coverage, ...}',
     ),
   },
   async run({ values, positionals }, io) {
@@ -46,10 +47,11 @@ not analysed, with the reasons ranked by parameters.`,
     const analysis = analyzeGroups(model);
     const groups = describeGroups(analysis);
     const cover = coverage(analysis, model);
+    const shared = sharedConstants(analysis);
     io.out(
       values.json
-        ? JSON.stringify({ ...summary, ...groups, coverage: cover }, null, 2)
-        : `${render(summary)}\n\n${renderGroups(groups)}\n\n${renderCoverage(cover)}`,
+        ? JSON.stringify({ ...summary, ...groups, shared, coverage: cover }, null, 2)
+        : `${render(summary)}\n\n${renderGroups(groups)}\n\n${renderShared(shared)}\n\n${renderCoverage(cover)}`,
     );
     return EXIT.ok;
   },
@@ -114,8 +116,32 @@ function renderGroups({ groups, attention }: ReturnType<typeof describeGroups>):
   for (const a of attention) {
     const cache = a.cache ? `  (KV cache, interface changes: ${a.cache.join(', ')})` : '';
     lines.push(
-      `  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.blocked ? `  (blocked: ${a.blocked})` : ''}${cache}`,
+      `  ${a.id.padEnd(40)} ${a.heads} heads × ${a.headSize}${a.query ? ' (query heads within each KV group)' : ''}` +
+        `${a.blocked ? `  (blocked: ${a.blocked})` : ''}${cache}`,
     );
   }
+  return lines.join('\n');
+}
+
+/**
+ * Stored tensors several nodes read: de-duplicated by the exporter (copied per use, so layers prune
+ * independently) or really tied (pruned consistently). Float tensors are listed; integer shape vectors
+ * and masks are counted.
+ */
+function renderShared(shared: readonly SharedConstant[]): string {
+  const listed = shared.filter((s) => s.kind !== 'unshared' || s.dtype.startsWith('float'));
+  const counted = shared.length - listed.length;
+  const lines = [`shared constants (${shared.length}):`];
+  const what: Record<SharedConstant['kind'], string> = {
+    unshared: 'exporter de-duplicated equal values: copied per use, each layer pruned on its own',
+    tied: 'one weight read by several ops: a real tie, pruned consistently',
+    'tied-transposed': 'stored twice, one the transpose of the other: sliced alike, they stay tied',
+  };
+  for (const s of listed) {
+    const other = s.with ? ` and ${s.with}` : '';
+    lines.push(`  ${s.tensor}${other} [${s.kind}] ${what[s.kind]}; read by ${s.uses.join(', ')}`);
+  }
+  if (counted)
+    lines.push(`  and ${counted} de-duplicated integer/bool constants (shape vectors, masks), copied per use`);
   return lines.join('\n');
 }

@@ -28,7 +28,8 @@ function render(input: string, output: string, report: PruneReport): string {
   for (const g of [...report.groups, ...report.heads]) {
     lines.push(
       `  ${report.heads.includes(g) ? 'heads   ' : 'channels'} ${g.id}: ${g.before} → ${g.after} (removed ` +
-        `${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}`,
+        `${g.removed.length})${g.maskExact ? '' : '  [not mask-exact]'}` +
+        (g.rounded ? `  [roundTo ${g.rounded.roundTo}: the ratio asked to keep ${g.rounded.asked}]` : ''),
     );
   }
   for (const l of report.layers)
@@ -108,7 +109,9 @@ says why and writes no output file (exit 1).`,
       'PLAN.json',
       'pruning plan ({"version":1,"channels":[...],"heads":[...],"unstructured":[...],"nm":[...],"guards":{...}})',
     ),
-    ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable mask-exact channel group', { zero: true }),
+    ratio: opt.ratio('R', 'remove R (in [0,1)) of every prunable mask-exact channel group and attention unit', {
+      zero: true,
+    }),
     'include-inexact': opt.flag(
       'with --ratio, also groups that are not mask-exact (hidden dims under LayerNorm/RMSNorm, Softmax axes)',
     ),

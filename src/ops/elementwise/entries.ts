@@ -2,7 +2,16 @@
  * Shape-vector entries through arithmetic, entry by entry (a scalar or 1-element operand broadcasts):
  * Add/Sub/Div and Mul of sizes, Equal and Where (torch's `expand(B, -1, -1)`).
  */
-import { entryAt, entryValue, operands, type ShapeEntry, type ShapeEntryRule } from '../shape-entry.js';
+import { resolveAlias } from '../../ir/constants.js';
+import type { Node } from '../../ir/types.js';
+import {
+  entryAt,
+  entryValue,
+  operands,
+  type EntryTracer,
+  type ShapeEntry,
+  type ShapeEntryRule,
+} from '../shape-entry.js';
 
 export const arithmeticEntry: ShapeEntryRule = (t, node, name, pos) => {
   const [a, b] = [0, 1].map((k) => entryAt(t, node.inputs[k], pos));
@@ -58,7 +67,23 @@ export const whereEntry: ShapeEntryRule = (t, node, _name, pos) => {
   const cond = entryAt(t, node.inputs[0], pos);
   if (cond.kind !== 'literal' && cond.kind !== 'fixed')
     return { kind: 'unknown', reason: `the condition of Where ${node.name} at entry ${pos} is not constant` };
-  const picked = t.trace(node.inputs[cond.value ? 1 : 2], pos);
-  // The picked entry still adapts (dynamic) or stays (literal); a literal behind a Where cannot be rewritten.
-  return picked.kind === 'literal' ? { kind: 'fixed', value: picked.value } : picked;
+  const slot = cond.value ? 1 : 2;
+  const picked = t.trace(node.inputs[slot], pos);
+  // The picked entry still adapts (dynamic) or stays (literal). A literal stays rewritable when no count
+  // written there can flip the condition (torch's Where(Equal(v, -1), ones, v)); otherwise it is fixed.
+  if (picked.kind !== 'literal') return picked;
+  return whereKeeps(t, node, slot, pos) ? picked : { kind: 'fixed', value: picked.value };
 };
+
+/**
+ * Where(cond, a, b) keeps picking input `slot` at entry `pos` whatever positive count is written there:
+ * its condition is Equal(picked, a negative constant there), as torch's expand sizes test for -1.
+ */
+export function whereKeeps(t: EntryTracer, node: Node, slot: number, pos: number): boolean {
+  const index = t.look.index;
+  const cond = index.producer.get(resolveAlias(node.inputs[0], index));
+  if (cond?.opType !== 'Equal' || cond.inputs.length !== 2) return false;
+  const mine = cond.inputs.indexOf(node.inputs[slot]);
+  if (mine < 0 || cond.inputs[1 - mine] === node.inputs[slot]) return false;
+  return (entryValue(entryAt(t, cond.inputs[1 - mine], pos)) ?? 0) < 0;
+}

@@ -14,6 +14,7 @@ import {
   type RuleContext,
   type RuleResult,
 } from '../channel-rule.js';
+import type { ShapeEntry } from '../../prune/shape-entry.js';
 
 function channelAxes(_ctx: RuleContext, port: Port): RuleResult {
   if (port.io === 'in' && port.slot !== 0) return blocked(`input ${port.slot} carries no channels`);
@@ -103,8 +104,10 @@ export const expandRule: OpRule = {
       const from = port.io === 'out' && pos >= 0 ? ctx.shapeEntry(1, pos) : undefined;
       if (from?.kind === 'dynamic')
         return { links: [{ io: 'in', slot: 0, axis: from.from.axis, value: from.from.value, map: identity }] };
-      // A stored size: the axis is its own space, and the rewrite writes the kept count.
-      if (from?.kind === 'literal' && ctx.node.opType === 'Expand') return { links: [] };
+      // A stored size (an Expand size, or a Tile repeat of an axis of 1: repeat_kv's n_rep, also behind
+      // torch's Where(Equal(v, -1), ones, v)): the axis is its own space, and the rewrite writes the kept count.
+      const tiled = ctx.node.opType === 'Tile' && n === 1 && from?.kind === 'literal';
+      if (from?.kind === 'literal' && (ctx.node.opType === 'Expand' || tiled)) return { links: [] };
       return blocked(`the channel axis is ${inAxis < 0 ? 'created' : 'broadcast'} by the expansion`);
     }
     const e = ctx.shapeEntry(1, pos);
@@ -127,7 +130,13 @@ export const expandRule: OpRule = {
     return { links: [through] };
   },
   rewrite(ctx) {
-    if (ctx.node.opType !== 'Expand') return;
+    if (ctx.node.opType === 'Tile') {
+      // Repeats of an axis of size 1 (the count itself): they follow its kept positions.
+      for (const [axis, c] of ctx.changes('out', 0))
+        if (ctx.shape('in', 0)?.[axis] === 1 && !ctx.setShapeEntry(1, axis, c.keep.length))
+          throw new Error(`cannot rewrite entry ${axis} of the Tile repeats of ${ctx.node.name}`);
+      return;
+    }
     const outRank = ctx.shape('out', 0)?.length ?? 0;
     const len = (ctx.shape('in', 1)?.[0] as number) ?? outRank;
     for (const [axis, c] of ctx.changes('out', 0)) {
