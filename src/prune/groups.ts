@@ -14,7 +14,7 @@ import type { Model } from '../ir/types.js';
 import { copyModel, unshareConstants, type CopyRecord } from './prepare.js';
 import { propagateChoosing } from './link-choices.js';
 import { nodeLabel, type Propagation, type Space } from './spaces.js';
-import { queryHeadPass } from './query-heads.js';
+import { queryHeadPropagation } from './query-heads.js';
 
 /** A stored tensor the group slices: `indices[c]` are its positions along `axis` for channel c. */
 export interface GroupMember {
@@ -257,7 +257,7 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
   const copyNames = new Set(copies.map((c) => c.copy));
   const groups = buildGroups(prop, ids, '', copyNames);
   // Query heads within grouped-query KV groups: a second propagation over the same model (see query-heads.ts).
-  const query = queryHeadPass(prop, ids, copyNames, options);
+  const query = queryHeadGroups(prop, ids, copyNames, options);
   if (query) groups.push(...query.groups);
   const attention = groups
     .filter((g) => g.kind === 'heads')
@@ -272,6 +272,27 @@ export function analyzeGroups(input: Model, options: AnalyzeOptions = {}): Group
       }),
     );
   return { model, groups, attention, prop, copies, ...(query ? { query: query.prop } : {}) };
+}
+
+/** The query-head units (ids `<unit>/query`) of the second propagation, marked `query`; undefined if none. */
+function queryHeadGroups(
+  first: Propagation,
+  ids: Set<string>,
+  copies: ReadonlySet<string>,
+  options: AnalyzeOptions,
+): { prop: Propagation; groups: Group[] } | undefined {
+  const pass = queryHeadPropagation(first, options);
+  if (!pass) return undefined;
+  const { prop, repeated } = pass;
+  const groups = buildGroups(prop, new Set(ids), '/query', copies).filter(
+    (g) => g.kind === 'heads' && g.values.some(([v, a]) => repeated.some(([rv, ra]) => rv === v && ra === a)),
+  );
+  if (groups.length === 0) return undefined;
+  for (const g of groups) {
+    g.query = true;
+    ids.add(g.id);
+  }
+  return { prop, groups };
 }
 
 /** Groups that a name refers to: a group id, or any tensor (weight or activation) among its members. */

@@ -8,7 +8,6 @@
  * rewrites `n_rep` in the repeat Reshape; a plan cannot leave the groups uneven.
  */
 import type { Node } from '../ir/types.js';
-import { buildGroups, type AnalyzeOptions, type Group } from './groups.js';
 import { propagate, type Propagation } from './spaces.js';
 
 /** The alternative of a repeat Reshape that pairs the merged heads with the inner (`n_rep`) digit. */
@@ -31,15 +30,14 @@ function repeatReshapes(first: Propagation): Map<Node, number> {
 }
 
 /**
- * The query-head units of a grouped-query model (ids `<unit>/query`), found by a second propagation over
- * `first.model`; undefined when the model repeats no KV heads (MHA: a unit is one query head already).
+ * The second propagation over `first.model` that pairs repeat_kv's merged heads with the `n_rep` digit, and
+ * the repeated (value, axis) spaces whose heads groups are query-head units; undefined when the model repeats
+ * no KV heads (MHA: a unit is one query head already).
  */
-export function queryHeadPass(
+export function queryHeadPropagation(
   first: Propagation,
-  ids: Set<string>,
-  copies: ReadonlySet<string>,
-  options: AnalyzeOptions = {},
-): { prop: Propagation; groups: Group[] } | undefined {
+  options: { keepInterface?: boolean } = {},
+): { prop: Propagation; repeated: (readonly [string, number])[] } | undefined {
   const reshapes = repeatReshapes(first);
   if (reshapes.size === 0) return undefined;
   const choices = new Map([...reshapes.keys()].map((n) => [n, INNER_DIGIT]));
@@ -49,15 +47,5 @@ export function queryHeadPass(
     choices,
     ...(options.keepInterface ? { keepInterface: true } : {}),
   });
-  const repeated = [...reshapes].map(([node, axis]) => [node.inputs[0], axis] as const);
-  const scratch = new Set(ids);
-  const groups = buildGroups(prop, scratch, '/query', copies).filter(
-    (g) => g.kind === 'heads' && g.values.some(([v, a]) => repeated.some(([rv, ra]) => rv === v && ra === a)),
-  );
-  if (groups.length === 0) return undefined;
-  for (const g of groups) {
-    g.query = true;
-    ids.add(g.id);
-  }
-  return { prop, groups };
+  return { prop, repeated: [...reshapes].map(([node, axis]) => [node.inputs[0], axis] as const) };
 }

@@ -24,14 +24,18 @@ export async function pruneAndVerify(
   const p = typeof plan === 'number' ? ratioPlan(analyzeGroups(dense), plan) : plan;
   const { model: pruned, report } = prune(dense, p);
   const feeds: Feeds[] = sizes.map((s, i) => randomInputs(dense, s, { seed: i + 1, vocab }));
-  const d = await createSession(dense);
-  const q = await createSession(pruned);
-  for (const f of feeds) {
-    const [a, b] = [await run(d, f), await run(q, f)];
-    for (const name of Object.keys(a)) expect(b[name].dims, `output ${name}`).toEqual(a[name].dims);
+  // A pruned KV cache is an interface change: the pruned model takes the kept heads of the cache, which
+  // verify() feeds it (and checks its outputs' shapes); the dense feeds fit only an unchanged interface.
+  if (report.interface.length === 0) {
+    const d = await createSession(dense);
+    const q = await createSession(pruned);
+    for (const f of feeds) {
+      const [a, b] = [await run(d, f), await run(q, f)];
+      for (const name of Object.keys(a)) expect(b[name].dims, `output ${name}`).toEqual(a[name].dims);
+    }
+    await releaseSession(d);
+    await releaseSession(q);
   }
-  await releaseSession(d);
-  await releaseSession(q);
   const verified = await verify(dense, pruned, p, feeds);
   return { pruned, report, verified };
 }
