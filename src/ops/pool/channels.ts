@@ -14,7 +14,6 @@ import {
   type RuleContext,
   type RuleResult,
 } from '../channel-rule.js';
-import type { ShapeEntry } from '../../prune/shape-entry.js';
 
 function channelAxes(_ctx: RuleContext, port: Port): RuleResult {
   if (port.io === 'in' && port.slot !== 0) return blocked(`input ${port.slot} carries no channels`);
