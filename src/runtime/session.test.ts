@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PruneguardError } from '../errors.js';
 import { fromNumbers, halfToFloat, floatToHalf } from '../ir/tensor.js';
@@ -41,6 +41,27 @@ describe('createSession + run', () => {
     await releaseSession(session);
     const inMemory = await run(await createSession(m), { x });
     expect([...(fromFile.y.data as Float32Array)]).toEqual([...(inMemory.y.data as Float32Array)]);
+  });
+
+  it("removes a session folder left by a killed run (dead pid) when it makes the next one, never a live one's", () => {
+    const first = writeSessionFile(mlpModel());
+    const folder = dirname(dirname(first.path));
+    first.dispose();
+    // A pid far above any pid_max is never alive; this process's own pid always is.
+    const dead = join(folder, '.pruneguard-session.2147483646-0badc0de.pruneguard-tmp');
+    const live = join(folder, `.pruneguard-session.${process.pid}-0badc0de.pruneguard-tmp`);
+    for (const dir of [dead, live]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'model.onnx'), 'left behind');
+    }
+    const next = writeSessionFile(mlpModel());
+    try {
+      expect(basename(dirname(next.path))).toMatch(/^\.pruneguard-session\.\d+-[0-9a-f]+\.pruneguard-tmp$/);
+      expect({ dead: existsSync(dead), live: existsSync(live) }).toEqual({ dead: false, live: true });
+    } finally {
+      next.dispose();
+      rmSync(live, { recursive: true, force: true });
+    }
   });
 
   it('takes int64 token ids, float16, int32 and bool inputs', async () => {
