@@ -75,7 +75,12 @@ export async function runCommand(
 
 /** Bad-input messages must fit one line, whatever the underlying library put in them. */
 function oneLine(message: string): string {
-  return message.replace(/\s+/g, ' ').trim();
+  // A listed problem's line break becomes "; " so the problems stay apart on the one line.
+  return message
+    .replace(/:\s*\n\s*/g, ': ')
+    .replace(/\s*\n\s*/g, '; ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function globalHelp(): string {
