@@ -46,7 +46,7 @@ describe('ALiBi slopes equal in every layer (torch keeps one initializer)', () =
     expect(slopes(1)).toEqual([0.015625, 0.00390625]);
     const feeds = [1, 5].map((t, i) => randomInputs(dense, { input_ids: [1 + i, t] }, { seed: i + 1, vocab: 64 }));
     const verified = await verify(dense, pruned, plan, feeds);
-    expect(verified.exact).toBe(true);
+    expect(verified).toMatchObject({ exact: true });
     expect(verified.maxDeviation).toBeLessThan(1e-4);
   });
 });

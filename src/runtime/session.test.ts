@@ -33,7 +33,7 @@ describe('createSession + run', () => {
     const m = mlpModel();
     const x = fromNumbers('float32', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4]);
     const file = writeSessionFile(m);
-    expect(existsSync(`${file.path}.data`)).toBe(true);
+    expect(existsSync(`${file.path}.data`), `${file.path}.data holds the tensors`).toBe(true);
     const session = await createSession({ path: file.path }, { memArena: false, prepacking: false });
     file.dispose();
     expect(existsSync(dirname(file.path))).toBe(false);

@@ -29,7 +29,7 @@ async function exactRemoval(m: ReturnType<typeof net>) {
     sizes,
   );
   expect(report.paramsAfter).toBeLessThan(report.paramsBefore);
-  expect(verified.exact).toBe(true);
+  expect(verified).toMatchObject({ exact: true });
   expect(verified.maxDeviation).toBeLessThan(1e-5);
 }
 
