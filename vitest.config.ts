@@ -11,6 +11,8 @@ export default defineConfig({
     // (1,241 tests). Files keep no state between them (no module-level mutation, temp folders
     // per test; quality.test.ts lost its order dependence), which this setting relies on.
     isolate: false,
+    // Per-file hooks (temp folder removal) must be registered here, not at a shared module's import.
+    setupFiles: ['./vitest.setup.ts'],
     // `npm run coverage` writes coverage/ and folds it into the per-failure-mode report.
     coverage: {
       provider: 'v8',
