@@ -9,6 +9,7 @@ import { loadModel } from './load.js';
 import { onnx } from './proto.test-helpers.js';
 import { DT, encode } from './protos.test-helpers.js';
 import { saveModel } from './save.js';
+import { model, node, vi } from '../runtime/tiny-models.test-helpers.js';
 
 const A = onnx.AttributeProto.AttributeType;
 const f32 = (v: number[]) => new Uint8Array(new Float32Array(v).buffer);
@@ -142,5 +143,21 @@ describe('opset headers 9..21', () => {
     expect(Buffer.from((after.y.data as Float32Array).buffer)).toEqual(
       Buffer.from((before.y.data as Float32Array).buffer),
     );
+  });
+});
+
+describe('a graph with a cycle', () => {
+  it('is refused at load naming the file and the nodes (E_CORRUPT_MODEL); a self-loop is left to inspect', () => {
+    const cycle = model(
+      [node('Add', ['x', 'b'], ['a'], [], 'A'), node('Relu', ['a'], ['b'], [], 'B')],
+      [vi('x', 'float32', [1, 4])],
+      [vi('b', 'float32', [1, 4])],
+      {},
+    );
+    expect(() => loadModel(saveModel(cycle), { source: 'cycle.onnx' })).toThrow(
+      expect.objectContaining({ code: 'E_CORRUPT_MODEL', message: 'cycle.onnx: graph has a cycle through: A, B' }),
+    );
+    const selfLoop = model([node('Add', ['x', 'y'], ['y'], [], 'loop')], [vi('x', 'float32', [1, 4])], [], {});
+    expect(loadModel(saveModel(selfLoop)).graph.nodes).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PruneguardError, isPruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
+import { topologicalOrder } from '../ir/graph-index.js';
 import { decodeModel } from './decode.js';
 import { externalDataResolver } from './external-data.js';
 import { Reader, WireError } from './wire/reader.js';
@@ -63,6 +64,15 @@ function decode(bytes: Uint8Array, options: LoadOptions, ownBytes: boolean): Mod
   if (rest.opsetImports.length === 0)
     throw new PruneguardError('E_NOT_ONNX', `${source}: not a valid ONNX model (no opset_import)`);
   if (options.runtimeInputs?.length) markRuntimeInputs(rest, options.runtimeInputs, source);
+  // A cycle no execution order can run is the file's fault: say so here, naming the file, rather
+  // than later from whichever analysis first sorts the graph (a self-loop is left to `inspect`,
+  // which reports it as a problem).
+  try {
+    topologicalOrder(rest.graph);
+  } catch (e) {
+    if (isPruneguardError(e)) throw new PruneguardError(e.code, `${source}: ${e.message}`, { cause: e });
+    throw e;
+  }
   return rest;
 }
 
