@@ -9,7 +9,8 @@
  */
 import { attrInts, attrString } from '../ir/attrs.js';
 import { numel } from '../ir/tensor.js';
-import type { Dim, Model } from '../ir/types.js';
+import { forEachScope } from '../ir/scopes.js';
+import type { Dim, Model, Node } from '../ir/types.js';
 import { feedableInputs } from '../runtime/index.js';
 import { MAX_INPUT_ELEMENTS } from '../runtime/random-inputs.js';
 import { inferShapes } from '../shape/infer.js';
@@ -29,8 +30,11 @@ export function sizeProblems(model: Model, sizes: Sizes, baseline = problemKeys(
   for (const [name, v] of r.values)
     if (v.shape?.some((d) => d === 0) && !model.graph.initializers.has(name))
       out.push(`${name} has an empty axis [${v.shape.join(',')}]`);
-  for (const node of model.graph.nodes) {
-    if (node.opType !== 'Pad' || (attrString(node, 'mode') ?? 'constant') !== 'reflect') continue;
+  // Every scope's Pads: an audio front end often sits inside an If branch (one per sample rate).
+  const pads: Node[] = [];
+  forEachScope(model.graph, (g) => pads.push(...g.nodes.filter((n) => n.opType === 'Pad')));
+  for (const node of pads) {
+    if ((attrString(node, 'mode') ?? 'constant') !== 'reflect') continue;
     const x = r.values.get(node.inputs[0])?.shape;
     const padsTensor = node.inputs[1] ? r.constants.get(node.inputs[1]) : undefined;
     const pads = padsTensor
