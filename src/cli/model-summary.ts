@@ -4,7 +4,6 @@
  */
 import { isFedInput } from '../ir/graph-index.js';
 import { forEachScope } from '../ir/scopes.js';
-import { numel } from '../ir/tensor.js';
 import { storedWeights } from '../ir/weights.js';
 import { countParams } from '../prune/params.js';
 import type { Dim, Model, ValueInfo } from '../ir/types.js';

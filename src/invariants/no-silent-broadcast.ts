@@ -8,7 +8,7 @@
 import type { Finding } from '../findings.js';
 import { formatShape } from '../ir/format.js';
 import { indexGraph } from '../ir/graph-index.js';
-import type { Dim, Model } from '../ir/types.js';
+import type { Model } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
 import type { BroadcastSignature, ShapeResult } from '../shape/types.js';
 import type { PruneCase } from './case.js';

@@ -13,7 +13,7 @@ import { byteSize, dtypeFromOnnx, dtypeToOnnx } from '../ir/dtype-codes.js';
 import { allocate, numel } from '../ir/tensor.js';
 import type { DType, Tensor, TensorData } from '../ir/types.js';
 import { readRange, type ExternalDataResolver } from './external-data.js';
-import { Reader, WIRE, readRepeated } from './wire/reader.js';
+import { type Reader, WIRE, readRepeated } from './wire/reader.js';
 import { OpaqueCollector, OpaqueWriter } from './wire/opaque.js';
 import type { FileRange, Part, Writer } from './wire/writer.js';
 

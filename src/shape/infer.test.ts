@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../ir/builder/index.js';
 import { isPruneguardError } from '../errors.js';
 import { inferShapes } from './infer.js';
 import { supportedOps } from '../ops/registry.js';

@@ -7,7 +7,6 @@
  */
 import type { BuilderCore, Value } from './core.js';
 import { concrete, fail, fmtShape, positiveInt, requireRank } from './dims.js';
-import { binary } from './elementwise.js';
 import { linear, matmul } from './linear.js';
 import { reshape } from './reshape.js';
 import { slice, split, squeeze, transpose } from './shape-ops.js';

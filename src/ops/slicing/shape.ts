@@ -1,7 +1,7 @@
 /** Ops that cut and join tensors: Concat, Split, Slice, Squeeze, Unsqueeze. Known vectors are folded. */
 import { attrInt, attrInts } from '../../ir/attrs.js';
 import type { Dim } from '../../ir/types.js';
-import { missingReason, normAxis, unknown, type OpContext, type OpRule } from '../../shape/context.js';
+import { missingReason, normAxis, unknown, type OpRule } from '../../shape/context.js';
 import { addDims, differentDims, divDims, formatShape, subDims } from '../../shape/dims.js';
 import { gatherAxes, sliceIndices } from '../fold.js';
 import type { OpType } from '../op-types.js';
