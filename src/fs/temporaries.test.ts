@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeStaleTemporaries, temporaryFor } from './temporaries.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { stagingFolderFor, writeFileAtomic } from './write-atomic.js';
 import { tempDir } from './temp-dir.test-helpers.js';
 
 /** A pid that certainly belonged to a process that has exited. */
@@ -43,5 +43,20 @@ describe('temporaries', () => {
     writeFileSync(target, 'mine');
     expect(() => writeFileAtomic(target, 'theirs')).toThrow(/exists/);
     expect(existsSync(target) && readdirSync(dir)).toEqual(['x.json']);
+  });
+});
+
+describe('stagingFolderFor', () => {
+  it("is a temporary beside the path that removes a dead run's folder; a place taking no folder is exit 2", () => {
+    const dir = tempDir('pg-stage-');
+    const dead = join(dir, '.out.onnx.2147483646-0badc0de.pruneguard-tmp');
+    mkdirSync(dead);
+    writeFileSync(join(dead, 'out.onnx'), 'left by a killed run');
+    const stage = stagingFolderFor(join(dir, 'out.onnx'));
+    expect(readdirSync(dir)).toEqual([stage.slice(dir.length + 1)]);
+    expect(stage.slice(dir.length + 1)).toMatch(/^\.out\.onnx\.\d+-[0-9a-f]+\.pruneguard-tmp$/);
+    expect(() => stagingFolderFor('/proc/out.onnx', 'pruned model')).toThrow(
+      expect.objectContaining({ code: 'E_WRITE_FAILED', message: expect.stringContaining('/proc/out.onnx') }),
+    );
   });
 });

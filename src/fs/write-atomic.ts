@@ -71,6 +71,22 @@ export function writeFileAtomicWith(
  * onnxruntime) onto `path` in one step, by the same rules as writeFileAtomic. Across file systems it
  * is copied into a temporary beside `path` first. `from` is gone afterwards either way.
  */
+/**
+ * A folder of pruneguard's own beside `path` (named as a temporary of `path`, so the next write there
+ * removes it when its process is gone), for files that become `path` later by `moveFileAtomic`.
+ * The caller removes it when done. A place that takes no new folder is bad input naming `path`.
+ */
+export function stagingFolderFor(path: string, what = 'output'): string {
+  removeStaleTemporaries(path);
+  const dir = temporaryFor(path);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    throw writeError(path, what, e);
+  }
+  return dir;
+}
+
 export function moveFileAtomic(from: string, path: string, o: AtomicWriteOptions = {}): void {
   const what = o.what ?? 'output';
   try {

@@ -4,11 +4,11 @@
  * A large model reaches onnxruntime through a temporary file (in shared memory when there is room)
  * instead of one in-memory copy.
  */
-import { mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import { removeStaleTemporaries, temporaryFor } from '../fs/temporaries.js';
+import { stagingFolderFor } from '../fs/write-atomic.js';
 import type { Model } from '../ir/types.js';
 import { encodedSize, saveModel, saveModelFile } from '../onnx/save.js';
 import { wrapRuntimeError } from './runtime-error.js';
@@ -127,10 +127,7 @@ export function writeSessionFile(model: Model, size = encodedSize(model)): Sessi
   // Named as pruneguard's temporaries (with this process's pid), so a run killed with -9 before
   // dispose() leaves nothing for long: the next session file made here removes it. In /dev/shm a
   // forgotten file would hold memory until reboot.
-  const slot = join(sessionFolder(size), 'pruneguard-session');
-  removeStaleTemporaries(slot);
-  const dir = temporaryFor(slot);
-  mkdirSync(dir, { mode: 0o700 });
+  const dir = stagingFolderFor(join(sessionFolder(size), 'pruneguard-session'), 'session file');
   const path = join(dir, 'model.onnx');
   try {
     saveModelFile(model, path, { externalData: true });

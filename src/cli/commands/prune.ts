@@ -1,8 +1,7 @@
 /** `pruneguard prune MODEL.onnx (--plan PLAN.json | --ratio R) -o OUT.onnx`: structured pruning with a report. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { moveFileAtomic } from '../../fs/write-atomic.js';
+import { moveFileAtomic, stagingFolderFor } from '../../fs/write-atomic.js';
 import { writeSessionFile, type SessionFile } from '../../runtime/session.js';
 import { PruneguardError } from '../../errors.js';
 import { checkOutput } from '../../fs/output.js';
@@ -188,8 +187,10 @@ says why and writes no output file (exit 1).`,
     let verified: PruneVerification | undefined;
     if (values.verify) {
       // Written into a folder of its own and moved into place only after verifying (a run that fails
-      // on the way leaves no output that looks finished).
-      const stage = mkdtempSync(join(tmpdir(), 'pruneguard-stage-'));
+      // on the way leaves no output that looks finished). The folder is one of pruneguard's
+      // temporaries beside the output: the move is a rename on the same file system, and a run killed
+      // with -9 leaves it for the next write to the same path to remove.
+      const stage = stagingFolderFor(output, outputRule.what);
       let sessionFile: SessionFile | undefined;
       try {
         const staged = join(stage, basename(output));
