@@ -48,7 +48,7 @@ function unknownOpModel(dir: string): string {
 
 const digitsData = (dir: string, arrays: Record<string, ReturnType<typeof fromNumbers>>) =>
   file(dir, 'eval.npz', writeNpz(arrays));
-const sens = (dir: string, data: string) => ['sensitivity', MODEL, '--data', data, '--ratios', '0.5'];
+const sens = (data: string) => ['sensitivity', MODEL, '--data', data, '--ratios', '0.5'];
 const checkWith = (...extra: string[]) => ['check', '--dense', MODEL, '--pruned', MODEL, ...extra];
 
 export const HOSTILE_CASES: HostileCase[] = [
@@ -240,7 +240,7 @@ export const HOSTILE_CASES: HostileCase[] = [
         input: fromNumbers('float32', [2, 1, 8, 8], new Array(128).fill(0)),
         labels: fromNumbers('int64', [2], [1, 12]),
       });
-      return { argv: sens(d, p), names: p };
+      return { argv: sens(p), names: p };
     },
   },
   {

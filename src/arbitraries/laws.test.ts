@@ -56,7 +56,10 @@ describe.each(families)('%s graphs', (family) => {
         // A predicate that always fails makes fast-check accept the first shrink at every step,
         // so the values it sees form a chain in which each is a shrink of the one before.
         fc.check(
-          fc.property(arb, (r) => (chain.push(r), false)),
+          fc.property(arb, (r) => {
+            chain.push(r);
+            return false;
+          }),
           { seed: start.seed, numRuns: 1, endOnFailure: false },
         );
         const sizes = chain.map((r) => graphSize(buildGraph(r)));

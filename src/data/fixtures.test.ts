@@ -16,6 +16,7 @@ import { evaluate } from './evaluate.js';
 import { loadEvalSet } from './load.js';
 
 const root = new URL('../../fixtures/', import.meta.url).pathname;
+// biome-ignore lint/suspicious/noExplicitAny: recorded JSON expectations, read field by field
 const json = (f: string): any => JSON.parse(readFileSync(root + f, 'utf8'));
 /** One example may flip between PyTorch and onnxruntime kernels on a near-tie. */
 const closeTo = (measured: number, recorded: number, n: number): void =>

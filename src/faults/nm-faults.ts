@@ -24,7 +24,7 @@ export const nmWrongAxis: Fault = {
     const { pruned } = pruneCorrectly(dense, { ...plan, nm: undefined });
     for (const spec of plan.nm ?? []) {
       const value = constantValue(pruned.graph, spec.tensor);
-      if (!value || value.dtype !== 'float32') continue;
+      if (value?.dtype !== 'float32') continue;
       const axis = reductionAxis(pruned, spec.tensor).axis;
       const wrong = value.dims.findIndex((d, i) => i !== axis && d % 4 === 0);
       if (wrong < 0) continue;

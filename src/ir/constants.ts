@@ -16,7 +16,7 @@ export function resolveAlias(name: string, index: GraphIndex): string {
   let current = name;
   for (let hops = 0; hops < 64; hops++) {
     const p = index.producer.get(current);
-    if (!p || p.opType !== 'Identity' || p.domain !== '') return current;
+    if (p?.opType !== 'Identity' || p.domain !== '') return current;
     current = p.inputs[0];
   }
   return current;

@@ -33,7 +33,6 @@ type Mutation =
   | { kind: 'delete'; at: number; count: number }
   | { kind: 'truncate'; at: number };
 
-const position = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
   // 0x80 / 0xff build long varints; big values make huge length prefixes and dims.

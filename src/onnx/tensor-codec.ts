@@ -52,7 +52,7 @@ const tensorName = new WeakMap<Tensor, string>();
 /** The stored bytes of a tensor whose data was never made (so cannot have changed), else undefined. */
 export function storedBytes(t: Tensor): Part | undefined {
   const s = stored.get(t);
-  return s && s.pending() ? s.part : undefined;
+  return s?.pending() ? s.part : undefined;
 }
 
 /** True when `t` keeps its bytes in an external-data file (loaded, not yet read). */

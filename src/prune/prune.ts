@@ -69,7 +69,7 @@ function conformingNm(model: Model, names: Iterable<string>, index: GraphIndex):
   const out: string[] = [];
   for (const name of names) {
     const t = constantValue(model.graph, name, index);
-    if (!t || t.dtype !== 'float32' || t.dims.length < 2 || t.data.length < 4) continue;
+    if (t?.dtype !== 'float32' || t.dims.length < 2 || t.data.length < 4) continue;
     // Cheap test first: a 2:4 tensor is at least half zeros, so counting stops once more than half are
     // not (dense weights, the usual case, after half their elements). Only then look for its reduction axis.
     const data = t.data as Float32Array;

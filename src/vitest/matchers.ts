@@ -50,6 +50,7 @@ interface PruneguardMatchers<R = unknown> {
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // biome-ignore lint/suspicious/noExplicitAny: declaration merging must repeat vitest's own default
   interface Assertion<T = any> extends PruneguardMatchers<T> {}
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AsymmetricMatchersContaining extends PruneguardMatchers {}

@@ -37,7 +37,7 @@ export function quantizationSites(model: Model): Site[] {
     if (node.domain !== '' || !['Conv', 'Gemm', 'MatMul'].includes(node.opType)) continue;
     const [activation, weight] = node.inputs;
     const w = constantValue(model.graph, weight, index);
-    if (!w || w.dtype !== 'float32' || constantValue(model.graph, activation, index)) continue;
+    if (w?.dtype !== 'float32' || constantValue(model.graph, activation, index)) continue;
     const transB = node.attributes.find((a) => a.name === 'transB')?.i;
     const channelAxis =
       node.opType === 'MatMul' ? w.dims.length - 1 : node.opType === 'Gemm' && !Number(transB ?? 0) ? 1 : 0;

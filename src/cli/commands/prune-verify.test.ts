@@ -25,6 +25,7 @@ function cli() {
 const dir = tempDir('pg-verify-');
 const FP16 = 'fixtures/models/mobilenetv2_tiny_fp16_op17.onnx';
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests read the CLI's JSON report field by field
 async function pruneJson(args: string[]): Promise<{ code: number; json: any; err: string }> {
   const c = cli();
   const code = await main(['prune', ...args, '--json'], c.io);

@@ -57,7 +57,7 @@ export const resizeRule: OpRule = {
 function padsOf(ctx: RuleContext): number[] | undefined {
   if (ctx.opset < 11) return attrInts(ctx.node, 'pads');
   const v = ctx.has(1) ? ctx.ints(1) : undefined;
-  return v && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+  return v?.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
 }
 
 export const padRule: OpRule = {
