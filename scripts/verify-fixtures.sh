@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Every committed fixture model, as a user would run it: inspect's coverage, then
-# `prune --ratio 0.3 --verify`, then whether onnxruntime loads what was written.
-# One line per model. Usage: scripts/verify-fixtures.sh [OUT_DIR]   (needs `npm run build` first)
+# Every committed fixture model (or every model in $MODELS), as a user would run it: inspect's
+# coverage, then `prune --ratio 0.3 --verify`, then whether onnxruntime loads what was written.
+# One line per model. Usage: [MODELS=DIR] scripts/verify-fixtures.sh [OUT_DIR]   (needs `npm run build`)
 set -u
 cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-for f in fixtures/models/*.onnx; do
+for f in "${MODELS:-fixtures/models}"/*.onnx; do
   n=$(basename "$f" .onnx)
   cov=$(node bin/pruneguard.js inspect "$f" --json 2>/dev/null | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {

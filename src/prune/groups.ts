@@ -179,6 +179,18 @@ export interface AnalyzeOptions {
 }
 
 /**
+ * `base` if no group has it yet, else `base@P` where P is the group's first position in the tensor that
+ * names it (the concatenated branches of an Inception block share their consumer's weight), else a count.
+ * The id is added to `ids`.
+ */
+function uniqueId(base: string, ids: Set<string>, position: number): string {
+  let id = ids.has(base) ? `${base}@${position}` : base;
+  for (let n = 2; ids.has(id); n++) id = `${base}@${position}~${n}`;
+  ids.add(id);
+  return id;
+}
+
+/**
  * The groups of one propagation: every set of channels touching the same spaces, with a stored member.
  * `ids` holds the ids taken so far (an id met twice gets its first position as a suffix); `copies` are the
  * names un-sharing made (never chosen as an id when the group has another member).
@@ -208,9 +220,9 @@ export function buildGroups(prop: Propagation, ids: Set<string>, suffix = '', co
     // names another layer (layers.0.slopes__/layers.1/Mul); prefer a parameter's own name.
     const own = (s: Space) => !s.value.startsWith('onnx::') && !copies?.has(s.value);
     const named = storedSpaces.find(own) ?? storedSpaces.find((s) => !copies?.has(s.value)) ?? storedSpaces[0];
-    let id = `${named.value}#${named.axis}${suffix}`;
-    if (ids.has(id)) id = `${id}@${members[0].indices[0]?.[0] ?? 0}`;
-    ids.add(id);
+    const k = ss.indexOf(named);
+    const first = channels.reduce((m, c) => Math.min(m, c.at[k]?.[0] ?? 0), Number.POSITIVE_INFINITY);
+    const id = uniqueId(`${named.value}#${named.axis}${suffix}`, ids, first);
     const blocked = distinctReasons(ss, (s) => s.blocked);
     const inexact = distinctReasons(ss, (s) => s.inexact);
     // Attention heads: the batch axis of a product of two activations. Their size is the smallest

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGroups } from './groups.js';
 import { prune } from './prune.js';
 import { concatFlattenCnn, residualCnn } from './testing/models.test-helpers.js';
+import { relu } from '../ir/builder/activation.js';
+import { conv } from '../ir/builder/conv.js';
+import { BuilderCore } from '../ir/builder/core.js';
+import { concat } from '../ir/builder/shape-ops.js';
 import { pruneAndVerify } from './testing/check.test-helpers.js';
 
 describe('structured pruning on CNN builder graphs', () => {
@@ -45,6 +49,28 @@ describe('structured pruning on CNN builder graphs', () => {
     };
     const { verified, pruned } = await pruneAndVerify(dense, plan, [{ x: [2, 3, 4, 4] }]);
     expect(pruned.graph.initializers.get('fc.weight')!.dims).toEqual([3, 12]);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  });
+
+  it('branches named only by their shared consumer get distinct ids (an Inception block)', async () => {
+    // The exporter names the branch convs' weights onnx::*, so each branch is named by the consumer's
+    // weight: three groups of mix.weight axis 1, told apart by where each starts in it.
+    const b = new BuilderCore({ seed: 3 });
+    const x = b.input('x', 'float32', ['batch', 3, 4, 4]);
+    const branches = [4, 6, 3].map((n, i) => relu(b, conv(b, x, n, { pad: 1, name: `onnx::Conv_${i}` })));
+    b.output(conv(b, concat(b, branches, 1, { name: 'cat' }), 5, { name: 'mix' }), 'y');
+    const dense = b.build();
+    const ids = analyzeGroups(dense).groups.map((g) => g.id);
+    expect(ids.filter((id) => id.startsWith('mix.weight#1'))).toEqual([
+      'mix.weight#1',
+      'mix.weight#1@4',
+      'mix.weight#1@10',
+    ]);
+    const plan = {
+      channels: ['mix.weight#1', 'mix.weight#1@4', 'mix.weight#1@10'].map((group) => ({ group, indices: [1] })),
+    };
+    const { verified, pruned } = await pruneAndVerify(dense, plan, [{ x: [2, 3, 4, 4] }]);
+    expect(pruned.graph.initializers.get('mix.weight')!.dims).toEqual([5, 10, 3, 3]);
     expect(verified.maxDeviation).toBeLessThan(1e-4);
   });
 
