@@ -6,6 +6,21 @@ import { fromNumbers } from '../ir/tensor.js';
 import type { Graph } from '../ir/types.js';
 import { model, node, strAttr, vi } from '../runtime/tiny-models.test-helpers.js';
 import { reflectPadAudio } from './testing/verify-models.test-helpers.js';
+import type { Model } from '../ir/types.js';
+import { lengthBranch, recurrentState, sampleRateBranches } from './testing/input-size-models.test-helpers.js';
+
+/** Runs the model in onnxruntime at `sizes` (seeded random feeds); resolves to the error message, or 'ran'. */
+async function runAt(m: Model, sizes: Record<string, number[]>): Promise<string> {
+  const s = await createSession(m);
+  try {
+    await run(s, randomInputs(m, sizes, { seed: 1 }));
+    return 'ran';
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    await releaseSession(s);
+  }
+}
 
 describe('defaultSizes', () => {
   it(
@@ -55,5 +70,43 @@ describe('sizeProblems inside control flow', () => {
     );
     expect(sizeProblems(m, { x: [2, 5], cond: [] }).join()).toMatch(/reflect Pad by 16 needs axis 1 longer than 16/);
     expect(defaultSizes(m).x[1]).toBeGreaterThan(16);
+  });
+});
+
+describe('sizes inside If branches: only the paths a run can take', () => {
+  it('a branch chosen at run time: a size is ruled out only when every branch (nested too) refuses it', async () => {
+    const m = sampleRateBranches();
+    // 5 samples: the 16 kHz and 8 kHz front ends refuse them (pad 40), the other rates' accepts them (pad 4).
+    expect(sizeProblems(m, { x: [2, 5], rate: [] })).toEqual([]);
+    const none = sizeProblems(m, { x: [2, 3], rate: [] });
+    expect(none.join('\n')).toMatch(/by_16k > then_branch > pad_16k: reflect Pad by 40/);
+    expect(none.join('\n')).toMatch(/by_8k > else_branch > pad_other: reflect Pad by 4 needs axis 1 longer than 4/);
+    expect(defaultSizes(m)).toEqual({ x: [2, 5], rate: [] });
+    // Random rates are below 10: the third front end runs, at 5 samples, and not at 3.
+    expect(await runAt(m, { x: [2, 5], rate: [] })).toBe('ran');
+    expect(await runAt(m, { x: [2, 3], rate: [] })).toMatch(/Pad/);
+  });
+
+  it('a condition folded from the sizes: only the branch it takes counts', async () => {
+    const m = lengthBranch();
+    expect(sizeProblems(m, { x: [2, 5] }).join()).toMatch(/by_length > then_branch > pad_32: reflect Pad by 32/);
+    expect(sizeProblems(m, { x: [2, 10] })).toEqual([]);
+    expect(defaultSizes(m)).toEqual({ x: [2, 10] });
+    expect(await runAt(m, { x: [2, 5] })).toMatch(/Pad/);
+    expect(await runAt(m, { x: [2, 10] })).toBe('ran');
+  });
+});
+
+describe('unnamed dims: batch or length by what the graph does with them', () => {
+  it("a recurrent state's unnamed dim is the batch (its LSTM needs it so), a clip's is a length", async () => {
+    const m = recurrentState();
+    expect(sizeProblems(m, { x: [2, 4], state: [2, 5, 3], clip: [1, 20] }).join()).toMatch(
+      /lstm: initial state .* needs batch 2/,
+    );
+    const sizes = defaultSizes(m);
+    expect(sizes).toEqual({ x: [2, 4], state: [2, 2, 3], clip: [1, 20] });
+    expect(defaultSizes(m, 2)).toMatchObject({ x: [4, 4], state: [2, 4, 3] });
+    expect(await runAt(m, sizes)).toBe('ran');
+    expect(await runAt(m, { ...sizes, state: [2, 5, 3] })).toMatch(/initial_h|batch/i);
   });
 });

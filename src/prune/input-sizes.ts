@@ -1,19 +1,26 @@
 /**
- * Input sizes a model can run at, found from the graph. Declared dims are kept; symbolic dims
- * start small (batch 2·scale, image-like spatial dims 32, other dims 4·scale + 1) and, when the
- * graph says those are too small, double until it agrees: static shape inference at the concrete
- * sizes reports no problem the symbolic graph did not already have (a Conv or pool window larger
- * than its input), no value has an empty axis, and every reflect `Pad` pads less than its input
- * (what onnxruntime requires; an audio model reflect-padding by n_fft/2 needs more samples).
- * One size per symbol name, so inputs sharing "seq" stay aligned.
+ * Input sizes a model can run at, found from the graph. Declared dims are kept; free dims are a
+ * batch (2·scale) or a length (image-like spatial dims 32, others 4·scale + 1) and, when the graph
+ * says the lengths are too small, the lengths double until it agrees: static shape inference at
+ * the concrete sizes reports no problem the symbolic graph did not already have (a Conv or pool
+ * window larger than its input, a reflect `Pad` by more than its input, a recurrent state whose
+ * batch is not its input's), on a path a run can take (shape/live-problems.ts: problems inside an
+ * `If` branch count only when that branch can run), and no value has an empty axis.
+ *
+ * Which free dims are batches: axis 0 of any input, a named dim that some input has at axis 0
+ * (one size per name, so inputs sharing "batch" or "seq" stay aligned), and an unnamed dim the
+ * graph needs equal to the batch. The evidence for the last is the graph's own: an unnamed dim of
+ * an input whose axis 0 is declared (a recurrent state [layers, ?, hidden] carries its batch
+ * elsewhere) is a length until giving it the batch size removes problems and adds none (the
+ * recurrent layer that reads it agrees only then); every other unnamed dim is a length.
  */
-import { attrInts, attrString } from '../ir/attrs.js';
+import { subgraphsOf } from '../ir/scopes.js';
 import { numel } from '../ir/tensor.js';
-import { forEachScope } from '../ir/scopes.js';
-import type { Dim, Model, Node } from '../ir/types.js';
+import type { Dim, Graph, Model, ValueInfo } from '../ir/types.js';
 import { feedableInputs } from '../runtime/index.js';
 import { MAX_INPUT_ELEMENTS } from '../runtime/random-inputs.js';
 import { inferShapes } from '../shape/infer.js';
+import { liveProblems } from '../shape/live-problems.js';
 import type { ShapeResult } from '../shape/types.js';
 
 export type Sizes = Record<string, number[]>;
@@ -21,45 +28,83 @@ export type Sizes = Record<string, number[]>;
 /** Largest doubling tried for a symbolic dim (2^10 × the start: 5 → 5120 samples, 32 → 32768). */
 const MAX_DOUBLINGS = 10;
 
-const problemKeys = (r: ShapeResult) => new Set(r.problems.map((p) => `${p.node}\u0000${p.rule}`));
+interface SizeProblem {
+  node: string;
+  rule: string;
+  message: string;
+}
+
+const keyOf = (p: Pick<SizeProblem, 'node' | 'rule'>) => `${p.node}\u0000${p.rule}`;
+const problemKeys = (r: ShapeResult) => new Set(r.problems.map(keyOf));
 
 /** What the graph says is wrong with running at `sizes` (empty: nothing it knows of). */
 export function sizeProblems(model: Model, sizes: Sizes, baseline = problemKeys(inferShapes(model))): string[] {
+  return problemsAt(model, sizes, baseline).map((p) => `${p.node}: ${p.message}`);
+}
+
+function problemsAt(model: Model, sizes: Sizes, baseline: Set<string>): SizeProblem[] {
   const r = inferShapes(model, { inputShapes: sizes });
-  const out = r.problems.filter((p) => !baseline.has(`${p.node}\u0000${p.rule}`)).map((p) => `${p.node}: ${p.message}`);
+  const found: SizeProblem[] = r.problems.filter((p) => !baseline.has(keyOf(p)));
+  const producers = producerLabels(model.graph);
   for (const [name, v] of r.values)
     if (v.shape?.some((d) => d === 0) && !model.graph.initializers.has(name))
-      out.push(`${name} has an empty axis [${v.shape.join(',')}]`);
-  // Every scope's Pads: an audio front end often sits inside an If branch (one per sample rate).
-  const pads: Node[] = [];
-  forEachScope(model.graph, (g) => pads.push(...g.nodes.filter((n) => n.opType === 'Pad')));
-  for (const node of pads) {
-    if ((attrString(node, 'mode') ?? 'constant') !== 'reflect') continue;
-    const x = r.values.get(node.inputs[0])?.shape;
-    const padsTensor = node.inputs[1] ? r.constants.get(node.inputs[1]) : undefined;
-    const pads = padsTensor
-      ? Array.from(padsTensor.data as ArrayLike<number | bigint>, Number)
-      : attrInts(node, 'pads');
-    if (!x || !pads || node.inputs[3]) continue; // explicit axes (opset 18): not modelled here
-    x.forEach((d, i) => {
-      const most = Math.max(pads[i] ?? 0, pads[i + x.length] ?? 0);
-      if (typeof d === 'number' && most > 0 && d <= most)
-        out.push(
-          `${node.name || node.outputs[0]}: reflect Pad by ${most} needs axis ${i} longer than ${most}, got ${d}`,
-        );
+      found.push({
+        node: producers.get(name) ?? name,
+        rule: 'empty-axis',
+        message: `${name} has an empty axis [${v.shape.join(',')}]`,
+      });
+  return liveProblems(found, r.branchPoints);
+}
+
+/** Each value's producing node, labelled as shape problems label it (`IF > then_branch > node`). */
+function producerLabels(graph: Graph, scope = '', out = new Map<string, string>()): Map<string, string> {
+  for (const node of graph.nodes) {
+    const label = node.name || node.outputs[0] || node.opType;
+    for (const o of node.outputs) if (o) out.set(o, `${scope}${label}`);
+    for (const [attr, g] of subgraphsOf(node)) producerLabels(g, `${scope}${label} > ${attr} > `, out);
+  }
+  return out;
+}
+
+type Role = 'batch' | 'length';
+
+/** A dim of a graph input that is not declared: a batch, or a length that grows. */
+interface FreeDim {
+  input: string;
+  axis: number;
+  symbol?: string;
+  role: Role;
+  /** An unnamed dim the graph may need equal to the batch (see the file comment). */
+  maybeBatch: boolean;
+}
+
+function freeDims(inputs: ValueInfo[], fixed: Sizes): FreeDim[] {
+  const batchSymbols = new Set(
+    inputs.filter((i) => !fixed[i.name] && typeof i.shape?.[0] === 'string').map((i) => i.shape![0] as string),
+  );
+  const out: FreeDim[] = [];
+  for (const input of inputs) {
+    if (fixed[input.name]) continue;
+    const shape = input.shape ?? [];
+    shape.forEach((d, axis) => {
+      if (typeof d === 'number') return;
+      const symbol = typeof d === 'string' ? d : undefined;
+      const batch = axis === 0 || (symbol !== undefined && batchSymbols.has(symbol));
+      const maybeBatch = !batch && symbol === undefined && typeof shape[0] === 'number';
+      out.push({ input: input.name, axis, symbol, role: batch ? 'batch' : 'length', maybeBatch });
     });
   }
   return out;
 }
 
 /**
- * Default sizes: declared dims as they are, symbolic ones as small as the graph allows.
+ * Default sizes: declared dims as they are, free ones as small as the graph allows.
  * @param fixed sizes the user gave (e.g. --shape), kept as they are.
  */
 export function defaultSizes(model: Model, scale = 1, fixed: Sizes = {}): Sizes {
   const inputs = feedableInputs(model);
-  const start = (shape: readonly Dim[], axis: number) =>
-    axis === 0 ? 2 * scale : shape.length === 4 && axis >= 2 ? 32 : 4 * scale + 1;
+  const free = freeDims(inputs, fixed);
+  const start = (shape: readonly Dim[], axis: number) => (shape.length === 4 && axis >= 2 ? 32 : 4 * scale + 1);
   const at = (k: number): Sizes => {
     const bySymbol = new Map<string, number>();
     return Object.fromEntries(
@@ -70,24 +115,42 @@ export function defaultSizes(model: Model, scale = 1, fixed: Sizes = {}): Sizes 
           input.name,
           shape.map((d, axis) => {
             if (typeof d === 'number') return d;
-            const grown = axis === 0 ? start(shape, axis) : start(shape, axis) * 2 ** k;
-            if (typeof d !== 'string') return grown;
-            if (!bySymbol.has(d)) bySymbol.set(d, grown);
-            return bySymbol.get(d)!;
+            const dim = free.find((f) => f.input === input.name && f.axis === axis)!;
+            const size = dim.role === 'batch' ? 2 * scale : start(shape, axis) * 2 ** k;
+            if (dim.symbol === undefined) return size;
+            if (!bySymbol.has(dim.symbol)) bySymbol.set(dim.symbol, size);
+            return bySymbol.get(dim.symbol)!;
           }),
         ];
       }),
     );
   };
   const first = at(0);
-  const symbolic = inputs.some((i) => !fixed[i.name] && i.shape?.some((d, axis) => axis > 0 && typeof d !== 'number'));
-  if (!symbolic) return first;
+  if (!free.some((f) => f.role === 'length')) return first;
   const baseline = problemKeys(inferShapes(model));
+  const fits = (sizes: Sizes) => !Object.values(sizes).some((dims) => numel(dims) > MAX_INPUT_ELEMENTS);
   for (let k = 0; k <= MAX_DOUBLINGS; k++) {
-    const sizes = k === 0 ? first : at(k);
-    if (Object.values(sizes).some((dims) => numel(dims) > MAX_INPUT_ELEMENTS)) break;
-    if (sizeProblems(model, sizes, baseline).length === 0) return sizes;
+    let sizes = at(k);
+    if (!fits(sizes)) break;
+    let problems = problemsAt(model, sizes, baseline);
+    for (const dim of free) {
+      if (problems.length === 0) break;
+      if (!dim.maybeBatch || dim.role === 'batch') continue;
+      dim.role = 'batch';
+      const asBatch = at(k);
+      const found = problemsAt(model, asBatch, baseline);
+      if (removesOnly(problems, found)) [sizes, problems] = [asBatch, found];
+      else dim.role = 'length';
+    }
+    if (problems.length === 0) return sizes;
   }
   // Nothing on the ladder satisfies the graph: run at the smallest, and let the dense model say why.
   return first;
+}
+
+/** True when `after` is `before` less at least one problem (by node and rule): evidence, not a trade. */
+function removesOnly(before: SizeProblem[], after: SizeProblem[]): boolean {
+  const had = new Set(before.map(keyOf));
+  const has = new Set(after.map(keyOf));
+  return has.size < had.size && [...has].every((k) => had.has(k));
 }

@@ -24,15 +24,22 @@ export function mergeTypes(a: ValueType | undefined, b: ValueType | undefined, w
   return dtype ? { dtype, shape } : { shape };
 }
 
+/** The branch an `If`'s condition selects when it is known statically (a constant, or folded from shapes). */
+export function ifBranchTaken(ctx: OpContext): 'then_branch' | 'else_branch' | undefined {
+  const cond = ctx.ints(0);
+  if (cond?.length !== 1) return undefined;
+  return cond[0] ? 'then_branch' : 'else_branch';
+}
+
 const If: ControlFlowRule = (ctx, scope) => {
   const then = scope('then_branch', []);
   const other = scope('else_branch', []);
   if (!then || !other) return ctx.node.outputs.map(() => unknown(`If ${ctx.label} lacks a branch`));
   // A condition known statically selects its branch: that branch's types are exact.
-  const cond = ctx.ints(0);
-  if (cond && cond.length === 1)
+  const taken = ifBranchTaken(ctx);
+  if (taken)
     return ctx.node.outputs.map(
-      (_, k) => (cond[0] ? then[k] : other[k]) ?? unknown(`If ${ctx.label}: branch has no output ${k}`),
+      (_, k) => (taken === 'then_branch' ? then[k] : other[k]) ?? unknown(`If ${ctx.label}: branch has no output ${k}`),
     );
   return ctx.node.outputs.map((_, k) =>
     mergeTypes(then[k], other[k], `If ${ctx.label} branches disagree on output ${k}`),

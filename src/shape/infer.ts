@@ -12,11 +12,19 @@ import { PruneguardError } from '../errors.js';
 import { isFedInput, topologicalOrder } from '../ir/graph-index.js';
 import { defaultOpset, type Dim, type DType, type Graph, type Model, type Node, type Tensor } from '../ir/types.js';
 import type { OpContext } from './context.js';
-import { CONTROL_FLOW, type ScopeInfer } from './control-flow.js';
+import { CONTROL_FLOW, ifBranchTaken, type ScopeInfer } from './control-flow.js';
 import { normalizeDim } from './dims.js';
 import { opDef } from '../ops/registry.js';
 import { RuleBug } from '../ops/rule-bug.js';
-import type { BroadcastSignature, InferOptions, ShapeProblem, ShapeResult, SymbolicValue, ValueType } from './types.js';
+import type {
+  BranchPoint,
+  BroadcastSignature,
+  InferOptions,
+  ShapeProblem,
+  ShapeResult,
+  SymbolicValue,
+  ValueType,
+} from './types.js';
 import { isConcrete, tensorOfValue, valueOfTensor } from './values.js';
 
 class State implements OpContext {
@@ -27,6 +35,7 @@ class State implements OpContext {
   readonly symbolic = new Map<string, SymbolicValue>();
   readonly broadcasts: BroadcastSignature[] = [];
   readonly problems: ShapeProblem[] = [];
+  readonly branchPoints: BranchPoint[] = [];
   constructor(readonly opset: number) {}
 
   has(i: number): boolean {
@@ -95,6 +104,7 @@ export function inferShapes(view: Model, options: InferOptions = {}): ShapeResul
     broadcasts: st.broadcasts,
     problems: [...graphProblems(graph), ...st.problems],
     constants: st.constants,
+    branchPoints: st.branchPoints,
   };
 }
 
@@ -181,6 +191,7 @@ function scopeInfer(outer: State, node: Node, label: string): ScopeInfer {
     for (const [k, t] of st.constants) if (outer.constants.get(k) !== t) outer.constants.set(k, t);
     for (const p of st.problems) outer.problems.push({ ...p, node: `${label} > ${attr} > ${p.node}` });
     for (const b of st.broadcasts) outer.broadcasts.push({ ...b, node: `${label} > ${attr} > ${b.node}` });
+    for (const b of st.branchPoints) outer.branchPoints.push({ ...b, scope: `${label} > ${attr} > ${b.scope}` });
     return g.outputs.map(
       (o) => st.values.get(o.name) ?? { unknownReason: `subgraph output ${o.name} is never produced` },
     );
@@ -197,6 +208,10 @@ function runNode(st: State, node: Node): void {
   if (flow) {
     try {
       out = flow(st, scopeInfer(st, node, st.label));
+      if (node.opType === 'If') {
+        const branches = Object.keys(node.subgraphs ?? {});
+        st.branchPoints.push({ scope: '', node: st.label, branches, taken: ifBranchTaken(st) });
+      }
     } catch (e) {
       out = node.outputs.map(() => ({
         unknownReason: `shape rule for ${node.opType} failed: ${(e as Error).message}`,

@@ -51,6 +51,19 @@ export interface ShapeProblem {
   inputShapes: (Dim[] | undefined)[];
 }
 
+/**
+ * An `If` met while inferring, in the labels problems use: `scope` is the path of the subgraph
+ * holding it ('' for the main graph, else `OUTER > then_branch > ` and so on), `node` its label.
+ */
+export interface BranchPoint {
+  scope: string;
+  node: string;
+  /** Its branch attributes (then_branch, else_branch). */
+  branches: string[];
+  /** The branch a statically known condition selects; undefined when the condition is computed at run time. */
+  taken?: string;
+}
+
 /** Inferred dtypes and shapes of every value, broadcasts, and what could not be inferred and why. */
 export interface ShapeResult {
   values: Map<string, ValueType>;
@@ -58,6 +71,8 @@ export interface ShapeResult {
   problems: ShapeProblem[];
   /** Values whose contents are known statically (initializers, Constants, folded shape subgraphs). */
   constants: Map<string, Tensor>;
+  /** Every `If` of every scope, with the branch its condition selects where that is known statically. */
+  branchPoints: BranchPoint[];
 }
 
 /** Concrete sizes for the graph inputs' symbolic dims (by input name). */

@@ -55,3 +55,24 @@ describe('recurrent layers', () => {
     expect(recurrentRule.links(ctx, { io: 'in', slot: 2, axis: 2 })).toHaveProperty('blocked');
   });
 });
+
+describe('recurrent operands onnxruntime requires to agree', () => {
+  it('an initial state of another batch, and W of another input size, are shape problems', () => {
+    const b = new GraphBuilder({ seed: 4, opset: 17 });
+    const x = b.input('x', 'float32', [5, 2, 4]);
+    const h = b.input('h', 'float32', [1, 3, 3]);
+    const w = b.weight('rnn', 'W', [1, 9, 6], { uniform: [-0.5, 0.5] });
+    const r = b.weight('rnn', 'R', [1, 9, 3], { uniform: [-0.5, 0.5] });
+    const y = b.node('GRU', [x, w, r, '', '', h], {
+      name: 'rnn',
+      outputs: [{ dtype: 'float32', shape: [5, 1, 2, 3] }],
+      attrs: { hidden_size: 3 },
+    })[0];
+    b.output(y, 'y');
+    const rules = inferShapes(b.build()).problems.map((p) => `${p.rule}: ${p.message}`);
+    expect(rules).toEqual([
+      'recurrent-input-size: W [1,9,6] reads 6 features, X has 4',
+      'recurrent-state: initial state h [1,3,3] needs batch 2 and hidden 3',
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 /** Ops that compute or rearrange shapes: Shape, Size, Reshape, Flatten, Transpose, Expand, Tile, Pad. */
-import { attrInt, attrInts } from '../../ir/attrs.js';
+import { attrInt, attrInts, attrString } from '../../ir/attrs.js';
 import type { Dim } from '../../ir/types.js';
 import { broadcastShapes } from '../../shape/broadcast.js';
 import { missingReason, normAxis, unknown, type OpContext, type OpRule } from '../../shape/context.js';
@@ -176,9 +176,16 @@ const pad: OpRule = (ctx) => {
     ];
   }
   const out = [...x];
+  const reflect = (attrString(ctx.node, 'mode') ?? 'constant') === 'reflect';
   axes.forEach((a, k) => {
     const i = normAxis(a, x.length);
-    if (i !== undefined) out[i] = addDims(addDims(x[i], pads[k]), pads[k + axes.length]);
+    if (i === undefined) return;
+    out[i] = addDims(addDims(x[i], pads[k]), pads[k + axes.length]);
+    // Reflection mirrors the input without its edge sample, so it needs more samples than it pads
+    // (onnxruntime refuses the run otherwise: an audio front end padding by n_fft/2 on a short clip).
+    const most = Math.max(Number(pads[k]), Number(pads[k + axes.length]));
+    if (reflect && typeof x[i] === 'number' && most > 0 && x[i] <= most)
+      ctx.problem('reflect-pad', `reflect Pad by ${most} needs axis ${i} longer than ${most}, got ${x[i]}`);
   });
   return [typed(out, ctx.dtype(0))];
 };
