@@ -18,7 +18,7 @@ export function verifyFeeds(dense: Model, inputs: RunInputs): Feeds[] {
 const exp = (x: number) => x.toExponential(2);
 
 function outputLine(o: OutputJudgement): string {
-  const verdict = o.pass ? 'pass' : 'FAIL';
+  const verdict = o.uninformative ? `uninformative: ${o.uninformative}` : o.pass ? 'pass' : 'FAIL';
   if (o.mismatch) return `  ${o.name}: ${o.mismatch} — FAIL`;
   if (o.judged === 'agreement') {
     return (
@@ -43,6 +43,14 @@ function failures(v: VerifyResult): string[] {
 export function renderVerify(v: PruneVerification): string {
   const lines: string[] = [];
   const at = `on ${v.runs.join('; ')}`;
+  if (v.status === 'inconclusive') {
+    lines.push(
+      `verify: inconclusive — no output has a nonzero value on these inputs, so no pruning error could show ` +
+        `(max deviation ${exp(v.maxDeviation)}; ${at}); run on real samples with --inputs FILE.npz`,
+      ...v.outputs.map(outputLine),
+    );
+    return lines.join('\n');
+  }
   if (v.exact) {
     lines.push(
       `verify: max deviation from the mask ` +

@@ -61,9 +61,10 @@ export interface VerifyResult {
   pass: boolean;
   /**
    * 'pass' / 'fail' on mask-exact plans; 'inexact' when the deviation is information only (and the pruned model runs
-   * with the right shapes).
+   * with the right shapes); 'inconclusive' when it would pass but no output could have shown an error (every
+   * reference output has no nonzero value on the inputs run).
    */
-  status: 'pass' | 'fail' | 'inexact';
+  status: 'pass' | 'fail' | 'inexact' | 'inconclusive';
   /** Output shapes differ from the masked (dense) model's. */
   shapeMismatch?: string;
   /** The pruned model cannot be loaded or run where the oracle runs. */
@@ -180,7 +181,9 @@ export async function verify(
   const exact = inexact.length === 0;
   const maxDeviation = outputs.filter((o) => !o.mismatch).reduce((m, o) => Math.max(m, o.maxDeviation), 0);
   const pass = !prunedError && !shapeMismatch && outputs.every((o) => o.pass);
-  const status = prunedError || shapeMismatch ? 'fail' : !exact ? 'inexact' : pass ? 'pass' : 'fail';
+  const blind = outputs.length > 0 && outputs.every((o) => o.uninformative);
+  const status =
+    prunedError || shapeMismatch ? 'fail' : !exact ? 'inexact' : !pass ? 'fail' : blind ? 'inconclusive' : 'pass';
   const runs = feedList.map((f) => describeFeeds(f));
   return {
     maxDeviation,

@@ -35,6 +35,8 @@ export interface OutputJudgement {
   pass: boolean;
   /** Shapes or dtypes differ: nothing was compared. */
   mismatch?: string;
+  /** Why this output could not have shown a pruning error on these inputs (it is all zeros), if so. */
+  uninformative?: string;
 }
 
 /** @example judgeOutput(kind, prunedOut, oracleOut).pass */
@@ -55,6 +57,11 @@ export function judgeOutput(kind: OutputKind, got: Tensor, want: Tensor, options
     maxDeviation: c.maxAbs,
     agreement,
     ...(c.reason ? { mismatch: c.reason } : {}),
+    // A reference that is 0 everywhere (a zero-initialised head, a dead ReLU) equals any pruning's
+    // output that is also 0: passing says nothing about the channels removed.
+    ...(!c.reason && n > 0 && scale === 0 && c.maxAbs === 0
+      ? { uninformative: 'the reference has no nonzero finite value on these inputs' }
+      : {}),
   };
   if (kind.decision) {
     const threshold = options.agreement ?? DEFAULT_AGREEMENT;

@@ -9,6 +9,12 @@ describe('derivedTolerance', () => {
     expect(derivedTolerance('float32', 1000).atol).toBeCloseTo(ULPS * EPSILON.float32 * 1000, 12);
   });
 
+  it('below magnitude 0.1 the absolute floor shrinks with the output (0.1% of it), so tiny outputs still judge', () => {
+    expect(derivedTolerance('float32', 0.1).atol).toBeCloseTo(TOLERANCE_FLOOR.atol, 15);
+    expect(derivedTolerance('float32', 3e-10).atol).toBeCloseTo(3e-13, 20);
+    expect(derivedTolerance('float32', 0)).toEqual({ atol: 0, rtol: TOLERANCE_FLOOR.rtol });
+  });
+
   it('float16 and bfloat16 are judged by their own epsilon', () => {
     expect(derivedTolerance('float16', 1)).toEqual({ atol: ULPS * 2 ** -10, rtol: ULPS * 2 ** -10 });
     expect(derivedTolerance('bfloat16', 1).rtol).toBe(ULPS * 2 ** -7);
@@ -55,6 +61,24 @@ describe('judgeOutput', () => {
     expect(one).toMatchObject({ judged: 'agreement', pass: true, agreement: 0.995, threshold: 0.99 });
     expect(one.basis).toMatch(/through ArgMax 'argmax'/);
     expect(judgeOutput(kind, flip(5), ref)).toMatchObject({ pass: false, agreement: 0.975 });
+  });
+
+  it('an output of magnitude 1e-10 fails when it is wrong by 20% (a fixed 1e-4 atol passed it)', () => {
+    const tiny = fromNumbers('float32', [3], [1e-10, -2e-10, 5e-11]);
+    const off = fromNumbers('float32', [3], [1.2e-10, -2e-10, 5e-11]);
+    const rounding = fromNumbers('float32', [3], [1e-10 * (1 + 2 ** -22), -2e-10, 5e-11]);
+    expect(judgeOutput({ name: 'y', precision: 'float32' }, off, tiny).pass).toBe(false);
+    expect(judgeOutput({ name: 'y', precision: 'float32' }, rounding, tiny).pass).toBe(true);
+  });
+
+  it('an all-zero reference passes an all-zero output but says it could not have shown an error', () => {
+    const zeros = fromNumbers('float32', [3], [0, 0, 0]);
+    const j = judgeOutput({ name: 'y', precision: 'float32' }, zeros, zeros);
+    expect(j).toMatchObject({ pass: true, maxDeviation: 0 });
+    expect(j.uninformative).toMatch(/no nonzero finite value/);
+    expect(
+      judgeOutput({ name: 'y', precision: 'float32' }, fromNumbers('float32', [3], [0, 1e-6, 0]), zeros).pass,
+    ).toBe(false);
   });
 
   it('a shape difference is a mismatch, never a pass', () => {

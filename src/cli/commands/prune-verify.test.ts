@@ -6,12 +6,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeNpz } from '../../data/npz.js';
-import { fromNumbers } from '../../ir/tensor.js';
+import { fromNumbers, tensor } from '../../ir/tensor.js';
 import { loadModelFile } from '../../onnx/load.js';
 import { saveModelFile } from '../../onnx/save.js';
 import { defaultFeeds } from '../../prune/feeds.js';
 import { faultById } from '../../faults/index.js';
 import { prune } from '../../prune/prune.js';
+import { concatFlattenCnn } from '../../prune/testing/models.test-helpers.js';
 import { peakPickingCnn, reflectPadAudio } from '../../prune/testing/verify-models.test-helpers.js';
 import { verify } from '../../prune/verify.js';
 import { main } from '../main.js';
@@ -219,4 +220,38 @@ describe('inputs: default sizes the graph accepts, --shape, --inputs, and a dens
       expect(c.err.join('')).toMatch(/bad\.npz.*rank 2, the model expects rank 3/);
     },
   );
+});
+
+describe('outputs too small or all zero to show an error', () => {
+  /** concatFlattenCnn with its classifier scaled by `k` (0: a zero-initialised head, as torchvision's ViT has). */
+  function scaledHead(k: number) {
+    const m = concatFlattenCnn();
+    for (const name of ['fc.weight', 'fc.bias']) {
+      const t = m.graph.initializers.get(name)!;
+      const data = Float32Array.from(t.data as Float32Array, (v) => v * k);
+      m.graph.initializers.set(name, tensor('float32', t.dims, data));
+    }
+    return m;
+  }
+  const plan = { channels: [{ group: 'mix.weight#0', indices: [1, 3] }] };
+
+  it('wrong channels fail on an output of magnitude ~1e-9 (a fixed 1e-4 atol passed them)', async () => {
+    const dense = scaledHead(1e-9);
+    const other = prune(dense, { channels: [{ group: 'mix.weight#0', indices: [0, 2] }] }).model;
+    const feeds = [defaultFeeds(dense, 1)];
+    expect((await verify(dense, prune(dense, plan).model, plan, feeds)).status).toBe('pass');
+    expect((await verify(dense, other, plan, feeds)).status).toBe('fail');
+  });
+
+  it('an all-zero output makes --verify inconclusive, exit 1, and says what to do', async () => {
+    const file = join(dir, 'zero-head.onnx');
+    saveModelFile(scaledHead(0), file);
+    const r = await pruneJson([file, '--ratio', '0.3', '--verify', '-o', join(dir, 'zero-head-pruned.onnx')]);
+    expect(r.code).toBe(1);
+    expect(r.json.verify.status).toBe('inconclusive');
+    expect(r.json.verify.outputs[0].uninformative).toMatch(/no nonzero finite value/);
+    const c = cli();
+    await main(['prune', file, '--ratio', '0.3', '--verify', '-o', join(dir, 'zero-head-pruned-2.onnx')], c.io);
+    expect(c.out.join('')).toMatch(/verify: inconclusive .* --inputs FILE\.npz/);
+  });
 });

@@ -251,6 +251,7 @@ says why and writes no output file (exit 1).`,
             `pruneguard inspect --json)`,
         );
     }
-    return verified?.status === 'fail' ? EXIT.findings : EXIT.ok;
+    // An inconclusive verify verified nothing: a pipeline that asked for --verify must not read it as a pass.
+    return verified?.status === 'fail' || verified?.status === 'inconclusive' ? EXIT.findings : EXIT.ok;
   },
 });
