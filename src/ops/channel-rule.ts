@@ -59,6 +59,12 @@ export type RuleResult =
        * axis).
        */
       inexact?: string;
+      /**
+       * The inexact reason is a product of two activations contracting the asked axis (q·kᵀ over head_dim):
+       * removal then equals zeroing the channel where it is *produced* on both sides, not at an entry
+       * (see prune/head-dim.ts, which judges when that holds).
+       */
+      contraction?: true;
       /** The asked axis is the batch axis of a product of two activations (attention heads live here). */
       attention?: boolean;
       /** This node could pair the channels in this many ways (RuleContext.choice picks one; see propagation). */

@@ -35,16 +35,16 @@ export type { Changes } from './changes.js';
 const UNCHANGED: ReadonlyMap<number, AxisChange> = new Map();
 
 /**
- * Removed positions per space, from the groups' channel elements. Groups of the query-head pass index
- * its own propagation: their spaces are merged with the first pass' by (value, axis), so a KV head and a
- * query head removed from the same tensor are one slice.
+ * Removed positions per space, from the groups' channel elements. Groups of the query-head and head_dim
+ * passes index their own propagations: their spaces are merged with the first pass' by (value, axis), so a
+ * KV head, a query head and a head_dim channel removed from the same tensor are one slice.
  */
 export function removedBySpace(analysis: GroupAnalysis, removals: readonly Removal[]): Map<Space, Set<number>> {
   const out = new Map<Space, Set<number>>();
   const canonical = new Map<string, Space>();
   for (const s of analysis.prop.spaces) canonical.set(`${s.axis}:${s.value}`, s);
   for (const { group, remove } of removals) {
-    const prop = group.query ? analysis.query! : analysis.prop;
+    const prop = group.query ? analysis.query! : group.headDim ? analysis.headDim! : analysis.prop;
     for (const c of remove) {
       for (const e of group.elements[c]) {
         const own = prop.spaceOf(e);

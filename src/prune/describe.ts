@@ -1,6 +1,7 @@
 /** Groups and attention units as plain JSON (for `pruneguard inspect --json` and reports). */
 import type { Model } from '../ir/types.js';
 import { analyzeGroups, type GroupAnalysis } from './groups.js';
+import type { HeadDim } from './group-build.js';
 
 export interface GroupSummary {
   id: string;
@@ -12,6 +13,8 @@ export interface GroupSummary {
   blocked?: string;
   /** KV-cache graph inputs/outputs that shrink with this group (an interface change). */
   cache?: string[];
+  /** Channels inside attention heads: q·k (a RoPE pair per channel) or v, of which unit (see head-dim.ts). */
+  headDim?: HeadDim;
 }
 
 export interface AttentionSummary {
@@ -41,6 +44,7 @@ export function describeGroups(model: Model | GroupAnalysis): {
       ...(g.inexact.length ? { inexact: g.inexact } : {}),
       ...(g.blocked ? { blocked: g.blocked } : {}),
       ...(g.cache ? { cache: g.cache } : {}),
+      ...(g.headDim ? { headDim: g.headDim } : {}),
     })),
     attention: a.attention.map((u) => {
       const cache = a.groups.find((g) => g.id === u.id)?.cache;

@@ -9,6 +9,8 @@
  * - Gemm: weight rows (transB = 0) or columns (transB = 1) of the contracted axis.
  * - Flatten/Reshape → Gemm: the whole block of features of channel c.
  * - Attention heads: the output projection's input rows of the removed head.
+ * - q·k head_dim channels (contracted between two activations, q·kᵀ): every stored member, where they
+ *   are produced (q_proj and k_proj columns, RoPE table columns; see head-dim.ts for when that is exact).
  *
  * - Integer weights (ConvInteger, QLinearConv, MatMulInteger, QLinearMatMul, int8 behind a
  *   DequantizeLinear): set to their zero point, per tensor or per channel, not to 0.
@@ -86,6 +88,11 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
   const index = analysis.prop.index;
   let zeroed = 0;
   const cache: CacheSlice[] = [];
+  // q·k head_dim groups are zeroed where produced, in every stored member (see head-dim.ts).
+  const atStored = removedBySpace(
+    analysis,
+    removals.filter((r) => r.group.zeroStored),
+  );
   for (const [s, removed] of removedBySpace(analysis, removals)) {
     if (s.cache)
       cache.push({
@@ -94,7 +101,8 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
         removed: [...removed].sort((a, b) => a - b),
         keep: keptIndices(s.n, removed),
       });
-    if (!s.entry || !s.stored) continue;
+    const stored = atStored.get(s);
+    if (!s.stored || (!s.entry && !stored)) continue;
     const src = constantSource(sourceView.graph, s.value, index)!;
     const target: ConstantSource =
       src.kind === 'constant-node' && position
@@ -103,7 +111,7 @@ export function mask(dense: Model, planInput: Plan, options: MaskOptions = {}): 
     // Read what the copy holds now: an earlier space may already have zeroed part of the same tensor.
     const value =
       target.kind === 'initializer' ? view.graph.initializers.get(target.name)! : constantNodeValue(target.node)!;
-    const zero = [...removed];
+    const zero = s.entry ? [...removed] : [...stored!];
     // An integer weight is masked to its zero point: (w - zero_point) × x is then 0.
     const zp = s.maskFill && constantValue(sourceView.graph, s.maskFill.value, index);
     if (s.maskFill && !zp) throw new Error(`zero point ${s.maskFill.value} of ${s.value} is not a constant`);

@@ -73,7 +73,7 @@ function lookup(
  */
 function roundStep(g: Group, guards: Guards): number {
   const round = guards.roundTo ?? 1;
-  const unit = g.kind === 'heads' ? (g.headSize ?? 1) : 1;
+  const unit = g.kind === 'heads' ? (g.headSize ?? 1) : (g.headDim?.perChannel ?? 1);
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
   return round / gcd(round, unit);
 }
@@ -206,11 +206,13 @@ function queryRatio(query: Group, units: readonly Group[], ratio: number): numbe
  * The plan `--ratio R` means: every prunable channel group by R, and every prunable attention unit by R
  * (KV heads with their query heads; query heads within KV groups, so every group keeps the same count),
  * with L1 importance; only mask-exact groups unless `includeInexact`. A unit keeps at least one head.
+ * head_dim groups are not included (a plan names them: `channels: [{ group: '<unit>/head_dim_qk', ... }]`).
  * @example ratioPlan(analyzeGroups(model), 0.3).channels.map((c) => c.group)
  */
 export function ratioPlan(analysis: GroupAnalysis, ratio: number, options: RatioPlanOptions = {}): Plan {
+  // head_dim is left to plans that name it: R of the heads and R of head_dim would compound to 1 - (1 - R)².
   const eligible = (g: GroupAnalysis['groups'][number]) =>
-    !g.blocked && g.channels >= 2 && (options.includeInexact || g.maskExact);
+    !g.blocked && !g.headDim && g.channels >= 2 && (options.includeInexact || g.maskExact);
   const units = analysis.groups.filter((g) => g.kind === 'heads' && eligible(g));
   const heads = units.map((g) => ({ attention: g.id, ratio: g.query ? queryRatio(g, units, ratio) : ratio }));
   return {

@@ -99,7 +99,11 @@ export function rewriteShapeEntry(
       }
       if (k === producer.inputs.length) return false;
       const sub = traceShapeEntry({ ...look, index: indexGraph(graph) }, producer.inputs[k], entry);
-      if (sub.kind !== 'literal' && sub.kind !== 'scaled') {
+      // Frozen to its dense size, a runtime size × literal (kv_heads × n_rep) is written whole: writing the
+      // size into its literal would multiply it by the runtime size again (repeat_kv's Reshape under head_dim).
+      if ((sub.kind !== 'literal' && sub.kind !== 'scaled') || (sub.kind === 'scaled' && opts.onlyComputed)) {
+        // A computed piece of several entries (x.shape[:-2] of a flatten) cannot take one literal.
+        if (pieceLength(look, producer.inputs[k], index) !== 1) return false;
         // A computed 1-element piece (the size of some other value): the pruned size is static, write it.
         const fresh = freshName(
           (n) => graph.initializers.has(n) || index.producer.has(n),
@@ -112,6 +116,8 @@ export function rewriteShapeEntry(
       consumer = producer;
       at = k;
     } else if (producer.opType === 'Mul') {
+      // The entry is a product (see above): freezing it writes the whole value, which a Mul cannot hold.
+      if (opts.onlyComputed) return false;
       const k = [0, 1].find((s) => constantSource(graph, producer!.inputs[s], index) !== undefined);
       if (k === undefined) return false;
       consumer = producer;

@@ -35,6 +35,11 @@ export interface Space {
   stored: boolean;
   blocked: string[];
   inexact: string[];
+  /**
+   * Inexact reasons that are a product of two activations contracting the channels (kept apart from
+   * `inexact`: a head_dim group is exact when zeroed where produced, see head-dim.ts).
+   */
+  contracted: string[];
   /** Channels enter a weight here: the mask oracle zeroes these slices. */
   entry: boolean;
   /**
@@ -186,6 +191,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       // Every field set here, optional ones too: one object shape for all spaces keeps their reads monomorphic.
       blocked: [],
       inexact: [],
+      contracted: [],
       entry: false,
       maskFill: undefined,
       via: undefined,
@@ -230,7 +236,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       s.blocked.push(`${opLabel(node)}: ${res.blocked}`);
       return;
     }
-    if (res.inexact) s.inexact.push(`${opLabel(node)}: ${res.inexact}`);
+    if (res.inexact) (res.contraction ? s.contracted : s.inexact).push(`${opLabel(node)}: ${res.inexact}`);
     if (res.attention) s.attention = true;
     let chooser: { alternatives: number; spaces: Space[] } | undefined;
     if (res.alternatives !== undefined && res.alternatives > 1) {

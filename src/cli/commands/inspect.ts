@@ -104,7 +104,12 @@ function renderGroups({ groups, attention }: ReturnType<typeof describeGroups>):
       `(${groups.filter((g) => g.kind === 'channels').length}, ${groups.filter((g) => g.blocked).length} blocked):`,
   ];
   for (const g of groups.filter((x) => x.kind === 'channels')) {
-    const notes = [g.blocked ? `blocked: ${g.blocked}` : '', g.maskExact ? '' : 'not mask-exact']
+    const hd = g.headDim;
+    const inside = hd
+      ? `head_dim ${hd.part === 'qk' ? 'q·k' : 'v'} of ${hd.size}` +
+        (hd.perChannel > 1 ? `, RoPE pairs: ${hd.perChannel} per channel` : '')
+      : '';
+    const notes = [inside, g.blocked ? `blocked: ${g.blocked}` : '', g.maskExact ? '' : 'not mask-exact']
       .filter(Boolean)
       .join('; ');
     lines.push(

@@ -68,7 +68,7 @@ function matmulLinks(ctx: RuleContext, port: Port): RuleResult {
       : { io: 'in', slot: 0, axis: ra - 1, map: identity };
     if (stored || ctx.isStored(0))
       return { links: [other], entries: stored ? [K] : [{ io: 'in', slot: 0, axis: ra - 1 }] };
-    return { links: [other], inexact: 'MatMul contracts the pruned axis between two activations' };
+    return { links: [other], inexact: 'MatMul contracts the pruned axis between two activations', contraction: true };
   }
   const without = (ls: Link[]) => ls.filter((l) => !(l.io === port.io && l.slot === port.slot && l.axis === port.axis));
   if (key === `in1:${rb - 1}` || key === `out0:${R - 1}`)

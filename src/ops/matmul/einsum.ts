@@ -110,7 +110,7 @@ function einsumLinks(ctx: RuleContext, port: Port): RuleResult {
     if (withLabel.length === 1) return { links, inexact: 'Einsum sums over the pruned axis' };
     if (stored.length)
       return { links, entries: stored.map((slot) => ({ io: 'in', slot, axis: eq.inputs[slot].indexOf(label) })) };
-    return { links, inexact: 'Einsum contracts the pruned axis between two activations' };
+    return { links, inexact: 'Einsum contracts the pruned axis between two activations', contraction: true };
   }
   if (activations >= 2) return { links, attention: true };
   if (activations === 0 && stored.length === 1) {

@@ -119,6 +119,22 @@ function clampStart(v: number, dim: number): number {
   return Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
 }
 
+/**
+ * A slice with step > 1 on the channel axis (GPT-J's `x[..., 0::2]` and `x[..., 1::2]`): output j reads
+ * input start + j·step. Followed only when it picks one position of every block of `step` to the end
+ * (0 ≤ start < step, step divides the axis): output j then meets block j whole, so removal takes whole
+ * blocks (the pairs 2i, 2i+1 that interleaved RoPE rotates together) and the slice keeps its start and step.
+ */
+function stridedLinks(other: Port, port: Port, dim: number, start: number, end: number, step: number): RuleResult {
+  const s = start < 0 ? start + dim : start;
+  const e = Math.min(end < 0 ? end + dim : end, dim);
+  if (step < 0) return blocked('slice step is negative on the channel axis');
+  if (dim % step !== 0 || s < 0 || s >= step || e < dim - step + s + 1)
+    return blocked(`slice [${start}:${end}:${step}] does not pick one position of every block of ${step}`);
+  const map = port.io === 'in' ? ({ kind: 'unblock', size: step } as const) : ({ kind: 'block', size: step } as const);
+  return { links: [{ ...other, map }] };
+}
+
 export const sliceRule: OpRule = {
   links(ctx, port) {
     const shape = ctx.shape('in', 0);
@@ -135,7 +151,7 @@ export const sliceRule: OpRule = {
     if (k < 0) return { links: [{ ...other, map: identity }] };
     const dim = shape[port.axis];
     if (typeof dim !== 'number') return blocked('sliced channel axis is not static');
-    if (p.steps[k] !== 1) return blocked('slice step is not 1 on the channel axis');
+    if (p.steps[k] !== 1) return stridedLinks(other, port, dim, p.starts[k], p.ends[k], p.steps[k]);
     const start = clampStart(p.starts[k], dim);
     return { links: [{ ...other, map: { kind: 'offset', offset: port.io === 'in' ? -start : start } }] };
   },
@@ -150,6 +166,13 @@ export const sliceRule: OpRule = {
       const c = ctx.changes('in', 0).get(axis);
       if (!c) return;
       const dim = c.before;
+      changed = true;
+      if (p.steps[k] !== 1) {
+        // Whole blocks of `step` went (stridedLinks): the same offset in every block, to the end.
+        starts[k] = p.starts[k] < 0 ? p.starts[k] + dim : p.starts[k];
+        ends[k] = c.keep.length;
+        return;
+      }
       const s = clampStart(p.starts[k], dim);
       const e = clampStart(p.ends[k] >= dim ? dim : p.ends[k], dim);
       let ns = 0,
@@ -160,7 +183,6 @@ export const sliceRule: OpRule = {
       }
       starts[k] = ns;
       ends[k] = ne;
-      changed = true;
     });
     if (!changed) return;
     if (ctx.opset < 10) {
