@@ -126,8 +126,11 @@ export async function sensitivity(
 
   const slices = sliceIndices(set.slices, options.slices, set.source);
   const analysis = analyzeGroups(model);
+  // head_dim groups (channels inside heads) are not probed: their entries are the heads' own (o_proj rows),
+  // which one gate per entry cannot serve twice, and --ratio leaves them to plans that name them too.
   const prunable = analysis.groups.filter(
-    (g) => !g.blocked && g.channels >= 2 && (g.kind === 'channels' || (options.heads && g.kind === 'heads')),
+    (g) =>
+      !g.blocked && !g.headDim && g.channels >= 2 && (g.kind === 'channels' || (options.heads && g.kind === 'heads')),
   );
   let groups = prunable;
   if (options.groups) {
