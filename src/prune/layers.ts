@@ -9,9 +9,10 @@
  */
 import { PruneguardError } from '../errors.js';
 import { constantSource } from '../ir/constants.js';
-import { indexGraph } from '../ir/graph-index.js';
+import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import type { Dim, Model, Node } from '../ir/types.js';
 import { inferShapes } from '../shape/infer.js';
+import { cacheInterface } from './kv-cache.js';
 import { copyModel, removeDead } from './prepare.js';
 import type { LayerSpec } from './plan.js';
 
@@ -36,6 +37,46 @@ function inLayer(node: Node, name: string): boolean {
 const sameShape = (a: readonly Dim[] | undefined, b: readonly Dim[] | undefined) =>
   !!a && !!b && a.length === b.length && a.every((d, i) => d !== null && d === b[i]);
 
+/** How many outside nodes may stand between a block and its cache outputs. */
+const MAX_TAIL = 16;
+
+/**
+ * Outside nodes computed from the block's values alone (constants aside) whose results reach only KV-cache
+ * graph outputs: e.g. a stacked `present = stack((k, v))` built where the model loops over its layers.
+ */
+function cacheTails(model: Model, index: GraphIndex, layer: ReadonlySet<Node>): Set<Node> {
+  const cache = cacheInterface(model.graph, index);
+  // Per block output, the outside nodes it reaches, if they reach no graph output but cache ones.
+  const closures: Set<Node>[] = [];
+  for (const node of layer) {
+    for (const o of node.outputs) {
+      const reached = new Set<Node>();
+      const queue = (index.consumers.get(o) ?? []).map((u) => u.node).filter((n) => !layer.has(n));
+      let ok = queue.length > 0;
+      while (queue.length && ok) {
+        const n = queue.pop()!;
+        if (reached.has(n) || layer.has(n)) continue;
+        reached.add(n);
+        if (reached.size > MAX_TAIL) ok = false;
+        for (const out of n.outputs) {
+          if (index.graphOutputs.has(out) && !cache.has(out)) ok = false;
+          for (const u of index.consumers.get(out) ?? []) queue.push(u.node);
+        }
+      }
+      if (ok && [...reached].some((n) => n.outputs.some((out) => cache.has(out)))) closures.push(reached);
+    }
+  }
+  // Together (k's and v's moves meet in one stacking Concat) they must be computed from the block alone.
+  const tails = new Set(closures.flatMap((c) => [...c]));
+  const fromBlockOnly = (n: Node) =>
+    n.inputs.every((i) => {
+      if (!i || constantSource(model.graph, i, index) !== undefined) return true;
+      const p = index.producer.get(i);
+      return !!p && (layer.has(p) || tails.has(p));
+    });
+  return [...tails].every(fromBlockOnly) ? tails : new Set();
+}
+
 /** Removes the block `name` from `model` (mutated; pass a copy). */
 export function removeLayer(model: Model, name: string): RemovedLayer {
   const graph = model.graph;
@@ -47,6 +88,9 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
     const p = index.producer.get(value);
     return !!p && layer.has(p);
   };
+  // Nodes outside the block that only move its values into its cache outputs (torch.stack((k, v)) written
+  // by the model, not the block) go with it.
+  for (const tail of cacheTails(model, index, layer)) layer.add(tail);
   // What the block hands to the rest of the model, graph outputs (its cache) aside.
   const handed = new Set<string>();
   for (const node of layer) {
@@ -90,13 +134,14 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
     if (layer.has(node)) continue;
     node.inputs = node.inputs.map((i) => (i === output ? input : i));
   }
-  const readByLayer = new Set([...layer].flatMap((n) => n.inputs));
+  const readBefore = new Set(graph.nodes.flatMap((n) => n.inputs));
   graph.outputs = graph.outputs.filter((o) => !inside(o.name));
   removeDead(model);
   const read = new Set(graph.nodes.flatMap((n) => n.inputs));
-  // Cache inputs only this block read go with it; inputs it never read stay, even if unused.
+  // Cache inputs only this block read (itself, or through moves dead with it: `past[0]` of a stacked cache)
+  // go with it; inputs nothing read before stay, even if unused.
   graph.inputs = graph.inputs.filter(
-    (i) => read.has(i.name) || !readByLayer.has(i.name) || graph.initializers.has(i.name),
+    (i) => read.has(i.name) || !readBefore.has(i.name) || graph.initializers.has(i.name),
   );
   return { name, input, output, nodes: layer.size };
 }

@@ -7,7 +7,7 @@
  * A connected set of elements is one removable channel; blocks, inexact reasons,
  * mask entries and head splits are recorded on the spaces they come from.
  */
-import { attrInt } from '../ir/attrs.js';
+import { attrInt, attrInts } from '../ir/attrs.js';
 import { constantSource, constantValue } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { toNumbers } from '../ir/tensor.js';
@@ -114,7 +114,12 @@ function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node:
       const t = constant(slot);
       return t && t.dtype !== 'string' ? (toNumbers(t) as Dim[]) : undefined;
     },
-    isStored: (slot) => !!node.inputs[slot] && constantSource(graph, node.inputs[slot], index) !== undefined,
+    // A converted stored weight (Cast, DequantizeLinear, an unfolded Transpose) is a weight too: a MatMul
+    // reading W through one must treat it as its weight, not as a second activation.
+    isStored: (slot) =>
+      !!node.inputs[slot] &&
+      (constantSource(graph, node.inputs[slot], index) !== undefined ||
+        weightConversion(model, index, node.inputs[slot]) !== undefined),
     has: (slot) => !!node.inputs[slot],
     shapeEntry: (slot, pos) => traceShapeEntry(lookup, node.inputs[slot], pos),
   };
@@ -122,10 +127,18 @@ function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node:
 
 /**
  * Conversions that keep a stored weight a weight: a bf16 checkpoint Cast to float for compute, a QDQ
- * weight DequantizeLinear(int8). Channels cross them (their rules link input 0), so the stored tensor
- * (and its per-channel scales) is what gets sliced.
+ * weight DequantizeLinear(int8), a Transpose the exporter did not fold (`do_constant_folding=False`
+ * leaves `MatMul(x, Transpose(W))` for every Linear). Channels cross them (their rules link input 0),
+ * so the stored tensor (and its per-channel scales) is what gets sliced.
  */
-const WEIGHT_CONVERSIONS = new Set(['Cast', 'DequantizeLinear']);
+const WEIGHT_CONVERSIONS = new Set(['Cast', 'DequantizeLinear', 'Transpose']);
+
+/** The axis of a conversion's stored input that its output axis `axis` reads. */
+function axisBehind(conv: Node, axis: number, rank: number): number {
+  if (conv.opType !== 'Transpose') return axis;
+  const perm = attrInts(conv, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  return perm[axis];
+}
 
 /** The conversion node between `name` and the stored weight it converts, if `name` is one. */
 function weightConversion(model: Model, index: GraphIndex, name: string): Node | undefined {
@@ -338,7 +351,8 @@ function markConvertedEntries(
   for (const s of spaces) {
     if (!s.entry || s.stored) continue;
     const conv = weightConversion(model, index, s.value);
-    const behind = conv && byValue.get(conv.inputs[0])?.[s.axis];
+    const stored = conv && constantValue(model.graph, conv.inputs[0], index);
+    const behind = conv && stored && byValue.get(conv.inputs[0])?.[axisBehind(conv, s.axis, stored.dims.length)];
     if (!conv || !behind) continue;
     behind.entry = true;
     if (conv.opType !== 'DequantizeLinear' || !conv.inputs[2]) continue;
