@@ -7,6 +7,7 @@
  */
 import { constantSource, constantValue, setConstant } from '../ir/constants.js';
 import { syncScopes } from '../ir/flat-scopes.js';
+import { indexGraph } from '../ir/graph-index.js';
 import { PruneguardError } from '../errors.js';
 import type { Model, Node, Tensor } from '../ir/types.js';
 import type { Group, GroupAnalysis } from './groups.js';
@@ -16,7 +17,7 @@ import type { AxisChange, RewriteContext } from '../ops/channel-rule.js';
 import { opDef } from '../ops/registry.js';
 import type { Changes } from './changes.js';
 import { runRule } from '../ops/rule-bug.js';
-import { rewriteShapeEntry } from './shape-entry.js';
+import { noteInputs, rewriteShapeEntry, type LiveIndex } from './shape-entry.js';
 import { keptIndices, takeAlong } from './slice.js';
 import { snapshotModel } from './snapshot.js';
 import { nodeLabel, type Space } from './spaces.js';
@@ -43,18 +44,26 @@ export function removedBySpace(analysis: GroupAnalysis, removals: readonly Remov
   const out = new Map<Space, Set<number>>();
   const canonical = new Map<string, Space>();
   for (const s of analysis.prop.spaces) canonical.set(`${s.axis}:${s.value}`, s);
+  // Each space's canonical space and removed set, looked up once per space rather than per element.
+  const resolved = new Map<Space, Set<number>>();
+  const removedOf = (own: Space): Set<number> => {
+    let set = resolved.get(own);
+    if (set) return set;
+    const key = `${own.axis}:${own.value}`;
+    let s = canonical.get(key);
+    // A (value, axis) met by both passes is visited by the same rules: same entry, cache and storage.
+    if (!s) canonical.set(key, (s = own));
+    set = out.get(s);
+    if (!set) out.set(s, (set = new Set()));
+    resolved.set(own, set);
+    return set;
+  };
   for (const { group, remove } of removals) {
     const prop = group.query ? analysis.query! : group.headDim ? analysis.headDim! : analysis.prop;
     for (const c of remove) {
       for (const e of group.elements[c]) {
         const own = prop.spaceOf(e);
-        const key = `${own.axis}:${own.value}`;
-        let s = canonical.get(key);
-        // A (value, axis) met by both passes is visited by the same rules: same entry, cache and storage.
-        if (!s) canonical.set(key, (s = own));
-        let set = out.get(s);
-        if (!set) out.set(s, (set = new Set()));
-        set.add(e - own.base);
+        removedOf(own).add(e - own.base);
       }
     }
   }
@@ -138,10 +147,22 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
   }
   const stored = (src: NonNullable<ReturnType<typeof constantSource>>) =>
     src.kind === 'initializer' ? graph.initializers.get(src.name) : constantValue(graph, src.node.outputs[0], index);
+  // The graph as edited so far, for shape-entry rewrites (built when first needed, then kept
+  // current: see LiveIndex). The analysis' own index stays as it was, describing the dense graph.
+  let live: LiveIndex | undefined;
+  const look = {
+    graph,
+    shape: (n: string) => shapes.values.get(n)?.shape,
+    stored,
+    get index() {
+      return (live ??= indexGraph(graph));
+    },
+  };
   for (const node of graph.nodes.filter((n) => touched.has(n))) {
     const rule = opDef(node.opType, node.domain)?.channels;
     if (!rule?.rewrite) continue;
     const base = analysis.prop.contextOf(node);
+    const inputsBefore = [...node.inputs];
     const names = (n: string) => graph.initializers.has(n) || index.producer.has(n);
     const ctx: RewriteContext = {
       ...base,
@@ -155,21 +176,16 @@ function applyInPlace(analysis: GroupAnalysis, removals: readonly Removal[]): Ch
       setInput: (slot, value) => {
         node.inputs[slot] = ctx.addConstant(`${node.inputs[slot] || nodeLabel(node)}__pruned`, value);
       },
-      setShapeEntry: (slot, pos, value) =>
-        rewriteShapeEntry({ graph, shape: (n) => shapes.values.get(n)?.shape, stored }, node, slot, pos, value),
+      setShapeEntry: (slot, pos, value) => rewriteShapeEntry(look, node, slot, pos, value),
     };
     runRule(
       () => `channel rewrite of ${node.opType} ${nodeLabel(node)}`,
       () => rule.rewrite!(ctx),
     );
+    // Inputs the rule pointed elsewhere itself (fresh constants), in the live index too.
+    if (live) noteInputs(live, node, inputsBefore);
   }
-  freezeShapeEntries(
-    view,
-    index,
-    changes,
-    { graph, shape: (n) => shapes.values.get(n)?.shape, stored },
-    (n) => shapes.values.get(n)?.shape,
-  );
+  freezeShapeEntries(view, index, changes, look, (n) => shapes.values.get(n)?.shape);
   reshare(view, analysis.copies);
   for (const vi of [...graph.valueInfo, ...graph.inputs, ...graph.outputs]) {
     const m = changes.get(vi.name);

@@ -9,7 +9,7 @@ import { PruneguardError } from '../errors.js';
 import type { GraphIndex } from '../ir/graph-index.js';
 import type { Dim, Model, Node } from '../ir/types.js';
 import type { Changes } from './changes.js';
-import { rewriteShapeEntry, type ShapeLookup } from './shape-entry.js';
+import { rewriteShapeEntry, type LiveIndex, type ShapeLookup } from './shape-entry.js';
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 
@@ -29,7 +29,7 @@ export function freezeShapeEntries(
   model: Model,
   index: GraphIndex,
   changes: Changes,
-  look: Omit<ShapeLookup, 'index'>,
+  look: Omit<ShapeLookup, 'index'> & { index?: LiveIndex },
   denseShape: (name: string) => Dim[] | undefined,
 ): void {
   // Static shapes of the pruned graph, inferred only if an entry cannot be frozen: an entry read

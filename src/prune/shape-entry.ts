@@ -7,7 +7,8 @@
 import { constantSource, resolveAlias } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
 import { cloneTensor, fromNumbers, getElement, setElement } from '../ir/tensor.js';
-import type { Node } from '../ir/types.js';
+import type { GraphIndex } from '../ir/graph-index.js';
+import type { Graph, Node } from '../ir/types.js';
 import { opDef } from '../ops/registry.js';
 import { computedBy, pieceLength, type EntryTracer, type ShapeEntry, type ShapeLookup } from '../ops/shape-entry.js';
 import { whereKeeps } from '../ops/elementwise/entries.js';
@@ -37,13 +38,61 @@ export function traceShapeEntry(look: ShapeLookup, name: string, pos: number, de
 }
 
 /**
+ * An index of a graph being edited, kept current by whoever edits it (rewriteShapeEntry keeps it
+ * through its own edits; see `redirectInput`). One per prune: rebuilding an index per rewritten
+ * entry made pruning quadratic in the number of Reshapes (a 1000-block transformer: 14 minutes).
+ */
+export interface LiveIndex extends GraphIndex {
+  /** Node names of the graph, for naming clones (built when first needed). */
+  nodeNames?: Set<string>;
+}
+
+/** Points input `slot` of `node` at `name`, keeping `index`'s consumer lists current. */
+export function redirectInput(index: GraphIndex, node: Node, slot: number, name: string): void {
+  const before = [...node.inputs];
+  node.inputs[slot] = name;
+  noteInputs(index, node, before);
+}
+
+/** `node`'s inputs were `before` and are what they are now: `index`'s consumer lists follow. */
+export function noteInputs(index: GraphIndex, node: Node, before: readonly string[]): void {
+  for (let slot = 0; slot < Math.max(node.inputs.length, before.length); slot++) {
+    const was = before[slot] ?? '';
+    const now = node.inputs[slot] ?? '';
+    if (was === now) continue;
+    const uses = index.consumers.get(was);
+    const at = uses?.findIndex((u) => u.node === node && u.slot === slot) ?? -1;
+    if (uses && at >= 0) uses.splice(at, 1);
+    if (!now) continue;
+    // Idempotent: an edit already noted (a rewrite inside a rule, then the rule's own diff) is noted once.
+    const to = index.consumers.get(now);
+    if (!to) index.consumers.set(now, [{ node, slot }]);
+    else if (!to.some((u) => u.node === node && u.slot === slot)) to.push({ node, slot });
+  }
+}
+
+/** `clone` inserted into the graph after `after`, in the index too. */
+function insertAfter(graph: Graph, index: LiveIndex, after: Node, clone: Node): void {
+  graph.nodes.splice(graph.nodes.indexOf(after) + 1, 0, clone);
+  for (const out of clone.outputs) if (out) index.producer.set(out, clone);
+  clone.inputs.forEach((name, slot) => {
+    if (!name) return;
+    const uses = index.consumers.get(name);
+    if (uses) uses.push({ node: clone, slot });
+    else index.consumers.set(name, [{ node: clone, slot }]);
+  });
+  if (clone.name) index.nodeNames?.add(clone.name);
+}
+
+/**
  * Writes `value` at entry `pos` of the shape vector read by `node.inputs[slot]`.
  * Nothing shared is edited in place: the literal becomes a fresh initializer, and
  * every node on the way (Concat, Unsqueeze...) that another consumer also reads
  * is cloned for this path first. Returns false when the entry is not a literal.
+ * `look.index`, when given, must be current for `look.graph`; it is kept current here.
  */
 export function rewriteShapeEntry(
-  look: Omit<ShapeLookup, 'index'>,
+  look: Omit<ShapeLookup, 'index'> & { index?: LiveIndex },
   node: Node,
   slot: number,
   pos: number,
@@ -51,15 +100,16 @@ export function rewriteShapeEntry(
   opts: { onlyComputed?: boolean } = {},
 ): boolean {
   const graph = look.graph;
+  const index: LiveIndex = look.index ?? indexGraph(graph);
+  const full: ShapeLookup = { ...look, index };
   if (opts.onlyComputed) {
-    const e = traceShapeEntry({ ...look, index: indexGraph(graph) }, node.inputs[slot], pos);
+    const e = traceShapeEntry(full, node.inputs[slot], pos);
     if (e.kind === 'literal') return true;
   }
   let consumer = node,
     at = slot,
     entry = pos;
   for (let depth = 0; depth < 16; depth++) {
-    const index = indexGraph(graph);
     const name = consumer.inputs[at];
     const src = constantSource(graph, name, index);
     if (src) {
@@ -69,7 +119,7 @@ export function rewriteShapeEntry(
       setElement(copy, entry, value);
       const fresh = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${name}__pruned`);
       graph.initializers.set(fresh, copy);
-      consumer.inputs[at] = fresh;
+      redirectInput(index, consumer, at, fresh);
       return true;
     }
     let producer = index.producer.get(name);
@@ -77,7 +127,7 @@ export function rewriteShapeEntry(
     if ((index.consumers.get(name)?.length ?? 0) > 1) {
       // Un-share this step of the shape computation for our consumer only.
       const out = freshName((n) => graph.initializers.has(n) || index.producer.has(n), `${name}__pruned`);
-      const names = new Set(graph.nodes.map((n) => n.name));
+      const names = (index.nodeNames ??= new Set(graph.nodes.map((n) => n.name)));
       const clone: Node = {
         ...producer,
         name: producer.name ? freshName((n) => names.has(n), `${producer.name}__pruned`) : '',
@@ -85,8 +135,8 @@ export function rewriteShapeEntry(
         outputs: producer.outputs.map((o) => (o === name ? out : '')),
         attributes: [...producer.attributes],
       };
-      graph.nodes.splice(graph.nodes.indexOf(producer) + 1, 0, clone);
-      consumer.inputs[at] = out;
+      insertAfter(graph, index, producer, clone);
+      redirectInput(index, consumer, at, out);
       producer = clone;
     }
     if (producer.opType === 'Concat') {
@@ -98,7 +148,7 @@ export function rewriteShapeEntry(
         entry -= len;
       }
       if (k === producer.inputs.length) return false;
-      const sub = traceShapeEntry({ ...look, index: indexGraph(graph) }, producer.inputs[k], entry);
+      const sub = traceShapeEntry(full, producer.inputs[k], entry);
       // Frozen to its dense size, a runtime size × literal (kv_heads × n_rep) is written whole: writing the
       // size into its literal would multiply it by the runtime size again (repeat_kv's Reshape under head_dim).
       if ((sub.kind !== 'literal' && sub.kind !== 'scaled') || (sub.kind === 'scaled' && opts.onlyComputed)) {
@@ -110,7 +160,7 @@ export function rewriteShapeEntry(
           `${producer.inputs[k]}__pruned`,
         );
         graph.initializers.set(fresh, fromNumbers('int64', [1], [value]));
-        producer.inputs[k] = fresh;
+        redirectInput(index, producer, k, fresh);
         return true;
       }
       consumer = producer;
@@ -125,7 +175,6 @@ export function rewriteShapeEntry(
       entry = 0;
     } else if (producer.opType === 'Where') {
       // The literal behind torch's Where(Equal(v, -1), ones, v): rewrite v on the picked side only.
-      const full = { ...look, index: indexGraph(graph) };
       const tracer: EntryTracer = {
         look: full,
         trace: (n, p) => traceShapeEntry(full, n, p),
