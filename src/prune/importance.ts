@@ -10,7 +10,11 @@ import type { Tensor } from '../ir/types.js';
 import type { Group } from './groups.js';
 import type { Criterion } from './plan.js';
 
-/** Sum of |w| (p=1) or w² (p=2) per position along `axis`; NaN if any weight is NaN. */
+/**
+ * Sum of |w| (p=1) or w² (p=2) per position along `axis`; NaN if any weight is NaN. One pass over
+ * the weights in storage order, the last axis (a MatMul weight's columns) without a loop per
+ * element: `--ratio` reads every weight of every prunable group this way.
+ */
 export function axisNorms(t: Tensor, axis: number, p: 1 | 2): Float64Array {
   const data =
     t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16'
@@ -19,16 +23,41 @@ export function axisNorms(t: Tensor, axis: number, p: 1 | 2): Float64Array {
   const dim = t.dims[axis];
   const inner = numel(t.dims.slice(axis + 1));
   const out = new Float64Array(dim);
+  if (inner === 1) lastAxisNorms(data, out, p);
+  else blockNorms(data, out, inner, p);
+  return out;
+}
+
+/** `out[k] += |data[o·dim + k]|^p` for every row o (the reduced axis is the last one). */
+function lastAxisNorms(data: Float32Array | Float64Array, out: Float64Array, p: 1 | 2): void {
+  const dim = out.length;
+  for (let start = 0; start < data.length; start += dim) {
+    if (p === 1) for (let k = 0; k < dim; k++) out[k] += Math.abs(data[start + k]);
+    else
+      for (let k = 0; k < dim; k++) {
+        const v = data[start + k];
+        out[k] += v * v;
+      }
+  }
+}
+
+/** `out[k] += Σ_r |data[(o·dim + k)·inner + r]|^p`: each position's block of `inner` contiguous weights. */
+function blockNorms(data: Float32Array | Float64Array, out: Float64Array, inner: number, p: 1 | 2): void {
+  const dim = out.length;
   for (let start = 0; start < data.length; start += dim * inner) {
     for (let k = 0; k < dim; k++) {
       let acc = 0;
       const from = start + k * inner;
-      if (p === 1) for (let r = 0; r < inner; r++) acc += Math.abs(data[from + r]);
-      else for (let r = 0; r < inner; r++) acc += data[from + r] * data[from + r];
+      const to = from + inner;
+      if (p === 1) for (let r = from; r < to; r++) acc += Math.abs(data[r]);
+      else
+        for (let r = from; r < to; r++) {
+          const v = data[r];
+          acc += v * v;
+        }
       out[k] += acc;
     }
   }
-  return out;
 }
 
 /**

@@ -60,6 +60,14 @@ const RUN_COPY_MIN = 64;
 function gather(src: Units, out: Units, outer: number, block: number, keep: ArrayLike<number>, inner: number): void {
   let w = 0;
   const n = keep.length;
+  if (inner === 1) {
+    // The last axis of a float32 weight: one unit per kept index, no inner loop to set up.
+    for (let o = 0; o < outer; o++) {
+      const base = o * block;
+      for (let k = 0; k < n; k++) out[w++] = src[base + keep[k]];
+    }
+    return;
+  }
   if (inner < RUN_COPY_MIN) {
     for (let o = 0; o < outer; o++) {
       const base = o * block;

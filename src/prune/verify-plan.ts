@@ -8,7 +8,7 @@
 import type { Model } from '../ir/types.js';
 import type { Feeds, ModelFile } from '../runtime/index.js';
 import type { Plan } from './plan.js';
-import { prune, type PruneReport } from './prune.js';
+import { prune, type PruneReport, type RemovedChannels } from './prune.js';
 import { structuredOnly, verify, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export interface PruneVerification extends VerifyResult {
@@ -37,16 +37,20 @@ export async function verifyPrune(
   const structuralOnly = !plan.unstructured?.length && !plan.nm?.length;
   const { model, report } =
     options.pruned && structuralOnly ? options.pruned : prune(dense, structural, { keepInterface, analysis });
-  const all = await verify(dense, model, structural, feeds, options);
+  // The oracle masks the channels the pruner removed, named by index: a ratio resolved again would
+  // score every weight a second time for the same answer.
+  const all = await verify(
+    dense,
+    model,
+    removedPlan(structural, report, () => true),
+    feeds,
+    options,
+  );
   if (all.exact || all.status === 'fail') return all;
-  const channels = report.groups
-    .filter((g) => g.maskExact && g.removed.length)
-    .map((g) => ({ group: g.id, indices: g.removed }));
-  const heads = report.heads
-    .filter((h) => h.maskExact && h.removed.length)
-    .map((h) => ({ attention: h.id, remove: h.removed }));
+  const exactPlan = removedPlan({ guards: plan.guards }, report, (g) => g.maskExact);
+  const channels = exactPlan.channels ?? [];
+  const heads = exactPlan.heads ?? [];
   if (!channels.length && !heads.length) return all;
-  const exactPlan: Plan = { channels, heads, ...(plan.guards ? { guards: plan.guards } : {}) };
   const part = await verify(
     dense,
     prune(dense, exactPlan, { keepInterface, analysis }).model,
@@ -59,5 +63,20 @@ export async function verifyPrune(
     pass: part.pass,
     status: part.status === 'fail' ? 'fail' : 'inexact',
     exactPart: { ...part, groups: [...channels.map((c) => c.group), ...heads.map((h) => h.attention)] },
+  };
+}
+
+/**
+ * The channels and heads `report` says were removed (those `keep` accepts), by index, with `plan`'s
+ * layers and guards: the same removal as `plan`, without resolving its ratios again.
+ */
+function removedPlan(plan: Plan, report: PruneReport, keep: (r: RemovedChannels) => boolean): Plan {
+  return {
+    channels: report.groups
+      .filter((g) => keep(g) && g.removed.length)
+      .map((g) => ({ group: g.id, indices: g.removed })),
+    heads: report.heads.filter((h) => keep(h) && h.removed.length).map((h) => ({ attention: h.id, remove: h.removed })),
+    ...(plan.layers ? { layers: plan.layers } : {}),
+    ...(plan.guards ? { guards: plan.guards } : {}),
   };
 }
