@@ -36,6 +36,7 @@ mkdirSync(join(project, 'scenarios'), { recursive: true });
 const CASES: Record<string, string[]> = {
   inspect: ['inspect', tiny, '--json'],
   prune: ['prune', tiny, '--ratio', '0.5', '-o', join(dir, 'pruned.onnx'), '--json'],
+  layers: ['layers', 'fixtures/models/llama_gqa_op17.onnx', '--remove', '1', '--json'],
   check: ['check', '--dense', tiny, '--pruned', tiny, '--json'],
   sensitivity: ['sensitivity', tiny, '--data', data, '--batch', '4', '--json'],
   selftest: ['selftest', '--fault', 'batchnorm-not-sliced', '--runs', '5', '--json'],

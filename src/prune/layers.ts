@@ -18,14 +18,8 @@ import type { LayerSpec } from './plan.js';
 
 export type { LayerSpec } from './plan.js';
 
-export interface RemovedLayer {
-  name: string;
-  /** The residual stream entering the block: what its consumers read now. */
-  input: string;
-  /** The block's output, gone. */
-  output: string;
-  nodes: number;
-}
+/** A block a plan removed (its output is gone; its consumers read its input now). */
+export type RemovedLayer = ResidualBlock;
 
 const bad = (message: string) => new PruneguardError('E_BAD_PLAN', message);
 
@@ -44,8 +38,9 @@ const MAX_TAIL = 16;
  * Outside nodes computed from the block's values alone (constants aside) whose results reach only KV-cache
  * graph outputs: e.g. a stacked `present = stack((k, v))` built where the model loops over its layers.
  */
-function cacheTails(model: Model, index: GraphIndex, layer: ReadonlySet<Node>): Set<Node> {
-  const cache = cacheInterface(model.graph, index);
+function cacheTails(model: Model, ctx: BlockContext, layer: ReadonlySet<Node>): Set<Node> {
+  const { index } = ctx;
+  const cache = ctx.cache();
   // Per block output, the outside nodes it reaches, if they reach no graph output but cache ones.
   const closures: Set<Node>[] = [];
   for (const node of layer) {
@@ -77,12 +72,47 @@ function cacheTails(model: Model, index: GraphIndex, layer: ReadonlySet<Node>): 
   return [...tails].every(fromBlockOnly) ? tails : new Set();
 }
 
-/** Removes the block `name` from `model` (mutated; pass a copy). */
-export function removeLayer(model: Model, name: string): RemovedLayer {
+/** A residual block found in a model: what removing it rewires. */
+export interface ResidualBlock {
+  name: string;
+  /** The residual stream entering the block: what its consumers read once it is removed. */
+  input: string;
+  /** The one value the block hands to the rest of the model. */
+  output: string;
+  nodes: number;
+}
+
+/** The graph facts locating a block needs; computed once when many names are tried. */
+export interface BlockContext {
+  index: GraphIndex;
+  shape(value: string): readonly Dim[] | undefined;
+  /** The model's KV-cache graph outputs (computed on first use). */
+  cache(): ReadonlySet<string>;
+}
+
+/** The context for `locateBlock` on `model` (an index and one shape inference). */
+export function blockContext(model: Model): BlockContext {
+  const index = indexGraph(model.graph);
+  const shapes = inferShapes(model);
+  let cache: ReadonlySet<string> | undefined;
+  return {
+    index,
+    shape: (v) => shapes.values.get(v)?.shape,
+    cache: () => (cache ??= cacheInterface(model.graph, index)),
+  };
+}
+
+/** A located block and its nodes (the ones named under it, and the outside nodes that only feed its cache). */
+function locate(
+  model: Model,
+  name: string,
+  ctx: BlockContext,
+  named: ReadonlySet<Node>,
+): { block: ResidualBlock; layer: Set<Node> } | string {
   const graph = model.graph;
-  const index = indexGraph(graph);
-  const layer = new Set(graph.nodes.filter((n) => inLayer(n, name)));
-  if (layer.size === 0) throw bad(`layers: no node is named under ${name} (expected names like /${name}/...)`);
+  const { index, shape } = ctx;
+  if (named.size === 0) return `no node is named under ${name} (expected names like /${name}/...)`;
+  const layer = new Set(named);
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const inside = (value: string) => {
     const p = index.producer.get(value);
@@ -90,7 +120,7 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
   };
   // Nodes outside the block that only move its values into its cache outputs (torch.stack((k, v)) written
   // by the model, not the block) go with it.
-  for (const tail of cacheTails(model, index, layer)) layer.add(tail);
+  for (const tail of cacheTails(model, ctx, layer)) layer.add(tail);
   // What the block hands to the rest of the model, graph outputs (its cache) aside.
   const handed = new Set<string>();
   for (const node of layer) {
@@ -100,15 +130,13 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
     }
   }
   if (handed.size !== 1) {
-    throw bad(
-      `layers: ${name} is not one residual block: it hands ${handed.size} values to the rest of the ` +
-        `model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`,
+    return (
+      `${name} is not one residual block: it hands ${handed.size} values to the rest of the ` +
+      `model${handed.size ? ` (${[...handed].slice(0, 4).join(', ')})` : ''}`
     );
   }
   const [output] = handed;
   // Its input: the value from outside that the chain of residual Adds ending at the output starts from.
-  const shapes = inferShapes(model);
-  const shape = (v: string) => shapes.values.get(v)?.shape;
   const candidates = new Set<string>();
   const queue = [output];
   for (const seen = new Set<string>(); queue.length; ) {
@@ -124,18 +152,44 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
     }
   }
   if (candidates.size !== 1) {
-    throw bad(
-      `layers: ${name} is not a residual block: its output ${output} is not the sum of one outside value of its ` +
-        `shape and the block's own (${candidates.size} candidates)`,
+    return (
+      `${name} is not a residual block: its output ${output} is not the sum of one outside value of its ` +
+      `shape and the block's own (${candidates.size} candidates)`
     );
   }
   const [input] = candidates;
+  return { block: { name, input, output, nodes: layer.size }, layer };
+}
+
+const namedUnder = (model: Model, name: string) => new Set(model.graph.nodes.filter((n) => inLayer(n, name)));
+
+/**
+ * Where the block `name` is and what removing it rewires, or why `name` is not one residual block (one value
+ * handed on, the sum of one outside value of its shape and the block's own).
+ */
+export function locateBlock(
+  model: Model,
+  name: string,
+  ctx: BlockContext = blockContext(model),
+): ResidualBlock | string {
+  const found = locate(model, name, ctx, namedUnder(model, name));
+  return typeof found === 'string' ? found : found.block;
+}
+
+/** Removes the block `name` from `model` (mutated; pass a copy). */
+export function removeLayer(model: Model, name: string): RemovedLayer {
+  const graph = model.graph;
+  const found = locate(model, name, blockContext(model), namedUnder(model, name));
+  if (typeof found === 'string') throw bad(`layers: ${found}`);
+  const { block, layer } = found;
+  const { input, output } = block;
+  const producedInside = new Set([...layer].flatMap((n) => n.outputs));
   for (const node of graph.nodes) {
     if (layer.has(node)) continue;
     node.inputs = node.inputs.map((i) => (i === output ? input : i));
   }
   const readBefore = new Set(graph.nodes.flatMap((n) => n.inputs));
-  graph.outputs = graph.outputs.filter((o) => !inside(o.name));
+  graph.outputs = graph.outputs.filter((o) => !producedInside.has(o.name));
   removeDead(model);
   const read = new Set(graph.nodes.flatMap((n) => n.inputs));
   // Cache inputs only this block read (itself, or through moves dead with it: `past[0]` of a stacked cache)
@@ -143,7 +197,32 @@ export function removeLayer(model: Model, name: string): RemovedLayer {
   graph.inputs = graph.inputs.filter(
     (i) => read.has(i.name) || !readBefore.has(i.name) || graph.initializers.has(i.name),
   );
-  return { name, input, output, nodes: layer.size };
+  return block;
+}
+
+/**
+ * Every residual block a model's node names delimit (`/NAME/...` at any depth of the name path), in graph
+ * order: the candidates for layer removal. Names that are not one residual block are left out.
+ */
+export function residualBlocks(model: Model): ResidualBlock[] {
+  // The nodes under each name path prefix, as inLayer selects them (one pass, not one per name).
+  const under = new Map<string, Set<Node>>();
+  for (const node of model.graph.nodes) {
+    for (const path of [node.name, ...node.outputs]) {
+      const parts = path.replace(/^\//, '').split('/').slice(0, -1);
+      for (let k = 1; k <= parts.length; k++) {
+        const name = parts.slice(0, k).join('/');
+        let set = under.get(name);
+        if (!set) under.set(name, (set = new Set()));
+        set.add(node);
+      }
+    }
+  }
+  const ctx = blockContext(model);
+  return [...under].flatMap(([name, named]) => {
+    const found = locate(model, name, ctx, named);
+    return typeof found === 'string' ? [] : [found.block];
+  });
 }
 
 /**

@@ -25,6 +25,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./prune.js')).pruneCommand,
   },
   {
+    name: 'layers',
+    summary: 'residual blocks ranked by block influence on inputs (ShortGPT); the plan removing the least influential',
+    load: async () => (await import('./layers.js')).layersCommand,
+  },
+  {
     name: 'check',
     summary: 'run every applicable invariant and gate on a dense/pruned pair; a verdict per failure mode',
     load: async () => (await import('./check.js')).checkCommand,

@@ -46,7 +46,8 @@ function render(input: string, output: string, report: PruneReport): string {
 /** True when the pruned model differs from the dense one: channels, heads or masks. */
 function changedAnything(report: PruneReport): boolean {
   return (
-    report.groups.length +
+    report.layers.length +
+      report.groups.length +
       report.heads.length +
       report.unstructured.length +
       report.nm.length +
