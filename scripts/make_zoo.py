@@ -8,12 +8,21 @@ concatenations, GoogLeNet/Inception branches, SqueezeNet fire modules, ConvNeXt'
 LayerNorm and layer scale, ViT, Swin's shifted windows, segmentation heads). The files are large
 (up to ~350 MB) and never committed; `MODELS=corpus/.cache/zoo scripts/verify-fixtures.sh OUT`
 runs every one through inspect, `prune --ratio 0.3 --verify` and an onnxruntime load.
+
+Variants of a few (the forms real files come in): `_oldir_op9` exported at opset 9 with
+`keep_initializers_as_inputs=True` (IR 3-style weights listed as graph inputs, as PyTorch 1.2-1.7
+wrote by default), and `_fp16` (every float tensor converted to float16, as onnxconverter-common's
+whole-model conversion writes it).
 """
 import os
 import sys
 
+import onnx
 import torch
 import torchvision.models as tvm
+
+sys.path.insert(0, os.path.dirname(__file__))
+from make_fp16_fixture import convert as to_fp16  # noqa: E402
 import torchvision.models.segmentation as seg
 
 # name -> (constructor, input size, opset)
@@ -42,6 +51,10 @@ ZOO = {
 }
 
 
+OLD_IR = ["resnet18", "mobilenet_v2", "squeezenet1_1", "densenet121"]
+FP16 = ["resnet18", "mobilenet_v3_small", "convnext_tiny", "efficientnet_b0"]
+
+
 class FirstOutput(torch.nn.Module):
     """Segmentation models return a dict; the export wants a tensor."""
 
@@ -66,11 +79,21 @@ def main():
         model = FirstOutput(make()).eval()
         x = torch.randn(1, 3, size, size)
         path = os.path.join(out, f"{name}_op{opset}.onnx")
-        torch.onnx.export(
-            model, x, path, opset_version=opset, input_names=["input"], output_names=["output"],
-            dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
-        )
-        print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB")
+        export(model, x, path, opset)
+        if name in OLD_IR:
+            export(model, x, os.path.join(out, f"{name}_oldir_op9.onnx"), 9, keep_initializers_as_inputs=True)
+        if name in FP16:
+            half = os.path.join(out, f"{name}_fp16_op{opset}.onnx")
+            onnx.save(to_fp16(onnx.load(path)), half)
+            print(f"{half}: {os.path.getsize(half) / 1e6:.1f} MB")
+
+
+def export(model, x, path, opset, **kw):
+    torch.onnx.export(
+        model, x, path, opset_version=opset, input_names=["input"], output_names=["output"],
+        dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, **kw,
+    )
+    print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
