@@ -12,7 +12,7 @@ import { PruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
 import { encodeModel } from './encode.js';
 import { planExternalData, type ExternalDataPlan } from './external-plan.js';
-import type { DeferredBytes, FileRange, Part } from './wire/writer.js';
+import type { DeferredBytes, FileRange, Part, Writer } from './wire/writer.js';
 
 /** protobuf refuses messages of 2 GiB or more. */
 export const PROTOBUF_LIMIT = 2 ** 31 - 1;
@@ -34,9 +34,12 @@ export function encodedSize(model: Model): number {
   return encodeModel(model).size;
 }
 
-/** The model as one buffer (for onnxruntime sessions and tests). External data is inlined. */
-export function saveModel(model: Model): Uint8Array {
-  const w = encodeModel(model);
+/**
+ * The model as one buffer (for onnxruntime sessions and tests). External data is inlined.
+ * `encoded`: encodeModel(model) when the caller already made it (to learn its size).
+ */
+export function saveModel(model: Model, encoded?: Writer): Uint8Array {
+  const w = encoded ?? encodeModel(model);
   if (w.size > PROTOBUF_LIMIT) throw tooBig(w.size);
   const out = new Uint8Array(w.size);
   let at = 0;
@@ -66,16 +69,18 @@ export function saveModelFile(
 ): { externalData?: string } {
   const mode = options.externalData ?? 'auto';
   const replace = options.replace ?? true;
-  let w = encodeModel(model);
+  // Encoded inline only when that decides (auto); the encoding does not copy tensors, but walks every node.
+  const inline = mode === true ? undefined : encodeModel(model);
   let plan: ExternalDataPlan | undefined;
-  if (mode === true || (mode === 'auto' && w.size > PROTOBUF_LIMIT)) {
+  let w: Writer;
+  if (!inline || (mode === 'auto' && inline.size > PROTOBUF_LIMIT)) {
     plan = planExternalData(model, options.location ?? `${basename(path)}.data`, options.sizeThreshold ?? 1024);
     refuseReadingWhatWeWrite(
       plan.writes.map((x) => x.source),
       join(dirname(path), plan.location),
     );
     w = encodeModel(model, plan.placements);
-  }
+  } else w = inline;
   if (w.size > PROTOBUF_LIMIT) throw tooBig(w.size);
   const dataPath = plan && join(dirname(path), plan.location);
   if (plan && dataPath) {

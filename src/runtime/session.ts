@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { stagingFolderFor } from '../fs/write-atomic.js';
 import type { Model } from '../ir/types.js';
+import { encodeModel } from '../onnx/encode.js';
 import { encodedSize, saveModel, saveModelFile } from '../onnx/save.js';
 import { wrapRuntimeError } from './runtime-error.js';
 
@@ -101,9 +102,9 @@ async function createOrt(
 ): Promise<InferenceSession> {
   if (model instanceof Uint8Array) return InferenceSession.create(model, options);
   if ('path' in model) return InferenceSession.create(model.path, options);
-  const size = encodedSize(model);
-  if (size <= viaFileAbove) return InferenceSession.create(saveModel(model), options);
-  const file = writeSessionFile(model, size);
+  const encoded = encodeModel(model);
+  if (encoded.size <= viaFileAbove) return InferenceSession.create(saveModel(model, encoded), options);
+  const file = writeSessionFile(model, encoded.size);
   try {
     return await InferenceSession.create(file.path, options);
   } finally {

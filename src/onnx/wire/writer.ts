@@ -33,6 +33,8 @@ export class Writer {
   readonly parts: Part[] = [];
   size = 0;
   private scratch = new Uint8Array(256);
+  /** Bytes before `start` in the scratch buffer are already in `parts`; the current run is [start, used). */
+  private start = 0;
   private used = 0;
   private view = new DataView(this.scratch.buffer);
 
@@ -47,6 +49,19 @@ export class Writer {
       this.room(1);
       this.scratch[this.used++] = v;
       this.size++;
+      return this;
+    }
+    if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v)) {
+      // Lengths, dims and sizes: 7 bits at a time without a BigInt.
+      this.room(10);
+      const start = this.used;
+      let y = v;
+      while (y >= 0x80) {
+        this.scratch[this.used++] = (y % 0x80) | 0x80;
+        y = Math.floor(y / 0x80);
+      }
+      this.scratch[this.used++] = y;
+      this.size += this.used - start;
       return this;
     }
     let x = BigInt.asUintN(64, BigInt(v));
@@ -106,7 +121,27 @@ export class Writer {
   }
 
   string(field: number, s: string): this {
-    return this.bytes(field, utf8.encode(s));
+    this.tag(field, WIRE.bytes);
+    // Names are nearly always ASCII and short: written straight into the scratch buffer, no encoder call.
+    const n = s.length;
+    if (n < 0x80) {
+      this.room(n + 1);
+      const at = this.used;
+      this.scratch[at] = n;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.scratch[at + 1 + i] = c;
+      }
+      if (i === n) {
+        this.used += n + 1;
+        this.size += n + 1;
+        return this;
+      }
+    }
+    const bytes = utf8.encode(s);
+    return this.varint(bytes.length).raw(bytes);
   }
 
   /** An embedded message written by `body` into its own Writer. */
@@ -122,23 +157,23 @@ export class Writer {
 
   /** Ends the scratch run so the parts list is complete. */
   flush(): this {
-    if (this.used > 0) {
-      this.parts.push(this.scratch.subarray(0, this.used));
-      this.scratch = new Uint8Array(this.scratch.length);
-      this.view = new DataView(this.scratch.buffer);
-      this.used = 0;
+    if (this.used > this.start) {
+      // The run ends; later bytes go after it in the same buffer (a new one only when it is full).
+      this.parts.push(this.scratch.subarray(this.start, this.used));
+      this.start = this.used;
     }
     return this;
   }
 
+  /** Room for `n` more bytes: a new buffer when full, the unflushed run moved into it (flushed runs stay). */
   private room(n: number): void {
     if (this.used + n <= this.scratch.length) return;
-    if (this.used > 0 && this.used >= this.scratch.length / 2) this.flush();
-    if (n > this.scratch.length - this.used) {
-      const bigger = new Uint8Array(Math.max(this.scratch.length * 2, this.used + n));
-      bigger.set(this.scratch.subarray(0, this.used));
-      this.scratch = bigger;
-      this.view = new DataView(bigger.buffer);
-    }
+    const pending = this.used - this.start;
+    const next = new Uint8Array(Math.max(this.scratch.length, 2 * (pending + n)));
+    next.set(this.scratch.subarray(this.start, this.used));
+    this.scratch = next;
+    this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.used = pending;
   }
 }
