@@ -13,6 +13,7 @@ import type { Plan } from '../prune/plan.js';
 import type { GroupAnalysis } from '../prune/groups.js';
 import type { ShapeResult } from '../shape/types.js';
 import { maskOracle, type Oracle } from '../invariants/mask-oracle.js';
+import { primePlanReference } from '../invariants/plan-reference.js';
 import type { Counterexample } from './counterexample.js';
 import { caseRecipe, materialize, type CaseRecipe, type MaterialCase } from './prune-case.js';
 import { PrunerDeclined, PrunerFailure } from './command/outcome.js';
@@ -85,6 +86,9 @@ export async function evaluateCase(
   let oracle: Oracle | undefined;
   try {
     if (withOracle && m.analysis) oracle = maskOracle(m.dense, m.plan, m.analysis);
+    // pruneguard's own prune of the plan (plan-fulfilled and interface-consistency compare with it)
+    // from the same analysis: one analysis per case instead of two.
+    if (m.analysis) primePlanReference(m.dense, m.plan, m.analysis);
     const analysis = m.analysis;
     m.analysis = undefined; // a pruner under test may edit it: a second evaluation of the same case analyses afresh
     pruned = await pruner(m.dense, m.plan, analysis);

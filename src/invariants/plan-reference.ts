@@ -7,6 +7,7 @@
  */
 import { isPruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
+import type { GroupAnalysis } from '../prune/groups.js';
 import type { Plan } from '../prune/plan.js';
 import { prune } from '../prune/prune.js';
 import type { PruneCase } from './case.js';
@@ -16,15 +17,28 @@ const cache = new WeakMap<Model, WeakMap<object, Model | null>>();
 export function planReference(c: PruneCase): Model | undefined {
   if (c.reference) return c.reference;
   if (!c.plan || typeof c.plan !== 'object') return undefined;
-  let byPlan = cache.get(c.dense);
-  if (!byPlan) cache.set(c.dense, (byPlan = new WeakMap()));
-  if (!byPlan.has(c.plan)) {
+  return referenceOf(c.dense, c.plan as Plan);
+}
+
+/**
+ * Makes the reference of (`dense`, `plan`) from an analysis the caller already has (a property case's,
+ * before its pruner under test may consume it; prune leaves it untouched), so planReference finds it
+ * instead of analysing `dense` again.
+ */
+export function primePlanReference(dense: Model, plan: Plan, analysis: GroupAnalysis): void {
+  referenceOf(dense, plan, analysis);
+}
+
+function referenceOf(dense: Model, plan: Plan, analysis?: GroupAnalysis): Model | undefined {
+  let byPlan = cache.get(dense);
+  if (!byPlan) cache.set(dense, (byPlan = new WeakMap()));
+  if (!byPlan.has(plan)) {
     try {
-      byPlan.set(c.plan, prune(c.dense, c.plan as Plan).model);
+      byPlan.set(plan, prune(dense, plan, analysis ? { analysis } : {}).model);
     } catch (e) {
       if (!isPruneguardError(e)) throw e;
-      byPlan.set(c.plan, null);
+      byPlan.set(plan, null);
     }
   }
-  return byPlan.get(c.plan) ?? undefined;
+  return byPlan.get(plan) ?? undefined;
 }
