@@ -5,7 +5,7 @@
  */
 import { tryDtypeFromOnnx } from '../ir/dtype-codes.js';
 import type { Attribute, Dim, Graph, Model, Node, Tensor, ValueInfo } from '../ir/types.js';
-import { decodeTensor, readEntry, type TensorContext } from './tensor-codec.js';
+import { decodeTensor, readEntry, type TensorContext } from './tensor-decode.js';
 import { OpaqueCollector } from './wire/opaque.js';
 import { Reader, readRepeated } from './wire/reader.js';
 

@@ -14,7 +14,7 @@ import {
   type ValueInfo,
 } from '../ir/types.js';
 import { F, decodeTensorType } from './decode.js';
-import { encodeTensor, type TensorPlacement } from './tensor-codec.js';
+import { encodeTensor, type TensorPlacement } from './tensor-encode.js';
 import { OpaqueWriter } from './wire/opaque.js';
 import { Reader, WIRE } from './wire/reader.js';
 import { Writer } from './wire/writer.js';

@@ -6,7 +6,8 @@
  */
 import type { Graph, Model, Tensor } from '../ir/types.js';
 import type { Placements } from './encode.js';
-import { dataBytes, storedBytes, tensorByteLength } from './tensor-codec.js';
+import { dataBytes, tensorByteLength } from './tensor-encode.js';
+import { storedBytes } from './tensor-store.js';
 import type { Part } from './wire/writer.js';
 
 export interface ExternalDataPlan {

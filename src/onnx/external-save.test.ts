@@ -17,7 +17,8 @@ import { mlpModel, node, weights } from '../runtime/tiny-models.test-helpers.js'
 import { loadModel, loadModelFile } from './load.js';
 import { onnx } from './proto.test-helpers.js';
 import { saveModel, saveModelFile } from './save.js';
-import { dataBytes, storedExternally } from './tensor-codec.js';
+import { dataBytes } from './tensor-encode.js';
+import { storedExternally } from './tensor-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pruneguard-extsave-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -34,7 +34,7 @@ import { checkPlan } from './plan-resolve.js';
 import { withoutLayers } from './layers.js';
 import { planShapeIssues } from './plan-schema.js';
 import { keptIndices, zeroAlong, zeroPointAlong } from './slice.js';
-import { deferredTensor } from '../onnx/tensor-codec.js';
+import { deferredTensor } from '../onnx/tensor-store.js';
 
 export interface MaskResult {
   model: Model;

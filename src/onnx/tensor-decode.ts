@@ -1,6 +1,7 @@
 /**
- * TensorProto <-> IR Tensor. Reads raw_data, every typed field ONNX defines for the supported
- * dtypes, and external data; writes raw_data (little-endian, bit-identical), inline or external.
+ * TensorProto -> IR Tensor. Reads raw_data, every typed field ONNX defines for the supported
+ * dtypes, and external data (tensor-encode.ts writes them back; tensor-store.ts keeps what a loaded
+ * tensor carries beside its IR form).
  *
  * Weights are not copied at load: a tensor's `data` is made on first use, as a view of the
  * file's bytes (moved a few bytes back in place when misaligned for its element type, see
@@ -9,77 +10,21 @@
  * Every check (dtype, dims, lengths, external ranges) still happens at load.
  */
 import { PruneguardError } from '../errors.js';
-import { byteSize, dtypeFromOnnx, dtypeToOnnx } from '../ir/dtype-codes.js';
+import { byteSize, dtypeFromOnnx } from '../ir/dtype-codes.js';
 import { allocate, numel } from '../ir/tensor.js';
 import type { DType, Tensor, TensorData } from '../ir/types.js';
 import { readRange, type ExternalDataResolver } from './external-data.js';
-import { type Reader, WIRE, readRepeated } from './wire/reader.js';
-import { OpaqueCollector, OpaqueWriter } from './wire/opaque.js';
-import type { FileRange, Part, Writer } from './wire/writer.js';
+import { EXTERNAL, lazy, tensorExtra, tensorName, TF } from './tensor-store.js';
+import { type Reader, readRepeated } from './wire/reader.js';
+import { OpaqueCollector } from './wire/opaque.js';
 
 const MAX_ELEMENTS = 2 ** 31 - 1;
-const EXTERNAL = 1;
-/** TensorProto field numbers (onnx.proto). */
-export const TF = {
-  dims: 1,
-  dataType: 2,
-  floatData: 4,
-  int32Data: 5,
-  stringData: 6,
-  int64Data: 7,
-  name: 8,
-  rawData: 9,
-  doubleData: 10,
-  uint64Data: 11,
-  externalData: 13,
-  dataLocation: 14,
-} as const;
 
 export interface TensorContext {
   /** Resolves external_data entries; absent when the model came as bytes without a folder. */
   external?: ExternalDataResolver;
   /** True when the bytes are pruneguard's own (read from a file): data may then view them. */
   ownBytes: boolean;
-}
-
-/** Where a loaded tensor's bytes are, while its `data` has not been made yet. */
-const stored = new WeakMap<Tensor, { part: Part; pending: () => boolean }>();
-/** Unmodeled TensorProto fields (doc_string, segment, metadata_props), by tensor. */
-const tensorExtra = new WeakMap<Tensor, Uint8Array>();
-/** Names of attribute tensors (a Constant's value may carry one); initializers are named by their key. */
-const tensorName = new WeakMap<Tensor, string>();
-
-/** The stored bytes of a tensor whose data was never made (so cannot have changed), else undefined. */
-export function storedBytes(t: Tensor): Part | undefined {
-  const s = stored.get(t);
-  return s?.pending() ? s.part : undefined;
-}
-
-/** True when `t` keeps its bytes in an external-data file (loaded, not yet read). */
-export function storedExternally(t: Tensor): FileRange | undefined {
-  const p = storedBytes(t);
-  return p && !(p instanceof Uint8Array) && 'path' in p ? p : undefined;
-}
-
-/**
- * A tensor whose data `make()` computes on every read, never kept: saving makes, writes and drops it,
- * so a model of such tensors costs no memory until written. For a model that goes straight to a file
- * (the mask oracle handed to onnxruntime); writing into its `data` changes nothing.
- */
-export function deferredTensor(dtype: DType, dims: number[], make: () => TensorData): Tensor {
-  const bytesOf = () => {
-    const d = make() as Exclude<TensorData, string[]>;
-    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-  };
-  const t: Tensor = {
-    dtype,
-    dims,
-    get data(): TensorData {
-      return make();
-    },
-  };
-  stored.set(t, { part: { length: numel(dims) * byteSize(dtype), make: bytesOf }, pending: () => true });
-  return t;
 }
 
 interface Fields {
@@ -250,35 +195,6 @@ function checkRawLength(name: string, dtype: DType, dims: number[], length: numb
   }
 }
 
-const storageClass = new Map<DType, new (b: ArrayBuffer, offset: number, length: number) => TensorData>();
-function storageOf(dtype: DType) {
-  let c = storageClass.get(dtype);
-  if (c === undefined)
-    storageClass.set(
-      dtype,
-      (c = allocate(dtype, 0).constructor as new (b: ArrayBuffer, offset: number, length: number) => TensorData),
-    );
-  return c;
-}
-
-/** A tensor whose typed array is made from `bytes()` on first read of `data`. */
-function lazy(dtype: DType, dims: number[], part: Part, bytes: () => Uint8Array): Tensor {
-  let data: TensorData | undefined;
-  const t: Tensor = {
-    dtype,
-    dims,
-    get data(): TensorData {
-      if (data === undefined) {
-        const b = bytes();
-        data = new (storageOf(dtype))(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength / byteSize(dtype));
-      }
-      return data;
-    },
-  };
-  stored.set(t, { part, pending: () => data === undefined });
-  return t;
-}
-
 function fromTyped(name: string, f: Fields, dtype: DType, dims: number[], count: number): TensorData {
   const [field, values, conv] = typedField(f, dtype);
   // Check the length before allocating: a corrupt file may claim 2^31 elements and carry none.
@@ -315,56 +231,4 @@ function typedField(f: Fields, dtype: DType): [string, readonly unknown[], Conv]
     default:
       return ['int32_data', f.int32s, Number];
   }
-}
-
-/** Where `encodeTensor` puts a tensor's bytes: inline raw_data, or an external-data file. */
-export type TensorPlacement =
-  | { kind: 'inline' }
-  | { kind: 'external'; location: string; offset: number; length: number };
-
-/** Writes `t` as a TensorProto's fields into `w`. */
-export function encodeTensor(
-  w: Writer,
-  t: Tensor,
-  name: string | undefined,
-  placement: TensorPlacement = { kind: 'inline' },
-): void {
-  const o = new OpaqueWriter(w, tensorExtra.get(t));
-  name ??= tensorName.get(t);
-  for (const d of t.dims) o.before(TF.dims).tag(TF.dims, WIRE.varint).varint(d);
-  o.before(TF.dataType).tag(TF.dataType, WIRE.varint).varint(dtypeToOnnx(t.dtype));
-  if (t.dtype === 'string') {
-    for (const s of t.data as string[]) o.before(TF.stringData).bytes(TF.stringData, new TextEncoder().encode(s));
-  }
-  if (name !== undefined) o.before(TF.name).string(TF.name, name);
-  if (t.dtype === 'string') {
-    // string_data is written above: it comes before name.
-  } else if (placement.kind === 'external') {
-    const entries = [
-      ['location', placement.location],
-      ['offset', String(placement.offset)],
-      ['length', String(placement.length)],
-    ];
-    for (const [key, value] of entries)
-      o.before(TF.externalData).message(TF.externalData, (e) => e.string(1, key).string(2, value));
-    o.before(TF.dataLocation).tag(TF.dataLocation, WIRE.varint).varint(EXTERNAL);
-  } else {
-    const s = storedBytes(t);
-    o.before(TF.rawData);
-    if (s instanceof Uint8Array) w.bytes(TF.rawData, s);
-    else if (s) w.fileBytes(TF.rawData, s);
-    else w.bytes(TF.rawData, dataBytes(t));
-  }
-  o.end();
-}
-
-/** A tensor's bytes as stored in raw_data (a view of its data, little-endian). */
-export function dataBytes(t: Tensor): Uint8Array {
-  const view = t.data as Exclude<TensorData, string[]>;
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
-/** Bytes of raw_data a tensor takes (0 for strings). */
-export function tensorByteLength(t: Tensor): number {
-  return numel(t.dims) * byteSize(t.dtype);
 }
