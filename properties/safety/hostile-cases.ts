@@ -69,6 +69,12 @@ export const HOSTILE_CASES: HostileCase[] = [
         names: hostile(`${m}.onnx`),
       }),
     },
+    {
+      name: `layers ${m}`,
+      kind: 'model',
+      exits: [0, 1, 2],
+      make: () => ({ argv: ['layers', hostile(`${m}.onnx`)], names: hostile(`${m}.onnx`) }),
+    },
   ]),
   {
     name: 'npz: 20 members each inflating 64 MiB (a deflate bomb)',
