@@ -8,11 +8,12 @@ import type { OutputJudgement } from '../runtime/judge.js';
 import type { RunInputs } from './run-inputs.js';
 
 /**
- * --inputs as given; else two seeded random feed sets (the second larger where dims are free, or at the --shape sizes).
+ * --inputs as given; else two seeded random feed sets (the second larger where dims are free, or at the --shape sizes),
+ * the first feeding a value that decides a branch its deciding value (a sample rate of 16000), the second random.
  */
 export function verifyFeeds(dense: Model, inputs: RunInputs): Feeds[] {
   if (inputs.feeds) return [inputs.feeds];
-  return [defaultFeeds(dense, 1, 1, inputs.fixed), defaultFeeds(dense, 2, 2, inputs.fixed)];
+  return [defaultFeeds(dense, 1, 1, inputs.fixed, 0), defaultFeeds(dense, 2, 2, inputs.fixed, 1)];
 }
 
 const exp = (x: number) => x.toExponential(2);

@@ -6,7 +6,9 @@ import { indexGraph } from '../ir/graph-index.js';
 import { constantValue } from '../ir/constants.js';
 import type { Model } from '../ir/types.js';
 import { feedableInputs, randomInputs, type Feeds } from '../runtime/index.js';
-import { defaultSizes, type Sizes } from './input-sizes.js';
+import { fromNumbers } from '../ir/tensor.js';
+import { decidingValues } from './deciding-values.js';
+import { chooseSizes, type Sizes } from './input-sizes.js';
 
 /** Smallest row count of a table an integer input is gathered from (the vocabulary bound). */
 export function vocabOf(model: Model): number {
@@ -24,8 +26,19 @@ export function vocabOf(model: Model): number {
 
 /**
  * Seeded random feeds at the default sizes (or at `fixed` sizes for the inputs it names).
+ * @param run which feed set of a series this is: run k feeds each input that decides a branch
+ *   (deciding-values.ts) its k-th deciding value, random beyond, so a series runs every branch,
+ *   when sizes exist that every branch accepts.
  * @example defaultFeeds(model, 1) // { input: float32[2,3,32,32] }
  */
-export function defaultFeeds(model: Model, seed: number, scale = 1, fixed: Sizes = {}): Feeds {
-  return randomInputs(model, defaultSizes(model, scale, fixed), { seed, vocab: vocabOf(model) });
+export function defaultFeeds(model: Model, seed: number, scale = 1, fixed: Sizes = {}, run?: number): Feeds {
+  const { sizes, everyBranch } = chooseSizes(model, scale, fixed);
+  const feeds = randomInputs(model, sizes, { seed, vocab: vocabOf(model) });
+  if (run === undefined || !everyBranch) return feeds;
+  for (const [name, values] of decidingValues(model)) {
+    if (run >= values.length) continue;
+    const t = feeds[name];
+    feeds[name] = fromNumbers(t.dtype, t.dims, [values[run]]);
+  }
+  return feeds;
 }

@@ -39,10 +39,11 @@ const problemKeys = (r: ShapeResult) => new Set(r.problems.map(keyOf));
 
 /** What the graph says is wrong with running at `sizes` (empty: nothing it knows of). */
 export function sizeProblems(model: Model, sizes: Sizes, baseline = problemKeys(inferShapes(model))): string[] {
-  return problemsAt(model, sizes, baseline).map((p) => `${p.node}: ${p.message}`);
+  return problemsAt(model, sizes, baseline).some.map((p) => `${p.node}: ${p.message}`);
 }
 
-function problemsAt(model: Model, sizes: Sizes, baseline: Set<string>): SizeProblem[] {
+/** Problems in the way of some path (`some`: a run may still take another) and of any path (`every`). */
+function problemsAt(model: Model, sizes: Sizes, baseline: Set<string>): { some: SizeProblem[]; every: SizeProblem[] } {
   const r = inferShapes(model, { inputShapes: sizes });
   const found: SizeProblem[] = r.problems.filter((p) => !baseline.has(keyOf(p)));
   const producers = producerLabels(model.graph);
@@ -53,7 +54,10 @@ function problemsAt(model: Model, sizes: Sizes, baseline: Set<string>): SizeProb
         rule: 'empty-axis',
         message: `${name} has an empty axis [${v.shape.join(',')}]`,
       });
-  return liveProblems(found, r.branchPoints);
+  return {
+    some: liveProblems(found, r.branchPoints),
+    every: liveProblems(found, r.branchPoints, { everyBranch: true }),
+  };
 }
 
 /** Each value's producing node, labelled as shape problems label it (`IF > then_branch > node`). */
@@ -97,11 +101,23 @@ function freeDims(inputs: ValueInfo[], fixed: Sizes): FreeDim[] {
   return out;
 }
 
+/** Doublings tried past the first size some path accepts, looking for one every branch accepts. */
+const EXTRA_DOUBLINGS = 3;
+
 /**
  * Default sizes: declared dims as they are, free ones as small as the graph allows.
  * @param fixed sizes the user gave (e.g. --shape), kept as they are.
  */
 export function defaultSizes(model: Model, scale = 1, fixed: Sizes = {}): Sizes {
+  return chooseSizes(model, scale, fixed).sizes;
+}
+
+/**
+ * Default sizes, and whether every branch of every `If` a fed value decides accepts them. Sizes
+ * that every branch accepts are preferred (up to EXTRA_DOUBLINGS past the first that some path
+ * accepts), so runs that feed each branch its deciding value can all run.
+ */
+export function chooseSizes(model: Model, scale = 1, fixed: Sizes = {}): { sizes: Sizes; everyBranch: boolean } {
   const inputs = feedableInputs(model);
   const free = freeDims(inputs, fixed);
   const start = (shape: readonly Dim[], axis: number) => (shape.length === 4 && axis >= 2 ? 32 : 4 * scale + 1);
@@ -125,27 +141,31 @@ export function defaultSizes(model: Model, scale = 1, fixed: Sizes = {}): Sizes 
       }),
     );
   };
-  const first = at(0);
-  if (!free.some((f) => f.role === 'length')) return first;
   const baseline = problemKeys(inferShapes(model));
+  if (!free.some((f) => f.role === 'length')) {
+    const sizes = at(0);
+    return { sizes, everyBranch: problemsAt(model, sizes, baseline).every.length === 0 };
+  }
   const fits = (sizes: Sizes) => !Object.values(sizes).some((dims) => numel(dims) > MAX_INPUT_ELEMENTS);
-  for (let k = 0; k <= MAX_DOUBLINGS; k++) {
+  let somePath: Sizes | undefined;
+  for (let k = 0, extra = 0; k <= MAX_DOUBLINGS && extra <= EXTRA_DOUBLINGS; k++, extra += somePath ? 1 : 0) {
     let sizes = at(k);
     if (!fits(sizes)) break;
-    let problems = problemsAt(model, sizes, baseline);
+    let found = problemsAt(model, sizes, baseline);
     for (const dim of free) {
-      if (problems.length === 0) break;
+      if (found.some.length === 0) break;
       if (!dim.maybeBatch || dim.role === 'batch') continue;
       dim.role = 'batch';
       const asBatch = at(k);
-      const found = problemsAt(model, asBatch, baseline);
-      if (removesOnly(problems, found)) [sizes, problems] = [asBatch, found];
+      const then = problemsAt(model, asBatch, baseline);
+      if (removesOnly(found.some, then.some)) [sizes, found] = [asBatch, then];
       else dim.role = 'length';
     }
-    if (problems.length === 0) return sizes;
+    if (found.every.length === 0) return { sizes, everyBranch: true };
+    if (found.some.length === 0) somePath ??= sizes;
   }
   // Nothing on the ladder satisfies the graph: run at the smallest, and let the dense model say why.
-  return first;
+  return { sizes: somePath ?? at(0), everyBranch: false };
 }
 
 /** True when `after` is `before` less at least one problem (by node and rule): evidence, not a trade. */

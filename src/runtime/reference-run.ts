@@ -11,10 +11,14 @@ import { createSession, releaseSession, type ModelFile, type Session } from './s
 
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
-/** `name=[dims] ...` of a feed set, for messages. */
+/** `name=[dims] ...` of a feed set, for messages; an integer scalar shows its value (`sr=16000`: which branch ran). */
 export const describeFeeds = (f: Feeds): string =>
   Object.entries(f)
-    .map(([k, t]) => `${k}=[${t.dims.join(',')}]`)
+    .map(([k, t]) =>
+      t.dims.length === 0 && /int/.test(t.dtype)
+        ? `${k}=${(t.data as ArrayLike<number | bigint>)[0]}`
+        : `${k}=[${t.dims.join(',')}]`,
+    )
     .join(' ');
 
 /** The bad-input error for a dense model that cannot run on `feeds`. */

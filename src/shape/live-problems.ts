@@ -5,6 +5,8 @@
  * `If` fails only when every branch has a problem of its own (an audio model branching on the
  * sample rate runs at a length one branch's front end refuses, as long as the other accepts it).
  * The rule applies at every depth: a branch's problems are themselves filtered by the `If`s in it.
+ * With `everyBranch`, an undecided `If` counts the problems of all its branches: sizes at which
+ * every branch a run may take can run (what a verification that feeds each branch needs).
  */
 import type { BranchPoint, ShapeProblem } from './types.js';
 
@@ -18,14 +20,16 @@ import type { BranchPoint, ShapeProblem } from './types.js';
 export function liveProblems<P extends Pick<ShapeProblem, 'node'>>(
   problems: readonly P[],
   branchPoints: readonly BranchPoint[],
+  options: { everyBranch?: boolean } = {},
 ): P[] {
-  return inScope(problems, branchPoints, '');
+  return inScope(problems, branchPoints, '', options.everyBranch ?? false);
 }
 
 function inScope<P extends Pick<ShapeProblem, 'node'>>(
   problems: readonly P[],
   branchPoints: readonly BranchPoint[],
   scope: string,
+  everyBranch: boolean,
 ): P[] {
   const live: P[] = [];
   const inBranches = new Set<P>();
@@ -35,10 +39,10 @@ function inScope<P extends Pick<ShapeProblem, 'node'>>(
       const prefix = `${scope}${point.node} > ${branch} > `;
       const inside = problems.filter((p) => p.node.startsWith(prefix));
       for (const p of inside) inBranches.add(p);
-      return inScope(inside, branchPoints, prefix);
+      return inScope(inside, branchPoints, prefix, everyBranch);
     });
     if (point.taken !== undefined) live.push(...(perBranch[point.branches.indexOf(point.taken)] ?? []));
-    else if (perBranch.length > 0 && perBranch.every((ps) => ps.length > 0)) live.push(...perBranch.flat());
+    else if (everyBranch || perBranch.every((ps) => ps.length > 0)) live.push(...perBranch.flat());
   }
   return [...problems.filter((p) => !inBranches.has(p)), ...live];
 }

@@ -23,24 +23,24 @@ function equals(b: BuilderCore, x: Value, value: number, name: string): Value {
 }
 
 /**
- * An audio model branching on its fed sample rate, as Silero VAD does: rate 16000 pads by 40,
- * rate 8000 by 40 too, any other rate by 4 (nested `If`s). Every rate but two runs at 5 samples;
- * no rate runs at 3.
+ * An audio model branching on its fed sample rate, as Silero VAD does: rate 16000 pads by
+ * `pads[0]`, rate 8000 by `pads[1]`, any other rate by `pads[2]` (nested `If`s). By default every
+ * rate but two runs at 5 samples; no rate runs at 3.
  */
-export function sampleRateBranches(): Model {
+export function sampleRateBranches(pads: [number, number, number] = [40, 40, 4]): Model {
   const b = new BuilderCore({ seed: 7, opset: 17 });
   const x = b.input('x', 'float32', ['batch', 'samples']);
   const rate = b.input('rate', 'int64', []);
   const y = ifThenElse(
     b,
     equals(b, rate, 16000, 'is_16k'),
-    () => padThenMean(b, x, 40, 'pad_16k'),
+    () => padThenMean(b, x, pads[0], 'pad_16k'),
     () =>
       ifThenElse(
         b,
         equals(b, rate, 8000, 'is_8k'),
-        () => padThenMean(b, x, 40, 'pad_8k'),
-        () => padThenMean(b, x, 4, 'pad_other'),
+        () => padThenMean(b, x, pads[1], 'pad_8k'),
+        () => padThenMean(b, x, pads[2], 'pad_other'),
         { name: 'by_8k' },
       ),
     { name: 'by_16k' },
