@@ -65,6 +65,11 @@ export type RuleResult =
        * (see prune/head-dim.ts, which judges when that holds).
        */
       contraction?: true;
+      /**
+       * The channels pass (the group shows whole) but cannot be pruned here, with why: a fused RoPE op on
+       * head_dim, whose tables are not sliced.
+       */
+      block?: string;
       /** The asked axis is the batch axis of a product of two activations (attention heads live here). */
       attention?: boolean;
       /** This node could pair the channels in this many ways (RuleContext.choice picks one; see propagation). */

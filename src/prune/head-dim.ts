@@ -20,7 +20,9 @@
  * every score, as removing them does. A stored attention scale stays what it was: the pruned model
  * keeps the dense 1/sqrt(hd), which is what the masked model computes.
  */
+import { attrInt } from '../ir/attrs.js';
 import type { Node } from '../ir/types.js';
+import { HEAD_DIM_CHOICE } from '../ops/attention/head-dim.js';
 import { buildGroups, uniqueId, type Group } from './group-build.js';
 import { propagate, type Propagation } from './spaces.js';
 
@@ -36,29 +38,63 @@ function headReshapes(first: Propagation): Node[] {
   return out;
 }
 
+/** A value's axis that carries head_dim: `heads` heads of `n / heads` positions (1 on a head_dim axis itself). */
+export interface HeadDimAxis {
+  value: string;
+  axis: number;
+  heads: number;
+  /** Which part a fused op's port is (a Reshape's head_dim is either: the product decides). */
+  part?: 'qk' | 'v';
+}
+
+/** Fused ops that answer HEAD_DIM_CHOICE with their head_dim pairing (ops/attention/head-dim.ts). */
+const FUSED = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'RotaryEmbedding']);
+const isFused = (n: Node) => (n.domain === '' || n.domain === 'com.microsoft') && FUSED.has(n.opType);
+
+/** Where a fused attention op's q and v features (or 4-D head_dim axes) are, with their head counts. */
+function fusedHeadDims(node: Node, rank: (v: string) => number): HeadDimAxis[] {
+  if (node.opType === 'RotaryEmbedding') return [];
+  if (node.opType === 'Attention' && node.domain === 'com.microsoft')
+    return [{ value: node.outputs[0], axis: 2, heads: attrInt(node, 'num_heads', 1), part: 'v' }];
+  if (rank(node.inputs[0]) === 4)
+    return [
+      { value: node.inputs[0], axis: 3, heads: 1, part: 'qk' },
+      { value: node.inputs[2], axis: 3, heads: 1, part: 'v' },
+    ];
+  const qHeads = attrInt(node, node.domain === '' ? 'q_num_heads' : 'num_heads', 1);
+  const vHeads = node.opType === 'MultiHeadAttention' ? qHeads : attrInt(node, 'kv_num_heads', 1);
+  return [
+    { value: node.inputs[0], axis: 2, heads: qHeads, part: 'qk' },
+    { value: node.inputs[2], axis: 2, heads: vHeads, part: 'v' },
+  ];
+}
+
 /**
- * The head_dim propagation over `first.model` and the (value, axis) spaces that are head_dim (the last
- * axis of a head Reshape's split side); undefined when the model splits no heads by Reshape.
+ * The head_dim propagation over `first.model` and the axes that are head_dim (the last axis of a head
+ * Reshape's split side, a fused op's q and v features); undefined when the model has neither.
  */
 export function headDimPropagation(
   first: Propagation,
   options: { keepInterface?: boolean } = {},
-): { prop: Propagation; headDims: (readonly [string, number])[] } | undefined {
+): { prop: Propagation; headDims: HeadDimAxis[] } | undefined {
   const reshapes = headReshapes(first);
-  if (reshapes.length === 0) return undefined;
+  const fused = first.model.graph.nodes.filter(isFused);
+  if (reshapes.length === 0 && fused.length === 0) return undefined;
   // The innermost digit is the last of a chooser's alternatives (reshape.ts: pairings, outer to inner).
-  const choices = new Map(reshapes.map((n) => [n, first.choosers.get(n)!.alternatives - 1]));
+  const choices = new Map<Node, number>(reshapes.map((n) => [n, first.choosers.get(n)!.alternatives - 1]));
+  for (const n of fused) choices.set(n, HEAD_DIM_CHOICE);
   const prop = propagate(first.model, {
     index: first.index,
     shapes: first.shapes,
     choices,
     ...(options.keepInterface ? { keepInterface: true } : {}),
   });
-  const headDims = reshapes.flatMap((node) => {
-    const rank = (v: string) => first.shapes.values.get(v)?.shape?.length ?? 0;
+  const rank = (v: string) => first.shapes.values.get(v)?.shape?.length ?? 0;
+  const headDims: HeadDimAxis[] = reshapes.map((node) => {
     const split = rank(node.inputs[0]) > rank(node.outputs[0]) ? node.inputs[0] : node.outputs[0];
-    return [[split, rank(split) - 1] as const];
+    return { value: split, axis: rank(split) - 1, heads: 1 };
   });
+  for (const n of fused) headDims.push(...fusedHeadDims(n, rank));
   return { prop, headDims };
 }
 
@@ -91,10 +127,9 @@ export function zeroPreserving(prop: Propagation, group: Group): string | undefi
   const inGroup = new Set<string>([...group.values.map(([v]) => v), ...group.members.map((m) => m.tensor)]);
   for (const [value] of group.values) {
     const node = prop.index.producer.get(value);
-    if (!node) {
-      if (group.cache?.includes(value)) continue; // a KV cache: the oracle feeds zeros in removed channels
-      return `${value} is a graph input that is no KV cache`;
-    }
+    // A KV cache: the oracle feeds zeros in removed channels and compares only the kept ones.
+    if (group.cache?.includes(value)) continue;
+    if (!node) return `${value} is a graph input that is no KV cache`;
     const label = `${node.opType} ${node.name || node.outputs[0]}`;
     if (node.domain !== '') return `${label} is not known to keep a zero channel zero`;
     if (MOVES_ZERO.has(node.opType)) continue;
@@ -115,14 +150,19 @@ export function zeroPreserving(prop: Propagation, group: Group): string | undefi
   return undefined;
 }
 
-/** The head_dim positions of channel 0 in the first head_dim space it touches (2 for a RoPE pair). */
-function perChannel(prop: Propagation, g: Group, headDims: readonly (readonly [string, number])[]): number {
-  const counts = new Map<number, number>();
-  for (const e of g.elements[0]) {
-    const s = prop.spaceOf(e);
-    if (headDims.some(([v, a]) => v === s.value && a === s.axis)) counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
+/** The head_dim axis of a group, its head size and the positions per head channel 0 removes (2: a RoPE pair). */
+function headDimOf(prop: Propagation, g: Group, axes: readonly HeadDimAxis[]) {
+  for (const [value, axis] of g.values) {
+    const at = axes.find((h) => h.value === value && h.axis === axis);
+    const n = prop.shapes.values.get(value)?.shape?.[axis];
+    if (!at || typeof n !== 'number') continue;
+    const positions = g.elements[0].filter((e) => {
+      const s = prop.spaceOf(e);
+      return s.value === value && s.axis === axis;
+    }).length;
+    return { size: n / at.heads, perChannel: Math.max(1, positions / at.heads), part: at.part };
   }
-  return counts.values().next().value ?? 1;
+  return undefined;
 }
 
 /**
@@ -140,23 +180,20 @@ export function headDimGroups(
   const pass = headDimPropagation(first, options);
   if (!pass) return undefined;
   const { prop, headDims } = pass;
-  const isHeadDim = ([v, a]: readonly [string, number]) => headDims.some(([hv, ha]) => hv === v && ha === a);
-  const groups = buildGroups(prop, new Set(ids), '/head_dim', copies).filter((g) => g.values.some(isHeadDim));
-  for (const g of groups) {
-    const part = g.contracted?.length ? 'qk' : 'v';
-    const [value, axis] = g.values.find(isHeadDim)!;
-    const size = prop.shapes.values.get(value)?.shape?.[axis];
+  const groups = buildGroups(prop, new Set(ids), '/head_dim', copies).flatMap((g) => {
+    const of = headDimOf(prop, g, headDims);
+    return of ? [{ g, of }] : [];
+  });
+  for (const { g, of: found } of groups) {
+    // q·k meet in a product of two activations (a fused op's ports say which part they are).
+    const { part: named, ...of } = found;
+    const part = named ?? (g.contracted?.length ? 'qk' : 'v');
     const unit = heads.find((u) => u.members.some((m) => g.members.some((gm) => gm.tensor === m.tensor)))?.id;
     g.id = unit ? uniqueId(`${unit}/head_dim_${part}`, ids, g.members[0]?.indices[0]?.[0] ?? 0) : g.id;
     ids.add(g.id);
-    g.headDim = {
-      part,
-      size: typeof size === 'number' ? size : 0,
-      perChannel: perChannel(prop, g, headDims),
-      ...(unit ? { unit } : {}),
-    };
+    g.headDim = { part, ...of, ...(unit ? { unit } : {}) };
     // Only the q·k contraction makes it inexact: exact when zeroed where produced, if nothing un-zeroes it.
-    if (part !== 'qk' || g.inexact.length !== g.contracted!.length) continue;
+    if (part !== 'qk' || g.blocked || !g.contracted || g.inexact.length !== g.contracted.length) continue;
     const why = zeroPreserving(prop, g);
     if (why) g.inexact.push(why);
     else {
@@ -165,5 +202,5 @@ export function headDimGroups(
       g.zeroStored = true;
     }
   }
-  return groups.length ? { prop, groups } : undefined;
+  return groups.length ? { prop, groups: groups.map(({ g }) => g) } : undefined;
 }

@@ -250,6 +250,7 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
       return;
     }
     if (res.inexact) (res.contraction ? s.contracted : s.inexact).push(`${opLabel(node)}: ${res.inexact}`);
+    if (res.block) s.blocked.push(`${opLabel(node)}: ${res.block}`);
     if (res.attention) s.attention = true;
     let chooser: { alternatives: number; spaces: Space[] } | undefined;
     if (res.alternatives !== undefined && res.alternatives > 1) {

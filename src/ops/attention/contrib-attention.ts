@@ -15,6 +15,14 @@
 import { attrInt, attrInts, setAttrInt, setAttrInts } from '../../ir/attrs.js';
 import { blocked, dimOf, identity, type OpRule, type RuleContext, type RuleResult } from '../channel-rule.js';
 import { headLinks, thirds, type HeadLayout, type HeadPort } from './heads.js';
+import {
+  HEAD_DIM_CHOICE,
+  headDimLinks,
+  keepDenseScale,
+  keptHeadsAndSize,
+  type HeadDimLayout,
+  type HeadDimPort,
+} from './head-dim.js';
 
 /** Query width and head size from `num_heads`, or why not. */
 function querySize(ctx: RuleContext, slot: number, axis: number): { width: number; size: number } | string {
@@ -129,17 +137,84 @@ function packedLayout(ctx: RuleContext): HeadLayout | string {
   };
 }
 
+/**
+ * MultiHeadAttention's head_dim: q and k features with the key cache's last axis; v features with the
+ * output's and the value cache's (v's head size is v's width / num_heads, free of q·k's). A packed
+ * [q | k | v] bias or 4-D key/value are not followed.
+ */
+function mhaHeadDimLayout(ctx: RuleContext): HeadDimLayout | string {
+  const q = querySize(ctx, 0, 2);
+  if (typeof q === 'string') return q;
+  const heads = q.width / q.size;
+  if (!ctx.has(1) || !ctx.has(2)) return 'packed QKV input (key and value absent) is not supported';
+  if (ctx.shape('in', 1)?.length !== 3 || ctx.shape('in', 2)?.length !== 3)
+    return 'key/value in BNSH (4-D) form are not supported';
+  if (ctx.has(3)) return 'the packed [q | k | v] bias is not sliced per head_dim';
+  const vw = dimOf(ctx, 'in', 2, 2);
+  if (dimOf(ctx, 'in', 1, 2) !== q.width || !vw || vw % heads) return 'key/value widths do not fit num_heads';
+  const features = (io: 'in' | 'out', slot: number): HeadDimPort => ({ io, slot, axis: 2, form: 'features' });
+  const dims = (pairs: [io: 'in' | 'out', slot: number][]): HeadDimPort[] =>
+    pairs
+      .filter(([io, slot]) => (io === 'in' ? ctx.has(slot) : !!ctx.node.outputs[slot]))
+      .map(([io, slot]) => ({ io, slot, axis: 3, form: 'dim' }));
+  return {
+    qk: {
+      size: q.size,
+      ports: [
+        features('in', 0),
+        features('in', 1),
+        ...dims([
+          ['in', 6],
+          ['out', 1],
+        ]),
+      ],
+    },
+    v: {
+      size: vw / heads,
+      blocked:
+        "onnxruntime's MultiHeadAttention needs v's head size equal to q's and k's " +
+        '(past_value dimension 3 must equal head_size)',
+      ports: [
+        features('in', 2),
+        features('out', 0),
+        ...dims([
+          ['in', 7],
+          ['out', 2],
+        ]),
+      ],
+    },
+  };
+}
+
 export const multiHeadAttentionRule: OpRule = {
-  links: (ctx, port) => headLinks(port, mhaLayout(ctx)),
+  links: (ctx, port) =>
+    ctx.choice === HEAD_DIM_CHOICE
+      ? headDimLinks(port, mhaHeadDimLayout(ctx), 'MultiHeadAttention')
+      : headLinks(port, mhaLayout(ctx)),
   rewrite(ctx) {
     const q = ctx.changes('in', 0).get(2);
     const l = mhaLayout(ctx);
-    if (q && typeof l !== 'string') setAttrInt(ctx.node, 'num_heads', q.keep.length / l.headSize);
+    if (!q || typeof l === 'string') return;
+    // Heads and head_dim may both be pruned: num_heads counts the heads kept, the scale stays the dense one.
+    const kept = keptHeadsAndSize(q.keep, l.headSize);
+    setAttrInt(ctx.node, 'num_heads', kept.heads);
+    keepDenseScale(ctx.node, l.headSize, kept.size);
   },
 };
 
+/** GroupQueryAttention has one head size for q, k and v (and rotates q and k inside with do_rotary). */
+function gqaHeadDim(ctx: RuleContext): string {
+  const rotary = attrInt(ctx.node, 'do_rotary', 0)
+    ? '; with do_rotary its cos_cache/sin_cache [max_position, head_size/2] rotate pairs inside the op'
+    : '';
+  return `GroupQueryAttention has one head size for q, k and v (kv_num_heads × head size)${rotary}: not followed`;
+}
+
 export const groupQueryAttentionRule: OpRule = {
-  links: (ctx, port) => headLinks(port, gqaLayout(ctx)),
+  links: (ctx, port) =>
+    ctx.choice === HEAD_DIM_CHOICE
+      ? headDimLinks(port, gqaHeadDim(ctx), 'GroupQueryAttention')
+      : headLinks(port, gqaLayout(ctx)),
   rewrite(ctx) {
     const l = gqaLayout(ctx);
     const [q, k] = [ctx.changes('in', 0).get(2), ctx.changes('in', 1).get(2)];
@@ -158,6 +233,12 @@ function packedLinks(ctx: RuleContext, port: { io: 'in' | 'out'; slot: number; a
     if (!ctx.isStored(1)) return blocked('the packed QKV weight is not stored');
     return { links: [{ io: 'in', slot: 0, axis: 2, map: identity }], entries: [weightRows] };
   }
+  if (ctx.choice === HEAD_DIM_CHOICE)
+    return headDimLinks(
+      port,
+      'the packed QKV projection inside Attention gives q, k and v one head size (hidden / num_heads): not followed',
+      'Attention',
+    );
   return headLinks(port, packedLayout(ctx));
 }
 

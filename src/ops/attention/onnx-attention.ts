@@ -9,6 +9,14 @@ import { attrInt, hasAttr, setAttrInt } from '../../ir/attrs.js';
 import { dimOf, type OpRule, type RuleContext } from '../channel-rule.js';
 import type { IndexMap } from '../index-map.js';
 import { headLinks, type HeadLayout, type HeadPort } from './heads.js';
+import {
+  HEAD_DIM_CHOICE,
+  headDimLinks,
+  keepDenseScale,
+  keptHeadsAndSize,
+  type HeadDimLayout,
+  type HeadDimPort,
+} from './head-dim.js';
 
 const Q = 0,
   K = 1,
@@ -88,16 +96,59 @@ function layout(ctx: RuleContext): HeadLayout | string {
   };
 }
 
+/**
+ * head_dim of ONNX Attention: q and k with the key cache's last axis (one size, the default scale's);
+ * v with the output and the value cache (the spec lets v's head size differ from q's).
+ */
+function headDimLayout(ctx: RuleContext): HeadDimLayout | string {
+  const d = onnxAttentionDims(ctx);
+  if (typeof d === 'string') return d;
+  if (ctx.node.outputs[3]) return 'the qk_matmul_output output is not supported';
+  const fourD = ctx.shape('in', Q)!.length === 4;
+  const form = fourD ? ('dim' as const) : ('features' as const);
+  const axis = fourD ? 3 : 2;
+  const cache = (io: 'in' | 'out', slot: number): HeadDimPort[] =>
+    (io === 'in' ? ctx.has(slot) : !!ctx.node.outputs[slot]) ? [{ io, slot, axis: 3, form: 'dim' }] : [];
+  return {
+    qk: {
+      size: d.size,
+      ports: [
+        { io: 'in', slot: Q, axis, form },
+        { io: 'in', slot: K, axis, form },
+        ...cache('in', PAST_K),
+        ...cache('out', 1),
+      ],
+    },
+    v: {
+      size: d.vSize,
+      ports: [
+        { io: 'in', slot: V, axis, form },
+        { io: 'out', slot: 0, axis, form },
+        ...cache('in', PAST_V),
+        ...cache('out', 2),
+      ],
+    },
+  };
+}
+
 export const onnxAttentionRule: OpRule = {
-  links: (ctx, port) => headLinks(port, layout(ctx)),
+  links: (ctx, port) =>
+    ctx.choice === HEAD_DIM_CHOICE ? headDimLinks(port, headDimLayout(ctx), 'Attention') : headLinks(port, layout(ctx)),
   rewrite(ctx) {
     const d = onnxAttentionDims(ctx);
     if (typeof d === 'string') return;
     const fourD = ctx.shape('in', Q)!.length === 4;
-    const q = ctx.changes('in', Q).get(fourD ? 1 : 2);
-    const k = ctx.changes('in', K).get(fourD ? 1 : 2);
-    const per = fourD ? 1 : d.size;
-    if (q && (!fourD || hasAttr(ctx.node, 'q_num_heads'))) setAttrInt(ctx.node, 'q_num_heads', q.keep.length / per);
-    if (k && (!fourD || hasAttr(ctx.node, 'kv_num_heads'))) setAttrInt(ctx.node, 'kv_num_heads', k.keep.length / per);
+    if (fourD) {
+      const [q, k] = [ctx.changes('in', Q).get(1), ctx.changes('in', K).get(1)];
+      if (q && hasAttr(ctx.node, 'q_num_heads')) setAttrInt(ctx.node, 'q_num_heads', q.keep.length);
+      if (k && hasAttr(ctx.node, 'kv_num_heads')) setAttrInt(ctx.node, 'kv_num_heads', k.keep.length);
+      keepDenseScale(ctx.node, d.size, ctx.changes('in', Q).get(3)?.keep.length ?? d.size);
+      return;
+    }
+    // 3-D: features are heads × head_dim, either or both pruned; the head counts are what is kept.
+    const [q, k] = [ctx.changes('in', Q).get(2), ctx.changes('in', K).get(2)];
+    if (q) setAttrInt(ctx.node, 'q_num_heads', keptHeadsAndSize(q.keep, d.size).heads);
+    if (k) setAttrInt(ctx.node, 'kv_num_heads', keptHeadsAndSize(k.keep, d.size).heads);
+    if (q) keepDenseScale(ctx.node, d.size, keptHeadsAndSize(q.keep, d.size).size);
   },
 };

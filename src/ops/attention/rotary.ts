@@ -9,6 +9,7 @@
  */
 import { attrInt, setAttrInt } from '../../ir/attrs.js';
 import { blocked, dimOf, identity, type OpRule, type RuleContext } from '../channel-rule.js';
+import { HEAD_DIM_CHOICE } from './head-dim.js';
 
 /** Head size of a 3-D input: hidden / num_heads, or (num_heads unset) the rotated width of the caches. */
 function headSize3d(ctx: RuleContext, cosSlot: number): number | string {
@@ -23,8 +24,19 @@ function headSize3d(ctx: RuleContext, cosSlot: number): number | string {
   return size;
 }
 
+/** Why head_dim does not pass a RotaryEmbedding op (asked by the head_dim analysis, HEAD_DIM_CHOICE). */
+const ROTATED_INSIDE =
+  'head_dim: the cos/sin caches [max_position, rotary_dim/2] rotate pairs of head_dim channels inside ' +
+  'RotaryEmbedding; slicing them along is not supported';
+
 const rotaryRule = (cosSlot: number): OpRule => ({
   links(ctx, port) {
+    // head_dim passes (q and k show as one group through the attention after it) but is blocked here.
+    if (ctx.choice === HEAD_DIM_CHOICE && port.slot === 0)
+      return {
+        links: [{ io: port.io === 'in' ? 'out' : 'in', slot: 0, axis: port.axis, map: identity }],
+        block: ROTATED_INSIDE,
+      };
     if ((port.io === 'in' && port.slot !== 0) || (port.io === 'out' && port.slot !== 0))
       return blocked(`${port.io}put ${port.slot} carries no heads (cos/sin caches and positions)`);
     const rank = ctx.shape('in', 0)?.length;
@@ -35,7 +47,7 @@ const rotaryRule = (cosSlot: number): OpRule => ({
       map: identity,
     };
     if (rank === 4) {
-      if (port.axis === 3) return blocked('head_dim pairs channels through RoPE (cos/sin caches are not sliced)');
+      if (port.axis === 3) return blocked(ROTATED_INSIDE);
       return { links: [other] };
     }
     if (rank !== 3) return blocked(`input of rank ${rank ?? 'unknown'} (3 or 4 expected)`);
