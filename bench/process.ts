@@ -30,6 +30,36 @@ export function medianProcess(argv: readonly string[], reps: number): ProcessRun
   };
 }
 
+/** medianProcess's summary with every run kept (e.g. each one's printed figure). */
+export interface ProcessSummary extends ProcessRun {
+  runs: ProcessRun[];
+}
+
+/**
+ * Two commands run alternately `reps` times (a, b, a, b, ...), each summarised as by medianProcess:
+ * on a shared machine whose load drifts, a ratio of the two then compares runs made under the same
+ * conditions, not a quiet minute against a busy one.
+ */
+export function interleavedProcesses(
+  a: readonly string[],
+  b: readonly string[],
+  reps: number,
+): [ProcessSummary, ProcessSummary] {
+  const runsA: ProcessRun[] = [];
+  const runsB: ProcessRun[] = [];
+  for (let i = 0; i < reps; i++) {
+    runsA.push(runProcess(a));
+    runsB.push(runProcess(b));
+  }
+  const summary = (runs: ProcessRun[]): ProcessSummary => ({
+    seconds: median(runs.map((r) => r.seconds)),
+    maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)),
+    stdout: runs[0].stdout,
+    runs,
+  });
+  return [summary(runsA), summary(runsB)];
+}
+
 /** Least-squares slope of log(y) against log(x): the exponent of y ∝ x^k. */
 export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
   const lx = xs.map(Math.log),

@@ -9,9 +9,9 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entry, type BenchEntry, type Benchmark } from './harness.js';
+import { entry, median, type BenchEntry, type Benchmark } from './harness.js';
 import { bertBasePath, RESNET18 } from './models.js';
-import { logLogSlope, medianProcess, runProcess } from './process.js';
+import { interleavedProcesses, logLogSlope, runProcess } from './process.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin/pruneguard.js');
@@ -23,21 +23,20 @@ const benchmark: Benchmark = {
   name: 'production',
   async run() {
     const out: BenchEntry[] = [];
-    const node = medianProcess([process.execPath, '-e', ''], 5);
-    const help = medianProcess([process.execPath, CLI, '--help'], 5);
+    const [node, help] = interleavedProcesses([process.execPath, '-e', ''], [process.execPath, CLI, '--help'], 5);
     out.push(entry('start: pruneguard --help vs node -e ""', help.seconds * 1000, 'ms', node.seconds * 1000, 2));
 
     if (existsSync(RESNET18)) {
       const bytes = statSync(RESNET18).size;
-      const onnx = medianProcess(
+      const [onnx, inspect] = interleavedProcesses(
         [
           '/usr/bin/python3',
           '-c',
           `import onnx; m=onnx.load(${JSON.stringify(RESNET18)}); onnx.shape_inference.infer_shapes(m)`,
         ],
-        3,
+        [process.execPath, CLI, 'inspect', RESNET18, '--json'],
+        5,
       );
-      const inspect = medianProcess([process.execPath, CLI, 'inspect', RESNET18, '--json'], 3);
       out.push(
         entry(
           'inspect resnet18 --json vs onnx infer_shapes (python, C++)',
@@ -61,21 +60,15 @@ const benchmark: Benchmark = {
     const bytes = statSync(bert).size;
     const dir = mkdtempSync(join(tmpdir(), 'pruneguard-bench-'));
     try {
-      const ortCreate = runProcess([process.execPath, join(import.meta.dirname, 'ort-create.mjs'), bert]);
-      const createMs = Number(ortCreate.stdout.trim());
       const inspect = runProcess([process.execPath, CLI, 'inspect', bert, '--json']);
       const pruned = runProcess([process.execPath, CLI, 'prune', bert, '--ratio', '0.3', '-o', join(dir, 'p.onnx')]);
-      const verified = runProcess([
-        process.execPath,
-        CLI,
-        'prune',
-        bert,
-        '--ratio',
-        '0.3',
-        '--verify',
-        '-o',
-        join(dir, 'v.onnx'),
-      ]);
+      // Each run replaces the last one's output (--force): the bench's own file in its own folder.
+      const [ortCreate, verified] = interleavedProcesses(
+        [process.execPath, join(import.meta.dirname, 'ort-create.mjs'), bert],
+        [process.execPath, CLI, 'prune', bert, '--ratio', '0.3', '--verify', '--force', '-o', join(dir, 'v.onnx')],
+        3,
+      );
+      const createMs = median(ortCreate.runs.map((r) => Number(r.stdout.trim())));
       out.push(
         entry(
           `prune --ratio 0.3 --verify bert-base (${(bytes / MB).toFixed(0)} MB) vs ort session creation`,
