@@ -4,7 +4,7 @@ import { createSession, randomInputs, releaseSession, run } from '../runtime/ind
 import { defaultSizes, sizeProblems } from './input-sizes.js';
 import { fromNumbers } from '../ir/tensor.js';
 import type { Graph } from '../ir/types.js';
-import { model, node, strAttr, vi } from '../runtime/tiny-models.test-helpers.js';
+import { intAttr, intsAttr, model, node, strAttr, vi } from '../runtime/tiny-models.test-helpers.js';
 import { reflectPadAudio } from './testing/verify-models.test-helpers.js';
 import type { Model } from '../ir/types.js';
 import { lengthBranch, recurrentState, sampleRateBranches } from './testing/input-size-models.test-helpers.js';
@@ -108,5 +108,41 @@ describe('unnamed dims: batch or length by what the graph does with them', () =>
     expect(defaultSizes(m, 2)).toMatchObject({ x: [4, 4], state: [2, 4, 3] });
     expect(await runAt(m, sizes)).toBe('ran');
     expect(await runAt(m, { ...sizes, state: [2, 5, 3] })).toMatch(/initial_h|batch/i);
+  });
+});
+
+/**
+ * A decoder step with a KV cache and a padding mask: keys = Concat(past, x) over past + seq positions,
+ * and the mask [batch, total] is added to the scores over those keys. Exporters name the mask's length
+ * anything ("past+seq", "total_sequence_length", "attention_mask_dim_1"): only the graph says it is a sum.
+ */
+function cachedStepWithMask(): Model {
+  return model(
+    [
+      node('Concat', ['past', 'x'], ['keys'], [intAttr('axis', 1)]),
+      node('Transpose', ['keys'], ['keysT'], [intsAttr('perm', [0, 2, 1])]),
+      node('MatMul', ['x', 'keysT'], ['scores']),
+      node('Unsqueeze', ['mask', 'axis1'], ['mask3']),
+      node('Add', ['scores', 'mask3'], ['masked']),
+      node('Softmax', ['masked'], ['y'], [intAttr('axis', -1)]),
+    ],
+    [
+      vi('x', 'float32', ['batch', 'seq', 4]),
+      vi('past', 'float32', ['batch', 'past', 4]),
+      vi('mask', 'float32', ['batch', 'attention_mask_dim_1']),
+    ],
+    [vi('y', 'float32', ['batch', 'seq', 'attention_mask_dim_1'])],
+    { axis1: fromNumbers('int64', [1], [1]) },
+  );
+}
+
+describe('a length that is the sum of others (a mask over the cached and the new tokens)', () => {
+  it('is sized past + seq because the graph accepts that and nothing smaller; onnxruntime runs there', async () => {
+    const m = cachedStepWithMask();
+    const sizes = defaultSizes(m);
+    expect(sizes).toEqual({ x: [2, 5, 4], past: [2, 5, 4], mask: [2, 10] });
+    expect(await runAt(m, sizes)).toBe('ran');
+    // What the search replaced: every length at its own start, which the Add refuses.
+    expect(await runAt(m, { x: [2, 5, 4], past: [2, 5, 4], mask: [2, 5] })).toMatch(/broadcast|Add/);
   });
 });

@@ -7,6 +7,9 @@
  * batch is not its input's), on a path a run can take (shape/live-problems.ts: problems inside an
  * `If` branch count only when that branch can run), and no value has an empty axis.
  *
+ * A length of one input alone may be the sum of one or two other lengths (a mask over the cached and
+ * the new tokens) when giving it that sum removes problems and adds none (totalOf).
+ *
  * Which free dims are batches: axis 0 of any input, a named dim that some input has at axis 0
  * (one size per name, so inputs sharing "batch" or "seq" stay aligned), and an unnamed dim the
  * graph needs equal to the batch. The evidence for the last is the graph's own: an unnamed dim of
@@ -43,7 +46,10 @@ export function sizeProblems(model: Model, sizes: Sizes, baseline = problemKeys(
 }
 
 /** Problems in the way of some path (`some`: a run may still take another) and of any path (`every`). */
-function problemsAt(model: Model, sizes: Sizes, baseline: Set<string>): { some: SizeProblem[]; every: SizeProblem[] } {
+/** Problems on some path a run can take, and on every path. */
+type Found = { some: SizeProblem[]; every: SizeProblem[] };
+
+function problemsAt(model: Model, sizes: Sizes, baseline: Set<string>): Found {
   const r = inferShapes(model, { inputShapes: sizes });
   const found: SizeProblem[] = r.problems.filter((p) => !baseline.has(keyOf(p)));
   const producers = producerLabels(model.graph);
@@ -121,25 +127,31 @@ export function chooseSizes(model: Model, scale = 1, fixed: Sizes = {}): { sizes
   const inputs = feedableInputs(model);
   const free = freeDims(inputs, fixed);
   const start = (shape: readonly Dim[], axis: number) => (shape.length === 4 && axis >= 2 ? 32 : 4 * scale + 1);
+  // A length the graph needs equal to the sum of other lengths (a mask over past + new tokens): see totalOf.
+  const totals = new Map<FreeDim, FreeDim[]>();
   const at = (k: number): Sizes => {
     const bySymbol = new Map<string, number>();
-    return Object.fromEntries(
+    const sizeOf = (dim: FreeDim, shape: readonly Dim[]): number => {
+      const size = dim.role === 'batch' ? 2 * scale : start(shape, dim.axis) * 2 ** k;
+      if (dim.symbol === undefined) return size;
+      if (!bySymbol.has(dim.symbol)) bySymbol.set(dim.symbol, size);
+      return bySymbol.get(dim.symbol)!;
+    };
+    const sized = Object.fromEntries(
       inputs.map((input) => {
         if (fixed[input.name]) return [input.name, fixed[input.name]];
         const shape = input.shape ?? [];
         return [
           input.name,
-          shape.map((d, axis) => {
-            if (typeof d === 'number') return d;
-            const dim = free.find((f) => f.input === input.name && f.axis === axis)!;
-            const size = dim.role === 'batch' ? 2 * scale : start(shape, axis) * 2 ** k;
-            if (dim.symbol === undefined) return size;
-            if (!bySymbol.has(dim.symbol)) bySymbol.set(dim.symbol, size);
-            return bySymbol.get(dim.symbol)!;
-          }),
+          shape.map((d, axis) =>
+            typeof d === 'number' ? d : sizeOf(free.find((f) => f.input === input.name && f.axis === axis)!, shape),
+          ),
         ];
       }),
     );
+    for (const [dim, parts] of totals)
+      sized[dim.input][dim.axis] = parts.reduce((n, p) => n + sized[p.input][p.axis], 0);
+    return sized;
   };
   const baseline = problemKeys(inferShapes(model));
   if (!free.some((f) => f.role === 'length')) {
@@ -161,11 +173,50 @@ export function chooseSizes(model: Model, scale = 1, fixed: Sizes = {}): { sizes
       if (removesOnly(found.some, then.some)) [sizes, found] = [asBatch, then];
       else dim.role = 'length';
     }
+    for (const dim of free) {
+      if (found.some.length === 0) break;
+      const then = totalOf(dim, free, totals, () => problemsAt(model, at(k), baseline), found);
+      if (then) [sizes, found] = [at(k), then];
+    }
     if (found.every.length === 0) return { sizes, everyBranch: true };
     if (found.some.length === 0) somePath ??= sizes;
   }
   // Nothing on the ladder satisfies the graph: run at the smallest, and let the dense model say why.
   return { sizes: somePath ?? at(0), everyBranch: false };
+}
+
+/**
+ * Whether `dim`, a length of one input alone, is the sum of other lengths: an attention mask over the
+ * cached and the new tokens ([batch, past + seq]) must match the keys' length, which the graph
+ * computes by concatenating the past with the new keys. The graph says so: giving it the sum of one
+ * or two other lengths removes problems and adds none. Records the first such sum in `totals` and
+ * returns the problems left, or leaves `totals` as it was and returns undefined.
+ */
+function totalOf(
+  dim: FreeDim,
+  free: readonly FreeDim[],
+  totals: Map<FreeDim, FreeDim[]>,
+  problemsNow: () => Found,
+  problems: Found,
+): Found | undefined {
+  const sameLength = (a: FreeDim, b: FreeDim) => a === b || (a.symbol !== undefined && a.symbol === b.symbol);
+  if (dim.role !== 'length' || totals.has(dim) || free.some((f) => f !== dim && sameLength(f, dim))) return undefined;
+  // One representative per other length (inputs sharing a name share a size).
+  const others = free.filter(
+    (f, i) =>
+      f.role === 'length' && !sameLength(f, dim) && !totals.has(f) && free.findIndex((g) => sameLength(g, f)) === i,
+  );
+  // One other length, or two (past + new tokens); more would be a search, not evidence.
+  const candidates: FreeDim[][] = others.map((f) => [f]);
+  for (let i = 0; i < others.length; i++)
+    for (let j = i + 1; j < others.length; j++) candidates.push([others[i], others[j]]);
+  for (const parts of candidates) {
+    totals.set(dim, parts);
+    const found = problemsNow();
+    if (removesOnly(problems.some, found.some)) return found;
+    totals.delete(dim);
+  }
+  return undefined;
 }
 
 /** True when `after` is `before` less at least one problem (by node and rule): evidence, not a trade. */
