@@ -98,9 +98,10 @@ describe.runIf(entries.length > 0)(`decoders outside the repository (${dir})`, (
         );
         // GQA with more than one KV head: query heads within the groups are a unit of their own.
         const nRep = e.heads / e.kv_heads;
-        expect(query.map((u) => u.heads)).toEqual(
-          e.kv_heads > 1 && nRep > 1 ? Array.from({ length: e.layers }, () => nRep) : [],
-        );
+        expect(
+          query.map((u) => u.heads),
+          'query heads within each KV group are offered as a unit',
+        ).toEqual(e.kv_heads > 1 && nRep > 1 ? Array.from({ length: e.layers }, () => nRep) : []);
         expect(mlp.length, 'every layer has a prunable MLP').toBeGreaterThanOrEqual(e.layers);
       });
 
