@@ -64,6 +64,28 @@ class Rotary(nn.Module):
         return q * cos + rot(q) * sin, k * cos + rot(k) * sin
 
 
+class PartialRotary(nn.Module):
+    """Partial rotary (Phi/NeoX: the first `rd` of hd rotate, the rest pass) with cos/sin computed at run
+    time from `inv_freq` (newer Hugging Face: inv_freq @ positions, then cat(freqs, freqs), cos, sin)."""
+
+    def __init__(self, hd, rd):
+        super().__init__()
+        self.rd = rd
+        self.register_buffer("inv_freq", 1.0 / (10000 ** (torch.arange(0, rd, 2).float() / rd)))
+
+    def forward(self, q, k, start, length):
+        pos = torch.arange(length).float() + start
+        freqs = (self.inv_freq[:, None] @ pos[None, :]).transpose(0, 1)  # [S, rd/2]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+
+        def rope(x):
+            rot, rest = x[..., :self.rd], x[..., self.rd:]
+            return torch.cat((rot * cos + rotate_half(rot) * sin, rest), dim=-1)
+
+        return rope(q), rope(k)
+
+
 def repeat_kv(x, n_rep):
     b, hkv, s, hd = x.shape
     if n_rep == 1:
@@ -144,7 +166,8 @@ class Llama(nn.Module):
         self.cache = cache
         self.embed_tokens = nn.Embedding(VOCAB, D)
         alibi = interleaved == "alibi"
-        self.rotary = None if alibi else Rotary(HD, interleaved)
+        self.rotary = None if alibi else PartialRotary(HD, HD // 2) if interleaved == "partial" \
+            else Rotary(HD, interleaved)
         self.layers = nn.ModuleList([Layer(heads, kv_heads, self.rotary, alibi) for _ in range(LAYERS)])
         self.norm = RMSNorm(D)
         self.lm_head = nn.Linear(D, VOCAB, bias=False)
@@ -172,11 +195,15 @@ VARIANTS = {
     "llama_mha_untied": (4, 4, False, False, False, 23),
     "gptj_gqa_cache": (8, 2, True, False, True, 24),
     "alibi_gqa": (4, 2, "alibi", False, False, 25),
+    "phi_partial_rope": (8, 2, "partial", False, False, 26),
 }
 
 
 def describe(heads, kv_heads, interleaved, tied, cache):
     rope = "interleaved (GPT-J) RoPE" if interleaved else "rotate_half RoPE"
+    if interleaved == "partial":
+        rope = (f"partial rotary (Phi/NeoX: the first {HD // 2} of head_dim {HD} rotate, rotate_half) with cos/sin "
+                "computed at run time from inv_freq (MatMul with the positions, Concat, Cos/Sin)")
     if interleaved == "alibi":
         rope = ("no RoPE: ALiBi slopes [H,1,1] (a buffer per layer, equal values: the exporter keeps one "
                 "initializer for both layers) times the key distance, added to the scores")
@@ -186,7 +213,7 @@ def describe(heads, kv_heads, interleaved, tied, cache):
           "present.{i}.key/value [batch, kv_heads, past+seq, hd]; causal mask offset by the past length"
           if cache else "prefill only")
     return (f"Llama-style decoder, {LAYERS} layers, d_model {D}, head_dim {HD}, {attn}; RMSNorm decomposed "
-            f"(Pow/ReduceMean/Add/Sqrt/Div); {rope}{'' if interleaved == 'alibi' else f' on cos/sin tables [{MAX_POS}, {HD}] sliced by position'}; "
+            f"(Pow/ReduceMean/Add/Sqrt/Div); {rope}{'' if interleaved in ('alibi', 'partial') else f' on cos/sin tables [{MAX_POS}, {HD}] sliced by position'}; "
             f"SwiGLU MLP ({FFN}); {'tied' if tied else 'untied'} embeddings; {io}. Random weights.")
 
 

@@ -23,17 +23,20 @@ interface Entry {
   inputs: { name: string }[];
   sizes: Record<string, number[]>[];
 }
-const decoders: Entry[] = (
-  JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as { models: Entry[] }
-).models.filter((e) => e.family === 'decoder-llama');
+const all: Entry[] = (JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as { models: Entry[] }).models.filter(
+  (e) => e.family === 'decoder-llama',
+);
+/** Full-width RoPE (or none): one q·k group per layer. The partial rotary fixture has its own tests below. */
+const decoders = all.filter((e) => !e.file.startsWith('phi_partial'));
 const feedsOf = (dense: Model, e: Entry) => e.sizes.map((s, i) => randomInputs(dense, s, { seed: i + 1, vocab: 64 }));
 /** How each fixture pairs head_dim channels through RoPE (head_dim 8). */
 const pairing = (file: string) =>
   file.startsWith('gptj') ? 'interleaved' : file.startsWith('alibi') ? 'none' : 'half';
 const headDims = (a: GroupAnalysis, part: 'qk' | 'v') => a.groups.filter((g) => g.headDim?.part === part);
 
-it('finds the five decoder fixtures', () => {
+it('finds the six decoder fixtures', () => {
   expect(decoders.map((d) => pairing(d.file)).sort()).toEqual(['half', 'half', 'half', 'interleaved', 'none']);
+  expect(all.map((d) => d.file)).toContain('phi_partial_rope_op17.onnx');
 });
 
 describe('head_dim groups', () => {
@@ -163,5 +166,49 @@ describe('--ratio leaves head_dim to plans that name it', () => {
     const named = ratioPlan(analysis, 0.3).channels!.map((c) => c.group);
     expect(named.filter((id) => id.includes('/head_dim'))).toEqual([]);
     expect(headDims(analysis, 'qk').length).toBeGreaterThan(0);
+  });
+});
+
+describe('partial rotary with cos/sin computed from inv_freq (phi_partial_rope)', () => {
+  it('pairs only the rotated positions, slices inv_freq along, and equals the mask oracle', async () => {
+    const dense = loadModelFile(`${DIR}/phi_partial_rope_op17.onnx`);
+    const analysis = analyzeGroups(dense);
+    const qk = headDims(analysis, 'qk');
+    // The first 4 of 8 positions rotate (pairs 0-2, 1-3); 4..7 pass, one channel each, per layer. One rotary
+    // module computes cos/sin for both layers from one inv_freq: its pairs are one group over both layers.
+    const [pairs, ...rest] = qk;
+    expect(qk.map((g) => [g.channels, g.headDim!.perChannel, g.blocked, g.maskExact])).toEqual([
+      [2, 2, undefined, true],
+      [4, 1, undefined, true],
+      [4, 1, undefined, true],
+    ]);
+    const invFreq = pairs.members.filter((m) => m.axis === 0 && m.indices[0].length === 1);
+    expect(invFreq.map((m) => m.indices.flat())).toEqual([[0, 1]]);
+    expect(pairs.members.filter((m) => m.axis === 1).map((m) => m.indices[0].slice(0, 2))).toEqual([
+      [0, 2],
+      [0, 2],
+      [0, 2],
+      [0, 2],
+    ]);
+    expect(rest.map((g) => g.members[0].indices[0].slice(0, 2))).toEqual([
+      [4, 12],
+      [4, 12],
+    ]);
+    const feeds = [1, 2].map((b, i) => randomInputs(dense, { input_ids: [b, 3 + 4 * i] }, { seed: i + 1, vocab: 64 }));
+    const planOf = (pair: number) => ({
+      channels: qk.map((g, i) => ({ group: g.id, indices: [i === 0 ? pair : i] })),
+      guards: { allowSingleChannel: true },
+    });
+    const plan = planOf(1);
+    const { model: pruned, report } = prune(dense, plan, { analysis });
+    const verified = await verify(dense, pruned, plan, feeds);
+    expect(verified).toMatchObject({ exact: true, status: 'pass' });
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+    const other = prune(dense, planOf(0), { analysis }).model;
+    expect((await verify(dense, other, plan, feeds)).maxDeviation).toBeGreaterThan(1e-2);
+    console.log(
+      `phi_partial_rope_op17.onnx: q·k head_dim 8 → 5 (one rotated pair, one passed position), params ` +
+        `${report.paramsBefore} → ${report.paramsAfter}, max deviation ${verified.maxDeviation.toExponential(2)}`,
+    );
   });
 });

@@ -16,7 +16,7 @@
  *
  * The q·k group is mask-exact when the oracle zeroes the channel in every stored member (q_proj and
  * k_proj columns, their biases, the tables' columns) and every value of the group between them and
- * the product stays zero where its inputs are (`zeroPreserving`): the removed channels then add 0 to
+ * the product stays zero where its inputs are (zero-channels.ts): the removed channels then add 0 to
  * every score, as removing them does. A stored attention scale stays what it was: the pruned model
  * keeps the dense 1/sqrt(hd), which is what the masked model computes.
  */
@@ -25,6 +25,7 @@ import type { Node } from '../ir/types.js';
 import { HEAD_DIM_CHOICE } from '../ops/attention/head-dim.js';
 import { buildGroups, uniqueId, type Group } from './group-build.js';
 import { propagate, type Propagation } from './spaces.js';
+import { zeroPreserving } from './zero-channels.js';
 
 /** The Reshapes that split features into heads or merge them back (their spaces reach an attention product). */
 function headReshapes(first: Propagation): Node[] {
@@ -96,58 +97,6 @@ export function headDimPropagation(
   });
   for (const n of fused) headDims.push(...fusedHeadDims(n, rank));
   return { prop, headDims };
-}
-
-/** Ops whose output is zero wherever the input carrying the channel is (data movement, sign, products). */
-const MOVES_ZERO = new Set([
-  'Reshape',
-  'Transpose',
-  'Slice',
-  'Split',
-  'Squeeze',
-  'Unsqueeze',
-  'Expand',
-  'Tile',
-  'Identity',
-  'Neg',
-  'Cast',
-  'Gather',
-  'Mul',
-  'MatMul',
-  'Einsum',
-]);
-/** Ops that are zero only when every input is (a sum or a join with something outside the group is not). */
-const SUMS = new Set(['Add', 'Sub', 'Concat']);
-
-/**
- * Why zeroing the group's stored members would leave a removed channel non-zero somewhere between them
- * and the product that contracts it; undefined when it would not (the q·k group is then mask-exact).
- */
-export function zeroPreserving(prop: Propagation, group: Group): string | undefined {
-  const inGroup = new Set<string>([...group.values.map(([v]) => v), ...group.members.map((m) => m.tensor)]);
-  for (const [value] of group.values) {
-    const node = prop.index.producer.get(value);
-    // A KV cache: the oracle feeds zeros in removed channels and compares only the kept ones.
-    if (group.cache?.includes(value)) continue;
-    if (!node) return `${value} is a graph input that is no KV cache`;
-    const label = `${node.opType} ${node.name || node.outputs[0]}`;
-    if (node.domain !== '') return `${label} is not known to keep a zero channel zero`;
-    if (MOVES_ZERO.has(node.opType)) continue;
-    if (SUMS.has(node.opType)) {
-      const outside = node.inputs.find((n) => n && !inGroup.has(n));
-      if (outside) return `${label} adds ${outside}, which is not zero in the removed channels`;
-      continue;
-    }
-    if (node.opType === 'Gemm' && node.inputs[2] && !inGroup.has(node.inputs[2]))
-      return `${label} adds ${node.inputs[2]}, which is not zero in the removed channels`;
-    if (node.opType === 'Gemm') continue;
-    if (node.opType === 'Div') {
-      if (inGroup.has(node.inputs[1])) return `${label} divides by the channels`;
-      continue;
-    }
-    return `${label} is not zero where its input is`;
-  }
-  return undefined;
 }
 
 /** The head_dim axis of a group, its head size and the positions per head channel 0 removes (2: a RoPE pair). */
