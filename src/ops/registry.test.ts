@@ -67,11 +67,14 @@ describe('op registry', () => {
       'ConvInteger',
       'ConvTranspose',
       'Einsum',
+      'GRU',
       'Gemm',
+      'LSTM',
       'MatMul',
       'MatMulInteger',
       'QLinearConv',
       'QLinearMatMul',
+      'RNN',
     ]);
   });
 
