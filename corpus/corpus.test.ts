@@ -7,7 +7,8 @@
  *   prunable, the reasons;
  * - no invalid model written: every model `prune` writes loads and runs in onnxruntime;
  * - no false verify verdict: pruneguard's own pruner, verified with its own oracle, never FAILs
- *   (a FAIL here is a pruner or verifier bug, never the model's fault).
+ *   (a FAIL here is a pruner or verifier bug, never the model's fault); 'inconclusive' (random
+ *   inputs on which every reference output is 0) is honest and allowed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -108,10 +109,14 @@ async function pruneAsAUser(name: string, extra: string[]): Promise<void> {
     run.status === 2 ? run.stderr.trim() : '',
   );
   expectUserFacingExit(run, run.status === 2 ? (run.stderr.includes(out) ? out : model) : model);
-  // Exit 1 without a verify verdict is "nothing to prune" (the reasons are printed, nothing written).
+  // Exit 1 without a verify verdict is "nothing to prune" (the reasons are printed, nothing written);
+  // with one, it must be 'inconclusive' (no output of the reference was nonzero on the random inputs,
+  // so nothing could show: an honest "give real inputs"), never a FAIL of pruneguard's own prune.
   const verdict = run.status === 1 ? JSON.parse(run.stdout).verify : undefined;
-  expect(verdict, `--verify FAIL on pruneguard's own prune: ${verdictOf(run.stdout)}`).toBeUndefined();
-  if (run.status === 1) expect(existsSync(out), 'nothing to prune: nothing written').toBe(false);
+  expect(verdict?.status ?? 'none', `--verify FAIL on pruneguard's own prune: ${verdictOf(run.stdout)}`).toMatch(
+    /^(none|inconclusive)$/,
+  );
+  if (run.status === 1 && !verdict) expect(existsSync(out), 'nothing to prune: nothing written').toBe(false);
   if (existsSync(out))
     await expect(InferenceSession.create(out), 'onnxruntime loads what prune wrote').resolves.toBeDefined();
 }
