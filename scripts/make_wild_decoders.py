@@ -24,6 +24,8 @@ Llama fixtures (make_llm_fixtures.py) in the ways real exporters differ:
   1.30, "left operand cannot broadcast on dim 1" in the dense model.)
   RoPE computed from position_ids at run time (HF 4.38+) with a finfo.min padding mask; a key cache
   stored transposed [B, kv, hd, T].
+- Bloom-like cache with batch and heads merged ([B*H, hd, T] keys): heads cannot shrink a runtime
+  batch*heads axis, so they must be blocked with that reason.
 - Exporter variants: torch.jit.script, opsets 13/14, do_constant_folding=False (weights transposed
   at run time), external data.
 
@@ -53,7 +55,7 @@ def cfg(**kw):
                 repeat="repeat_kv", cache=None, cache_names=("past_key_values.{i}.key", "past_key_values.{i}.value",
                                                             "present.{i}.key", "present.{i}.value"),
                 tied=False, prefix="model.layers", window=None, exporter="trace", opset=17, fold=True,
-                external=False, seed=0, notes="", key_transposed=False, mask_min="-1e4")
+                external=False, seed=0, notes="", key_transposed=False, mask_min="-1e4", merged_cache=False)
     base.update(kw)
     return base
 
@@ -104,6 +106,11 @@ VARIANTS = {
                                               "padding mask (1 - m) * finfo.min"),
     "key_transposed_cache": cfg(cache="kv", key_transposed=True, seed=19,
                                 notes="key cache stored transposed [B,kv,hd,T], grown on the last axis"),
+    "bloom_merged_cache": cfg(heads=4, kv_heads=4, qkv="neox5", bias=True, rope=None, norm="layer", mlp="gelu",
+                              cache="kv", merged_cache=True, prefix="transformer.h", seed=20,
+                              cache_names=("past_key_values.{i}.key", "past_key_values.{i}.value", "present.{i}.key",
+                                           "present.{i}.value"),
+                              notes="Bloom-like: batch and heads merged in the cache, keys [B*H, hd, T]"),
 }
 
 
@@ -222,6 +229,19 @@ class Attention(nn.Module):
             else:
                 cos, sin = self.cos_cached[start:start + S], self.sin_cached[start:start + S]
             q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
+        if self.c["merged_cache"]:  # Bloom: batch and heads merged, keys [B*kv, hd, T], values [B*kv, T, hd]
+            k = k.reshape(B * self.kv, S, self.hd).transpose(1, 2)
+            v = v.reshape(B * self.kv, S, self.hd)
+            if past is not None:
+                k = torch.cat((past[0], k), dim=2)
+                v = torch.cat((past[1], v), dim=1)
+            present = (k, v)
+            total = k.shape[2]
+            att = q.reshape(B * self.h, S, self.hd) @ k  # MHA only: kv == h
+            att = (att / math.sqrt(self.hd)).view(B, self.h, S, total)
+            att = att.masked_fill(~self.causal[total - S:total, :total], float("-inf")).softmax(dim=-1)
+            y = (att.view(B * self.h, S, total) @ v).view(B, self.h, S, self.hd)
+            return self.o_proj(y.transpose(1, 2).reshape(B, S, self.h * self.hd)), present
         if self.c["key_transposed"]:  # the key cache stored [B, kv, hd, T] (concatenated on the last axis)
             k = k.transpose(2, 3)
             if past is not None:
@@ -339,7 +359,8 @@ class Decoder(nn.Module):
             x = x * (c["d"] ** 0.5)
         start = 0
         if past:
-            start = past[0].shape[-1 if c["key_transposed"] else -2] if c["cache"] == "kv" else past[0].shape[3]
+            last = c["key_transposed"] or c["merged_cache"]
+            start = past[0].shape[-1 if last else -2] if c["cache"] == "kv" else past[0].shape[3]
         if c["rope"] is None:
             x = x + self.wpe(torch.arange(start, start + S)[None, :])
         mask_bias = None
@@ -435,9 +456,13 @@ def example(c, gen, B=2, S=5, P=3):
                 n = c["cache_names"][j].format(i=i)
                 kt = j == 0 and c["key_transposed"]
                 shape = (B, c["kv_heads"], c["hd"], P) if kt else (B, c["kv_heads"], P, c["hd"])
+                axes = {0: "batch", 3 if kt else 2: "past"}
+                if c["merged_cache"]:  # [B*kv, hd, P] keys, [B*kv, P, hd] values
+                    shape = (B * c["kv_heads"], c["hd"], P) if j == 0 else (B * c["kv_heads"], P, c["hd"])
+                    axes = {0: "batch_x_heads", 2 if j == 0 else 1: "past"}
                 args.append(torch.randn(*shape, generator=gen))
                 past_names.append(n)
-                dyn[n] = {0: "batch", 3 if kt else 2: "past"}
+                dyn[n] = axes
     elif c["cache"] == "stacked":
         for i in range(c["layers"]):
             n = c["cache_names"][0].format(i=i)
@@ -459,6 +484,8 @@ def output_names(c):
                 n = c["cache_names"][j].format(i=i)
                 out.append(n)
                 dyn[n] = {0: "batch", 3 if j == 2 and c["key_transposed"] else 2: "past+seq"}
+                if c["merged_cache"]:
+                    dyn[n] = {0: "batch_x_heads", 2 if j == 2 else 1: "past+seq"}
     return out, dyn
 
 
@@ -502,6 +529,8 @@ def build(name, c, out_dir):
         "layer_cache": [n for j, n in enumerate(past_names) if j // (len(past_names) // c["layers"]) == 1]
         + [n for j, n in enumerate(outs[1:]) if j // (len(outs[1:]) // c["layers"]) == 1] if past_names else [],
         "layer": block,
+        # Heads that cannot be pruned in this layout (and must be blocked naming why), if any.
+        "heads_blocked": "batch and heads merged in one axis of the cache" if c["merged_cache"] else None,
     }
 
 

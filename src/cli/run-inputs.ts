@@ -4,7 +4,7 @@
  * fed as they are: their axis 0 is the batch). Both are checked against the model's declared inputs.
  */
 import { loadEvalSet } from '../data/load.js';
-import { bindEvalSet, feedInputs } from '../data/validate.js';
+import { bindEvalSet, exampleInputs, feedInputs } from '../data/validate.js';
 import { PruneguardError } from '../errors.js';
 import type { Model } from '../ir/types.js';
 import type { Feeds } from '../runtime/index.js';
@@ -42,7 +42,13 @@ export async function readRunInputs(
   const fixed = parseShapeArgs(shapeArgs, model, modelPath);
   if (!inputsPath) return { fixed };
   // Evaluation data is welcome (labels, slices): only its inputs are fed.
-  const set = bindEvalSet(await loadEvalSet(inputsPath, { inputNames: feedInputs(model).map((i) => i.name) }), model);
+  const set = bindEvalSet(
+    await loadEvalSet(inputsPath, {
+      inputNames: feedInputs(model).map((i) => i.name),
+      exampleInputs: exampleInputs(model),
+    }),
+    model,
+  );
   for (const vi of feedInputs(model)) {
     const d = vi.shape?.[0];
     const got = set.inputs[vi.name].dims[0];

@@ -53,6 +53,11 @@ export interface ClassifyOptions {
   /** The model's input names: an array named like an input is always an input, even `x_lengths`. */
   inputNames?: readonly string[];
   looseDtypes?: ReadonlySet<string>;
+  /**
+   * The inputs whose axis 0 counts examples (default: every input). A KV cache stacked `[2, B, ...]` or
+   * with batch and heads merged `[B·H, hd, S]` has another axis 0 (see `exampleInputs` in validate.ts).
+   */
+  exampleInputs?: readonly string[];
 }
 
 /**
@@ -72,8 +77,10 @@ export function evalSetFromArrays(arrays: Map<string, Tensor>, source: string, o
     else if (name.endsWith('_lengths') && arrays.has(name.slice(0, -8))) lengthArrays.push([name.slice(0, -8), t]);
     else inputs[name] = t;
   }
-  const names = Object.keys(inputs);
-  if (names.length === 0) throw bad(source, `no input arrays (found: ${[...arrays.keys()].join(', ') || 'nothing'})`);
+  const all = Object.keys(inputs);
+  if (all.length === 0) throw bad(source, `no input arrays (found: ${[...arrays.keys()].join(', ') || 'nothing'})`);
+  const counted = all.filter((n) => options.exampleInputs?.includes(n) ?? true);
+  const names = counted.length ? counted : all;
   const first = inputs[names[0]];
   if (first.dims.length === 0) throw bad(source, `input '${names[0]}' is a scalar; inputs need a batch axis`);
   const count = first.dims[0];

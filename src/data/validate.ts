@@ -149,6 +149,24 @@ export function formatIssues(source: string, issues: readonly DataIssue[]): stri
 }
 
 /**
+ * The inputs whose axis 0 is the batch (the examples of a data file): those declaring the axis-0 symbol
+ * most inputs share. A KV cache declaring a literal there (stacked `[2, batch, ...]`) or another symbol
+ * (`[batch_x_heads, hd, past]`) is fed whole. Without a shared symbol, every input counts.
+ */
+export function exampleInputs(model: Pick<Model, 'graph'>): string[] {
+  const inputs = feedInputs(model);
+  const symbols = new Map<string, number>();
+  for (const i of inputs) {
+    const d = i.shape?.[0];
+    if (typeof d === 'string') symbols.set(d, (symbols.get(d) ?? 0) + 1);
+  }
+  const batch = [...symbols].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (batch === undefined) return inputs.map((i) => i.name);
+  // Unknown or unnamed axis 0: counted, as before (nothing says it is not the batch).
+  return inputs.filter((i) => i.shape?.[0] === batch || i.shape?.[0] == null || !i.shape).map((i) => i.name);
+}
+
+/**
  * Validates `set` against the model's inputs and returns it ready to feed:
  * loosely typed (JSON) inputs cast to the model's dtypes, and per-example
  * lengths shared with inputs whose axis 1 is the same symbolic dim (an
