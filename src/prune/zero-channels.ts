@@ -32,7 +32,7 @@ const MOVES = new Set([
 /** Ops whose output is zero wherever one factor is. */
 const PRODUCTS = new Set(['Mul', 'MatMul', 'Einsum']);
 /** Ops that are zero only where every input is. */
-const SUMS = new Set(['Add', 'Sub', 'Concat', 'Gemm']);
+const SUMS = new Set(['Add', 'Sub', 'Concat']);
 /** Ops that read a value's shape, not its contents. */
 const SHAPE_READS = new Set(['Shape', 'Size']);
 
@@ -45,6 +45,11 @@ function keepsZero(node: Node, zero: ReadonlySet<string>, inGroup: ReadonlySet<s
   if (MOVES.has(node.opType)) return zero.has(node.inputs[0]) ? undefined : `${label(node)} moves a non-zero value`;
   if (PRODUCTS.has(node.opType))
     return ins.some((n) => zero.has(n)) ? undefined : `${label(node)} multiplies no zero factor`;
+  // Gemm: A·B + C is zero where a factor is and C is absent or zero.
+  if (node.opType === 'Gemm')
+    return (zero.has(node.inputs[0]) || zero.has(node.inputs[1])) && (!node.inputs[2] || zero.has(node.inputs[2]))
+      ? undefined
+      : `${label(node)} has no zero factor or adds a non-zero C`;
   // A Concat on the channel axis takes each channel from one input: only the inputs carrying it count.
   const summed = node.opType === 'Concat' ? ins.filter((n) => inGroup.has(n)) : ins;
   if (SUMS.has(node.opType)) {
@@ -77,8 +82,10 @@ export function zeroPreserving(prop: Propagation, group: Group): string | undefi
   for (const v of values) {
     for (const { node } of prop.index.consumers.get(v) ?? []) {
       if (node.outputs.some((o) => values.has(o)) || SHAPE_READS.has(node.opType) || MOVES.has(node.opType)) continue;
-      const zeroFactor = node.inputs.find((n) => zero.has(n) && values.has(n));
-      if (PRODUCTS.has(node.opType) && node.domain === '' && zeroFactor) continue;
+      // A product with a zero factor: q·kᵀ, or an entry weight zeroed as a member (o_proj rows under a
+      // stacked KV cache that couples k's head_dim with v's).
+      const zeroFactor = node.inputs.some((n) => zero.has(n));
+      if ((PRODUCTS.has(node.opType) || node.opType === 'Gemm') && node.domain === '' && zeroFactor) continue;
       const producers = node.inputs.filter((n) => values.has(n)).map((n) => prop.index.producer.get(n));
       const cause = producers.map((p) => p && keepsZero(p, zero, inGroup)).find((c) => c);
       return `${label(node)} reads ${v} where the removed channels are not zero${cause ? ` (${cause})` : ''}`;
