@@ -48,6 +48,14 @@ describe('defaultSizes', () => {
     expect(defaultSizes(loadModelFile('fixtures/models/resnet_tiny_op17.onnx'))).toEqual({ input: [2, 3, 32, 32] });
     expect(defaultSizes(loadModelFile('fixtures/models/bert_tiny_op17.onnx'), 2)).toEqual({ input_ids: [4, 9] });
     expect(defaultSizes(reflectPadAudio(16), 1, { samples: [1, 1, 8] })).toEqual({ samples: [1, 1, 8] });
+    // Time-major (a recurrent layer's layout 0): the dim named batch is the batch wherever it is.
+    const timeMajor = model(
+      [node('Relu', ['x'], ['y'])],
+      [vi('x', 'float32', ['seq', 'batch', 6])],
+      [vi('y', 'float32', ['seq', 'batch', 6])],
+      {},
+    );
+    expect(defaultSizes(timeMajor)).toEqual({ x: [5, 2, 6] });
   });
 });
 

@@ -10,12 +10,12 @@
  * A length of one input alone may be the sum of one or two other lengths (a mask over the cached and
  * the new tokens) when giving it that sum removes problems and adds none (totalOf).
  *
- * Which free dims are batches: axis 0 of any input, a named dim that some input has at axis 0
- * (one size per name, so inputs sharing "batch" or "seq" stay aligned), and an unnamed dim the
- * graph needs equal to the batch. The evidence for the last is the graph's own: an unnamed dim of
- * an input whose axis 0 is declared (a recurrent state [layers, ?, hidden] carries its batch
- * elsewhere) is a length until giving it the batch size removes problems and adds none (the
- * recurrent layer that reads it agrees only then); every other unnamed dim is a length.
+ * Which free dims are batches: an input's dim whose name says batch, else its axis 0; a named dim
+ * that is some input's batch (one size per name, so inputs sharing "batch" or "seq" stay aligned);
+ * and an unnamed dim the graph needs equal to the batch. The evidence for the last is the graph's
+ * own: an unnamed dim of an input whose axis 0 is declared (a recurrent state [layers, ?, hidden]
+ * carries its batch elsewhere) is a length until giving it the batch size removes problems and adds
+ * none (the recurrent layer that reads it agrees only then); every other unnamed dim is a length.
  */
 import { subgraphsOf } from '../ir/scopes.js';
 import { numel } from '../ir/tensor.js';
@@ -89,9 +89,17 @@ interface FreeDim {
 }
 
 function freeDims(inputs: ValueInfo[], fixed: Sizes): FreeDim[] {
-  const batchSymbols = new Set(
-    inputs.filter((i) => !fixed[i.name] && typeof i.shape?.[0] === 'string').map((i) => i.shape![0] as string),
-  );
+  // An input's batch axis: the dim whose name says batch (time-major layouts put it at axis 1), else axis 0.
+  const batchAxis = (shape: readonly Dim[]) =>
+    Math.max(
+      0,
+      shape.findIndex((d) => typeof d === 'string' && /batch/i.test(d)),
+    );
+  const batchSymbols = new Set<string>();
+  for (const i of inputs) {
+    const d = i.shape?.[batchAxis(i.shape)];
+    if (!fixed[i.name] && typeof d === 'string') batchSymbols.add(d);
+  }
   const out: FreeDim[] = [];
   for (const input of inputs) {
     if (fixed[input.name]) continue;
@@ -99,7 +107,7 @@ function freeDims(inputs: ValueInfo[], fixed: Sizes): FreeDim[] {
     shape.forEach((d, axis) => {
       if (typeof d === 'number') return;
       const symbol = typeof d === 'string' ? d : undefined;
-      const batch = axis === 0 || (symbol !== undefined && batchSymbols.has(symbol));
+      const batch = axis === batchAxis(shape) || (symbol !== undefined && batchSymbols.has(symbol));
       const maybeBatch = !batch && symbol === undefined && typeof shape[0] === 'number';
       out.push({ input: input.name, axis, symbol, role: batch ? 'batch' : 'length', maybeBatch });
     });
