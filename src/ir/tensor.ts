@@ -71,6 +71,19 @@ export function getElement(t: Tensor, i: number): number {
   return typeof v === 'bigint' ? Number(v) : Number(v);
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A JS number as a 64-bit integer, saturated: INT64_MAX read as a number rounds up to 2^63, which a
+ * BigInt64Array would wrap to INT64_MIN (a Slice's "to the end" folded into "before the start").
+ */
+function toInt64(dtype: 'int64' | 'uint64', value: number): bigint {
+  const v = BigInt(Math.trunc(value));
+  if (dtype === 'uint64') return v < 0n ? 0n : v > UINT64_MAX ? UINT64_MAX : v;
+  return v > INT64_MAX ? INT64_MAX : v < -INT64_MAX - 1n ? -INT64_MAX - 1n : v;
+}
+
 export function setElement(t: Tensor, i: number, value: number): void {
   const d = t.data as unknown as { [k: number]: number | bigint | string };
   switch (t.dtype) {
@@ -82,7 +95,7 @@ export function setElement(t: Tensor, i: number, value: number): void {
       return;
     case 'int64':
     case 'uint64':
-      d[i] = BigInt(Math.trunc(value));
+      d[i] = toInt64(t.dtype, value);
       return;
     case 'bool':
       d[i] = value ? 1 : 0;
