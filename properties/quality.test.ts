@@ -20,6 +20,8 @@ const LARGER_LAYOUTS: Record<string, number> = {
   'gqa-kv-heads-not-pruned': 14,
   'gqa-head-ratio-not-multiple': 14,
   'repeat-kv-not-updated': 14,
+  // The same layout, with the query heads of each KV group removed (n_rep 2 → 1).
+  'repeat-kv-nrep-not-updated': 14,
   // The 8-node Einsum attention plus the two cache Concats (past before the new keys and values).
   'kv-cache-not-updated': 10,
 };

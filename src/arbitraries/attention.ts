@@ -2,13 +2,14 @@
  * Random transformer stacks on a float input [batch, seq, E]: per-head Einsum
  * (Keras/Flax), separate, fused in_proj, fused QKV+Split, ViT's fused qkv
  * reshaped to [B, T, 3, H, hd] and GPT-NeoX's [B, T, H, 3·hd] projections,
- * grouped-query attention, pre- and post-norm, FFN, and masks that broadcast on
- * purpose. The smallest graph (what shrinking reaches) is one unscaled Einsum
+ * grouped-query attention, pre- and post-norm, FFN, masks that broadcast on
+ * purpose, RoPE (rotate_half, interleaved) and fused attention ops (MultiHeadAttention,
+ * GroupQueryAttention, opset-23 Attention). The smallest graph (what shrinking reaches) is one unscaled Einsum
  * attention without biases read out as the sequence: 8 nodes.
  */
 import fc from 'fast-check';
 import { exportFormFields, type ExportForm } from './export-form.js';
-import { GraphBuilder } from '../ir/builder/index.js';
+import { GraphBuilder, type FusedAttentionOp, type RopeStyle } from '../ir/builder/index.js';
 import type { Model } from '../ir/types.js';
 
 export interface AttentionLayer {
@@ -27,6 +28,14 @@ export interface AttentionLayer {
   normKind: 'layer' | 'layer-decomposed' | 'rms';
   ffnHidden: number;
   dynamicReshape: boolean;
+  /** Rotary embedding on q and k (decomposed layouts with an even head size). */
+  rope: 'none' | RopeStyle;
+  /** 'none': the decomposed layouts above; else q/k/v projections into one fused op (projection ignored). */
+  fused: 'none' | FusedAttentionOp;
+  /** Fused ops: a stored per-head additive bias [1, H, T, T] (a concrete sequence, no cache). */
+  headBias: boolean;
+  /** GroupQueryAttention: per-head head_sink logits. */
+  sink: boolean;
 }
 
 export interface AttentionRecipe extends ExportForm {
@@ -49,40 +58,63 @@ export interface AttentionRecipe extends ExportForm {
   seed: number;
 }
 
-const layer: fc.Arbitrary<AttentionLayer> = fc.record({
-  block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
-  bias: fc.boolean(),
-  // Simplest first: fast-check shrinks towards the first choice.
-  projection: fc.constantFrom<AttentionLayer['projection']>(
-    'einsum',
-    'fused-qkv-split',
-    'fused-in-proj',
-    'separate',
-    'fused-qkv-heads',
-    'fused-qkv-per-head',
-  ),
-  scale: fc.constantFrom<AttentionLayer['scale']>('none', 'div', 'mul'),
-  gqa: fc.boolean(),
-  norm: fc.constantFrom<'pre' | 'post'>('pre', 'post'),
-  normKind: fc.constantFrom<AttentionLayer['normKind']>('layer', 'rms', 'layer-decomposed'),
-  ffnHidden: fc.integer({ min: 2, max: 12 }),
-  dynamicReshape: fc.boolean(),
-});
+const layerOf = (c: { fused?: boolean; rope?: boolean }): fc.Arbitrary<AttentionLayer> =>
+  fc.record({
+    block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
+    bias: fc.boolean(),
+    // Simplest first: fast-check shrinks towards the first choice.
+    projection: fc.constantFrom<AttentionLayer['projection']>(
+      'einsum',
+      'fused-qkv-split',
+      'fused-in-proj',
+      'separate',
+      'fused-qkv-heads',
+      'fused-qkv-per-head',
+    ),
+    scale: fc.constantFrom<AttentionLayer['scale']>('none', 'div', 'mul'),
+    gqa: fc.boolean(),
+    norm: fc.constantFrom<'pre' | 'post'>('pre', 'post'),
+    normKind: fc.constantFrom<AttentionLayer['normKind']>('layer', 'rms', 'layer-decomposed'),
+    ffnHidden: fc.integer({ min: 2, max: 12 }),
+    dynamicReshape: fc.boolean(),
+    rope: c.rope
+      ? fc.constantFrom<AttentionLayer['rope']>('rotate-half', 'interleaved')
+      : fc.constantFrom<AttentionLayer['rope']>('none', 'rotate-half', 'interleaved'),
+    // A fused op is smaller than the decomposed layouts (its projections and one node): a layer never
+    // shrinks from one form to the other (no cross-shrinking), and 4 in 7 layers are decomposed.
+    fused: c.fused
+      ? fc.constantFrom<AttentionLayer['fused']>('attention23', 'mha', 'gqa')
+      : c.rope
+        ? fc.constant('none' as const)
+        : fc.oneof(
+            { arbitrary: fc.constant('none' as const), weight: 4 },
+            { arbitrary: fc.constantFrom<AttentionLayer['fused']>('attention23', 'mha', 'gqa'), weight: 3 },
+          ),
+    headBias: fc.boolean(),
+    sink: fc.boolean(),
+  });
 
-/**
- * Transformer-stack recipes (see the file comment). `kvCache`: every recipe reads a KV cache. Off by default (the
- * 'kv-cache' family turns it on): the executed invariants feed a pruned model the dense model's cache sizes, which a
- * pruned cache no longer has (prune --verify slices them; src/invariants/executed.ts does not yet).
- */
-export function attentionRecipe(c: { maxLayers?: number; kvCache?: boolean } = {}): fc.Arbitrary<AttentionRecipe> {
+/** What an attention family fixes: layers, a KV cache, fused ops only, RoPE on every decomposed layer. */
+export interface AttentionConstraints {
+  maxLayers?: number;
+  /** Every recipe reads a KV cache (the 'kv-cache' family; off in 'attention' so its graphs stay small). */
+  kvCache?: boolean;
+  /** Every layer is a fused attention op (the 'fused' family). */
+  fused?: boolean;
+  /** Every layer applies RoPE, with an even head size (the 'rope' family). */
+  rope?: boolean;
+}
+
+/** Transformer-stack recipes (see the file comment). */
+export function attentionRecipe(c: AttentionConstraints = {}): fc.Arbitrary<AttentionRecipe> {
   return (
     fc
       .record({
         family: fc.constant('attention' as const),
         opset: fc.constantFrom(17, 14, 18),
         heads: fc.integer({ min: 1, max: 4 }),
-        headSize: fc.integer({ min: 1, max: 4 }),
-        layers: fc.array(layer, { minLength: 1, maxLength: c.maxLayers ?? 2 }),
+        headSize: c.rope ? fc.constantFrom(2, 4) : fc.integer({ min: 1, max: 4 }),
+        layers: fc.array(layerOf(c), { minLength: 1, maxLength: c.maxLayers ?? 2 }),
         mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'full-like', 'causal'),
         kvCache: fc.constant(c.kvCache ?? false),
         readout: fc.constantFrom<AttentionRecipe['readout']>('sequence', 'classifier'),
@@ -94,16 +126,36 @@ export function attentionRecipe(c: { maxLayers?: number; kvCache?: boolean } = {
       // A causal mask is a constant [T, T]: it needs a concrete sequence length. With a KV cache the
       // scores cover past + T keys, which neither mask has.
       .map((r) => (r.kvCache && r.mask !== 'full-like' ? { ...r, mask: 'none' as const } : r))
-      .map((r) => (r.mask === 'causal' ? { ...r, seq: 5 } : r))
+      // RoPE's cos/sin tables are stored [T, hd] (exporters fold cos_cached[:T] for a fixed T): they need T too.
+      .map((r) => (r.mask === 'causal' || r.layers.some((l) => l.rope !== 'none') ? { ...r, seq: 5 } : r))
+      // onnxruntime's CPU GroupQueryAttention needs a head size that is a multiple of 8.
+      .map((r) => (r.layers.some((l) => l.fused === 'gqa') ? { ...r, headSize: 8 } : r))
+      // A stored per-head bias [1, H, T, T] needs T (and no cache, whose keys are past + T).
+      .map((r) =>
+        r.layers.some((l) => l.fused !== 'none' && l.headBias)
+          ? r.kvCache
+            ? { ...r, layers: r.layers.map((l) => ({ ...l, headBias: false })) }
+            : { ...r, seq: 5 }
+          : r,
+      )
   );
 }
 
 /** The transformer model an attentionRecipe describes (deterministic weights). */
 export function buildAttention(r: AttentionRecipe): Model {
-  const b = new GraphBuilder({ name: 'attention', opset: r.opset, seed: r.seed, constants: r.constants });
+  // Opset-23 Attention: built at the builder's newest opset (22), raised after.
+  const opset23 = r.layers.some((l) => l.fused === 'attention23');
+  const b = new GraphBuilder({
+    name: 'attention',
+    opset: opset23 ? 22 : r.opset,
+    seed: r.seed,
+    constants: r.constants,
+  });
   const heads = r.heads;
   const embed = heads * r.headSize;
-  let x = b.input('x', 'float32', ['batch', r.seq, embed]);
+  // onnxruntime's GroupQueryAttention reads a past context with several new positions for batch 1 only.
+  const batch = r.kvCache && r.layers.some((l) => l.fused === 'gqa') ? 1 : 'batch';
+  let x = b.input('x', 'float32', [batch, r.seq, embed]);
   const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
   for (const l of r.layers) {
     const fusedPerHead = l.projection === 'fused-qkv-heads' || l.projection === 'fused-qkv-per-head';
@@ -118,18 +170,32 @@ export function buildAttention(r: AttentionRecipe): Model {
       causalMask: r.mask === 'causal',
       kvCache: r.kvCache ?? false,
       fullLikeMask: r.mask === 'full-like',
+      ...(l.rope !== 'none' && r.headSize % 2 === 0 ? { rope: l.rope } : {}),
       ...(mask ? { mask } : {}),
     };
+    if (l.fused !== 'none') {
+      x = b.fusedAttention(x, {
+        op: l.fused,
+        heads,
+        kvHeads: l.gqa && heads % 2 === 0 ? heads / 2 : heads,
+        bias: l.bias,
+        kvCache: r.kvCache,
+        headBias: l.headBias,
+        sink: l.sink && l.fused === 'gqa',
+      });
+      continue;
+    }
     x =
       l.block === 'attention'
         ? b.attention(x, { ...attn, embed })
         : b.transformerBlock(x, { ...attn, norm: l.norm, normKind: l.normKind, hidden: l.ffnHidden });
   }
-  if (r.readout === 'sequence') {
-    b.output(x, 'hidden');
-    return b.build();
+  if (r.readout === 'sequence') b.output(x, 'hidden');
+  else b.output(b.gemm(b.reduceMean(x, { axes: [1], keepdims: false }), r.classes, { name: 'classifier' }), 'logits');
+  const model = b.build();
+  if (opset23) {
+    model.opsetImports[0].version = 23;
+    model.irVersion = Math.max(model.irVersion, 10);
   }
-  const pooled = b.reduceMean(x, { axes: [1], keepdims: false });
-  b.output(b.gemm(pooled, r.classes, { name: 'classifier' }), 'logits');
-  return b.build();
+  return model;
 }

@@ -22,9 +22,22 @@ export function buildGraph(r: GraphRecipe): Model {
 
 /**
  * A recipe family, or 'control-flow': residual CNNs with at least one `If` block (torch.jit.script's
- * idiom), or 'kv-cache': attention stacks whose every layer reads a KV cache (past/present).
+ * idiom), 'kv-cache': attention stacks whose every layer reads a KV cache (past/present), 'fused':
+ * attention stacks whose every layer is a fused op (MultiHeadAttention, GroupQueryAttention, opset-23
+ * Attention), 'rope': attention stacks whose every decomposed layer applies RoPE.
  */
-export type Family = GraphRecipe['family'] | 'control-flow' | 'kv-cache';
+export type Family = GraphRecipe['family'] | 'control-flow' | 'kv-cache' | 'fused' | 'rope';
+
+/** Every family, in the order `fuzz --families` lists them. */
+export const FAMILIES: readonly Family[] = [
+  'residual',
+  'attention',
+  'normalization',
+  'control-flow',
+  'kv-cache',
+  'fused',
+  'rope',
+];
 
 /** Recipes of the chosen families (default: residual, attention, normalization). */
 export function graphRecipe(
@@ -36,6 +49,8 @@ export function graphRecipe(
     normalization: normalizationRecipe(),
     'control-flow': residualRecipe({ controlFlow: true, maxBlocks: 3 }),
     'kv-cache': attentionRecipe({ kvCache: true }),
+    fused: attentionRecipe({ fused: true }),
+    rope: attentionRecipe({ rope: true }),
   };
   return fc.oneof(...families.map((f) => table[f]));
 }

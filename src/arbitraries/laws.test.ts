@@ -12,10 +12,10 @@ import { randomInputs } from '../runtime/random-inputs.js';
 import { run } from '../runtime/run.js';
 import { inferShapes } from '../shape/infer.js';
 import { toFloat32 } from '../ir/tensor.js';
-import { buildGraph, graphRecipe, type Family, type GraphRecipe } from './graph.js';
+import { buildGraph, FAMILIES, graphRecipe, type Family, type GraphRecipe } from './graph.js';
 import { compareSize, graphSize } from './size.js';
 
-const families: Family[] = ['residual', 'attention', 'normalization', 'control-flow', 'kv-cache'];
+const families: readonly Family[] = FAMILIES;
 const runs = Number(process.env.PRUNEGUARD_RUNS ?? 0) || 12;
 
 describe.each(families)('%s graphs', (family) => {

@@ -152,3 +152,31 @@ export const kvCacheNotUpdated: Fault = undoingFault(
     }
   },
 );
+
+export const repeatKvNRepNotUpdated: Fault = undoingFault(
+  {
+    id: 'repeat-kv-nrep-not-updated',
+    bug:
+      'Query heads are removed within every GQA group (n_rep 2 → 1), the query projection and the merged head ' +
+      "count follow, but repeat_kv's repeat count (the Expand/Tile n_rep, from num_attention_heads // " +
+      'num_key_value_heads of the unpruned config) keeps the old value, so each KV head is repeated too often.',
+    failureMode: 'shape-mismatch',
+    caughtBy: ['shape-consistency'],
+    families: ['attention'],
+    plans: { parts: ['heads'], everyGroup: true },
+  },
+  ({ analysis, pruned }) => {
+    const index = indexGraph(pruned.graph);
+    const denseNodes = new Map(analysis.model.graph.nodes.map((n) => [n.name, n]));
+    for (const node of pruned.graph.nodes) {
+      if (node.opType !== 'Expand' && node.opType !== 'Tile') continue;
+      const unsq = index.producer.get(node.inputs[0]);
+      const d = denseNodes.get(node.name);
+      const count = d && constantValue(analysis.model.graph, d.inputs[1]);
+      if (!unsq || !isRepeat(index, unsq) || !count) continue;
+      const name = `${d.inputs[1]}__dense`;
+      pruned.graph.initializers.set(name, count);
+      node.inputs[1] = name;
+    }
+  },
+);

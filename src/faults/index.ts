@@ -13,7 +13,9 @@ import {
   gqaKvHeadsNotPruned,
   kvCacheNotUpdated,
   repeatKvNotUpdated,
+  repeatKvNRepNotUpdated,
 } from './attention-faults.js';
+import { attentionBiasHeadsNotSliced, fusedNumHeadsNotUpdated } from './fused-faults.js';
 import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';
 import { batchNormShiftLeaks, consumerSliceOffByOne } from './leaks.js';
 import { overRemoval, planNotApplied, underRemoval } from './plan-faults.js';
@@ -53,6 +55,9 @@ export const FAULTS: readonly Fault[] = [
   repeatKvNotUpdated,
   tiedWeightOneConsumer,
   kvCacheNotUpdated,
+  fusedNumHeadsNotUpdated,
+  repeatKvNRepNotUpdated,
+  attentionBiasHeadsNotSliced,
 ];
 
 /** The fault injector with this id, if any. */

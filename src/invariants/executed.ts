@@ -19,6 +19,10 @@ import type { Model } from '../ir/types.js';
 import { createSession, releaseSession, type Session, type SessionOptions } from '../runtime/session.js';
 import { deriveSizes, type PruneCase } from './case.js';
 import { maskOracle } from './mask-oracle.js';
+import { indexGraph } from '../ir/graph-index.js';
+import { cacheInterface } from '../prune/kv-cache.js';
+import type { CacheSlice } from '../prune/mask.js';
+import { takeAlong, zeroAlong } from '../prune/slice.js';
 
 export interface ExecutedOptions {
   /** Which executed invariants to report (default both). */
@@ -53,7 +57,10 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
   const wantShape = o.shapeConsistency ?? true;
   const wantMask = (o.maskEquivalence ?? true) && c.plan !== undefined;
   const findings: Finding[] = [];
-  const oracle = wantMask ? (c.oracle ?? maskOracle(c.dense, c.plan as Plan)) : undefined;
+  // A plan that shrinks a KV cache changes what the pruned model is fed: the oracle says how (even for shapes only).
+  const needOracle = wantMask || (c.plan !== undefined && hasCache(c.dense));
+  const oracle = needOracle ? (c.oracle ?? maskOracle(c.dense, c.plan as Plan)) : undefined;
+  const cache = oracle?.cache ?? [];
   if (oracle?.inexact.length) {
     findings.push({
       ...MASK,
@@ -67,19 +74,21 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
   }
   const compareValues = wantMask && !oracle?.inexact.length;
   // The oracle shares the dense graph's shapes, so one reference serves both checks.
-  const reference = oracle && !oracle.inexact.length ? oracle.model : c.dense;
-  const sizes = c.feeds
-    ? c.feeds.map((feeds) => ({ at: describeFeeds(feeds), feeds }))
-    : (c.sizes ?? deriveSizes(c.dense)).map((s) => ({
-        at: Object.entries(s)
-          .map(([k, v]) => `${k}=[${v.join(',')}]`)
-          .join(' '),
-        feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
-      }));
+  const reference = oracle && wantMask && !oracle.inexact.length ? oracle.model : c.dense;
+  const sizes = (
+    c.feeds
+      ? c.feeds.map((feeds) => ({ at: describeFeeds(feeds), feeds }))
+      : (c.sizes ?? deriveSizes(c.dense)).map((s) => ({
+          at: Object.entries(s)
+            .map(([k, v]) => `${k}=[${v.join(',')}]`)
+            .join(' '),
+          feeds: randomInputs(c.dense, s, { seed: o.seed ?? 0, vocab: c.vocab }),
+        }))
+  ).map((s) => withCacheFeeds(s, cache));
   const blame = { denseSource: c.denseSource ?? 'dense model', oracleOf: reference === c.dense ? undefined : c.dense };
   const outcome =
-    (o.merge && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) ||
-    (await runSeparately(c.pruned, reference, sizes, o, blame));
+    (o.merge && !cache.length && canMerge(c.pruned, reference) && (await runMerged(c.pruned, reference, sizes, o))) ||
+    (await runSeparately(c.pruned, reference, sizes, o, blame, cache));
   if ('loadError' in outcome) {
     const f = {
       ...SHAPE,
@@ -158,7 +167,39 @@ export async function executedInvariants(c: PruneCase, o: ExecutedOptions = {}):
 
 interface Sized {
   at: string;
+  /** What the reference reads (for a shrunk KV cache: the dense cache with the removed positions zeroed). */
   feeds: Feeds;
+  /** What the pruned model reads when it differs: the kept positions of a shrunk KV cache. */
+  prunedFeeds?: Feeds;
+}
+
+function hasCache(model: Model): boolean {
+  return cacheInterface(model.graph, indexGraph(model.graph)).size > 0;
+}
+
+/**
+ * Feeds of both sides when the plan shrinks a KV cache: the pruned model reads the kept positions (as its
+ * server would allocate them), the reference the dense cache with the removed ones zeroed, which the
+ * mask oracle then ignores as it ignores removed channels.
+ */
+function withCacheFeeds(s: Sized, cache: readonly CacheSlice[]): Sized {
+  const fed = cache.filter((c) => c.name in s.feeds);
+  if (!fed.length) return s;
+  const feeds: Feeds = { ...s.feeds };
+  const prunedFeeds: Feeds = { ...s.feeds };
+  for (const c of fed) {
+    // A cache may shrink on two axes (KV heads and head size): each slice applies to the last.
+    feeds[c.name] = zeroAlong(feeds[c.name], c.axis, c.removed);
+    prunedFeeds[c.name] = takeAlong(prunedFeeds[c.name], c.axis, c.keep);
+  }
+  return { ...s, feeds, prunedFeeds };
+}
+
+/** The reference's outputs as the pruned model should give them: shrunk KV-cache outputs at their kept positions. */
+function keptOutputs(out: Outputs, cache: readonly CacheSlice[]): Outputs {
+  const kept = { ...out };
+  for (const c of cache) if (c.name in kept) kept[c.name] = takeAlong(kept[c.name], c.axis, c.keep);
+  return kept;
 }
 interface PairRun {
   at: string;
@@ -210,6 +251,7 @@ async function runSeparately(
   sizes: readonly Sized[],
   o: ExecutedOptions,
   blame: { denseSource: string; oracleOf?: Model },
+  cache: readonly CacheSlice[] = [],
 ): Promise<PairOutcome> {
   // The reference first: when onnxruntime refuses the dense model itself, that is bad input naming
   // its file, never "the pruned model cannot load".
@@ -223,10 +265,10 @@ async function runSeparately(
   }
   try {
     const runs: PairRun[] = [];
-    for (const { at, feeds } of sizes) {
-      const want = await runReference(reference, feeds, blame.denseSource, blame.oracleOf);
+    for (const { at, feeds, prunedFeeds } of sizes) {
+      const want = keptOutputs(await runReference(reference, feeds, blame.denseSource, blame.oracleOf), cache);
       try {
-        runs.push({ at, want, got: await run(pruned, feeds) });
+        runs.push({ at, want, got: await run(pruned, prunedFeeds ?? feeds) });
       } catch (e) {
         runs.push({ at, want, error: firstLine(e) });
       }

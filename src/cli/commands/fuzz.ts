@@ -2,7 +2,7 @@
 import { formatCounterexample } from '../../check/counterexample.js';
 import { DECLINE_EXIT } from '../../check/command/outcome.js';
 import { runFuzz, type FuzzOptions } from '../../check/fuzz.js';
-import type { Family } from '../../arbitraries/graph.js';
+import { FAMILIES } from '../../arbitraries/graph.js';
 import type { PlanConstraints } from '../../arbitraries/plan.js';
 import { PruneguardError } from '../../errors.js';
 import { commandScenario } from '../../scenarios/scaffold-command.js';
@@ -11,7 +11,6 @@ import { defineCommand, EXIT } from '../command.js';
 import { opt } from '../options.js';
 import { scaffoldTarget } from './scenario.js';
 
-const FAMILIES: readonly Family[] = ['residual', 'attention', 'normalization'];
 const PARTS = ['channels', 'heads', 'unstructured', 'nm'] as const;
 
 function list<T extends string>(known: readonly T[]) {
@@ -66,7 +65,11 @@ scenarios/SLUG.scenario.ts, a scenario that runs the same command.`,
     runs: opt.count('generated cases', 100),
     seed: opt.seed('fast-check seed', 1),
     path: opt.text('P', 'replay straight to this shrink path'),
-    families: opt.custom('F,...', `graph families (default all: ${FAMILIES.join(',')})`, list(FAMILIES)),
+    families: opt.custom(
+      'F,...',
+      `graph families: ${FAMILIES.join(', ')} (default residual,attention,normalization)`,
+      list(FAMILIES),
+    ),
     parts: opt.custom('P,...', `plan parts (default all: ${PARTS.join(',')})`, list(PARTS)),
     'timeout-per-case': opt.custom('S', 'seconds a case may take before the command is killed (default 60)', seconds),
     'save-scenario': opt.text('SLUG', 'save the counterexample as scenarios/SLUG.scenario.ts'),

@@ -12,6 +12,7 @@ import { attentionProbs, type AttentionDims } from './attention-probs.js';
 import { einsum, einsumDense } from './einsum.js';
 import { linear } from './linear.js';
 import { withCache } from './kv-cache.js';
+import { applyRope, ropeTables } from './rope.js';
 import { repeatKvHeads } from './repeat-kv.js';
 import { reshape } from './reshape.js';
 
@@ -20,9 +21,14 @@ export function einsumAttention(b: BuilderCore, x: Value, o: AttentionOptions, d
   return b.scoped(d.name, () => {
     const project = (tag: string, heads: number) =>
       einsumDense(b, x, 'bte,ehd->bthd', [d.e, heads, d.hd], { bias, name: `${tag}_proj` });
-    const q = project('q', d.heads);
+    let q = project('q', d.heads);
     let k = project('k', d.kvHeads),
       v = project('v', d.kvHeads);
+    if (o.rope) {
+      const tables = ropeTables(b, d.name, x, { hd: d.hd, style: o.rope, headsBeforeSeq: false });
+      q = applyRope(b, q, tables, 'q');
+      k = applyRope(b, k, tables, 'k');
+    }
     if (o.kvCache) {
       k = withCache(b, k, { layer: d.name, tag: 'key', seqAxis: 1 });
       v = withCache(b, v, { layer: d.name, tag: 'value', seqAxis: 1 });

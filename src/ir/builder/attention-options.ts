@@ -1,5 +1,6 @@
 /** How the builder lays out an attention block (shared by every attention layout's builder). */
 import type { Value } from './core.js';
+import type { RopeStyle } from './rope.js';
 
 /** Options of `attention()`: heads, projection layout, masks, scaling. */
 export interface AttentionOptions {
@@ -38,6 +39,8 @@ export interface AttentionOptions {
    * past + T keys).
    */
   kvCache?: boolean;
+  /** Rotary position embedding on q and k after the head split (default none; needs an even head size). */
+  rope?: RopeStyle;
   /** Projection biases (default true). */
   bias?: boolean;
   name?: string;

@@ -15,6 +15,7 @@ import type { AttentionOptions } from './attention-options.js';
 import { einsumAttention } from './attention-einsum.js';
 import { attentionProbs } from './attention-probs.js';
 import { withCache } from './kv-cache.js';
+import { applyRope, ropeTables } from './rope.js';
 
 export type { AttentionOptions } from './attention-options.js';
 
@@ -75,6 +76,11 @@ export function attention(b: BuilderCore, x: Value, o: AttentionOptions): Value 
       qh = heads4(q, heads, 'q');
       kh = heads4(k, kvHeads, 'k');
       vh = heads4(v, kvHeads, 'v');
+    }
+    if (o.rope) {
+      const tables = ropeTables(b, name, x, { hd, style: o.rope, headsBeforeSeq: true });
+      qh = applyRope(b, qh, tables, 'q');
+      kh = applyRope(b, kh, tables, 'k');
     }
     if (o.kvCache) {
       kh = withCache(b, kh, { layer: name, tag: 'key', seqAxis: 2 });

@@ -140,7 +140,14 @@ export class BuilderCore {
         valueInfo,
       },
       irVersion: irVersionFor(this.opset),
-      opsetImports: [{ domain: '', version: this.opset }],
+      // Other domains the nodes use (com.microsoft's fused ops) at version 1.
+      opsetImports: [
+        { domain: '', version: this.opset },
+        ...[...new Set(this.nodes.map((n) => n.domain).filter((d) => d !== '' && d !== 'ai.onnx'))].map((domain) => ({
+          domain,
+          version: 1,
+        })),
+      ],
       producerName: 'pruneguard-builder',
       producerVersion: '0.1.0',
       domain: '',

@@ -12,6 +12,7 @@
 import type { DType } from '../types.js';
 import * as act from './activation.js';
 import { attention, type AttentionOptions } from './attention.js';
+import { fusedAttention, type FusedAttentionOptions } from './fused-attention.js';
 import { squeezeExcitation, transformerBlock, type SeOptions, type TransformerBlockOptions } from './blocks.js';
 import { convBnAct, resBlock, type ConvBnActOptions, type ResBlockOptions } from './cnn-blocks.js';
 import { greater, ifThenElse, meanAll } from './control-flow.js';
@@ -212,6 +213,10 @@ export class GraphBuilder extends BuilderCore {
   }
   attention(x: Value, o: AttentionOptions): Value {
     return attention(this, x, o);
+  }
+  /** Attention through one fused op (MultiHeadAttention, GroupQueryAttention, opset-23 Attention). */
+  fusedAttention(x: Value, o: FusedAttentionOptions): Value {
+    return fusedAttention(this, x, o);
   }
   transformerBlock(x: Value, o: TransformerBlockOptions): Value {
     return transformerBlock(this, x, o);

@@ -4,6 +4,8 @@ export { BuilderCore, irVersionFor, type BuilderOptions, type Init, type Value }
 export type { ConvOptions, ConvTransposeOptions } from './conv.js';
 export type { ConstSpec, Operand } from './elementwise.js';
 export type { FfnOptions, LinearOptions } from './linear.js';
+export type { FusedAttentionOp, FusedAttentionOptions } from './fused-attention.js';
+export type { RopeStyle } from './rope.js';
 export type { LayerNormOptions, NormOptions } from './norm.js';
 export type { GroupNormOptions } from './norm-decomposed.js';
 export type { PoolOptions } from './pool.js';

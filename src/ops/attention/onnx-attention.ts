@@ -88,9 +88,11 @@ function layout(ctx: RuleContext): HeadLayout | string {
       axis: 1,
       map: fourD ? { kind: 'identity' } : { kind: 'unblock', size: d.size },
     });
+  // 3-D: a channel is a KV head's query features (n_rep heads): nothing else ties them when no cache
+  // port carries KV heads (the 4-D form ties them through the inverse of the K/V head map).
   return {
     canonical: { io: 'in', slot: Q, axis: headAxis },
-    unit: fourD ? 1 : d.size,
+    unit: fourD ? 1 : d.size * nRep,
     headSize: d.size,
     ports,
   };

@@ -248,3 +248,28 @@ describe('forms that block with their reason', () => {
     expect(unitOf(m).blocked).toMatch(/key\/value widths 8\/8 differ from the query's 16/);
   });
 });
+
+describe('ONNX Attention 3-D, grouped-query, without a cache (4 query heads over 2 KV heads of 4)', () => {
+  it('a channel is a KV head with both its query heads (only the op ties them), equal to the oracle', async () => {
+    const m = layer(
+      23,
+      { q: 16, k: 8, v: 8 },
+      (b, q, k, v) =>
+        b.node('Attention', [q, k, v], {
+          name: 'attention',
+          outputs: [{ dtype: 'float32', shape: [1, 'seq', 16] }],
+          attrs: { q_num_heads: 4, kv_num_heads: 2 },
+        })[0],
+    );
+    const [unit] = analyzeGroups(m).attention;
+    // Was 4 one-query-head channels mapping onto half a KV head each: removing one left 3 query heads over 1.5.
+    expect([unit.heads, unit.headSize, unit.blocked]).toEqual([2, 4, undefined]);
+    const plan = { heads: [{ attention: unit.id, remove: [0] }] };
+    const { model: pruned } = prune(m, plan);
+    const node = pruned.graph.nodes.find((n) => n.opType === 'Attention')!;
+    expect([attrInt(node, 'q_num_heads'), attrInt(node, 'kv_num_heads')]).toEqual([2, 1]);
+    const verified = await verify(m, pruned, plan, [randomInputs(m, { x: [1, 3, E] }, { seed: 2 })]);
+    expect([verified.exact, verified.shapeMismatch]).toEqual([true, undefined]);
+    expect(verified.maxDeviation).toBeLessThan(1e-4);
+  });
+});
