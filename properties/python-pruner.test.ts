@@ -56,7 +56,7 @@ describe.skipIf(reason !== undefined)(
       expect(graphSize(cx!.case.dense).nodes).toBeLessThanOrEqual(8);
     });
 
-    it(`prune.py passes ${fixedRuns} cases`, { timeout: 3_600_000 }, async () => {
+    it(`prune.py passes ${fixedRuns} cases`, { timeout: 10_800_000 }, async () => {
       const started = Date.now();
       const outcome = await runPruneProperty({
         pruner: commandPruner(`${PYTHON} examples/python/prune.py {model} {plan} {out}`),

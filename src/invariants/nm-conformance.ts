@@ -14,6 +14,7 @@
 import { isPruneguardError } from '../errors.js';
 import type { Finding } from '../findings.js';
 import { indexGraph } from '../ir/graph-index.js';
+import { renamedTensor } from '../ir/structural-keys.js';
 import type { DType, Model } from '../ir/types.js';
 import { eligibility } from '../prune/masks/kernel-eligibility.js';
 import { nmViolations, type NmViolation } from '../prune/masks/nm.js';
@@ -32,7 +33,7 @@ export interface NmPlanPart {
 }
 
 export interface NmConformanceCase {
-  /** Unused today; accepted so every invariant takes the same case. */
+  /** The dense model: finds a weight a tool renamed (by the node reading it). */
   dense?: Model;
   pruned: Model;
   plan?: NmPlanPart | unknown;
@@ -48,6 +49,11 @@ function nmEntries(plan: unknown): { tensor: string; n: number; m: number }[] {
   return Array.isArray(nm) ? nm.map((e) => ({ tensor: e.tensor, n: e.n ?? 2, m: e.m ?? 4 })) : [];
 }
 
+function renamedWeight(c: NmConformanceCase, tensor: string, index: ReturnType<typeof indexGraph>): string {
+  if (!c.dense || index.consumers.has(tensor) || c.pruned.graph.initializers.has(tensor)) return tensor;
+  return renamedTensor(c.dense, c.pruned, tensor) ?? tensor;
+}
+
 const fmtGroup = (v: NmViolation) => (v.kind === 'group' ? `[${v.start.join(',')}] has ${v.nonZeros}` : '');
 
 /** Checks every N:M declaration of the plan against the pruned model. Never throws for a finding. */
@@ -55,7 +61,10 @@ export function nmConformance(c: NmConformanceCase, options: NmConformanceOption
   const findings: NmFinding[] = [];
   const entries = nmEntries(c.plan);
   const index = entries.length ? indexGraph(c.pruned.graph) : undefined;
-  for (const { tensor, n, m } of entries) {
+  for (const entry of entries) {
+    const { n, m } = entry;
+    // A tool that renamed the weight: judge it under its new name (found by the node that reads it).
+    const tensor = renamedWeight(c, entry.tensor, index!);
     const expected = `at most ${n} non-zeros in every ${m} consecutive elements along the reduction axis`;
     let axis: number;
     let value;

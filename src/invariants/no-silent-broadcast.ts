@@ -9,6 +9,7 @@ import type { Finding } from '../findings.js';
 import { formatShape } from '../ir/format.js';
 import { indexGraph } from '../ir/graph-index.js';
 import type { Model } from '../ir/types.js';
+import { denseCounterparts } from '../ir/structural-keys.js';
 import { inferShapes } from '../shape/infer.js';
 import type { BroadcastSignature, ShapeResult } from '../shape/types.js';
 import type { PruneCase } from './case.js';
@@ -21,9 +22,15 @@ export function noSilentBroadcast(c: PruneCase, shapes?: { dense: ShapeResult; p
   const dense = shapes?.dense ?? inferShapes(c.dense);
   const pruned = shapes?.pruned ?? inferShapes(c.pruned);
   const denseByNode = new Map(dense.broadcasts.map((b) => [b.node, b]));
+  const denseNames = new Set(c.dense.graph.nodes.map((n) => n.name));
+  // A pruner may rename every node (exporters, optimisers): a node unknown by name is matched by
+  // its place in the graph (see structural-keys.ts).
+  const counterparts = pruned.broadcasts.some((b) => !denseNames.has(b.node))
+    ? denseCounterparts(c.dense, c.pruned)
+    : undefined;
   const findings: Finding[] = [];
   for (const b of pruned.broadcasts) {
-    const before = denseByNode.get(b.node);
+    const before = denseByNode.get(b.node) ?? denseByNode.get(counterparts?.get(b.node) ?? '');
     const known = new Set((before?.axes ?? []).map((a) => `${a.input}:${a.axis}:${a.kind}`));
     const added = b.axes.filter((a) => !known.has(`${a.input}:${a.axis}:${a.kind}`));
     if (added.length === 0) continue;

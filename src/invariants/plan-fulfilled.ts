@@ -4,7 +4,8 @@
  * under-removal, a narrower one over-removal), the parameter count equals the reference's, and
  * every unstructured mask zeroes at least as many weights as the plan's sparsity asks. A pruned
  * model identical in size to the dense one when the plan removes something is a silent no-op.
- * Tensors are matched by name: a pruner that renames weights is judged by its parameter count.
+ * Tensors are matched by name: a pruner that renames weights is judged by its parameter count (and a
+ * masked weight it renamed is found by the node that reads it).
  *
  * Failure mode hardware-headroom: a model that is not as small as its plan says is served with a
  * speedup and memory budget it does not have (the seed's "masks never applied").
@@ -12,6 +13,7 @@
 import type { Finding } from '../findings.js';
 import { constantValue } from '../ir/constants.js';
 import { indexGraph } from '../ir/graph-index.js';
+import { renamedTensor } from '../ir/structural-keys.js';
 import { isFloating, numel } from '../ir/tensor.js';
 import type { Model, Tensor } from '../ir/types.js';
 import type { Plan } from '../prune/plan.js';
@@ -79,7 +81,10 @@ export function planFulfilled(c: PruneCase): Finding[] {
   for (const spec of plan.unstructured ?? []) {
     if (!('tensor' in spec)) continue;
     const r = constantValue(reference.graph, spec.tensor, idx.ref);
-    const p = constantValue(c.pruned.graph, spec.tensor, idx.pruned);
+    const renamed = () => renamedTensor(c.dense, c.pruned, spec.tensor);
+    const p =
+      constantValue(c.pruned.graph, spec.tensor, idx.pruned) ??
+      constantValue(c.pruned.graph, renamed() ?? '', idx.pruned);
     if (!r || !p) continue;
     const [want0, got0] = [zeros(r), zeros(p)];
     if (got0 < want0)

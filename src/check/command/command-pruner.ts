@@ -12,11 +12,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isPruneguardError } from '../../errors.js';
-import type { Model } from '../../ir/types.js';
+import type { Graph, Model, Tensor } from '../../ir/types.js';
 import { loadModel } from '../../onnx/load.js';
 import { saveModel } from '../../onnx/save.js';
+import { storedExternally } from '../../onnx/tensor-codec.js';
 import type { GroupAnalysis } from '../../prune/groups.js';
 import type { Plan } from '../../prune/plan.js';
 import type { Pruner } from '../run-property.js';
@@ -32,6 +33,8 @@ export interface CommandPrunerOptions {
   cwd?: string;
   /** Where case folders are made (default: the OS temporary directory). */
   tmpDir?: string;
+  /** The command's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A pruner backed by a command; `template` and `words` say what it runs. */
@@ -86,7 +89,14 @@ export async function runCase(files: CaseFiles, o: CommandPrunerOptions = {}): P
     execFile(
       file,
       args,
-      { cwd: o.cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20, encoding: 'utf8' },
+      {
+        cwd: o.cwd,
+        ...(o.env ? { env: o.env } : {}),
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 << 20,
+        encoding: 'utf8',
+      },
       (error, _stdout, stderr) => {
         const e = error as
           | (NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string })
@@ -135,7 +145,10 @@ export async function runCase(files: CaseFiles, o: CommandPrunerOptions = {}): P
       received: 'no file',
     });
   try {
-    return loadModel(readFileSync(files.paths.out), { source: files.paths.out });
+    // External data (tools write it beside the model) is read now: the case folder goes after this case.
+    return withExternalDataRead(
+      loadModel(readFileSync(files.paths.out), { source: files.paths.out, baseDir: dirname(files.paths.out) }),
+    );
   } catch (e) {
     if (!isPruneguardError(e)) throw e;
     throw new PrunerFailure({
@@ -145,6 +158,22 @@ export async function runCase(files: CaseFiles, o: CommandPrunerOptions = {}): P
       received: e.code,
     });
   }
+}
+
+/** Reads every tensor a model keeps in an external-data file into memory (loading only notes where they are). */
+function withExternalDataRead(model: Model): Model {
+  const read = (t: Tensor | undefined) => {
+    if (t && storedExternally(t)) void t.data;
+  };
+  const visit = (g: Graph) => {
+    for (const t of g.initializers.values()) read(t);
+    for (const n of g.nodes) {
+      for (const a of n.attributes) read(a.t);
+      for (const sub of Object.values(n.subgraphs ?? {})) visit(sub);
+    }
+  };
+  visit(model.graph);
+  return model;
 }
 
 /** A Pruner that runs `template` per case in its own temporary folder, removed afterwards. */
