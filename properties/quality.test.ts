@@ -22,6 +22,9 @@ const LARGER_LAYOUTS: Record<string, number> = {
   'repeat-kv-not-updated': 14,
   // The same layout, with the query heads of each KV group removed (n_rep 2 → 1).
   'repeat-kv-nrep-not-updated': 14,
+  // The 8-node Einsum attention plus rotate_half RoPE on q and on k (Slice, Slice, Neg, Concat, Mul by
+  // sin, Mul by cos, Add: 7 nodes each): 22 nodes.
+  'rope-tables-not-sliced': 22,
   // The 8-node Einsum attention plus the two cache Concats (past before the new keys and values).
   'kv-cache-not-updated': 10,
 };

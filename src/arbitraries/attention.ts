@@ -101,7 +101,7 @@ export interface AttentionConstraints {
   kvCache?: boolean;
   /** Every layer is a fused attention op (the 'fused' family). */
   fused?: boolean;
-  /** Every layer applies RoPE, with an even head size (the 'rope' family). */
+  /** Every layer applies RoPE, head size 6 or 8: q·k head_dim groups of at least 3 pairs (the 'rope' family). */
   rope?: boolean;
 }
 
@@ -113,7 +113,7 @@ export function attentionRecipe(c: AttentionConstraints = {}): fc.Arbitrary<Atte
         family: fc.constant('attention' as const),
         opset: fc.constantFrom(17, 14, 18),
         heads: fc.integer({ min: 1, max: 4 }),
-        headSize: c.rope ? fc.constantFrom(2, 4) : fc.integer({ min: 1, max: 4 }),
+        headSize: c.rope ? fc.constantFrom(6, 8) : fc.integer({ min: 1, max: 4 }),
         layers: fc.array(layerOf(c), { minLength: 1, maxLength: c.maxLayers ?? 2 }),
         mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'full-like', 'causal'),
         kvCache: fc.constant(c.kvCache ?? false),

@@ -3,7 +3,8 @@
  * opset-23 Attention): the projections are sliced but the op's head-count attributes keep the
  * config's values (optimum/ORT transformers' fusion reads num_heads from the config, not the
  * weights), or the per-head inputs beside q/k/v (an additive attention bias, GQA's head_sink
- * logits) keep the old head count.
+ * logits) keep the old head count; RoPE's cos/sin tables left at the dense head size when head_dim
+ * is pruned.
  */
 import { hasAttr, setAttrInt, attrInt } from '../ir/attrs.js';
 import { indexGraph } from '../ir/graph-index.js';
@@ -81,4 +82,27 @@ export const attentionBiasHeadsNotSliced: Fault = restoringFault(
     plans: { parts: ['heads'], everyGroup: true },
   },
   (p) => (node, tensor) => isPerHeadInput(p.analysis.model, node, tensor),
+);
+
+/** Whether `tensor`, read by `node`, multiplies into the rotated values: a RoPE cos/sin table (maybe behind a Cast). */
+function isRopeTable(model: Model, node: Node, tensor: string): boolean {
+  if (node.opType === 'Mul') return true;
+  if (!CONVERSIONS.has(node.opType) || node.inputs[0] !== tensor) return false;
+  const index = indexGraph(model.graph);
+  return (index.consumers.get(node.outputs[0]) ?? []).some((u) => u.node.opType === 'Mul');
+}
+
+export const ropeTablesNotSliced: Fault = restoringFault(
+  {
+    id: 'rope-tables-not-sliced',
+    bug:
+      "head_dim is pruned in q and k (the pairs rotate_half or GPT-J's interleaving couple removed together), " +
+      'but the RoPE cos/sin tables keep every column: the rotation multiplies the narrower heads by tables ' +
+      'of the dense head size (LLM-Pruner / FLAP-style head_dim pruning that slices the projections only).',
+    failureMode: 'shape-mismatch',
+    caughtBy: ['shape-consistency', 'no-silent-broadcast'],
+    families: ['rope'],
+    plans: { parts: ['channels'], everyGroup: true },
+  },
+  (p) => (node, tensor) => isRopeTable(p.analysis.model, node, tensor),
 );

@@ -15,7 +15,7 @@ import {
   repeatKvNotUpdated,
   repeatKvNRepNotUpdated,
 } from './attention-faults.js';
-import { attentionBiasHeadsNotSliced, fusedNumHeadsNotUpdated } from './fused-faults.js';
+import { attentionBiasHeadsNotSliced, fusedNumHeadsNotUpdated, ropeTablesNotSliced } from './fused-faults.js';
 import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';
 import { batchNormShiftLeaks, consumerSliceOffByOne } from './leaks.js';
 import { overRemoval, planNotApplied, underRemoval } from './plan-faults.js';
@@ -58,6 +58,7 @@ export const FAULTS: readonly Fault[] = [
   fusedNumHeadsNotUpdated,
   repeatKvNRepNotUpdated,
   attentionBiasHeadsNotSliced,
+  ropeTablesNotSliced,
 ];
 
 /** The fault injector with this id, if any. */

@@ -17,7 +17,7 @@ import { isPruneguardError } from '../../errors.js';
 import type { Graph, Model, Tensor } from '../../ir/types.js';
 import { loadModel } from '../../onnx/load.js';
 import { saveModel } from '../../onnx/save.js';
-import { storedExternally } from '../../onnx/tensor-codec.js';
+import { storedExternally } from '../../onnx/tensor-store.js';
 import type { GroupAnalysis } from '../../prune/groups.js';
 import type { Plan } from '../../prune/plan.js';
 import type { Pruner } from '../run-property.js';
