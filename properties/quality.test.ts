@@ -22,6 +22,11 @@ const LARGER_LAYOUTS: Record<string, number> = {
   'repeat-kv-not-updated': 14,
   // The same layout, with the query heads of each KV group removed (n_rep 2 → 1).
   'repeat-kv-nrep-not-updated': 14,
+  // Fused ops: q, k, v projections, the op, the output projection are 5 nodes, but a recipe keeps its op
+  // (no cross-shrinking: no op is smaller in both nodes and parameters), and GroupQueryAttention reads
+  // seqlens_k/total_sequence_length made from the runtime shapes (9 nodes): 14 when it catches first.
+  'fused-num-heads-not-updated': 14,
+  'attention-bias-heads-not-sliced': 14,
   // The 8-node Einsum attention plus rotate_half RoPE on q and on k (Slice, Slice, Neg, Concat, Mul by
   // sin, Mul by cos, Add: 7 nodes each): 22 nodes.
   'rope-tables-not-sliced': 22,

@@ -102,9 +102,9 @@ function addBug(m: Model, which: string): void {
     if (!node || !value || !member.removed.length) continue;
     const slot = node.inputs.indexOf(member.tensor);
     if (which === 'off-by-one' && node.opType === 'Conv' && slot === 1 && member.axis === 1) {
-      const shifted = member.removed.map((i) => Math.min(i + 1, member.size - 1));
-      const removed = [...new Set(shifted)].length === shifted.length ? shifted : member.removed.map((i) => i - 1);
-      store(m, member.tensor, takeAlong(value, 1, keptOf(member.size, removed)));
+      // The index one past each removed channel (wrapping): as many channels go, the wrong ones.
+      const shifted = member.removed.map((i) => (i + 1) % member.size);
+      store(m, member.tensor, takeAlong(value, 1, keptOf(member.size, shifted)));
     } else if (which === 'forget-bias' && (node.opType === 'Conv' || node.opType === 'Gemm') && slot === 2) {
       store(m, member.tensor, value);
     } else if (which === 'bn-stats' && node.opType === 'BatchNormalization' && (slot === 3 || slot === 4)) {

@@ -30,8 +30,6 @@ export interface AttentionLayer {
   dynamicReshape: boolean;
   /** Rotary embedding on q and k (decomposed layouts with an even head size). */
   rope: 'none' | RopeStyle;
-  /** 'none': the decomposed layouts above; else q/k/v projections into one fused op (projection ignored). */
-  fused: 'none' | FusedAttentionOp;
   /** Fused ops: a stored per-head additive bias [1, H, T, T] (a concrete sequence, no cache). */
   headBias: boolean;
   /** GroupQueryAttention: per-head head_sink logits. */
@@ -51,6 +49,13 @@ export interface AttentionRecipe extends ExportForm {
   mask: 'none' | 'padding' | 'full-like' | 'causal';
   /** Every layer reads a KV cache (past_key/past_value inputs, present outputs); no mask then. */
   kvCache: boolean;
+  /**
+   * 'none': the decomposed layouts; else every layer is q/k/v projections into this fused op (projection
+   * ignored). A fused op is smaller than the decomposed layouts, so a recipe never shrinks from one form
+   * to another (no cross-shrinking); per recipe, not per layer, so a layer can shrink away when another
+   * layer of the same form shows the same bug. 4 recipes in 7 are decomposed.
+   */
+  fused: 'none' | FusedAttentionOp;
   /** 'sequence': the last block's [B, T, E] is the output; 'classifier': mean over T, then a Gemm. */
   readout: 'sequence' | 'classifier';
   seq: number | 'seq';
@@ -58,7 +63,7 @@ export interface AttentionRecipe extends ExportForm {
   seed: number;
 }
 
-const layerOf = (c: { fused?: boolean; rope?: boolean }): fc.Arbitrary<AttentionLayer> =>
+const layerOf = (c: { rope?: boolean }): fc.Arbitrary<AttentionLayer> =>
   fc.record({
     block: fc.constantFrom<AttentionLayer['block']>('attention', 'transformer'),
     bias: fc.boolean(),
@@ -80,16 +85,6 @@ const layerOf = (c: { fused?: boolean; rope?: boolean }): fc.Arbitrary<Attention
     rope: c.rope
       ? fc.constantFrom<AttentionLayer['rope']>('rotate-half', 'interleaved')
       : fc.constantFrom<AttentionLayer['rope']>('none', 'rotate-half', 'interleaved'),
-    // A fused op is smaller than the decomposed layouts (its projections and one node): a layer never
-    // shrinks from one form to the other (no cross-shrinking), and 4 in 7 layers are decomposed.
-    fused: c.fused
-      ? fc.constantFrom<AttentionLayer['fused']>('attention23', 'mha', 'gqa')
-      : c.rope
-        ? fc.constant('none' as const)
-        : fc.oneof(
-            { arbitrary: fc.constant('none' as const), weight: 4 },
-            { arbitrary: fc.constantFrom<AttentionLayer['fused']>('attention23', 'mha', 'gqa'), weight: 3 },
-          ),
     headBias: fc.boolean(),
     sink: fc.boolean(),
   });
@@ -117,6 +112,14 @@ export function attentionRecipe(c: AttentionConstraints = {}): fc.Arbitrary<Atte
         layers: fc.array(layerOf(c), { minLength: 1, maxLength: c.maxLayers ?? 2 }),
         mask: fc.constantFrom<AttentionRecipe['mask']>('none', 'padding', 'full-like', 'causal'),
         kvCache: fc.constant(c.kvCache ?? false),
+        // One arbitrary per op, without cross-shrinking: no form is smaller than every other in both
+        // nodes and parameters (MultiHeadAttention has no GQA, opset-23 Attention stores ReduceMean's axes).
+        fused: c.rope
+          ? fc.constant('none' as const)
+          : fc.oneof(
+              ...(c.fused ? [] : [{ arbitrary: fc.constant('none' as const), weight: 4 }]),
+              ...(['attention23', 'mha', 'gqa'] as const).map((op) => ({ arbitrary: fc.constant(op), weight: 1 })),
+            ),
         readout: fc.constantFrom<AttentionRecipe['readout']>('sequence', 'classifier'),
         seq: fc.constantFrom<number | 'seq'>('seq', 5),
         classes: fc.integer({ min: 2, max: 3 }),
@@ -129,10 +132,10 @@ export function attentionRecipe(c: AttentionConstraints = {}): fc.Arbitrary<Atte
       // RoPE's cos/sin tables are stored [T, hd] (exporters fold cos_cached[:T] for a fixed T): they need T too.
       .map((r) => (r.mask === 'causal' || r.layers.some((l) => l.rope !== 'none') ? { ...r, seq: 5 } : r))
       // onnxruntime's CPU GroupQueryAttention needs a head size that is a multiple of 8.
-      .map((r) => (r.layers.some((l) => l.fused === 'gqa') ? { ...r, headSize: 8 } : r))
+      .map((r) => (r.fused === 'gqa' ? { ...r, headSize: 8 } : r))
       // A stored per-head bias [1, H, T, T] needs T (and no cache, whose keys are past + T).
       .map((r) =>
-        r.layers.some((l) => l.fused !== 'none' && l.headBias)
+        r.fused !== 'none' && r.layers.some((l) => l.headBias)
           ? r.kvCache
             ? { ...r, layers: r.layers.map((l) => ({ ...l, headBias: false })) }
             : { ...r, seq: 5 }
@@ -144,7 +147,7 @@ export function attentionRecipe(c: AttentionConstraints = {}): fc.Arbitrary<Atte
 /** The transformer model an attentionRecipe describes (deterministic weights). */
 export function buildAttention(r: AttentionRecipe): Model {
   // Opset-23 Attention: built at the builder's newest opset (22), raised after.
-  const opset23 = r.layers.some((l) => l.fused === 'attention23');
+  const opset23 = r.fused === 'attention23';
   const b = new GraphBuilder({
     name: 'attention',
     opset: opset23 ? 22 : r.opset,
@@ -154,7 +157,7 @@ export function buildAttention(r: AttentionRecipe): Model {
   const heads = r.heads;
   const embed = heads * r.headSize;
   // onnxruntime's GroupQueryAttention reads a past context with several new positions for batch 1 only.
-  const batch = r.kvCache && r.layers.some((l) => l.fused === 'gqa') ? 1 : 'batch';
+  const batch = r.kvCache && r.fused === 'gqa' ? 1 : 'batch';
   let x = b.input('x', 'float32', [batch, r.seq, embed]);
   const mask = r.mask === 'padding' ? b.input('mask', 'float32', ['batch', 1, 1, r.seq]) : undefined;
   for (const l of r.layers) {
@@ -173,15 +176,15 @@ export function buildAttention(r: AttentionRecipe): Model {
       ...(l.rope !== 'none' && r.headSize % 2 === 0 ? { rope: l.rope } : {}),
       ...(mask ? { mask } : {}),
     };
-    if (l.fused !== 'none') {
+    if (r.fused !== 'none') {
       x = b.fusedAttention(x, {
-        op: l.fused,
+        op: r.fused,
         heads,
         kvHeads: l.gqa && heads % 2 === 0 ? heads / 2 : heads,
         bias: l.bias,
         kvCache: r.kvCache,
         headBias: l.headBias,
-        sink: l.sink && l.fused === 'gqa',
+        sink: l.sink && r.fused === 'gqa',
       });
       continue;
     }

@@ -56,7 +56,7 @@ describe('a pruner that writes models as real tools do', () => {
   it.each([
     ['off-by-one', ['residual'], channels, ['mask-equivalence']],
     ['forget-bias', ['residual'], channels, ['shape-consistency', 'no-silent-broadcast']],
-    ['bn-stats', ['normalization'], channels, ['mask-equivalence']],
+    ['bn-stats', ['residual'], channels, ['mask-equivalence']],
     ['reshape', ['attention'], { parts: ['heads'], everyGroup: true }, ['shape-consistency']],
   ] as const)('the %s bug is caught', { timeout: 600_000, skip: !deep }, async (bug, families, plans, expected) => {
     const outcome = await run({ PRUNEGUARD_TOOL_BUG: bug }, [...families], plans, 20, 1);
