@@ -30,7 +30,11 @@ export function noSilentBroadcast(c: PruneCase, shapes?: { dense: ShapeResult; p
     : undefined;
   const findings: Finding[] = [];
   for (const b of pruned.broadcasts) {
-    const before = denseByNode.get(b.node) ?? denseByNode.get(counterparts?.get(b.node) ?? '');
+    const matched = denseByNode.get(b.node) ?? denseByNode.get(counterparts?.get(b.node) ?? '');
+    // Renamed and not matched (a tool changed the graph around it): judged against every dense node of
+    // the same op and input ranks, so only a broadcast no such node makes is new.
+    const before =
+      matched ?? (denseNames.has(b.node) || counterparts?.has(b.node) ? undefined : likeIt(dense.broadcasts, b));
     const known = new Set((before?.axes ?? []).map((a) => `${a.input}:${a.axis}:${a.kind}`));
     const added = b.axes.filter((a) => !known.has(`${a.input}:${a.axis}:${a.kind}`));
     if (added.length === 0) continue;
@@ -75,6 +79,13 @@ function prunedProducer(model: Model, value: string, dense: ShapeResult, pruned:
     queue.push(...node.inputs.filter(Boolean));
   }
   return undefined;
+}
+
+/** The dense broadcasts of `b`'s op with its input ranks, as one signature (their axes together). */
+function likeIt(dense: readonly BroadcastSignature[], b: BroadcastSignature): BroadcastSignature | undefined {
+  const ranks = (x: BroadcastSignature) => x.inputs.map((i) => i.shape?.length ?? -1).join();
+  const same = dense.filter((d) => d.op === b.op && ranks(d) === ranks(b));
+  return same.length ? { ...same[0], axes: same.flatMap((d) => d.axes) } : undefined;
 }
 
 function signature(b: BroadcastSignature) {

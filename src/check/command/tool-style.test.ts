@@ -54,7 +54,7 @@ describe('a pruner that writes models as real tools do', () => {
 
   const channels: PlanConstraints = { parts: ['channels'], everyGroup: true };
   it.each([
-    ['off-by-one', ['residual'], channels, ['mask-equivalence']],
+    ['off-by-one', ['residual'], channels, ['mask-equivalence', 'shape-consistency']],
     ['forget-bias', ['residual'], channels, ['shape-consistency', 'no-silent-broadcast']],
     ['bn-stats', ['residual'], channels, ['mask-equivalence']],
     ['reshape', ['attention'], { parts: ['heads'], everyGroup: true }, ['shape-consistency']],
