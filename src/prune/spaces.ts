@@ -146,7 +146,7 @@ function weightConversion(model: Model, index: GraphIndex, name: string): Node |
   return p &&
     p.domain === '' &&
     WEIGHT_CONVERSIONS.has(p.opType) &&
-    !!p.inputs[0] &&
+    p.inputs[0] &&
     constantSource(model.graph, p.inputs[0], index)
     ? p
     : undefined;

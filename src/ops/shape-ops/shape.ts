@@ -45,7 +45,7 @@ const reshape: OpRule = (ctx) => {
   if (!target) return [unknown(missingReason(ctx, 1), dtype)];
   const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
   const out: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (x ? (x[i] ?? null) : null) : d));
-  const inferred = out.reduce<number[]>((acc, d, i) => (d === -1 ? [...acc, i] : acc), []);
+  const inferred = out.flatMap((d, i) => (d === -1 ? [i] : []));
   if (inferred.length > 1) {
     ctx.problem('reshape-target', `Reshape target [${target.join(',')}] has more than one -1`);
     return [unknown('Reshape target has several -1', dtype)];
@@ -193,7 +193,7 @@ const pad: OpRule = (ctx) => {
 function blocks(toSpace: boolean): OpRule {
   return (ctx) => {
     const x = ctx.shape(0);
-    if (!x || x.length !== 4) return [unknown(missingReason(ctx, 0), ctx.dtype(0))];
+    if (x?.length !== 4) return [unknown(missingReason(ctx, 0), ctx.dtype(0))];
     const b = attrInt(ctx.node, 'blocksize', 1);
     const [n, c, h, w] = x;
     return [

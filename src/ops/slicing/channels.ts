@@ -29,7 +29,11 @@ function sizesAlong(ctx: RuleContext, io: 'in' | 'out', count: number, axis: num
 
 function offsets(sizes: number[]): number[] {
   const o: number[] = [];
-  sizes.reduce((acc, s) => (o.push(acc), acc + s), 0);
+  let at = 0;
+  for (const s of sizes) {
+    o.push(at);
+    at += s;
+  }
   return o;
 }
 
@@ -90,7 +94,7 @@ function readInts(ctx: RuleContext, slot: number, attr: string): number[] | unde
   if (ctx.opset < 10) return attrInts(ctx.node, attr);
   if (!ctx.has(slot)) return undefined;
   const v = ctx.ints(slot);
-  return v && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+  return v?.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
 }
 
 /**
@@ -174,7 +178,7 @@ export const sliceRule: OpRule = {
         return;
       }
       const s = clampStart(p.starts[k], dim);
-      const e = clampStart(p.ends[k] >= dim ? dim : p.ends[k], dim);
+      const e = clampStart(Math.min(p.ends[k], dim), dim);
       let ns = 0,
         ne = 0;
       for (const i of c.keep) {
