@@ -16,6 +16,7 @@ import {
   repeatKvNRepNotUpdated,
 } from './attention-faults.js';
 import { attentionBiasHeadsNotSliced, fusedNumHeadsNotUpdated, ropeTablesNotSliced } from './fused-faults.js';
+import { ropeHalvesNotPaired } from './rope-faults.js';
 import { inputRenamed, outputFeaturesPruned } from './interface-faults.js';
 import { batchNormShiftLeaks, consumerSliceOffByOne } from './leaks.js';
 import { overRemoval, planNotApplied, underRemoval } from './plan-faults.js';
@@ -59,6 +60,7 @@ export const FAULTS: readonly Fault[] = [
   repeatKvNRepNotUpdated,
   attentionBiasHeadsNotSliced,
   ropeTablesNotSliced,
+  ropeHalvesNotPaired,
 ];
 
 /** The fault injector with this id, if any. */
