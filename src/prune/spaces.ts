@@ -7,7 +7,6 @@
  * A connected set of elements is one removable channel; blocks, inexact reasons,
  * mask entries and head splits are recorded on the spaces they come from.
  */
-import { attrInt, attrInts } from '../ir/attrs.js';
 import { constantSource, constantValue } from '../ir/constants.js';
 import { indexGraph, type GraphIndex } from '../ir/graph-index.js';
 import { toNumbers } from '../ir/tensor.js';
@@ -15,7 +14,7 @@ import { defaultOpset, type Dim, type Model, type Node, type Tensor } from '../i
 import { inferShapes } from '../shape/infer.js';
 import type { ShapeResult } from '../shape/types.js';
 import { channelCount } from '../ops/channel-dim.js';
-import { normAxis, type Port, type RuleContext } from '../ops/channel-rule.js';
+import type { Port, RuleContext } from '../ops/channel-rule.js';
 import { forEachPair, type IndexMap } from '../ops/index-map.js';
 import { opDef } from '../ops/registry.js';
 import { cacheInterface } from './kv-cache.js';
@@ -23,6 +22,8 @@ import { RuleBug } from '../ops/rule-bug.js';
 import { boundaryReason, couplingsOf, coupledAxes, implicitUseReason, isCoupled } from './subgraph-boundary.js';
 import { traceShapeEntry, type ShapeLookup } from './shape-entry.js';
 import { UnionFind } from './union-find.js';
+import { fillWith, markConvertedEntries, weightConversion } from './converted-weights.js';
+import { nodeLabel, opLabel } from '../ir/node-label.js';
 
 export interface Space {
   id: number;
@@ -80,12 +81,7 @@ export interface PropagateOptions {
   keepInterface?: boolean;
 }
 
-export function nodeLabel(node: Node): string {
-  return node.name || node.outputs[0] || node.opType;
-}
-
-/** A node as reasons name it: "Conv conv1". */
-const opLabel = (node: Node) => `${node.opType} ${nodeLabel(node)}`;
+export { nodeLabel };
 
 function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node: Node, choice: number): RuleContext {
   const graph = model.graph;
@@ -123,33 +119,6 @@ function ruleContext(model: Model, index: GraphIndex, shapes: ShapeResult, node:
     has: (slot) => !!node.inputs[slot],
     shapeEntry: (slot, pos) => traceShapeEntry(lookup, node.inputs[slot], pos),
   };
-}
-
-/**
- * Conversions that keep a stored weight a weight: a bf16 checkpoint Cast to float for compute, a QDQ
- * weight DequantizeLinear(int8), a Transpose the exporter did not fold (`do_constant_folding=False`
- * leaves `MatMul(x, Transpose(W))` for every Linear). Channels cross them (their rules link input 0),
- * so the stored tensor (and its per-channel scales) is what gets sliced.
- */
-const WEIGHT_CONVERSIONS = new Set(['Cast', 'DequantizeLinear', 'Transpose']);
-
-/** The axis of a conversion's stored input that its output axis `axis` reads. */
-function axisBehind(conv: Node, axis: number, rank: number): number {
-  if (conv.opType !== 'Transpose') return axis;
-  const perm = attrInts(conv, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
-  return perm[axis];
-}
-
-/** The conversion node between `name` and the stored weight it converts, if `name` is one. */
-function weightConversion(model: Model, index: GraphIndex, name: string): Node | undefined {
-  const p = index.producer.get(name);
-  return p &&
-    p.domain === '' &&
-    WEIGHT_CONVERSIONS.has(p.opType) &&
-    p.inputs[0] &&
-    constantSource(model.graph, p.inputs[0], index)
-    ? p
-    : undefined;
 }
 
 /** Seeds: the output axes whose channels a node's stored (or converted stored) weights create (`OpDef.seeds`). */
@@ -336,43 +305,6 @@ export function propagate(model: Model, options: PropagateOptions = {}): Propaga
   }
   markConvertedEntries(model, index, spaces, byValue);
   return { model, index, shapes, spaces, uf, spaceOf: (e) => owner[e], contextOf, choosers };
-}
-
-/**
- * A mask entry on a converted weight (Cast(bf16), DequantizeLinear(int8)) is masked in the stored tensor
- * behind it: zero stays zero through a Cast; through a DequantizeLinear the stored value that dequantizes
- * to 0 is the zero point, so that is what the oracle writes (per tensor, or per index of the DQ's axis).
- */
-function markConvertedEntries(
-  model: Model,
-  index: GraphIndex,
-  spaces: readonly Space[],
-  byValue: ReadonlyMap<string, Space[]>,
-): void {
-  for (const s of spaces) {
-    if (!s.entry || s.stored) continue;
-    const conv = weightConversion(model, index, s.value);
-    const stored = conv && constantValue(model.graph, conv.inputs[0], index);
-    const behind = conv && stored && byValue.get(conv.inputs[0])?.[axisBehind(conv, s.axis, stored.dims.length)];
-    if (!conv || !behind) continue;
-    behind.entry = true;
-    if (conv.opType !== 'DequantizeLinear' || !conv.inputs[2]) continue;
-    const zp = constantValue(model.graph, conv.inputs[2], index);
-    if (zp && toNumbers(zp).every((v) => Number(v) === 0)) continue;
-    const rank = constantValue(model.graph, conv.inputs[0], index)?.dims.length;
-    if (!zp || attrInt(conv, 'block_size', 0) > 0 || rank === undefined) {
-      s.inexact.push(`${opLabel(conv)}: the weight's zero point is not a constant per tensor or per axis`);
-      continue;
-    }
-    fillWith(behind, conv, conv.inputs[2], normAxis(attrInt(conv, 'axis', 1), rank));
-  }
-}
-
-/** Records that `t`'s masked entries take the zero point `value` (a second, different one is a conflict). */
-function fillWith(t: Space, node: Node, value: string, axis: number): void {
-  if (!t.maskFill) t.maskFill = { value, axis };
-  else if (t.maskFill.value !== value || t.maskFill.axis !== axis)
-    t.inexact.push(`${opLabel(node)}: the weight is read with two different zero points`);
 }
 
 /** Unites the elements of `s` and `t` that `map` pairs (identity, the common case, without a callback per pair). */
